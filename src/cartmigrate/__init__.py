@@ -1,0 +1,114 @@
+"""cartmigrate: move an online store to another platform while it keeps selling.
+
+from cartmigrate import SyncEngine, MemoryCart, SQLiteStateStore
+
+engine = SyncEngine(source, target, state=SQLiteStateStore("shop.db"))
+engine.full_migrate()      # everything, once, in dependency order
+engine.smart_update()      # then only what changed, as often as you like
+"""
+
+from __future__ import annotations
+
+from ._exceptions import (
+    AuthenticationError,
+    CartMigrateError,
+    ConfigurationError,
+    ConfirmationRequired,
+    ConnectorError,
+    DuplicateEntity,
+    EntityNotFound,
+    EntityRejected,
+    InvalidEntity,
+    MappingError,
+    StateError,
+    TransientError,
+    UnsupportedEntity,
+    WriteOutcomeUnknown,
+)
+from .connectors import Capabilities, Cart, Created, MemoryCart
+from .engine import (
+    DEFAULT_FIELDS,
+    Change,
+    Failure,
+    FieldChange,
+    Notice,
+    Outcome,
+    Progress,
+    Report,
+    SyncEngine,
+)
+from .mapping import MappingRules
+from .models import (
+    Address,
+    Category,
+    Customer,
+    Entity,
+    Manufacturer,
+    Order,
+    OrderLine,
+    OrderStatus,
+    Product,
+    ProductStatus,
+    Review,
+    ReviewStatus,
+    Shipment,
+    ShipmentLine,
+    StatusChange,
+    StockStatus,
+    Variant,
+)
+from .state import MemoryStateStore, SQLiteStateStore, StateStore
+
+__version__ = "0.1.0.dev0"
+
+__all__ = [
+    "DEFAULT_FIELDS",
+    "Address",
+    "AuthenticationError",
+    "Capabilities",
+    "Cart",
+    "CartMigrateError",
+    "Category",
+    "Change",
+    "ConfigurationError",
+    "ConfirmationRequired",
+    "ConnectorError",
+    "Created",
+    "Customer",
+    "DuplicateEntity",
+    "Entity",
+    "EntityNotFound",
+    "EntityRejected",
+    "Failure",
+    "FieldChange",
+    "InvalidEntity",
+    "Manufacturer",
+    "MappingError",
+    "MappingRules",
+    "MemoryCart",
+    "MemoryStateStore",
+    "Notice",
+    "Order",
+    "OrderLine",
+    "OrderStatus",
+    "Outcome",
+    "Product",
+    "ProductStatus",
+    "Progress",
+    "Report",
+    "Review",
+    "ReviewStatus",
+    "SQLiteStateStore",
+    "Shipment",
+    "ShipmentLine",
+    "StateError",
+    "StateStore",
+    "StatusChange",
+    "StockStatus",
+    "SyncEngine",
+    "TransientError",
+    "UnsupportedEntity",
+    "Variant",
+    "WriteOutcomeUnknown",
+    "__version__",
+]

@@ -1,0 +1,138 @@
+"""Every error cartmigrate raises, rooted in one base class.
+
+Catch ``CartMigrateError`` to handle anything the library raises on purpose;
+anything else escaping the engine is a bug or a crash, never a bad record.
+
+    CartMigrateError
+    ├── InvalidEntity            a model was built with a bad value (names model and field)
+    ├── MappingError             a mapping rule (transform, filter) failed on an entity
+    ├── ConnectorError           a cart could not do what was asked
+    │   ├── UnsupportedEntity    the cart cannot read or write this entity type
+    │   ├── AuthenticationError  credentials missing or refused
+    │   ├── EntityNotFound       no entity with that id on the cart
+    │   ├── EntityRejected       the platform refused the record (4xx validation)
+    │   │   └── DuplicateEntity  ... because it already exists (carries the existing id)
+    │   └── TransientError       5xx, timeouts, rate limits that outlasted every retry
+    │       └── WriteOutcomeUnknown  a write was sent, its answer was lost
+    ├── StateError               the state store cannot be used (e.g. a newer schema)
+    ├── ConfigurationError       an engine option names something that does not exist
+    └── ConfirmationRequired     a destructive call was made without confirm=True
+
+The engine catches ``CartMigrateError`` per entity: that entity fails alone,
+is listed in the report and retried by the next call. A ``TransientError`` is
+what a retry might fix; an ``EntityRejected`` needs the data or the rules fixed.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "AuthenticationError",
+    "CartMigrateError",
+    "ConfigurationError",
+    "ConfirmationRequired",
+    "ConnectorError",
+    "DuplicateEntity",
+    "EntityNotFound",
+    "EntityRejected",
+    "InvalidEntity",
+    "MappingError",
+    "StateError",
+    "TransientError",
+    "UnsupportedEntity",
+    "WriteOutcomeUnknown",
+]
+
+
+class CartMigrateError(Exception):
+    """Base class of every error cartmigrate raises on purpose."""
+
+
+class InvalidEntity(CartMigrateError, ValueError):
+    """A model got a value it cannot hold; says which model and which field."""
+
+    def __init__(self, model: str, field: str, message: str) -> None:
+        self.model = model
+        self.field = field
+        self.message = message
+        super().__init__(f"{model}.{field}: {message}")
+
+
+class MappingError(CartMigrateError):
+    """A mapping rule raised or returned something unusable for an entity."""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        self.field = field
+        super().__init__(message)
+
+
+class ConnectorError(CartMigrateError):
+    """A cart could not carry out a request.
+
+    ``platform_message`` is the platform's own words, kept verbatim so a user
+    can search for them; ``field`` names the offending field where known.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        entity: str | None = None,
+        field: str | None = None,
+        platform_message: str | None = None,
+        status_code: int | None = None,
+    ) -> None:
+        self.entity = entity
+        self.field = field
+        self.platform_message = platform_message
+        self.status_code = status_code
+        super().__init__(message)
+
+
+class UnsupportedEntity(ConnectorError):
+    """The cart cannot read or write this entity type at all."""
+
+
+class AuthenticationError(ConnectorError):
+    """Credentials are missing, wrong or lack a permission."""
+
+
+class EntityNotFound(ConnectorError):
+    """No entity with the given id exists on the cart."""
+
+
+class EntityRejected(ConnectorError):
+    """The platform refused the record; retrying the same data will not help."""
+
+
+class DuplicateEntity(EntityRejected):
+    """The record collides with an existing one (same SKU, e-mail, number...).
+
+    ``existing_id`` is the id of the entity already there, when the platform says.
+    """
+
+    def __init__(self, message: str, *, existing_id: str | None = None, **kwargs: object) -> None:
+        self.existing_id = existing_id
+        super().__init__(message, **kwargs)  # type: ignore[arg-type]
+
+
+class TransientError(ConnectorError):
+    """A failure that may pass: server errors, time-outs, exhausted rate-limit retries."""
+
+
+class WriteOutcomeUnknown(TransientError):
+    """A write reached the platform but its answer was lost: it may have been applied.
+
+    Never repeat such a write blindly; look the entity up first.
+    """
+
+
+class StateError(CartMigrateError):
+    """The state store cannot be used as it is."""
+
+
+class ConfigurationError(CartMigrateError, ValueError):
+    """An option names an entity type or field that does not exist."""
+
+
+class ConfirmationRequired(CartMigrateError):
+    """A destructive call was made without ``confirm=True``; nothing was changed."""

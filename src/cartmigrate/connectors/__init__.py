@@ -1,0 +1,8 @@
+"""Cart connectors: the contract every platform implements, and the bundled carts."""
+
+from __future__ import annotations
+
+from ._base import Capabilities, Cart, Created, WriteResult
+from ._memory import MemoryCart
+
+__all__ = ["Capabilities", "Cart", "Created", "MemoryCart", "WriteResult"]

@@ -1,0 +1,189 @@
+"""The contract every cart (platform connector) implements.
+
+A connector author implements the abstract methods; the batch and lookup
+methods have working defaults built on them, to override where the platform
+offers something cheaper (batch endpoints, a search by SKU).
+"""
+
+from __future__ import annotations
+
+import abc
+import datetime as dt
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Any, TypeVar
+
+import attrs
+
+from .._exceptions import CartMigrateError, UnsupportedEntity
+from ..models import Entity, Variant
+
+__all__ = ["Capabilities", "Cart", "Created", "WriteResult"]
+
+E = TypeVar("E", bound=Entity)
+
+
+def _kinds(value: Iterable[type[Entity]]) -> frozenset[type[Entity]]:
+    return frozenset(value)
+
+
+@attrs.define(frozen=True, kw_only=True)
+class Capabilities:
+    """What a cart can do, declared up front so the engine can plan around it.
+
+    - ``reads`` / ``writes``: entity types it can read / create-update-delete.
+    - ``incremental``: types it can read ``since`` a time (by ``updated_at``).
+    - ``batch_size``: how many writes it takes in one request (1: no batches).
+    - ``preserves_ids``: creates keep the source's ids (rare; import tools).
+    - ``source_refs``: it stores the source reference given to ``create`` and
+      can find an entity by it, so a create whose answer was lost is found again.
+    """
+
+    reads: frozenset[type[Entity]] = attrs.field(converter=_kinds)
+    writes: frozenset[type[Entity]] = attrs.field(converter=_kinds)
+    incremental: frozenset[type[Entity]] = attrs.field(factory=frozenset, converter=_kinds)
+    batch_size: int = 1
+    preserves_ids: bool = False
+    source_refs: bool = False
+
+
+def _id_tuple(value: Iterable[str]) -> tuple[str, ...]:
+    return tuple(value)
+
+
+@attrs.define(frozen=True, kw_only=True)
+class Created:
+    """The ids a create produced: the entity's, and its variants' in input order."""
+
+    id: str
+    variant_ids: tuple[str, ...] = attrs.field(default=(), converter=_id_tuple)
+
+
+#: One outcome of a batch write: what it produced, or why that item failed.
+WriteResult = Created | CartMigrateError
+
+
+class Cart(abc.ABC):
+    """A store on some platform, seen through one small contract.
+
+    Entities go in and come out as the platform-neutral models. Ids handed to
+    and returned from a cart are always that cart's own ids.
+    """
+
+    #: Short platform name for logs and reports ("woocommerce").
+    name: str = "cart"
+
+    @property
+    @abc.abstractmethod
+    def capabilities(self) -> Capabilities:
+        """What this cart can read and write."""
+
+    # -- reading -----------------------------------------------------------
+    @abc.abstractmethod
+    def read(self, kind: type[E], *, since: dt.datetime | None = None) -> Iterator[E]:
+        """Every entity of ``kind``; with ``since``, those updated at or after it.
+
+        A cart that cannot filter by time for ``kind`` ignores ``since``
+        (it does not list ``kind`` in ``capabilities.incremental``).
+        """
+
+    @abc.abstractmethod
+    def get(self, kind: type[E], id: str) -> E | None:
+        """The entity with this id, or None when there is none."""
+
+    def get_many(self, kind: type[E], ids: Sequence[str]) -> dict[str, E]:
+        """Several entities by id; missing ones are left out."""
+        found: dict[str, E] = {}
+        for entity_id in ids:
+            entity = self.get(kind, entity_id)
+            if entity is not None:
+                found[entity_id] = entity
+        return found
+
+    def count(self, kind: type[Entity]) -> int | None:
+        """How many entities of ``kind`` the cart holds, if it can tell cheaply.
+
+        Used for progress totals and count reconciliation; None when unknown.
+        """
+        return None
+
+    def find(self, kind: type[E], natural_key: str) -> E | None:
+        """The entity whose natural key (SKU, e-mail, order number...) matches.
+
+        The default scans ``read(kind)``; connectors override it with the
+        platform's own search.
+        """
+        wanted = natural_key.casefold()
+        for entity in self.read(kind):
+            key = entity.natural_key
+            if key is not None and key.casefold() == wanted:
+                return entity
+        return None
+
+    def find_by_source_ref(self, kind: type[E], source_ref: str) -> E | None:
+        """The entity created with this source reference (see ``create``)."""
+        return None
+
+    # -- writing -----------------------------------------------------------
+    @abc.abstractmethod
+    def create(self, entity: E, *, source_ref: str | None = None) -> Created:
+        """Create ``entity`` (references already in this cart's ids); return new ids.
+
+        ``source_ref`` identifies the source entity ("woocommerce:product:42");
+        a cart with ``capabilities.source_refs`` stores it with the entity.
+        """
+
+    def create_many(
+        self, entities: Sequence[E], *, source_refs: Sequence[str | None] | None = None
+    ) -> list[WriteResult]:
+        """Create several; one result per entity, in order. An item fails alone."""
+        refs = source_refs if source_refs is not None else [None] * len(entities)
+        results: list[WriteResult] = []
+        for entity, ref in zip(entities, refs, strict=True):
+            try:
+                results.append(self.create(entity, source_ref=ref))
+            except CartMigrateError as error:
+                results.append(error)
+        return results
+
+    @abc.abstractmethod
+    def update(
+        self,
+        kind: type[Entity],
+        id: str,
+        changes: Mapping[str, Any],
+        *,
+        parent_id: str | None = None,
+    ) -> None:
+        """Change only the named fields of one entity; leave every other field alone.
+
+        For a ``Variant``, ``parent_id`` is its product's id.
+        """
+
+    @abc.abstractmethod
+    def delete(self, kind: type[Entity], id: str) -> None:
+        """Delete one entity (its variants go with a product)."""
+
+    def clear(self, kind: type[Entity]) -> int:
+        """Delete every entity of ``kind``; return how many went."""
+        ids = [entity.id for entity in self.read(kind) if entity.id is not None]
+        for entity_id in ids:
+            self.delete(kind, entity_id)
+        return len(ids)
+
+    def close(self) -> None:  # noqa: B027 - optional hook
+        """Release connections; a cart is also a context manager."""
+
+    def __enter__(self) -> Cart:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    # -- helpers for implementers -----------------------------------------
+    def _require(self, kind: type[Entity], *, write: bool = False) -> None:
+        allowed = self.capabilities.writes if write else self.capabilities.reads
+        if kind not in allowed and not (kind is Variant and write):
+            action = "write" if write else "read"
+            raise UnsupportedEntity(
+                f"{self.name} cannot {action} {kind.kind} entities", entity=kind.kind
+            )

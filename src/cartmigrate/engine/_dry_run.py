@@ -1,0 +1,156 @@
+"""Stand-ins that let a dry run walk the real code path without writing.
+
+The engine runs exactly as it would, against a target whose writes are
+swallowed (creates answer with placeholder ids) and a state whose writes land
+in memory on top of the real state. So the plan is what the real call would
+do, by construction, and neither the target nor the state changes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Any, TypeVar
+
+from ..connectors import Capabilities, Cart, Created
+from ..models import Entity, Product
+from ..state import FailureRecord, MemoryStateStore, RunRecord, StateStore, SyncRecord, SyncStatus
+
+__all__ = ["PlanningCart", "OverlayState"]
+
+E = TypeVar("E", bound=Entity)
+
+
+class PlanningCart(Cart):
+    """Reads go to the real target; writes are answered but not sent."""
+
+    def __init__(self, target: Cart) -> None:
+        self._target = target
+        self.name = target.name
+        self._ids = itertools.count(1)
+
+    @property
+    def capabilities(self) -> Capabilities:
+        return self._target.capabilities
+
+    def read(self, kind: type[E], *, since: dt.datetime | None = None) -> Iterator[E]:
+        return self._target.read(kind, since=since)
+
+    def get(self, kind: type[E], id: str) -> E | None:
+        return self._target.get(kind, id)
+
+    def get_many(self, kind: type[E], ids: Sequence[str]) -> dict[str, E]:
+        return self._target.get_many(kind, ids)
+
+    def find(self, kind: type[E], natural_key: str) -> E | None:
+        return self._target.find(kind, natural_key)
+
+    def find_by_source_ref(self, kind: type[E], source_ref: str) -> E | None:
+        return self._target.find_by_source_ref(kind, source_ref)
+
+    def count(self, kind: type[Entity]) -> int | None:
+        return self._target.count(kind)
+
+    def _placeholder(self, kind: str) -> str:
+        return f"(new {kind} {next(self._ids)})"
+
+    def create(self, entity: E, *, source_ref: str | None = None) -> Created:
+        variants = entity.variants if isinstance(entity, Product) else ()
+        return Created(
+            id=self._placeholder(entity.kind),
+            variant_ids=tuple(self._placeholder("variant") for _ in variants),
+        )
+
+    def update(
+        self,
+        kind: type[Entity],
+        id: str,
+        changes: Mapping[str, Any],
+        *,
+        parent_id: str | None = None,
+    ) -> None:
+        return None
+
+    def delete(self, kind: type[Entity], id: str) -> None:
+        return None
+
+    def clear(self, kind: type[Entity]) -> int:
+        known = self._target.count(kind)
+        return known if known is not None else sum(1 for _ in self._target.read(kind))
+
+
+class OverlayState(StateStore):
+    """The real state underneath, and every write kept in memory on top."""
+
+    def __init__(self, base: StateStore) -> None:
+        self._base = base
+        self._top = MemoryStateStore()
+        self._forgotten: set[str] = set()
+
+    def _base_for(self, kind: str) -> StateStore | None:
+        return None if kind in self._forgotten else self._base
+
+    def get(self, kind: str, source_ids: Sequence[str]) -> dict[str, SyncRecord]:
+        base = self._base_for(kind)
+        found = base.get(kind, source_ids) if base is not None else {}
+        found.update(self._top.get(kind, source_ids))
+        return found
+
+    def put(self, records: Iterable[SyncRecord]) -> None:
+        self._top.put(records)
+
+    def records(self, kind: str, *, status: SyncStatus | None = None) -> Iterator[SyncRecord]:
+        top = {r.source_id: r for r in self._top.records(kind)}
+        base = self._base_for(kind)
+        if base is not None:
+            for record in base.records(kind):
+                if record.source_id not in top and (status is None or record.status == status):
+                    yield record
+        for record in top.values():
+            if status is None or record.status == status:
+                yield record
+
+    def source_id_for(self, kind: str, target_id: str) -> str | None:
+        found = self._top.source_id_for(kind, target_id)
+        base = self._base_for(kind)
+        if found is None and base is not None:
+            found = base.source_id_for(kind, target_id)
+        return found
+
+    def put_failures(self, failures: Iterable[FailureRecord]) -> None:
+        self._top.put_failures(failures)
+
+    def clear_failures(self, kind: str, source_ids: Sequence[str]) -> None:
+        self._top.clear_failures(kind, source_ids)
+
+    def failures(self, kind: str | None = None) -> list[FailureRecord]:
+        mine = {(f.kind, f.source_id): f for f in self._top.failures(kind)}
+        theirs = [
+            f
+            for f in self._base.failures(kind)
+            if f.kind not in self._forgotten and (f.kind, f.source_id) not in mine
+        ]
+        return theirs + list(mine.values())
+
+    def get_cursor(self, kind: str) -> dt.datetime | None:
+        top = self._top.get_cursor(kind)
+        base = self._base_for(kind)
+        return top if top is not None or base is None else base.get_cursor(kind)
+
+    def set_cursor(self, kind: str, value: dt.datetime | None) -> None:
+        self._top.set_cursor(kind, value)
+
+    def start_run(self, call: str, started_at: dt.datetime, *, dry_run: bool = False) -> int:
+        return 0  # a dry run leaves no trace in the history
+
+    def finish_run(self, run_id: int, finished_at: dt.datetime, summary: Mapping[str, Any]) -> None:
+        return None
+
+    def runs(self) -> list[RunRecord]:
+        return self._base.runs()
+
+    def forget(self, kinds: Iterable[str]) -> None:
+        names = list(kinds)
+        self._top.forget(names)
+        self._forgotten.update(names)

@@ -1,0 +1,968 @@
+"""The SyncEngine: full migration, smart update and remigration.
+
+How it keeps its promises (see docs/concepts.md):
+
+- Every create is preceded by a durable *intent* in the state store and
+  followed by the target's id. An intent without an id means "outcome
+  unknown": before creating again, the engine looks the entity up on the
+  target (source reference, then natural key) and adopts what it finds.
+- State says "synced" only after the target acknowledged the write; the
+  cursor of incremental reads moves only once every entity read was synced
+  or recorded as failed.
+- After the first migration only *selected* fields are written, and only
+  when the mapped source value differs from the target's current one.
+- A dry run is the same code path against a target that swallows writes and
+  a state that keeps writes in memory, so the plan is exactly the real call.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import logging
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import Any, Literal, TypeVar, cast
+
+import attrs
+from deepdiff import DeepDiff
+
+from .._exceptions import (
+    CartMigrateError,
+    ConfigurationError,
+    ConfirmationRequired,
+    DuplicateEntity,
+    EntityNotFound,
+    EntityRejected,
+)
+from ..connectors import Cart, Created, WriteResult
+from ..mapping import MappingRules
+from ..models import (
+    ENTITY_TYPES,
+    Category,
+    Entity,
+    Order,
+    Product,
+    Variant,
+    fingerprint,
+    plain,
+    references_of,
+    rewrite_references,
+)
+from ..state import FailureRecord, MemoryStateStore, StateStore, SyncRecord, SyncStatus
+from ._dry_run import OverlayState, PlanningCart
+from ._report import (
+    Change,
+    Failure,
+    FieldChange,
+    Notice,
+    Outcome,
+    Progress,
+    Reconciliation,
+    Report,
+)
+
+__all__ = ["DEFAULT_FIELDS", "SyncEngine"]
+
+logger = logging.getLogger("cartmigrate")
+
+E = TypeVar("E", bound=Entity)
+Mode = Literal["full", "smart"]
+EntitySelector = Iterable[type[Entity] | str]
+FieldSelection = Mapping[type[Entity] | str, Iterable[str]]
+
+#: What ``smart_update`` keeps in step unless told otherwise: stock, and where
+#: an order is in its life. Everything else stays as the target's users left it.
+DEFAULT_FIELDS: Mapping[type[Entity], tuple[str, ...]] = {
+    Product: ("quantity", "stock_status"),
+    Variant: ("quantity", "stock_status"),
+    Order: ("status", "status_history", "shipments"),
+}
+
+_ALL_KINDS: tuple[type[Entity], ...] = (*ENTITY_TYPES, Variant)
+_KINDS_BY_NAME: dict[str, type[Entity]] = {k.kind: k for k in _ALL_KINDS}
+
+
+def _utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _chunks(items: Iterable[E], size: int) -> Iterator[list[E]]:
+    iterator = iter(items)
+    while chunk := list(itertools.islice(iterator, size)):
+        yield chunk
+
+
+def _parents_first(categories: list[Category]) -> list[Category]:
+    """Categories ordered so that every parent comes before its children."""
+    by_id = {c.id: c for c in categories}
+    ordered: list[Category] = []
+    placed: set[str | None] = set()
+    visiting: set[str | None] = set()
+
+    def place(category: Category) -> None:
+        if category.id in placed or category.id in visiting:
+            return  # placed already, or a cycle: break it here
+        visiting.add(category.id)
+        parent = by_id.get(category.parent_id)
+        if parent is not None:
+            place(parent)
+        visiting.discard(category.id)
+        placed.add(category.id)
+        ordered.append(category)
+
+    for category in categories:
+        place(category)
+    return ordered
+
+
+def _resolve_kind(value: type[Entity] | str) -> type[Entity]:
+    if isinstance(value, str):
+        kind = _KINDS_BY_NAME.get(value.strip().lower())
+        if kind is None:
+            raise ConfigurationError(
+                f"unknown entity type {value!r}; known: {', '.join(_KINDS_BY_NAME)}"
+            )
+        return kind
+    if value not in _KINDS_BY_NAME.values():
+        raise ConfigurationError(f"{value!r} is not a cartmigrate entity type")
+    return value
+
+
+def _selected_fields(fields: FieldSelection | None) -> dict[type[Entity], tuple[str, ...]]:
+    if fields is None:
+        return dict(DEFAULT_FIELDS)
+    selection: dict[type[Entity], tuple[str, ...]] = {}
+    for key, names in fields.items():
+        kind = _resolve_kind(key)
+        known = attrs.fields_dict(kind)
+        chosen = tuple(names) if not isinstance(names, str) else (names,)
+        for name in chosen:
+            if name not in known or name in ("id", "extra", "variants"):
+                raise ConfigurationError(
+                    f"{kind.__name__} has no selectable field {name!r};"
+                    f" choose from: {', '.join(n for n in known if n not in ('id', 'extra'))}"
+                )
+        selection[kind] = chosen
+    return selection
+
+
+@attrs.define
+class _Run:
+    """Everything one call works with."""
+
+    call: str
+    source: Cart
+    target: Cart
+    state: StateStore
+    report: Report
+    dry_run: bool
+    fields: dict[type[Entity], tuple[str, ...]] = attrs.field(factory=dict)
+    verify: bool = False
+    run_id: int = 0
+
+
+class SyncEngine:
+    """Moves a store from ``source`` to ``target`` and keeps it in step.
+
+    ``state`` remembers what was migrated (default: in memory; pass a
+    ``SQLiteStateStore`` to continue in another process). ``rules`` maps
+    values on the way. ``batch_size`` defaults to what the target takes in one
+    request. ``overlap`` is how far before its cursor an incremental read
+    starts again, against clock skew and late commits; re-read entities cost
+    nothing when unchanged. ``on_progress`` receives ``Progress`` events.
+    """
+
+    def __init__(
+        self,
+        source: Cart,
+        target: Cart,
+        *,
+        state: StateStore | None = None,
+        rules: MappingRules | None = None,
+        batch_size: int | None = None,
+        overlap: dt.timedelta = dt.timedelta(minutes=10),
+        clock: Callable[[], dt.datetime] = _utcnow,
+        on_progress: Callable[[Progress], None] | None = None,
+    ) -> None:
+        self.source = source
+        self.target = target
+        self.state = state if state is not None else MemoryStateStore()
+        self.rules = rules if rules is not None else MappingRules()
+        self.batch_size = batch_size or max(1, target.capabilities.batch_size)
+        self.overlap = overlap
+        self._clock = clock
+        self._on_progress = on_progress
+
+    def __repr__(self) -> str:
+        return (
+            f"SyncEngine(source={self.source.name!r}, target={self.target.name!r},"
+            f" state={type(self.state).__name__})"
+        )
+
+    # -- the three calls --------------------------------------------------
+    def full_migrate(
+        self, *, entities: EntitySelector | None = None, dry_run: bool = False
+    ) -> Report:
+        """Migrate every entity not migrated yet, in dependency order.
+
+        Safe to repeat and to resume after a crash: nothing is created twice.
+        Entities already migrated are left alone (``unchanged``).
+        """
+        run = self._start("full_migrate", dry_run)
+        try:
+            for kind in self._kinds(entities):
+                self._sync_type(run, kind, "full")
+        finally:
+            self._finish(run)
+        return run.report
+
+    def smart_update(
+        self,
+        *,
+        fields: FieldSelection | None = None,
+        entities: EntitySelector | None = None,
+        dry_run: bool = False,
+        verify: bool = False,
+    ) -> Report:
+        """Carry over what changed on the source since the last call.
+
+        Already-migrated entities get only the selected ``fields`` written,
+        and only where they differ from the target; entities never migrated
+        are migrated in full. Unchanged entities cost no target request.
+        ``verify=True`` compares every migrated entity with the target, even
+        those unchanged on the source (e.g. to undo edits of selected fields
+        made on the target).
+        """
+        run = self._start("smart_update", dry_run)
+        run.fields = _selected_fields(fields)
+        run.verify = verify
+        try:
+            for kind in self._kinds(entities):
+                self._sync_type(run, kind, "smart")
+        finally:
+            self._finish(run)
+        return run.report
+
+    def remigrate(
+        self,
+        *,
+        confirm: bool = False,
+        clear: Literal["migrated", "all"] = "migrated",
+        entities: EntitySelector | None = None,
+        dry_run: bool = False,
+    ) -> Report:
+        """Delete on the target, forget the state, and migrate again from scratch.
+
+        ``clear="migrated"`` deletes only what this migration created;
+        ``clear="all"`` deletes every entity of the migrated types. Refuses
+        (``ConfirmationRequired``) and changes nothing without ``confirm=True``.
+        If a delete fails, the state is kept and nothing is migrated, so a
+        later call cannot duplicate what is still there.
+        """
+        if not confirm:
+            raise ConfirmationRequired(
+                "remigrate deletes entities on the target; call it with confirm=True"
+            )
+        if clear not in ("migrated", "all"):
+            raise ConfigurationError(f"clear must be 'migrated' or 'all', not {clear!r}")
+        kinds = self._kinds(entities)
+        run = self._start("remigrate", dry_run)
+        try:
+            if self._clear_target(run, kinds, clear):
+                names = [k.kind for k in kinds]
+                if Product in kinds:
+                    names.append(Variant.kind)
+                run.state.forget(names)
+                for kind in kinds:
+                    self._sync_type(run, kind, "full")
+        finally:
+            self._finish(run)
+        return run.report
+
+    # -- run bookkeeping --------------------------------------------------
+    def _start(self, call: str, dry_run: bool) -> _Run:
+        started = self._clock()
+        state: StateStore = OverlayState(self.state) if dry_run else self.state
+        target: Cart = PlanningCart(self.target) if dry_run else self.target
+        run = _Run(
+            call=call,
+            source=self.source,
+            target=target,
+            state=state,
+            report=Report(call=call, dry_run=dry_run, started_at=started),
+            dry_run=dry_run,
+        )
+        run.run_id = state.start_run(call, started, dry_run=dry_run)
+        logger.info(
+            "%s%s: %s -> %s",
+            call,
+            " (dry run)" if dry_run else "",
+            self.source.name,
+            self.target.name,
+        )
+        return run
+
+    def _finish(self, run: _Run) -> None:
+        run.report.finished_at = self._clock()
+        summary = run.report.summary()
+        run.state.finish_run(run.run_id, run.report.finished_at, summary)
+        logger.info("%s finished: %s", run.call, summary)
+
+    def _kinds(self, entities: EntitySelector | None) -> list[type[Entity]]:
+        if entities is None:
+            return list(ENTITY_TYPES)
+        wanted = {_resolve_kind(e) for e in entities}
+        if Variant in wanted:
+            raise ConfigurationError("variants travel with their product: select Product")
+        return [kind for kind in ENTITY_TYPES if kind in wanted]
+
+    def _fail(
+        self,
+        run: _Run,
+        kind: str,
+        source_id: str,
+        error: CartMigrateError,
+        failures: list[FailureRecord],
+    ) -> None:
+        field = getattr(error, "field", None)
+        failure = Failure(
+            entity=kind,
+            source_id=source_id,
+            message=str(error),
+            field=field,
+            error=type(error).__name__,
+        )
+        run.report.failures.append(failure)
+        run.report.count(kind, Outcome.FAILED)
+        failures.append(
+            FailureRecord(
+                kind=kind,
+                source_id=source_id,
+                message=str(error),
+                field=field,
+                error=type(error).__name__,
+            )
+        )
+        logger.warning("%s %s failed: %s", kind, source_id, error)
+
+    def _source_ref(self, kind: str, source_id: str) -> str:
+        return f"{self.source.name}:{kind}:{source_id}"
+
+    # -- one entity type --------------------------------------------------
+    def _sync_type(self, run: _Run, kind: type[Entity], mode: Mode) -> None:
+        name = kind.kind
+        if kind not in run.source.capabilities.reads:
+            run.report.warnings.append(
+                Notice(entity=name, message=f"{self.source.name} cannot read {name} entities")
+            )
+            return
+        writable = kind in run.target.capabilities.writes
+        since: dt.datetime | None = None
+        if mode == "smart" and writable and kind in run.source.capabilities.incremental:
+            cursor = run.state.get_cursor(name)
+            if cursor is not None:
+                since = cursor - self.overlap
+        entities: Iterable[Entity] = run.source.read(kind, since=since)
+        if not writable:
+            skipped = sum(1 for _ in entities)
+            run.report.count(name, Outcome.SKIPPED, skipped)
+            run.report.warnings.append(
+                Notice(
+                    entity=name,
+                    message=f"{self.target.name} cannot store {name} entities; {skipped} skipped",
+                )
+            )
+            return
+        if kind is Category:
+            entities = _parents_first(cast(list[Category], list(entities)))
+        total = run.source.count(kind) if since is None else None
+        retry: set[str] = set()
+        if since is not None:
+            # An incremental read will not return entities that failed earlier
+            # and did not change since: fetch those by id.
+            retry = {f.source_id for f in run.state.failures(name)}
+            retry.update(r.source_id for r in run.state.records(name, status="pending"))
+        seen: set[str] | None = set() if mode == "smart" and since is None else None
+        newest: dt.datetime | None = None
+        done = 0
+        for chunk in _chunks(entities, self.batch_size):
+            for entity in chunk:
+                retry.discard(entity.id or "")
+                if seen is not None and entity.id is not None:
+                    seen.add(entity.id)
+                stamp = getattr(entity, "updated_at", None)
+                if stamp is not None and (newest is None or stamp > newest):
+                    newest = stamp
+            self._sync_chunk(run, kind, chunk, mode)
+            done += len(chunk)
+            self._progress(run, name, done, total)
+        if retry:
+            found = run.source.get_many(kind, sorted(retry))
+            for source_id in sorted(retry - set(found)):
+                run.report.warnings.append(
+                    Notice(
+                        entity=name,
+                        source_id=source_id,
+                        message="failed earlier and is gone from the source; no longer retried",
+                    )
+                )
+            run.state.clear_failures(name, sorted(retry - set(found)))
+            for chunk in _chunks(found.values(), self.batch_size):
+                self._sync_chunk(run, kind, chunk, mode)
+        if kind in run.source.capabilities.incremental:
+            cursor = run.report.started_at if newest is None else min(run.report.started_at, newest)
+            run.state.set_cursor(name, cursor)
+        if seen is not None:
+            gone = [
+                r.source_id
+                for r in run.state.records(name, status="synced")
+                if r.source_id not in seen
+            ]
+            for source_id in gone:
+                run.report.warnings.append(
+                    Notice(
+                        entity=name,
+                        source_id=source_id,
+                        message="deleted on the source; left on the target",
+                    )
+                )
+        run.report.reconciliation[name] = Reconciliation(
+            source=run.source.count(kind),
+            migrated=run.state.count(name, status="synced"),
+            failed=len(run.state.failures(name)),
+            skipped=run.report.summary().get(name, {}).get(Outcome.SKIPPED.value, 0),
+        )
+
+    def _progress(self, run: _Run, name: str, done: int, total: int | None) -> None:
+        if self._on_progress is not None:
+            self._on_progress(Progress(call=run.call, entity=name, done=done, total=total))
+
+    def _sync_chunk(
+        self, run: _Run, kind: type[Entity], chunk: Sequence[Entity], mode: Mode
+    ) -> None:
+        name = kind.kind
+        failures: list[FailureRecord] = []
+        prepared: list[Entity] = []
+        for entity in chunk:
+            if entity.id is None:
+                run.report.warnings.append(
+                    Notice(
+                        entity=name,
+                        message=f"{self.source.name} returned a {name} without an id;"
+                        " it cannot be tracked and was skipped",
+                    )
+                )
+                run.report.count(name, Outcome.SKIPPED)
+                continue
+            try:
+                if not self.rules.keep(entity):
+                    run.report.count(name, Outcome.SKIPPED)
+                    continue
+                prepared.append(self.rules.apply(entity))
+            except CartMigrateError as error:
+                self._fail(run, name, entity.id, error, failures)
+        records = run.state.get(name, [e.id for e in prepared if e.id is not None])
+        to_create: list[Entity] = []
+        to_resolve: list[Entity] = []
+        to_compare: list[tuple[Entity, SyncRecord]] = []
+        for entity in prepared:
+            record = records.get(cast(str, entity.id))
+            if record is None or record.status == "failed":
+                to_create.append(entity)
+            elif record.status == "pending":
+                to_resolve.append(entity)
+            elif mode == "full":
+                run.report.count(name, Outcome.UNCHANGED)
+            else:
+                to_compare.append((entity, record))
+        if to_resolve:
+            to_create.extend(self._resolve_pending(run, kind, to_resolve, failures))
+        if kind is Category:
+            # A child can only be created once its parent has a target id.
+            while to_create:
+                waiting = {e.id for e in to_create}
+                wave = [e for e in to_create if cast(Category, e).parent_id not in waiting]
+                wave = wave or to_create  # a cycle: break it
+                self._create(run, kind, wave, failures)
+                to_create = [e for e in to_create if e not in wave]
+        elif to_create:
+            self._create(run, kind, to_create, failures)
+        if to_compare:
+            self._update(run, kind, to_compare, failures)
+        if failures:
+            run.state.put_failures(failures)
+
+    # -- creating ---------------------------------------------------------
+    def _translate(self, run: _Run, entities: Sequence[E], *, warn: bool) -> list[E]:
+        """Rewrite every reference to the target's ids (one state query per type)."""
+        wanted: dict[type[Entity], set[str]] = {}
+        for entity in entities:
+            for ref in references_of(entity):
+                wanted.setdefault(ref.kind, set()).add(ref.id)
+        known: dict[type[Entity], dict[str, str]] = {}
+        for ref_kind, ids in wanted.items():
+            found = run.state.get(ref_kind.kind, sorted(ids))
+            known[ref_kind] = {
+                sid: rec.target_id
+                for sid, rec in found.items()
+                if rec.status == "synced" and rec.target_id is not None
+            }
+        translated: list[E] = []
+        for entity in entities:
+            rewritten, dropped = rewrite_references(entity, lambda k, i: known.get(k, {}).get(i))
+            if warn:
+                for ref in dropped:
+                    run.report.warnings.append(
+                        Notice(
+                            entity=entity.kind,
+                            source_id=entity.id,
+                            field=ref.field,
+                            message=f"{ref.kind.kind} {ref.id} is not on the target;"
+                            " the reference was dropped",
+                        )
+                    )
+            translated.append(rewritten)
+        return translated
+
+    def _create(
+        self,
+        run: _Run,
+        kind: type[Entity],
+        entities: Sequence[Entity],
+        failures: list[FailureRecord],
+    ) -> None:
+        name = kind.kind
+        translated = self._translate(run, entities, warn=True)
+        payloads = [attrs.evolve(t, id=None) for t in translated]
+        source_ids = [cast(str, e.id) for e in entities]
+        run.state.put(SyncRecord(kind=name, source_id=sid, status="pending") for sid in source_ids)
+        try:
+            results: list[WriteResult] = run.target.create_many(
+                payloads, source_refs=[self._source_ref(name, sid) for sid in source_ids]
+            )
+        except CartMigrateError as error:  # the whole batch failed: outcome unknown
+            results = [error] * len(entities)
+        records: list[SyncRecord] = []
+        succeeded: list[str] = []
+        for entity, payload, result in zip(entities, payloads, results, strict=True):
+            sid = cast(str, entity.id)
+            if isinstance(result, Created):
+                records.extend(self._synced(name, entity, result.id, result.variant_ids, True))
+                succeeded.append(sid)
+                run.report.count(name, Outcome.CREATED)
+                if run.dry_run:
+                    run.report.changes.append(
+                        Change(
+                            action="create",
+                            entity=name,
+                            source_id=sid,
+                            target_id=result.id,
+                            fields={
+                                k: FieldChange(old=None, new=v)
+                                for k, v in plain(payload).items()
+                                if v not in (None, [], {}, "") and k != "id"
+                            },
+                        )
+                    )
+            elif isinstance(result, DuplicateEntity) and result.existing_id is not None:
+                adopted = self._adopt_existing(run, kind, entity, result, failures)
+                if adopted:
+                    records.extend(adopted)
+                    succeeded.append(sid)
+                else:
+                    records.append(SyncRecord(kind=name, source_id=sid, status="failed"))
+            else:
+                # A refusal means nothing was created; anything else might have been.
+                status: SyncStatus = "failed" if isinstance(result, EntityRejected) else "pending"
+                records.append(SyncRecord(kind=name, source_id=sid, status=status))
+                self._fail(run, name, sid, result, failures)
+        run.state.put(records)
+        if succeeded:
+            run.state.clear_failures(name, succeeded)
+
+    def _synced(
+        self, name: str, entity: Entity, target_id: str, variant_ids: Sequence[str], owned: bool
+    ) -> list[SyncRecord]:
+        records = [
+            SyncRecord(
+                kind=name,
+                source_id=cast(str, entity.id),
+                target_id=target_id,
+                status="synced",
+                fingerprint=fingerprint(entity),
+                owned=owned,
+            )
+        ]
+        if isinstance(entity, Product):
+            for variant, variant_target in zip(entity.variants, variant_ids, strict=False):
+                if variant.id is not None:
+                    records.append(
+                        SyncRecord(
+                            kind=Variant.kind,
+                            source_id=variant.id,
+                            target_id=variant_target,
+                            status="synced",
+                            fingerprint=fingerprint(variant),
+                            owned=owned,
+                            parent_id=target_id,
+                        )
+                    )
+        return records
+
+    def _adoption_records(
+        self, name: str, entity: Entity, found: Entity, owned: bool
+    ) -> list[SyncRecord]:
+        variant_ids: list[str] = []
+        if isinstance(entity, Product) and isinstance(found, Product):
+            by_sku = {v.sku.casefold(): v.id for v in found.variants if v.sku and v.id}
+            for position, variant in enumerate(entity.variants):
+                match = by_sku.get(variant.sku.casefold()) if variant.sku else None
+                if match is None and position < len(found.variants):
+                    match = found.variants[position].id
+                variant_ids.append(match or "")
+        return self._synced(name, entity, cast(str, found.id), variant_ids, owned)
+
+    def _resolve_pending(
+        self,
+        run: _Run,
+        kind: type[Entity],
+        entities: Sequence[Entity],
+        failures: list[FailureRecord],
+    ) -> list[Entity]:
+        """Find entities whose create may have landed; return those not found."""
+        name = kind.kind
+        missing: list[Entity] = []
+        records: list[SyncRecord] = []
+        adopted: list[str] = []
+        for entity in entities:
+            sid = cast(str, entity.id)
+            try:
+                found = self._lookup(run, kind, entity)
+            except CartMigrateError as error:
+                self._fail(run, name, sid, error, failures)
+                continue
+            if found is None or found.id is None:
+                missing.append(entity)
+                continue
+            records.extend(self._adoption_records(name, entity, found, owned=True))
+            adopted.append(sid)
+            run.report.count(name, Outcome.CREATED)
+            run.report.warnings.append(
+                Notice(
+                    entity=name,
+                    source_id=sid,
+                    message=f"an earlier create was interrupted; found it on the target as"
+                    f" {found.id} and kept it instead of creating it again",
+                )
+            )
+        run.state.put(records)
+        if adopted:
+            run.state.clear_failures(name, adopted)
+        return missing
+
+    def _lookup(self, run: _Run, kind: type[Entity], entity: Entity) -> Entity | None:
+        """The target entity this source entity became, if it is there."""
+        sid = cast(str, entity.id)
+        candidates: list[Entity | None] = []
+        if run.target.capabilities.source_refs:
+            candidates.append(run.target.find_by_source_ref(kind, self._source_ref(kind.kind, sid)))
+        if not candidates or candidates[0] is None:
+            key = entity.natural_key
+            candidates.append(run.target.find(kind, key) if key else None)
+        for found in candidates:
+            if found is not None and found.id is not None:
+                owner = run.state.source_id_for(kind.kind, found.id)
+                if owner in (None, sid):
+                    return found
+        return None
+
+    def _adopt_existing(
+        self,
+        run: _Run,
+        kind: type[Entity],
+        entity: Entity,
+        error: DuplicateEntity,
+        failures: list[FailureRecord],
+    ) -> list[SyncRecord]:
+        """The target refused a create as a duplicate of ``error.existing_id``."""
+        name = kind.kind
+        sid = cast(str, entity.id)
+        existing = cast(str, error.existing_id)
+        owner = run.state.source_id_for(name, existing)
+        if owner is not None and owner != sid:
+            self._fail(
+                run,
+                name,
+                sid,
+                DuplicateEntity(
+                    f"{error} — it already holds source {name} {owner}; the two source"
+                    f" entities share it and only the first was migrated",
+                    existing_id=existing,
+                    entity=name,
+                    field=error.field,
+                ),
+                failures,
+            )
+            return []
+        found = run.target.get(kind, existing)
+        if found is None:
+            self._fail(run, name, sid, error, failures)
+            return []
+        run.report.count(name, Outcome.UNCHANGED)
+        run.report.warnings.append(
+            Notice(
+                entity=name,
+                source_id=sid,
+                field=error.field,
+                message=f"already on the target as {existing} ({error}); adopted as is, and"
+                " remigrate will not delete it",
+            )
+        )
+        return self._adoption_records(name, entity, found, owned=False)
+
+    # -- updating ---------------------------------------------------------
+    def _update(
+        self,
+        run: _Run,
+        kind: type[Entity],
+        pairs: Sequence[tuple[Entity, SyncRecord]],
+        failures: list[FailureRecord],
+    ) -> None:
+        name = kind.kind
+        selected = run.fields.get(kind, ())
+        variant_selected = run.fields.get(Variant, ()) if kind is Product else ()
+        records: list[SyncRecord] = []
+        candidates: list[tuple[Entity, SyncRecord, str]] = []
+        for entity, record in pairs:
+            digest = fingerprint(entity)
+            if digest == record.fingerprint and not run.verify:
+                run.report.count(name, Outcome.UNCHANGED)
+            elif not selected and not variant_selected:
+                records.append(attrs.evolve(record, fingerprint=digest))
+                run.report.count(name, Outcome.UNCHANGED)
+            else:
+                candidates.append((entity, record, digest))
+        if candidates:
+            records.extend(
+                self._apply_changes(run, kind, candidates, selected, variant_selected, failures)
+            )
+        run.state.put(records)
+        succeeded = [r.source_id for r in records if r.kind == name]
+        if succeeded:
+            run.state.clear_failures(name, succeeded)
+
+    def _apply_changes(
+        self,
+        run: _Run,
+        kind: type[Entity],
+        candidates: Sequence[tuple[Entity, SyncRecord, str]],
+        selected: tuple[str, ...],
+        variant_selected: tuple[str, ...],
+        failures: list[FailureRecord],
+    ) -> list[SyncRecord]:
+        name = kind.kind
+        current = run.target.get_many(kind, [cast(str, r.target_id) for _, r, _ in candidates])
+        translated = self._translate(run, [e for e, _, _ in candidates], warn=False)
+        variant_records: dict[str, SyncRecord] = {}
+        if variant_selected:
+            variant_records = run.state.get(
+                Variant.kind,
+                [
+                    v.id
+                    for e, _, _ in candidates
+                    for v in cast(Product, e).variants
+                    if v.id is not None
+                ],
+            )
+        records: list[SyncRecord] = []
+        for (entity, record, digest), source_view in zip(candidates, translated, strict=True):
+            sid = cast(str, entity.id)
+            target_id = cast(str, record.target_id)
+            target_view = current.get(target_id)
+            if target_view is None:
+                run.report.count(name, Outcome.SKIPPED)
+                run.report.warnings.append(
+                    Notice(
+                        entity=name,
+                        source_id=sid,
+                        message=f"{target_id} was deleted on the target; not recreated",
+                    )
+                )
+                continue
+            ok = True
+            changes = _diff(source_view, target_view, selected)
+            if changes:
+                ok = self._write_update(run, kind, sid, target_id, changes, None, failures)
+                if ok:
+                    run.report.count(name, Outcome.UPDATED)
+            else:
+                run.report.count(name, Outcome.UNCHANGED)
+            if variant_selected and ok:
+                ok = self._update_variants(
+                    run,
+                    cast(Product, entity),
+                    cast(Product, target_view),
+                    target_id,
+                    variant_records,
+                    variant_selected,
+                    failures,
+                )
+            if ok:
+                records.append(attrs.evolve(record, fingerprint=digest))
+        return records
+
+    def _update_variants(
+        self,
+        run: _Run,
+        product: Product,
+        target_product: Product,
+        target_id: str,
+        records: Mapping[str, SyncRecord],
+        selected: tuple[str, ...],
+        failures: list[FailureRecord],
+    ) -> bool:
+        on_target = {v.id: v for v in target_product.variants}
+        ok = True
+        for variant in product.variants:
+            record = records.get(variant.id or "")
+            target_variant = on_target.get(record.target_id) if record else None
+            if record is None or target_variant is None:
+                run.report.warnings.append(
+                    Notice(
+                        entity=Variant.kind,
+                        source_id=variant.id,
+                        message=f"not on the target product {target_id} (added on the source"
+                        " after the migration, or removed on the target); not migrated",
+                    )
+                )
+                run.report.count(Variant.kind, Outcome.SKIPPED)
+                continue
+            changes = _diff(variant, target_variant, selected)
+            if not changes:
+                run.report.count(Variant.kind, Outcome.UNCHANGED)
+            elif self._write_update(
+                run,
+                Variant,
+                cast(str, variant.id),
+                cast(str, record.target_id),
+                changes,
+                target_id,
+                failures,
+            ):
+                run.report.count(Variant.kind, Outcome.UPDATED)
+            else:
+                ok = False
+        return ok
+
+    def _write_update(
+        self,
+        run: _Run,
+        kind: type[Entity],
+        source_id: str,
+        target_id: str,
+        changes: Mapping[str, FieldChange],
+        parent_id: str | None,
+        failures: list[FailureRecord],
+    ) -> bool:
+        try:
+            run.target.update(
+                kind, target_id, {k: c.new for k, c in changes.items()}, parent_id=parent_id
+            )
+        except CartMigrateError as error:
+            self._fail(run, kind.kind, source_id, error, failures)
+            return False
+        run.report.changes.append(
+            Change(
+                action="update",
+                entity=kind.kind,
+                source_id=source_id,
+                target_id=target_id,
+                fields={
+                    k: attrs.evolve(c, old=plain(c.old), new=plain(c.new))
+                    for k, c in changes.items()
+                },
+            )
+        )
+        return True
+
+    # -- clearing ---------------------------------------------------------
+    def _clear_target(
+        self, run: _Run, kinds: Sequence[type[Entity]], clear: Literal["migrated", "all"]
+    ) -> bool:
+        """Delete in reverse dependency order; False when a delete failed."""
+        failures: list[FailureRecord] = []
+        for kind in reversed(kinds):
+            name = kind.kind
+            if kind not in run.target.capabilities.writes:
+                continue
+            if clear == "all":
+                try:
+                    deleted = run.target.clear(kind)
+                except CartMigrateError as error:
+                    self._fail(run, name, "*", error, failures)
+                    continue
+                run.report.count(name, Outcome.DELETED, deleted)
+                run.report.changes.append(
+                    Change(
+                        action="delete",
+                        entity=name,
+                        source_id=None,
+                        target_id=None,
+                        fields={"count": FieldChange(old=deleted, new=0)},
+                    )
+                )
+                continue
+            for record in run.state.records(name):
+                target_id = record.target_id
+                if record.status == "pending":
+                    target_id = self._pending_target_id(run, kind, record.source_id)
+                if target_id is None or not record.owned:
+                    continue
+                try:
+                    run.target.delete(kind, target_id)
+                except EntityNotFound:
+                    continue  # already gone: nothing to do
+                except CartMigrateError as error:
+                    self._fail(run, name, record.source_id, error, failures)
+                    continue
+                run.report.count(name, Outcome.DELETED)
+                run.report.changes.append(
+                    Change(
+                        action="delete",
+                        entity=name,
+                        source_id=record.source_id,
+                        target_id=target_id,
+                    )
+                )
+        if failures:
+            run.report.warnings.append(
+                Notice(
+                    entity="*",
+                    message="some deletes failed: the state was kept and nothing was"
+                    " migrated again, so nothing can be duplicated; call remigrate again",
+                )
+            )
+        return not failures
+
+    def _pending_target_id(self, run: _Run, kind: type[Entity], source_id: str) -> str | None:
+        try:
+            entity = run.source.get(kind, source_id)
+            found = self._lookup(run, kind, entity) if entity is not None else None
+        except CartMigrateError:
+            return None
+        return found.id if found is not None else None
+
+
+def _diff(source: Any, target: Any, names: Iterable[str]) -> dict[str, FieldChange]:
+    """Selected fields whose values differ, old (target) -> new (source)."""
+    changes: dict[str, FieldChange] = {}
+    for name in names:
+        new = getattr(source, name)
+        old = getattr(target, name)
+        if new == old:
+            continue
+        detail: dict[str, Any] | None = None
+        if isinstance(new, tuple) or isinstance(old, tuple):
+            detail = DeepDiff(plain(old), plain(new), verbose_level=2).to_dict()
+        changes[name] = FieldChange(old=old, new=new, detail=detail)
+    return changes

@@ -1,0 +1,289 @@
+"""Converters and validators used at the models' boundary.
+
+Each one raises ``InvalidEntity`` naming the model and the field, so a bad
+record from any platform explains itself. They take ``self`` and the field
+(``attrs.Converter(takes_self=True, takes_field=True)``) only to name them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import enum
+import re
+from collections.abc import Callable, Iterable, Mapping
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, cast
+
+import attrs
+
+from .._exceptions import InvalidEntity
+
+__all__ = [
+    "aware_datetime",
+    "country_code",
+    "currency_code",
+    "enum_or_raw",
+    "enum_value",
+    "frozen_mapping",
+    "in_range",
+    "model_tuple",
+    "money",
+    "not_negative",
+    "optional_aware_datetime",
+    "optional_int",
+    "optional_model",
+    "optional_money",
+    "optional_str",
+    "required_str",
+    "str_tuple",
+    "whole_number",
+]
+
+_Raw = Callable[[Any, Any, "attrs.Attribute[Any]"], Any]
+
+
+def _named(fn: _Raw) -> Any:
+    return attrs.Converter(fn, takes_self=True, takes_field=True)
+
+
+def _fail(instance: object, field: attrs.Attribute[Any], message: str) -> InvalidEntity:
+    return InvalidEntity(type(instance).__name__, field.name, message)
+
+
+def _to_str(value: Any, instance: object, field: attrs.Attribute[Any]) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int | decimal.Decimal) and not isinstance(value, bool):
+        return str(value)  # platforms hand out numeric ids; we keep ids as strings
+    raise _fail(instance, field, f"expected a string, got {type(value).__name__} {value!r}")
+
+
+def _optional_str(value: Any, instance: object, field: attrs.Attribute[Any]) -> str | None:
+    return None if value is None else _to_str(value, instance, field)
+
+
+def _required_str(value: Any, instance: object, field: attrs.Attribute[Any]) -> str:
+    text = _to_str(value, instance, field)
+    if not text.strip():
+        raise _fail(instance, field, "must not be empty")
+    return text
+
+
+def _to_decimal(value: Any, instance: object, field: attrs.Attribute[Any]) -> decimal.Decimal:
+    if isinstance(value, decimal.Decimal):
+        result = value
+    elif isinstance(value, bool):
+        raise _fail(instance, field, f"expected an amount, got {value!r}")
+    elif isinstance(value, int | str):
+        try:
+            result = decimal.Decimal(str(value).strip())
+        except decimal.InvalidOperation:
+            raise _fail(instance, field, f"not an amount: {value!r}") from None
+    elif isinstance(value, float):
+        # repr() of a float is its shortest round-trip text: 19.99, not 19.989999...
+        result = decimal.Decimal(repr(value))
+    else:
+        raise _fail(instance, field, f"expected an amount, got {type(value).__name__}")
+    if not result.is_finite():
+        raise _fail(instance, field, f"not a finite amount: {value!r}")
+    return result
+
+
+def _money(value: Any, instance: object, field: attrs.Attribute[Any]) -> decimal.Decimal:
+    if value is None:
+        raise _fail(instance, field, "is required")
+    return _to_decimal(value, instance, field)
+
+
+def _optional_money(
+    value: Any, instance: object, field: attrs.Attribute[Any]
+) -> decimal.Decimal | None:
+    return None if value is None or value == "" else _to_decimal(value, instance, field)
+
+
+def _optional_int(value: Any, instance: object, field: attrs.Attribute[Any]) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise _fail(instance, field, f"expected a whole number, got {value!r}")
+    if isinstance(value, int):
+        return value
+    try:
+        number = decimal.Decimal(str(value).strip())
+    except decimal.InvalidOperation:
+        raise _fail(instance, field, f"not a whole number: {value!r}") from None
+    if number != number.to_integral_value():
+        raise _fail(instance, field, f"not a whole number: {value!r}")
+    return int(number)
+
+
+def _whole_number(value: Any, instance: object, field: attrs.Attribute[Any]) -> int:
+    number = _optional_int(value, instance, field)
+    if number is None:
+        raise _fail(instance, field, "is required")
+    return number
+
+
+def _to_datetime(value: Any, instance: object, field: attrs.Attribute[Any]) -> dt.datetime:
+    if isinstance(value, str):
+        try:
+            value = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        except ValueError:
+            raise _fail(instance, field, f"not an ISO 8601 time: {value!r}") from None
+    if not isinstance(value, dt.datetime):
+        raise _fail(instance, field, f"expected a datetime, got {type(value).__name__}")
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise _fail(instance, field, f"needs a time zone (got naive {value.isoformat()})")
+    return value
+
+
+def _optional_datetime(
+    value: Any, instance: object, field: attrs.Attribute[Any]
+) -> dt.datetime | None:
+    return None if value is None or value == "" else _to_datetime(value, instance, field)
+
+
+_COUNTRY = re.compile(r"[A-Z]{2}")
+_CURRENCY = re.compile(r"[A-Z]{3}")
+
+
+def _country(value: Any, instance: object, field: attrs.Attribute[Any]) -> str | None:
+    if value is None or value == "":
+        return None
+    text = _to_str(value, instance, field).strip().upper()
+    if not _COUNTRY.fullmatch(text):
+        raise _fail(instance, field, f"not an ISO 3166-1 alpha-2 country code: {value!r}")
+    return text
+
+
+def _currency(value: Any, instance: object, field: attrs.Attribute[Any]) -> str | None:
+    if value is None or value == "":
+        return None
+    text = _to_str(value, instance, field).strip().upper()
+    if not _CURRENCY.fullmatch(text):
+        raise _fail(instance, field, f"not an ISO 4217 currency code: {value!r}")
+    return text
+
+
+def _str_tuple(value: Any, instance: object, field: attrs.Attribute[Any]) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        raise _fail(instance, field, "expected a list of strings, got one string")
+    return tuple(_to_str(item, instance, field) for item in value)
+
+
+def _frozen_mapping(value: Any, instance: object, field: attrs.Attribute[Any]) -> Mapping[str, Any]:
+    if value is None:
+        return MappingProxyType({})
+    if isinstance(value, MappingProxyType):
+        return value
+    if not isinstance(value, Mapping):
+        raise _fail(instance, field, f"expected a mapping, got {type(value).__name__}")
+    return MappingProxyType(dict(value))
+
+
+def _model_kind(field: attrs.Attribute[Any]) -> type[Any]:
+    return cast(type[Any], field.metadata["model"])
+
+
+def _enum_value(value: Any, instance: object, field: attrs.Attribute[Any]) -> Any:
+    kind = cast(type[enum.Enum], field.metadata["enum"])
+    if value is None and field.metadata.get("optional"):
+        return None
+    try:
+        return kind(value)
+    except ValueError:
+        allowed = ", ".join(str(member.value) for member in kind)
+        raise _fail(instance, field, f"{value!r} is not one of: {allowed}") from None
+
+
+def _enum_or_raw(value: Any, instance: object, field: attrs.Attribute[Any]) -> Any:
+    try:
+        return cast(type[enum.Enum], field.metadata["enum"])(value)
+    except ValueError:
+        return _required_str(value, instance, field)
+
+
+def _model_tuple(value: Any, instance: object, field: attrs.Attribute[Any]) -> tuple[Any, ...]:
+    kind = _model_kind(field)
+    if value is None:
+        return ()
+    if isinstance(value, str | bytes | Mapping) or not isinstance(value, Iterable):
+        raise _fail(instance, field, f"expected a list of {kind.__name__}")
+    items: list[Any] = []
+    for item in value:
+        if isinstance(item, kind):
+            items.append(item)
+        elif isinstance(item, Mapping):
+            items.append(kind(**item))
+        else:
+            raise _fail(instance, field, f"expected {kind.__name__}, got {type(item).__name__}")
+    return tuple(items)
+
+
+def _optional_model(value: Any, instance: object, field: attrs.Attribute[Any]) -> Any:
+    kind = _model_kind(field)
+    if value is None or isinstance(value, kind):
+        return value
+    if isinstance(value, Mapping):
+        return kind(**value)
+    raise _fail(instance, field, f"expected {kind.__name__}, got {type(value).__name__}")
+
+
+# mypy's attrs plugin only understands converters that are plain functions, so
+# it sees these signatures; at run time they are Converters that also receive
+# the instance and the field, to name both in errors.
+if TYPE_CHECKING:
+
+    def money(value: Any) -> decimal.Decimal: ...
+    def optional_money(value: Any) -> decimal.Decimal | None: ...
+    def optional_int(value: Any) -> int | None: ...
+    def whole_number(value: Any) -> int: ...
+    def optional_str(value: Any) -> str | None: ...
+    def required_str(value: Any) -> str: ...
+    def aware_datetime(value: Any) -> dt.datetime: ...
+    def optional_aware_datetime(value: Any) -> dt.datetime | None: ...
+    def country_code(value: Any) -> str | None: ...
+    def currency_code(value: Any) -> str | None: ...
+    def str_tuple(value: Any) -> tuple[str, ...]: ...
+    def frozen_mapping(value: Any) -> Mapping[str, Any]: ...
+    def enum_value(value: Any) -> Any: ...
+    def enum_or_raw(value: Any) -> Any: ...
+    def model_tuple(value: Any) -> tuple[Any, ...]: ...
+    def optional_model(value: Any) -> Any: ...
+
+else:
+    money = _named(_money)
+    optional_money = _named(_optional_money)
+    optional_int = _named(_optional_int)
+    whole_number = _named(_whole_number)
+    optional_str = _named(_optional_str)
+    required_str = _named(_required_str)
+    aware_datetime = _named(_to_datetime)
+    optional_aware_datetime = _named(_optional_datetime)
+    country_code = _named(_country)
+    currency_code = _named(_currency)
+    str_tuple = _named(_str_tuple)
+    frozen_mapping = _named(_frozen_mapping)
+    enum_value = _named(_enum_value)
+    enum_or_raw = _named(_enum_or_raw)
+    model_tuple = _named(_model_tuple)
+    optional_model = _named(_optional_model)
+
+
+def in_range(low: int, high: int) -> Callable[[Any, attrs.Attribute[Any], Any], None]:
+    """Validator: an optional whole number between ``low`` and ``high``."""
+
+    def check(instance: Any, field: attrs.Attribute[Any], value: Any) -> None:
+        if value is not None and not low <= value <= high:
+            raise _fail(instance, field, f"must be between {low} and {high}, got {value}")
+
+    return check
+
+
+def not_negative(instance: Any, field: attrs.Attribute[Any], value: Any) -> None:
+    """Validator: an optional number that is zero or more."""
+    if value is not None and value < 0:
+        raise _fail(instance, field, f"must not be negative, got {value}")

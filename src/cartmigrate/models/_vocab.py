@@ -1,0 +1,45 @@
+"""The small vocabularies every platform's data is translated into.
+
+They are ``str`` enums, so plain strings work wherever a member is expected
+and values serialise as themselves.
+"""
+
+from __future__ import annotations
+
+import enum
+
+__all__ = ["OrderStatus", "ProductStatus", "ReviewStatus", "StockStatus"]
+
+
+class StockStatus(enum.StrEnum):
+    IN_STOCK = "in_stock"
+    OUT_OF_STOCK = "out_of_stock"
+    BACKORDER = "backorder"
+
+
+class ProductStatus(enum.StrEnum):
+    ACTIVE = "active"
+    DRAFT = "draft"
+    ARCHIVED = "archived"
+
+
+class OrderStatus(enum.StrEnum):
+    """Where an order is in its life.
+
+    A platform status that fits none of these (a custom ``wc-awaiting-pickup``,
+    say) is kept as a raw string on the order, for the status map to translate.
+    """
+
+    PENDING = "pending"
+    PROCESSING = "processing"
+    ON_HOLD = "on_hold"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+    REFUNDED = "refunded"
+    FAILED = "failed"
+
+
+class ReviewStatus(enum.StrEnum):
+    APPROVED = "approved"
+    PENDING = "pending"
+    REJECTED = "rejected"

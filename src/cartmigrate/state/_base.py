@@ -1,0 +1,140 @@
+"""What the engine remembers between calls, and the interface that keeps it.
+
+The id map (source id -> target id) is permanent: a re-run consults it
+first, which is what makes every call safe to repeat. It is a keyed table,
+never a blob, so it scales to millions of entities.
+"""
+
+from __future__ import annotations
+
+import abc
+import datetime as dt
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Any, Literal
+
+import attrs
+
+__all__ = ["FailureRecord", "RunRecord", "StateStore", "SyncRecord", "SyncStatus"]
+
+#: ``pending``: a create was about to be sent; whether it landed is unknown
+#: until the target is asked. ``synced``: the target acknowledged it.
+#: ``failed``: the target refused the create; nothing exists there.
+SyncStatus = Literal["pending", "synced", "failed"]
+
+
+@attrs.define(frozen=True, kw_only=True)
+class SyncRecord:
+    """One source entity and what the migration did with it."""
+
+    kind: str
+    source_id: str
+    target_id: str | None = None
+    status: SyncStatus = "pending"
+    #: Fingerprint of the mapped source entity when it was last written.
+    fingerprint: str | None = None
+    #: True when this migration created the target entity (remigrate deletes
+    #: it); False when it adopted one that was already there.
+    owned: bool = True
+    #: For a variant: its product's target id, which updates need.
+    parent_id: str | None = None
+
+
+@attrs.define(frozen=True, kw_only=True)
+class FailureRecord:
+    """Why an entity failed last time; kept until a later call succeeds."""
+
+    kind: str
+    source_id: str
+    message: str
+    field: str | None = None
+    error: str = "CartMigrateError"
+    attempts: int = 1
+
+
+@attrs.define(frozen=True, kw_only=True)
+class RunRecord:
+    """One call of the engine, for the history."""
+
+    id: int
+    call: str
+    started_at: dt.datetime
+    finished_at: dt.datetime | None = None
+    dry_run: bool = False
+    summary: Mapping[str, Any] = attrs.field(factory=dict)
+
+
+class StateStore(abc.ABC):
+    """Where the id map, cursors, failures and run history live.
+
+    Implementations must make ``put`` durable before returning: the engine
+    relies on it to record an intent before each create and a result after.
+    """
+
+    # -- the id map -------------------------------------------------------
+    @abc.abstractmethod
+    def get(self, kind: str, source_ids: Sequence[str]) -> dict[str, SyncRecord]:
+        """The records of these source ids that exist, by source id."""
+
+    @abc.abstractmethod
+    def put(self, records: Iterable[SyncRecord]) -> None:
+        """Insert or replace records, all at once (one transaction)."""
+
+    @abc.abstractmethod
+    def records(self, kind: str, *, status: SyncStatus | None = None) -> Iterator[SyncRecord]:
+        """Every record of ``kind`` (optionally of one status), in no set order."""
+
+    @abc.abstractmethod
+    def source_id_for(self, kind: str, target_id: str) -> str | None:
+        """Which source entity a target entity was mapped from, if any."""
+
+    def count(self, kind: str, *, status: SyncStatus | None = None) -> int:
+        return sum(1 for _ in self.records(kind, status=status))
+
+    # -- failures ---------------------------------------------------------
+    @abc.abstractmethod
+    def put_failures(self, failures: Iterable[FailureRecord]) -> None:
+        """Record failures; a repeated failure counts one more attempt."""
+
+    @abc.abstractmethod
+    def clear_failures(self, kind: str, source_ids: Sequence[str]) -> None:
+        """Forget failures of entities that have now succeeded."""
+
+    @abc.abstractmethod
+    def failures(self, kind: str | None = None) -> list[FailureRecord]:
+        """Failures still open, for one kind or all."""
+
+    # -- cursors ----------------------------------------------------------
+    @abc.abstractmethod
+    def get_cursor(self, kind: str) -> dt.datetime | None:
+        """Where the next incremental read of ``kind`` starts."""
+
+    @abc.abstractmethod
+    def set_cursor(self, kind: str, value: dt.datetime | None) -> None: ...
+
+    # -- runs -------------------------------------------------------------
+    @abc.abstractmethod
+    def start_run(self, call: str, started_at: dt.datetime, *, dry_run: bool = False) -> int:
+        """Open a run in the history; return its id."""
+
+    @abc.abstractmethod
+    def finish_run(
+        self, run_id: int, finished_at: dt.datetime, summary: Mapping[str, Any]
+    ) -> None: ...
+
+    @abc.abstractmethod
+    def runs(self) -> list[RunRecord]:
+        """The history, oldest first."""
+
+    # -- lifecycle --------------------------------------------------------
+    @abc.abstractmethod
+    def forget(self, kinds: Iterable[str]) -> None:
+        """Drop records, failures and cursors of these kinds (history stays)."""
+
+    def close(self) -> None:  # noqa: B027 - optional hook
+        """Release resources; a store is also a context manager."""
+
+    def __enter__(self) -> StateStore:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()

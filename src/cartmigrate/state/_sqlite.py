@@ -1,0 +1,235 @@
+"""State in one SQLite file (standard library only): the embedded default.
+
+A ``smart_update`` a month later, in a new process, continues where the full
+migration stopped. WAL journaling keeps each ``put`` durable against a
+crashed process without an fsync per entity; writes are batched into one
+transaction per call.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import sqlite3
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Any, cast
+
+from .._exceptions import StateError
+from ._base import FailureRecord, RunRecord, StateStore, SyncRecord, SyncStatus
+
+__all__ = ["SQLiteStateStore"]
+
+SCHEMA_VERSION = 1
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS entity_map (
+    kind TEXT NOT NULL,
+    source_id TEXT NOT NULL,
+    target_id TEXT,
+    status TEXT NOT NULL,
+    fingerprint TEXT,
+    owned INTEGER NOT NULL,
+    parent_id TEXT,
+    PRIMARY KEY (kind, source_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS entity_map_target ON entity_map (kind, target_id);
+CREATE TABLE IF NOT EXISTS failures (
+    kind TEXT NOT NULL,
+    source_id TEXT NOT NULL,
+    message TEXT NOT NULL,
+    field TEXT,
+    error TEXT NOT NULL,
+    attempts INTEGER NOT NULL,
+    PRIMARY KEY (kind, source_id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS cursors (kind TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS runs (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    call TEXT NOT NULL,
+    started_at TEXT NOT NULL,
+    finished_at TEXT,
+    dry_run INTEGER NOT NULL,
+    summary TEXT NOT NULL DEFAULT '{}'
+);
+"""
+
+_CHUNK = 500  # ids per IN (...) query, well under SQLite's variable limit
+
+
+def _row_to_record(row: tuple[Any, ...]) -> SyncRecord:
+    kind, source_id, target_id, status, fingerprint, owned, parent_id = row
+    return SyncRecord(
+        kind=kind,
+        source_id=source_id,
+        target_id=target_id,
+        status=cast(SyncStatus, status),
+        fingerprint=fingerprint,
+        owned=bool(owned),
+        parent_id=parent_id,
+    )
+
+
+class SQLiteStateStore(StateStore):
+    """State kept in the SQLite database at ``path`` (created when missing)."""
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = os.fspath(path)
+        self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.executescript(_SCHEMA)
+        row = self._db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
+        if row is None:
+            self._db.execute(
+                "INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
+            )
+        elif int(row[0]) > SCHEMA_VERSION:
+            raise StateError(
+                f"{self.path} was written by a newer cartmigrate (state schema {row[0]},"
+                f" this version reads up to {SCHEMA_VERSION}); upgrade cartmigrate"
+            )
+
+    def __repr__(self) -> str:
+        return f"SQLiteStateStore({self.path!r})"
+
+    def _write(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+        with self._db:  # one transaction
+            self._db.execute("BEGIN")
+            self._db.executemany(sql, rows)
+
+    def get(self, kind: str, source_ids: Sequence[str]) -> dict[str, SyncRecord]:
+        found: dict[str, SyncRecord] = {}
+        ids = list(source_ids)
+        for start in range(0, len(ids), _CHUNK):
+            chunk = ids[start : start + _CHUNK]
+            marks = ",".join("?" * len(chunk))
+            rows = self._db.execute(
+                "SELECT kind, source_id, target_id, status, fingerprint, owned, parent_id"
+                f" FROM entity_map WHERE kind=? AND source_id IN ({marks})",
+                (kind, *chunk),
+            )
+            for row in rows:
+                found[row[1]] = _row_to_record(row)
+        return found
+
+    def put(self, records: Iterable[SyncRecord]) -> None:
+        self._write(
+            "INSERT OR REPLACE INTO entity_map VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                (
+                    r.kind,
+                    r.source_id,
+                    r.target_id,
+                    r.status,
+                    r.fingerprint,
+                    int(r.owned),
+                    r.parent_id,
+                )
+                for r in records
+            ),
+        )
+
+    def records(self, kind: str, *, status: SyncStatus | None = None) -> Iterator[SyncRecord]:
+        sql = (
+            "SELECT kind, source_id, target_id, status, fingerprint, owned, parent_id"
+            " FROM entity_map WHERE kind=?"
+        )
+        args: tuple[str, ...] = (kind,)
+        if status is not None:
+            sql += " AND status=?"
+            args = (kind, status)
+        # fetchall: callers may write while iterating
+        for row in self._db.execute(sql, args).fetchall():
+            yield _row_to_record(row)
+
+    def count(self, kind: str, *, status: SyncStatus | None = None) -> int:
+        if status is None:
+            row = self._db.execute("SELECT COUNT(*) FROM entity_map WHERE kind=?", (kind,))
+        else:
+            row = self._db.execute(
+                "SELECT COUNT(*) FROM entity_map WHERE kind=? AND status=?", (kind, status)
+            )
+        return int(row.fetchone()[0])
+
+    def source_id_for(self, kind: str, target_id: str) -> str | None:
+        row = self._db.execute(
+            "SELECT source_id FROM entity_map WHERE kind=? AND target_id=?", (kind, target_id)
+        ).fetchone()
+        return None if row is None else str(row[0])
+
+    def put_failures(self, failures: Iterable[FailureRecord]) -> None:
+        self._write(
+            "INSERT INTO failures VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (kind, source_id)"
+            " DO UPDATE SET message=excluded.message, field=excluded.field,"
+            " error=excluded.error, attempts=failures.attempts + 1",
+            ((f.kind, f.source_id, f.message, f.field, f.error, f.attempts) for f in failures),
+        )
+
+    def clear_failures(self, kind: str, source_ids: Sequence[str]) -> None:
+        self._write(
+            "DELETE FROM failures WHERE kind=? AND source_id=?",
+            ((kind, sid) for sid in source_ids),
+        )
+
+    def failures(self, kind: str | None = None) -> list[FailureRecord]:
+        sql = "SELECT kind, source_id, message, field, error, attempts FROM failures"
+        rows = (
+            self._db.execute(sql + " WHERE kind=?", (kind,))
+            if kind is not None
+            else self._db.execute(sql)
+        )
+        return [
+            FailureRecord(kind=k, source_id=s, message=m, field=f, error=e, attempts=a)
+            for k, s, m, f, e, a in rows.fetchall()
+        ]
+
+    def get_cursor(self, kind: str) -> dt.datetime | None:
+        row = self._db.execute("SELECT value FROM cursors WHERE kind=?", (kind,)).fetchone()
+        return None if row is None else dt.datetime.fromisoformat(row[0])
+
+    def set_cursor(self, kind: str, value: dt.datetime | None) -> None:
+        if value is None:
+            self._write("DELETE FROM cursors WHERE kind=?", [(kind,)])
+        else:
+            self._write("INSERT OR REPLACE INTO cursors VALUES (?, ?)", [(kind, value.isoformat())])
+
+    def start_run(self, call: str, started_at: dt.datetime, *, dry_run: bool = False) -> int:
+        cursor = self._db.execute(
+            "INSERT INTO runs (call, started_at, dry_run) VALUES (?, ?, ?)",
+            (call, started_at.isoformat(), int(dry_run)),
+        )
+        return int(cast(int, cursor.lastrowid))
+
+    def finish_run(self, run_id: int, finished_at: dt.datetime, summary: Mapping[str, Any]) -> None:
+        self._db.execute(
+            "UPDATE runs SET finished_at=?, summary=? WHERE id=?",
+            (finished_at.isoformat(), json.dumps(summary, default=str), run_id),
+        )
+
+    def runs(self) -> list[RunRecord]:
+        rows = self._db.execute(
+            "SELECT id, call, started_at, finished_at, dry_run, summary FROM runs ORDER BY id"
+        ).fetchall()
+        return [
+            RunRecord(
+                id=run_id,
+                call=call,
+                started_at=dt.datetime.fromisoformat(started),
+                finished_at=None if finished is None else dt.datetime.fromisoformat(finished),
+                dry_run=bool(dry_run),
+                summary=json.loads(summary),
+            )
+            for run_id, call, started, finished, dry_run, summary in rows
+        ]
+
+    def forget(self, kinds: Iterable[str]) -> None:
+        names = [(kind,) for kind in kinds]
+        with self._db:
+            self._db.execute("BEGIN")
+            for table in ("entity_map", "failures", "cursors"):
+                self._db.executemany(f"DELETE FROM {table} WHERE kind=?", names)
+
+    def close(self) -> None:
+        self._db.close()
