@@ -1,0 +1,436 @@
+"""The HTTP layer every HTTP connector shares: retries, throttling, pagination, secrets.
+
+What it promises a connector:
+
+- **Retries** (tenacity): 429 honouring ``Retry-After`` (seconds or an HTTP
+  date; a value <= 0 is "no hint"), 502/503/504 and transport errors, with
+  exponential backoff and jitter, capped in attempts and in total time, each
+  retry logged. ``set_testing(backoff=False)`` turns the sleeping off.
+- **Writes are never blindly repeated.** A request marked ``idempotent=False``
+  (a create) is retried only when it provably did not reach the server
+  (connection refused, 429). When its answer is lost (read time-out, 502/503/504)
+  it raises ``WriteOutcomeUnknown``: the caller looks the entity up instead.
+- **4xx become typed errors** carrying the platform's own message:
+  401/403 ``AuthenticationError``, 404 ``EntityNotFound``, other 4xx
+  ``EntityRejected`` (or what the connector's ``error_for`` hook returns).
+- **Throttling before the limit**: a ``CostBucket`` shared by all requests,
+  fed by the platform's own signals where it sends them.
+- **Secrets** never appear in logs, reprs or exceptions: URLs are logged
+  without their query string, and ``Secret`` hides its value.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
+
+import attrs
+import httpx
+import tenacity
+
+from .._exceptions import (
+    AuthenticationError,
+    ConnectorError,
+    EntityNotFound,
+    EntityRejected,
+    TransientError,
+    WriteOutcomeUnknown,
+)
+
+__all__ = [
+    "CostBucket",
+    "HttpClient",
+    "RetryPolicy",
+    "Secret",
+    "parse_retry_after",
+    "run_concurrently",
+    "set_testing",
+]
+
+logger = logging.getLogger("cartmigrate.http")
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+_RETRY_STATUS = frozenset({429, 502, 503, 504})
+_settings = {"backoff": True}
+
+
+def set_testing(*, backoff: bool = False) -> None:
+    """Turn retry backoff (and throttle sleeps) off, for fast tests; on again with True."""
+    _settings["backoff"] = backoff
+
+
+def _sleep(seconds: float) -> None:
+    if _settings["backoff"] and seconds > 0:
+        time.sleep(seconds)
+
+
+class Secret:
+    """A credential: its value is only handed out by ``reveal()``.
+
+    ``repr``, ``str`` and formatting show ``'***'``, so a secret that ends up
+    in a log line, an exception or a report shows nothing.
+    """
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def reveal(self) -> str:
+        return self._value
+
+    def __repr__(self) -> str:
+        return "Secret('***')"
+
+    __str__ = __repr__
+
+    def __format__(self, spec: str) -> str:
+        return repr(self)
+
+    def __bool__(self) -> bool:
+        return bool(self._value)
+
+    def __reduce__(self) -> Any:  # no pickling the value out by accident either
+        raise TypeError("a Secret cannot be pickled")
+
+
+def parse_retry_after(value: str | None, *, now: float | None = None) -> float | None:
+    """Seconds to wait from a ``Retry-After`` header, or None when it gives no hint.
+
+    Accepts delta-seconds or an HTTP date; zero, negative or unreadable values
+    mean "no hint" (a literal 0 would make a client hammer the server).
+    """
+    if value is None or not value.strip():
+        return None
+    text = value.strip()
+    try:
+        seconds = float(text)
+    except ValueError:
+        try:
+            when = email.utils.parsedate_to_datetime(text)
+        except (TypeError, ValueError):
+            return None
+        seconds = when.timestamp() - (time.time() if now is None else now)
+    return seconds if seconds > 0 else None
+
+
+@attrs.define(frozen=True, kw_only=True)
+class RetryPolicy:
+    """How hard to try: attempts and total time are both capped."""
+
+    attempts: int = 6
+    initial: float = 0.5
+    max_wait: float = 60.0
+    total: float = 300.0
+    jitter: float = 0.5
+
+
+class CostBucket:
+    """A leaky bucket of request cost, shared by every request of one client.
+
+    ``capacity`` units refill at ``restore_rate`` per second; ``acquire(cost)``
+    waits until the bucket holds ``cost``. Platforms that report their own
+    bucket (Shopify's ``throttleStatus``) call ``observe`` so the estimate
+    follows the server, read at runtime rather than hard-coded.
+    """
+
+    def __init__(
+        self,
+        capacity: float,
+        restore_rate: float,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = _sleep,
+    ) -> None:
+        self.capacity = capacity
+        self.restore_rate = restore_rate
+        self._available = capacity
+        self._clock = clock
+        self._sleep = sleep
+        self._stamp = clock()
+        self._lock = threading.Lock()
+        self.waited = 0.0
+
+    def _refill(self) -> None:
+        now = self._clock()
+        self._available = min(
+            self.capacity, self._available + (now - self._stamp) * self.restore_rate
+        )
+        self._stamp = now
+
+    @property
+    def available(self) -> float:
+        with self._lock:
+            self._refill()
+            return self._available
+
+    def acquire(self, cost: float = 1.0) -> None:
+        cost = min(cost, self.capacity)
+        while True:
+            with self._lock:
+                self._refill()
+                if self._available >= cost:
+                    self._available -= cost
+                    return
+                wait = (cost - self._available) / self.restore_rate
+            self.waited += wait
+            self._sleep(wait)
+            if not _settings["backoff"] and self._sleep is _sleep:
+                # Testing with real time and no sleeping: don't spin, go on.
+                with self._lock:
+                    self._available = cost
+
+    def refund(self, cost: float) -> None:
+        """Give back what a request was charged but did not spend."""
+        with self._lock:
+            self._available = min(self.capacity, self._available + cost)
+
+    def observe(
+        self,
+        *,
+        available: float,
+        capacity: float | None = None,
+        restore_rate: float | None = None,
+    ) -> None:
+        """Adopt the server's own view of the bucket."""
+        with self._lock:
+            if capacity is not None:
+                self.capacity = capacity
+            if restore_rate is not None:
+                self.restore_rate = restore_rate
+            self._available = min(self.capacity, available)
+            self._stamp = self._clock()
+
+
+class _Retry(Exception):
+    """Internal: this attempt may be repeated after ``delay`` (None: backoff)."""
+
+    def __init__(self, error: ConnectorError, delay: float | None) -> None:
+        super().__init__(str(error))
+        self.error = error
+        self.delay = delay
+
+
+def _redacted(url: httpx.URL) -> str:
+    return str(url.copy_with(query=None, username=None, password=None))
+
+
+ErrorHook = Callable[[httpx.Response], ConnectorError | None]
+
+
+class HttpClient:
+    """An httpx client with the platform etiquette built in.
+
+    Pass ``client=`` to use your own ``httpx.Client`` (proxies, certificates),
+    or ``transport=`` to talk to a simulator offline. ``error_for`` lets the
+    connector turn its platform's error bodies into typed errors. TLS
+    verification is always on for clients created here.
+    """
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        platform: str,
+        auth: httpx.Auth | None = None,
+        headers: Mapping[str, str] | None = None,
+        client: httpx.Client | None = None,
+        transport: httpx.BaseTransport | None = None,
+        timeout: float = 30.0,
+        retry: RetryPolicy | None = None,
+        bucket: CostBucket | None = None,
+        error_for: ErrorHook | None = None,
+        sleep: Callable[[float], None] = _sleep,
+    ) -> None:
+        self.platform = platform
+        self.retry = retry if retry is not None else RetryPolicy()
+        self.bucket = bucket
+        self._error_for = error_for
+        self._sleep = sleep
+        self.requests = 0
+        self._lock = threading.Lock()
+        if client is None:
+            client = httpx.Client(
+                base_url=base_url,
+                auth=auth,
+                headers=dict(headers or {}),
+                transport=transport,
+                timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
+                verify=True,
+                follow_redirects=True,
+            )
+            self._owns_client = True
+        else:
+            self._owns_client = False
+        self._client = client
+
+    def __repr__(self) -> str:
+        return (
+            f"HttpClient(platform={self.platform!r}, base_url={_redacted(self._client.base_url)!r})"
+        )
+
+    def close(self) -> None:
+        if self._owns_client:
+            self._client.close()
+
+    # -- requests ---------------------------------------------------------
+    def request(
+        self,
+        method: str,
+        url: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        json: Any = None,
+        idempotent: bool | None = None,
+        cost: float = 1.0,
+    ) -> httpx.Response:
+        """Send one request, with retries as the module docstring describes.
+
+        ``idempotent`` defaults to True for GET/HEAD/PUT/DELETE, False for POST
+        and PATCH; pass it explicitly for e.g. a GraphQL query sent by POST.
+        """
+        if idempotent is None:
+            idempotent = method.upper() in ("GET", "HEAD", "PUT", "DELETE", "OPTIONS")
+        policy = self.retry
+        wait_exp = tenacity.wait_exponential_jitter(
+            initial=policy.initial, max=policy.max_wait, jitter=policy.jitter
+        )
+
+        def wait(state: tenacity.RetryCallState) -> float:
+            error = state.outcome.exception() if state.outcome else None
+            if isinstance(error, _Retry) and error.delay is not None:
+                return min(error.delay, policy.max_wait)
+            return float(wait_exp(state))
+
+        def log_retry(state: tenacity.RetryCallState) -> None:
+            error = state.outcome.exception() if state.outcome else None
+            logger.warning(
+                "%s %s %s: %s; retry %d in %.1fs",
+                self.platform,
+                method,
+                url,
+                error,
+                state.attempt_number,
+                state.upcoming_sleep,
+            )
+
+        retrying = tenacity.Retrying(
+            stop=tenacity.stop_after_attempt(policy.attempts)
+            | tenacity.stop_after_delay(policy.total),
+            wait=wait,
+            retry=tenacity.retry_if_exception_type(_Retry),
+            sleep=self._sleep,
+            before_sleep=log_retry,
+            reraise=True,
+        )
+        try:
+            return retrying(self._attempt, method, url, params, json, idempotent, cost)
+        except _Retry as exhausted:
+            raise exhausted.error from None
+
+    def _attempt(
+        self,
+        method: str,
+        url: str,
+        params: Mapping[str, Any] | None,
+        json: Any,
+        idempotent: bool,
+        cost: float,
+    ) -> httpx.Response:
+        if self.bucket is not None:
+            self.bucket.acquire(cost)
+        with self._lock:
+            self.requests += 1
+        try:
+            response = self._client.request(method, url, params=params, json=json)
+        except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as error:
+            # Never reached the server: always safe to try again.
+            raise _Retry(TransientError(self._describe(method, url, error)), None) from None
+        except httpx.TransportError as error:
+            message = self._describe(method, url, error)
+            if not idempotent:
+                raise WriteOutcomeUnknown(message) from None
+            raise _Retry(TransientError(message), None) from None
+        logger.debug(
+            "%s %s %s -> %d",
+            self.platform,
+            method,
+            _redacted(response.request.url),
+            response.status_code,
+        )
+        status = response.status_code
+        if status < 400:
+            return response
+        if status == 429:
+            delay = parse_retry_after(response.headers.get("Retry-After"))
+            raise _Retry(TransientError(self._message(response), status_code=429), delay)
+        if status in _RETRY_STATUS or status >= 500:
+            message = self._message(response)
+            if not idempotent:
+                raise WriteOutcomeUnknown(message, status_code=status)
+            delay = parse_retry_after(response.headers.get("Retry-After"))
+            raise _Retry(TransientError(message, status_code=status), delay)
+        raise self._client_error(response)
+
+    def _describe(self, method: str, url: str, error: Exception) -> str:
+        target = _redacted(self._client.base_url.join(url))
+        return f"{self.platform}: {method} {target} failed: {type(error).__name__}"
+
+    def _message(self, response: httpx.Response) -> str:
+        detail = response.text[:300].strip()
+        return (
+            f"{self.platform}: {response.request.method} {_redacted(response.request.url)}"
+            f" -> {response.status_code}{': ' + detail if detail else ''}"
+        )
+
+    def _client_error(self, response: httpx.Response) -> ConnectorError:
+        if self._error_for is not None:
+            error = self._error_for(response)
+            if error is not None:
+                return error
+        message = self._message(response)
+        status = response.status_code
+        if status in (401, 403):
+            return AuthenticationError(message, status_code=status)
+        if status == 404:
+            return EntityNotFound(message, status_code=status)
+        return EntityRejected(message, status_code=status, platform_message=response.text[:500])
+
+    # -- pagination -------------------------------------------------------
+    @staticmethod
+    def paginate(fetch: Callable[[Any], tuple[Sequence[T], Any]], first: Any = None) -> Iterator[T]:
+        """Yield items page by page; ``fetch(token)`` returns (items, next token or None).
+
+        The same next-page token twice in a row is a platform bug that would
+        loop forever: it raises instead.
+        """
+        token = first
+        seen_token: Any = object()
+        while True:
+            items, next_token = fetch(token)
+            yield from items
+            if next_token is None:
+                return
+            if next_token in (token, seen_token):
+                raise TransientError(f"pagination repeated its next-page token {next_token!r}")
+            seen_token, token = token, next_token
+
+
+def run_concurrently(work: Callable[[T], R], items: Iterable[T], *, max_workers: int) -> list[R]:
+    """``[work(item) for item in items]`` with up to ``max_workers`` at once, in order.
+
+    For independent writes only; ``work`` must not raise for an expected
+    per-item failure (return it instead).
+    """
+    items = list(items)
+    if max_workers <= 1 or len(items) <= 1:
+        return [work(item) for item in items]
+    with ThreadPoolExecutor(max_workers=min(max_workers, len(items))) as pool:
+        return list(pool.map(work, items))
