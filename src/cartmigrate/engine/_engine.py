@@ -565,7 +565,8 @@ class SyncEngine:
                         )
                     )
             elif isinstance(result, DuplicateEntity) and result.existing_id is not None:
-                adopted = self._adopt_existing(run, kind, entity, result, failures)
+                batch_owners = {r.target_id: r.source_id for r in records if r.kind == name}
+                adopted = self._adopt_existing(run, kind, entity, result, batch_owners, failures)
                 if adopted:
                     records.extend(adopted)
                     succeeded.append(sid)
@@ -682,13 +683,18 @@ class SyncEngine:
         kind: type[Entity],
         entity: Entity,
         error: DuplicateEntity,
+        batch_owners: Mapping[str | None, str],
         failures: list[FailureRecord],
     ) -> list[SyncRecord]:
-        """The target refused a create as a duplicate of ``error.existing_id``."""
+        """The target refused a create as a duplicate of ``error.existing_id``.
+
+        ``batch_owners`` maps target ids created earlier in the same batch
+        (not in the state yet) to their source ids.
+        """
         name = kind.kind
         sid = cast(str, entity.id)
         existing = cast(str, error.existing_id)
-        owner = run.state.source_id_for(name, existing)
+        owner = batch_owners.get(existing) or run.state.source_id_for(name, existing)
         if owner is not None and owner != sid:
             self._fail(
                 run,

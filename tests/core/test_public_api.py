@@ -1,0 +1,73 @@
+"""The public names are a contract: this pins them."""
+
+from __future__ import annotations
+
+import cartmigrate
+
+EXPECTED = {
+    "DEFAULT_FIELDS",
+    "Address",
+    "AuthenticationError",
+    "Capabilities",
+    "Cart",
+    "CartMigrateError",
+    "Category",
+    "Change",
+    "ConfigurationError",
+    "ConfirmationRequired",
+    "ConnectorError",
+    "Created",
+    "Customer",
+    "DuplicateEntity",
+    "Entity",
+    "EntityNotFound",
+    "EntityRejected",
+    "Failure",
+    "FieldChange",
+    "InvalidEntity",
+    "Manufacturer",
+    "MappingError",
+    "MappingRules",
+    "MemoryCart",
+    "MemoryStateStore",
+    "Notice",
+    "Order",
+    "OrderLine",
+    "OrderStatus",
+    "Outcome",
+    "Product",
+    "ProductStatus",
+    "Progress",
+    "Report",
+    "Review",
+    "ReviewStatus",
+    "SQLiteStateStore",
+    "Shipment",
+    "ShipmentLine",
+    "StateError",
+    "StateStore",
+    "StatusChange",
+    "StockStatus",
+    "SyncEngine",
+    "TransientError",
+    "UnsupportedEntity",
+    "Variant",
+    "WriteOutcomeUnknown",
+    "__version__",
+}
+
+
+def test_all_is_pinned() -> None:
+    assert set(cartmigrate.__all__) == EXPECTED
+
+
+def test_every_name_in_all_exists() -> None:
+    for name in cartmigrate.__all__:
+        assert getattr(cartmigrate, name) is not None
+
+
+def test_errors_share_one_base() -> None:
+    for name in cartmigrate.__all__:
+        value = getattr(cartmigrate, name)
+        if isinstance(value, type) and issubclass(value, Exception):
+            assert issubclass(value, cartmigrate.CartMigrateError), name

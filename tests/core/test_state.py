@@ -1,0 +1,110 @@
+"""Both bundled state stores keep the same promises; SQLite survives a new process."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from cartmigrate import MemoryStateStore, SQLiteStateStore, StateError, StateStore
+from cartmigrate.state import FailureRecord, SyncRecord
+
+
+@pytest.fixture(params=["memory", "sqlite"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[StateStore]:
+    state: StateStore = (
+        MemoryStateStore() if request.param == "memory" else SQLiteStateStore(tmp_path / "s.db")
+    )
+    yield state
+    state.close()
+
+
+def test_records_round_trip(store: StateStore) -> None:
+    store.put([SyncRecord(kind="product", source_id="1", status="pending")])
+    store.put(
+        [
+            SyncRecord(
+                kind="product",
+                source_id="1",
+                target_id="9",
+                status="synced",
+                fingerprint="abc",
+                owned=False,
+            ),
+            SyncRecord(
+                kind="variant", source_id="v", target_id="w", status="synced", parent_id="9"
+            ),
+        ]
+    )
+    found = store.get("product", ["1", "2"])
+    assert list(found) == ["1"]
+    assert found["1"].target_id == "9"
+    assert found["1"].owned is False
+    assert store.get("variant", ["v"])["v"].parent_id == "9"
+    assert store.source_id_for("product", "9") == "1"
+    assert store.source_id_for("product", "10") is None
+    assert store.count("product") == 1
+    assert store.count("product", status="pending") == 0
+    assert [r.source_id for r in store.records("product", status="synced")] == ["1"]
+
+
+def test_get_many_ids(store: StateStore) -> None:
+    store.put(
+        SyncRecord(kind="order", source_id=str(i), status="synced", target_id=f"t{i}")
+        for i in range(1500)
+    )
+    found = store.get("order", [str(i) for i in range(0, 1500, 2)])
+    assert len(found) == 750
+    assert found["1498"].target_id == "t1498"
+
+
+def test_failures_count_attempts_and_clear(store: StateStore) -> None:
+    failure = FailureRecord(kind="order", source_id="5", message="boom", field="status")
+    store.put_failures([failure])
+    store.put_failures([failure])
+    (kept,) = store.failures("order")
+    assert (kept.attempts, kept.field, kept.message) == (2, "status", "boom")
+    store.clear_failures("order", ["5"])
+    assert store.failures() == []
+
+
+def test_cursors_and_forget(store: StateStore) -> None:
+    moment = dt.datetime(2024, 1, 2, 3, 4, 5, tzinfo=dt.UTC)
+    store.set_cursor("product", moment)
+    assert store.get_cursor("product") == moment
+    store.put([SyncRecord(kind="product", source_id="1", status="synced", target_id="2")])
+    store.put_failures([FailureRecord(kind="product", source_id="3", message="x")])
+    store.forget(["product"])
+    assert store.get_cursor("product") is None
+    assert store.count("product") == 0
+    assert store.failures("product") == []
+
+
+def test_run_history(store: StateStore) -> None:
+    start = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
+    run = store.start_run("full_migrate", start)
+    store.finish_run(run, start + dt.timedelta(seconds=5), {"product": {"created": 2}})
+    (record,) = store.runs()
+    assert record.call == "full_migrate"
+    assert record.finished_at == start + dt.timedelta(seconds=5)
+    assert record.summary == {"product": {"created": 2}}
+
+
+def test_sqlite_state_survives_reopening(tmp_path: Path) -> None:
+    path = tmp_path / "shop.db"
+    with SQLiteStateStore(path) as first:
+        first.put([SyncRecord(kind="customer", source_id="a", target_id="b", status="synced")])
+    with SQLiteStateStore(path) as second:
+        assert second.get("customer", ["a"])["a"].target_id == "b"
+
+
+def test_sqlite_refuses_a_newer_schema(tmp_path: Path) -> None:
+    path = tmp_path / "new.db"
+    SQLiteStateStore(path).close()
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE meta SET value='99' WHERE key='schema_version'")
+    with pytest.raises(StateError, match="newer cartmigrate"):
+        SQLiteStateStore(path)
