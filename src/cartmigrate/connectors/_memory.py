@@ -46,6 +46,9 @@ E = TypeVar("E", bound=Entity)
 _TIMESTAMPED: frozenset[type[Entity]] = frozenset({Product, Customer, Order})
 
 
+_WRITES = frozenset({"create", "update", "delete"})
+
+
 def _utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
@@ -193,11 +196,12 @@ class MemoryCart(Cart):
         fault = self._fault(operation)
         if fault is None:
             return action()
-        if fault.applied:
+        applied = fault.applied and operation in _WRITES
+        if applied:
             action()
         if fault.error is not None:
             raise fault.error
-        if fault.applied:
+        if applied:
             raise WriteOutcomeUnknown(f"{self.name}: {operation} applied, answer lost")
         raise TransientError(f"{self.name}: {operation} failed (injected fault)")
 

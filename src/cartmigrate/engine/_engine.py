@@ -29,6 +29,7 @@ from deepdiff import DeepDiff
 from .._exceptions import (
     CartMigrateError,
     ConfigurationError,
+    ConnectorError,
     ConfirmationRequired,
     DuplicateEntity,
     EntityNotFound,
@@ -350,6 +351,22 @@ class SyncEngine:
 
     # -- one entity type --------------------------------------------------
     def _sync_type(self, run: _Run, kind: type[Entity], mode: Mode) -> None:
+        """Sync one entity type; a failure to read it stops only this type."""
+        try:
+            self._sync_entities(run, kind, mode)
+        except ConnectorError as error:
+            run.report.failures.append(
+                Failure(
+                    entity=kind.kind,
+                    source_id="*",
+                    error=type(error).__name__,
+                    message=f"reading {kind.kind} entities stopped: {error}; what was read is"
+                    " kept, the rest is read again by the next call",
+                )
+            )
+            logger.error("%s: reading %s stopped: %s", run.call, kind.kind, error)
+
+    def _sync_entities(self, run: _Run, kind: type[Entity], mode: Mode) -> None:
         name = kind.kind
         if kind not in run.source.capabilities.reads:
             run.report.warnings.append(
@@ -381,7 +398,7 @@ class SyncEngine:
             # An incremental read will not return entities that failed earlier
             # and did not change since: fetch those by id.
             retry = {f.source_id for f in run.state.failures(name)}
-            retry.update(r.source_id for r in run.state.records(name, status="pending"))
+            retry.update(r.source_id for r in run.state.unfinished(name))
         seen: set[str] | None = set() if mode == "smart" and since is None else None
         newest: dt.datetime | None = None
         done = 0
@@ -465,18 +482,23 @@ class SyncEngine:
         to_create: list[Entity] = []
         to_resolve: list[Entity] = []
         to_compare: list[tuple[Entity, SyncRecord]] = []
+        to_repair: list[tuple[Entity, SyncRecord]] = []
         for entity in prepared:
             record = records.get(cast(str, entity.id))
             if record is None or record.status == "failed":
                 to_create.append(entity)
             elif record.status == "pending":
                 to_resolve.append(entity)
+            elif record.dropped:
+                to_repair.append((entity, record))
             elif mode == "full":
                 run.report.count(name, Outcome.UNCHANGED)
             else:
                 to_compare.append((entity, record))
         if to_resolve:
-            to_create.extend(self._resolve_pending(run, kind, to_resolve, failures))
+            missing, adopted = self._resolve_pending(run, kind, to_resolve, failures)
+            to_create.extend(missing)
+            to_repair.extend(adopted)
         if kind is Category:
             # A child can only be created once its parent has a target id.
             while to_create:
@@ -487,14 +509,24 @@ class SyncEngine:
                 to_create = [e for e in to_create if e not in wave]
         elif to_create:
             self._create(run, kind, to_create, failures)
+        if to_repair:
+            repaired = self._repair_references(run, kind, to_repair, mode, failures)
+            if mode == "smart":
+                to_compare.extend(repaired)
         if to_compare:
             self._update(run, kind, to_compare, failures)
         if failures:
             run.state.put_failures(failures)
 
     # -- creating ---------------------------------------------------------
-    def _translate(self, run: _Run, entities: Sequence[E], *, warn: bool) -> list[E]:
-        """Rewrite every reference to the target's ids (one state query per type)."""
+    def _translate(
+        self, run: _Run, entities: Sequence[E], *, warn: bool
+    ) -> list[tuple[E, tuple[str, ...]]]:
+        """Rewrite every reference to the target's ids (one state query per type).
+
+        Returns each entity rewritten, with the fields whose references had
+        to be dropped (``"lines"`` for an order line's product or variant).
+        """
         wanted: dict[type[Entity], set[str]] = {}
         for entity in entities:
             for ref in references_of(entity):
@@ -507,9 +539,10 @@ class SyncEngine:
                 for sid, rec in found.items()
                 if rec.status == "synced" and rec.target_id is not None
             }
-        translated: list[E] = []
+        translated: list[tuple[E, tuple[str, ...]]] = []
         for entity in entities:
             rewritten, dropped = rewrite_references(entity, lambda k, i: known.get(k, {}).get(i))
+            fields = tuple(dict.fromkeys(ref.field.split(".")[0] for ref in dropped))
             if warn:
                 for ref in dropped:
                     run.report.warnings.append(
@@ -521,7 +554,7 @@ class SyncEngine:
                             " the reference was dropped",
                         )
                     )
-            translated.append(rewritten)
+            translated.append((rewritten, fields))
         return translated
 
     def _create(
@@ -533,7 +566,7 @@ class SyncEngine:
     ) -> None:
         name = kind.kind
         translated = self._translate(run, entities, warn=True)
-        payloads = [attrs.evolve(t, id=None) for t in translated]
+        payloads = [attrs.evolve(t, id=None) for t, _ in translated]
         source_ids = [cast(str, e.id) for e in entities]
         run.state.put(SyncRecord(kind=name, source_id=sid, status="pending") for sid in source_ids)
         try:
@@ -544,10 +577,14 @@ class SyncEngine:
             results = [error] * len(entities)
         records: list[SyncRecord] = []
         succeeded: list[str] = []
-        for entity, payload, result in zip(entities, payloads, results, strict=True):
+        for entity, payload, (_, dropped), result in zip(
+            entities, payloads, translated, results, strict=True
+        ):
             sid = cast(str, entity.id)
             if isinstance(result, Created):
-                records.extend(self._synced(name, entity, result.id, result.variant_ids, True))
+                records.extend(
+                    self._synced(name, entity, result.id, result.variant_ids, True, dropped)
+                )
                 succeeded.append(sid)
                 run.report.count(name, Outcome.CREATED)
                 if run.dry_run:
@@ -582,7 +619,13 @@ class SyncEngine:
             run.state.clear_failures(name, succeeded)
 
     def _synced(
-        self, name: str, entity: Entity, target_id: str, variant_ids: Sequence[str], owned: bool
+        self,
+        name: str,
+        entity: Entity,
+        target_id: str,
+        variant_ids: Sequence[str],
+        owned: bool,
+        dropped: tuple[str, ...] = (),
     ) -> list[SyncRecord]:
         records = [
             SyncRecord(
@@ -592,6 +635,7 @@ class SyncEngine:
                 status="synced",
                 fingerprint=fingerprint(entity),
                 owned=owned,
+                dropped=dropped,
             )
         ]
         if isinstance(entity, Product):
@@ -611,8 +655,20 @@ class SyncEngine:
         return records
 
     def _adoption_records(
-        self, name: str, entity: Entity, found: Entity, owned: bool
+        self, run: _Run, name: str, entity: Entity, found: Entity, owned: bool
     ) -> list[SyncRecord]:
+        """Records that map ``entity`` to ``found``, a target entity it became.
+
+        A reference the earlier create had to drop may resolve now: such
+        fields are marked dropped, so they are repaired.
+        """
+        ((translated, unresolved),) = self._translate(run, [entity], warn=False)
+        dropped = tuple(
+            field
+            for field in dict.fromkeys(r.field.split(".")[0] for r in references_of(entity))
+            if field in unresolved
+            or _reference_values(translated, field) != _reference_values(found, field)
+        )
         variant_ids: list[str] = []
         if isinstance(entity, Product) and isinstance(found, Product):
             by_sku = {v.sku.casefold(): v.id for v in found.variants if v.sku and v.id}
@@ -621,7 +677,7 @@ class SyncEngine:
                 if match is None and position < len(found.variants):
                     match = found.variants[position].id
                 variant_ids.append(match or "")
-        return self._synced(name, entity, cast(str, found.id), variant_ids, owned)
+        return self._synced(name, entity, cast(str, found.id), variant_ids, owned, dropped)
 
     def _resolve_pending(
         self,
@@ -629,10 +685,15 @@ class SyncEngine:
         kind: type[Entity],
         entities: Sequence[Entity],
         failures: list[FailureRecord],
-    ) -> list[Entity]:
-        """Find entities whose create may have landed; return those not found."""
+    ) -> tuple[list[Entity], list[tuple[Entity, SyncRecord]]]:
+        """Find entities whose create may have landed.
+
+        Returns those not found (to create), and those adopted whose
+        references need a repair.
+        """
         name = kind.kind
         missing: list[Entity] = []
+        repair: list[tuple[Entity, SyncRecord]] = []
         records: list[SyncRecord] = []
         adopted: list[str] = []
         for entity in entities:
@@ -645,7 +706,10 @@ class SyncEngine:
             if found is None or found.id is None:
                 missing.append(entity)
                 continue
-            records.extend(self._adoption_records(name, entity, found, owned=True))
+            mapped = self._adoption_records(run, name, entity, found, owned=True)
+            records.extend(mapped)
+            if mapped[0].dropped:
+                repair.append((entity, mapped[0]))
             adopted.append(sid)
             run.report.count(name, Outcome.CREATED)
             run.report.warnings.append(
@@ -659,7 +723,7 @@ class SyncEngine:
         run.state.put(records)
         if adopted:
             run.state.clear_failures(name, adopted)
-        return missing
+        return missing, repair
 
     def _lookup(self, run: _Run, kind: type[Entity], entity: Entity) -> Entity | None:
         """The target entity this source entity became, if it is there."""
@@ -710,7 +774,11 @@ class SyncEngine:
                 failures,
             )
             return []
-        found = run.target.get(kind, existing)
+        try:
+            found = run.target.get(kind, existing)
+        except CartMigrateError as lookup_error:
+            self._fail(run, name, sid, lookup_error, failures)
+            return []
         if found is None:
             self._fail(run, name, sid, error, failures)
             return []
@@ -724,7 +792,60 @@ class SyncEngine:
                 " remigrate will not delete it",
             )
         )
-        return self._adoption_records(name, entity, found, owned=False)
+        return self._adoption_records(run, name, entity, found, owned=False)
+
+    def _repair_references(
+        self,
+        run: _Run,
+        kind: type[Entity],
+        pairs: Sequence[tuple[Entity, SyncRecord]],
+        mode: Mode,
+        failures: list[FailureRecord],
+    ) -> list[tuple[Entity, SyncRecord]]:
+        """Write references dropped earlier whose entities are now on the target.
+
+        Only the reference fields are written. Returns the pairs with their
+        records brought up to date, for a smart update to carry on with.
+        """
+        name = kind.kind
+        translated = self._translate(run, [e for e, _ in pairs], warn=False)
+        result: list[tuple[Entity, SyncRecord]] = []
+        records: list[SyncRecord] = []
+        for (entity, record), (rewritten, still_dropped) in zip(pairs, translated, strict=True):
+            fixed = [f for f in record.dropped if f not in still_dropped]
+            if not fixed:
+                result.append((entity, record))
+                if mode == "full":
+                    run.report.count(name, Outcome.UNCHANGED)
+                continue
+            changes = {
+                f: FieldChange(old=None, new=getattr(rewritten, f), detail=None) for f in fixed
+            }
+            if not self._write_update(
+                run,
+                kind,
+                cast(str, entity.id),
+                cast(str, record.target_id),
+                changes,
+                None,
+                failures,
+            ):
+                continue
+            record = attrs.evolve(record, dropped=still_dropped)
+            records.append(record)
+            result.append((entity, record))
+            if mode == "full":
+                run.report.count(name, Outcome.UPDATED)
+            run.report.warnings.append(
+                Notice(
+                    entity=name,
+                    source_id=entity.id,
+                    field=",".join(fixed),
+                    message="references dropped earlier now point to the migrated entities",
+                )
+            )
+        run.state.put(records)
+        return result
 
     # -- updating ---------------------------------------------------------
     def _update(
@@ -767,8 +888,13 @@ class SyncEngine:
         failures: list[FailureRecord],
     ) -> list[SyncRecord]:
         name = kind.kind
-        current = run.target.get_many(kind, [cast(str, r.target_id) for _, r, _ in candidates])
-        translated = self._translate(run, [e for e, _, _ in candidates], warn=False)
+        try:
+            current = run.target.get_many(kind, [cast(str, r.target_id) for _, r, _ in candidates])
+        except CartMigrateError as error:
+            for entity, _, _ in candidates:
+                self._fail(run, name, cast(str, entity.id), error, failures)
+            return []
+        translated = [t for t, _ in self._translate(run, [e for e, _, _ in candidates], warn=False)]
         variant_records: dict[str, SyncRecord] = {}
         if variant_selected:
             variant_records = run.state.get(
@@ -957,6 +1083,16 @@ class SyncEngine:
         except CartMigrateError:
             return None
         return found.id if found is not None else None
+
+
+def _reference_values(entity: Entity, field: str) -> Any:
+    """The ids a reference field holds, in a form comparable across carts."""
+    value = getattr(entity, field, None)
+    if field == "lines":
+        return [(line.product_id, line.variant_id) for line in value or ()]
+    if field == "category_ids":
+        return sorted(value or ())
+    return value
 
 
 def _diff(source: Any, target: Any, names: Iterable[str]) -> dict[str, FieldChange]:

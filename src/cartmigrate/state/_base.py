@@ -22,6 +22,10 @@ __all__ = ["FailureRecord", "RunRecord", "StateStore", "SyncRecord", "SyncStatus
 SyncStatus = Literal["pending", "synced", "failed"]
 
 
+def _names(value: Iterable[str]) -> tuple[str, ...]:
+    return tuple(value)
+
+
 @attrs.define(frozen=True, kw_only=True)
 class SyncRecord:
     """One source entity and what the migration did with it."""
@@ -37,6 +41,9 @@ class SyncRecord:
     owned: bool = True
     #: For a variant: its product's target id, which updates need.
     parent_id: str | None = None
+    #: Fields whose references could not be resolved when written; the engine
+    #: repairs them once the referenced entities exist on the target.
+    dropped: tuple[str, ...] = attrs.field(default=(), converter=_names)
 
 
 @attrs.define(frozen=True, kw_only=True)
@@ -82,6 +89,12 @@ class StateStore(abc.ABC):
     @abc.abstractmethod
     def records(self, kind: str, *, status: SyncStatus | None = None) -> Iterator[SyncRecord]:
         """Every record of ``kind`` (optionally of one status), in no set order."""
+
+    def unfinished(self, kind: str) -> Iterator[SyncRecord]:
+        """Records still needing work: not synced, or synced with dropped references."""
+        for record in self.records(kind):
+            if record.status != "synced" or record.dropped:
+                yield record
 
     @abc.abstractmethod
     def source_id_for(self, kind: str, target_id: str) -> str | None:

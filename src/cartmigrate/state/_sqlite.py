@@ -32,9 +32,12 @@ CREATE TABLE IF NOT EXISTS entity_map (
     fingerprint TEXT,
     owned INTEGER NOT NULL,
     parent_id TEXT,
+    dropped TEXT,
     PRIMARY KEY (kind, source_id)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS entity_map_target ON entity_map (kind, target_id);
+CREATE INDEX IF NOT EXISTS entity_map_unfinished ON entity_map (kind)
+    WHERE status != 'synced' OR dropped IS NOT NULL;
 CREATE TABLE IF NOT EXISTS failures (
     kind TEXT NOT NULL,
     source_id TEXT NOT NULL,
@@ -58,8 +61,11 @@ CREATE TABLE IF NOT EXISTS runs (
 _CHUNK = 500  # ids per IN (...) query, well under SQLite's variable limit
 
 
+_COLUMNS = "kind, source_id, target_id, status, fingerprint, owned, parent_id, dropped"
+
+
 def _row_to_record(row: tuple[Any, ...]) -> SyncRecord:
-    kind, source_id, target_id, status, fingerprint, owned, parent_id = row
+    kind, source_id, target_id, status, fingerprint, owned, parent_id, dropped = row
     return SyncRecord(
         kind=kind,
         source_id=source_id,
@@ -68,6 +74,7 @@ def _row_to_record(row: tuple[Any, ...]) -> SyncRecord:
         fingerprint=fingerprint,
         owned=bool(owned),
         parent_id=parent_id,
+        dropped=tuple(dropped.split(",")) if dropped else (),
     )
 
 
@@ -106,8 +113,7 @@ class SQLiteStateStore(StateStore):
             chunk = ids[start : start + _CHUNK]
             marks = ",".join("?" * len(chunk))
             rows = self._db.execute(
-                "SELECT kind, source_id, target_id, status, fingerprint, owned, parent_id"
-                f" FROM entity_map WHERE kind=? AND source_id IN ({marks})",
+                f"SELECT {_COLUMNS} FROM entity_map WHERE kind=? AND source_id IN ({marks})",
                 (kind, *chunk),
             )
             for row in rows:
@@ -116,7 +122,7 @@ class SQLiteStateStore(StateStore):
 
     def put(self, records: Iterable[SyncRecord]) -> None:
         self._write(
-            "INSERT OR REPLACE INTO entity_map VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT OR REPLACE INTO entity_map VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 (
                     r.kind,
@@ -126,22 +132,29 @@ class SQLiteStateStore(StateStore):
                     r.fingerprint,
                     int(r.owned),
                     r.parent_id,
+                    ",".join(r.dropped) or None,
                 )
                 for r in records
             ),
         )
 
     def records(self, kind: str, *, status: SyncStatus | None = None) -> Iterator[SyncRecord]:
-        sql = (
-            "SELECT kind, source_id, target_id, status, fingerprint, owned, parent_id"
-            " FROM entity_map WHERE kind=?"
-        )
+        sql = f"SELECT {_COLUMNS} FROM entity_map WHERE kind=?"
         args: tuple[str, ...] = (kind,)
         if status is not None:
             sql += " AND status=?"
             args = (kind, status)
         # fetchall: callers may write while iterating
         for row in self._db.execute(sql, args).fetchall():
+            yield _row_to_record(row)
+
+    def unfinished(self, kind: str) -> Iterator[SyncRecord]:
+        rows = self._db.execute(
+            f"SELECT {_COLUMNS} FROM entity_map WHERE kind=?"
+            " AND (status != 'synced' OR dropped IS NOT NULL)",
+            (kind,),
+        ).fetchall()
+        for row in rows:
             yield _row_to_record(row)
 
     def count(self, kind: str, *, status: SyncStatus | None = None) -> int:
