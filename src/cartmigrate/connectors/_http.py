@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import email.utils
 import logging
+import random
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -222,6 +223,21 @@ def _redacted(url: httpx.URL) -> str:
     return str(url.copy_with(query=None, username=None, password=None))
 
 
+class _RedactHttpxUrls(logging.Filter):
+    """httpx logs every request's full URL at INFO; a platform that takes its keys
+    as query parameters would leak them there. Drop the query from those lines."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple) and record.args:
+            record.args = tuple(
+                _redacted(arg) if isinstance(arg, httpx.URL) else arg for arg in record.args
+            )
+        return True
+
+
+logging.getLogger("httpx").addFilter(_RedactHttpxUrls())
+
+
 ErrorHook = Callable[[httpx.Response], ConnectorError | None]
 
 
@@ -299,15 +315,13 @@ class HttpClient:
         if idempotent is None:
             idempotent = method.upper() in ("GET", "HEAD", "PUT", "DELETE", "OPTIONS")
         policy = self.retry
-        wait_exp = tenacity.wait_exponential_jitter(
-            initial=policy.initial, max=policy.max_wait, jitter=policy.jitter
-        )
 
         def wait(state: tenacity.RetryCallState) -> float:
             error = state.outcome.exception() if state.outcome else None
             if isinstance(error, _Retry) and error.delay is not None:
                 return min(error.delay, policy.max_wait)
-            return float(wait_exp(state))
+            backoff = policy.initial * 2 ** (state.attempt_number - 1)
+            return float(min(policy.max_wait, backoff + random.uniform(0, policy.jitter)))
 
         def log_retry(state: tenacity.RetryCallState) -> None:
             error = state.outcome.exception() if state.outcome else None
