@@ -29,8 +29,8 @@ from deepdiff import DeepDiff
 from .._exceptions import (
     CartMigrateError,
     ConfigurationError,
-    ConnectorError,
     ConfirmationRequired,
+    ConnectorError,
     DuplicateEntity,
     EntityNotFound,
     EntityRejected,
