@@ -196,6 +196,18 @@ def test_a_type_the_target_cannot_store_is_skipped_with_a_reason(
     assert any(w.entity == "review" and "cannot store" in w.message for w in report.warnings)
 
 
+def test_what_the_target_says_about_writing_is_in_the_report(
+    source: MemoryCart, clock: FakeClock
+) -> None:
+    class NoPasswords(MemoryCart):
+        def write_notes(self, kind: type[Entity]) -> tuple[str, ...]:
+            return ("passwords cannot be imported",) if kind is Customer else ()
+
+    report = engine_for(source, NoPasswords(name="new", clock=clock.now), clock).full_migrate()
+    notes = [(w.entity, w.message) for w in report.warnings]
+    assert notes == [("customer", "new: passwords cannot be imported")]
+
+
 def test_filtered_entities_are_skipped(
     source: MemoryCart, target: MemoryCart, clock: FakeClock
 ) -> None:

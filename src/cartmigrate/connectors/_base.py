@@ -170,6 +170,14 @@ class Cart(abc.ABC):
             self.delete(kind, entity_id)
         return len(ids)
 
+    def write_notes(self, kind: type[Entity]) -> tuple[str, ...]:
+        """What users must know about writing ``kind`` here, said in every report.
+
+        For what the platform cannot take or does on its own, e.g. "customer
+        passwords cannot be imported; customers get an account invite".
+        """
+        return ()
+
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release connections; a cart is also a context manager."""
 

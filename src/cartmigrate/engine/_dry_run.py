@@ -52,6 +52,9 @@ class PlanningCart(Cart):
     def count(self, kind: type[Entity]) -> int | None:
         return self._target.count(kind)
 
+    def write_notes(self, kind: type[Entity]) -> tuple[str, ...]:
+        return self._target.write_notes(kind)
+
     def _placeholder(self, kind: str) -> str:
         return f"(new {kind} {next(self._ids)})"
 

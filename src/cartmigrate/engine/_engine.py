@@ -374,6 +374,11 @@ class SyncEngine:
             )
             return
         writable = kind in run.target.capabilities.writes
+        if writable:
+            run.report.warnings.extend(
+                Notice(entity=name, message=f"{self.target.name}: {note}")
+                for note in run.target.write_notes(kind)
+            )
         since: dt.datetime | None = None
         if mode == "smart" and writable and kind in run.source.capabilities.incremental:
             cursor = run.state.get_cursor(name)
