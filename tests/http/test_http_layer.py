@@ -218,3 +218,32 @@ def test_cost_bucket_waits_exactly_enough() -> None:
 
 def test_run_concurrently_keeps_order() -> None:
     assert run_concurrently(lambda n: n * n, range(20), max_workers=4) == [n * n for n in range(20)]
+
+
+def test_a_users_own_client_is_not_modified_and_still_authenticates() -> None:
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(200)
+
+    own = httpx.Client(base_url="https://shop.example.com", transport=httpx.MockTransport(handler))
+    auth_before = own.auth
+    client = HttpClient(
+        "https://ignored.example.com", platform="t", client=own, auth=httpx.BasicAuth("ck", "cs")
+    )
+    client.request("GET", "items")
+    assert seen[0].headers["Authorization"].startswith("Basic ")
+    assert own.auth is auth_before
+    own.close()
+
+
+def test_fake_clock_sleeps_at_least_a_microsecond() -> None:
+    clock = FakeClock()
+    before = clock.monotonic()
+    clock.sleep(1e-9)
+    assert clock.monotonic() > before
+    bucket = CostBucket(10, 1000, clock=clock.monotonic, sleep=clock.sleep)
+    for _ in range(50):
+        bucket.acquire(10)  # would spin forever if tiny waits did not move time
+    assert clock.slept == pytest.approx(0.49, abs=0.01)

@@ -177,7 +177,7 @@ class CostBucket:
         while True:
             with self._lock:
                 self._refill()
-                if self._available >= cost:
+                if self._available >= cost - 1e-9:
                     self._available -= cost
                     return
                 wait = (cost - self._available) / self.restore_rate
@@ -272,6 +272,8 @@ class HttpClient:
         self._sleep = sleep
         self.requests = 0
         self._lock = threading.Lock()
+        # A client the user handed over is used as is: auth goes per request.
+        self._auth = auth if client is not None else None
         if client is None:
             client = httpx.Client(
                 base_url=base_url,
@@ -363,7 +365,12 @@ class HttpClient:
         with self._lock:
             self.requests += 1
         try:
-            response = self._client.request(method, url, params=params, json=json)
+            if self._auth is not None:
+                response = self._client.request(
+                    method, url, params=params, json=json, auth=self._auth
+                )
+            else:
+                response = self._client.request(method, url, params=params, json=json)
         except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as error:
             # Never reached the server: always safe to try again.
             raise _Retry(TransientError(self._describe(method, url, error)), None) from None
