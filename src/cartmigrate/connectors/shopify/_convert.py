@@ -1,0 +1,588 @@
+"""Translating between cartmigrate's models and Shopify's GraphQL shapes.
+
+Decisions, each documented in docs/connectors/shopify.md:
+
+- A product without variants is a Shopify product with its one default
+  variant ("Title" / "Default Title"); it reads back without variants.
+- Stock: ``quantity`` None means "not tracked". ``stock_status`` has no
+  Shopify field: BACKORDER is inventory policy CONTINUE ("keep selling when
+  out of stock"); otherwise a tracked variant at zero is out of stock.
+- Manufacturers are Shopify's free-text ``vendor``; a manufacturer's id is its name.
+- Categories are custom collections; the tree's parent is kept in the
+  ``cartmigrate.parent_id`` metafield (collections are flat in Shopify).
+- An order's status as the source named it, its status history and its
+  shipments' dates are kept in ``cartmigrate`` metafields on the order (visible
+  in the admin under the order's metafields); Shopify's own state (paid,
+  cancelled, closed, fulfillments with tracking) is set to the nearest match.
+- The source reference is kept in the ``cartmigrate.source_ref`` metafield and,
+  because Shopify can only search products, customers and orders by tag (not
+  by an arbitrary metafield in 2025-01), in a ``cartmigrate:<ref>`` tag.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from ...models import (
+    Address,
+    Category,
+    Customer,
+    Order,
+    OrderLine,
+    OrderStatus,
+    Product,
+    ProductStatus,
+    Shipment,
+    ShipmentLine,
+    StatusChange,
+    StockStatus,
+    Variant,
+)
+from ._graphql import NAMESPACE
+
+__all__ = [
+    "REF_TAG",
+    "category_from",
+    "category_input",
+    "customer_from",
+    "customer_input",
+    "metafield",
+    "order_from",
+    "order_input",
+    "product_from",
+    "product_set_input",
+    "ref_tag",
+    "shipments_json",
+]
+
+REF_TAG = "cartmigrate:"
+GROUP_TAG = "group:"
+DEFAULT_OPTION = "Title"
+DEFAULT_VALUE = "Default Title"
+
+
+def ref_tag(source_ref: str) -> str:
+    return f"{REF_TAG}{source_ref}"
+
+
+def metafield(key: str, value: str, kind: str = "single_line_text_field") -> dict[str, str]:
+    return {"namespace": NAMESPACE, "key": key, "value": value, "type": kind}
+
+
+def _value(node: Mapping[str, Any] | None) -> str | None:
+    return None if not node else node.get("value")
+
+
+def _amount(node: Mapping[str, Any] | None) -> decimal.Decimal | None:
+    money = (node or {}).get("shopMoney") or {}
+    amount = money.get("amount")
+    return None if amount is None else decimal.Decimal(str(amount))
+
+
+def _money(value: decimal.Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def _without_refs(tags: Iterable[str]) -> tuple[str, ...]:
+    return tuple(t for t in tags if not t.startswith(REF_TAG) and not t.startswith(GROUP_TAG))
+
+
+# -- categories -------------------------------------------------------------
+def category_input(category: Category, source_ref: str | None) -> dict[str, Any]:
+    data: dict[str, Any] = {"title": category.name, "descriptionHtml": category.description or ""}
+    if category.slug:
+        data["handle"] = category.slug
+    metafields = []
+    if source_ref:
+        metafields.append(metafield("source_ref", source_ref))
+    if category.parent_id:
+        metafields.append(metafield("parent_id", category.parent_id))
+    if metafields:
+        data["metafields"] = metafields
+    return data
+
+
+def category_from(node: Mapping[str, Any]) -> Category:
+    return Category(
+        id=node["id"],
+        name=node["title"],
+        slug=node.get("handle"),
+        description=node.get("descriptionHtml") or None,
+        parent_id=_value(node.get("parent")),
+        extra={"source_ref": _value(node.get("sourceRef"))} if node.get("sourceRef") else {},
+    )
+
+
+# -- products ---------------------------------------------------------------
+def _stock(quantity: int | None, status: StockStatus) -> dict[str, Any]:
+    return {
+        "inventoryPolicy": "CONTINUE" if status == StockStatus.BACKORDER else "DENY",
+        "inventoryItem": {"tracked": quantity is not None},
+    }
+
+
+def _variant_input(
+    sku: str | None,
+    price: decimal.Decimal | None,
+    compare_at: decimal.Decimal | None,
+    quantity: int | None,
+    status: StockStatus,
+    options: Sequence[tuple[str, str]],
+    location_id: str,
+) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "optionValues": [{"optionName": name, "name": value} for name, value in options],
+        "price": _money(price) or "0.00",
+        **_stock(quantity, status),
+    }
+    if compare_at is not None:
+        data["compareAtPrice"] = _money(compare_at)
+    if sku:
+        data["sku"] = sku
+        data["inventoryItem"]["sku"] = sku
+    if quantity is not None:
+        data["inventoryQuantities"] = [
+            {"locationId": location_id, "name": "available", "quantity": quantity}
+        ]
+    return data
+
+
+def option_names(product: Product) -> list[str]:
+    names: list[str] = []
+    for variant in product.variants:
+        for name in variant.options:
+            if name not in names:
+                names.append(name)
+    return names
+
+
+def product_set_input(product: Product, source_ref: str | None, location_id: str) -> dict[str, Any]:
+    """``ProductSetInput`` for creating ``product`` (variants in input order)."""
+    tags = list(product.tags)
+    metafields = []
+    if source_ref:
+        tags.append(ref_tag(source_ref))
+        metafields.append(metafield("source_ref", source_ref))
+    data: dict[str, Any] = {
+        "title": product.name,
+        "descriptionHtml": product.description or "",
+        "status": product.status.value.upper(),
+        "tags": tags,
+        "collections": list(product.category_ids),
+        "vendor": product.manufacturer_id or "",
+    }
+    if product.slug:
+        data["handle"] = product.slug
+    if product.meta_title or product.meta_description:
+        data["seo"] = {"title": product.meta_title, "description": product.meta_description}
+    if product.images:
+        data["files"] = [{"originalSource": url, "contentType": "IMAGE"} for url in product.images]
+    if metafields:
+        data["metafields"] = metafields
+    if not product.variants:
+        data["productOptions"] = [{"name": DEFAULT_OPTION, "values": [{"name": DEFAULT_VALUE}]}]
+        data["variants"] = [
+            _variant_input(
+                product.sku,
+                product.price,
+                product.compare_at_price,
+                product.quantity,
+                product.stock_status,
+                [(DEFAULT_OPTION, DEFAULT_VALUE)],
+                location_id,
+            )
+        ]
+        return data
+    names = option_names(product)
+    values: dict[str, list[str]] = {name: [] for name in names}
+    for variant in product.variants:
+        for name, value in variant.options.items():
+            if value not in values[name]:
+                values[name].append(value)
+    data["productOptions"] = [
+        {"name": name, "values": [{"name": v} for v in values[name]]} for name in names
+    ]
+    data["variants"] = [
+        _variant_input(
+            v.sku,
+            v.price if v.price is not None else product.price,
+            v.compare_at_price,
+            v.quantity,
+            v.stock_status,
+            [(name, v.options[name]) for name in names if name in v.options],
+            location_id,
+        )
+        for v in product.variants
+    ]
+    return data
+
+
+def _stock_status(node: Mapping[str, Any]) -> tuple[int | None, StockStatus]:
+    tracked = bool((node.get("inventoryItem") or {}).get("tracked"))
+    quantity = int(node.get("inventoryQuantity") or 0) if tracked else None
+    if node.get("inventoryPolicy") == "CONTINUE":
+        return quantity, StockStatus.BACKORDER
+    if quantity is not None and quantity <= 0:
+        return quantity, StockStatus.OUT_OF_STOCK
+    return quantity, StockStatus.IN_STOCK
+
+
+def variant_from(node: Mapping[str, Any]) -> Variant:
+    quantity, status = _stock_status(node)
+    return Variant(
+        id=node["id"],
+        sku=node.get("sku") or None,
+        price=node.get("price"),
+        compare_at_price=node.get("compareAtPrice"),
+        quantity=quantity,
+        stock_status=status,
+        options={o["name"]: o["value"] for o in node.get("selectedOptions") or ()},
+        extra={"inventory_item_id": (node.get("inventoryItem") or {}).get("id")},
+    )
+
+
+def is_default(node: Mapping[str, Any]) -> bool:
+    options = node.get("options") or []
+    return (
+        len(options) == 1
+        and options[0].get("values") == [DEFAULT_VALUE]
+        and options[0].get("name") == DEFAULT_OPTION
+    )
+
+
+def product_from(node: Mapping[str, Any]) -> Product:
+    variant_nodes = ((node.get("variants") or {}).get("nodes")) or []
+    tags = list(node.get("tags") or ())
+    refs = [t[len(REF_TAG) :] for t in tags if t.startswith(REF_TAG)]
+    seo = node.get("seo") or {}
+    common: dict[str, Any] = {
+        "id": node["id"],
+        "name": node["title"],
+        "description": node.get("descriptionHtml") or None,
+        "status": ProductStatus(str(node.get("status") or "ACTIVE").lower()),
+        "category_ids": [c["id"] for c in (node.get("collections") or {}).get("nodes") or ()],
+        "manufacturer_id": node.get("vendor") or None,
+        "images": [i["url"] for i in (node.get("images") or {}).get("nodes") or ()],
+        "tags": _without_refs(tags),
+        "slug": node.get("handle"),
+        "meta_title": seo.get("title"),
+        "meta_description": seo.get("description"),
+        "created_at": node.get("createdAt"),
+        "updated_at": node.get("updatedAt"),
+        "extra": {
+            "source_ref": _value(node.get("sourceRef")) or (refs[0] if refs else None),
+            "variant_inventory_items": {
+                v["id"]: (v.get("inventoryItem") or {}).get("id") for v in variant_nodes
+            },
+        },
+    }
+    if is_default(node) and len(variant_nodes) == 1:
+        only = variant_from(variant_nodes[0])
+        return Product(
+            **common,
+            sku=only.sku,
+            price=only.price,
+            compare_at_price=only.compare_at_price,
+            quantity=only.quantity,
+            stock_status=only.stock_status,
+        )
+    variants = tuple(variant_from(v) for v in variant_nodes)
+    tracked = [v.quantity for v in variants if v.quantity is not None]
+    statuses = {v.stock_status for v in variants}
+    status = (
+        StockStatus.IN_STOCK
+        if StockStatus.IN_STOCK in statuses or not statuses
+        else StockStatus.BACKORDER
+        if StockStatus.BACKORDER in statuses
+        else StockStatus.OUT_OF_STOCK
+    )
+    return Product(
+        **common,
+        variants=variants,
+        quantity=sum(tracked) if tracked else None,
+        stock_status=status,
+    )
+
+
+# -- customers --------------------------------------------------------------
+def address_input(address: Address) -> dict[str, Any]:
+    data = {
+        "firstName": address.first_name,
+        "lastName": address.last_name,
+        "company": address.company,
+        "address1": address.line1,
+        "address2": address.line2,
+        "city": address.city,
+        "provinceCode": address.region,
+        "zip": address.postcode,
+        "countryCode": address.country,
+        "phone": address.phone,
+    }
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def address_from(node: Mapping[str, Any] | None) -> Address | None:
+    if not node:
+        return None
+    return Address(
+        first_name=node.get("firstName"),
+        last_name=node.get("lastName"),
+        company=node.get("company"),
+        line1=node.get("address1"),
+        line2=node.get("address2"),
+        city=node.get("city"),
+        region=node.get("provinceCode"),
+        postcode=node.get("zip"),
+        country=node.get("countryCodeV2"),
+        phone=node.get("phone"),
+    )
+
+
+def customer_input(customer: Customer, source_ref: str | None) -> dict[str, Any]:
+    tags = [f"{GROUP_TAG}{customer.group}"] if customer.group else []
+    data: dict[str, Any] = {
+        "email": customer.email,
+        "firstName": customer.first_name,
+        "lastName": customer.last_name,
+        "addresses": [address_input(a) for a in customer.addresses],
+    }
+    if customer.phone:
+        data["phone"] = customer.phone
+    if source_ref:
+        tags.append(ref_tag(source_ref))
+        data["metafields"] = [metafield("source_ref", source_ref)]
+    data["tags"] = tags
+    return data
+
+
+def customer_from(node: Mapping[str, Any]) -> Customer:
+    tags = list(node.get("tags") or ())
+    groups = [t[len(GROUP_TAG) :] for t in tags if t.startswith(GROUP_TAG)]
+    return Customer(
+        id=node["id"],
+        email=node.get("email") or "",
+        first_name=node.get("firstName"),
+        last_name=node.get("lastName"),
+        phone=node.get("phone"),
+        addresses=[a for a in (address_from(n) for n in node.get("addresses") or ()) if a],
+        group=groups[0] if groups else None,
+        created_at=node.get("createdAt"),
+        updated_at=node.get("updatedAt"),
+        extra={"source_ref": _value(node.get("sourceRef")), "tags": _without_refs(tags)},
+    )
+
+
+# -- orders -----------------------------------------------------------------
+_FINANCIAL: dict[str, str] = {
+    OrderStatus.PENDING: "PENDING",
+    OrderStatus.ON_HOLD: "PENDING",
+    OrderStatus.PROCESSING: "PAID",
+    OrderStatus.COMPLETED: "PAID",
+    OrderStatus.CANCELLED: "VOIDED",
+    OrderStatus.REFUNDED: "REFUNDED",
+    OrderStatus.FAILED: "VOIDED",
+}
+
+
+def financial_status(status: OrderStatus | str) -> str:
+    return _FINANCIAL.get(status, "PENDING")
+
+
+def history_json(history: Sequence[StatusChange]) -> str:
+    return json.dumps(
+        [{"status": str(c.status), "at": c.at.isoformat(), "comment": c.comment} for c in history]
+    )
+
+
+def shipments_json(shipments: Sequence[Shipment]) -> str:
+    return json.dumps(
+        [
+            {
+                "carrier": s.carrier,
+                "tracking_number": s.tracking_number,
+                "tracking_url": s.tracking_url,
+                "shipped_at": s.shipped_at.isoformat() if s.shipped_at else None,
+                "lines": [{"sku": line.sku, "quantity": line.quantity} for line in s.lines],
+            }
+            for s in shipments
+        ]
+    )
+
+
+def order_metafields(order: Order, source_ref: str | None) -> list[dict[str, str]]:
+    fields = [
+        metafield("status", str(order.status)),
+        metafield("status_history", history_json(order.status_history), "json"),
+        metafield("shipments", shipments_json(order.shipments), "json"),
+    ]
+    if source_ref:
+        fields.append(metafield("source_ref", source_ref))
+    return fields
+
+
+def _bag(amount: decimal.Decimal, currency: str) -> dict[str, Any]:
+    return {"shopMoney": {"amount": str(amount), "currencyCode": currency}}
+
+
+def order_input(order: Order, source_ref: str | None) -> dict[str, Any]:
+    """``OrderCreateOrderInput`` for a historical order."""
+    currency = order.currency or "USD"
+    tags = ["cartmigrate"]
+    if source_ref:
+        tags.append(ref_tag(source_ref))
+    data: dict[str, Any] = {
+        "name": order.number,
+        "currency": currency,
+        "financialStatus": financial_status(order.status),
+        "tags": tags,
+        "metafields": order_metafields(order, source_ref),
+        "lineItems": [],
+    }
+    for line in order.lines:
+        item: dict[str, Any] = {
+            "title": line.name,
+            "quantity": line.quantity,
+            "priceSet": _bag(line.price, currency),
+        }
+        if line.variant_id:
+            item["variantId"] = line.variant_id
+        if line.sku:
+            item["sku"] = line.sku
+        data["lineItems"].append(item)
+    if order.email:
+        data["email"] = order.email
+    if order.customer_id:
+        data["customer"] = {"toAssociate": {"id": order.customer_id}}
+    if order.created_at:
+        data["processedAt"] = order.created_at.isoformat()
+    if order.status == OrderStatus.COMPLETED:
+        when = order.status_history[-1].at if order.status_history else order.updated_at
+        data["closedAt"] = (when or order.created_at or dt.datetime.now(dt.UTC)).isoformat()
+    if order.note:
+        data["note"] = order.note
+    if order.billing_address:
+        data["billingAddress"] = address_input(order.billing_address)
+    if order.shipping_address:
+        data["shippingAddress"] = address_input(order.shipping_address)
+    if order.shipping_total:
+        data["shippingLines"] = [
+            {"title": "Shipping", "priceSet": _bag(order.shipping_total, currency)}
+        ]
+    if order.tax_total:
+        base = order.subtotal or sum(
+            (x.price * x.quantity for x in order.lines), decimal.Decimal(0)
+        )
+        rate = (order.tax_total / base).quantize(decimal.Decimal("0.0001")) if base else 0
+        data["taxLines"] = [
+            {"title": "Tax", "rate": str(rate), "priceSet": _bag(order.tax_total, currency)}
+        ]
+    return data
+
+
+def _derived_status(node: Mapping[str, Any]) -> OrderStatus:
+    financial = node.get("displayFinancialStatus")
+    if node.get("cancelledAt"):
+        return OrderStatus.CANCELLED
+    if financial == "REFUNDED":
+        return OrderStatus.REFUNDED
+    if financial == "VOIDED":
+        return OrderStatus.FAILED
+    if financial in ("PAID", "PARTIALLY_REFUNDED"):
+        closed = node.get("closed") or node.get("displayFulfillmentStatus") == "FULFILLED"
+        return OrderStatus.COMPLETED if closed else OrderStatus.PROCESSING
+    return OrderStatus.PENDING
+
+
+def _shipments(node: Mapping[str, Any]) -> tuple[Shipment, ...]:
+    stored = json.loads(_value(node.get("shipments")) or "[]")
+    by_number = {s.get("tracking_number"): s for s in stored if s.get("tracking_number")}
+    untracked = [s for s in stored if not s.get("tracking_number")]
+    shipments: list[Shipment] = []
+    used: set[int] = set()
+    for fulfillment in node.get("fulfillments") or ():
+        if fulfillment.get("status") in ("CANCELLED", "ERROR", "FAILURE"):
+            continue
+        tracking = (
+            (fulfillment.get("trackingInfo") or [{}])[0] if fulfillment.get("trackingInfo") else {}
+        )
+        number = tracking.get("number")
+        record = by_number.get(number) if number else (untracked.pop(0) if untracked else None)
+        if record is not None:
+            used.add(id(record))
+        shipments.append(
+            Shipment(
+                carrier=tracking.get("company") or (record or {}).get("carrier"),
+                tracking_number=number,
+                tracking_url=tracking.get("url") or (record or {}).get("tracking_url"),
+                # What the source said (even "no date") wins over Shopify's stamp.
+                shipped_at=record.get("shipped_at")
+                if record is not None
+                else fulfillment.get("createdAt"),
+                lines=[ShipmentLine(**line) for line in (record or {}).get("lines") or ()],
+            )
+        )
+    for record in stored:
+        if id(record) not in used and (
+            record.get("tracking_number") not in {s.tracking_number for s in shipments}
+            or not record.get("tracking_number")
+        ):
+            shipments.append(
+                Shipment(
+                    carrier=record.get("carrier"),
+                    tracking_number=record.get("tracking_number"),
+                    tracking_url=record.get("tracking_url"),
+                    shipped_at=record.get("shipped_at"),
+                    lines=[ShipmentLine(**line) for line in record.get("lines") or ()],
+                )
+            )
+    return tuple(shipments)
+
+
+def order_from(node: Mapping[str, Any]) -> Order:
+    history = [StatusChange(**c) for c in json.loads(_value(node.get("statusHistory")) or "[]")]
+    status: OrderStatus | str = _value(node.get("sourceStatus")) or _derived_status(node)
+    lines = [
+        OrderLine(
+            name=line.get("name") or line.get("sku") or "item",
+            sku=line.get("sku"),
+            quantity=line["quantity"],
+            price=_amount(line.get("originalUnitPriceSet")) or 0,
+            product_id=(line.get("product") or {}).get("id"),
+            variant_id=(line.get("variant") or {}).get("id"),
+        )
+        for line in (node.get("lineItems") or {}).get("nodes") or ()
+    ]
+    tags = list(node.get("tags") or ())
+    return Order(
+        id=node["id"],
+        number=node["name"],
+        customer_id=(node.get("customer") or {}).get("id"),
+        email=node.get("email"),
+        status=status,
+        lines=lines,
+        currency=node.get("currencyCode"),
+        subtotal=_amount(node.get("subtotalPriceSet")),
+        shipping_total=_amount(node.get("totalShippingPriceSet")),
+        tax_total=_amount(node.get("totalTaxSet")),
+        discount_total=_amount(node.get("totalDiscountsSet")),
+        total=_amount(node.get("totalPriceSet")),
+        billing_address=address_from(node.get("billingAddress")),
+        shipping_address=address_from(node.get("shippingAddress")),
+        status_history=history,
+        shipments=_shipments(node),
+        note=node.get("note"),
+        created_at=node.get("processedAt") or node.get("createdAt"),
+        updated_at=node.get("updatedAt"),
+        extra={
+            "source_ref": _value(node.get("sourceRef")),
+            "tags": [t for t in tags if not t.startswith(REF_TAG)],
+            "financial_status": node.get("displayFinancialStatus"),
+            "fulfillment_status": node.get("displayFulfillmentStatus"),
+            "closed": node.get("closed"),
+            "cancelled_at": node.get("cancelledAt"),
+        },
+    )

@@ -1,0 +1,314 @@
+"""ShopifySimulator: an offline Shopify Admin GraphQL API.
+
+Every request goes through what Shopify does with it: the access token is
+checked (401 otherwise), the document is parsed and validated against the
+official schema (a 200 with ``errors``, as Shopify answers), its cost is
+computed and taken from the leaky bucket (``THROTTLED`` when the bucket is
+short; ``MAX_COST_EXCEEDED`` above 1,000 points), then it is executed by
+graphql-core against that same schema with resolvers over an in-memory shop.
+Every response carries ``extensions.cost`` with the bucket's
+``throttleStatus``.
+
+Faults are seeded and injectable: 5xx answers, read time-outs before the
+request is applied, time-outs *after* a mutation was applied (the answer is
+lost), and a bucket drained by "another app". Time comes from an injected
+``FakeClock``, so throttling waits cost nothing in tests.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
+import attrs
+import graphql
+import httpx
+
+from .._clock import FakeClock
+from ._cost import SimBucket, query_cost
+from ._store import Store
+from ._views import mutation_root, query_root
+
+__all__ = ["FAULT_KINDS", "RecordedRequest", "ShopifySimulator"]
+
+#: Fault kinds: "5xx" (a 502/503 before anything happens), "timeout" (read
+#: time-out before anything happens), "lost" (a mutation is applied, then its
+#: answer is lost to a read time-out), "throttle" (the bucket is drained by
+#: another app, so this request is THROTTLED).
+FAULT_KINDS = ("5xx", "timeout", "lost", "throttle")
+
+MAX_QUERY_COST = 1000
+_INVALID_TOKEN = "[API] Invalid API key or access token (unrecognized login or wrong password)"
+
+
+@attrs.define(frozen=True)
+class RecordedRequest:
+    """One request as the simulator received it."""
+
+    operation: str | None
+    query: str
+    variables: dict[str, Any]
+    status: int
+    cost: int | None = None
+    throttled: bool = False
+    fault: str | None = None
+
+
+class ShopifySimulator:
+    """An in-memory shop behind ``transport`` (httpx) and ``wsgi_app`` (WSGI).
+
+    ``schema`` is the official schema (see ``load_schema``). ``capacity`` and
+    ``restore_rate`` are the bucket's (1,000 / 50 on standard plans; 2,000 /
+    100 on Advanced). ``latency`` seconds pass on ``clock`` per request.
+    """
+
+    def __init__(
+        self,
+        *,
+        schema: graphql.GraphQLSchema,
+        shop: str = "example",
+        access_token: str = "shpat_simulated",
+        clock: FakeClock | None = None,
+        capacity: float = 1000.0,
+        restore_rate: float = 50.0,
+        latency: float = 0.0,
+        api_versions: Iterable[str] = (
+            "2025-01",
+            "2025-04",
+            "2025-07",
+            "2025-10",
+            "2026-01",
+            "2026-04",
+            "2026-07",
+            "2026-10",
+        ),
+    ) -> None:
+        self.schema = schema
+        self.shop = shop
+        self.clock = clock if clock is not None else FakeClock()
+        self._token = access_token
+        self.latency = latency
+        self.api_versions = frozenset(api_versions)
+        self.store = Store(self.clock.now)
+        self.bucket = SimBucket(capacity, restore_rate, self.clock.monotonic)
+        self.requests: list[RecordedRequest] = []
+        self._faults: list[str] = []
+        self._random: tuple[float, random.Random, tuple[str, ...]] | None = None
+        self._query_root = query_root(self.store)
+        self._mutation_root = mutation_root(self.store)
+        self.transport = httpx.MockTransport(self.handle)
+
+    def __repr__(self) -> str:
+        return f"ShopifySimulator(shop={self.shop!r})"
+
+    @property
+    def base_url(self) -> str:
+        return f"https://{self.shop}.myshopify.com"
+
+    @property
+    def location_gid(self) -> str:
+        return f"gid://shopify/Location/{self.store.location_id}"
+
+    # -- faults ---------------------------------------------------------------
+    def fail_next(self, *kinds: str) -> None:
+        """Inject these faults, in order, into the next requests."""
+        for kind in kinds:
+            if kind not in FAULT_KINDS:
+                raise ValueError(f"unknown fault {kind!r}; choose from {FAULT_KINDS}")
+        self._faults.extend(kinds)
+
+    def fail_randomly(
+        self, rate: float, *, seed: int = 0, kinds: Iterable[str] = FAULT_KINDS
+    ) -> None:
+        """Fail a share ``rate`` of requests with a seeded choice of ``kinds``; 0 stops."""
+        self._random = None if rate <= 0 else (rate, random.Random(seed), tuple(kinds))
+
+    def _fault(self) -> str | None:
+        if self._faults:
+            return self._faults.pop(0)
+        if self._random is not None:
+            rate, rng, kinds = self._random
+            if rng.random() < rate:
+                return rng.choice(kinds)
+        return None
+
+    # -- HTTP -------------------------------------------------------------------
+    def handle(self, request: httpx.Request) -> httpx.Response:
+        """Answer one request as Shopify would."""
+        with self.store.lock:
+            return self._handle(request)
+
+    def _json(
+        self, status: int, body: Any, headers: dict[str, str] | None = None
+    ) -> httpx.Response:
+        return httpx.Response(status, json=body, headers=headers)
+
+    def _handle(self, request: httpx.Request) -> httpx.Response:
+        if self.latency:
+            self.clock.sleep(self.latency)
+        parts = request.url.path.strip("/").split("/")
+        if (
+            request.url.host != f"{self.shop}.myshopify.com"
+            or len(parts) != 4
+            or parts[:2] != ["admin", "api"]
+            or parts[3] != "graphql.json"
+        ):
+            return self._json(404, {"errors": "Not Found"})
+        if parts[2] not in self.api_versions:
+            return self._json(404, {"errors": "Not Found"})
+        if request.headers.get("X-Shopify-Access-Token") != self._token:
+            return self._json(
+                401,
+                {"errors": _INVALID_TOKEN},
+            )
+        if request.method != "POST":
+            return self._json(405, {"errors": "Method Not Allowed"})
+        try:
+            body = json.loads(request.content or b"{}")
+            query = str(body["query"])
+            variables = dict(body.get("variables") or {})
+        except (ValueError, KeyError, TypeError):
+            return self._json(400, {"errors": {"query": "Required parameter missing or invalid"}})
+        operation_name = body.get("operationName")
+        fault = self._fault()
+
+        def record(status: int, **more: Any) -> None:
+            self.requests.append(
+                RecordedRequest(
+                    operation=operation_name or _operation_name(query),
+                    query=query,
+                    variables=variables,
+                    status=status,
+                    fault=fault,
+                    **more,
+                )
+            )
+
+        if fault == "5xx":
+            record(503)
+            return self._json(503, {"errors": "Service Unavailable"})
+        if fault == "timeout":
+            record(0)
+            raise httpx.ReadTimeout("simulated read time-out", request=request)
+        try:
+            document = graphql.parse(query)
+        except graphql.GraphQLError as error:
+            record(200)
+            return self._json(200, {"errors": [error.formatted]})
+        problems = graphql.validate(self.schema, document)
+        if problems:
+            record(200)
+            return self._json(200, {"errors": [p.formatted for p in problems]})
+        operation = graphql.get_operation_ast(document, operation_name)
+        if operation is None:
+            record(200)
+            return self._json(200, {"errors": [{"message": "No operation to execute"}]})
+        cost = query_cost(self.schema, document, operation, variables)
+        if cost > MAX_QUERY_COST:
+            record(200, cost=cost)
+            return self._json(
+                200,
+                {
+                    "errors": [
+                        {
+                            "message": f"Query cost is {cost}, which exceeds the single query"
+                            f" max cost limit ({MAX_QUERY_COST}).",
+                            "extensions": {
+                                "code": "MAX_COST_EXCEEDED",
+                                "cost": cost,
+                                "maxCost": MAX_QUERY_COST,
+                            },
+                        }
+                    ],
+                    "extensions": self._cost(cost, None),
+                },
+            )
+        if fault == "throttle":
+            self.bucket.drain()
+        if not self.bucket.take(cost):
+            record(200, cost=cost, throttled=True)
+            return self._json(
+                200,
+                {
+                    "errors": [
+                        {
+                            "message": "Throttled",
+                            "extensions": {
+                                "code": "THROTTLED",
+                                "documentation": "https://shopify.dev/api/usage/rate-limits",
+                            },
+                        }
+                    ],
+                    "extensions": self._cost(cost, None),
+                },
+            )
+        mutation = operation.operation == graphql.OperationType.MUTATION
+        result = graphql.execute_sync(
+            self.schema,
+            document,
+            root_value=self._mutation_root if mutation else self._query_root,
+            variable_values=variables,
+            operation_name=operation_name,
+        )
+        payload: dict[str, Any] = {"data": result.data}
+        if result.errors:
+            payload["errors"] = [e.formatted for e in result.errors]
+        payload["extensions"] = self._cost(cost, cost)
+        record(200, cost=cost)
+        if fault == "lost" and mutation:
+            raise httpx.ReadTimeout("simulated: applied, then the answer was lost", request=request)
+        if fault == "lost":
+            raise httpx.ReadTimeout("simulated read time-out", request=request)
+        return self._json(200, payload)
+
+    def _cost(self, requested: int, actual: int | None) -> dict[str, Any]:
+        return {
+            "cost": {
+                "requestedQueryCost": requested,
+                "actualQueryCost": actual,
+                "throttleStatus": self.bucket.status(),
+            }
+        }
+
+    # -- WSGI -------------------------------------------------------------------
+    def wsgi_app(
+        self, environ: dict[str, Any], start_response: Callable[..., Any]
+    ) -> Iterator[bytes]:
+        """The same API as a WSGI application (e.g. for ``httpx.WSGITransport``)."""
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        content = environ["wsgi.input"].read(length) if length else b""
+        headers = {
+            key[5:].replace("_", "-").title(): value
+            for key, value in environ.items()
+            if key.startswith("HTTP_")
+        }
+        if environ.get("CONTENT_TYPE"):
+            headers["Content-Type"] = environ["CONTENT_TYPE"]
+        host = environ.get("HTTP_HOST") or environ.get("SERVER_NAME", f"{self.shop}.myshopify.com")
+        url = f"{environ.get('wsgi.url_scheme', 'https')}://{host}{environ.get('PATH_INFO', '/')}"
+        request = httpx.Request(environ["REQUEST_METHOD"], url, headers=headers, content=content)
+        try:
+            response = self.handle(request)
+        except httpx.TimeoutException:
+            response = self._json(504, {"errors": "Gateway Timeout"})
+        start_response(
+            f"{response.status_code} {response.reason_phrase}",
+            [("Content-Type", "application/json")],
+        )
+        return iter([response.content])
+
+    # -- seeding ----------------------------------------------------------------
+    def operations(self) -> list[str | None]:
+        """The operation name of every request so far, in order."""
+        return [r.operation for r in self.requests]
+
+
+def _operation_name(query: str) -> str | None:
+    try:
+        document = graphql.parse(query)
+    except graphql.GraphQLError:
+        return None
+    operation = graphql.get_operation_ast(document)
+    return operation.name.value if operation is not None and operation.name else None

@@ -1,0 +1,222 @@
+"""The Shopify connector against the simulator: lookups, errors, throttling, secrets."""
+
+from __future__ import annotations
+
+import logging
+
+import graphql
+import pytest
+
+from cartmigrate import (
+    AuthenticationError,
+    Category,
+    Customer,
+    DuplicateEntity,
+    EntityRejected,
+    Manufacturer,
+    Order,
+    OrderLine,
+    Product,
+    Variant,
+    WriteOutcomeUnknown,
+)
+from cartmigrate.connectors.shopify import ShopifyCart
+from cartmigrate.connectors.shopify import _graphql as docs
+from cartmigrate.testing import FakeClock
+from cartmigrate.testing.shopify import ShopifySimulator
+
+from .conftest import TOKEN, BucketClock, assert_documents_valid, make_cart
+
+
+def _products(n: int) -> list[Product]:
+    return [Product(name=f"Product {i}", sku=f"SKU-{i}", price="5", quantity=i) for i in range(n)]
+
+
+def test_create_read_and_documents_validate(
+    cart: ShopifyCart, sim: ShopifySimulator, schema: graphql.GraphQLSchema
+) -> None:
+    created = cart.create(
+        Product(
+            name="Tee",
+            variants=[
+                Variant(sku="T-S", price="10", quantity=3, options={"Size": "S"}),
+                Variant(sku="T-M", price="11", quantity=4, options={"Size": "M"}),
+            ],
+        ),
+        source_ref="memory:product:1",
+    )
+    assert len(created.variant_ids) == 2
+    product = cart.get(Product, created.id)
+    assert product is not None
+    assert [(v.id, v.sku, v.quantity) for v in product.variants] == [
+        (created.variant_ids[0], "T-S", 3),
+        (created.variant_ids[1], "T-M", 4),
+    ]
+    assert product.tags == ()  # the reference tag is not shown as a product tag
+    assert assert_documents_valid(schema, sim) == len(sim.requests) >= 3
+
+
+def test_pagination_reads_every_page(cart: ShopifyCart, sim: ShopifySimulator) -> None:
+    results = cart.create_many(_products(7))
+    assert all(not isinstance(r, Exception) for r in results)
+    names = [p.name for p in cart.read(Product)]
+    assert names == [f"Product {i}" for i in range(7)]
+    assert sim.operations().count("Products") == 4  # 2 per page
+    assert cart.count(Product) == 7
+
+
+def test_incremental_read(cart: ShopifyCart, clock: FakeClock) -> None:
+    cart.create(Customer(email="old@example.com"))
+    clock.advance(3600)
+    since = clock.now()
+    cart.create(Customer(email="new@example.com"))
+    assert [c.email for c in cart.read(Customer, since=since)] == ["new@example.com"]
+
+
+def test_lookups(cart: ShopifyCart) -> None:
+    product = cart.create(Product(name="P", sku="ABC-1", slug="p-handle"), source_ref="s:product:1")
+    customer = cart.create(Customer(email="Bob@Example.com"), source_ref="s:customer:1")
+    category = cart.create(Category(name="Cat", slug="cat"), source_ref="s:category:1")
+    order = cart.create(
+        Order(number="#5001", lines=[OrderLine(name="x", quantity=1, price="1")]),
+        source_ref="s:order:1",
+    )
+    assert (found := cart.find(Product, "abc-1")) is not None and found.id == product.id
+    assert (found := cart.find(Product, "p-handle")) is not None and found.id == product.id
+    assert (found := cart.find(Customer, "bob@example.com")) is not None
+    assert found.id == customer.id
+    assert (found := cart.find(Order, "#5001")) is not None and found.id == order.id
+    assert (found := cart.find(Category, "cat")) is not None and found.id == category.id
+    assert cart.find(Customer, "nobody@example.com") is None
+    for kind, ref, wanted in [
+        (Product, "s:product:1", product.id),
+        (Customer, "s:customer:1", customer.id),
+        (Category, "s:category:1", category.id),
+        (Order, "s:order:1", order.id),
+    ]:
+        entity = cart.find_by_source_ref(kind, ref)
+        assert entity is not None and entity.id == wanted
+    assert cart.find_by_source_ref(Product, "s:product:2") is None
+
+
+def test_manufacturers_are_vendors(cart: ShopifyCart) -> None:
+    assert cart.create(Manufacturer(name="Acme")).id == "Acme"
+    cart.create(Product(name="P", manufacturer_id="Acme"))
+    assert [m.name for m in cart.read(Manufacturer)] == ["Acme"]
+    assert cart.find(Manufacturer, "acme") is not None
+
+
+def test_user_errors_fail_one_entity_alone(cart: ShopifyCart) -> None:
+    cart.create(Customer(email="taken@example.com"))
+    results = cart.create_many(
+        [
+            Customer(email="one@example.com"),
+            Customer(email="taken@example.com"),
+            Customer(email="two@example.com"),
+        ]
+    )
+    assert not isinstance(results[0], Exception) and not isinstance(results[2], Exception)
+    error = results[1]
+    assert isinstance(error, DuplicateEntity)
+    assert error.platform_message == "Email has already been taken"
+    assert error.field == "email"
+    existing = cart.find(Customer, "taken@example.com")
+    assert existing is not None and error.existing_id == existing.id
+
+
+def test_validation_user_error_is_rejected_with_shopifys_message(cart: ShopifyCart) -> None:
+    bad = Product(
+        name="Bad",
+        variants=[
+            Variant(sku="B1", options={"Size": "S"}),
+            Variant(sku="B2", options={"Size": "S"}),
+        ],
+    )
+    [result] = cart.create_many([bad])
+    assert isinstance(result, EntityRejected) and not isinstance(result, DuplicateEntity)
+    assert result.platform_message == "The variant 'S' already exists."
+    assert result.field is not None and result.field.startswith("variants")
+
+
+def test_duplicate_sku_is_reported_with_the_existing_product(cart: ShopifyCart) -> None:
+    first = cart.create(Product(name="One", sku="DUP"))
+    [result] = cart.create_many([Product(name="Two", sku="dup")])
+    assert isinstance(result, DuplicateEntity) and result.existing_id == first.id
+
+
+def test_bad_token_raises_authentication_error(sim: ShopifySimulator, clock: FakeClock) -> None:
+    cart = ShopifyCart(sim.shop, "wrong-token", transport=sim.transport)
+    with pytest.raises(AuthenticationError):
+        list(cart.read(Customer))
+    assert sim.requests == []  # refused before the document was even looked at
+
+
+def test_token_never_in_repr_logs_or_errors(
+    sim: ShopifySimulator, clock: FakeClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    cart = make_cart(sim, clock)
+    sim.fail_next("5xx", "timeout")
+    assert cart.count(Customer) == 0  # a query: retried past both faults
+    sim.fail_next("5xx")
+    with pytest.raises(WriteOutcomeUnknown) as lost:
+        cart.create(Customer(email="a@example.com"), source_ref="x")
+    bad = ShopifyCart(sim.shop, TOKEN + "x", transport=sim.transport)
+    with pytest.raises(AuthenticationError) as caught:
+        bad.count(Customer)
+    texts = [
+        repr(cart),
+        str(cart.__dict__),
+        repr(cart.http),
+        caplog.text,
+        str(caught.value),
+        repr(caught.value.__dict__),
+        str(lost.value),
+    ]
+    assert all(TOKEN not in text for text in texts)
+
+
+def test_throttled_requests_wait_and_never_overdraw(
+    schema: graphql.GraphQLSchema, clock: FakeClock
+) -> None:
+    sim = ShopifySimulator(
+        schema=schema, clock=clock, access_token=TOKEN, capacity=100, restore_rate=10
+    )
+    timer = BucketClock(clock)
+    cart = make_cart(sim, clock, timer=timer)
+    for n in range(30):
+        cart.create(Customer(email=f"c{n}@example.com"))
+    assert len(sim.store.customers) == 30
+    assert sim.bucket.lowest >= 0
+    # 30 mutations of 10 points: the first 100 are in the bucket, the other
+    # 200 points need 20 s of restoring. The client sleeps no more than that.
+    assert timer.slept == pytest.approx(20.0, abs=0.5)
+    assert sim.bucket.throttled == 0  # it waited before sending, never got refused
+
+
+def test_throttled_answer_is_retried_after_the_needed_wait(
+    sim: ShopifySimulator, clock: FakeClock
+) -> None:
+    timer = BucketClock(clock)
+    cart = make_cart(sim, clock, timer=timer)
+    cart.create(Customer(email="a@example.com"))
+    sim.fail_next("throttle")  # another app drained the bucket
+    cart.create(Customer(email="b@example.com"))
+    assert [r.throttled for r in sim.requests][-2:] == [True, False]
+    assert len(sim.store.customers) == 2
+    assert timer.slept == pytest.approx(10 / 50, abs=0.05)  # 10 points at 50/s
+
+
+def test_static_cost_estimates_cover_the_real_costs(
+    cart: ShopifyCart, sim: ShopifySimulator
+) -> None:
+    cart.create(Product(name="P", sku="S1", quantity=1))
+    cart.create(Order(number="#1", lines=[OrderLine(name="x", quantity=1, price="1")]))
+    list(cart.read(Product))
+    list(cart.read(Order))
+    list(cart.read(Category))
+    list(cart.read(Customer))
+    for request in sim.requests:
+        if request.operation in docs.COSTS:
+            assert request.cost is not None
+            assert docs.COSTS[request.operation] >= request.cost, request.operation
