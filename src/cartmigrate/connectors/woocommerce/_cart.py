@@ -1,0 +1,909 @@
+"""The WooCommerce cart: REST API v3 through the shared HTTP layer.
+
+Requests per operation (see docs/connectors/woocommerce.md for totals):
+reads page 100 at a time, plus one request per variable product (its
+variations) and, for orders cartmigrate did not write, one per order for
+notes (and tracking items); creates go 100 per ``/batch`` request, plus one
+variations batch per variable product; an update is a GET and a PUT.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import Any, TypeVar, cast
+
+import attrs
+import httpx
+
+from ..._exceptions import (
+    CartMigrateError,
+    ConfigurationError,
+    ConnectorError,
+    DuplicateEntity,
+    EntityNotFound,
+    EntityRejected,
+    InvalidEntity,
+    TransientError,
+    UnsupportedEntity,
+    WriteOutcomeUnknown,
+)
+from ...models import (
+    Category,
+    Customer,
+    Entity,
+    Manufacturer,
+    Order,
+    Product,
+    Review,
+    Variant,
+)
+from .._base import Capabilities, Cart, Created, WriteResult
+from .._http import CostBucket, HttpClient, RetryPolicy, Secret
+from .._rest import Paging, chunked, fan_out, page_items, send_in_batches, total_count
+from . import _convert as wc
+from ._errors import error_for_response, error_from_body
+
+__all__ = ["WooCommerceCart"]
+
+logger = logging.getLogger("cartmigrate.woocommerce")
+
+E = TypeVar("E", bound=Entity)
+
+#: WooCommerce's own limit of items per batch request (413 above it).
+BATCH_LIMIT = 100
+PAGING = Paging(per_page=100, total_header="X-WP-Total", total_pages_header="X-WP-TotalPages")
+_LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
+
+_ROUTES: dict[type[Entity], str] = {
+    Category: "products/categories",
+    Manufacturer: "products/brands",
+    Product: "products",
+    Customer: "customers",
+    Order: "orders",
+    Review: "products/reviews",
+}
+#: Types whose resources carry ``meta_data``, where the source reference lives.
+_WITH_META = (Product, Customer, Order)
+_INCREMENTAL = frozenset({Product, Order})  # the docs list modified_after for these only
+
+#: Which WooCommerce keys carry each model field, for partial updates.
+_FIELD_KEYS: dict[type[Entity], dict[str, tuple[str, ...]]] = {
+    Product: {
+        "name": ("name",),
+        "sku": ("sku",),
+        "description": ("description",),
+        "price": ("regular_price", "sale_price"),
+        "compare_at_price": ("regular_price", "sale_price"),
+        "quantity": ("manage_stock", "stock_quantity", "backorders", "stock_status"),
+        "stock_status": ("manage_stock", "stock_quantity", "backorders", "stock_status"),
+        "status": ("status",),
+        "category_ids": ("categories",),
+        "manufacturer_id": ("brands",),
+        "images": ("images",),
+        "slug": ("slug",),
+        "meta_title": ("meta_data",),
+        "meta_description": ("meta_data",),
+        "weight": ("weight",),
+    },
+    Variant: {
+        "sku": ("sku",),
+        "price": ("regular_price", "sale_price"),
+        "compare_at_price": ("regular_price", "sale_price"),
+        "quantity": ("manage_stock", "stock_quantity", "backorders", "stock_status"),
+        "stock_status": ("manage_stock", "stock_quantity", "backorders", "stock_status"),
+        "options": ("attributes",),
+    },
+    Customer: {
+        "email": ("email", "billing"),
+        "first_name": ("first_name",),
+        "last_name": ("last_name",),
+        "phone": ("billing",),
+        "addresses": ("billing", "shipping"),
+        "group": ("meta_data",),
+    },
+    Category: {
+        "name": ("name",),
+        "parent_id": ("parent",),
+        "slug": ("slug",),
+        "description": ("description",),
+    },
+    Manufacturer: {"name": ("name",)},
+    Review: {
+        "rating": ("rating",),
+        "title": ("review",),
+        "body": ("review",),
+        "author": ("reviewer",),
+        "email": ("reviewer_email",),
+        "status": ("status",),
+        "product_id": ("product_id",),
+        "customer_id": (),  # a WooCommerce review has no customer field: nothing to write
+    },
+}
+_CLEARED: dict[str, Any] = {
+    "sku": "",
+    "description": "",
+    "weight": "",
+    "brands": [],
+    "categories": [],
+    "images": [],
+    "first_name": "",
+    "last_name": "",
+    "shipping": {},
+}
+
+
+class WooCommerceCart(Cart):
+    """A WooCommerce store through its REST API v3 (``/wp-json/wc/v3``).
+
+    ``consumer_key``/``consumer_secret`` are a REST API key with read/write
+    permission (WooCommerce -> Settings -> Advanced -> REST API). They are sent
+    as Basic auth over HTTPS only; plain http is refused except for
+    localhost or with ``transport=`` (a simulator). ``requests_per_second``
+    and ``burst`` throttle every request before the server has to;
+    ``max_concurrency`` bounds parallel requests (variations, batches).
+    ``source_ref_scan`` is how many of the newest products/customers/orders
+    ``find_by_source_ref`` looks through (WooCommerce cannot filter by meta).
+    """
+
+    def __init__(
+        self,
+        url: str,
+        consumer_key: str | Secret,
+        consumer_secret: str | Secret,
+        *,
+        transport: httpx.BaseTransport | None = None,
+        client: httpx.Client | None = None,
+        requests_per_second: float = 5.0,
+        burst: float = 10.0,
+        max_concurrency: int = 4,
+        timeout: float = 60.0,
+        retry: RetryPolicy | None = None,
+        source_ref_scan: int = 1000,
+        clock: Callable[[], float] | None = None,
+        sleep: Callable[[float], None] | None = None,
+        name: str = "woocommerce",
+    ) -> None:
+        parsed = httpx.URL(url)
+        if parsed.scheme not in ("http", "https") or not parsed.host:
+            raise ConfigurationError(f"not a store URL: {parsed.copy_with(query=None)!s}")
+        if parsed.scheme == "http" and parsed.host not in _LOCAL_HOSTS and transport is None:
+            raise ConfigurationError(
+                "WooCommerce REST keys are sent with every request: use https://"
+                " (plain http is only allowed for localhost or a simulator transport)"
+            )
+        self.name = name
+        self._url = str(parsed.copy_with(query=None, fragment=None)).rstrip("/")
+        self._api = f"{self._url}/wp-json/"
+        self._key = consumer_key if isinstance(consumer_key, Secret) else Secret(consumer_key)
+        self._secret = (
+            consumer_secret if isinstance(consumer_secret, Secret) else Secret(consumer_secret)
+        )
+        auth = httpx.BasicAuth(self._key.reveal(), self._secret.reveal())
+        if client is not None:
+            client.auth = auth
+        bucket_args: dict[str, Any] = {}
+        if clock is not None:
+            bucket_args["clock"] = clock
+        if sleep is not None:
+            # At least a millisecond: a clock with microsecond steps (FakeClock) would
+            # not move for the float crumbs a bucket can ask for, and it would spin.
+            bucket_args["sleep"] = lambda seconds: sleep(max(seconds, 0.001))
+        http_args: dict[str, Any] = {} if sleep is None else {"sleep": sleep}
+        self._http = HttpClient(
+            self._api,
+            platform=name,
+            auth=auth,
+            client=client,
+            transport=transport,
+            timeout=timeout,
+            retry=retry,
+            bucket=CostBucket(burst, requests_per_second, **bucket_args),
+            error_for=error_for_response,
+            headers={"User-Agent": "cartmigrate"},
+            **http_args,
+        )
+        self._max_concurrency = max(1, max_concurrency)
+        self._source_ref_scan = source_ref_scan
+        self._brands: bool | None = None
+        self._tracking: bool | None = None
+        self._ref_cache: dict[type[Entity], dict[str, Mapping[str, Any]]] = {}
+
+    def __repr__(self) -> str:
+        return f"WooCommerceCart(url={self._url!r})"
+
+    @property
+    def requests(self) -> int:
+        """How many HTTP requests (retries included) this cart has sent."""
+        return self._http.requests
+
+    def close(self) -> None:
+        self._http.close()
+
+    # -- capabilities -------------------------------------------------------
+    @property
+    def capabilities(self) -> Capabilities:
+        kinds: set[type[Entity]] = set(_ROUTES)
+        if not self._brands_supported():
+            kinds.discard(Manufacturer)
+        return Capabilities(
+            reads=kinds,
+            writes=kinds,
+            incremental=_INCREMENTAL,
+            batch_size=BATCH_LIMIT,
+            source_refs=True,
+        )
+
+    def _brands_supported(self) -> bool:
+        """Brands are core since WooCommerce 9.6; older stores answer 404 ``rest_no_route``."""
+        if self._brands is None:
+            try:
+                self._get(_ROUTES[Manufacturer], params={"per_page": 1})
+                self._brands = True
+            except EntityNotFound:
+                self._brands = False
+        return self._brands
+
+    def _tracking_supported(self, order_id: str) -> bool:
+        """Whether the Shipment Tracking extension answers (probed once, on first use)."""
+        if self._tracking is None:
+            try:
+                self._http.request("GET", self._tracking_url(order_id))
+                self._tracking = True
+            except EntityNotFound as error:
+                if "rest_no_route" in str(error):
+                    self._tracking = False
+                else:
+                    return False  # the order itself is gone: ask again next time
+        return self._tracking
+
+    # -- HTTP helpers -------------------------------------------------------
+    def _route(self, path: str) -> str:
+        return f"{self._api}wc/v3/{path}"
+
+    def _tracking_url(self, order_id: str) -> str:
+        return f"{self._api}wc-shipment-tracking/v3/orders/{order_id}/shipment-trackings"
+
+    def _get(self, path: str, *, params: Mapping[str, Any] | None = None) -> Any:
+        return self._http.request("GET", self._route(path), params=params).json()
+
+    def _pages(self, path: str, params: Mapping[str, Any] | None = None) -> Iterator[Any]:
+        return page_items(self._http, self._route(path), paging=PAGING, params=params)
+
+    @staticmethod
+    def _list_params(kind: type[Entity]) -> dict[str, Any]:
+        # Paging by id, not by date: items edited during the read cannot shift between pages.
+        params: dict[str, Any] = {"orderby": "id", "order": "asc"}
+        if kind is Review:
+            params["status"] = "all"
+        return params
+
+    # -- reading ------------------------------------------------------------
+    def read(self, kind: type[E], *, since: dt.datetime | None = None) -> Iterator[E]:
+        self._require(kind)
+        params = self._list_params(kind)
+        if since is not None and kind in _INCREMENTAL:
+            params["modified_after"] = wc.wc_time_text(since)
+            params["dates_are_gmt"] = "true"
+        for page in chunked(self._pages(_ROUTES[kind], params), PAGING.per_page):
+            yield from self._convert_all(kind, page)
+
+    def get(self, kind: type[E], id: str) -> E | None:
+        self._require(kind)
+        if not id.isdigit():
+            return None
+        try:
+            raw = self._get(f"{_ROUTES[kind]}/{id}")
+        except EntityNotFound:
+            return None
+        found = self._convert_all(kind, [raw])
+        return found[0] if found else None
+
+    def get_many(self, kind: type[E], ids: Sequence[str]) -> dict[str, E]:
+        self._require(kind)
+        wanted = sorted({i for i in ids if i.isdigit()}, key=int)
+        found: dict[str, E] = {}
+        for chunk in chunked(wanted, PAGING.per_page):
+            params = {**self._list_params(kind), "include": ",".join(chunk)}
+            raws = list(self._pages(_ROUTES[kind], params))
+            for entity in self._convert_all(kind, raws):
+                found[cast(str, entity.id)] = entity
+        return found
+
+    def count(self, kind: type[Entity]) -> int | None:
+        if kind not in self.capabilities.reads:
+            return None
+        params = {"status": "all"} if kind is Review else None
+        return total_count(self._http, self._route(_ROUTES[kind]), paging=PAGING, params=params)
+
+    def find(self, kind: type[E], natural_key: str) -> E | None:
+        self._require(kind)
+        key = natural_key.strip()
+        if not key:
+            return None
+        queries: list[dict[str, str]]
+        if kind is Product:
+            queries = [{"sku": key}, {"slug": key}]
+        elif kind is Customer:
+            queries = [{"email": key}]
+        elif kind is Category:
+            queries = [{"slug": key}]
+        elif kind in (Manufacturer, Order):
+            queries = [{"search": key}]
+        else:
+            return None
+        for query in queries:
+            raws = self._get(_ROUTES[kind], params={**query, "per_page": PAGING.per_page})
+            for entity in self._convert_all(kind, raws):
+                own = entity.natural_key
+                if own is not None and own.casefold() == key.casefold():
+                    return entity
+        return None
+
+    def find_by_source_ref(self, kind: type[E], source_ref: str) -> E | None:
+        """The newest ``source_ref_scan`` entities are searched for the reference.
+
+        WooCommerce cannot filter by meta through REST, and an entity whose
+        create answer was lost is among the newest: it is scanned newest first,
+        once per type until this cart writes that type again.
+        """
+        self._require(kind)
+        if kind not in _WITH_META:
+            return None
+        refs = self._ref_cache.get(kind)
+        if refs is None:
+            refs = {}
+            params = {"orderby": "id", "order": "desc"}
+            for position, raw in enumerate(self._pages(_ROUTES[kind], params)):
+                if position >= self._source_ref_scan:
+                    break
+                ref = wc.meta_value(raw, wc.SOURCE_REF_KEY)
+                if isinstance(ref, str):
+                    refs.setdefault(ref, raw)
+            self._ref_cache[kind] = refs
+        raw = refs.get(source_ref)
+        if raw is None:
+            return None
+        found = self._convert_all(kind, [raw])
+        if not found:
+            return None
+        entity = found[0]
+        if isinstance(entity, Product) and self._half_made(raw, entity):
+            # Created, then the answer was lost before all its variations were:
+            # remove it so that it is created whole again rather than adopted.
+            logger.warning("%s: product %s lacks variations; removing it", self.name, entity.id)
+            if self._discard_product(cast(str, entity.id)):
+                self._ref_cache.pop(Product, None)
+                return None
+        return entity
+
+    @staticmethod
+    def _half_made(raw: Mapping[str, Any], product: Product) -> bool:
+        expected = wc.meta_value(raw, wc.VARIANT_COUNT_KEY)
+        return (
+            isinstance(expected, str)
+            and expected.isdigit()
+            and len(product.variants) < int(expected)
+        )
+
+    def _convert_all(self, kind: type[E], raws: Sequence[Mapping[str, Any]]) -> list[E]:
+        """Models for raw resources, fetching what lives at sub-routes, bounded in parallel."""
+
+        def one(raw: Mapping[str, Any]) -> Entity | None:
+            try:
+                return self._convert(kind, raw)
+            except InvalidEntity as error:
+                logger.warning("%s: %s %s skipped: %s", self.name, kind.kind, raw.get("id"), error)
+                return None
+
+        converted = fan_out(one, raws, max_workers=self._max_concurrency)
+        return [cast(E, entity) for entity in converted if entity is not None]
+
+    def _convert(self, kind: type[Entity], raw: Mapping[str, Any]) -> Entity:
+        if kind is Product:
+            variations: list[Any] = []
+            if raw.get("type") == "variable":
+                variations = list(
+                    self._pages(
+                        f"products/{raw['id']}/variations", {"orderby": "id", "order": "asc"}
+                    )
+                )
+            return wc.product_from_wc(raw, variations)
+        if kind is Order:
+            notes: list[Any] = []
+            trackings: list[Any] = []
+            if wc.meta_value(raw, wc.HISTORY_KEY) is None:
+                notes = self._get(f"orders/{raw['id']}/notes")
+            if wc.meta_value(raw, wc.SHIPMENTS_KEY) is None and self._tracking_supported(
+                str(raw["id"])
+            ):
+                trackings = self._http.request("GET", self._tracking_url(str(raw["id"]))).json()
+            return wc.order_from_wc(raw, notes=notes, trackings=trackings)
+        if kind is Category:
+            return wc.category_from_wc(raw)
+        if kind is Manufacturer:
+            return wc.manufacturer_from_wc(raw)
+        if kind is Customer:
+            return wc.customer_from_wc(raw)
+        return wc.review_from_wc(raw)
+
+    # -- creating -----------------------------------------------------------
+    def create(self, entity: E, *, source_ref: str | None = None) -> Created:
+        result = self.create_many([entity], source_refs=[source_ref])[0]
+        if isinstance(result, CartMigrateError):
+            raise result
+        return result
+
+    def create_many(
+        self, entities: Sequence[E], *, source_refs: Sequence[str | None] | None = None
+    ) -> list[WriteResult]:
+        if not entities:
+            return []
+        kind = type(entities[0])
+        self._require(kind, write=True)
+        if any(type(e) is not kind for e in entities):
+            raise TypeError("create_many takes entities of one type")
+        refs = list(source_refs) if source_refs is not None else [None] * len(entities)
+        self._ref_cache.pop(kind, None)
+        results: list[WriteResult | None] = [None] * len(entities)
+        if kind is Review:
+            entities = cast(
+                Sequence[E], self._with_reviewer_emails(cast(Sequence[Review], entities))
+            )
+            for position, existing in self._existing_reviews(
+                cast(Sequence[Review], entities)
+            ).items():
+                results[position] = DuplicateEntity(
+                    f"woocommerce: the same review is already on product"
+                    f" {cast(Review, entities[position]).product_id} (review {existing})",
+                    existing_id=existing,
+                    entity="review",
+                    field="body",
+                )
+        payloads: list[tuple[int, dict[str, Any]]] = []
+        for position, (entity, ref) in enumerate(zip(entities, refs, strict=True)):
+            if results[position] is not None:
+                continue
+            try:
+                payloads.append((position, self._payload(entity, ref)))
+            except EntityRejected as error:
+                error.entity = kind.kind
+                results[position] = error
+        answers = send_in_batches(
+            lambda batch: self._batch(_ROUTES[kind], "create", [p for _, p in batch], kind.kind),
+            payloads,
+            size=BATCH_LIMIT,
+            max_workers=self._max_concurrency,
+        )
+        created: list[tuple[int, Mapping[str, Any]]] = []
+        for (position, _), answer in zip(payloads, answers, strict=True):
+            if isinstance(answer, CartMigrateError):
+                results[position] = self._create_error(kind, entities[position], answer)
+            else:
+                results[position] = Created(id=str(answer["id"]))
+                created.append((position, answer))
+        if kind is Product:
+            variable = [(p, raw) for p, raw in created if cast(Product, entities[p]).variants]
+            finished = fan_out(
+                lambda item: self._ensure_variations(
+                    str(item[1]["id"]), cast(Product, entities[item[0]]).variants
+                ),
+                variable,
+                max_workers=self._max_concurrency,
+            )
+            for (position, raw), outcome in zip(variable, finished, strict=True):
+                results[position] = (
+                    outcome
+                    if isinstance(outcome, CartMigrateError)
+                    else Created(id=str(raw["id"]), variant_ids=outcome)
+                )
+        if kind is Order:
+            fan_out(
+                lambda item: self._order_extras(
+                    str(item[1]["id"]), cast(Order, entities[item[0]]), None
+                ),
+                created,
+                max_workers=self._max_concurrency,
+            )
+        return [cast(WriteResult, r) for r in results]
+
+    def _payload(self, entity: Entity, source_ref: str | None) -> dict[str, Any]:
+        if isinstance(entity, Product):
+            return wc.product_to_wc(entity, source_ref=source_ref, brands=self._brands_supported())
+        if isinstance(entity, Customer):
+            return wc.customer_to_wc(entity, source_ref=source_ref)
+        if isinstance(entity, Order):
+            return wc.order_to_wc(entity, source_ref=source_ref)
+        if isinstance(entity, Category):
+            return wc.category_to_wc(entity)
+        if isinstance(entity, Manufacturer):
+            return wc.manufacturer_to_wc(entity)
+        if isinstance(entity, Review):
+            return wc.review_to_wc(entity)
+        raise UnsupportedEntity(f"{self.name} cannot write {entity.kind}", entity=entity.kind)
+
+    def _batch(
+        self, path: str, action: str, items: list[Any], entity: str
+    ) -> list[Mapping[str, Any] | CartMigrateError]:
+        """One ``/batch`` request; each item's answer, or its error, in place."""
+        response = self._http.request(
+            "POST",
+            self._route(f"{path}/batch"),
+            json={action: items},
+            idempotent=action != "create",
+        )
+        answers = response.json().get(action)
+        if not isinstance(answers, list):
+            raise WriteOutcomeUnknown(f"{self.name}: {path}/batch answered without {action!r}")
+        results: list[Mapping[str, Any] | CartMigrateError] = []
+        for answer in answers:
+            error = answer.get("error") if isinstance(answer, Mapping) else None
+            if isinstance(error, Mapping):
+                results.append(error_from_body(error, entity=entity))
+            elif isinstance(answer, Mapping) and answer.get("id"):
+                results.append(answer)
+            else:
+                results.append(WriteOutcomeUnknown(f"{self.name}: unreadable batch answer"))
+        return results
+
+    def _create_error(
+        self, kind: type[Entity], entity: Entity, error: CartMigrateError
+    ) -> CartMigrateError:
+        if isinstance(error, ConnectorError):
+            error.entity = error.entity or kind.kind
+        if (
+            isinstance(error, DuplicateEntity)
+            and error.existing_id is None
+            and isinstance(entity, Customer)
+        ):
+            # WooCommerce names no id for a taken e-mail: look it up, so it can be adopted.
+            try:
+                raws = self._get("customers", params={"email": entity.email})
+            except CartMigrateError:
+                return error
+            if raws:
+                error.existing_id = str(raws[0]["id"])
+        return error
+
+    def _ensure_variations(
+        self, product_id: str, variants: Sequence[Variant], *, rounds: int = 4
+    ) -> tuple[str, ...] | CartMigrateError:
+        """Create the product's variations; on a lost answer, look and finish what is missing.
+
+        Each variation carries its position in meta, so a retry creates only
+        what is not there. A variation the store refuses fails the whole
+        product, which is then deleted so that nothing half-made stays behind.
+        """
+        path = f"products/{product_id}/variations"
+        existing: dict[int, str] = {}
+        for attempt in range(rounds):
+            try:
+                if attempt:  # an earlier answer was lost: see what is there now
+                    existing = {}
+                    for raw in self._pages(path, {"orderby": "id", "order": "asc"}):
+                        position = wc.meta_value(raw, wc.POSITION_KEY)
+                        if isinstance(position, str) and position.isdigit():
+                            existing.setdefault(int(position), str(raw["id"]))
+                missing = [p for p in range(len(variants)) if p not in existing]
+                for chunk in chunked(missing, BATCH_LIMIT):
+                    answers = self._batch(
+                        path,
+                        "create",
+                        [wc.variation_to_wc(variants[p], p) for p in chunk],
+                        "variant",
+                    )
+                    for position, answer in zip(chunk, answers, strict=True):
+                        if isinstance(answer, EntityRejected):
+                            self._discard_product(product_id)
+                            return EntityRejected(
+                                f"variant {position} (SKU {variants[position].sku!r}): {answer}",
+                                entity="product",
+                                field="variants." + (answer.field or "?"),
+                                platform_message=answer.platform_message,
+                                status_code=answer.status_code,
+                            )
+                        if isinstance(answer, Mapping):
+                            existing[position] = str(answer["id"])
+                if all(p in existing for p in range(len(variants))):
+                    return tuple(existing[p] for p in range(len(variants)))
+            except TransientError as error:
+                logger.warning(
+                    "%s: variations of product %s: %s; looking again", self.name, product_id, error
+                )
+        if self._discard_product(product_id):
+            return TransientError(
+                f"{self.name}: variations of product {product_id} could not be created;"
+                " the product was removed and will be created again"
+            )
+        return WriteOutcomeUnknown(f"{self.name}: product {product_id} may lack variations")
+
+    def _discard_product(self, product_id: str) -> bool:
+        try:
+            self._http.request(
+                "DELETE", self._route(f"products/{product_id}"), params={"force": "true"}
+            )
+        except EntityNotFound:
+            return True
+        except CartMigrateError as error:
+            logger.warning(
+                "%s: could not remove half-created product %s: %s", self.name, product_id, error
+            )
+            return False
+        return True
+
+    def _order_extras(self, order_id: str, order: Order, before: Order | None) -> None:
+        """Notes for the staff and Shipment Tracking items for the customer: best effort,
+        since the order's meta already holds the exact history and shipments."""
+        try:
+            old_history = set(before.status_history) if before else set()
+            new_history = [c for c in order.status_history if c not in old_history]
+            if new_history:
+                self._http.request(
+                    "POST",
+                    self._route(f"orders/{order_id}/notes"),
+                    json={"note": wc.history_note(new_history), "customer_note": False},
+                )
+            known = {s.tracking_number for s in before.shipments} if before else set()
+            new_shipments = [s for s in order.shipments if s.tracking_number not in known]
+            if not new_shipments:
+                return
+            if self._tracking_supported(order_id):
+                for shipment in new_shipments:
+                    if shipment.tracking_number:
+                        self._http.request(
+                            "POST", self._tracking_url(order_id), json=wc.tracking_to_wc(shipment)
+                        )
+            else:
+                self._http.request(
+                    "POST",
+                    self._route(f"orders/{order_id}/notes"),
+                    json={"note": wc.shipments_note(new_shipments), "customer_note": False},
+                )
+        except CartMigrateError as error:
+            logger.warning(
+                "%s: notes/tracking of order %s not written: %s", self.name, order_id, error
+            )
+
+    def _with_reviewer_emails(self, reviews: Sequence[Review]) -> list[Review]:
+        """Reviews by a customer but without an e-mail get the customer's (WordPress
+        requires a reviewer e-mail); one request for the whole batch."""
+        wanted = [r.customer_id for r in reviews if not r.email and r.customer_id]
+        if not wanted:
+            return list(reviews)
+        customers = self.get_many(Customer, [w for w in wanted if w])
+        return [
+            attrs.evolve(r, email=customers[r.customer_id].email)
+            if not r.email and r.customer_id in customers
+            else r
+            for r in reviews
+        ]
+
+    def _existing_reviews(self, reviews: Sequence[Review]) -> dict[int, str]:
+        """Positions of reviews already on the store (same product, e-mail and text).
+
+        Reviews carry no meta in WooCommerce, so this is how a review whose
+        create answer was lost is recognised instead of being posted twice.
+        """
+        products = sorted(
+            {r.product_id for r in reviews if r.product_id and r.product_id.isdigit()}
+        )
+        if not products:
+            return {}
+        seen: dict[tuple[str, str, str], str] = {}
+        for chunk in chunked(products, PAGING.per_page):
+            params = {"product": ",".join(chunk), "status": "all"}
+            for raw in self._pages(_ROUTES[Review], params):
+                key = (
+                    str(raw.get("product_id")),
+                    str(raw.get("reviewer_email") or "").casefold(),
+                    str(raw.get("review") or ""),
+                )
+                seen.setdefault(key, str(raw["id"]))
+        found: dict[int, str] = {}
+        for position, review in enumerate(reviews):
+            text = wc.review_to_wc(review)["review"]
+            key = (str(review.product_id), (review.email or "").casefold(), text)
+            if key in seen:
+                found[position] = seen[key]
+        return found
+
+    # -- updating and deleting ----------------------------------------------
+    def update(
+        self,
+        kind: type[Entity],
+        id: str,
+        changes: Mapping[str, Any],
+        *,
+        parent_id: str | None = None,
+    ) -> None:
+        self._require(kind, write=True)
+        self._ref_cache.pop(Product if kind is Variant else kind, None)
+        if kind is Order:
+            self._update_order(id, changes)
+            return
+        if kind is Variant:
+            if not parent_id:
+                raise EntityRejected(
+                    "a variant update needs its product's id", entity="variant", field="parent_id"
+                )
+            path = f"products/{parent_id}/variations/{id}"
+            try:
+                current: Entity = wc.variant_from_wc(self._get(path))
+            except EntityNotFound as error:
+                error.entity = "variant"
+                raise
+        else:
+            found = self.get(kind, id)
+            if found is None:
+                raise EntityNotFound(
+                    f"no {kind.kind} {id} in {self.name}", entity=kind.kind, status_code=404
+                )
+            current = found
+            path = f"{_ROUTES[kind]}/{id}"
+        updated = self._evolve(current, changes)
+        full = (
+            wc.variation_to_wc(updated, 0)
+            if isinstance(updated, Variant)
+            else self._payload(updated, None)
+        )
+        body = self._pick(kind, changes, full)
+        if isinstance(updated, Product) and updated.variants:
+            body.pop("regular_price", None)
+            body.pop("sale_price", None)
+        if body:
+            self._http.request("PUT", self._route(path), json=body)
+
+    def _evolve(self, entity: E, changes: Mapping[str, Any]) -> E:
+        table = _FIELD_KEYS.get(type(entity), {})
+        for field in changes:
+            if field not in table and field != "id":
+                raise EntityRejected(
+                    f"WooCommerce cannot change {entity.kind}.{field} through its REST API",
+                    entity=entity.kind,
+                    field=field,
+                )
+        try:
+            return attrs.evolve(entity, **{k: v for k, v in changes.items() if k != "id"})
+        except InvalidEntity as error:
+            raise EntityRejected(str(error), entity=entity.kind, field=error.field) from error
+
+    @staticmethod
+    def _pick(
+        kind: type[Entity], changes: Mapping[str, Any], full: Mapping[str, Any]
+    ) -> dict[str, Any]:
+        keys: list[str] = []
+        for field in changes:
+            for key in _FIELD_KEYS[kind].get(field, ()):
+                if key not in keys:
+                    keys.append(key)
+        body: dict[str, Any] = {}
+        for key in keys:
+            if key == "meta_data":
+                wanted = {wc.SEO_TITLE_KEY, wc.SEO_DESCRIPTION_KEY, wc.GROUP_KEY}
+                present = {m["key"]: m["value"] for m in full.get("meta_data", ())}
+                body["meta_data"] = [
+                    {"key": k, "value": present.get(k, "")}
+                    for k in sorted(wanted)
+                    if (k == wc.GROUP_KEY) == (kind is Customer)
+                ]
+            elif key in full:
+                body[key] = full[key]
+            elif key in _CLEARED:
+                body[key] = _CLEARED[key]
+        return body
+
+    def _update_order(self, id: str, changes: Mapping[str, Any]) -> None:
+        allowed = {
+            "status",
+            "status_history",
+            "shipments",
+            "note",
+            "billing_address",
+            "shipping_address",
+            "email",
+            "customer_id",
+            "lines",
+        }
+        for field in changes:
+            if field not in allowed:
+                raise EntityRejected(
+                    f"WooCommerce computes or fixes order.{field} itself;"
+                    " it cannot be changed through REST",
+                    entity="order",
+                    field=field,
+                )
+        if not id.isdigit():
+            raise EntityNotFound(f"no order {id} in {self.name}", entity="order", status_code=404)
+        try:
+            raw = self._get(f"orders/{id}")
+        except EntityNotFound as error:
+            error.entity = "order"
+            raise
+        before = wc.order_from_wc(raw)
+        try:
+            after = attrs.evolve(before, **changes)
+        except InvalidEntity as error:
+            raise EntityRejected(str(error), entity="order", field=error.field) from error
+        body: dict[str, Any] = {}
+        meta: list[dict[str, Any]] = []
+        if "status" in changes:
+            status = wc.wc_order_status(after.status)
+            body["status"] = status
+            # Keep WooCommerce's own stock handling off this migrated order's lines.
+            body["line_items"] = [
+                {
+                    "id": item["id"],
+                    "meta_data": wc.reduced_stock_meta(status, int(item.get("quantity") or 0)),
+                }
+                for item in raw.get("line_items") or ()
+                if item.get("product_id")
+            ]
+        if "lines" in changes:
+            # Only what REST lets change on a placed order's lines: which product
+            # (and variation) each points to, e.g. once a product failed earlier
+            # got migrated. Names, quantities and prices stay as placed.
+            status = wc.wc_order_status(after.status)
+            lines = {item["id"]: item for item in body.get("line_items", [])}
+            for item, line in zip(raw.get("line_items") or (), after.lines, strict=False):
+                product = (
+                    int(line.product_id) if line.product_id and line.product_id.isdigit() else 0
+                )
+                variation = (
+                    int(line.variant_id) if line.variant_id and line.variant_id.isdigit() else 0
+                )
+                if (product, variation) == (item.get("product_id"), item.get("variation_id")):
+                    continue
+                entry = lines.setdefault(item["id"], {"id": item["id"]})
+                entry.update(product_id=product, variation_id=variation)
+                if product:
+                    entry["meta_data"] = wc.reduced_stock_meta(
+                        status, int(item.get("quantity") or 0)
+                    )
+            if lines:
+                body["line_items"] = list(lines.values())
+        if "status_history" in changes:
+            meta.append({"key": wc.HISTORY_KEY, "value": wc.history_meta(after.status_history)})
+        if "shipments" in changes:
+            meta.append({"key": wc.SHIPMENTS_KEY, "value": wc.shipments_meta(after.shipments)})
+        if "note" in changes:
+            body["customer_note"] = after.note or ""
+        if {"billing_address", "email"} & set(changes):
+            full = wc.order_to_wc(after)
+            body["billing"] = full["billing"]
+        if "shipping_address" in changes:
+            body["shipping"] = wc.order_to_wc(after)["shipping"]
+        if "customer_id" in changes:
+            body["customer_id"] = (
+                int(after.customer_id) if after.customer_id and after.customer_id.isdigit() else 0
+            )
+        if meta:
+            body["meta_data"] = meta
+        self._http.request("PUT", self._route(f"orders/{id}"), json=body)
+        if {"status_history", "shipments"} & set(changes):
+            self._order_extras(id, after, before)
+
+    def delete(self, kind: type[Entity], id: str) -> None:
+        self._require(kind, write=True)
+        if kind is Variant:
+            raise UnsupportedEntity("delete a variant through its product", entity="variant")
+        self._ref_cache.pop(kind, None)
+        if not id.isdigit():
+            raise EntityNotFound(
+                f"no {kind.kind} {id} in {self.name}", entity=kind.kind, status_code=404
+            )
+        self._http.request("DELETE", self._route(f"{_ROUTES[kind]}/{id}"), params={"force": "true"})
+
+    def clear(self, kind: type[Entity]) -> int:
+        """Delete every entity of ``kind`` through ``/batch`` (100 per request)."""
+        self._require(kind, write=True)
+        self._ref_cache.pop(kind, None)
+        ids = [int(raw["id"]) for raw in self._pages(_ROUTES[kind], self._list_params(kind))]
+        deleted = 0
+        for chunk in chunked(ids, BATCH_LIMIT):
+            answers = self._batch(_ROUTES[kind], "delete", list(chunk), kind.kind)
+            failures = [a for a in answers if isinstance(a, CartMigrateError)]
+            deleted += len(answers) - len(failures)
+            if failures:
+                raise failures[0]
+        return deleted

@@ -1,0 +1,729 @@
+"""WooCommerce REST v3 payloads <-> cartmigrate models.
+
+Pure functions, no I/O, so every mapping decision is testable against the
+documentation's own example payloads. Where WooCommerce cannot hold a model
+value in a field of its own (an order's status history with its original
+times, shipments without the Shipment Tracking extension, the source
+reference), it goes into ``meta_data`` under a ``_cartmigrate_*`` key: the
+leading underscore keeps it out of the admin's custom-fields box, and the
+value comes back exactly as written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from ..._exceptions import EntityRejected
+from ...models import (
+    Address,
+    Category,
+    Customer,
+    Manufacturer,
+    Order,
+    OrderLine,
+    OrderStatus,
+    Product,
+    ProductStatus,
+    Review,
+    ReviewStatus,
+    Shipment,
+    StatusChange,
+    StockStatus,
+    Variant,
+    plain,
+)
+
+__all__ = [
+    "HISTORY_KEY",
+    "POSITION_KEY",
+    "REDUCED_STOCK_KEY",
+    "SHIPMENTS_KEY",
+    "SOURCE_REF_KEY",
+    "category_from_wc",
+    "category_to_wc",
+    "customer_from_wc",
+    "customer_to_wc",
+    "manufacturer_from_wc",
+    "manufacturer_to_wc",
+    "meta_value",
+    "order_from_wc",
+    "order_to_wc",
+    "product_from_wc",
+    "product_to_wc",
+    "review_from_wc",
+    "review_to_wc",
+    "variation_to_wc",
+    "wc_order_status",
+]
+
+#: Meta key holding the engine's source reference ("shop:product:42").
+SOURCE_REF_KEY = "_cartmigrate_source_ref"
+#: Meta keys holding what WooCommerce has no field for, verbatim as JSON.
+HISTORY_KEY = "_cartmigrate_status_history"
+SHIPMENTS_KEY = "_cartmigrate_shipments"
+SOURCE_NUMBER_KEY = "_cartmigrate_source_number"
+SOURCE_CREATED_KEY = "_cartmigrate_source_created_at"
+GROUP_KEY = "_cartmigrate_group"
+#: Product meta: how many variations cartmigrate created it with (to spot a half-made one).
+VARIANT_COUNT_KEY = "_cartmigrate_variant_count"
+#: Variation meta: its position in the source product, to finish a half-done create.
+POSITION_KEY = "_cartmigrate_position"
+#: Order line meta WooCommerce itself sets once it reduced stock for the line;
+#: ``wc_reduce_stock_levels`` skips lines that carry it (see docs/connectors/woocommerce.md).
+REDUCED_STOCK_KEY = "_reduced_stock"
+#: Yoast SEO's meta keys, the de-facto place of a WooCommerce product's SEO title.
+SEO_TITLE_KEY = "_yoast_wpseo_title"
+SEO_DESCRIPTION_KEY = "_yoast_wpseo_metadesc"
+
+#: Order statuses on which WooCommerce reduces stock (``wc_maybe_reduce_stock_levels``).
+STOCK_REDUCING = frozenset({"processing", "completed", "on-hold"})
+
+_STOCK_TO_WC = {
+    StockStatus.IN_STOCK: "instock",
+    StockStatus.OUT_OF_STOCK: "outofstock",
+    StockStatus.BACKORDER: "onbackorder",
+}
+_STOCK_FROM_WC = {v: k for k, v in _STOCK_TO_WC.items()}
+_PRODUCT_STATUS_TO_WC = {
+    ProductStatus.ACTIVE: "publish",
+    ProductStatus.DRAFT: "draft",
+    ProductStatus.ARCHIVED: "private",
+}
+_PRODUCT_STATUS_FROM_WC = {"publish": ProductStatus.ACTIVE, "private": ProductStatus.ARCHIVED}
+_REVIEW_STATUS_TO_WC = {
+    ReviewStatus.APPROVED: "approved",
+    ReviewStatus.PENDING: "hold",
+    ReviewStatus.REJECTED: "spam",
+}
+_REVIEW_STATUS_FROM_WC = {v: k for k, v in _REVIEW_STATUS_TO_WC.items()}
+_ORDER_STATUS_FROM_WC = {
+    "pending": OrderStatus.PENDING,
+    "processing": OrderStatus.PROCESSING,
+    "on-hold": OrderStatus.ON_HOLD,
+    "completed": OrderStatus.COMPLETED,
+    "cancelled": OrderStatus.CANCELLED,
+    "refunded": OrderStatus.REFUNDED,
+    "failed": OrderStatus.FAILED,
+}
+_ORDER_STATUS_TO_WC = {v: k for k, v in _ORDER_STATUS_FROM_WC.items()}
+_ADDRESS_FIELDS = {
+    "first_name": "first_name",
+    "last_name": "last_name",
+    "company": "company",
+    "line1": "address_1",
+    "line2": "address_2",
+    "city": "city",
+    "region": "state",
+    "postcode": "postcode",
+    "country": "country",
+}
+
+
+# -- small helpers -----------------------------------------------------------
+def wc_time(value: Any) -> dt.datetime | None:
+    """A ``*_gmt`` time ("2017-03-23T20:01:14", no offset) as an aware UTC datetime."""
+    if not value or not isinstance(value, str):
+        return None
+    parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=dt.UTC)
+
+
+def wc_time_text(value: dt.datetime) -> str:
+    """An aware time as WooCommerce's GMT text (no offset, seconds)."""
+    return value.astimezone(dt.UTC).replace(tzinfo=None).isoformat(timespec="seconds")
+
+
+def money_text(value: decimal.Decimal | None) -> str:
+    return "" if value is None else str(value)
+
+
+def _money(value: Any) -> decimal.Decimal | None:
+    if value is None or value == "":
+        return None
+    return decimal.Decimal(str(value))
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) and value != "" else None
+
+
+def _id(value: Any) -> str | None:
+    return None if value in (None, 0, "0", "") else str(value)
+
+
+def _int_id(value: str) -> int:
+    try:
+        return int(value)
+    except ValueError:
+        raise EntityRejected(f"WooCommerce ids are numbers, got {value!r}", field="id") from None
+
+
+def meta_value(data: Mapping[str, Any], key: str) -> Any:
+    """The value of meta ``key`` in a resource's ``meta_data``, or None."""
+    for item in data.get("meta_data") or ():
+        if isinstance(item, Mapping) and item.get("key") == key:
+            return item.get("value")
+    return None
+
+
+def _meta(pairs: Iterable[tuple[str, Any]]) -> list[dict[str, Any]]:
+    return [{"key": key, "value": value} for key, value in pairs if value is not None]
+
+
+def _json_meta(data: Mapping[str, Any], key: str) -> list[Any] | None:
+    raw = meta_value(data, key)
+    if not isinstance(raw, str):
+        return None
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        return None
+    return value if isinstance(value, list) else None
+
+
+def _extra(data: Mapping[str, Any], keys: Iterable[str]) -> dict[str, Any]:
+    return {key: data[key] for key in keys if data.get(key) not in (None, "", [], {})}
+
+
+# -- categories and brands ---------------------------------------------------
+def category_from_wc(data: Mapping[str, Any]) -> Category:
+    return Category(
+        id=str(data["id"]),
+        name=data["name"],
+        parent_id=_id(data.get("parent")),
+        slug=_text(data.get("slug")),
+        description=_text(data.get("description")),
+        extra=_extra(data, ("display", "menu_order", "image", "count")),
+    )
+
+
+def category_to_wc(category: Category) -> dict[str, Any]:
+    body: dict[str, Any] = {"name": category.name}
+    body["parent"] = _int_id(category.parent_id) if category.parent_id else 0
+    if category.slug:
+        body["slug"] = category.slug
+    if category.description:
+        body["description"] = category.description
+    return body
+
+
+def manufacturer_from_wc(data: Mapping[str, Any]) -> Manufacturer:
+    return Manufacturer(id=str(data["id"]), name=data["name"], extra=_extra(data, ("slug",)))
+
+
+def manufacturer_to_wc(manufacturer: Manufacturer) -> dict[str, Any]:
+    return {"name": manufacturer.name}
+
+
+# -- products and variations -------------------------------------------------
+def _prices(data: Mapping[str, Any]) -> tuple[decimal.Decimal | None, decimal.Decimal | None]:
+    """(price, compare-at price): a sale price is the price, the regular one the "was"."""
+    regular = _money(data.get("regular_price"))
+    sale = _money(data.get("sale_price"))
+    if sale is not None:
+        return sale, regular
+    return (regular if regular is not None else _money(data.get("price"))), None
+
+
+def price_fields(
+    price: decimal.Decimal | None, compare_at: decimal.Decimal | None
+) -> dict[str, str]:
+    """``regular_price``/``sale_price`` for a price and a higher "compare at" price.
+
+    A compare-at price that is not above the price has no WooCommerce
+    equivalent (a sale price must be below the regular one) and is dropped.
+    """
+    if compare_at is not None and price is not None and compare_at > price:
+        return {"regular_price": money_text(compare_at), "sale_price": money_text(price)}
+    return {"regular_price": money_text(price), "sale_price": ""}
+
+
+def stock_fields(quantity: int | None, status: StockStatus) -> dict[str, Any]:
+    """Stock as WooCommerce holds it.
+
+    With a quantity WooCommerce manages stock and derives ``stock_status`` from
+    it (and from ``backorders``), so a backorder status becomes
+    ``backorders: notify``; without one, ``stock_status`` is set as is.
+    """
+    if quantity is None:
+        return {"manage_stock": False, "stock_status": _STOCK_TO_WC[StockStatus(status)]}
+    return {
+        "manage_stock": True,
+        "stock_quantity": quantity,
+        "backorders": "notify" if status == StockStatus.BACKORDER else "no",
+    }
+
+
+def _stock(data: Mapping[str, Any]) -> tuple[int | None, StockStatus]:
+    quantity = data.get("stock_quantity") if data.get("manage_stock") is True else None
+    status = _STOCK_FROM_WC.get(str(data.get("stock_status")), StockStatus.IN_STOCK)
+    return quantity, status
+
+
+def variant_from_wc(data: Mapping[str, Any]) -> Variant:
+    price, compare_at = _prices(data)
+    quantity, status = _stock(data)
+    options = {
+        str(a.get("name")): str(a.get("option"))
+        for a in data.get("attributes") or ()
+        if a.get("name") and a.get("option")
+    }
+    return Variant(
+        id=str(data["id"]),
+        sku=_text(data.get("sku")),
+        price=price,
+        compare_at_price=compare_at,
+        quantity=quantity,
+        stock_status=status,
+        options=options,
+        extra=_extra(data, ("description", "weight", "image", "menu_order")),
+    )
+
+
+def product_from_wc(
+    data: Mapping[str, Any], variations: Sequence[Mapping[str, Any]] = ()
+) -> Product:
+    price, compare_at = _prices(data)
+    quantity, status = _stock(data)
+    brands = data.get("brands") or ()
+    brand_ids = [b.get("id") if isinstance(b, Mapping) else b for b in brands]
+    by_position = sorted(
+        variations,
+        key=lambda v: (
+            int(meta_value(v, POSITION_KEY) or 1_000_000),
+            int(v.get("menu_order") or 0),
+            int(v["id"]),
+        ),
+    )
+    return Product(
+        id=str(data["id"]),
+        name=data["name"],
+        sku=_text(data.get("sku")),
+        description=_text(data.get("description")),
+        price=None if data.get("type") == "variable" else price,
+        compare_at_price=None if data.get("type") == "variable" else compare_at,
+        quantity=quantity,
+        stock_status=status,
+        status=_PRODUCT_STATUS_FROM_WC.get(str(data.get("status")), ProductStatus.DRAFT),
+        category_ids=[str(c["id"]) for c in data.get("categories") or ()],
+        manufacturer_id=_id(brand_ids[0]) if brand_ids else None,
+        images=[str(i["src"]) for i in data.get("images") or () if i.get("src")],
+        variants=[variant_from_wc(v) for v in by_position],
+        tags=[str(t["name"]) for t in data.get("tags") or () if t.get("name")],
+        slug=_text(data.get("slug")),
+        meta_title=_text(meta_value(data, SEO_TITLE_KEY)),
+        meta_description=_text(meta_value(data, SEO_DESCRIPTION_KEY)),
+        weight=_money(data.get("weight")),
+        created_at=wc_time(data.get("date_created_gmt")),
+        updated_at=wc_time(data.get("date_modified_gmt")),
+        extra=_extra(data, ("type", "short_description", "attributes", "permalink", "featured")),
+    )
+
+
+def _option_attributes(variants: Sequence[Variant]) -> list[dict[str, Any]]:
+    names: dict[str, list[str]] = {}
+    for variant in variants:
+        for name, value in variant.options.items():
+            values = names.setdefault(name, [])
+            if value not in values:
+                values.append(value)
+    return [
+        {"name": name, "position": position, "visible": True, "variation": True, "options": values}
+        for position, (name, values) in enumerate(names.items())
+    ]
+
+
+def product_to_wc(
+    product: Product, *, source_ref: str | None = None, brands: bool = True
+) -> dict[str, Any]:
+    """A create payload; variations go separately (``variation_to_wc``)."""
+    body: dict[str, Any] = {
+        "name": product.name,
+        "type": "variable" if product.variants else "simple",
+        "status": _PRODUCT_STATUS_TO_WC[ProductStatus(product.status)],
+        "categories": [{"id": _int_id(c)} for c in product.category_ids],
+        "images": [{"src": src} for src in product.images],
+    }
+    if product.sku:
+        body["sku"] = product.sku
+    if product.slug:
+        body["slug"] = product.slug
+    if product.description:
+        body["description"] = product.description
+    if product.weight is not None:
+        body["weight"] = money_text(product.weight)
+    if brands and product.manufacturer_id:
+        body["brands"] = [_int_id(product.manufacturer_id)]
+    if product.variants:
+        body["attributes"] = _option_attributes(product.variants)
+        if product.quantity is not None:
+            body.update(stock_fields(product.quantity, product.stock_status))
+    else:
+        body.update(price_fields(product.price, product.compare_at_price))
+        body.update(stock_fields(product.quantity, product.stock_status))
+    meta = _meta(
+        [
+            (SOURCE_REF_KEY, source_ref),
+            (VARIANT_COUNT_KEY, str(len(product.variants)) if product.variants else None),
+            (SEO_TITLE_KEY, product.meta_title),
+            (SEO_DESCRIPTION_KEY, product.meta_description),
+        ]
+    )
+    if meta:
+        body["meta_data"] = meta
+    return body
+
+
+def variation_to_wc(variant: Variant, position: int) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "attributes": [{"name": k, "option": v} for k, v in variant.options.items()],
+        "menu_order": position,
+        "meta_data": _meta([(POSITION_KEY, str(position))]),
+    }
+    if variant.sku:
+        body["sku"] = variant.sku
+    body.update(price_fields(variant.price, variant.compare_at_price))
+    body.update(stock_fields(variant.quantity, variant.stock_status))
+    return body
+
+
+# -- customers ---------------------------------------------------------------
+def _address_from_wc(data: Mapping[str, Any] | None) -> Address | None:
+    if not data or not any(data.get(k) for k in _ADDRESS_FIELDS.values()):
+        return None
+    values = {field: _text(data.get(key)) for field, key in _ADDRESS_FIELDS.items()}
+    return Address(**values, phone=_text(data.get("phone")))
+
+
+def _address_to_wc(address: Address | None, *, phone: bool = True) -> dict[str, str]:
+    if address is None:
+        return {}
+    body = {key: getattr(address, field) or "" for field, key in _ADDRESS_FIELDS.items()}
+    if phone:
+        body["phone"] = address.phone or ""
+    return body
+
+
+def customer_from_wc(data: Mapping[str, Any]) -> Customer:
+    billing = data.get("billing") or {}
+    addresses = [
+        a for a in (_address_from_wc(billing), _address_from_wc(data.get("shipping"))) if a
+    ]
+    return Customer(
+        id=str(data["id"]),
+        email=data["email"],
+        first_name=_text(data.get("first_name")),
+        last_name=_text(data.get("last_name")),
+        phone=_text(billing.get("phone")),
+        addresses=addresses,
+        group=_text(meta_value(data, GROUP_KEY)),
+        created_at=wc_time(data.get("date_created_gmt")),
+        updated_at=wc_time(data.get("date_modified_gmt")),
+        extra=_extra(data, ("username", "role", "is_paying_customer")),
+    )
+
+
+def customer_to_wc(customer: Customer, *, source_ref: str | None = None) -> dict[str, Any]:
+    """Billing holds the first address, shipping the second; WooCommerce has no third."""
+    first = customer.addresses[0] if customer.addresses else None
+    billing = _address_to_wc(first)
+    billing["email"] = customer.email
+    billing["phone"] = (first.phone if first else None) or customer.phone or ""
+    body: dict[str, Any] = {"email": customer.email, "billing": billing}
+    if customer.first_name:
+        body["first_name"] = customer.first_name
+    if customer.last_name:
+        body["last_name"] = customer.last_name
+    if len(customer.addresses) > 1:
+        body["shipping"] = _address_to_wc(customer.addresses[1], phone=False)
+    meta = _meta([(SOURCE_REF_KEY, source_ref), (GROUP_KEY, customer.group)])
+    if meta:
+        body["meta_data"] = meta
+    return body
+
+
+# -- orders ------------------------------------------------------------------
+def wc_order_status(status: OrderStatus | str) -> str:
+    """The WooCommerce status for a model status; a custom one is sent without ``wc-``."""
+    if isinstance(status, OrderStatus):
+        return _ORDER_STATUS_TO_WC[status]
+    return status[3:] if status.startswith("wc-") else status
+
+
+def order_status_from_wc(value: str) -> OrderStatus | str:
+    return _ORDER_STATUS_FROM_WC.get(value, value)
+
+
+def history_from_notes(notes: Sequence[Mapping[str, Any]]) -> list[StatusChange]:
+    """Status changes from WooCommerce's own "Order status changed from A to B." notes."""
+    labels = {
+        "pending payment": "pending",
+        "processing": "processing",
+        "on hold": "on-hold",
+        "completed": "completed",
+        "cancelled": "cancelled",
+        "refunded": "refunded",
+        "failed": "failed",
+    }
+    changes: list[StatusChange] = []
+    for note in sorted(notes, key=lambda n: (str(n.get("date_created_gmt")), int(n.get("id", 0)))):
+        text = str(note.get("note") or "")
+        marker = "Order status changed from "
+        if not text.startswith(marker) or " to " not in text:
+            continue
+        target = text[len(marker) :].split(" to ", 1)[1].rstrip(".").strip()
+        at = wc_time(note.get("date_created_gmt"))
+        if at is None:
+            continue
+        slug = labels.get(target.casefold(), target.casefold().replace(" ", "-"))
+        changes.append(StatusChange(status=order_status_from_wc(slug), at=at))
+    return changes
+
+
+def shipment_from_tracking(item: Mapping[str, Any]) -> Shipment:
+    shipped = item.get("date_shipped")
+    shipped_at = None
+    if isinstance(shipped, str) and shipped:
+        shipped_at = dt.datetime.fromisoformat(shipped[:10]).replace(tzinfo=dt.UTC)
+    elif isinstance(shipped, int | float) and shipped:
+        shipped_at = dt.datetime.fromtimestamp(shipped, dt.UTC)
+    return Shipment(
+        carrier=_text(item.get("tracking_provider")) or _text(item.get("custom_tracking_provider")),
+        tracking_number=_text(item.get("tracking_number")),
+        tracking_url=_text(item.get("tracking_link")),
+        shipped_at=shipped_at,
+    )
+
+
+def tracking_to_wc(shipment: Shipment) -> dict[str, Any]:
+    """A Shipment Tracking item; the carrier goes in as a custom provider (no list lookup)."""
+    body: dict[str, Any] = {"tracking_number": shipment.tracking_number or ""}
+    body["custom_tracking_provider"] = shipment.carrier or "Carrier"
+    if shipment.tracking_url:
+        body["custom_tracking_link"] = shipment.tracking_url
+    if shipment.shipped_at is not None:
+        body["date_shipped"] = shipment.shipped_at.astimezone(dt.UTC).date().isoformat()
+    return body
+
+
+def order_from_wc(
+    data: Mapping[str, Any],
+    *,
+    notes: Sequence[Mapping[str, Any]] = (),
+    trackings: Sequence[Mapping[str, Any]] = (),
+) -> Order:
+    """An order; history and shipments from cartmigrate's meta when it wrote them,
+    else from WooCommerce's status notes and Shipment Tracking items."""
+    lines: list[OrderLine] = []
+    subtotal = decimal.Decimal(0)
+    for item in data.get("line_items") or ():
+        quantity = int(item.get("quantity") or 0)
+        line_subtotal = _money(item.get("subtotal"))
+        if line_subtotal is None:
+            line_subtotal = (_money(item.get("price")) or decimal.Decimal(0)) * quantity
+        subtotal += line_subtotal
+        unit = (
+            line_subtotal / quantity
+            if quantity
+            else (_money(item.get("price")) or decimal.Decimal(0))
+        )
+        lines.append(
+            OrderLine(
+                product_id=_id(item.get("product_id")),
+                variant_id=_id(item.get("variation_id")),
+                sku=_text(item.get("sku")),
+                name=item.get("name") or "(unnamed item)",
+                quantity=quantity,
+                price=unit,
+            )
+        )
+    history_meta = _json_meta(data, HISTORY_KEY)
+    history = (
+        [StatusChange(**item) for item in history_meta]
+        if history_meta is not None
+        else history_from_notes(notes)
+    )
+    shipments_meta = _json_meta(data, SHIPMENTS_KEY)
+    shipments = (
+        [Shipment(**item) for item in shipments_meta]
+        if shipments_meta is not None
+        else [shipment_from_tracking(t) for t in trackings]
+    )
+    billing = data.get("billing") or {}
+    return Order(
+        id=str(data["id"]),
+        number=str(data.get("number") or data["id"]),
+        customer_id=_id(data.get("customer_id")),
+        email=_text(billing.get("email")),
+        status=order_status_from_wc(str(data.get("status") or "pending")),
+        lines=lines,
+        currency=_text(data.get("currency")),
+        subtotal=subtotal,
+        shipping_total=_money(data.get("shipping_total")),
+        tax_total=_money(data.get("total_tax")),
+        discount_total=_money(data.get("discount_total")),
+        total=_money(data.get("total")),
+        billing_address=_address_from_wc(billing),
+        shipping_address=_address_from_wc(data.get("shipping")),
+        status_history=history,
+        shipments=shipments,
+        note=_text(data.get("customer_note")),
+        created_at=wc_time(data.get("date_created_gmt")),
+        updated_at=wc_time(data.get("date_modified_gmt")),
+        extra=_extra(
+            data,
+            (
+                "payment_method",
+                "payment_method_title",
+                "transaction_id",
+                "shipping_lines",
+                "fee_lines",
+                "coupon_lines",
+            ),
+        ),
+    )
+
+
+def _line_totals(order: Order) -> list[decimal.Decimal]:
+    """Each line's total after its share of the order discount (WooCommerce derives
+    the order's ``discount_total`` from line subtotal minus line total)."""
+    subtotals = [line.price * line.quantity for line in order.lines]
+    discount = order.discount_total or decimal.Decimal(0)
+    whole = sum(subtotals, decimal.Decimal(0))
+    if not discount or not whole:
+        return subtotals
+    totals: list[decimal.Decimal] = []
+    left = discount
+    for position, amount in enumerate(subtotals):
+        share = (
+            left
+            if position == len(subtotals) - 1
+            else (discount * amount / whole).quantize(decimal.Decimal("0.01"))
+        )
+        left -= share
+        totals.append(amount - share)
+    return totals
+
+
+def reduced_stock_meta(status: str, quantity: int) -> list[dict[str, Any]]:
+    """The line meta telling WooCommerce the stock for this line was already handled
+    (on the source): its quantity for a stock-reducing status, "0" otherwise, so that
+    neither ``wc_reduce_stock_levels`` nor ``wc_increase_stock_levels`` touches it."""
+    return [{"key": REDUCED_STOCK_KEY, "value": str(quantity) if status in STOCK_REDUCING else "0"}]
+
+
+def history_meta(history: Sequence[StatusChange]) -> str:
+    return json.dumps(plain(list(history)), sort_keys=True)
+
+
+def shipments_meta(shipments: Sequence[Shipment]) -> str:
+    return json.dumps(plain(list(shipments)), sort_keys=True)
+
+
+def order_to_wc(order: Order, *, source_ref: str | None = None) -> dict[str, Any]:
+    """A create payload: in its final status in one step, never paid (``set_paid``
+    false), each line marked as stock already handled. Totals, number and dates are
+    WooCommerce's own; the source's are kept in meta for reference."""
+    status = wc_order_status(order.status)
+    line_items: list[dict[str, Any]] = []
+    for line, total in zip(order.lines, _line_totals(order), strict=True):
+        item: dict[str, Any] = {
+            "name": line.name,
+            "quantity": line.quantity,
+            "subtotal": money_text(line.price * line.quantity),
+            "total": money_text(total),
+        }
+        if line.product_id:
+            item["product_id"] = _int_id(line.product_id)
+            item["meta_data"] = reduced_stock_meta(status, line.quantity)
+        if line.variant_id:
+            item["variation_id"] = _int_id(line.variant_id)
+        line_items.append(item)
+    billing = _address_to_wc(order.billing_address)
+    if order.email:
+        billing["email"] = order.email
+    body: dict[str, Any] = {
+        "status": status,
+        "set_paid": False,
+        "customer_id": _int_id(order.customer_id) if order.customer_id else 0,
+        "billing": billing,
+        "shipping": _address_to_wc(order.shipping_address, phone=False),
+        "line_items": line_items,
+    }
+    if order.currency:
+        body["currency"] = order.currency
+    if order.note:
+        body["customer_note"] = order.note
+    if order.shipping_total:
+        body["shipping_lines"] = [
+            {
+                "method_id": "cartmigrate",
+                "method_title": "Shipping",
+                "total": money_text(order.shipping_total),
+            }
+        ]
+    body["meta_data"] = _meta(
+        [
+            (SOURCE_REF_KEY, source_ref),
+            (SOURCE_NUMBER_KEY, order.number),
+            (SOURCE_CREATED_KEY, order.created_at.isoformat() if order.created_at else None),
+            (HISTORY_KEY, history_meta(order.status_history)),
+            (SHIPMENTS_KEY, shipments_meta(order.shipments)),
+        ]
+    )
+    return body
+
+
+def history_note(history: Sequence[StatusChange]) -> str:
+    """The order note that shows the migrated status history to the shop's staff."""
+    lines = ["Status history migrated by cartmigrate:"]
+    for change in history:
+        comment = f" ({change.comment})" if change.comment else ""
+        lines.append(f"- {change.at.isoformat()}: {plain(change.status)}{comment}")
+    return "\n".join(lines)
+
+
+def shipments_note(shipments: Sequence[Shipment]) -> str:
+    lines = ["Shipments migrated by cartmigrate:"]
+    for shipment in shipments:
+        lines.append(
+            f"- {shipment.carrier or 'carrier'} {shipment.tracking_number or ''}"
+            f" {shipment.tracking_url or ''}".rstrip()
+        )
+    return "\n".join(lines)
+
+
+# -- reviews -----------------------------------------------------------------
+def review_from_wc(data: Mapping[str, Any]) -> Review:
+    return Review(
+        id=str(data["id"]),
+        product_id=_id(data.get("product_id")),
+        rating=max(1, int(data.get("rating") or 1)),
+        body=_text(data.get("review")),
+        author=_text(data.get("reviewer")),
+        email=_text(data.get("reviewer_email")),
+        status=_REVIEW_STATUS_FROM_WC.get(str(data.get("status")), ReviewStatus.PENDING),
+        created_at=wc_time(data.get("date_created_gmt")),
+        extra=_extra(data, ("verified",)),
+    )
+
+
+def review_to_wc(review: Review) -> dict[str, Any]:
+    """A review; WooCommerce reviews have no title, so a title leads the text."""
+    text = review.body or ""
+    if review.title:
+        text = f"{review.title}\n\n{text}" if text else review.title
+    body: dict[str, Any] = {
+        "review": text,
+        "reviewer": review.author or "Anonymous",
+        "reviewer_email": review.email or "",
+        "rating": review.rating,
+        "status": _REVIEW_STATUS_TO_WC[ReviewStatus(review.status)],
+    }
+    if review.product_id:
+        body["product_id"] = _int_id(review.product_id)
+    return body
