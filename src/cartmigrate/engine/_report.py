@@ -170,7 +170,7 @@ class Report:
         if self.warnings:
             lines.append(f"{len(self.warnings)} warning(s):")
             lines.extend(
-                f"  {w.entity} {w.source_id or ''}: {w.message}".replace("  :", ":")
+                f"  {w.entity}{' ' + w.source_id if w.source_id else ''}: {w.message}"
                 for w in self.warnings[:20]
             )
         return "\n".join(lines)
