@@ -247,3 +247,13 @@ def test_fake_clock_sleeps_at_least_a_microsecond() -> None:
     for _ in range(50):
         bucket.acquire(10)  # would spin forever if tiny waits did not move time
     assert clock.slept == pytest.approx(0.49, abs=0.01)
+
+
+def test_try_acquire_refuses_instead_of_waiting() -> None:
+    clock = FakeClock()
+    bucket = CostBucket(100, 10, clock=clock.monotonic, sleep=clock.sleep)
+    assert bucket.try_acquire(80)
+    assert not bucket.try_acquire(30)
+    clock.advance(1.0)
+    assert bucket.try_acquire(30)
+    assert clock.slept == pytest.approx(1.0)  # only the advance: nothing waited

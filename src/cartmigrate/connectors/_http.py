@@ -188,6 +188,18 @@ class CostBucket:
                 with self._lock:
                     self._available = cost
 
+    def try_acquire(self, cost: float) -> bool:
+        """Take ``cost`` if the bucket holds it now, without waiting; say whether it did.
+
+        What a server enforcing the limit does (the simulators use it).
+        """
+        with self._lock:
+            self._refill()
+            if self._available < cost - 1e-6:
+                return False
+            self._available = max(0.0, self._available - cost)
+            return True
+
     def refund(self, cost: float) -> None:
         """Give back what a request was charged but did not spend."""
         with self._lock:

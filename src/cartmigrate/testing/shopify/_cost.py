@@ -12,7 +12,6 @@ given back, which this simulator simplifies by charging the requested cost.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -27,6 +26,8 @@ from graphql import (
     OperationDefinitionNode,
     SelectionSetNode,
 )
+
+from ...connectors._http import CostBucket
 
 __all__ = ["SimBucket", "query_cost"]
 
@@ -115,54 +116,44 @@ def query_cost(
 
 
 class SimBucket:
-    """The server side of the leaky bucket; ``lowest`` records how low it ever went."""
+    """The server side of the leaky bucket; ``lowest`` records how low it ever went.
+
+    The arithmetic is the client's ``CostBucket``; the server only refuses
+    instead of waiting.
+    """
 
     def __init__(self, capacity: float, restore_rate: float, clock: Callable[[], float]) -> None:
-        self.capacity = capacity
-        self.restore_rate = restore_rate
-        self._clock = clock
-        self._available = capacity
-        self._stamp = clock()
-        self._lock = threading.Lock()
+        self._bucket = CostBucket(capacity, restore_rate, clock=clock)
         self.lowest = capacity
         self.throttled = 0
 
-    def _refill(self) -> None:
-        now = self._clock()
-        self._available = min(
-            self.capacity, self._available + (now - self._stamp) * self.restore_rate
-        )
-        self._stamp = now
+    @property
+    def capacity(self) -> float:
+        return self._bucket.capacity
+
+    @property
+    def restore_rate(self) -> float:
+        return self._bucket.restore_rate
 
     @property
     def available(self) -> float:
-        with self._lock:
-            self._refill()
-            return self._available
+        return self._bucket.available
 
     def take(self, cost: float) -> bool:
         """Charge ``cost`` if the bucket holds it; False (throttled) otherwise."""
-        with self._lock:
-            self._refill()
-            # A hair of tolerance: the fake clock's epoch seconds are floats.
-            if self._available + 1e-6 < cost:
-                self.throttled += 1
-                return False
-            self._available = max(0.0, self._available - cost)
-            self.lowest = min(self.lowest, self._available)
-            return True
+        if not self._bucket.try_acquire(cost):
+            self.throttled += 1
+            return False
+        self.lowest = min(self.lowest, self._bucket.available)
+        return True
 
     def drain(self) -> None:
         """Empty the bucket, as another app sharing it would."""
-        with self._lock:
-            self._refill()
-            self._available = 0.0
+        self._bucket.observe(available=0.0)
 
     def status(self) -> dict[str, float]:
-        with self._lock:
-            self._refill()
-            return {
-                "maximumAvailable": float(self.capacity),
-                "currentlyAvailable": float(int(self._available + 1e-6)),
-                "restoreRate": float(self.restore_rate),
-            }
+        return {
+            "maximumAvailable": float(self.capacity),
+            "currentlyAvailable": float(int(self.available + 1e-6)),
+            "restoreRate": float(self.restore_rate),
+        }
