@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import random
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import attrs
 
@@ -102,56 +102,93 @@ class StoreGenerator:
         return random.Random(f"{self.seed}:{stream}:{index}")
 
     def iter_categories(self) -> Iterator[Category]:
-        for i in range(self.categories):
-            parent = f"cat{(i - 1) // 3}" if i > 0 else None
-            name = f"{_WORDS[i % len(_WORDS)]} {_THINGS[i % len(_THINGS)]}s {i}"
-            yield Category(
-                id=f"cat{i}",
-                name=name,
-                parent_id=parent,
-                slug=f"category-{i}",
-                description=f"<p>All {name.lower()}.</p>",
-            )
+        return map(self._category, range(self.categories))
 
     def iter_manufacturers(self) -> Iterator[Manufacturer]:
-        for i in range(self.manufacturers):
-            yield Manufacturer(id=f"m{i}", name=f"{_WORDS[(i * 7) % len(_WORDS)]} Works {i}")
+        return map(self._manufacturer, range(self.manufacturers))
 
     def iter_products(self) -> Iterator[Product]:
-        for i in range(self.products):
-            rng = self._rng("product", i)
-            price = decimal.Decimal(rng.randrange(500, 20000)) / 100
-            name = f"{rng.choice(_WORDS)} {rng.choice(_THINGS)} {i}"
-            variants = [
-                Variant(
-                    id=f"p{i}-v{j}",
-                    sku=f"SKU-{i}-{_SIZES[j % 3]}{j // 3 or ''}",
-                    price=price,
-                    quantity=rng.randrange(0, 50),
-                    options={"Size": _SIZES[j % 3] + (str(j // 3) if j >= 3 else "")},
-                )
-                for j in range(self.variants_per_product)
-            ]
-            stamp = _EPOCH + dt.timedelta(minutes=i)
-            yield Product(
-                id=f"p{i}",
-                name=name,
-                sku=f"SKU-{i}",
+        return map(self._product, range(self.products))
+
+    def iter_customers(self) -> Iterator[Customer]:
+        return map(self._customer, range(self.customers))
+
+    def iter_orders(self) -> Iterator[Order]:
+        return map(self._order, range(self.orders))
+
+    def iter_reviews(self) -> Iterator[Review]:
+        return map(self._review, range(self.reviews))
+
+    def entity(self, kind: type[Entity], id: str) -> Entity | None:
+        """The entity of ``kind`` with this id, rebuilt alone; None if the store has none.
+
+        Every entity has its own seeded generator, so a streaming source can
+        answer ``get`` without keeping the store in memory.
+        """
+        builders: dict[type[Entity], tuple[str, int, Callable[[int], Entity]]] = {
+            Category: ("cat", self.categories, self._category),
+            Manufacturer: ("m", self.manufacturers, self._manufacturer),
+            Product: ("p", self.products, self._product),
+            Customer: ("c", self.customers, self._customer),
+            Order: ("o", self.orders, self._order),
+            Review: ("r", self.reviews, self._review),
+        }
+        if kind not in builders:
+            return None
+        prefix, count, build = builders[kind]
+        number = id.removeprefix(prefix)
+        if number == id or not number.isdigit() or int(number) >= count:
+            return None
+        return build(int(number))
+
+    def _category(self, i: int) -> Category:
+        parent = f"cat{(i - 1) // 3}" if i > 0 else None
+        name = f"{_WORDS[i % len(_WORDS)]} {_THINGS[i % len(_THINGS)]}s {i}"
+        return Category(
+            id=f"cat{i}",
+            name=name,
+            parent_id=parent,
+            slug=f"category-{i}",
+            description=f"<p>All {name.lower()}.</p>",
+        )
+
+    def _manufacturer(self, i: int) -> Manufacturer:
+        return Manufacturer(id=f"m{i}", name=f"{_WORDS[(i * 7) % len(_WORDS)]} Works {i}")
+
+    def _product(self, i: int) -> Product:
+        rng = self._rng("product", i)
+        price = decimal.Decimal(rng.randrange(500, 20000)) / 100
+        name = f"{rng.choice(_WORDS)} {rng.choice(_THINGS)} {i}"
+        variants = [
+            Variant(
+                id=f"p{i}-v{j}",
+                sku=f"SKU-{i}-{_SIZES[j % 3]}{j // 3 or ''}",
                 price=price,
-                description=f"<p>The <strong>{name}</strong>, made to last.</p>"
-                "<ul><li>Care: 30 °C</li><li>Origin: EU</li></ul>",
-                quantity=sum(v.quantity or 0 for v in variants),
-                category_ids=[f"cat{rng.randrange(self.categories)}"] if self.categories else [],
-                manufacturer_id=(
-                    f"m{rng.randrange(self.manufacturers)}" if self.manufacturers else None
-                ),
-                images=[f"https://img.example.com/p{i}/{k}.jpg" for k in range(2)],
-                variants=variants,
-                slug=f"product-{i}",
-                weight=decimal.Decimal("0.4"),
-                created_at=stamp,
-                updated_at=stamp,
+                quantity=rng.randrange(0, 50),
+                options={"Size": _SIZES[j % 3] + (str(j // 3) if j >= 3 else "")},
             )
+            for j in range(self.variants_per_product)
+        ]
+        stamp = _EPOCH + dt.timedelta(minutes=i)
+        return Product(
+            id=f"p{i}",
+            name=name,
+            sku=f"SKU-{i}",
+            price=price,
+            description=f"<p>The <strong>{name}</strong>, made to last.</p>"
+            "<ul><li>Care: 30 °C</li><li>Origin: EU</li></ul>",
+            quantity=sum(v.quantity or 0 for v in variants),
+            category_ids=[f"cat{rng.randrange(self.categories)}"] if self.categories else [],
+            manufacturer_id=(
+                f"m{rng.randrange(self.manufacturers)}" if self.manufacturers else None
+            ),
+            images=[f"https://img.example.com/p{i}/{k}.jpg" for k in range(2)],
+            variants=variants,
+            slug=f"product-{i}",
+            weight=decimal.Decimal("0.4"),
+            created_at=stamp,
+            updated_at=stamp,
+        )
 
     def _address(self, rng: random.Random, first: str, last: str) -> Address:
         city, country, postcode = rng.choice(_CITIES)
@@ -164,83 +201,80 @@ class StoreGenerator:
             country=country,
         )
 
-    def iter_customers(self) -> Iterator[Customer]:
-        for i in range(self.customers):
-            rng = self._rng("customer", i)
-            first, last = rng.choice(_FIRST), rng.choice(_LAST)
-            stamp = _EPOCH + dt.timedelta(minutes=i)
-            yield Customer(
-                id=f"c{i}",
-                email=f"customer{i}@example.com",
-                first_name=first,
-                last_name=last,
-                addresses=[self._address(rng, first, last) for _ in range(2)],
-                group="retail" if i % 5 else "wholesale",
-                created_at=stamp,
-                updated_at=stamp,
-            )
+    def _customer(self, i: int) -> Customer:
+        rng = self._rng("customer", i)
+        first, last = rng.choice(_FIRST), rng.choice(_LAST)
+        stamp = _EPOCH + dt.timedelta(minutes=i)
+        return Customer(
+            id=f"c{i}",
+            email=f"customer{i}@example.com",
+            first_name=first,
+            last_name=last,
+            addresses=[self._address(rng, first, last) for _ in range(2)],
+            group="retail" if i % 5 else "wholesale",
+            created_at=stamp,
+            updated_at=stamp,
+        )
 
-    def iter_orders(self) -> Iterator[Order]:
-        for i in range(self.orders):
-            rng = self._rng("order", i)
-            lines = []
-            for _ in range(rng.randint(1, 5) if self.products else 0):
-                p = rng.randrange(self.products)
-                v = rng.randrange(self.variants_per_product) if self.variants_per_product else None
-                price = decimal.Decimal(rng.randrange(500, 20000)) / 100
-                lines.append(
-                    OrderLine(
-                        product_id=f"p{p}",
-                        variant_id=f"p{p}-v{v}" if v is not None else None,
-                        sku=f"SKU-{p}",
-                        name=f"Item {p}",
-                        quantity=rng.randint(1, 3),
-                        price=price,
-                    )
+    def _order(self, i: int) -> Order:
+        rng = self._rng("order", i)
+        lines = []
+        for _ in range(rng.randint(1, 5) if self.products else 0):
+            p = rng.randrange(self.products)
+            v = rng.randrange(self.variants_per_product) if self.variants_per_product else None
+            price = decimal.Decimal(rng.randrange(500, 20000)) / 100
+            lines.append(
+                OrderLine(
+                    product_id=f"p{p}",
+                    variant_id=f"p{p}-v{v}" if v is not None else None,
+                    sku=f"SKU-{p}",
+                    name=f"Item {p}",
+                    quantity=rng.randint(1, 3),
+                    price=price,
                 )
-            subtotal = sum((line.price * line.quantity for line in lines), decimal.Decimal(0))
-            shipping = decimal.Decimal("4.90")
-            placed = _EPOCH + dt.timedelta(hours=i)
-            status = rng.choice(("processing", "completed", "completed", "on_hold", "cancelled"))
-            customer = f"c{rng.randrange(self.customers)}" if self.customers and i % 10 else None
-            address = self._address(rng, rng.choice(_FIRST), rng.choice(_LAST))
-            yield Order(
-                id=f"o{i}",
-                number=str(1000 + i),
-                customer_id=customer,
-                email=f"customer{customer[1:]}@example.com"
-                if customer
-                else f"guest{i}@example.com",
-                status=status,
-                lines=lines,
-                currency="EUR",
-                subtotal=subtotal,
-                shipping_total=shipping,
-                tax_total=decimal.Decimal(0),
-                total=subtotal + shipping,
-                billing_address=address,
-                shipping_address=address,
-                status_history=[
-                    StatusChange(status="pending", at=placed),
-                    StatusChange(status=status, at=placed + dt.timedelta(hours=2)),
-                ],
-                created_at=placed,
-                updated_at=placed + dt.timedelta(hours=2),
             )
+        subtotal = sum((line.price * line.quantity for line in lines), decimal.Decimal(0))
+        shipping = decimal.Decimal("4.90")
+        # One a minute: a million orders span two years, all in the past, so an
+        # incremental read never keeps returning orders "from the future".
+        placed = _EPOCH + dt.timedelta(minutes=i)
+        status = rng.choice(("processing", "completed", "completed", "on_hold", "cancelled"))
+        customer = f"c{rng.randrange(self.customers)}" if self.customers and i % 10 else None
+        address = self._address(rng, rng.choice(_FIRST), rng.choice(_LAST))
+        return Order(
+            id=f"o{i}",
+            number=str(1000 + i),
+            customer_id=customer,
+            email=f"customer{customer[1:]}@example.com" if customer else f"guest{i}@example.com",
+            status=status,
+            lines=lines,
+            currency="EUR",
+            subtotal=subtotal,
+            shipping_total=shipping,
+            tax_total=decimal.Decimal(0),
+            total=subtotal + shipping,
+            billing_address=address,
+            shipping_address=address,
+            status_history=[
+                StatusChange(status="pending", at=placed),
+                StatusChange(status=status, at=placed + dt.timedelta(hours=2)),
+            ],
+            created_at=placed,
+            updated_at=placed + dt.timedelta(hours=2),
+        )
 
-    def iter_reviews(self) -> Iterator[Review]:
-        for i in range(self.reviews):
-            rng = self._rng("review", i)
-            yield Review(
-                id=f"r{i}",
-                product_id=f"p{rng.randrange(self.products)}" if self.products else None,
-                customer_id=f"c{rng.randrange(self.customers)}" if self.customers else None,
-                rating=rng.randint(1, 5),
-                title="Nice",
-                body="Très bien — would buy again.",
-                author=rng.choice(_FIRST),
-                created_at=_EPOCH + dt.timedelta(days=i % 300),
-            )
+    def _review(self, i: int) -> Review:
+        rng = self._rng("review", i)
+        return Review(
+            id=f"r{i}",
+            product_id=f"p{rng.randrange(self.products)}" if self.products else None,
+            customer_id=f"c{rng.randrange(self.customers)}" if self.customers else None,
+            rating=rng.randint(1, 5),
+            title="Nice",
+            body="Très bien — would buy again.",
+            author=rng.choice(_FIRST),
+            created_at=_EPOCH + dt.timedelta(days=i % 300),
+        )
 
     def __iter__(self) -> Iterator[Entity]:
         yield from self.iter_categories()
