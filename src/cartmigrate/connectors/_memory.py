@@ -34,8 +34,9 @@ from ..models import (
     Order,
     Product,
     Variant,
-    references_of,
 )
+from ..models._base import _copy_with
+from ..models._references import _reference_triples
 from ._base import Capabilities, Cart, Created
 
 __all__ = ["MemoryCart"]
@@ -110,20 +111,29 @@ class MemoryCart(Cart):
         An entity without an id gets one (so do its variants); ``updated_at``
         is stamped, as the platform would on any edit.
         """
-        kind = type(entity)
         entity_id = entity.id or self._new_id()
         self._reserve(entity_id)
-        old = self._store[kind].get(entity_id)
-        changes: dict[str, Any] = {"id": entity_id}
+        variants: tuple[Variant, ...] | None = None
         if isinstance(entity, Product):
             for variant in entity.variants:
                 if variant.id:
                     self._reserve(variant.id)
-            changes["variants"] = tuple(
-                variant if variant.id else attrs.evolve(variant, id=self._new_id())
+            variants = tuple(
+                variant if variant.id else _copy_with(variant, {"id": self._new_id()})
                 for variant in entity.variants
             )
-        stored = self._stamp(attrs.evolve(entity, **changes), created=old is None)
+        return self._put(entity, entity_id, variants)
+
+    def _put(self, entity: E, entity_id: str, variants: tuple[Variant, ...] | None) -> E:
+        """Store ``entity`` under ``entity_id`` (with these variants), stamped and indexed."""
+        old = self._store[type(entity)].get(entity_id)
+        changes: dict[str, Any] = {"id": entity_id}
+        if variants is not None:
+            changes["variants"] = variants
+        changes.update(self._stamps(entity, created=old is None))
+        # One copy, and no converters: ids are fresh strings, the variants are
+        # models, and the stamps were checked to be aware datetimes.
+        stored = _copy_with(entity, changes)
         self._index(old, stored)
         return stored
 
@@ -247,7 +257,14 @@ class MemoryCart(Cart):
         def apply() -> Created:
             self._check_unique(entity, None)
             self._check_refs(entity)
-            stored = self.add(attrs.evolve(entity, id=None, **self._fresh_variants(entity)))
+            # What add() does for an entity without ids, in one copy.
+            entity_id = self._new_id()
+            variants = (
+                tuple(_copy_with(v, {"id": self._new_id()}) for v in entity.variants)
+                if isinstance(entity, Product)
+                else None
+            )
+            stored = self._put(entity, entity_id, variants)
             if source_ref is not None:
                 self._refs[(kind, cast(str, stored.id))] = source_ref
             variant_ids = (
@@ -284,19 +301,22 @@ class MemoryCart(Cart):
         if entity_id.isdigit():
             self._next_id = max(self._next_id, int(entity_id) + 1)
 
-    def _fresh_variants(self, entity: Entity) -> dict[str, Any]:
-        if isinstance(entity, Product):
-            return {"variants": tuple(attrs.evolve(v, id=None) for v in entity.variants)}
-        return {}
-
-    def _stamp(self, entity: E, *, created: bool) -> E:
+    def _stamps(self, entity: Entity, *, created: bool) -> dict[str, Any]:
+        """The time stamps a change of ``entity`` gets, as the platform would set them."""
         if type(entity) not in _TIMESTAMPED:
-            return entity
+            return {}
         now = self._clock()
+        if not isinstance(now, dt.datetime) or now.utcoffset() is None:
+            # What the models' converter says of a naive or non-time value.
+            attrs.evolve(cast(Any, entity), updated_at=now)
         stamps: dict[str, Any] = {"updated_at": now}
         if created and getattr(entity, "created_at", None) is None:
             stamps["created_at"] = now
-        return attrs.evolve(entity, **stamps)
+        return stamps
+
+    def _stamp(self, entity: E, *, created: bool) -> E:
+        stamps = self._stamps(entity, created=created)
+        return _copy_with(entity, stamps) if stamps else entity
 
     def _apply_update(
         self, kind: type[Entity], id: str, changes: Mapping[str, Any], parent_id: str | None
@@ -373,14 +393,14 @@ class MemoryCart(Cart):
     def _check_refs(self, entity: Entity) -> None:
         if not self._check_references:
             return
-        for ref in references_of(entity):
-            held = self._variant_parent if ref.kind is Variant else self._store[ref.kind]
-            if ref.id not in held:
+        for field, ref_kind, ref_id in _reference_triples(entity):
+            held = self._variant_parent if ref_kind is Variant else self._store[ref_kind]
+            if ref_id not in held:
                 raise EntityRejected(
-                    f"{type(entity).kind}.{ref.field} points to {ref.kind.kind} {ref.id},"
+                    f"{type(entity).kind}.{field} points to {ref_kind.kind} {ref_id},"
                     " which is not here",
                     entity=type(entity).kind,
-                    field=ref.field,
+                    field=field,
                     status_code=400,
                 )
 

@@ -47,8 +47,8 @@ from ..models import (
     fingerprint,
     plain,
     references_of,
-    rewrite_references,
 )
+from ..models._references import _reference_triples, _rewrite
 from ..state import FailureRecord, MemoryStateStore, StateStore, SyncRecord, SyncStatus
 from ._dry_run import OverlayState, PlanningCart
 from ._report import (
@@ -525,28 +525,26 @@ class SyncEngine:
 
     # -- creating ---------------------------------------------------------
     def _translate(
-        self, run: _Run, entities: Sequence[E], *, warn: bool
+        self, run: _Run, entities: Sequence[E], *, warn: bool, clear_id: bool = False
     ) -> list[tuple[E, tuple[str, ...]]]:
         """Rewrite every reference to the target's ids (one state query per type).
 
         Returns each entity rewritten, with the fields whose references had
         to be dropped (``"lines"`` for an order line's product or variant).
+        ``clear_id`` also clears the id, in the same copy, for a create.
         """
+        also: dict[str, Any] = {"id": None} if clear_id else {}
         wanted: dict[type[Entity], set[str]] = {}
         for entity in entities:
-            for ref in references_of(entity):
-                wanted.setdefault(ref.kind, set()).add(ref.id)
-        known: dict[type[Entity], dict[str, str]] = {}
-        for ref_kind, ids in wanted.items():
-            found = run.state.get(ref_kind.kind, sorted(ids))
-            known[ref_kind] = {
-                sid: rec.target_id
-                for sid, rec in found.items()
-                if rec.status == "synced" and rec.target_id is not None
-            }
+            for _, ref_kind, ref_id in _reference_triples(entity):
+                wanted.setdefault(ref_kind, set()).add(ref_id)
+        known: dict[type[Entity], dict[str, str]] = {
+            ref_kind: run.state._synced_target_ids(ref_kind.kind, sorted(ids))
+            for ref_kind, ids in wanted.items()
+        }
         translated: list[tuple[E, tuple[str, ...]]] = []
         for entity in entities:
-            rewritten, dropped = rewrite_references(entity, lambda k, i: known.get(k, {}).get(i))
+            rewritten, dropped = _rewrite(entity, lambda k, i: known.get(k, {}).get(i), also)
             fields = tuple(dict.fromkeys(ref.field.split(".")[0] for ref in dropped))
             if warn:
                 for ref in dropped:
@@ -570,8 +568,9 @@ class SyncEngine:
         failures: list[FailureRecord],
     ) -> None:
         name = kind.kind
-        translated = self._translate(run, entities, warn=True)
-        payloads = [attrs.evolve(t, id=None) for t, _ in translated]
+        # The target assigns its own ids.
+        translated = self._translate(run, entities, warn=True, clear_id=True)
+        payloads = [t for t, _ in translated]
         source_ids = [cast(str, e.id) for e in entities]
         run.state.put(SyncRecord(kind=name, source_id=sid, status="pending") for sid in source_ids)
         try:

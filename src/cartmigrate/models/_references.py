@@ -13,10 +13,10 @@ from typing import Any, TypeVar
 
 import attrs
 
-from ._base import Entity
+from ._base import Entity, _copy_with
 from ._catalog import Category, Manufacturer, Product, Variant
 from ._customers import Customer
-from ._orders import Order
+from ._orders import Order, OrderLine
 from ._reviews import Review
 
 __all__ = ["Reference", "references_of", "rewrite_references"]
@@ -35,6 +35,36 @@ class Reference:
 
 #: Resolves (kind, id on the source) to the id on the target, or None.
 Resolver = Callable[[type[Entity], str], str | None]
+
+
+def _reference_triples(entity: Entity) -> list[tuple[str, type[Entity], str]]:
+    """``references_of`` as plain (field, kind, id) tuples, for hot paths.
+
+    The engine and the memory cart look at every reference of every entity
+    written; building a ``Reference`` for each cost more than the look-up.
+    """
+    found: list[tuple[str, type[Entity], str]] = []
+    if isinstance(entity, Order):
+        if entity.customer_id is not None:
+            found.append(("customer_id", Customer, entity.customer_id))
+        for line in entity.lines:
+            if line.product_id is not None:
+                found.append(("lines.product_id", Product, line.product_id))
+            if line.variant_id is not None:
+                found.append(("lines.variant_id", Variant, line.variant_id))
+    elif isinstance(entity, Product):
+        found.extend(("category_ids", Category, c) for c in entity.category_ids)
+        if entity.manufacturer_id is not None:
+            found.append(("manufacturer_id", Manufacturer, entity.manufacturer_id))
+    elif isinstance(entity, Category):
+        if entity.parent_id is not None:
+            found.append(("parent_id", Category, entity.parent_id))
+    elif isinstance(entity, Review):
+        if entity.product_id is not None:
+            found.append(("product_id", Product, entity.product_id))
+        if entity.customer_id is not None:
+            found.append(("customer_id", Customer, entity.customer_id))
+    return found
 
 
 def references_of(entity: Entity) -> Iterator[Reference]:
@@ -67,17 +97,32 @@ def rewrite_references(entity: E, resolve: Resolver) -> tuple[E, list[Reference]
 
     Returns the rewritten entity and the references that had to be dropped.
     """
+    return _rewrite(entity, resolve, {})
+
+
+def _rewrite(entity: E, resolve: Resolver, also: dict[str, Any]) -> tuple[E, list[Reference]]:
+    """``rewrite_references``, also setting the fields in ``also`` in the same copy.
+
+    The engine rewrites every entity it writes, so when every resolved id is
+    a string (what the id fields hold anyway) the copy skips the converters;
+    ``also`` (``{"id": None}`` for a create) must already be converted.
+    """
     dropped: list[Reference] = []
+    converted = True  # every resolved id is already what the converter makes
 
     def one(field: str, kind: type[Entity], value: str | None) -> str | None:
+        nonlocal converted
         if value is None:
             return None
         target = resolve(kind, value)
         if target is None:
             dropped.append(Reference(field, kind, value))
+        elif type(target) is not str:
+            converted = False
         return target
 
-    changes: dict[str, Any] = {}
+    changes: dict[str, Any] = dict(also)
+    lines: list[tuple[OrderLine, dict[str, Any]]] = []
     if isinstance(entity, Category):
         changes["parent_id"] = one("parent_id", Category, entity.parent_id)
     elif isinstance(entity, Product):
@@ -86,17 +131,22 @@ def rewrite_references(entity: E, resolve: Resolver) -> tuple[E, list[Reference]
         changes["manufacturer_id"] = one("manufacturer_id", Manufacturer, entity.manufacturer_id)
     elif isinstance(entity, Order):
         changes["customer_id"] = one("customer_id", Customer, entity.customer_id)
-        changes["lines"] = tuple(
-            attrs.evolve(
-                line,
-                product_id=one("lines.product_id", Product, line.product_id),
-                variant_id=one("lines.variant_id", Variant, line.variant_id),
-            )
-            for line in entity.lines
-        )
+        for line in entity.lines:
+            line_changes = {
+                "product_id": one("lines.product_id", Product, line.product_id),
+                "variant_id": one("lines.variant_id", Variant, line.variant_id),
+            }
+            lines.append((line, line_changes))
     elif isinstance(entity, Review):
         changes["product_id"] = one("product_id", Product, entity.product_id)
         changes["customer_id"] = one("customer_id", Customer, entity.customer_id)
     if not changes:
         return entity, dropped
-    return attrs.evolve(entity, **changes), dropped
+    copy: Callable[..., Any] = _copy_with if converted else _evolve
+    if isinstance(entity, Order):
+        changes["lines"] = tuple(copy(line, line_changes) for line, line_changes in lines)
+    return copy(entity, changes), dropped
+
+
+def _evolve(instance: Any, changes: dict[str, Any]) -> Any:
+    return attrs.evolve(instance, **changes)

@@ -96,6 +96,18 @@ class StateStore(abc.ABC):
             if record.status != "synced" or record.dropped:
                 yield record
 
+    def _synced_target_ids(self, kind: str, source_ids: Sequence[str]) -> dict[str, str]:
+        """Target ids of those source ids that are synced: what references resolve to.
+
+        The engine asks this for every reference of every entity it writes;
+        a store can answer it without building whole records.
+        """
+        return {
+            sid: record.target_id
+            for sid, record in self.get(kind, source_ids).items()
+            if record.status == "synced" and record.target_id is not None
+        }
+
     @abc.abstractmethod
     def source_id_for(self, kind: str, target_id: str) -> str | None:
         """Which source entity a target entity was mapped from, if any."""

@@ -120,6 +120,20 @@ class SQLiteStateStore(StateStore):
                 found[row[1]] = _row_to_record(row)
         return found
 
+    def _synced_target_ids(self, kind: str, source_ids: Sequence[str]) -> dict[str, str]:
+        found: dict[str, str] = {}
+        ids = list(source_ids)
+        for start in range(0, len(ids), _CHUNK):
+            chunk = ids[start : start + _CHUNK]
+            marks = ",".join("?" * len(chunk))
+            rows = self._db.execute(
+                "SELECT source_id, target_id FROM entity_map WHERE kind=? AND status='synced'"
+                f" AND target_id IS NOT NULL AND source_id IN ({marks})",
+                (kind, *chunk),
+            )
+            found.update(rows.fetchall())
+        return found
+
     def put(self, records: Iterable[SyncRecord]) -> None:
         self._write(
             "INSERT OR REPLACE INTO entity_map VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -181,6 +195,15 @@ class SQLiteStateStore(StateStore):
         )
 
     def clear_failures(self, kind: str, source_ids: Sequence[str]) -> None:
+        # Called after every batch that succeeded, almost always with nothing
+        # to clear: one indexed look-up instead of a transaction of deletes.
+        if (
+            not source_ids
+            or not self._db.execute(
+                "SELECT EXISTS (SELECT 1 FROM failures WHERE kind=?)", (kind,)
+            ).fetchone()[0]
+        ):
+            return
         self._write(
             "DELETE FROM failures WHERE kind=? AND source_id=?",
             ((kind, sid) for sid in source_ids),
