@@ -1,0 +1,559 @@
+"""Benchmarks for cartmigrate: speed, scale and memory (issue #4).
+
+    python bench/run.py              # everything, up to 1M entities (minutes)
+    python bench/run.py --quick      # small sizes, well under a minute (CI)
+    python bench/run.py --only overhead,memory --json out.json
+
+Prints one markdown table. These are benchmarks, not tests: they never fail
+on a missed goal, they report it (``met`` column). They do fail when the code
+under them breaks, which is why CI runs ``--quick``.
+
+Every measurement runs in a fresh subprocess, so its peak RSS (``ru_maxrss``)
+is its own and nothing it warmed up helps the next one. Comparisons that the
+goals are stated as (smart update vs remigrate, 1M vs 100k) are measured side
+by side in the same run and reported as ratios: this machine drifts, ratios
+drift much less. Synthetic stores come from ``cartmigrate.testing.StoreGenerator``
+(see ``_carts.store_of`` for the mix).
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import datetime as dt
+import json
+import os
+import platform
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+HERE = Path(__file__).resolve().parent
+if str(HERE) not in sys.path:
+    sys.path.insert(0, str(HERE))
+
+from _carts import DiscardCart, StreamingCart, store_of  # noqa: E402
+
+from cartmigrate import (  # noqa: E402
+    Customer,
+    MemoryCart,
+    Order,
+    OrderStatus,
+    Product,
+    SQLiteStateStore,
+    StatusChange,
+    SyncEngine,
+)
+from cartmigrate.testing import FakeClock, StoreGenerator  # noqa: E402
+
+Row = dict[str, Any]
+
+#: Sizes per scenario: (full run, --quick).
+SIZES: dict[str, tuple[Sequence[int], Sequence[int]]] = {
+    "overhead": ((10_000, 100_000, 1_000_000), (2_000, 10_000)),
+    "memory": ((100_000, 1_000_000), (2_000, 20_000)),
+    "smart": ((100_000,), (5_000,)),
+}
+
+OVERHEAD_GOAL = 20_000  # entities/s at 100k
+MEMORY_RATIO_GOAL = 2.0  # peak RSS at 1M / at 100k
+MEMORY_CEILING_MB = 250.0
+SMART_VS_REMIGRATE_GOAL = 0.05
+IDLE_VS_FULL_GOAL = 0.01
+
+_PROFILE_DIR: Path | None = None
+
+
+# -- measuring -----------------------------------------------------------------
+def peak_rss_mb() -> float:
+    """This process's peak resident set size so far (Linux reports KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+@contextmanager
+def profiled(label: str) -> Iterator[None]:
+    """Profile the block into ``<dir>/<label>.prof`` when ``--profile`` is given."""
+    if _PROFILE_DIR is None:
+        yield
+        return
+    profiler = cProfile.Profile()
+    profiler.enable()
+    try:
+        yield
+    finally:
+        profiler.disable()
+        _PROFILE_DIR.mkdir(parents=True, exist_ok=True)
+        profiler.dump_stats(_PROFILE_DIR / f"{label}.prof")
+
+
+def timed(label: str, call: Callable[[], Any]) -> tuple[float, Any]:
+    with profiled(label):
+        start = time.perf_counter()
+        result = call()
+        return time.perf_counter() - start, result
+
+
+def row(scenario: str, size: int, seconds: float | None, **fields: Any) -> Row:
+    return {"scenario": scenario, "size": size, "seconds": seconds, **fields}
+
+
+def writes(cart: MemoryCart) -> int:
+    return sum(cart.calls[op] for op in ("create", "update", "delete"))
+
+
+def requests(*carts: MemoryCart) -> int:
+    return sum(sum(cart.calls.values()) for cart in carts)
+
+
+# -- 1. engine overhead ------------------------------------------------------------
+def overhead(size: int) -> list[Row]:
+    """memory -> memory ``full_migrate`` with the SQLite state store.
+
+    Both carts live in this process, so the time is the engine's (plus the
+    memory cart's own bookkeeping) with no network; peak RSS includes both
+    stores, held in full by the memory carts.
+    """
+    source = MemoryCart(store_of(size), name="source")
+    target = MemoryCart(name="target")
+    with tempfile.TemporaryDirectory() as tmp, SQLiteStateStore(Path(tmp, "state.db")) as state:
+        engine = SyncEngine(source, target, state=state)
+        seconds, report = timed(f"overhead-{size}", engine.full_migrate)
+    assert report.ok and report.total("created") == size, report.summary()
+    return [
+        row(
+            "1 engine overhead: full_migrate memory→memory",
+            size,
+            seconds,
+            entities=size,
+            requests=requests(source, target),
+            rss_mb=peak_rss_mb(),
+        )
+    ]
+
+
+# -- 2. memory -----------------------------------------------------------------------
+def memory(size: int) -> list[Row]:
+    """Streaming source -> target that keeps nothing: the engine's own footprint."""
+    baseline = peak_rss_mb()
+    source = StreamingCart(store_of(size))
+    target = DiscardCart()
+    with tempfile.TemporaryDirectory() as tmp, SQLiteStateStore(Path(tmp, "state.db")) as state:
+        engine = SyncEngine(source, target, state=state)
+        seconds, report = timed(f"memory-{size}", engine.full_migrate)
+    assert report.ok and report.total("created") == size, report.summary()
+    return [
+        row(
+            "2 memory: full_migrate stream→discard",
+            size,
+            seconds,
+            entities=size,
+            requests=source.requests + target.requests,
+            rss_mb=peak_rss_mb(),
+            note=f"RSS after imports {baseline:.0f} MB",
+        )
+    ]
+
+
+# -- 3. smart update cost -------------------------------------------------------------
+def _change_one_percent(source: MemoryCart, generator: StoreGenerator, now: dt.datetime) -> int:
+    """Change 1% of the store as a live shop would; return the entities changed.
+
+    A third of the changes are stock (one variant's quantity, and so the
+    product's total: two entities, each a write on any platform), a third
+    are order status changes, a third are new orders.
+    """
+    share = max(3, generator.size // 100) // 3
+    rng = random.Random(4)
+    changed = 0
+    for index in rng.sample(range(generator.products), share):
+        product = generator.entity(Product, f"p{index}")
+        assert isinstance(product, Product)
+        first, *rest = product.variants
+        first = attrs.evolve(first, quantity=(first.quantity or 0) + 7)
+        source.add(
+            attrs.evolve(product, quantity=(product.quantity or 0) + 7, variants=(first, *rest))
+        )
+        changed += 2
+    for index in rng.sample(range(generator.orders), share):
+        order = generator.entity(Order, f"o{index}")
+        assert isinstance(order, Order)
+        status = (
+            OrderStatus.REFUNDED if order.status == OrderStatus.COMPLETED else OrderStatus.COMPLETED
+        )
+        history = (*order.status_history, StatusChange(status=status, at=now))
+        source.add(attrs.evolve(order, status=status, status_history=history))
+        changed += 1
+    more = attrs.evolve(generator, orders=generator.orders + share)
+    for index in range(generator.orders, generator.orders + share):
+        new = more.entity(Order, f"o{index}")
+        assert new is not None
+        source.add(new)
+        changed += 1
+    return changed
+
+
+def smart(size: int) -> list[Row]:
+    """Full migration, idle smart updates, a 1% changed smart update, remigrate.
+
+    The source's clock stamps one edit a minute while the store is built (a
+    real shop's entities were last edited over months before it is migrated)
+    and the changes come a day after the migration, so an incremental read
+    returns what changed plus the few entities within the engine's overlap.
+    """
+    generator = store_of(size)
+    clock = FakeClock(dt.datetime(2023, 1, 1, tzinfo=dt.UTC), tick=dt.timedelta(minutes=1))
+    source = MemoryCart(generator, name="source", clock=clock.now)
+    target = MemoryCart(name="target")
+    name = "3 smart update"
+    incremental = [Product, Customer, Order]
+    with tempfile.TemporaryDirectory() as tmp, SQLiteStateStore(Path(tmp, "state.db")) as state:
+        engine = SyncEngine(source, target, state=state)
+
+        full_s, report = timed(f"smart-{size}-full", engine.full_migrate)
+        assert report.ok, report.summary()
+        full_req = requests(source, target)
+        clock.advance(dt.timedelta(days=1))
+
+        source.calls.clear()
+        target.calls.clear()
+        idle_s, report = timed(
+            f"smart-{size}-idle", lambda: engine.smart_update(entities=incremental)
+        )
+        assert report.ok and writes(target) == 0, report.summary()
+        idle_req = requests(source, target)
+
+        source.calls.clear()
+        target.calls.clear()
+        idle_all_s, report = timed(f"smart-{size}-idle-all", engine.smart_update)
+        assert report.ok and writes(target) == 0, report.summary()
+        idle_all_req = requests(source, target)
+
+        changed = _change_one_percent(source, generator, clock.now())
+        source.calls.clear()
+        target.calls.clear()
+        smart_s, report = timed(f"smart-{size}-changed", engine.smart_update)
+        assert report.ok, report.summary()
+        smart_req = requests(source, target)
+        smart_writes = writes(target)
+        written = report.total("created") + report.total("updated")
+
+        source.calls.clear()
+        target.calls.clear()
+        remigrate_s, report = timed(
+            f"smart-{size}-remigrate", lambda: engine.remigrate(confirm=True)
+        )
+        assert report.ok, report.summary()
+        remigrate_req = requests(source, target)
+    return [
+        row(f"{name}: full_migrate", size, full_s, entities=size, requests=full_req),
+        row(
+            f"{name}: nothing changed (products, customers, orders)",
+            size,
+            idle_s,
+            entities=size,
+            requests=idle_req,
+            ratio=("idle / full", idle_s / full_s),
+            goal=("<=", IDLE_VS_FULL_GOAL),
+            note="the types MemoryCart reads incrementally",
+        ),
+        row(
+            f"{name}: nothing changed (all types)",
+            size,
+            idle_all_s,
+            entities=size,
+            requests=idle_all_req,
+            ratio=("idle / full", idle_all_s / full_s),
+            note="categories, brands, reviews are re-read in full and fingerprinted",
+        ),
+        row(
+            f"{name}: 1% changed ({changed} entities)",
+            size,
+            smart_s,
+            entities=changed,
+            requests=smart_req,
+            ratio=("smart / remigrate", smart_s / remigrate_s),
+            goal=("<=", SMART_VS_REMIGRATE_GOAL),
+        ),
+        row(
+            f"{name}: write amplification",
+            size,
+            None,
+            entities=changed,
+            requests=smart_writes,
+            ratio=("writes / changed", smart_writes / changed),
+            goal=("==", 1.0),
+            note=f"report: {written} created or updated",
+        ),
+        row(
+            f"{name}: remigrate",
+            size,
+            remigrate_s,
+            entities=size,
+            requests=remigrate_req,
+            rss_mb=peak_rss_mb(),
+        ),
+    ]
+
+
+# -- 4. and 5. against real-shaped platforms --------------------------------------------
+def _simulators() -> dict[str, str | None]:
+    """Which platform simulators can be imported; None when available, else why not."""
+    found: dict[str, str | None] = {}
+    for label, module, name in (
+        ("WooCommerce", "cartmigrate.testing.woocommerce", "WooCommerceSimulator"),
+        ("Shopify", "cartmigrate.testing.shopify", "ShopifySimulator"),
+    ):
+        try:
+            getattr(__import__(module, fromlist=[name]), name)
+        except (ImportError, AttributeError) as error:
+            found[label] = f"needs the {label} simulator ({module}.{name}): {error}"
+        else:
+            found[label] = None
+    return found
+
+
+def ceiling(quick: bool) -> list[Row]:
+    """4. cartmigrate against each platform's request ceiling (50 ms latency).
+
+    TODO(issue #4): the ceiling is (entities / per-request batch) x latency /
+    allowed concurrency, from the simulator's documented limits; measure
+    cartmigrate's wall time against it. Not implemented: needs the simulators.
+    """
+    return [
+        row(
+            f"4 platform ceiling: {label}",
+            0,
+            None,
+            note=why or "TODO: simulator present, scenario not implemented yet",
+        )
+        for label, why in _simulators().items()
+    ]
+
+
+def versus_script(quick: bool) -> list[Row]:
+    """5. A one-request-at-a-time httpx script vs cartmigrate (50 ms latency).
+
+    TODO(issue #4): not implemented: needs the simulators.
+    """
+    return [
+        row(
+            f"5 vs a hand-written script: {label}",
+            0,
+            None,
+            note=why or "TODO: simulator present, scenario not implemented yet",
+        )
+        for label, why in _simulators().items()
+    ]
+
+
+SCENARIOS: dict[str, Callable[[int], list[Row]]] = {
+    "overhead": overhead,
+    "memory": memory,
+    "smart": smart,
+}
+IN_PROCESS: dict[str, Callable[[bool], list[Row]]] = {
+    "ceiling": ceiling,
+    "script": versus_script,
+}
+
+
+# -- orchestration ------------------------------------------------------------------------
+def run_child(scenario: str, size: int, timeout: float, src: Path | None = None) -> list[Row]:
+    """Run one measurement in a fresh interpreter and collect its rows.
+
+    ``src`` runs it against another tree's ``src`` directory (``--baseline``).
+    """
+    command = [sys.executable, str(Path(__file__)), "--child", scenario, str(size)]
+    if _PROFILE_DIR is not None:
+        command += ["--profile", str(_PROFILE_DIR)]
+    env = dict(os.environ)
+    if src is not None:
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(src), env.get("PYTHONPATH")]))
+    done = subprocess.run(
+        command, capture_output=True, text=True, timeout=timeout, check=False, env=env
+    )
+    if done.returncode != 0:
+        sys.stderr.write(done.stderr)
+        raise SystemExit(f"benchmark {scenario} at {size} failed (exit {done.returncode})")
+    rows: list[Row] = json.loads(done.stdout.strip().splitlines()[-1])
+    return rows
+
+
+def compare(before: list[Row], after: list[Row]) -> list[Row]:
+    """Each row of the older code, then this tree's with the speed-up measured against it."""
+    rows: list[Row] = []
+    for old, new in zip(before, after, strict=True):
+        rows.append({**old, "scenario": f"{old['scenario']} — before", "before": True})
+        if old.get("seconds") and new.get("seconds"):
+            new = {**new, "speedup": old["seconds"] / new["seconds"]}
+        rows.append(new)
+    return rows
+
+
+def add_goals(rows: list[Row], quick: bool) -> None:
+    """Attach the goals that compare rows of different measurements."""
+    for r in rows:
+        if r.get("before"):
+            r.pop("goal", None)
+            continue
+        if r["scenario"].startswith("1 ") and r["size"] == 100_000:
+            r["goal"] = (">=", OVERHEAD_GOAL)
+            r["ratio"] = ("entities/s", r["entities"] / r["seconds"])
+    memory_rows = sorted(
+        (r for r in rows if r["scenario"].startswith("2 ") and not r.get("before")),
+        key=lambda r: r["size"],
+    )
+    if len(memory_rows) >= 2:
+        small, large = memory_rows[0], memory_rows[-1]
+        label = f"RSS {large['size'] // 1000}k / {small['size'] // 1000}k"
+        large["ratio"] = (label, large["rss_mb"] / small["rss_mb"])
+        large["goal"] = ("<=", MEMORY_RATIO_GOAL)
+        large["ceiling"] = large["rss_mb"] <= MEMORY_CEILING_MB
+        if not quick:
+            large["note"] = (
+                large.get("note", "") + f"; ceiling {MEMORY_CEILING_MB:.0f} MB "
+                f"{'met' if large['ceiling'] else 'NOT met'}"
+            )
+
+
+def _fmt_int(value: float | None) -> str:
+    return "—" if value is None else f"{value:,.0f}"
+
+
+def met(r: Row) -> str:
+    if "goal" not in r or "ratio" not in r:
+        return ""
+    op, goal = r["goal"]
+    value = r["ratio"][1]
+    ok = {"<=": value <= goal, ">=": value >= goal, "==": abs(value - goal) < 1e-9}[op]
+    if r.get("ceiling") is False:
+        ok = False
+    return "yes" if ok else "**no**"
+
+
+def table(rows: list[Row]) -> str:
+    head = (
+        "| scenario | size | time (s) | entities/s | requests | req/entity | peak RSS (MB)"
+        " | ratio | goal | met | speed-up | note |"
+    )
+    lines = [head, "|" + "---|" * 12]
+    for r in rows:
+        seconds = r.get("seconds")
+        entities = r.get("entities")
+        reqs = r.get("requests")
+        ratio = r.get("ratio")
+        goal = r.get("goal")
+        lines.append(
+            "| "
+            + " | ".join(
+                [
+                    r["scenario"],
+                    _fmt_int(r["size"]) if r["size"] else "—",
+                    "—" if seconds is None else f"{seconds:.3f}",
+                    "—" if not (seconds and entities) else _fmt_int(entities / seconds),
+                    _fmt_int(reqs),
+                    "—" if not (reqs is not None and entities) else f"{reqs / entities:.2f}",
+                    "—" if r.get("rss_mb") is None else f"{r['rss_mb']:.0f}",
+                    "" if ratio is None else f"{ratio[0]} = {ratio[1]:.4g}",
+                    "" if goal is None else f"{goal[0]} {goal[1]:g}",
+                    met(r),
+                    f"{r['speedup']:.2f}x" if r.get("speedup") else "",
+                    r.get("note", ""),
+                ]
+            )
+            + " |"
+        )
+    return "\n".join(lines)
+
+
+def environment() -> str:
+    try:
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            cwd=HERE,
+            check=False,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--", "src", "bench"],
+            capture_output=True,
+            text=True,
+            cwd=HERE,
+            check=False,
+        ).stdout.strip()
+    except OSError:
+        commit, dirty = "?", ""
+    return (
+        f"Python {platform.python_version()}, {os.cpu_count()} CPUs, {platform.machine()},"
+        f" commit {commit}{' + local changes' if dirty else ''},"
+        f" {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC"
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    global _PROFILE_DIR
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="small sizes, for CI")
+    parser.add_argument("--only", help=f"comma-separated: {', '.join([*SCENARIOS, *IN_PROCESS])}")
+    parser.add_argument("--json", type=Path, help="also write the raw rows here")
+    parser.add_argument("--profile", type=Path, help="write a cProfile per measurement here")
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        help="a checkout of older code: run every measurement on it too, right after this"
+        " tree's, and report the speed-up (its src must have StoreGenerator.entity)",
+    )
+    parser.add_argument(
+        "--sizes", type=lambda v: [int(x) for x in v.split(",")], help="override the sizes"
+    )
+    parser.add_argument("--child", nargs=2, metavar=("SCENARIO", "SIZE"), help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    _PROFILE_DIR = args.profile
+
+    if args.child:
+        scenario, size = args.child
+        print(json.dumps(SCENARIOS[scenario](int(size))))
+        return
+
+    wanted = set(args.only.split(",")) if args.only else {*SCENARIOS, *IN_PROCESS}
+    unknown = wanted - {*SCENARIOS, *IN_PROCESS}
+    if unknown:
+        parser.error(f"unknown scenario(s): {', '.join(sorted(unknown))}")
+    started = time.perf_counter()
+    rows: list[Row] = []
+    timeout = 120 if args.quick else 3600
+    for scenario in SCENARIOS:
+        if scenario not in wanted:
+            continue
+        full, quick = SIZES[scenario]
+        for size in args.sizes or (quick if args.quick else full):
+            print(f"… {scenario} at {size:,}", file=sys.stderr, flush=True)
+            after = run_child(scenario, size, timeout)
+            if args.baseline is not None:
+                before = run_child(scenario, size, timeout, src=args.baseline / "src")
+                rows.extend(compare(before, after))
+            else:
+                rows.extend(after)
+    for scenario, function in IN_PROCESS.items():
+        if scenario in wanted:
+            rows.extend(function(args.quick))
+    add_goals(rows, args.quick)
+    print(f"{'Quick run' if args.quick else 'Full run'}: {environment()}.")
+    print(f"Total {time.perf_counter() - started:.0f} s.\n")
+    print(table(rows))
+    if args.json:
+        args.json.write_text(json.dumps(rows, indent=2, default=str))
+
+
+if __name__ == "__main__":
+    main()
