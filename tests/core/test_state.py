@@ -108,3 +108,12 @@ def test_sqlite_refuses_a_newer_schema(tmp_path: Path) -> None:
         db.execute("UPDATE meta SET value='99' WHERE key='schema_version'")
     with pytest.raises(StateError, match="newer cartmigrate"):
         SQLiteStateStore(path)
+
+
+def test_pending_intents(store: StateStore) -> None:
+    store.put([SyncRecord(kind="order", source_id="2", target_id="x", status="failed")])
+    store.put_pending("order", ["1", "2"])
+    found = store.get("order", ["1", "2"])
+    assert {r.status for r in found.values()} == {"pending"}
+    assert found["2"].target_id is None
+    assert sorted(r.source_id for r in store.unfinished("order")) == ["1", "2"]

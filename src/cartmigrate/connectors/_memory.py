@@ -49,6 +49,14 @@ _TIMESTAMPED: frozenset[type[Entity]] = frozenset({Product, Customer, Order})
 
 _WRITES = frozenset({"create", "update", "delete"})
 
+_CAPABILITIES = Capabilities(
+    reads=ENTITY_TYPES,
+    writes=ENTITY_TYPES,
+    incremental=_TIMESTAMPED,
+    batch_size=100,
+    source_refs=True,
+)
+
 
 def _utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
@@ -96,13 +104,7 @@ class MemoryCart(Cart):
 
     @property
     def capabilities(self) -> Capabilities:
-        return Capabilities(
-            reads=ENTITY_TYPES,
-            writes=ENTITY_TYPES,
-            incremental=_TIMESTAMPED,
-            batch_size=100,
-            source_refs=True,
-        )
+        return _CAPABILITIES
 
     # -- the store owner's hand ------------------------------------------
     def add(self, entity: E) -> E:

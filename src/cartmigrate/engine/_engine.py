@@ -572,7 +572,7 @@ class SyncEngine:
         translated = self._translate(run, entities, warn=True, clear_id=True)
         payloads = [t for t, _ in translated]
         source_ids = [cast(str, e.id) for e in entities]
-        run.state.put(SyncRecord(kind=name, source_id=sid, status="pending") for sid in source_ids)
+        run.state.put_pending(name, source_ids)
         try:
             results: list[WriteResult] = run.target.create_many(
                 payloads, source_refs=[self._source_ref(name, sid) for sid in source_ids]
@@ -643,6 +643,7 @@ class SyncEngine:
             )
         ]
         if isinstance(entity, Product):
+            # A variant needs no fingerprint of its own: its product's covers it.
             for variant, variant_target in zip(entity.variants, variant_ids, strict=False):
                 if variant.id is not None:
                     records.append(
@@ -651,7 +652,6 @@ class SyncEngine:
                             source_id=variant.id,
                             target_id=variant_target,
                             status="synced",
-                            fingerprint=fingerprint(variant),
                             owned=owned,
                             parent_id=target_id,
                         )

@@ -1,12 +1,10 @@
-"""Plain-data views of models: JSON-safe dicts, and stable fingerprints.
+"""Plain-data views of models: JSON-safe dicts, and fingerprints.
 
 A fingerprint is how the engine knows, without asking the target, that an
 entity did not change since it was last synced. It is computed for every
 entity every migration writes and every smart update reads, so it is on the
-hot path: it lets the C JSON encoder walk the model and converts only what
-the encoder cannot take itself, instead of building ``plain(value)`` first.
-The text it hashes is the same as ``json.dumps(plain(value), sort_keys=True)``,
-so fingerprints kept in a state store stay valid.
+hot path: it hashes the model's ``repr``, which attrs generates and which
+lists every compared field.
 """
 
 from __future__ import annotations
@@ -15,9 +13,7 @@ import datetime as dt
 import decimal
 import enum
 import hashlib
-import json
-import operator
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 import attrs
@@ -61,51 +57,15 @@ def plain(value: Any) -> Any:
     return value
 
 
-def _encoder_for(cls: type) -> Callable[[Any], Any]:
-    """How ``_encodable`` treats values of ``cls``: ``plain``'s rules, one level deep.
-
-    The encoder recurses into what this returns. Mappings (``extra``, variant
-    options) go through ``plain`` whole, which turns every key into a string
-    as ``plain`` does (the encoder would write ``True`` as ``true``).
-    """
-    names = _field_names(cls)
-    if names is not None:
-        get = operator.attrgetter(*names) if len(names) > 1 else None
-        if get is None:
-            return lambda value: {names[0]: getattr(value, names[0])}
-        return lambda value: dict(zip(names, get(value), strict=True))
-    if issubclass(cls, enum.Enum):
-        return operator.attrgetter("value")
-    if issubclass(cls, decimal.Decimal):
-        return str
-    if issubclass(cls, dt.datetime):
-        return _utc_text
-    if issubclass(cls, Mapping):
-        return plain
-    return str  # what json.dumps(default=str) does with plain()'s leftovers
-
-
-def _utc_text(value: dt.datetime) -> str:
-    return value.astimezone(dt.UTC).isoformat()
-
-
-_ENCODERS: dict[type, Callable[[Any], Any]] = {}
-
-
-def _encodable(value: Any) -> Any:
-    """What the JSON encoder should write for a value it cannot encode itself."""
-    cls = type(value)
-    try:
-        encode = _ENCODERS[cls]
-    except KeyError:
-        encode = _ENCODERS[cls] = _encoder_for(cls)
-    return encode(value)
-
-
 def fingerprint(value: Any) -> str:
-    """A short digest that changes exactly when ``plain(value)`` changes."""
-    if _field_names(type(value)) is not None:
-        text = json.dumps(value, sort_keys=True, separators=(",", ":"), default=_encodable)
-    else:
-        text = json.dumps(plain(value), sort_keys=True, separators=(",", ":"), default=str)
-    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+    """A short digest that changes whenever ``value``'s content changes.
+
+    Built from ``repr``: a model's repr lists its fields (all but ``extra``,
+    the platform's leftovers, which no sync compares), and the reprs of what
+    they hold (strings, amounts, times, enums, tuples, mappings) differ when
+    the values differ. Two equal values spelled differently (``Decimal("1.5")``
+    and ``Decimal("1.50")``, one instant in two time zones, a mapping in
+    another key order) may get different digests: that costs one comparison
+    with the target, never a wrong write.
+    """
+    return hashlib.blake2b(repr(value).encode(), digest_size=16).hexdigest()

@@ -86,6 +86,14 @@ class StateStore(abc.ABC):
     def put(self, records: Iterable[SyncRecord]) -> None:
         """Insert or replace records, all at once (one transaction)."""
 
+    def put_pending(self, kind: str, source_ids: Sequence[str]) -> None:
+        """Record the intent to create these entities, all at once, durably.
+
+        The engine calls this before every create batch; a store can write
+        the rows without building records.
+        """
+        self.put(SyncRecord(kind=kind, source_id=sid, status="pending") for sid in source_ids)
+
     @abc.abstractmethod
     def records(self, kind: str, *, status: SyncStatus | None = None) -> Iterator[SyncRecord]:
         """Every record of ``kind`` (optionally of one status), in no set order."""

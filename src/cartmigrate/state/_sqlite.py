@@ -152,6 +152,12 @@ class SQLiteStateStore(StateStore):
             ),
         )
 
+    def put_pending(self, kind: str, source_ids: Sequence[str]) -> None:
+        self._write(
+            "INSERT OR REPLACE INTO entity_map VALUES (?, ?, NULL, 'pending', NULL, 1, NULL, NULL)",
+            ((kind, sid) for sid in source_ids),
+        )
+
     def records(self, kind: str, *, status: SyncStatus | None = None) -> Iterator[SyncRecord]:
         sql = f"SELECT {_COLUMNS} FROM entity_map WHERE kind=?"
         args: tuple[str, ...] = (kind,)
