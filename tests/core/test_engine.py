@@ -610,3 +610,18 @@ def test_progress_events_and_rendering(
     assert "product" in text
     assert "created" in text
     assert "<table>" in report._repr_html_()
+
+
+def test_cursor_follows_the_sources_clock_when_it_runs_behind() -> None:
+    """The source's clock runs an hour behind ours, and it had no orders yet."""
+    ours = FakeClock(start=dt.datetime(2026, 6, 1, 12, tzinfo=dt.UTC))
+    theirs = FakeClock(start=dt.datetime(2026, 6, 1, 11, tzinfo=dt.UTC))
+    source = MemoryCart([Product(id="p1", name="Tee", sku="TEE", quantity=5)], clock=theirs.now)
+    target = MemoryCart(clock=ours.now)
+    engine = SyncEngine(source, target, clock=ours.now)
+    engine.full_migrate()
+    for clock in (ours, theirs):
+        clock.advance(dt.timedelta(minutes=30))
+    source.add(Order(id="o1", number="1001", status="pending"))  # 11:30 on the source
+    engine.smart_update()
+    assert the(target, Order, number="1001")

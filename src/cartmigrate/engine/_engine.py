@@ -160,6 +160,9 @@ class _Run:
     fields: dict[type[Entity], tuple[str, ...]] = attrs.field(factory=dict)
     verify: bool = False
     run_id: int = 0
+    #: The newest ``updated_at`` read in this call, of any type: the best
+    #: reading of the source's clock, for types that had nothing to read.
+    newest: dt.datetime | None = None
 
 
 class SyncEngine:
@@ -380,13 +383,13 @@ class SyncEngine:
                 for note in run.target.write_notes(kind)
             )
         since: dt.datetime | None = None
-        if mode == "smart" and writable and kind in run.source.capabilities.incremental:
-            cursor = run.state.get_cursor(name)
-            if cursor is not None:
-                since = cursor - self.overlap
-        entities: Iterable[Entity] = run.source.read(kind, since=since)
+        previous = run.state.get_cursor(name)
+        incremental = kind in run.source.capabilities.incremental
+        if mode == "smart" and writable and incremental and previous is not None:
+            since = previous - self.overlap
         if not writable:
-            skipped = sum(1 for _ in entities)
+            known = run.source.count(kind)
+            skipped = known if known is not None else sum(1 for _ in run.source.read(kind))
             run.report.count(name, Outcome.SKIPPED, skipped)
             run.report.warnings.append(
                 Notice(
@@ -395,6 +398,7 @@ class SyncEngine:
                 )
             )
             return
+        entities: Iterable[Entity] = run.source.read(kind, since=since)
         if kind is Category:
             entities = _parents_first(cast(list[Category], list(entities)))
         total = run.source.count(kind) if since is None else None
@@ -415,6 +419,8 @@ class SyncEngine:
                 stamp = getattr(entity, "updated_at", None)
                 if stamp is not None and (newest is None or stamp > newest):
                     newest = stamp
+                    if run.newest is None or stamp > run.newest:
+                        run.newest = stamp
             self._sync_chunk(run, kind, chunk, mode)
             done += len(chunk)
             self._progress(run, name, done, total)
@@ -432,8 +438,7 @@ class SyncEngine:
             for chunk in _chunks(found.values(), self.batch_size):
                 self._sync_chunk(run, kind, chunk, mode)
         if kind in run.source.capabilities.incremental:
-            cursor = run.report.started_at if newest is None else min(run.report.started_at, newest)
-            run.state.set_cursor(name, cursor)
+            run.state.set_cursor(name, self._next_cursor(run, previous, newest))
         if seen is not None:
             gone = [
                 r.source_id
@@ -454,6 +459,26 @@ class SyncEngine:
             failed=len(run.state.failures(name)),
             skipped=run.report.summary().get(name, {}).get(Outcome.SKIPPED.value, 0),
         )
+
+    @staticmethod
+    def _next_cursor(
+        run: _Run, previous: dt.datetime | None, newest: dt.datetime | None
+    ) -> dt.datetime:
+        """Where the next incremental read starts (before the overlap).
+
+        The newest ``updated_at`` read is on the source's clock, the call's
+        start on ours: the earlier of the two is safe whichever clock runs
+        ahead. With nothing read, the cursor stays where it was, or for a
+        type read for the first time takes the newest time read of any type:
+        our clock alone could run ahead of the source's and skip its changes.
+        """
+        if newest is None or (previous is not None and newest < previous):
+            newest = previous
+        if newest is None:
+            newest = run.newest
+        if newest is None:
+            return run.report.started_at
+        return min(run.report.started_at, newest)
 
     def _progress(self, run: _Run, name: str, done: int, total: int | None) -> None:
         if self._on_progress is not None:

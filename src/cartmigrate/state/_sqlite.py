@@ -36,7 +36,7 @@ CREATE TABLE IF NOT EXISTS entity_map (
     PRIMARY KEY (kind, source_id)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS entity_map_target ON entity_map (kind, target_id);
-CREATE INDEX IF NOT EXISTS entity_map_unfinished ON entity_map (kind)
+CREATE INDEX IF NOT EXISTS entity_map_unfinished ON entity_map (kind, source_id)
     WHERE status != 'synced' OR dropped IS NOT NULL;
 CREATE TABLE IF NOT EXISTS failures (
     kind TEXT NOT NULL,
@@ -59,6 +59,7 @@ CREATE TABLE IF NOT EXISTS runs (
 """
 
 _CHUNK = 500  # ids per IN (...) query, well under SQLite's variable limit
+_PAGE = 2000  # records per page when listing
 
 
 _COLUMNS = "kind, source_id, target_id, status, fingerprint, owned, parent_id, dropped"
@@ -159,23 +160,27 @@ class SQLiteStateStore(StateStore):
         )
 
     def records(self, kind: str, *, status: SyncStatus | None = None) -> Iterator[SyncRecord]:
-        sql = f"SELECT {_COLUMNS} FROM entity_map WHERE kind=?"
-        args: tuple[str, ...] = (kind,)
-        if status is not None:
-            sql += " AND status=?"
-            args = (kind, status)
-        # fetchall: callers may write while iterating
-        for row in self._db.execute(sql, args).fetchall():
-            yield _row_to_record(row)
+        condition = "" if status is None else " AND status=?"
+        return self._pages(condition, (kind,) if status is None else (kind, status))
 
     def unfinished(self, kind: str) -> Iterator[SyncRecord]:
-        rows = self._db.execute(
-            f"SELECT {_COLUMNS} FROM entity_map WHERE kind=?"
-            " AND (status != 'synced' OR dropped IS NOT NULL)",
-            (kind,),
-        ).fetchall()
-        for row in rows:
-            yield _row_to_record(row)
+        return self._pages(" AND (status != 'synced' OR dropped IS NOT NULL)", (kind,))
+
+    def _pages(self, condition: str, args: tuple[str, ...]) -> Iterator[SyncRecord]:
+        """Records page by page in source-id order: memory stays flat at any size,
+        and callers may write between pages (keyset paging sees no cursor reset)."""
+        after = ""
+        while True:
+            rows = self._db.execute(
+                f"SELECT {_COLUMNS} FROM entity_map WHERE kind=?{condition}"
+                " AND source_id > ? ORDER BY source_id LIMIT ?",
+                (*args, after, _PAGE),
+            ).fetchall()
+            for row in rows:
+                yield _row_to_record(row)
+            if len(rows) < _PAGE:
+                return
+            after = rows[-1][1]
 
     def count(self, kind: str, *, status: SyncStatus | None = None) -> int:
         if status is None:
