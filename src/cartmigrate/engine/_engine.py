@@ -1087,14 +1087,15 @@ class SyncEngine:
                     self._fail(run, name, record.source_id, error, failures)
                     continue
                 run.report.count(name, Outcome.DELETED)
-                run.report.changes.append(
-                    Change(
-                        action="delete",
-                        entity=name,
-                        source_id=record.source_id,
-                        target_id=target_id,
+                if run.dry_run:  # a real run counts deletes, as it counts creates
+                    run.report.changes.append(
+                        Change(
+                            action="delete",
+                            entity=name,
+                            source_id=record.source_id,
+                            target_id=target_id,
+                        )
                     )
-                )
         if failures:
             run.report.warnings.append(
                 Notice(

@@ -101,7 +101,7 @@ class Report:
 
     ``summary()`` gives counts per entity type and outcome; ``failures`` and
     ``warnings`` name each entity; ``changes`` lists every planned write in a
-    dry run, and every update and delete in a real run (creates are counted,
+    dry run, and every update in a real run (creates and deletes are counted,
     not listed, so a million-entity migration does not keep a million changes).
     """
 
