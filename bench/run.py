@@ -305,54 +305,24 @@ def smart(size: int) -> list[Row]:
 
 
 # -- 4. and 5. against real-shaped platforms --------------------------------------------
-def _simulators() -> dict[str, str | None]:
-    """Which platform simulators can be imported; None when available, else why not."""
-    found: dict[str, str | None] = {}
-    for label, module, name in (
-        ("WooCommerce", "cartmigrate.testing.woocommerce", "WooCommerceSimulator"),
-        ("Shopify", "cartmigrate.testing.shopify", "ShopifySimulator"),
-    ):
-        try:
-            getattr(__import__(module, fromlist=[name]), name)
-        except (ImportError, AttributeError) as error:
-            found[label] = f"needs the {label} simulator ({module}.{name}): {error}"
-        else:
-            found[label] = None
-    return found
-
-
 def ceiling(quick: bool) -> list[Row]:
-    """4. cartmigrate against each platform's request ceiling (50 ms latency).
+    """4. cartmigrate against each platform's ceiling (``_platforms.ceiling``).
 
-    TODO(issue #4): the ceiling is (entities / per-request batch) x latency /
-    allowed concurrency, from the simulator's documented limits; measure
-    cartmigrate's wall time against it. Not implemented: needs the simulators.
+    In this process, not a child: the rows carry no RSS, and the simulators'
+    latency is real time that a fresh interpreter would not change.
     """
-    return [
-        row(
-            f"4 platform ceiling: {label}",
-            0,
-            None,
-            note=why or "TODO: simulator present, scenario not implemented yet",
-        )
-        for label, why in _simulators().items()
-    ]
+    import _platforms
+
+    print("… ceiling (WooCommerce, Shopify)", file=sys.stderr, flush=True)
+    return _platforms.ceiling(quick)
 
 
 def versus_script(quick: bool) -> list[Row]:
-    """5. A one-request-at-a-time httpx script vs cartmigrate (50 ms latency).
+    """5. A one-request-at-a-time httpx script vs cartmigrate (``_platforms.versus_script``)."""
+    import _platforms
 
-    TODO(issue #4): not implemented: needs the simulators.
-    """
-    return [
-        row(
-            f"5 vs a hand-written script: {label}",
-            0,
-            None,
-            note=why or "TODO: simulator present, scenario not implemented yet",
-        )
-        for label, why in _simulators().items()
-    ]
+    print("… script vs cartmigrate (WooCommerce)", file=sys.stderr, flush=True)
+    return [*_platforms.versus_script(quick), _platforms.shopify_script_row()]
 
 
 SCENARIOS: dict[str, Callable[[int], list[Row]]] = {
