@@ -147,6 +147,11 @@ class SimBucket:
         self.lowest = min(self.lowest, self._bucket.available)
         return True
 
+    def refund(self, cost: float) -> None:
+        """Give back what a request was charged but did not use."""
+        if cost > 0:
+            self._bucket.refund(cost)
+
     def drain(self) -> None:
         """Empty the bucket, as another app sharing it would."""
         self._bucket.observe(available=0.0)

@@ -255,8 +255,12 @@ class ShopifySimulator:
         payload: dict[str, Any] = {"data": result.data}
         if result.errors:
             payload["errors"] = [e.formatted for e in result.errors]
-        payload["extensions"] = self._cost(cost, cost)
-        record(200, cost=cost)
+        # Shopify charges the requested cost up front, then refunds what the
+        # answer did not use: a query's actual cost follows the objects returned.
+        actual = cost if mutation else min(cost, max(1, _objects(result.data)))
+        self.bucket.refund(cost - actual)
+        payload["extensions"] = self._cost(cost, actual)
+        record(200, cost=actual)
         if fault == "lost" and mutation:
             raise httpx.ReadTimeout("simulated: applied, then the answer was lost", request=request)
         if fault == "lost":
@@ -312,3 +316,12 @@ def _operation_name(query: str) -> str | None:
         return None
     operation = graphql.get_operation_ast(document)
     return operation.name.value if operation is not None and operation.name else None
+
+
+def _objects(data: Any) -> int:
+    """How many objects an answer holds: what Shopify's actual query cost counts."""
+    if isinstance(data, dict):
+        return 1 + sum(_objects(value) for value in data.values())
+    if isinstance(data, list):
+        return sum(_objects(item) for item in data)
+    return 0
