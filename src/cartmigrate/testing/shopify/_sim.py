@@ -137,6 +137,9 @@ class ShopifySimulator:
     # -- HTTP -------------------------------------------------------------------
     def handle(self, request: httpx.Request) -> httpx.Response:
         """Answer one request as Shopify would."""
+        if self.latency:
+            # Outside the lock: concurrent requests wait side by side, as on a server.
+            self.clock.sleep(self.latency)
         with self.store.lock:
             return self._handle(request)
 
@@ -146,8 +149,6 @@ class ShopifySimulator:
         return httpx.Response(status, json=body, headers=headers)
 
     def _handle(self, request: httpx.Request) -> httpx.Response:
-        if self.latency:
-            self.clock.sleep(self.latency)
         parts = request.url.path.strip("/").split("/")
         if (
             request.url.host != f"{self.shop}.myshopify.com"
