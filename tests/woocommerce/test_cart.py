@@ -222,27 +222,44 @@ def test_migrated_orders_never_touch_stock(
     )
 
 
-def test_order_emails_are_what_the_platform_still_sends(
-    sim: WooCommerceSimulator, cart: WooCommerceCart
+def _two_orders(cart: WooCommerceCart, pid: str) -> None:
+    for number, email, status in (
+        ("1", "b@example.com", "completed"),
+        ("2", "c@example.com", "pending"),
+    ):
+        cart.create(
+            Order(
+                number=number,
+                email=email,
+                status=status,
+                lines=[OrderLine(product_id=pid, name="M", quantity=1, price="5")],
+            )
+        )
+
+
+def test_store_emails_are_off_while_writing_and_back_on_after(
+    sim: WooCommerceSimulator, make_cart: Any
 ) -> None:
-    """Documented, not avoidable through REST: one transition per migrated order."""
+    sim.store.email_enabled["customer_note"] = "no"  # the owner's own choice
+    cart = make_cart(sim)
     pid = _stocked(cart)
-    cart.create(
-        Order(
-            number="1",
-            email="b@example.com",
-            status="completed",
-            lines=[OrderLine(product_id=pid, name="M", quantity=1, price="5")],
-        )
-    )
-    cart.create(
-        Order(
-            number="2",
-            email="c@example.com",
-            status="pending",
-            lines=[OrderLine(product_id=pid, name="M", quantity=1, price="5")],
-        )
-    )
+    cart.create(Customer(email="new@example.com"))
+    _two_orders(cart, pid)
+    assert sim.emails == []
+    assert set(sim.store.email_enabled.values()) == {"no"}
+    assert "switched off" in " ".join(cart.write_notes(Order))
+    cart.close()
+    assert sim.store.email_enabled["customer_note"] == "no"  # left as the owner had it
+    assert {v for k, v in sim.store.email_enabled.items() if k != "customer_note"} == {"yes"}
+
+
+def test_order_emails_are_what_the_platform_sends_unmuted(
+    sim: WooCommerceSimulator, make_cart: Any
+) -> None:
+    """With mute_emails=False: one transition per migrated order, never two."""
+    cart = make_cart(sim, mute_emails=False)
+    pid = _stocked(cart)
+    _two_orders(cart, pid)
     assert [(e.template, e.to) for e in sim.emails] == [
         ("new_order", "admin@shop.example"),
         ("customer_completed_order", "b@example.com"),

@@ -43,6 +43,7 @@ from .._base import Capabilities, Cart, Created, WriteResult
 from .._http import CostBucket, HttpClient, RetryPolicy, Secret
 from .._rest import Paging, chunked, fan_out, page_items, send_in_batches, total_count
 from . import _convert as wc
+from ._emails import EmailSwitch
 from ._errors import error_for_response, error_from_body
 
 __all__ = ["WooCommerceCart"]
@@ -163,6 +164,7 @@ class WooCommerceCart(Cart):
         source_ref_scan: int = 1000,
         clock: Callable[[], float] | None = None,
         sleep: Callable[[float], None] | None = None,
+        mute_emails: bool = True,
         name: str = "woocommerce",
     ) -> None:
         parsed = httpx.URL(url)
@@ -181,8 +183,6 @@ class WooCommerceCart(Cart):
             consumer_secret if isinstance(consumer_secret, Secret) else Secret(consumer_secret)
         )
         auth = httpx.BasicAuth(self._key.reveal(), self._secret.reveal())
-        if client is not None:
-            client.auth = auth
         bucket_args: dict[str, Any] = {}
         if clock is not None:
             bucket_args["clock"] = clock
@@ -209,6 +209,7 @@ class WooCommerceCart(Cart):
         self._brands: bool | None = None
         self._tracking: bool | None = None
         self._ref_cache: dict[type[Entity], dict[str, Mapping[str, Any]]] = {}
+        self._emails = EmailSwitch(self._http, store=name) if mute_emails else None
 
     def __repr__(self) -> str:
         return f"WooCommerceCart(url={self._url!r})"
@@ -219,7 +220,33 @@ class WooCommerceCart(Cart):
         return self._http.requests
 
     def close(self) -> None:
+        """Switch back on the e-mails this cart switched off, and release connections."""
+        if self._emails is not None:
+            self._emails.restore()
         self._http.close()
+
+    def write_notes(self, kind: type[Entity]) -> tuple[str, ...]:
+        notes: list[str] = []
+        if kind in (Customer, Order):
+            if self._emails is not None:
+                notes.append(
+                    "WooCommerce's own e-mails (new account, order status) are switched off"
+                    " while cartmigrate writes, and back on when the cart is closed"
+                )
+            else:
+                notes.append(
+                    "WooCommerce e-mails each new customer and each order status change"
+                    " (mute_emails=False)"
+                )
+        if kind is Customer:
+            notes.append("passwords are not migrated: customers set a new one ('Lost password')")
+        if kind is Order:
+            notes.append("WooCommerce numbers orders itself; the source number is kept in meta")
+        return tuple(notes)
+
+    def _before_writing(self, kind: type[Entity]) -> None:
+        if self._emails is not None and kind in (Customer, Order):
+            self._emails.silence()
 
     # -- capabilities -------------------------------------------------------
     @property
@@ -445,6 +472,7 @@ class WooCommerceCart(Cart):
         if any(type(e) is not kind for e in entities):
             raise TypeError("create_many takes entities of one type")
         refs = list(source_refs) if source_refs is not None else [None] * len(entities)
+        self._before_writing(kind)
         self._ref_cache.pop(kind, None)
         results: list[WriteResult | None] = [None] * len(entities)
         if kind is Review:
@@ -718,6 +746,7 @@ class WooCommerceCart(Cart):
         parent_id: str | None = None,
     ) -> None:
         self._require(kind, write=True)
+        self._before_writing(kind)
         self._ref_cache.pop(Product if kind is Variant else kind, None)
         if kind is Order:
             self._update_order(id, changes)

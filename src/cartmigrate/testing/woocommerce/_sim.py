@@ -72,6 +72,9 @@ class _Route:
     enabled: Callable[[], bool] = lambda: True
 
 
+_EMAIL_SETTING = re.compile(r"wc/v3/settings/email_(?P<template>[a-z_]+)/enabled")
+
+
 class WooCommerceSimulator:
     """An in-memory WooCommerce store speaking REST v3.
 
@@ -274,6 +277,9 @@ class WooCommerceSimulator:
         params: tuple[tuple[str, str], ...],
         body: Any,
     ) -> tuple[int, Any, dict[str, str]]:
+        setting = _EMAIL_SETTING.fullmatch(route)
+        if setting is not None:
+            return self._email_setting(method, setting["template"], body)
         for candidate in self._routes:
             match = candidate.pattern.fullmatch(route)
             if match is None:
@@ -307,6 +313,31 @@ class WooCommerceSimulator:
                 return 200, self._delete(resource, item, parent, query), {}
             raise _NO_ROUTE
         raise _NO_ROUTE
+
+    def _email_setting(
+        self, method: str, template: str, body: Any
+    ) -> tuple[int, Any, dict[str, str]]:
+        """``/settings/email_<template>/enabled``: the "Enable this email" checkbox."""
+        if template not in self.store.email_enabled:
+            raise ApiError(404, "rest_setting_setting_group_invalid", "Invalid setting group.")
+        if method in ("PUT", "POST", "PATCH"):
+            value = (body or {}).get("value")
+            if value not in ("yes", "no"):
+                raise ApiError(
+                    400, "rest_setting_value_invalid", "An invalid setting value was passed."
+                )
+            self.store.email_enabled[template] = value
+        elif method != "GET":
+            raise _NO_ROUTE
+        view = {
+            "id": "enabled",
+            "label": "Enable/Disable",
+            "description": "",
+            "type": "checkbox",
+            "default": "yes",
+            "value": self.store.email_enabled[template],
+        }
+        return 200, view, {}
 
     def _pool(self, resource: str, parent: int | None = None) -> dict[Any, dict[str, Any]]:
         store = self.store

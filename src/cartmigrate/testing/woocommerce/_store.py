@@ -24,7 +24,7 @@ from typing import Any
 
 import attrs
 
-__all__ = ["ApiError", "SentEmail", "Store"]
+__all__ = ["EMAIL_TEMPLATES", "ApiError", "SentEmail", "Store"]
 
 _ORDER_STATUSES = (
     "pending",
@@ -200,6 +200,21 @@ def invalid_param(field: str, detail: str) -> ApiError:
     )
 
 
+#: The e-mails a store sends on its own, by WooCommerce's template ids
+#: ("customer_invoice" is only sent by hand and has no on/off setting).
+EMAIL_TEMPLATES = (
+    "new_order",
+    "cancelled_order",
+    "failed_order",
+    "customer_on_hold_order",
+    "customer_processing_order",
+    "customer_completed_order",
+    "customer_refunded_order",
+    "customer_note",
+    "customer_new_account",
+)
+
+
 @attrs.define(frozen=True)
 class SentEmail:
     """An e-mail the real store would have sent (template id as in WooCommerce)."""
@@ -251,6 +266,13 @@ class Store:
         self.trackings: dict[int, list[dict[str, Any]]] = {}
         self.stock_reduced: set[int] = set()
         self.emails: list[SentEmail] = []
+        #: WooCommerce → Settings → Emails: "yes" sends, "no" does not.
+        self.email_enabled: dict[str, str] = dict.fromkeys(EMAIL_TEMPLATES, "yes")
+
+    def send_email(self, email: SentEmail) -> None:
+        """Send, unless the store owner switched that e-mail off."""
+        if self.email_enabled.get(email.template, "yes") == "yes":
+            self.emails.append(email)
 
     # -- ids and times ---------------------------------------------------------
     def new_id(self, space: str) -> int:
@@ -610,7 +632,7 @@ class Store:
         self._dates(obj, created=creating)
         self.customers[obj["id"]] = obj
         if creating:
-            self.emails.append(SentEmail("customer_new_account", obj["email"], obj["id"]))
+            self.send_email(SentEmail("customer_new_account", obj["email"], obj["id"]))
         return obj
 
     # -- orders ------------------------------------------------------------------
@@ -799,9 +821,7 @@ class Store:
         }
         self.notes.setdefault(oid, []).append(note)
         if customer_note and self.orders[oid]["billing"].get("email"):
-            self.emails.append(
-                SentEmail("customer_note", self.orders[oid]["billing"]["email"], oid)
-            )
+            self.send_email(SentEmail("customer_note", self.orders[oid]["billing"]["email"], oid))
         return note
 
     def _transition(self, order: dict[str, Any], old: str, new: str) -> None:
@@ -832,20 +852,20 @@ class Store:
             "cancelled_to_completed",
             "cancelled_to_on-hold",
         ):
-            self.emails.append(SentEmail("new_order", admin, oid))
+            self.send_email(SentEmail("new_order", admin, oid))
         if customer and pair in (
             "pending_to_processing",
             "failed_to_processing",
             "cancelled_to_processing",
             "on-hold_to_processing",
         ):
-            self.emails.append(SentEmail("customer_processing_order", customer, oid))
+            self.send_email(SentEmail("customer_processing_order", customer, oid))
         if customer and new == "completed":
-            self.emails.append(SentEmail("customer_completed_order", customer, oid))
+            self.send_email(SentEmail("customer_completed_order", customer, oid))
         if customer and pair in ("pending_to_on-hold", "failed_to_on-hold", "cancelled_to_on-hold"):
-            self.emails.append(SentEmail("customer_on_hold_order", customer, oid))
+            self.send_email(SentEmail("customer_on_hold_order", customer, oid))
         if pair in ("processing_to_cancelled", "on-hold_to_cancelled"):
-            self.emails.append(SentEmail("cancelled_order", admin, oid))
+            self.send_email(SentEmail("cancelled_order", admin, oid))
 
     def _stock_target(self, item: Mapping[str, Any]) -> dict[str, Any] | None:
         target = self.variations.get(item["variation_id"]) if item["variation_id"] else None
