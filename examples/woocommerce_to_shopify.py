@@ -179,23 +179,26 @@ def main() -> None:
     else:
         woo, shopify = stores
     state = SQLiteStateStore(Path(tempfile.mkdtemp()) / "woo-to-shopify.db")
-    engine = SyncEngine(
-        woo, shopify, state=state, rules=MappingRules(order_status={"wc-shipped": "completed"})
-    )
+    rules = MappingRules(order_status={"wc-shipped": "completed"})
+    # Closing the carts switches back on the e-mails WooCommerce muted while written to.
+    with woo, shopify:
+        engine = SyncEngine(woo, shopify, state=state, rules=rules)
 
-    print("\n== full migration")
-    print(engine.full_migrate())
+        print("\n== full migration")
+        print(engine.full_migrate())
 
-    print("\n== the old store keeps selling")
-    live_sales(woo)
+        if timing is not None:  # never touch a real source store
+            print("\n== the old store keeps selling")
+            live_sales(woo)
 
-    print("\n== smart update: the plan")
-    for change in engine.smart_update(dry_run=True).changes:
-        print(f"  {change.action} {change.entity} {change.source_id}: {', '.join(change.fields)}")
+        print("\n== smart update: the plan")
+        for change in engine.smart_update(dry_run=True).changes:
+            fields = ", ".join(change.fields)
+            print(f"  {change.action} {change.entity} {change.source_id}: {fields}")
 
-    print("\n== smart update")
-    print(engine.smart_update())
-    print(f"requests sent: woocommerce {woo.requests}, shopify {shopify.http.requests}")
+        print("\n== smart update")
+        print(engine.smart_update())
+        print(f"requests sent: woocommerce {woo.requests}, shopify {shopify.http.requests}")
     if timing is not None:
         print(timing())
 
