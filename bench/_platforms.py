@@ -28,6 +28,7 @@ from cartmigrate import Cart, MemoryCart, Report, SQLiteStateStore, SyncEngine
 from cartmigrate.connectors._http import CostBucket
 from cartmigrate.connectors.shopify import ShopifyCart
 from cartmigrate.connectors.woocommerce import WooCommerceCart
+from cartmigrate.connectors.woocommerce._emails import EMAILS as WC_EMAILS
 from cartmigrate.testing import FakeClock, StoreGenerator
 from cartmigrate.testing.woocommerce import WooCommerceSimulator
 
@@ -147,12 +148,16 @@ def wc_min_requests(generator: StoreGenerator) -> int:
     Products and orders go 100 per ``/batch``; a variable product's variations
     need their own request (``/products/{id}/variations/batch``: REST v3 cannot
     create them inline); an order's status history is an order note, and notes
-    have no batch route (one ``POST /orders/{id}/notes`` per order).
+    have no batch route (one ``POST /orders/{id}/notes`` per order). Before
+    its first customer or order, a cart that keeps the store from e-mailing
+    reads each e-mail's setting and switches off those that are on (all, on
+    a fresh simulator).
     """
     products = list(generator.iter_products())
     orders = list(generator.iter_orders())
     return (
-        math.ceil(len(products) / WC_BATCH)
+        2 * len(WC_EMAILS)
+        + math.ceil(len(products) / WC_BATCH)
         + sum(1 for p in products if p.variants)
         + math.ceil(len(orders) / WC_BATCH)
         + sum(1 for o in orders if o.status_history)

@@ -209,7 +209,11 @@ class WooCommerceCart(Cart):
         self._brands: bool | None = None
         self._tracking: bool | None = None
         self._ref_cache: dict[type[Entity], dict[str, Mapping[str, Any]]] = {}
-        self._emails = EmailSwitch(self._http, store=name) if mute_emails else None
+        self._emails = (
+            EmailSwitch(self._http, store=name, max_concurrency=self._max_concurrency)
+            if mute_emails
+            else None
+        )
 
     def __repr__(self) -> str:
         return f"WooCommerceCart(url={self._url!r})"

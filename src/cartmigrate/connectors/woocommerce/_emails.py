@@ -18,7 +18,7 @@ import logging
 import threading
 
 from ..._exceptions import CartMigrateError
-from .._http import HttpClient
+from .._http import HttpClient, run_concurrently
 
 __all__ = ["EMAILS", "EmailSwitch"]
 
@@ -43,9 +43,10 @@ EMAILS = (
 class EmailSwitch:
     """Remembers which e-mails this cart switched off, to switch exactly those back on."""
 
-    def __init__(self, http: HttpClient, *, store: str) -> None:
+    def __init__(self, http: HttpClient, *, store: str, max_concurrency: int = 4) -> None:
         self._http = http
         self._store = store
+        self._max_concurrency = max_concurrency
         self._lock = threading.Lock()
         self.muted: list[str] | None = None  # None: not switched yet
         self.unmutable: list[str] = []
@@ -58,21 +59,8 @@ class EmailSwitch:
         with self._lock:
             if self.muted is not None:
                 return
-            muted: list[str] = []
-            for email in EMAILS:
-                try:
-                    current = self._http.request("GET", self._path(email)).json()
-                    if current.get("value") == "yes":
-                        self._http.request("PUT", self._path(email), json={"value": "no"})
-                        muted.append(email)
-                except CartMigrateError as error:
-                    self.unmutable.append(email)
-                    logger.warning(
-                        "%s: could not switch off the %r e-mail (%s): the store may send it",
-                        self._store,
-                        email,
-                        error,
-                    )
+            switched = run_concurrently(self._switch_off, EMAILS, max_workers=self._max_concurrency)
+            muted = [email for email, off in zip(EMAILS, switched, strict=True) if off]
             self.muted = muted
             if muted:
                 atexit.register(self.restore)
@@ -80,19 +68,39 @@ class EmailSwitch:
                     "%s: e-mails switched off while writing: %s", self._store, ", ".join(muted)
                 )
 
+    def _switch_off(self, email: str) -> bool:
+        """Switch one e-mail off if it is on; whether this call did."""
+        try:
+            current = self._http.request("GET", self._path(email)).json()
+            if current.get("value") != "yes":
+                return False
+            self._http.request("PUT", self._path(email), json={"value": "no"})
+        except CartMigrateError as error:
+            self.unmutable.append(email)
+            logger.warning(
+                "%s: could not switch off the %r e-mail (%s): the store may send it",
+                self._store,
+                email,
+                error,
+            )
+            return False
+        return True
+
+    def _switch_on(self, email: str) -> None:
+        try:
+            self._http.request("PUT", self._path(email), json={"value": "yes"})
+        except CartMigrateError as error:
+            logger.error(
+                "%s: could not switch the %r e-mail back on (%s): switch it on in"
+                " WooCommerce -> Settings -> Emails",
+                self._store,
+                email,
+                error,
+            )
+
     def restore(self) -> None:
         """Switch back on what ``silence`` switched off."""
         with self._lock:
             muted, self.muted = self.muted or [], None
             atexit.unregister(self.restore)
-            for email in muted:
-                try:
-                    self._http.request("PUT", self._path(email), json={"value": "yes"})
-                except CartMigrateError as error:
-                    logger.error(
-                        "%s: could not switch the %r e-mail back on (%s): switch it on in"
-                        " WooCommerce -> Settings -> Emails",
-                        self._store,
-                        email,
-                        error,
-                    )
+            run_concurrently(self._switch_on, muted, max_workers=self._max_concurrency)
