@@ -94,7 +94,8 @@ class MemoryCart(Cart):
         self._keys: dict[type[Entity], dict[str, str]] = {kind: {} for kind in ENTITY_TYPES}
         self._skus: dict[str, str] = {}  # product and variant SKUs -> product id
         self._variant_parent: dict[str, str] = {}  # variant id -> product id
-        self._refs: dict[tuple[type[Entity], str], str] = {}
+        self._refs: dict[tuple[type[Entity], str], str] = {}  # (kind, source ref) -> id
+        self._ref_of: dict[tuple[type[Entity], str], str] = {}  # (kind, id) -> source ref
         self._next_id = 1
         self._faults: list[_Fault] = []
         self._random_faults: tuple[float, random.Random, frozenset[str], float] | None = None
@@ -149,7 +150,9 @@ class MemoryCart(Cart):
         if old is None:
             raise EntityNotFound(f"no {kind.kind} {id} in {self.name}", entity=kind.kind)
         self._unindex(old)
-        self._refs.pop((kind, id), None)
+        ref = self._ref_of.pop((kind, id), None)
+        if ref is not None:
+            self._refs.pop((kind, ref), None)
 
     def count(self, kind: type[Entity]) -> int | None:
         return len(self._store[kind])
@@ -245,10 +248,8 @@ class MemoryCart(Cart):
         self._require(kind)
 
         def look() -> E | None:
-            for (ref_kind, entity_id), ref in self._refs.items():
-                if ref_kind is kind and ref == source_ref:
-                    return cast(E, self._store[kind][entity_id])
-            return None
+            entity_id = self._refs.get((kind, source_ref))
+            return None if entity_id is None else cast(E | None, self._store[kind].get(entity_id))
 
         return cast(E | None, self._call("find", look))
 
@@ -268,7 +269,8 @@ class MemoryCart(Cart):
             )
             stored = self._put(entity, entity_id, variants)
             if source_ref is not None:
-                self._refs[(kind, cast(str, stored.id))] = source_ref
+                self._refs[(kind, source_ref)] = cast(str, stored.id)
+                self._ref_of[(kind, cast(str, stored.id))] = source_ref
             variant_ids = (
                 tuple(cast(str, v.id) for v in stored.variants)
                 if isinstance(stored, Product)
