@@ -1,6 +1,7 @@
 """Opt-in: the contract suite against real stores.
 
-Nothing here touches the network unless credentials are set:
+Deselected by default (``-m "not live"`` in pyproject); ``-m live`` selects
+it, and nothing here touches the network unless credentials are set:
 
     CARTMIGRATE_WC_URL=https://staging.example.com CARTMIGRATE_WC_KEY=ck_... \\
     CARTMIGRATE_WC_SECRET=cs_... python -m pytest -m live tests/live
