@@ -528,7 +528,8 @@ class SyncEngine:
         if to_resolve:
             missing, adopted = self._resolve_pending(run, kind, to_resolve, failures)
             to_create.extend(missing)
-            to_repair.extend(adopted)
+            if adopted:  # counted as created already
+                self._repair_references(run, kind, adopted, failures, count=False)
         if kind is Category:
             # A child can only be created once its parent has a target id.
             while to_create:
@@ -536,11 +537,13 @@ class SyncEngine:
                 wave = [e for e in to_create if cast(Category, e).parent_id not in waiting]
                 wave = wave or to_create  # a cycle: break it
                 self._create(run, kind, wave, failures)
-                to_create = [e for e in to_create if e not in wave]
+                sent = {e.id for e in wave}
+                to_create = [e for e in to_create if e.id not in sent]
         elif to_create:
             self._create(run, kind, to_create, failures)
         if to_repair:
-            repaired = self._repair_references(run, kind, to_repair, mode, failures)
+            # A full migration counts the repair; a smart update counts the comparison.
+            repaired = self._repair_references(run, kind, to_repair, failures, count=mode == "full")
             if mode == "smart":
                 to_compare.extend(repaired)
         if to_compare:
@@ -828,8 +831,9 @@ class SyncEngine:
         run: _Run,
         kind: type[Entity],
         pairs: Sequence[tuple[Entity, SyncRecord]],
-        mode: Mode,
         failures: list[FailureRecord],
+        *,
+        count: bool,
     ) -> list[tuple[Entity, SyncRecord]]:
         """Write references dropped earlier whose entities are now on the target.
 
@@ -844,7 +848,7 @@ class SyncEngine:
             fixed = [f for f in record.dropped if f not in still_dropped]
             if not fixed:
                 result.append((entity, record))
-                if mode == "full":
+                if count:
                     run.report.count(name, Outcome.UNCHANGED)
                 continue
             changes = {
@@ -863,7 +867,7 @@ class SyncEngine:
             record = attrs.evolve(record, dropped=still_dropped)
             records.append(record)
             result.append((entity, record))
-            if mode == "full":
+            if count:
                 run.report.count(name, Outcome.UPDATED)
             run.report.warnings.append(
                 Notice(
