@@ -14,11 +14,13 @@ from tempfile import TemporaryDirectory
 from typing import Any
 
 import attrs
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cartmigrate import (
     Category,
+    ConfirmationRequired,
     Customer,
     Manufacturer,
     MemoryCart,
@@ -316,10 +318,42 @@ def test_smart_update_converges_and_keeps_target_edits(
     for kind in ENTITY_TYPES:
         assert target.count(kind) == source.count(kind)
 
-    writes = target.calls["create"] + target.calls["update"]
+    # 4: nothing changed since, so no target write and no target read.
+    before = target.calls.copy()
     quiet = engine.smart_update()
-    assert target.calls["create"] + target.calls["update"] == writes
+    for call in ("create", "update", "delete", "get"):
+        assert target.calls[call] == before[call], call
     assert quiet.total("updated") + quiet.total("created") == 0
+
+
+# 7: remigrate deletes only what it created, and never without confirm=True.
+@PROPERTY
+@given(store=stores(), theirs=st.integers(0, 3), everything=st.booleans())
+def test_remigrate_deletes_only_what_it_created(
+    store: list[Entity], theirs: int, everything: bool
+) -> None:
+    source, target, clock = carts(store)
+    own = [target.add(Customer(email=f"staff{i}@newshop.example")) for i in range(theirs)]
+    engine = SyncEngine(source, target, clock=clock.now)
+    engine.full_migrate()
+    migrated = {p.id for p in target.list(Product)}
+    with pytest.raises(ConfirmationRequired):
+        engine.remigrate()
+    assert {p.id for p in target.list(Product)} == migrated  # refused: nothing changed
+    report = engine.remigrate(confirm=True, clear="all" if everything else "migrated")
+    assert report.ok
+    kept = {c.id for c in target.list(Customer)} & {c.id for c in own}
+    assert kept == (set() if everything else {c.id for c in own})
+    assert not migrated & {p.id for p in target.list(Product)}  # all recreated
+    assert view_without(target, own) == view(source)
+
+
+def view_without(cart: MemoryCart, entities: list[Customer]) -> dict[str, list[Any]]:
+    """``view(cart)`` leaving out entities the target's team made itself."""
+    mine = {c.email for c in entities}
+    result = view(cart)
+    result["customer"] = [row for row in result["customer"] if row["email"] not in mine]
+    return result
 
 
 # 1 and 2: a crash at any create or update, then a new engine on the same state.
