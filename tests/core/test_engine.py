@@ -14,6 +14,7 @@ from cartmigrate import (
     ConfigurationError,
     ConfirmationRequired,
     Customer,
+    InvalidEntity,
     Manufacturer,
     MappingRules,
     MemoryCart,
@@ -625,3 +626,49 @@ def test_cursor_follows_the_sources_clock_when_it_runs_behind() -> None:
     source.add(Order(id="o1", number="1001", status="pending"))  # 11:30 on the source
     engine.smart_update()
     assert the(target, Order, number="1001")
+
+
+class PickyCart(MemoryCart):
+    """A source whose platform holds a record the models refuse (an e-mail without @)."""
+
+    broken: frozenset[str] = frozenset()
+
+    def _readable(self, entity: Entity) -> bool:
+        if entity.id in self.broken:
+            self.report_unreadable(
+                type(entity),
+                entity.id or "",
+                InvalidEntity("Customer", "email", "not an e-mail: 'ann-at-example.com'"),
+            )
+            return False
+        return True
+
+    def read(self, kind, *, since=None):  # type: ignore[no-untyped-def,override]
+        return (e for e in super().read(kind, since=since) if self._readable(e))
+
+    def get(self, kind, id):  # type: ignore[no-untyped-def,override]
+        found = super().get(kind, id)
+        return found if found is None or self._readable(found) else None
+
+
+def test_an_unreadable_source_record_fails_alone_and_is_retried(clock: FakeClock) -> None:
+    source = PickyCart(
+        [Customer(id="u1", email="ann@example.com"), Customer(id="u2", email="bob@example.com")],
+        clock=clock.now,
+    )
+    source.broken = frozenset({"u2"})
+    target = MemoryCart(clock=clock.now)
+    engine = engine_for(source, target, clock)
+    first = engine.full_migrate(entities=[Customer])
+    assert [(f.entity, f.source_id, f.field) for f in first.failures] == [
+        ("customer", "u2", "email")
+    ]
+    assert target.count(Customer) == 1
+    clock.advance(dt.timedelta(days=1))
+    again = engine.smart_update(entities=[Customer])  # incremental: fetched by id
+    assert [f.source_id for f in again.failures] == ["u2"]
+    assert not any("gone from the source" in w.message for w in again.warnings)
+    source.broken = frozenset()  # fixed on the source, not touched since
+    fixed = engine.smart_update(entities=[Customer])
+    assert fixed.ok
+    assert target.count(Customer) == 2

@@ -306,3 +306,19 @@ def test_user_client_gets_auth(sim: WooCommerceSimulator) -> None:
     cart = WooCommerceCart("https://shop.example", KEY, SECRET, client=http)
     assert cart.count(Product) == 0
     http.close()
+
+
+def test_a_record_the_models_refuse_is_reported_not_dropped(
+    sim: WooCommerceSimulator, cart: WooCommerceCart
+) -> None:
+    good = cart.create(Customer(email="good@example.com"))
+    bad = cart.create(Customer(email="bad@example.com"))
+    sim.store.customers[int(bad.id)]["email"] = "bad-at-example.com"  # edited in the database
+    assert [c.id for c in cart.read(Customer)] == [good.id]
+    assert cart.get(Customer, bad.id) is None
+    unreadable = cart.take_unreadable()
+    assert [(kind, id, error.field) for kind, id, error in unreadable] == [  # type: ignore[attr-defined]
+        (Customer, bad.id, "email"),
+        (Customer, bad.id, "email"),
+    ]
+    assert cart.take_unreadable() == []

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import abc
 import datetime as dt
+import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, TypeVar
 
@@ -20,6 +21,8 @@ from ..models import Entity, Variant
 __all__ = ["Capabilities", "Cart", "Created", "WriteResult"]
 
 E = TypeVar("E", bound=Entity)
+
+_UNREADABLE_LOCK = threading.Lock()
 
 
 def _kinds(value: Iterable[type[Entity]]) -> frozenset[type[Entity]]:
@@ -177,6 +180,25 @@ class Cart(abc.ABC):
         passwords cannot be imported; customers get an account invite".
         """
         return ()
+
+    # -- records that could not be read ------------------------------------
+    def report_unreadable(self, kind: type[Entity], id: str, error: CartMigrateError) -> None:
+        """For implementers: a record of the platform could not become a model.
+
+        ``read`` and ``get`` skip such a record (one bad record must not stop a
+        read) and report it here; the engine then lists it as a failure, and
+        the next call fetches it by id and tries again.
+        """
+        with _UNREADABLE_LOCK:
+            self.__dict__.setdefault("_unreadable", []).append((kind, id, error))
+
+    def take_unreadable(self) -> list[tuple[type[Entity], str, CartMigrateError]]:
+        """The records reported unreadable since the last call (the engine drains them)."""
+        with _UNREADABLE_LOCK:
+            taken: list[tuple[type[Entity], str, CartMigrateError]] = self.__dict__.pop(
+                "_unreadable", []
+            )
+        return taken
 
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release connections; a cart is also a context manager."""

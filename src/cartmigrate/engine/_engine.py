@@ -422,11 +422,14 @@ class SyncEngine:
                     if run.newest is None or stamp > run.newest:
                         run.newest = stamp
             self._sync_chunk(run, kind, chunk, mode)
+            self._record_unreadable(run, retry)
             done += len(chunk)
             self._progress(run, name, done, total)
+        self._record_unreadable(run, retry)
         if retry:
             found = run.source.get_many(kind, sorted(retry))
-            for source_id in sorted(retry - set(found)):
+            still_unreadable = self._record_unreadable(run, set())
+            for source_id in sorted(retry - set(found) - still_unreadable):
                 run.report.warnings.append(
                     Notice(
                         entity=name,
@@ -434,7 +437,7 @@ class SyncEngine:
                         message="failed earlier and is gone from the source; no longer retried",
                     )
                 )
-            run.state.clear_failures(name, sorted(retry - set(found)))
+            run.state.clear_failures(name, sorted(retry - set(found) - still_unreadable))
             for chunk in _chunks(found.values(), self.batch_size):
                 self._sync_chunk(run, kind, chunk, mode)
         if kind in run.source.capabilities.incremental:
@@ -479,6 +482,22 @@ class SyncEngine:
         if newest is None:
             return run.report.started_at
         return min(run.report.started_at, newest)
+
+    def _record_unreadable(self, run: _Run, retry: set[str]) -> set[str]:
+        """Fail the records the source could not read; return their ids.
+
+        They stay in the state's failures, so the next call fetches them by id
+        and tries again; none of them is left for this call's retry pass.
+        """
+        failures: list[FailureRecord] = []
+        ids: set[str] = set()
+        for kind, source_id, error in run.source.take_unreadable():
+            self._fail(run, kind.kind, source_id, error, failures)
+            ids.add(source_id)
+        retry.difference_update(ids)
+        if failures:
+            run.state.put_failures(failures)
+        return ids
 
     def _progress(self, run: _Run, name: str, done: int, total: int | None) -> None:
         if self._on_progress is not None:

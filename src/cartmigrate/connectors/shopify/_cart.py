@@ -22,6 +22,7 @@ from ..._exceptions import (
     DuplicateEntity,
     EntityNotFound,
     EntityRejected,
+    InvalidEntity,
     TransientError,
     WriteOutcomeUnknown,
 )
@@ -240,24 +241,17 @@ class ShopifyCart(Cart):
             ):
                 if name:
                     yield Manufacturer(id=str(name), name=str(name))
-        elif kind is Category:
-            for node in self._pages(
-                "Collections", docs.COLLECTIONS, "collections", docs.PAGE_COLLECTIONS, query
-            ):
-                yield cv.category_from(node)
-        elif kind is Product:
-            for node in self._pages(
-                "Products", docs.PRODUCTS, "products", docs.PAGE_PRODUCTS, query
-            ):
-                yield cv.product_from(node)
-        elif kind is Customer:
-            for node in self._pages(
-                "Customers", docs.CUSTOMERS, "customers", docs.PAGE_CUSTOMERS, query
-            ):
-                yield cv.customer_from(node)
-        elif kind is Order:
-            for node in self._pages("Orders", docs.ORDERS, "orders", docs.PAGE_ORDERS, query):
-                yield cv.order_from(node)
+        else:
+            operation, document, root, size = {
+                Category: ("Collections", docs.COLLECTIONS, "collections", docs.PAGE_COLLECTIONS),
+                Product: ("Products", docs.PRODUCTS, "products", docs.PAGE_PRODUCTS),
+                Customer: ("Customers", docs.CUSTOMERS, "customers", docs.PAGE_CUSTOMERS),
+                Order: ("Orders", docs.ORDERS, "orders", docs.PAGE_ORDERS),
+            }[kind]
+            for node in self._pages(operation, document, root, size, query):
+                entity = self._readable(kind, node)
+                if entity is not None:
+                    yield entity
 
     def _node(self, kind: type[Entity], id: str) -> dict[str, Any] | None:
         operation, document, root = {
@@ -279,12 +273,22 @@ class ShopifyCart(Cart):
         }[kind]
         return converter(node)
 
+    def _readable(self, kind: type[Entity], node: Mapping[str, Any]) -> Entity | None:
+        """The model for ``node``, or None when it cannot be one (reported, not raised:
+        one bad record must not stop a read)."""
+        try:
+            return self._convert(kind, node)
+        except InvalidEntity as error:
+            logger.warning("shopify: %s %s skipped: %s", kind.kind, node.get("id"), error)
+            self.report_unreadable(kind, str(node.get("id")), error)
+            return None
+
     def get(self, kind: type[E], id: str) -> E | None:
         self._require(kind)
         if kind is Manufacturer:
             return cast(E, Manufacturer(id=id, name=id)) if id.strip() else None
         node = self._node(kind, id)
-        return None if node is None else cast(E, self._convert(kind, node))
+        return None if node is None else cast(E | None, self._readable(kind, node))
 
     def count(self, kind: type[Entity]) -> int | None:
         document = docs.COUNTS.get(kind.kind)

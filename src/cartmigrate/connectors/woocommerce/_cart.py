@@ -426,6 +426,7 @@ class WooCommerceCart(Cart):
                 return self._convert(kind, raw)
             except InvalidEntity as error:
                 logger.warning("%s: %s %s skipped: %s", self.name, kind.kind, raw.get("id"), error)
+                self.report_unreadable(kind, str(raw.get("id")), error)
                 return None
 
         converted = fan_out(one, raws, max_workers=self._max_concurrency)
