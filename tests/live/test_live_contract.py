@@ -16,14 +16,14 @@ orders, and deletes what it created when each test ends.
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import os
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any, TypeVar
 
 import pytest
 
-from cartmigrate import Capabilities, Cart, Created, Entity, EntityNotFound
+from cartmigrate import Cart, Created, Entity, EntityNotFound
+from cartmigrate.connectors import ForwardingCart
 from cartmigrate.testing import CartContract
 
 pytestmark = pytest.mark.live
@@ -31,50 +31,17 @@ pytestmark = pytest.mark.live
 E = TypeVar("E", bound=Entity)
 
 
-class _Tracking(Cart):
+class _Tracking(ForwardingCart):
     """Forwards to a real cart and remembers what it created, to clean up after."""
 
     def __init__(self, inner: Cart) -> None:
-        self.inner = inner
-        self.name = inner.name
+        super().__init__(inner)
         self.created: list[tuple[type[Entity], str]] = []
-
-    @property
-    def capabilities(self) -> Capabilities:
-        return self.inner.capabilities
-
-    def read(self, kind: type[E], *, since: dt.datetime | None = None) -> Iterator[E]:
-        return self.inner.read(kind, since=since)
-
-    def get(self, kind: type[E], id: str) -> E | None:
-        return self.inner.get(kind, id)
-
-    def find(self, kind: type[E], natural_key: str) -> E | None:
-        return self.inner.find(kind, natural_key)
-
-    def find_by_source_ref(self, kind: type[E], source_ref: str) -> E | None:
-        return self.inner.find_by_source_ref(kind, source_ref)
-
-    def count(self, kind: type[Entity]) -> int | None:
-        return self.inner.count(kind)
 
     def create(self, entity: E, *, source_ref: str | None = None) -> Created:
         created = self.inner.create(entity, source_ref=source_ref)
         self.created.append((type(entity), created.id))
         return created
-
-    def update(
-        self,
-        kind: type[Entity],
-        id: str,
-        changes: Mapping[str, Any],
-        *,
-        parent_id: str | None = None,
-    ) -> None:
-        self.inner.update(kind, id, changes, parent_id=parent_id)
-
-    def delete(self, kind: type[Entity], id: str) -> None:
-        self.inner.delete(kind, id)
 
     def create_many(
         self, entities: Sequence[E], *, source_refs: Sequence[str | None] | None = None

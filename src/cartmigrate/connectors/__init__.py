@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ._base import Capabilities, Cart, Created, WriteResult
+from ._forwarding import ForwardingCart
 from ._memory import MemoryCart
 
-__all__ = ["Capabilities", "Cart", "Created", "MemoryCart", "WriteResult"]
+__all__ = ["Capabilities", "Cart", "Created", "ForwardingCart", "MemoryCart", "WriteResult"]

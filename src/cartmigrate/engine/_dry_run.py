@@ -13,7 +13,7 @@ import itertools
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, TypeVar
 
-from ..connectors import Capabilities, Cart, Created
+from ..connectors import Cart, Created, ForwardingCart, WriteResult
 from ..models import Entity, Product
 from ..state import FailureRecord, MemoryStateStore, RunRecord, StateStore, SyncRecord, SyncStatus
 
@@ -22,38 +22,12 @@ __all__ = ["PlanningCart", "OverlayState"]
 E = TypeVar("E", bound=Entity)
 
 
-class PlanningCart(Cart):
+class PlanningCart(ForwardingCart):
     """Reads go to the real target; writes are answered but not sent."""
 
     def __init__(self, target: Cart) -> None:
-        self._target = target
-        self.name = target.name
+        super().__init__(target)
         self._ids = itertools.count(1)
-
-    @property
-    def capabilities(self) -> Capabilities:
-        return self._target.capabilities
-
-    def read(self, kind: type[E], *, since: dt.datetime | None = None) -> Iterator[E]:
-        return self._target.read(kind, since=since)
-
-    def get(self, kind: type[E], id: str) -> E | None:
-        return self._target.get(kind, id)
-
-    def get_many(self, kind: type[E], ids: Sequence[str]) -> dict[str, E]:
-        return self._target.get_many(kind, ids)
-
-    def find(self, kind: type[E], natural_key: str) -> E | None:
-        return self._target.find(kind, natural_key)
-
-    def find_by_source_ref(self, kind: type[E], source_ref: str) -> E | None:
-        return self._target.find_by_source_ref(kind, source_ref)
-
-    def count(self, kind: type[Entity]) -> int | None:
-        return self._target.count(kind)
-
-    def write_notes(self, kind: type[Entity]) -> tuple[str, ...]:
-        return self._target.write_notes(kind)
 
     def _placeholder(self, kind: str) -> str:
         return f"(new {kind} {next(self._ids)})"
@@ -75,12 +49,20 @@ class PlanningCart(Cart):
     ) -> None:
         return None
 
+    def create_many(
+        self, entities: Sequence[E], *, source_refs: Sequence[str | None] | None = None
+    ) -> list[WriteResult]:
+        return Cart.create_many(self, entities, source_refs=source_refs)
+
     def delete(self, kind: type[Entity], id: str) -> None:
         return None
 
     def clear(self, kind: type[Entity]) -> int:
-        known = self._target.count(kind)
-        return known if known is not None else sum(1 for _ in self._target.read(kind))
+        known = self.inner.count(kind)
+        return known if known is not None else sum(1 for _ in self.inner.read(kind))
+
+    def close(self) -> None:
+        return None  # the engine does not own the target
 
 
 class OverlayState(StateStore):
