@@ -67,7 +67,7 @@ def make_cart(sim: ShopifySimulator, clock: FakeClock, **options: Any) -> Shopif
     return ShopifyCart(
         sim.shop,
         TOKEN,
-        transport=sim.transport,
+        transport=options.pop("transport", sim.transport),
         bucket=CostBucket(1000.0, 50.0, clock=timer.monotonic, sleep=timer.sleep),
         **options,
     )

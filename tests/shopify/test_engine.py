@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
 import graphql
+import httpx
 import pytest
 
 from cartmigrate import (
@@ -21,6 +23,7 @@ from cartmigrate import (
     Review,
     Shipment,
     ShipmentLine,
+    SQLiteStateStore,
     StatusChange,
     SyncEngine,
     Variant,
@@ -351,3 +354,45 @@ def test_faults_end_equal_to_a_fault_free_run(schema: graphql.GraphQLSchema, see
         == 2
     )
     assert faulty_sim.bucket.lowest >= 0
+
+
+class _Crash(BaseException):
+    """Stands for the process dying: nothing in the library catches it."""
+
+
+@pytest.mark.parametrize("crash_at", [1, 4, 9, 15])
+def test_a_crash_after_a_mutation_landed_resumes_without_duplicates(
+    tmp_path: Path, schema: graphql.GraphQLSchema, crash_at: int
+) -> None:
+    """The process dies right after Shopify applied a mutation, before the answer
+    arrived; a new process on the same state finishes the migration."""
+    clock = FakeClock()
+    sim = ShopifySimulator(schema=schema, clock=clock, access_token=TOKEN)
+    source = source_store(clock)
+    mutations = 0
+
+    def dying(request: httpx.Request) -> httpx.Response:
+        nonlocal mutations
+        response = sim.handle(request)
+        if b"mutation" in request.content:
+            mutations += 1
+            if mutations == crash_at:
+                raise _Crash
+        return response
+
+    state = tmp_path / "state.db"
+    with (
+        pytest.raises(_Crash),
+        SQLiteStateStore(state) as store,
+        make_cart(sim, clock, transport=httpx.MockTransport(dying)) as crashing,
+    ):
+        SyncEngine(source, crashing, state=store, clock=clock.now).full_migrate()
+    with SQLiteStateStore(state) as store, make_cart(sim, clock) as cart:
+        report = SyncEngine(source, cart, state=store, clock=clock.now).full_migrate()
+        assert not report.failures, report.failures
+        skus = sorted(v.sku for p in cart.read(Product) for v in p.variants if v.sku)
+        emails = sorted(c.email for c in cart.read(Customer))
+        orders = len(list(cart.read(Order)))
+    assert skus == sorted(v.sku for p in source.list(Product) for v in p.variants if v.sku)
+    assert emails == sorted(c.email for c in source.list(Customer))
+    assert orders == source.count(Order)

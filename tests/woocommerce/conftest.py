@@ -52,7 +52,7 @@ def make_cart() -> Iterator[Callable[..., WooCommerceCart]]:
             "https://shop.example",
             options.pop("key", KEY),
             options.pop("secret", SECRET),
-            transport=simulator.transport,
+            transport=options.pop("transport", simulator.transport),
             clock=simulator.clock.monotonic,
             sleep=simulator.clock.sleep,
             **options,

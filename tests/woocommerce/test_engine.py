@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import attrs
+import httpx
+import pytest
 
 from cartmigrate import (
     Category,
@@ -14,6 +17,7 @@ from cartmigrate import (
     Order,
     Product,
     Review,
+    SQLiteStateStore,
     SyncEngine,
 )
 from cartmigrate.models import ENTITY_TYPES, Entity, plain
@@ -195,3 +199,42 @@ def test_throttle_keeps_under_the_limit(
     report = SyncEngine(small_store, cart, clock=sim.clock.now).full_migrate()
     assert not report.failures and sim.throttled == 0
     assert sim.clock.slept > 0
+
+
+class _Crash(BaseException):
+    """Stands for the process dying: nothing in the library catches it."""
+
+
+@pytest.mark.parametrize("crash_at", [1, 3, 9, 17, 26, 33])
+def test_a_crash_after_a_write_landed_resumes_without_duplicates(
+    tmp_path: Path, small_store: MemoryCart, make_sim: Any, make_cart: Any, crash_at: int
+) -> None:
+    """The process dies right after WooCommerce applied a write, before the answer
+    arrived; a new process on the same state finishes the migration."""
+    sim = make_sim()
+    writes = 0
+
+    def dying(request: httpx.Request) -> httpx.Response:
+        nonlocal writes
+        response = sim.handle(request)
+        if request.method in ("POST", "PUT") and "/settings/" not in request.url.path:
+            writes += 1
+            if writes == crash_at:
+                raise _Crash
+        return response
+
+    state = tmp_path / "state.db"
+    crashing = make_cart(sim, transport=httpx.MockTransport(dying))
+    with pytest.raises(_Crash), SQLiteStateStore(state) as store:
+        SyncEngine(small_store, crashing, state=store, clock=sim.clock.now).full_migrate()
+    with SQLiteStateStore(state) as store:
+        report = SyncEngine(
+            small_store, make_cart(sim), state=store, clock=sim.clock.now
+        ).full_migrate()
+    assert report.ok, report.failures
+    skus = [p["sku"] for p in sim.store.products.values()]
+    emails = [c["email"] for c in sim.store.customers.values()]
+    assert sorted(skus) == sorted(p.sku for p in small_store.list(Product))
+    assert sorted(emails) == sorted(c.email for c in small_store.list(Customer))
+    assert len(sim.store.orders) == small_store.count(Order)
+    assert len(sim.store.reviews) == small_store.count(Review)
