@@ -672,3 +672,88 @@ def test_an_unreadable_source_record_fails_alone_and_is_retried(clock: FakeClock
     fixed = engine.smart_update(entities=[Customer])
     assert fixed.ok
     assert target.count(Customer) == 2
+
+
+# -- regressions found in review ---------------------------------------------
+def test_a_model_left_out_of_fields_keeps_its_change_for_a_later_call(
+    source: MemoryCart, target: MemoryCart, clock: FakeClock
+) -> None:
+    engine = engine_for(source, target, clock)
+    engine.full_migrate()
+    clock.advance(dt.timedelta(hours=1))
+    mug = source.get(Product, "p2")
+    assert isinstance(mug, Product)
+    source.add(attrs.evolve(mug, quantity=3))
+    engine.smart_update(fields={Order: ["status"]})  # products not selected this time
+    assert the(target, Product, sku="MUG").quantity == 10
+    clock.advance(dt.timedelta(hours=1))
+    engine.smart_update()
+    assert the(target, Product, sku="MUG").quantity == 3
+
+
+def test_an_interrupted_create_never_adopts_a_target_entity_as_its_own(
+    clock: FakeClock,
+) -> None:
+    source = MemoryCart(
+        [Customer(id="1", email="ann@example.com", first_name="Ann")], clock=clock.now
+    )
+    target = MemoryCart(
+        [Customer(id="900", email="ann@example.com", first_name="Staff")], clock=clock.now
+    )
+    engine = engine_for(source, target, clock)
+    target.fail_on("create")  # refused before anything landed: the intent stays pending
+    engine.full_migrate(entities=[Customer])
+    again = engine.full_migrate(entities=[Customer])
+    assert again.summary()["customer"]["created"] == 0
+    assert engine.state.get("customer", ["1"])["1"].owned is False
+    engine.remigrate(confirm=True, entities=[Customer])
+    assert the(target, Customer, first_name="Staff").id == "900"
+
+
+def test_a_failed_variant_update_is_retried(clock: FakeClock) -> None:
+    source = MemoryCart(
+        [Product(id="1", sku="A", name="A", variants=[Variant(id="11", sku="A-S", quantity=5)])],
+        clock=clock.now,
+    )
+    target = MemoryCart(clock=clock.now)
+    engine = engine_for(source, target, clock)
+    engine.full_migrate()
+    clock.advance(dt.timedelta(hours=1))
+    product = source.get(Product, "1")
+    assert isinstance(product, Product)
+    source.add(attrs.evolve(product, variants=[attrs.evolve(product.variants[0], quantity=1)]))
+    clock.advance(dt.timedelta(hours=1))
+    target.fail_on("update")
+    first = engine.smart_update()
+    assert [(f.entity, f.source_id) for f in first.failures] == [("variant", "11")]
+    clock.advance(dt.timedelta(days=1))  # the product is far behind the cursor now
+    assert engine.smart_update().ok
+    assert the(target, Product, sku="A").variants[0].quantity == 1
+    assert engine.state.failures() == []
+
+
+def test_an_adopted_entity_converges_on_the_selected_fields(clock: FakeClock) -> None:
+    source = MemoryCart([Product(id="1", sku="MUG", name="Mug", quantity=10)], clock=clock.now)
+    target = MemoryCart([Product(id="5", sku="MUG", name="Mug", quantity=7)], clock=clock.now)
+    engine = engine_for(source, target, clock)
+    engine.full_migrate()  # adopted as is
+    assert the(target, Product, sku="MUG").quantity == 7
+    engine.smart_update()
+    assert the(target, Product, sku="MUG").quantity == 10
+
+
+def test_a_second_full_migrate_does_not_skip_changes_for_smart_update(
+    source: MemoryCart, target: MemoryCart, clock: FakeClock
+) -> None:
+    engine = engine_for(source, target, clock)
+    engine.full_migrate()
+    clock.advance(dt.timedelta(hours=1))
+    mug = source.get(Product, "p2")
+    assert isinstance(mug, Product)
+    source.add(attrs.evolve(mug, quantity=2))
+    clock.advance(dt.timedelta(hours=1))
+    source.add(Product(id="p3", name="Cap", sku="CAP"))  # an hour after the mug's change
+    clock.advance(dt.timedelta(hours=1))
+    engine.full_migrate()  # picks up the cap, leaves the mug's change alone
+    engine.smart_update()
+    assert the(target, Product, sku="MUG").quantity == 2

@@ -163,6 +163,9 @@ class _Run:
     #: The newest ``updated_at`` read in this call, of any type: the best
     #: reading of the source's clock, for types that had nothing to read.
     newest: dt.datetime | None = None
+    #: Types with migrated entities that changed on the source and that this
+    #: (full) call left alone: their cursor must not move past those changes.
+    unsynced: set[str] = attrs.field(factory=set)
 
 
 class SyncEngine:
@@ -327,8 +330,16 @@ class SyncEngine:
         source_id: str,
         error: CartMigrateError,
         failures: list[FailureRecord],
+        *,
+        retry_as: tuple[str, str] | None = None,
     ) -> None:
+        """Report a failure, and keep it in the state so the next call retries.
+
+        ``retry_as`` (kind, source id) keeps it under another entity, the one
+        the next call must fetch again: a variant's under its product.
+        """
         field = getattr(error, "field", None)
+        state_kind, state_id = retry_as or (kind, source_id)
         failure = Failure(
             entity=kind,
             source_id=source_id,
@@ -340,8 +351,8 @@ class SyncEngine:
         run.report.count(kind, Outcome.FAILED)
         failures.append(
             FailureRecord(
-                kind=kind,
-                source_id=source_id,
+                kind=state_kind,
+                source_id=state_id,
                 message=str(error),
                 field=field,
                 error=type(error).__name__,
@@ -440,7 +451,10 @@ class SyncEngine:
             run.state.clear_failures(name, sorted(retry - set(found) - still_unreadable))
             for chunk in _chunks(found.values(), self.batch_size):
                 self._sync_chunk(run, kind, chunk, mode)
-        if kind in run.source.capabilities.incremental:
+        # A full migration leaves migrated entities alone, so it may only start
+        # the cursor, and only when none of them changed since it wrote them.
+        moves = mode == "smart" or (previous is None and name not in run.unsynced)
+        if kind in run.source.capabilities.incremental and moves:
             run.state.set_cursor(name, self._next_cursor(run, previous, newest))
         if seen is not None:
             gone = [
@@ -542,6 +556,8 @@ class SyncEngine:
                 to_repair.append((entity, record))
             elif mode == "full":
                 run.report.count(name, Outcome.UNCHANGED)
+                if name not in run.unsynced and not _same_source(record, entity):
+                    run.unsynced.add(name)
             else:
                 to_compare.append((entity, record))
         if to_resolve:
@@ -634,7 +650,9 @@ class SyncEngine:
             sid = cast(str, entity.id)
             if isinstance(result, Created):
                 records.extend(
-                    self._synced(name, entity, result.id, result.variant_ids, True, dropped)
+                    self._synced(
+                        name, entity, result.id, result.variant_ids, True, dropped, written=True
+                    )
                 )
                 succeeded.append(sid)
                 run.report.count(name, Outcome.CREATED)
@@ -677,14 +695,22 @@ class SyncEngine:
         variant_ids: Sequence[str],
         owned: bool,
         dropped: tuple[str, ...] = (),
+        *,
+        written: bool,
     ) -> list[SyncRecord]:
+        """Records of a synced entity and its variants.
+
+        ``written``: the target holds what was sent (a create), so every field
+        is in step; otherwise (an adopted entity) no fingerprint is kept and the
+        next smart update compares the selected fields before trusting it.
+        """
         records = [
             SyncRecord(
                 kind=name,
                 source_id=cast(str, entity.id),
                 target_id=target_id,
                 status="synced",
-                fingerprint=fingerprint(entity),
+                fingerprint=_stamp(fingerprint(entity), _ALL_FIELDS) if written else None,
                 owned=owned,
                 dropped=dropped,
             )
@@ -728,7 +754,9 @@ class SyncEngine:
                 if match is None and position < len(found.variants):
                     match = found.variants[position].id
                 variant_ids.append(match or "")
-        return self._synced(name, entity, cast(str, found.id), variant_ids, owned, dropped)
+        return self._synced(
+            name, entity, cast(str, found.id), variant_ids, owned, dropped, written=False
+        )
 
     def _resolve_pending(
         self,
@@ -750,47 +778,60 @@ class SyncEngine:
         for entity in entities:
             sid = cast(str, entity.id)
             try:
-                found = self._lookup(run, kind, entity)
+                found, by_reference = self._lookup(run, kind, entity)
             except CartMigrateError as error:
                 self._fail(run, name, sid, error, failures)
                 continue
             if found is None or found.id is None:
                 missing.append(entity)
                 continue
-            mapped = self._adoption_records(run, name, entity, found, owned=True)
+            # Found by our source reference, it is our interrupted create. Found
+            # by natural key only, it may have been there before: kept, not owned.
+            mapped = self._adoption_records(run, name, entity, found, owned=by_reference)
             records.extend(mapped)
             if mapped[0].dropped:
                 repair.append((entity, mapped[0]))
             adopted.append(sid)
-            run.report.count(name, Outcome.CREATED)
-            run.report.warnings.append(
-                Notice(
-                    entity=name,
-                    source_id=sid,
-                    message=f"an earlier create was interrupted; found it on the target as"
-                    f" {found.id} and kept it instead of creating it again",
+            if by_reference:
+                run.report.count(name, Outcome.CREATED)
+                message = (
+                    f"an earlier create was interrupted; found it on the target as"
+                    f" {found.id} and kept it instead of creating it again"
                 )
-            )
+            else:
+                run.report.count(name, Outcome.UNCHANGED)
+                message = (
+                    f"an earlier create was interrupted; {found.id} on the target has the same"
+                    f" {'SKU' if kind is Product else 'natural key'} and was kept instead of"
+                    " creating another (remigrate will not delete it: it may have been there"
+                    " before)"
+                )
+            run.report.warnings.append(Notice(entity=name, source_id=sid, message=message))
         run.state.put(records)
         if adopted:
             run.state.clear_failures(name, adopted)
         return missing, repair
 
-    def _lookup(self, run: _Run, kind: type[Entity], entity: Entity) -> Entity | None:
-        """The target entity this source entity became, if it is there."""
+    def _lookup(self, run: _Run, kind: type[Entity], entity: Entity) -> tuple[Entity | None, bool]:
+        """The target entity this source entity became, if it is there, and
+        whether it was found by its source reference (so surely ours)."""
         sid = cast(str, entity.id)
-        candidates: list[Entity | None] = []
         if run.target.capabilities.source_refs:
-            candidates.append(run.target.find_by_source_ref(kind, self._source_ref(kind.kind, sid)))
-        if not candidates or candidates[0] is None:
-            key = entity.natural_key
-            candidates.append(run.target.find(kind, key) if key else None)
-        for found in candidates:
-            if found is not None and found.id is not None:
-                owner = run.state.source_id_for(kind.kind, found.id)
-                if owner in (None, sid):
-                    return found
-        return None
+            found = run.target.find_by_source_ref(kind, self._source_ref(kind.kind, sid))
+            if found is not None and self._free(run, kind, found, sid):
+                return found, True
+        key = entity.natural_key
+        found = run.target.find(kind, key) if key else None
+        if found is not None and self._free(run, kind, found, sid):
+            return found, False
+        return None, False
+
+    @staticmethod
+    def _free(run: _Run, kind: type[Entity], found: Entity, source_id: str) -> bool:
+        """Whether ``found`` belongs to no other source entity."""
+        if found.id is None:
+            return False
+        return run.state.source_id_for(kind.kind, found.id) in (None, source_id)
 
     def _adopt_existing(
         self,
@@ -912,15 +953,17 @@ class SyncEngine:
         variant_selected = run.fields.get(Variant, ()) if kind is Product else ()
         records: list[SyncRecord] = []
         candidates: list[tuple[Entity, SyncRecord, str]] = []
+        selection = _selection(selected, variant_selected)
         for entity, record in pairs:
             digest = fingerprint(entity)
-            if digest == record.fingerprint and not run.verify:
+            if not selected and not variant_selected:
+                # Nothing compared: the record keeps what it had, so a later call
+                # selecting these fields still sees the change.
                 run.report.count(name, Outcome.UNCHANGED)
-            elif not selected and not variant_selected:
-                records.append(attrs.evolve(record, fingerprint=digest))
+            elif _in_step(record.fingerprint, digest, selection) and not run.verify:
                 run.report.count(name, Outcome.UNCHANGED)
             else:
-                candidates.append((entity, record, digest))
+                candidates.append((entity, record, _stamp(digest, selection)))
         if candidates:
             records.extend(
                 self._apply_changes(run, kind, candidates, selected, variant_selected, failures)
@@ -1032,6 +1075,7 @@ class SyncEngine:
                 changes,
                 target_id,
                 failures,
+                retry_as=(Product.kind, cast(str, product.id)),
             ):
                 run.report.count(Variant.kind, Outcome.UPDATED)
             else:
@@ -1047,13 +1091,15 @@ class SyncEngine:
         changes: Mapping[str, FieldChange],
         parent_id: str | None,
         failures: list[FailureRecord],
+        *,
+        retry_as: tuple[str, str] | None = None,
     ) -> bool:
         try:
             run.target.update(
                 kind, target_id, {k: c.new for k, c in changes.items()}, parent_id=parent_id
             )
         except CartMigrateError as error:
-            self._fail(run, kind.kind, source_id, error, failures)
+            self._fail(run, kind.kind, source_id, error, failures, retry_as=retry_as)
             return False
         run.report.changes.append(
             Change(
@@ -1132,10 +1178,39 @@ class SyncEngine:
     def _pending_target_id(self, run: _Run, kind: type[Entity], source_id: str) -> str | None:
         try:
             entity = run.source.get(kind, source_id)
-            found = self._lookup(run, kind, entity) if entity is not None else None
+            found, by_reference = (
+                self._lookup(run, kind, entity) if entity is not None else (None, False)
+            )
         except CartMigrateError:
             return None
-        return found.id if found is not None else None
+        # Delete only what is surely ours: what carries our source reference.
+        return found.id if found is not None and by_reference else None
+
+
+#: The selection a create writes: every field.
+_ALL_FIELDS = "*"
+
+
+def _selection(selected: Sequence[str], variant_selected: Sequence[str]) -> str:
+    """A name for a field selection, kept beside the fingerprint of what it synced."""
+    return ",".join(sorted(selected)) + "|" + ",".join(sorted(variant_selected))
+
+
+def _stamp(digest: str, selection: str) -> str:
+    """What the state keeps: the synced source's fingerprint, and for which fields."""
+    return f"{digest}/{selection}"
+
+
+def _same_source(record: SyncRecord, entity: Entity) -> bool:
+    """Whether ``entity`` is the source content last synced for ``record``."""
+    stamp = record.fingerprint
+    return stamp is not None and stamp.split("/", 1)[0] == fingerprint(entity)
+
+
+def _in_step(stamp: str | None, digest: str, selection: str) -> bool:
+    """Whether the target is known to hold ``selection`` of a source with ``digest``:
+    all of it after a create, or that same selection compared since."""
+    return stamp in (_stamp(digest, _ALL_FIELDS), _stamp(digest, selection))
 
 
 def _reference_values(entity: Entity, field: str) -> Any:
