@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import attrs
 import pytest
@@ -757,3 +758,37 @@ def test_a_second_full_migrate_does_not_skip_changes_for_smart_update(
     engine.full_migrate()  # picks up the cap, leaves the mug's change alone
     engine.smart_update()
     assert the(target, Product, sku="MUG").quantity == 2
+
+
+def test_dry_runs_plan_what_the_real_call_then_does(clock: FakeClock) -> None:
+    """Deletes of what is already gone, adoption of a SKU already there, and
+    failures a call clears: the plan agrees with the real call on each."""
+
+    def counts(report: Any, kind: str) -> dict[str, int]:
+        return {k: v for k, v in report.summary()[kind].items() if v}
+
+    source = MemoryCart(
+        [Product(id="1", sku="A", name="A"), Product(id="2", sku="B", name="B")], clock=clock.now
+    )
+    target = MemoryCart(clock=clock.now)
+    engine = engine_for(source, target, clock)
+    engine.full_migrate()
+    target.remove(Product, engine.state.get("product", ["2"])["2"].target_id or "")
+    planned = engine.remigrate(confirm=True, dry_run=True)
+    assert counts(planned, "product") == counts(engine.remigrate(confirm=True), "product")
+
+    source = MemoryCart([Product(id="1", sku="A", name="A")], clock=clock.now)
+    target = MemoryCart([Product(id="500", sku="A", name="A")], clock=clock.now)
+    engine = engine_for(source, target, clock)
+    planned = engine.full_migrate(dry_run=True)
+    assert (
+        counts(planned, "product") == counts(engine.full_migrate(), "product") == {"unchanged": 1}
+    )
+
+    source = MemoryCart([Customer(id="1", email="x@example.com")], clock=clock.now)
+    target = MemoryCart(clock=clock.now)
+    engine = engine_for(source, target, clock)
+    target.fail_on("create")
+    engine.full_migrate()
+    planned = engine.smart_update(dry_run=True)
+    assert planned.reconciliation["customer"] == engine.smart_update().reconciliation["customer"]

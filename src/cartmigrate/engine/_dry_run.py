@@ -13,8 +13,9 @@ import itertools
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, TypeVar
 
+from .._exceptions import DuplicateEntity, EntityNotFound
 from ..connectors import Cart, Created, ForwardingCart, WriteResult
-from ..models import Entity, Product
+from ..models import Customer, Entity, Product
 from ..state import FailureRecord, MemoryStateStore, RunRecord, StateStore, SyncRecord, SyncStatus
 
 __all__ = ["PlanningCart", "OverlayState"]
@@ -28,11 +29,13 @@ class PlanningCart(ForwardingCart):
     def __init__(self, target: Cart) -> None:
         super().__init__(target)
         self._ids = itertools.count(1)
+        self._deleted: set[tuple[type[Entity], str]] = set()  # deleted in the plan
+        self._cleared: set[type[Entity]] = set()
 
     def _placeholder(self, kind: str) -> str:
         return f"(new {kind} {next(self._ids)})"
 
-    def create(self, entity: E, *, source_ref: str | None = None) -> Created:
+    def _planned(self, entity: Entity) -> Created:
         variants = entity.variants if isinstance(entity, Product) else ()
         return Created(
             id=self._placeholder(entity.kind),
@@ -49,15 +52,39 @@ class PlanningCart(ForwardingCart):
     ) -> None:
         return None
 
+    def create(self, entity: E, *, source_ref: str | None = None) -> Created:
+        # Platforms refuse a second product with a SKU, or customer with an
+        # e-mail, that they already hold; the real call then adopts the one
+        # there. The plan asks the target, so it shows the same.
+        key = entity.natural_key if isinstance(entity, Product | Customer) else None
+        kind = type(entity)
+        existing = self.inner.find(kind, key) if key and kind not in self._cleared else None
+        if (
+            existing is not None
+            and existing.id is not None
+            and (kind, existing.id) not in self._deleted
+        ):
+            raise DuplicateEntity(
+                f"{entity.kind} {key!r} is already on {self.name}",
+                existing_id=existing.id,
+                entity=entity.kind,
+                field="sku" if isinstance(entity, Product) else "email",
+            )
+        return self._planned(entity)
+
     def create_many(
         self, entities: Sequence[E], *, source_refs: Sequence[str | None] | None = None
     ) -> list[WriteResult]:
         return Cart.create_many(self, entities, source_refs=source_refs)
 
     def delete(self, kind: type[Entity], id: str) -> None:
-        return None
+        # The real delete of an entity already gone raises; so does the plan.
+        if (kind, id) in self._deleted or self.inner.get(kind, id) is None:
+            raise EntityNotFound(f"no {kind.kind} {id} on {self.name}", entity=kind.kind)
+        self._deleted.add((kind, id))
 
     def clear(self, kind: type[Entity]) -> int:
+        self._cleared.add(kind)
         known = self.inner.count(kind)
         return known if known is not None else sum(1 for _ in self.inner.read(kind))
 
@@ -72,6 +99,7 @@ class OverlayState(StateStore):
         self._base = base
         self._top = MemoryStateStore()
         self._forgotten: set[str] = set()
+        self._cleared: set[tuple[str, str]] = set()  # failures cleared in the plan
 
     def _base_for(self, kind: str) -> StateStore | None:
         return None if kind in self._forgotten else self._base
@@ -104,9 +132,12 @@ class OverlayState(StateStore):
         return found
 
     def put_failures(self, failures: Iterable[FailureRecord]) -> None:
+        failures = list(failures)
+        self._cleared.difference_update((f.kind, f.source_id) for f in failures)
         self._top.put_failures(failures)
 
     def clear_failures(self, kind: str, source_ids: Sequence[str]) -> None:
+        self._cleared.update((kind, sid) for sid in source_ids)
         self._top.clear_failures(kind, source_ids)
 
     def failures(self, kind: str | None = None) -> list[FailureRecord]:
@@ -114,7 +145,9 @@ class OverlayState(StateStore):
         theirs = [
             f
             for f in self._base.failures(kind)
-            if f.kind not in self._forgotten and (f.kind, f.source_id) not in mine
+            if f.kind not in self._forgotten
+            and (f.kind, f.source_id) not in mine
+            and (f.kind, f.source_id) not in self._cleared
         ]
         return theirs + list(mine.values())
 
