@@ -12,6 +12,7 @@ import pytest
 
 from cartmigrate import (
     AuthenticationError,
+    ConnectorError,
     EntityNotFound,
     EntityRejected,
     TransientError,
@@ -257,3 +258,21 @@ def test_try_acquire_refuses_instead_of_waiting() -> None:
     clock.advance(1.0)
     assert bucket.try_acquire(30)
     assert clock.slept == pytest.approx(1.0)  # only the advance: nothing waited
+
+
+def test_redirects_are_refused_so_credentials_stay_home() -> None:
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(301, headers={"Location": "https://attacker.example/steal?x=1"})
+
+    client = HttpClient(
+        "https://shop.example.com/",
+        platform="t",
+        transport=httpx.MockTransport(handler),
+        headers={"X-Shopify-Access-Token": "shpat_secret"},
+    )
+    with pytest.raises(ConnectorError, match=r"redirected to https://attacker\.example/steal"):
+        client.request("GET", "items")
+    assert [r.url.host for r in seen] == ["shop.example.com"]

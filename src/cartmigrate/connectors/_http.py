@@ -16,7 +16,8 @@ What it promises a connector:
 - **Throttling before the limit**: a ``CostBucket`` shared by all requests,
   fed by the platform's own signals where it sends them.
 - **Secrets** never appear in logs, reprs or exceptions: URLs are logged
-  without their query string, and ``Secret`` hides its value.
+  without their query string, and ``Secret`` hides its value. Redirects are
+  not followed, so credentials never travel to another host.
 """
 
 from __future__ import annotations
@@ -294,7 +295,9 @@ class HttpClient:
                 transport=transport,
                 timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
                 verify=True,
-                follow_redirects=True,
+                # Never follow: a redirect would carry credentials in custom
+                # headers (X-Shopify-Access-Token) to wherever it points.
+                follow_redirects=False,
             )
             self._owns_client = True
         else:
@@ -399,6 +402,14 @@ class HttpClient:
             response.status_code,
         )
         status = response.status_code
+        if 300 <= status < 400:
+            location = response.headers.get("Location", "")
+            target = _redacted(response.request.url.join(location)) if location else "elsewhere"
+            raise ConnectorError(
+                f"{self.platform}: {method} {_redacted(response.request.url)} was redirected to"
+                f" {target}; credentials are not sent on redirects: configure that address",
+                status_code=status,
+            )
         if status < 400:
             return response
         if status == 429:
