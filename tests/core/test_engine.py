@@ -792,3 +792,18 @@ def test_dry_runs_plan_what_the_real_call_then_does(clock: FakeClock) -> None:
     engine.full_migrate()
     planned = engine.smart_update(dry_run=True)
     assert planned.reconciliation["customer"] == engine.smart_update().reconciliation["customer"]
+
+
+def test_remigrating_products_remigrates_what_refers_to_them(
+    source: MemoryCart, target: MemoryCart, clock: FakeClock
+) -> None:
+    engine = engine_for(source, target, clock)
+    engine.full_migrate()
+    report = engine.remigrate(confirm=True, entities=[Product])
+    assert set(report.summary()) >= {"product", "order", "review"}
+    assert any("remigrated too" in w.message for w in report.warnings)
+    product_ids = {p.id for p in target.list(Product)}
+    order = the(target, Order, number="1001")
+    assert order.lines[0].product_id in product_ids
+    assert target.count(Order) == 1
+    assert target.count(Customer) == 1  # customers were not touched

@@ -40,9 +40,12 @@ from ..mapping import MappingRules
 from ..models import (
     ENTITY_TYPES,
     Category,
+    Customer,
     Entity,
+    Manufacturer,
     Order,
     Product,
+    Review,
     Variant,
     fingerprint,
     plain,
@@ -91,6 +94,27 @@ def _chunks(items: Iterable[E], size: int) -> Iterator[list[E]]:
     iterator = iter(items)
     while chunk := list(itertools.islice(iterator, size)):
         yield chunk
+
+
+#: Which types hold references to which: remigrating a type remigrates these.
+_DEPENDENTS: dict[type[Entity], tuple[type[Entity], ...]] = {
+    Category: (Product,),
+    Manufacturer: (Product,),
+    Product: (Order, Review),
+    Customer: (Order, Review),
+}
+
+
+def _with_dependents(kinds: Sequence[type[Entity]]) -> list[type[Entity]]:
+    """``kinds`` and every type that refers to one of them, in dependency order."""
+    wanted = set(kinds)
+    pending = list(kinds)
+    while pending:
+        for dependent in _DEPENDENTS.get(pending.pop(), ()):
+            if dependent not in wanted:
+                wanted.add(dependent)
+                pending.append(dependent)
+    return [kind for kind in ENTITY_TYPES if kind in wanted]
 
 
 def _parents_first(categories: list[Category]) -> list[Category]:
@@ -264,7 +288,9 @@ class SyncEngine:
         ``clear="all"`` deletes every entity of the migrated types. Refuses
         (``ConfirmationRequired``) and changes nothing without ``confirm=True``.
         If a delete fails, the state is kept and nothing is migrated, so a
-        later call cannot duplicate what is still there.
+        later call cannot duplicate what is still there. Types that refer to
+        a remigrated type (orders and reviews to products, say) are remigrated
+        with it, or their references would point to deleted entities.
         """
         if not confirm:
             raise ConfirmationRequired(
@@ -272,8 +298,18 @@ class SyncEngine:
             )
         if clear not in ("migrated", "all"):
             raise ConfigurationError(f"clear must be 'migrated' or 'all', not {clear!r}")
-        kinds = self._kinds(entities)
+        chosen = self._kinds(entities)
+        kinds = _with_dependents(chosen)
         run = self._start("remigrate", dry_run)
+        added = [k.kind for k in kinds if k not in chosen]
+        if added:
+            run.report.warnings.append(
+                Notice(
+                    entity="*",
+                    message=f"{', '.join(added)} refer to what is remigrated, so they are"
+                    " remigrated too (their references would point to deleted entities)",
+                )
+            )
         try:
             if self._clear_target(run, kinds, clear):
                 names = [k.kind for k in kinds]
