@@ -807,3 +807,27 @@ def test_remigrating_products_remigrates_what_refers_to_them(
     assert order.lines[0].product_id in product_ids
     assert target.count(Order) == 1
     assert target.count(Customer) == 1  # customers were not touched
+
+
+def test_an_entity_that_was_already_on_the_target_keeps_its_references(
+    clock: FakeClock,
+) -> None:
+    source = MemoryCart(
+        [
+            Category(id="c1", name="Mugs", slug="mugs"),
+            Product(id="1", sku="MUG", name="Mug", category_ids=["c1"]),
+        ],
+        clock=clock.now,
+    )
+    target = MemoryCart(
+        [
+            Category(id="77", name="Kitchen", slug="kitchen"),
+            Product(id="5", sku="MUG", name="Mug", category_ids=["77"]),
+        ],
+        clock=clock.now,
+    )
+    engine = engine_for(source, target, clock)
+    engine.full_migrate()
+    engine.smart_update()
+    engine.full_migrate()
+    assert the(target, Product, sku="MUG").category_ids == ("77",)

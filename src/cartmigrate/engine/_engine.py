@@ -772,16 +772,19 @@ class SyncEngine:
     ) -> list[SyncRecord]:
         """Records that map ``entity`` to ``found``, a target entity it became.
 
-        A reference the earlier create had to drop may resolve now: such
-        fields are marked dropped, so they are repaired.
+        A reference our own earlier create had to drop may resolve now: such
+        fields are marked dropped, so they are repaired. An entity that is not
+        ours is left as its owners made it.
         """
-        ((translated, unresolved),) = self._translate(run, [entity], warn=False)
-        dropped = tuple(
-            field
-            for field in dict.fromkeys(r.field.split(".")[0] for r in references_of(entity))
-            if field in unresolved
-            or _reference_values(translated, field) != _reference_values(found, field)
-        )
+        dropped: tuple[str, ...] = ()
+        if owned:
+            ((translated, unresolved),) = self._translate(run, [entity], warn=False)
+            dropped = tuple(
+                field
+                for field in dict.fromkeys(r.field.split(".")[0] for r in references_of(entity))
+                if field in unresolved
+                or _reference_values(translated, field) != _reference_values(found, field)
+            )
         variant_ids: list[str] = []
         if isinstance(entity, Product) and isinstance(found, Product):
             by_sku = {v.sku.casefold(): v.id for v in found.variants if v.sku and v.id}
