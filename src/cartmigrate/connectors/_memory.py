@@ -94,8 +94,11 @@ class MemoryCart(Cart):
         self._keys: dict[type[Entity], dict[str, str]] = {kind: {} for kind in ENTITY_TYPES}
         self._skus: dict[str, str] = {}  # product and variant SKUs -> product id
         self._variant_parent: dict[str, str] = {}  # variant id -> product id
-        self._refs: dict[tuple[type[Entity], str], str] = {}  # (kind, source ref) -> id
-        self._ref_of: dict[tuple[type[Entity], str], str] = {}  # (kind, id) -> source ref
+        # Per kind, source ref -> id and id -> source ref. Keyed by strings, not
+        # (kind, id) tuples: a tuple holding a class is one more object for the
+        # garbage collector to walk, per entity, for the store's whole life.
+        self._refs: dict[type[Entity], dict[str, str]] = {kind: {} for kind in ENTITY_TYPES}
+        self._ref_of: dict[type[Entity], dict[str, str]] = {kind: {} for kind in ENTITY_TYPES}
         self._next_id = 1
         self._faults: list[_Fault] = []
         self._random_faults: tuple[float, random.Random, frozenset[str], float] | None = None
@@ -150,9 +153,9 @@ class MemoryCart(Cart):
         if old is None:
             raise EntityNotFound(f"no {kind.kind} {id} in {self.name}", entity=kind.kind)
         self._unindex(old)
-        ref = self._ref_of.pop((kind, id), None)
+        ref = self._ref_of[kind].pop(id, None)
         if ref is not None:
-            self._refs.pop((kind, ref), None)
+            self._refs[kind].pop(ref, None)
 
     def count(self, kind: type[Entity]) -> int | None:
         return len(self._store[kind])
@@ -248,7 +251,7 @@ class MemoryCart(Cart):
         self._require(kind)
 
         def look() -> E | None:
-            entity_id = self._refs.get((kind, source_ref))
+            entity_id = self._refs[kind].get(source_ref)
             return None if entity_id is None else cast(E | None, self._store[kind].get(entity_id))
 
         return cast(E | None, self._call("find", look))
@@ -269,8 +272,8 @@ class MemoryCart(Cart):
             )
             stored = self._put(entity, entity_id, variants)
             if source_ref is not None:
-                self._refs[(kind, source_ref)] = cast(str, stored.id)
-                self._ref_of[(kind, cast(str, stored.id))] = source_ref
+                self._refs[kind][source_ref] = cast(str, stored.id)
+                self._ref_of[kind][cast(str, stored.id)] = source_ref
             variant_ids = (
                 tuple(cast(str, v.id) for v in stored.variants)
                 if isinstance(stored, Product)

@@ -174,14 +174,19 @@ def _str_tuple(value: Any, instance: object, field: attrs.Attribute[Any]) -> tup
     return tuple(_to_str(item, instance, field) for item in value)
 
 
+#: One shared empty mapping: most entities carry no ``extra`` and no options,
+#: and a store of a million should not hold two million empty objects.
+_EMPTY: Mapping[str, Any] = MappingProxyType({})
+
+
 def _frozen_mapping(value: Any, instance: object, field: attrs.Attribute[Any]) -> Mapping[str, Any]:
     if value is None:
-        return MappingProxyType({})
+        return _EMPTY
     if isinstance(value, MappingProxyType):
         return value
     if not isinstance(value, Mapping):
         raise _fail(instance, field, f"expected a mapping, got {type(value).__name__}")
-    return MappingProxyType(dict(value))
+    return MappingProxyType(dict(value)) if value else _EMPTY
 
 
 def _model_kind(field: attrs.Attribute[Any]) -> type[Any]:
