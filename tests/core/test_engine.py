@@ -831,3 +831,21 @@ def test_an_entity_that_was_already_on_the_target_keeps_its_references(
     engine.smart_update()
     engine.full_migrate()
     assert the(target, Product, sku="MUG").category_ids == ("77",)
+
+
+def test_a_failed_entity_deleted_on_the_source_is_settled(clock: FakeClock) -> None:
+    source = MemoryCart([Order(id="o1", number="1")], clock=clock.now)
+    target = MemoryCart(clock=clock.now)
+    engine = engine_for(source, target, clock)
+    engine.full_migrate()
+    clock.advance(dt.timedelta(hours=1))
+    source.add(Order(id="o2", number="2"))
+    target.fail_on("create")
+    assert engine.smart_update().failures
+    source.remove(Order, "o2")
+    clock.advance(dt.timedelta(days=1))
+    first = engine.smart_update()
+    assert any("gone from the source" in w.message for w in first.warnings)
+    assert engine.state.get("order", ["o2"]) == {}
+    second = engine.smart_update()
+    assert not any(w.source_id == "o2" for w in second.warnings)

@@ -117,3 +117,16 @@ def test_pending_intents(store: StateStore) -> None:
     assert {r.status for r in found.values()} == {"pending"}
     assert found["2"].target_id is None
     assert sorted(r.source_id for r in store.unfinished("order")) == ["1", "2"]
+
+
+def test_discard_forgets_records(store: StateStore) -> None:
+    store.put(
+        [
+            SyncRecord(kind="order", source_id="1", target_id="t1", status="synced"),
+            SyncRecord(kind="order", source_id="2", status="pending"),
+        ]
+    )
+    store.discard("order", ["2", "3"])
+    assert list(store.get("order", ["1", "2"])) == ["1"]
+    store.discard("order", ["1"])
+    assert store.source_id_for("order", "t1") is None

@@ -100,6 +100,7 @@ class OverlayState(StateStore):
         self._top = MemoryStateStore()
         self._forgotten: set[str] = set()
         self._cleared: set[tuple[str, str]] = set()  # failures cleared in the plan
+        self._discarded: set[tuple[str, str]] = set()  # records discarded in the plan
 
     def _base_for(self, kind: str) -> StateStore | None:
         return None if kind in self._forgotten else self._base
@@ -107,10 +108,18 @@ class OverlayState(StateStore):
     def get(self, kind: str, source_ids: Sequence[str]) -> dict[str, SyncRecord]:
         base = self._base_for(kind)
         found = base.get(kind, source_ids) if base is not None else {}
+        for sid in [sid for sid in found if (kind, sid) in self._discarded]:
+            del found[sid]
         found.update(self._top.get(kind, source_ids))
         return found
 
+    def discard(self, kind: str, source_ids: Sequence[str]) -> None:
+        self._discarded.update((kind, sid) for sid in source_ids)
+        self._top.discard(kind, source_ids)
+
     def put(self, records: Iterable[SyncRecord]) -> None:
+        records = list(records)
+        self._discarded.difference_update((r.kind, r.source_id) for r in records)
         self._top.put(records)
 
     def records(self, kind: str, *, status: SyncStatus | None = None) -> Iterator[SyncRecord]:
@@ -118,7 +127,11 @@ class OverlayState(StateStore):
         base = self._base_for(kind)
         if base is not None:
             for record in base.records(kind):
-                if record.source_id not in top and (status is None or record.status == status):
+                if (
+                    record.source_id not in top
+                    and (kind, record.source_id) not in self._discarded
+                    and (status is None or record.status == status)
+                ):
                     yield record
         for record in top.values():
             if status is None or record.status == status:

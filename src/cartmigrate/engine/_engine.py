@@ -476,7 +476,8 @@ class SyncEngine:
         if retry:
             found = run.source.get_many(kind, sorted(retry))
             still_unreadable = self._record_unreadable(run, set())
-            for source_id in sorted(retry - set(found) - still_unreadable):
+            gone = sorted(retry - set(found) - still_unreadable)
+            for source_id in gone:
                 run.report.warnings.append(
                     Notice(
                         entity=name,
@@ -484,7 +485,7 @@ class SyncEngine:
                         message="failed earlier and is gone from the source; no longer retried",
                     )
                 )
-            run.state.clear_failures(name, sorted(retry - set(found) - still_unreadable))
+            self._settle_gone(run, name, gone)
             for chunk in _chunks(found.values(), self.batch_size):
                 self._sync_chunk(run, kind, chunk, mode)
         # A full migration leaves migrated entities alone, so it may only start
@@ -532,6 +533,24 @@ class SyncEngine:
         if newest is None:
             return run.report.started_at
         return min(run.report.started_at, newest)
+
+    @staticmethod
+    def _settle_gone(run: _Run, name: str, source_ids: Sequence[str]) -> None:
+        """Stop retrying entities that no longer exist on the source.
+
+        What never reached the target is forgotten; what did keeps its record
+        (so remigrate can still delete it) without its pending repairs.
+        """
+        if not source_ids:
+            return
+        run.state.clear_failures(name, source_ids)
+        records = run.state.get(name, source_ids)
+        run.state.discard(name, [s for s, r in records.items() if r.target_id is None])
+        run.state.put(
+            attrs.evolve(r, dropped=())
+            for r in records.values()
+            if r.target_id is not None and r.dropped
+        )
 
     def _record_unreadable(self, run: _Run, retry: set[str]) -> set[str]:
         """Fail the records the source could not read; return their ids.

@@ -116,6 +116,13 @@ class StateStore(abc.ABC):
             if record.status == "synced" and record.target_id is not None
         }
 
+    def discard(self, kind: str, source_ids: Sequence[str]) -> None:  # noqa: B027 - optional
+        """Forget these records (of entities that never reached the target).
+
+        A store that cannot delete rows may keep them: the engine then looks
+        for those entities again on each call, at the cost of one request.
+        """
+
     @abc.abstractmethod
     def source_id_for(self, kind: str, target_id: str) -> str | None:
         """Which source entity a target entity was mapped from, if any."""

@@ -41,6 +41,14 @@ class MemoryStateStore(StateStore):
             if record.target_id is not None:
                 by_target[record.target_id] = record.source_id
 
+    def discard(self, kind: str, source_ids: Sequence[str]) -> None:
+        table = self._records.get(kind, {})
+        by_target = self._by_target.get(kind, {})
+        for sid in source_ids:
+            record = table.pop(sid, None)
+            if record is not None and record.target_id is not None:
+                by_target.pop(record.target_id, None)
+
     def records(self, kind: str, *, status: SyncStatus | None = None) -> Iterator[SyncRecord]:
         for record in list(self._records.get(kind, {}).values()):
             if status is None or record.status == status:

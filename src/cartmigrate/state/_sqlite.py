@@ -159,6 +159,12 @@ class SQLiteStateStore(StateStore):
             ((kind, sid) for sid in source_ids),
         )
 
+    def discard(self, kind: str, source_ids: Sequence[str]) -> None:
+        self._write(
+            "DELETE FROM entity_map WHERE kind=? AND source_id=?",
+            ((kind, sid) for sid in source_ids),
+        )
+
     def records(self, kind: str, *, status: SyncStatus | None = None) -> Iterator[SyncRecord]:
         condition = "" if status is None else " AND status=?"
         return self._pages(condition, (kind,) if status is None else (kind, status))
