@@ -849,3 +849,63 @@ def test_a_failed_entity_deleted_on_the_source_is_settled(clock: FakeClock) -> N
     assert engine.state.get("order", ["o2"]) == {}
     second = engine.smart_update()
     assert not any(w.source_id == "o2" for w in second.warnings)
+
+
+# -- regressions found in the second review ----------------------------------
+def test_an_entity_adopted_by_full_migrate_is_compared_by_smart_update(clock: FakeClock) -> None:
+    source = MemoryCart([Product(id="p1", sku="A", name="A", quantity=10)], clock=clock.now)
+    target = MemoryCart([Product(id="t9", sku="A", name="A", quantity=99)], clock=clock.now)
+    clock.advance(dt.timedelta(hours=1))
+    source.add(Product(id="p2", sku="B", name="B", quantity=1))  # later source activity
+    engine = engine_for(source, target, clock)
+    engine.full_migrate(entities=[Product])
+    clock.advance(dt.timedelta(hours=1))
+    engine.smart_update(entities=[Product])
+    assert the(target, Product, sku="A").quantity == 10
+
+
+def test_verify_compares_everything_even_on_an_incremental_source(
+    clock: FakeClock,
+) -> None:
+    source = MemoryCart([Product(id="p1", sku="A", name="A", quantity=10)], clock=clock.now)
+    target = MemoryCart(clock=clock.now)
+    engine = engine_for(source, target, clock)
+    engine.full_migrate()
+    clock.advance(dt.timedelta(hours=1))
+    source.add(Product(id="p2", sku="B", name="B", quantity=1))
+    engine.smart_update()  # the cursor moves past p1
+    clock.advance(dt.timedelta(hours=1))
+    target.add(attrs.evolve(the(target, Product, sku="A"), quantity=0))
+    engine.smart_update(verify=True)
+    assert the(target, Product, sku="A").quantity == 10
+
+
+def test_an_interrupted_create_of_an_entity_deleted_since_is_still_remigrated(
+    clock: FakeClock,
+) -> None:
+    source = MemoryCart(
+        [Product(id="p1", sku="A", name="A"), Product(id="p2", sku="B", name="B")], clock=clock.now
+    )
+    target = MemoryCart(clock=clock.now)
+    engine = SyncEngine(source, target, clock=clock.now, batch_size=1)
+    target.fail_on("create", nth=2, applied=True)  # B lands, its answer is lost
+    engine.full_migrate()
+    source.remove(Product, "p2")
+    clock.advance(dt.timedelta(hours=1))
+    engine.smart_update()
+    engine.remigrate(confirm=True)
+    assert [p.sku for p in target.list(Product)] == ["A"]
+
+
+def test_a_failure_gone_from_a_scanned_source_is_settled(clock: FakeClock) -> None:
+    source = MemoryCart(
+        [Category(id="k1", name="One"), Category(id="k2", name="Two")], clock=clock.now
+    )
+    target = MemoryCart(clock=clock.now)
+    engine = engine_for(source, target, clock)
+    target.fail_on("create", nth=2)
+    assert engine.full_migrate().failures
+    source.remove(Category, "k2")
+    engine.smart_update()  # categories are read in full, not incrementally
+    assert engine.state.failures() == []
+    assert engine.smart_update().reconciliation["category"].failed == 0

@@ -276,3 +276,22 @@ def test_redirects_are_refused_so_credentials_stay_home() -> None:
     with pytest.raises(ConnectorError, match=r"redirected to https://attacker\.example/steal"):
         client.request("GET", "items")
     assert [r.url.host for r in seen] == ["shop.example.com"]
+
+
+def test_a_users_client_without_base_url_and_with_redirects_on_is_safe() -> None:
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        if request.url.host == "shop.example.com":
+            return httpx.Response(302, headers={"Location": "https://evil.example/x"})
+        return httpx.Response(200)
+
+    own = httpx.Client(transport=httpx.MockTransport(handler), follow_redirects=True)
+    client = HttpClient(
+        "https://shop.example.com/api/", platform="t", client=own, headers={"X-Token": "secret"}
+    )
+    with pytest.raises(ConnectorError, match="redirected"):
+        client.request("GET", "items")
+    assert [str(r.url) for r in seen] == ["https://shop.example.com/api/items"]
+    own.close()

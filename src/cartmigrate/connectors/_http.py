@@ -285,8 +285,10 @@ class HttpClient:
         self._sleep = sleep
         self.requests = 0
         self._lock = threading.Lock()
-        # A client the user handed over is used as is: auth goes per request.
+        # A client the user handed over is used as is: auth goes per request,
+        # URLs are made absolute here, and redirects are refused per request.
         self._auth = auth if client is not None else None
+        self._base = httpx.URL(base_url)
         if client is None:
             client = httpx.Client(
                 base_url=base_url,
@@ -305,9 +307,7 @@ class HttpClient:
         self._client = client
 
     def __repr__(self) -> str:
-        return (
-            f"HttpClient(platform={self.platform!r}, base_url={_redacted(self._client.base_url)!r})"
-        )
+        return f"HttpClient(platform={self.platform!r}, base_url={_redacted(self._base)!r})"
 
     def close(self) -> None:
         if self._owns_client:
@@ -380,12 +380,15 @@ class HttpClient:
         with self._lock:
             self.requests += 1
         try:
-            if self._auth is not None:
-                response = self._client.request(
-                    method, url, params=params, json=json, auth=self._auth
-                )
-            else:
-                response = self._client.request(method, url, params=params, json=json)
+            extra: dict[str, Any] = {} if self._auth is None else {"auth": self._auth}
+            response = self._client.request(
+                method,
+                self._base.join(url),
+                params=params,
+                json=json,
+                follow_redirects=False,
+                **extra,
+            )
         except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as error:
             # Never reached the server: always safe to try again.
             raise _Retry(TransientError(self._describe(method, url, error)), None) from None
@@ -424,7 +427,7 @@ class HttpClient:
         raise self._client_error(response)
 
     def _describe(self, method: str, url: str, error: Exception) -> str:
-        target = _redacted(self._client.base_url.join(url))
+        target = _redacted(self._base.join(url))
         return f"{self.platform}: {method} {target} failed: {type(error).__name__}"
 
     def _message(self, response: httpx.Response) -> str:

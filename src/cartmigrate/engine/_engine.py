@@ -17,6 +17,7 @@ How it keeps its promises (see docs/concepts.md):
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import itertools
 import logging
@@ -424,15 +425,10 @@ class SyncEngine:
             )
             return
         writable = kind in run.target.capabilities.writes
-        if writable:
-            run.report.warnings.extend(
-                Notice(entity=name, message=f"{self.target.name}: {note}")
-                for note in run.target.write_notes(kind)
-            )
         since: dt.datetime | None = None
         previous = run.state.get_cursor(name)
         incremental = kind in run.source.capabilities.incremental
-        if mode == "smart" and writable and incremental and previous is not None:
+        if mode == "smart" and writable and incremental and previous is not None and not run.verify:
             since = previous - self.overlap
         if not writable:
             known = run.source.count(kind)
@@ -449,12 +445,11 @@ class SyncEngine:
         if kind is Category:
             entities = _parents_first(cast(list[Category], list(entities)))
         total = run.source.count(kind) if since is None else None
-        retry: set[str] = set()
-        if since is not None:
-            # An incremental read will not return entities that failed earlier
-            # and did not change since: fetch those by id.
-            retry = {f.source_id for f in run.state.failures(name)}
-            retry.update(r.source_id for r in run.state.unfinished(name))
+        # Entities that failed earlier, or are not finished: an incremental read
+        # will not return those unchanged since, so they are fetched by id; in a
+        # full read, one that does not come back is gone from the source.
+        retry = {f.source_id for f in run.state.failures(name)}
+        retry.update(r.source_id for r in run.state.unfinished(name))
         seen: set[str] | None = set() if mode == "smart" and since is None else None
         newest: dt.datetime | None = None
         done = 0
@@ -474,7 +469,7 @@ class SyncEngine:
             self._progress(run, name, done, total)
         self._record_unreadable(run, retry)
         if retry:
-            found = run.source.get_many(kind, sorted(retry))
+            found = run.source.get_many(kind, sorted(retry)) if since is not None else {}
             still_unreadable = self._record_unreadable(run, set())
             gone = sorted(retry - set(found) - still_unreadable)
             for source_id in gone:
@@ -488,6 +483,10 @@ class SyncEngine:
             self._settle_gone(run, name, gone)
             for chunk in _chunks(found.values(), self.batch_size):
                 self._sync_chunk(run, kind, chunk, mode)
+        run.report.warnings.extend(
+            Notice(entity=name, message=f"{self.target.name}: {note}")
+            for note in run.target.write_notes(kind)
+        )
         # A full migration leaves migrated entities alone, so it may only start
         # the cursor, and only when none of them changed since it wrote them.
         moves = mode == "smart" or (previous is None and name not in run.unsynced)
@@ -534,18 +533,48 @@ class SyncEngine:
             return run.report.started_at
         return min(run.report.started_at, newest)
 
-    @staticmethod
-    def _settle_gone(run: _Run, name: str, source_ids: Sequence[str]) -> None:
+    def _settle_gone(self, run: _Run, name: str, source_ids: Sequence[str]) -> None:
         """Stop retrying entities that no longer exist on the source.
 
-        What never reached the target is forgotten; what did keeps its record
-        (so remigrate can still delete it) without its pending repairs.
+        What surely never reached the target is forgotten; an interrupted
+        create found on the target by its reference, and what was synced, keep
+        their records (so remigrate can still delete them) without repairs.
         """
         if not source_ids:
             return
         run.state.clear_failures(name, source_ids)
         records = run.state.get(name, source_ids)
-        run.state.discard(name, [s for s, r in records.items() if r.target_id is None])
+        kind = _KINDS_BY_NAME[name]
+        landed: list[SyncRecord] = []
+        never: list[str] = []
+        for source_id, record in records.items():
+            if record.status == "failed":
+                never.append(source_id)  # refused: nothing was created
+            elif record.status == "pending":
+                # Its create may have landed: keep what carries our reference,
+                # so remigrate can still delete it.
+                found = None
+                if run.target.capabilities.source_refs:
+                    with contextlib.suppress(CartMigrateError):
+                        found = run.target.find_by_source_ref(
+                            kind, self._source_ref(name, source_id)
+                        )
+                if found is not None and found.id is not None:
+                    landed.append(
+                        attrs.evolve(record, target_id=found.id, status="synced", owned=True)
+                    )
+                else:
+                    never.append(source_id)
+                    run.report.warnings.append(
+                        Notice(
+                            entity=name,
+                            source_id=source_id,
+                            message="its create was interrupted and it is gone from the"
+                            " source; if the target holds it, it was not found by reference",
+                        )
+                    )
+        run.state.discard(name, never)
+        run.state.put(landed)
         run.state.put(
             attrs.evolve(r, dropped=())
             for r in records.values()
@@ -845,6 +874,7 @@ class SyncEngine:
                 continue
             # Found by our source reference, it is our interrupted create. Found
             # by natural key only, it may have been there before: kept, not owned.
+            run.unsynced.add(name)  # the target copy may be older: compare it later
             mapped = self._adoption_records(run, name, entity, found, owned=by_reference)
             records.extend(mapped)
             if mapped[0].dropped:
@@ -942,6 +972,7 @@ class SyncEngine:
                 " remigrate will not delete it",
             )
         )
+        run.unsynced.add(name)  # adopted as is: compare it later
         return self._adoption_records(run, name, entity, found, owned=False)
 
     def _repair_references(

@@ -232,7 +232,13 @@ class WooCommerceCart(Cart):
     def write_notes(self, kind: type[Entity]) -> tuple[str, ...]:
         notes: list[str] = []
         if kind in (Customer, Order):
-            if self._emails is not None:
+            if self._emails is not None and self._emails.unmutable:
+                notes.append(
+                    "these WooCommerce e-mails could not be switched off and may have been"
+                    f" sent: {', '.join(sorted(set(self._emails.unmutable)))}"
+                    " (the REST key needs to manage settings)"
+                )
+            elif self._emails is not None:
                 notes.append(
                     "WooCommerce's own e-mails (new account, order status) are switched off"
                     " while cartmigrate writes, and back on when the cart is closed"

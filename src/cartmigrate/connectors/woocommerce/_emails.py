@@ -103,4 +103,7 @@ class EmailSwitch:
         with self._lock:
             muted, self.muted = self.muted or [], None
             atexit.unregister(self.restore)
-            run_concurrently(self._switch_on, muted, max_workers=self._max_concurrency)
+            # One at a time: this also runs at interpreter exit, when no new
+            # threads may start.
+            for email in muted:
+                self._switch_on(email)
