@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 from typing import Any
 
@@ -396,3 +397,43 @@ def test_a_crash_after_a_mutation_landed_resumes_without_duplicates(
     assert skus == sorted(v.sku for p in source.list(Product) for v in p.variants if v.sku)
     assert emails == sorted(c.email for c in source.list(Customer))
     assert orders == source.count(Order)
+
+
+def test_a_cancel_that_failed_after_the_create_is_finished_later(
+    schema: graphql.GraphQLSchema,
+) -> None:
+    clock = FakeClock(T0)
+    sim = ShopifySimulator(schema=schema, clock=clock, access_token=TOKEN)
+    failing = {"OrderCancel": 1}
+
+    def flaky(request: httpx.Request) -> httpx.Response:
+        operation = json.loads(request.content or b"{}").get("operationName")
+        if failing.get(operation):
+            failing[operation] -= 1
+            return httpx.Response(503, text="Service Unavailable")
+        return sim.handle(request)
+
+    source = MemoryCart(
+        [
+            Product(id="p1", sku="MUG", name="Mug", price="5", quantity=10),
+            Order(
+                id="o1",
+                number="#1001",
+                status="cancelled",
+                currency="EUR",
+                lines=[OrderLine(product_id="p1", sku="MUG", name="Mug", quantity=1, price="5")],
+                status_history=[StatusChange(status="cancelled", at=T0)],
+            ),
+        ],
+        clock=clock.now,
+    )
+    with make_cart(sim, clock, transport=httpx.MockTransport(flaky)) as cart:
+        engine = SyncEngine(source, cart, clock=clock.now)
+        first = engine.full_migrate()
+        assert [f.entity for f in first.failures] == ["order"]  # said, not swallowed
+        engine.full_migrate()
+        clock.advance(3600)
+        engine.smart_update()
+    (order,) = sim.store.orders.values()
+    assert order.get("cancelledAt")
+    assert len(sim.store.orders) == 1

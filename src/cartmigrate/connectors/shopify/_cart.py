@@ -503,16 +503,22 @@ class ShopifyCart(Cart):
             "orderCreate",
         )
         order_id = str(payload["order"]["id"])
-        # The order exists from here on: follow-up steps that fail are left for
-        # smart_update (which compares status and shipments) rather than
-        # reported as a failed create, which would duplicate the order.
+        # The order exists from here on. A follow-up step that fails makes the
+        # create's outcome "unknown": the engine then finds the order by its
+        # source reference (no duplicate), adopts it, and the next smart update
+        # compares its status and shipments with what Shopify holds and
+        # finishes the job. Swallowing the error would lose the step for good.
         try:
             if order.status == OrderStatus.CANCELLED:
                 self._cancel(order_id, order)
             if order.shipments:
                 self._ensure_shipments(order_id, order.shipments, fresh=True)
         except CartMigrateError as error:
-            logger.warning("shopify order %s created; a follow-up step failed: %s", order_id, error)
+            raise WriteOutcomeUnknown(
+                f"shopify order {order_id} was created, but a follow-up step (cancel or"
+                f" fulfilment) failed: {error}; the next call finishes it",
+                entity="order",
+            ) from error
         return Created(id=order_id)
 
     # -- orders: status and shipments ---------------------------------------

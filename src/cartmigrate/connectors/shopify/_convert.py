@@ -545,6 +545,10 @@ def _shipments(node: Mapping[str, Any]) -> tuple[Shipment, ...]:
 def order_from(node: Mapping[str, Any]) -> Order:
     history = [StatusChange(**c) for c in json.loads(_value(node.get("statusHistory")) or "[]")]
     status: OrderStatus | str = _value(node.get("sourceStatus")) or _derived_status(node)
+    if status == OrderStatus.CANCELLED and not node.get("cancelledAt"):
+        # The source's word only stands where Shopify agrees: a cancel that did
+        # not go through shows as what Shopify holds, so a sync sends it again.
+        status = _derived_status(node)
     lines = [
         OrderLine(
             name=line.get("name") or line.get("sku") or "item",
