@@ -909,3 +909,20 @@ def test_a_failure_gone_from_a_scanned_source_is_settled(clock: FakeClock) -> No
     engine.smart_update()  # categories are read in full, not incrementally
     assert engine.state.failures() == []
     assert engine.smart_update().reconciliation["category"].failed == 0
+
+
+def test_a_dry_run_sees_duplicates_within_its_own_plan(clock: FakeClock) -> None:
+    source = MemoryCart(
+        [
+            Customer(id="a", email="ann@example.com"),
+            Customer(id="b", email="ANN@example.com"),
+            Product(id="p", name="No SKU", slug="mug"),
+        ],
+        clock=clock.now,
+    )
+    target = MemoryCart([Product(id="9", name="Mug", sku="MUG-9", slug="mug")], clock=clock.now)
+    engine = engine_for(source, target, clock)
+    planned = engine.full_migrate(dry_run=True)
+    real = engine.full_migrate()
+    assert planned.summary() == real.summary()
+    assert [f.source_id for f in planned.failures] == [f.source_id for f in real.failures] == ["b"]

@@ -31,6 +31,7 @@ class PlanningCart(ForwardingCart):
         self._ids = itertools.count(1)
         self._deleted: set[tuple[type[Entity], str]] = set()  # deleted in the plan
         self._cleared: set[type[Entity]] = set()
+        self._planned_keys: dict[tuple[type[Entity], str], str] = {}  # unique key -> id
 
     def _placeholder(self, kind: str) -> str:
         return f"(new {kind} {next(self._ids)})"
@@ -54,23 +55,32 @@ class PlanningCart(ForwardingCart):
 
     def create(self, entity: E, *, source_ref: str | None = None) -> Created:
         # Platforms refuse a second product with a SKU, or customer with an
-        # e-mail, that they already hold; the real call then adopts the one
-        # there. The plan asks the target, so it shows the same.
-        key = entity.natural_key if isinstance(entity, Product | Customer) else None
+        # e-mail, that they already hold, or that this plan already creates;
+        # the real call then adopts (or reports) it. The plan checks the same.
+        key: str | None = None
+        if isinstance(entity, Product):
+            key = entity.sku
+        elif isinstance(entity, Customer):
+            key = entity.email
         kind = type(entity)
-        existing = self.inner.find(kind, key) if key and kind not in self._cleared else None
-        if (
-            existing is not None
-            and existing.id is not None
-            and (kind, existing.id) not in self._deleted
-        ):
+        existing_id: str | None = None
+        if key:
+            existing_id = self._planned_keys.get((kind, key.casefold()))
+            if existing_id is None and kind not in self._cleared:
+                found = self.inner.find(kind, key)
+                if found is not None and (kind, found.id or "") not in self._deleted:
+                    existing_id = found.id
+        if existing_id is not None:
             raise DuplicateEntity(
                 f"{entity.kind} {key!r} is already on {self.name}",
-                existing_id=existing.id,
+                existing_id=existing_id,
                 entity=entity.kind,
                 field="sku" if isinstance(entity, Product) else "email",
             )
-        return self._planned(entity)
+        created = self._planned(entity)
+        if key:
+            self._planned_keys[(kind, key.casefold())] = created.id
+        return created
 
     def create_many(
         self, entities: Sequence[E], *, source_refs: Sequence[str | None] | None = None
