@@ -17,6 +17,7 @@ from cartmigrate import (
     Order,
     Product,
     Review,
+    Shipment,
     SQLiteStateStore,
     SyncEngine,
 )
@@ -238,3 +239,40 @@ def test_a_crash_after_a_write_landed_resumes_without_duplicates(
     assert sorted(emails) == sorted(c.email for c in small_store.list(Customer))
     assert len(sim.store.orders) == small_store.count(Order)
     assert len(sim.store.reviews) == small_store.count(Review)
+
+
+@pytest.mark.parametrize("when", ["create", "update"])
+def test_a_tracking_number_whose_post_failed_is_posted_later(
+    make_sim: Any, make_cart: Any, when: str
+) -> None:
+    sim = make_sim()
+    failing = [1]
+
+    def flaky(request: httpx.Request) -> httpx.Response:
+        if request.method == "POST" and "shipment-trackings" in request.url.path and failing[0]:
+            failing[0] -= 1
+            return httpx.Response(
+                503, json={"code": "busy", "message": "busy", "data": {"status": 503}}
+            )
+        return sim.handle(request)
+
+    shipped = [Shipment(carrier="DHL", tracking_number="TRK-1")]
+    order = Order(
+        id="o1",
+        number="1001",
+        status="processing",
+        lines=[],
+        shipments=shipped if when == "create" else [],
+    )
+    source = MemoryCart([order], clock=sim.clock.now)
+    cart = make_cart(sim, transport=httpx.MockTransport(flaky))
+    engine = SyncEngine(source, cart, clock=sim.clock.now)
+    engine.full_migrate()
+    if when == "update":
+        sim.clock.advance(600)
+        source.add(attrs.evolve(order, status="completed", shipments=shipped))
+    for _ in range(3):
+        sim.clock.advance(600)
+        engine.smart_update()
+    (stored,) = sim.store.trackings.values()
+    assert [t["tracking_number"] for t in stored] == ["TRK-1"]  # posted once, not lost

@@ -538,13 +538,22 @@ class WooCommerceCart(Cart):
                     else Created(id=str(raw["id"]), variant_ids=outcome)
                 )
         if kind is Order:
-            fan_out(
-                lambda item: self._order_extras(
-                    str(item[1]["id"]), cast(Order, entities[item[0]]), None
+            completed = fan_out(
+                lambda item: self._finish_created_order(
+                    str(item[1]["id"]), cast(Order, entities[item[0]])
                 ),
                 created,
                 max_workers=self._max_concurrency,
             )
+            for (position, raw), done in zip(created, completed, strict=True):
+                if not done:
+                    # Created, but not finished: say so, so the engine finds it
+                    # (by its reference), compares it, and finishes it later.
+                    results[position] = WriteOutcomeUnknown(
+                        f"{self.name}: order {raw['id']} was created, but its tracking"
+                        " items or notes were not; the next call finishes it",
+                        entity="order",
+                    )
         return [cast(WriteResult, r) for r in results]
 
     def _payload(self, entity: Entity, source_ref: str | None) -> dict[str, Any]:
@@ -553,7 +562,12 @@ class WooCommerceCart(Cart):
         if isinstance(entity, Customer):
             return wc.customer_to_wc(entity, source_ref=source_ref)
         if isinstance(entity, Order):
-            return wc.order_to_wc(entity, source_ref=source_ref)
+            payload = wc.order_to_wc(entity, source_ref=source_ref)
+            # The shipments meta is written once the tracking items are in.
+            payload["meta_data"] = [
+                m for m in payload.get("meta_data", []) if m.get("key") != wc.SHIPMENTS_KEY
+            ]
+            return payload
         if isinstance(entity, Category):
             return wc.category_to_wc(entity)
         if isinstance(entity, Manufacturer):
@@ -671,38 +685,70 @@ class WooCommerceCart(Cart):
             return False
         return True
 
-    def _order_extras(self, order_id: str, order: Order, before: Order | None) -> None:
-        """Notes for the staff and Shipment Tracking items for the customer: best effort,
-        since the order's meta already holds the exact history and shipments."""
+    def _order_extras(
+        self, order_id: str, order: Order, before: Order | None, *, strict: bool
+    ) -> bool:
+        """Shipment Tracking items for the customer and notes for the staff.
+
+        Tracking items already on the order are never posted twice (they are
+        read back first), and the history note goes last: a step that fails
+        can be run again. ``strict`` raises the failure (an update then fails
+        and is retried); otherwise it is logged and False returned.
+        """
         try:
             old_history = set(before.status_history) if before else set()
             new_history = [c for c in order.status_history if c not in old_history]
+            tracking = self._tracking_supported(order_id)
+            if tracking:
+                posted = self._http.request("GET", self._tracking_url(order_id)).json()
+                known = {item.get("tracking_number") for item in posted or ()}
+            else:
+                known = {s.tracking_number for s in before.shipments} if before else set()
+            new_shipments = [s for s in order.shipments if s.tracking_number not in known]
+            if new_shipments and tracking:
+                for shipment in new_shipments:
+                    if shipment.tracking_number:
+                        self._http.request(
+                            "POST", self._tracking_url(order_id), json=wc.tracking_to_wc(shipment)
+                        )
+            elif new_shipments:
+                self._http.request(
+                    "POST",
+                    self._route(f"orders/{order_id}/notes"),
+                    json={"note": wc.shipments_note(new_shipments), "customer_note": False},
+                )
             if new_history:
                 self._http.request(
                     "POST",
                     self._route(f"orders/{order_id}/notes"),
                     json={"note": wc.history_note(new_history), "customer_note": False},
                 )
-            known = {s.tracking_number for s in before.shipments} if before else set()
-            new_shipments = [s for s in order.shipments if s.tracking_number not in known]
-            if not new_shipments:
-                return
-            if self._tracking_supported(order_id):
-                for shipment in new_shipments:
-                    if shipment.tracking_number:
-                        self._http.request(
-                            "POST", self._tracking_url(order_id), json=wc.tracking_to_wc(shipment)
-                        )
-            else:
-                self._http.request(
-                    "POST",
-                    self._route(f"orders/{order_id}/notes"),
-                    json={"note": wc.shipments_note(new_shipments), "customer_note": False},
-                )
         except CartMigrateError as error:
+            if strict:
+                raise
             logger.warning(
                 "%s: notes/tracking of order %s not written: %s", self.name, order_id, error
             )
+            return False
+        return True
+
+    def _finish_created_order(self, order_id: str, order: Order) -> bool:
+        """Tracking and notes of a new order; its shipments meta only once they are in.
+
+        The meta is what the order reads back as; written before the tracking
+        items went in, a failed post would look done and never be retried.
+        """
+        if not self._order_extras(order_id, order, None, strict=False):
+            return False
+        if order.shipments:
+            meta = [{"key": wc.SHIPMENTS_KEY, "value": wc.shipments_meta(order.shipments)}]
+            try:
+                self._http.request(
+                    "PUT", self._route(f"orders/{order_id}"), json={"meta_data": meta}
+                )
+            except CartMigrateError:
+                return False
+        return True
 
     def _with_reviewer_emails(self, reviews: Sequence[Review]) -> list[Review]:
         """Reviews by a customer but without an e-mail get the customer's (WordPress
@@ -919,9 +965,11 @@ class WooCommerceCart(Cart):
             )
         if meta:
             body["meta_data"] = meta
-        self._http.request("PUT", self._route(f"orders/{id}"), json=body)
         if {"status_history", "shipments"} & set(changes):
-            self._order_extras(id, after, before)
+            # First, so a failure leaves the meta (what the order reads back
+            # as) unchanged, and the next sync tries again.
+            self._order_extras(id, after, before, strict=True)
+        self._http.request("PUT", self._route(f"orders/{id}"), json=body)
 
     def delete(self, kind: type[Entity], id: str) -> None:
         self._require(kind, write=True)
