@@ -74,7 +74,7 @@ def demo_store() -> MemoryCart:
                 id="5001",
                 number="1042",
                 customer_id="7",
-                status="wc-awaiting-pickup",
+                status="awaiting-pickup",
                 currency="EUR",
                 total="24.00",
                 lines=[
@@ -98,7 +98,7 @@ def main() -> None:
     old, new = demo_store(), MemoryCart(name="new-shop")
     state_file = Path(tempfile.mkdtemp()) / "migration.db"
     # A status only the old platform knows becomes one the new one understands.
-    rules = MappingRules(order_status={"wc-awaiting-pickup": "on_hold"})
+    rules = MappingRules(order_status={"awaiting-pickup": "on_hold"})
     engine = SyncEngine(old, new, state=SQLiteStateStore(state_file), rules=rules)
 
     print("== 1. full migration")

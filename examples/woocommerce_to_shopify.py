@@ -179,7 +179,7 @@ def main() -> None:
     else:
         woo, shopify = stores
     state = SQLiteStateStore(Path(tempfile.mkdtemp()) / "woo-to-shopify.db")
-    rules = MappingRules(order_status={"wc-shipped": "completed"})
+    rules = MappingRules(order_status={"shipped": "completed"})
     # Closing the carts switches back on the e-mails WooCommerce muted while written to.
     with woo, shopify:
         engine = SyncEngine(woo, shopify, state=state, rules=rules)

@@ -3,7 +3,7 @@
 Three kinds of rule, all keyed by ``"model.field"`` (or just ``"model"``),
 where a model is its lower-case name or its class:
 
-- **value maps** replace known values (``{"order.status": {"wc-shipped": "completed"}}``);
+- **value maps** replace known values (``{"order.status": {"shipped": "completed"}}``);
   a value not in the map passes unchanged. The order status map also applies to
   every entry of the status history, so history and status always agree.
 - **transforms** are functions: ``"product.name": str.title`` gets and returns a
@@ -93,13 +93,16 @@ class MappingRules:
             mapped = self._map_field(kind, name, value)
             if mapped is not value:
                 changes[name] = mapped
+        # Nested rules work on what the field rules made of the field.
         if isinstance(entity, Order) and "order.status" in self.value_maps:
+            history = changes.get("status_history", entity.status_history)
             changes["status_history"] = tuple(
                 attrs.evolve(change, status=self._lookup("order.status", change.status))
-                for change in entity.status_history
+                for change in history
             )
         if isinstance(entity, Product) and self._touches("variant"):
-            changes["variants"] = tuple(self.apply(variant) for variant in entity.variants)
+            variants = changes.get("variants", entity.variants)
+            changes["variants"] = tuple(self.apply(variant) for variant in variants)
         result = self._evolve(entity, changes) if changes else entity
         whole = self.transforms.get(kind)
         if whole is not None:

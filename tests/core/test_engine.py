@@ -15,6 +15,7 @@ from cartmigrate import (
     ConfigurationError,
     ConfirmationRequired,
     Customer,
+    EntityRejected,
     InvalidEntity,
     Manufacturer,
     MappingRules,
@@ -926,3 +927,35 @@ def test_a_dry_run_sees_duplicates_within_its_own_plan(clock: FakeClock) -> None
     real = engine.full_migrate()
     assert planned.summary() == real.summary()
     assert [f.source_id for f in planned.failures] == [f.source_id for f in real.failures] == ["b"]
+
+
+def test_a_reference_the_target_cannot_set_does_not_block_other_updates(
+    clock: FakeClock,
+) -> None:
+    class NoCustomerChange(MemoryCart):
+        def update(self, kind, id, changes, *, parent_id=None):  # type: ignore[no-untyped-def,override]
+            if kind is Order and "customer_id" in changes:
+                raise EntityRejected("an order's customer cannot change", field="customer_id")
+            super().update(kind, id, changes, parent_id=parent_id)
+
+    source = MemoryCart(
+        [
+            Customer(id="u1", email="ann@example.com"),
+            Order(id="o1", number="1", customer_id="u1", status="processing"),
+        ],
+        clock=clock.now,
+    )
+    target = NoCustomerChange(clock=clock.now)
+    engine = engine_for(source, target, clock)
+    target.fail_on("create", nth=1)  # the customer fails once: the order loses it
+    engine.full_migrate()
+    clock.advance(dt.timedelta(hours=1))
+    order = source.get(Order, "o1")
+    assert isinstance(order, Order)
+    source.add(attrs.evolve(order, status="completed"))
+    clock.advance(dt.timedelta(hours=1))
+    first = engine.smart_update()
+    second = engine.smart_update()
+    assert the(target, Order, number="1").status == "completed"
+    assert any("cannot set these references" in w.message for w in first.warnings)
+    assert second.ok

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import attrs
 import pytest
 
 from cartmigrate import Customer, MappingError, MappingRules, Order, Product, Variant
@@ -61,3 +62,26 @@ def test_a_transform_producing_invalid_values_is_a_mapping_error() -> None:
     rules = MappingRules(transforms={"product.price": lambda _: "free"})
     with pytest.raises(MappingError, match="price"):
         rules.apply(Product(name="x", price=1))
+
+
+def test_field_transforms_and_nested_rules_compose() -> None:
+    rules = MappingRules(
+        order_status={"paid": "processing"},
+        transforms={
+            "order.status_history": lambda history: tuple(
+                attrs.evolve(c, comment="checked") for c in history
+            ),
+            "product.variants": lambda variants: variants[:1],
+            "variant.sku": str.lower,
+        },
+    )
+    order = rules.apply(
+        Order(
+            number="1",
+            status="paid",
+            status_history=[{"status": "paid", "at": "2024-01-01T00:00:00Z"}],
+        )
+    )
+    assert [(c.status, c.comment) for c in order.status_history] == [("processing", "checked")]
+    product = rules.apply(Product(name="x", variants=[{"sku": "A"}, {"sku": "B"}]))
+    assert [v.sku for v in product.variants] == ["a"]

@@ -437,3 +437,37 @@ def test_a_cancel_that_failed_after_the_create_is_finished_later(
     (order,) = sim.store.orders.values()
     assert order.get("cancelledAt")
     assert len(sim.store.orders) == 1
+
+
+def test_a_product_with_variants_plans_no_stock_shopify_derives_itself(
+    schema: graphql.GraphQLSchema,
+) -> None:
+    clock = FakeClock(T0)
+    sim = ShopifySimulator(schema=schema, clock=clock, access_token=TOKEN)
+    source = MemoryCart(
+        [
+            Product(
+                id="tee",
+                name="Tee",
+                variants=[
+                    Variant(
+                        id="ts",
+                        sku="TEE-S",
+                        price="10",
+                        quantity=0,
+                        stock_status="out_of_stock",
+                        options={"Size": "S"},
+                    ),
+                    Variant(id="tm", sku="TEE-M", price="10", quantity=2, options={"Size": "M"}),
+                ],
+            )
+        ],
+        clock=clock.now,
+    )
+    with make_cart(sim, clock) as cart:
+        engine = SyncEngine(source, cart, clock=clock.now)
+        engine.full_migrate()
+        clock.advance(60)
+        report = engine.smart_update(verify=True)
+    assert report.changes == []  # the product's own quantity is the variants' sum there
+    assert report.summary()["product"]["updated"] == 0

@@ -173,6 +173,15 @@ class Cart(abc.ABC):
             self.delete(kind, entity_id)
         return len(ids)
 
+    def derived_fields(self, entity: Entity) -> frozenset[str]:
+        """Fields of ``entity`` this cart computes itself and so cannot be written.
+
+        Shopify, say, sums a product's quantity from its variants. The engine
+        does not compare such fields, so it never plans a write that cannot
+        happen.
+        """
+        return frozenset()
+
     def write_notes(self, kind: type[Entity]) -> tuple[str, ...]:
         """What users must know about writing ``kind`` here, said in every report.
 

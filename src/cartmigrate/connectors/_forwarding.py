@@ -49,6 +49,9 @@ class ForwardingCart(Cart):
     def count(self, kind: type[Entity]) -> int | None:
         return self.inner.count(kind)
 
+    def derived_fields(self, entity: Entity) -> frozenset[str]:
+        return self.inner.derived_fields(entity)
+
     def write_notes(self, kind: type[Entity]) -> tuple[str, ...]:
         return self.inner.write_notes(kind)
 

@@ -1003,16 +1003,39 @@ class SyncEngine:
             changes = {
                 f: FieldChange(old=None, new=getattr(rewritten, f), detail=None) for f in fixed
             }
-            if not self._write_update(
-                run,
-                kind,
-                cast(str, entity.id),
-                cast(str, record.target_id),
-                changes,
-                None,
-                failures,
-            ):
+            try:
+                run.target.update(
+                    kind, cast(str, record.target_id), {f: c.new for f, c in changes.items()}
+                )
+            except EntityRejected as error:
+                # The platform cannot change these references on an existing entity:
+                # stop asking, and let the entity's selected fields sync as usual.
+                record = attrs.evolve(record, dropped=still_dropped)
+                records.append(record)
+                result.append((entity, record))
+                run.report.warnings.append(
+                    Notice(
+                        entity=name,
+                        source_id=entity.id,
+                        field=",".join(fixed),
+                        message=f"the target cannot set these references afterwards ({error});"
+                        " they stay dropped",
+                    )
+                )
                 continue
+            except CartMigrateError as error:
+                self._fail(run, name, cast(str, entity.id), error, failures)
+                result.append((entity, record))  # the repair is retried next time
+                continue
+            run.report.changes.append(
+                Change(
+                    action="update",
+                    entity=name,
+                    source_id=entity.id,
+                    target_id=record.target_id,
+                    fields={f: attrs.evolve(c, new=plain(c.new)) for f, c in changes.items()},
+                )
+            )
             record = attrs.evolve(record, dropped=still_dropped)
             records.append(record)
             result.append((entity, record))
@@ -1106,7 +1129,8 @@ class SyncEngine:
                 )
                 continue
             ok = True
-            changes = _diff(source_view, target_view, selected)
+            derived = run.target.derived_fields(source_view)
+            changes = _diff(source_view, target_view, [f for f in selected if f not in derived])
             if changes:
                 ok = self._write_update(run, kind, sid, target_id, changes, None, failures)
                 if ok:

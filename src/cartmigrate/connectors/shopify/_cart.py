@@ -153,6 +153,13 @@ class ShopifyCart(Cart):
             source_refs=True,
         )
 
+    def derived_fields(self, entity: Entity) -> frozenset[str]:
+        """A product with variants has no stock of its own on Shopify: its
+        quantity is the sum of its variants'."""
+        if isinstance(entity, Product) and entity.variants:
+            return frozenset({"quantity", "stock_status"})
+        return frozenset()
+
     def write_notes(self, kind: type[Entity]) -> tuple[str, ...]:
         """What Shopify cannot store of ``kind``, said in every report."""
         note = LIMITATIONS.get(kind.kind)
