@@ -959,3 +959,17 @@ def test_a_reference_the_target_cannot_set_does_not_block_other_updates(
     assert the(target, Order, number="1").status == "completed"
     assert any("cannot set these references" in w.message for w in first.warnings)
     assert second.ok
+
+
+def test_nested_changes_explain_themselves_with_deepdiff(
+    source: MemoryCart, target: MemoryCart, clock: FakeClock
+) -> None:
+    engine = engine_for(source, target, clock)
+    engine.full_migrate()
+    live_changes(source)
+    plan = engine.smart_update(dry_run=True)
+    order = next(c for c in plan.changes if c.entity == "order" and c.action == "update")
+    detail = order.fields["shipments"].detail
+    assert detail is not None
+    assert "iterable_item_added" in detail
+    assert order.fields["status"].detail is None

@@ -25,7 +25,6 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, Literal, TypeVar, cast
 
 import attrs
-from deepdiff import DeepDiff
 
 from .._exceptions import (
     CartMigrateError,
@@ -1000,9 +999,7 @@ class SyncEngine:
                 if count:
                     run.report.count(name, Outcome.UNCHANGED)
                 continue
-            changes = {
-                f: FieldChange(old=None, new=getattr(rewritten, f), detail=None) for f in fixed
-            }
+            changes = {f: FieldChange(old=None, new=getattr(rewritten, f)) for f in fixed}
             try:
                 run.target.update(
                     kind, cast(str, record.target_id), {f: c.new for f, c in changes.items()}
@@ -1344,8 +1341,5 @@ def _diff(source: Any, target: Any, names: Iterable[str]) -> dict[str, FieldChan
         old = getattr(target, name)
         if new == old:
             continue
-        detail: dict[str, Any] | None = None
-        if isinstance(new, tuple) or isinstance(old, tuple):
-            detail = DeepDiff(plain(old), plain(new), verbose_level=2).to_dict()
-        changes[name] = FieldChange(old=old, new=new, detail=detail)
+        changes[name] = FieldChange(old=old, new=new)
     return changes
