@@ -698,12 +698,14 @@ class WooCommerceCart(Cart):
         try:
             old_history = set(before.status_history) if before else set()
             new_history = [c for c in order.status_history if c not in old_history]
-            tracking = self._tracking_supported(order_id)
-            if tracking:
+            tracking = bool(order.shipments) and self._tracking_supported(order_id)
+            known: set[str | None] = set()
+            if tracking and before is not None:
+                # An order that exists may hold some items already: read them.
                 posted = self._http.request("GET", self._tracking_url(order_id)).json()
                 known = {item.get("tracking_number") for item in posted or ()}
-            else:
-                known = {s.tracking_number for s in before.shipments} if before else set()
+            elif before is not None:
+                known = {s.tracking_number for s in before.shipments}
             new_shipments = [s for s in order.shipments if s.tracking_number not in known]
             if new_shipments and tracking:
                 for shipment in new_shipments:
