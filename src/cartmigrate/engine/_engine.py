@@ -1024,15 +1024,7 @@ class SyncEngine:
                 self._fail(run, name, cast(str, entity.id), error, failures)
                 result.append((entity, record))  # the repair is retried next time
                 continue
-            run.report.changes.append(
-                Change(
-                    action="update",
-                    entity=name,
-                    source_id=entity.id,
-                    target_id=record.target_id,
-                    fields={f: attrs.evolve(c, new=plain(c.new)) for f, c in changes.items()},
-                )
-            )
+            self._record_update(run, kind, cast(str, entity.id), record.target_id, changes)
             record = attrs.evolve(record, dropped=still_dropped)
             records.append(record)
             result.append((entity, record))
@@ -1211,6 +1203,18 @@ class SyncEngine:
         except CartMigrateError as error:
             self._fail(run, kind.kind, source_id, error, failures, retry_as=retry_as)
             return False
+        self._record_update(run, kind, source_id, target_id, changes)
+        return True
+
+    @staticmethod
+    def _record_update(
+        run: _Run,
+        kind: type[Entity],
+        source_id: str,
+        target_id: str | None,
+        changes: Mapping[str, FieldChange],
+    ) -> None:
+        """List a written update in the report, its values as plain data."""
         run.report.changes.append(
             Change(
                 action="update",
@@ -1223,7 +1227,6 @@ class SyncEngine:
                 },
             )
         )
-        return True
 
     # -- clearing ---------------------------------------------------------
     def _clear_target(

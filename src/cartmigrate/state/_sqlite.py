@@ -107,33 +107,26 @@ class SQLiteStateStore(StateStore):
             self._db.execute("BEGIN")
             self._db.executemany(sql, rows)
 
-    def get(self, kind: str, source_ids: Sequence[str]) -> dict[str, SyncRecord]:
-        found: dict[str, SyncRecord] = {}
+    def _rows_of(
+        self, select: str, kind: str, source_ids: Sequence[str]
+    ) -> Iterator[tuple[Any, ...]]:
+        """Rows of ``SELECT select FROM entity_map WHERE ...`` for these source ids,
+        in chunks that stay under SQLite's limit on query variables."""
         ids = list(source_ids)
         for start in range(0, len(ids), _CHUNK):
             chunk = ids[start : start + _CHUNK]
             marks = ",".join("?" * len(chunk))
-            rows = self._db.execute(
-                f"SELECT {_COLUMNS} FROM entity_map WHERE kind=? AND source_id IN ({marks})",
+            yield from self._db.execute(
+                f"SELECT {select} FROM entity_map WHERE kind=? AND source_id IN ({marks})",
                 (kind, *chunk),
-            )
-            for row in rows:
-                found[row[1]] = _row_to_record(row)
-        return found
+            ).fetchall()
+
+    def get(self, kind: str, source_ids: Sequence[str]) -> dict[str, SyncRecord]:
+        return {row[1]: _row_to_record(row) for row in self._rows_of(_COLUMNS, kind, source_ids)}
 
     def _synced_target_ids(self, kind: str, source_ids: Sequence[str]) -> dict[str, str]:
-        found: dict[str, str] = {}
-        ids = list(source_ids)
-        for start in range(0, len(ids), _CHUNK):
-            chunk = ids[start : start + _CHUNK]
-            marks = ",".join("?" * len(chunk))
-            rows = self._db.execute(
-                "SELECT source_id, target_id FROM entity_map WHERE kind=? AND status='synced'"
-                f" AND target_id IS NOT NULL AND source_id IN ({marks})",
-                (kind, *chunk),
-            )
-            found.update(rows.fetchall())
-        return found
+        rows = self._rows_of("source_id, target_id, status", kind, source_ids)
+        return {sid: tid for sid, tid, status in rows if status == "synced" and tid is not None}
 
     def put(self, records: Iterable[SyncRecord]) -> None:
         self._write(
