@@ -13,13 +13,17 @@ from cartmigrate import (
     Customer,
     InvalidEntity,
     Order,
+    OrderLine,
     OrderStatus,
     Product,
     Review,
+    StatusChange,
     StockStatus,
     Variant,
 )
 from cartmigrate.models import fingerprint, plain
+
+_AT = dt.datetime(2026, 1, 2, 3, 4, tzinfo=dt.UTC)
 
 
 def test_values_are_converted_at_the_boundary() -> None:
@@ -103,3 +107,24 @@ def test_fingerprint_follows_content() -> None:
     assert fingerprint(one) == fingerprint(Product(name="Tee", price="1.50"))
     assert fingerprint(one) != fingerprint(attrs.evolve(one, quantity=1))
     assert plain(one)["price"] == "1.50"
+
+
+def test_fingerprint_sees_nested_models_and_enums_but_not_extra() -> None:
+    line = OrderLine(name="Tee", quantity=1, price="5")
+    order = Order(number="1", status="processing", lines=[line])
+    seen = {fingerprint(order)}
+    for changed in (
+        attrs.evolve(order, lines=[attrs.evolve(line, quantity=2)]),
+        attrs.evolve(order, lines=[line, line]),
+        attrs.evolve(order, status="completed"),
+        attrs.evolve(order, status="on-backorder"),  # kept raw: not an OrderStatus
+        attrs.evolve(order, billing_address=Address(city="Berlin")),
+        attrs.evolve(order, billing_address=Address(city="Bern")),
+        attrs.evolve(order, status_history=[StatusChange(status="completed", at=_AT)]),
+    ):
+        digest = fingerprint(changed)
+        assert digest not in seen, changed
+        seen.add(digest)
+    assert fingerprint(attrs.evolve(order, extra={"meta": 1})) == fingerprint(order)
+    # Anything that is not a model is fingerprinted by its repr.
+    assert fingerprint((1, "a")) != fingerprint((1, "b"))
