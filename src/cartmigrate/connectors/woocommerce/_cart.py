@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, TypeVar, cast
 
@@ -208,6 +209,7 @@ class WooCommerceCart(Cart):
         self._source_ref_scan = source_ref_scan
         self._brands: bool | None = None
         self._tracking: bool | None = None
+        self._tracking_probe = threading.Lock()  # orders are read in parallel
         self._ref_cache: dict[type[Entity], dict[str, Mapping[str, Any]]] = {}
         self._emails = (
             EmailSwitch(self._http, store=name, max_concurrency=self._max_concurrency)
@@ -270,6 +272,7 @@ class WooCommerceCart(Cart):
             incremental=_INCREMENTAL,
             batch_size=BATCH_LIMIT,
             source_refs=True,
+            read_ahead=True,
         )
 
     def _brands_supported(self) -> bool:
@@ -285,14 +288,17 @@ class WooCommerceCart(Cart):
     def _tracking_supported(self, order_id: str) -> bool:
         """Whether the Shipment Tracking extension answers (probed once, on first use)."""
         if self._tracking is None:
-            try:
-                self._http.request("GET", self._tracking_url(order_id))
-                self._tracking = True
-            except EntityNotFound as error:
-                if "rest_no_route" in str(error):
-                    self._tracking = False
-                else:
-                    return False  # the order itself is gone: ask again next time
+            with self._tracking_probe:
+                if self._tracking is not None:
+                    return self._tracking
+                try:
+                    self._http.request("GET", self._tracking_url(order_id))
+                    self._tracking = True
+                except EntityNotFound as error:
+                    if "rest_no_route" in str(error):
+                        self._tracking = False
+                    else:
+                        return False  # the order itself is gone: ask again next time
         return self._tracking
 
     # -- HTTP helpers -------------------------------------------------------
