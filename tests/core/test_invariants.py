@@ -364,6 +364,7 @@ def view_without(cart: MemoryCart, entities: list[Customer]) -> dict[str, list[A
     crash_at=st.integers(1, 40),
     operation=st.sampled_from(["create", "update"]),
     applied=st.booleans(),
+    read_ahead=st.booleans(),
 )
 def test_a_crash_anywhere_ends_like_an_uninterrupted_run(
     store: list[Entity],
@@ -371,7 +372,11 @@ def test_a_crash_anywhere_ends_like_an_uninterrupted_run(
     crash_at: int,
     operation: str,
     applied: bool,
+    read_ahead: bool,
 ) -> None:
+    # Reading ahead, in batches of 3 so that a read is under way when it crashes.
+    options: dict[str, Any] = {"read_ahead": True, "batch_size": 3} if read_ahead else {}
+
     class Crash(BaseException):
         pass
 
@@ -387,7 +392,7 @@ def test_a_crash_anywhere_ends_like_an_uninterrupted_run(
                 continue
             while True:
                 with SQLiteStateStore(path) as state:
-                    engine = SyncEngine(source, target, state=state, clock=clock.now)
+                    engine = SyncEngine(source, target, state=state, clock=clock.now, **options)
                     try:
                         report = engine.full_migrate() if step == "full" else engine.smart_update()
                     except Crash:
@@ -431,13 +436,16 @@ def references_and_selected_fields(cart: MemoryCart) -> dict[str, list[Any]]:
 
 # 8: with random faults, repeated calls converge without duplicates.
 @PROPERTY
-@given(store=stores(), changes=source_changes(), seed=st.integers(0, 1000))
+@given(
+    store=stores(), changes=source_changes(), seed=st.integers(0, 1000), read_ahead=st.booleans()
+)
 def test_random_faults_are_retried_until_nothing_is_lost(
-    store: list[Entity], changes: list[tuple[str, int, int]], seed: int
+    store: list[Entity], changes: list[tuple[str, int, int]], seed: int, read_ahead: bool
 ) -> None:
     source, target, clock = carts(store)
     target.fail_randomly(0.3, seed=seed, operations=("create", "update", "get", "find"))
-    engine = SyncEngine(source, target, clock=clock.now)
+    options: dict[str, Any] = {"read_ahead": True, "batch_size": 3} if read_ahead else {}
+    engine = SyncEngine(source, target, clock=clock.now, **options)
     for _ in range(30):
         if engine.full_migrate().ok:
             break

@@ -39,6 +39,9 @@ class Capabilities:
     - ``preserves_ids``: creates keep the source's ids (rare; import tools).
     - ``source_refs``: it stores the source reference given to ``create`` and
       can find an entity by it, so a create whose answer was lost is found again.
+    - ``read_ahead``: its reads wait on a network, and ``read`` may be iterated
+      in a second thread while the engine writes to the target; the engine then
+      reads the next batch while it writes the current one.
     """
 
     reads: frozenset[type[Entity]] = attrs.field(converter=_kinds)
@@ -47,6 +50,7 @@ class Capabilities:
     batch_size: int = 1
     preserves_ids: bool = False
     source_refs: bool = False
+    read_ahead: bool = False
 
 
 def _id_tuple(value: Iterable[str]) -> tuple[str, ...]:

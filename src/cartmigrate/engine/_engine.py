@@ -54,6 +54,7 @@ from ..models import (
 from ..models._references import _reference_triples, _rewrite
 from ..state import FailureRecord, MemoryStateStore, StateStore, SyncRecord, SyncStatus
 from ._dry_run import OverlayState, PlanningCart
+from ._read_ahead import ReadAhead
 from ._report import (
     Change,
     Failure,
@@ -201,6 +202,9 @@ class SyncEngine:
     request. ``overlap`` is how far before its cursor an incremental read
     starts again, against clock skew and late commits; re-read entities cost
     nothing when unchanged. ``on_progress`` receives ``Progress`` events.
+    ``read_ahead`` reads the next batch from the source in a second thread
+    while the current one is written to the target (default: when the
+    source's ``capabilities.read_ahead`` says its reads are remote).
     """
 
     def __init__(
@@ -214,6 +218,7 @@ class SyncEngine:
         overlap: dt.timedelta = dt.timedelta(minutes=10),
         clock: Callable[[], dt.datetime] = _utcnow,
         on_progress: Callable[[Progress], None] | None = None,
+        read_ahead: bool | None = None,
     ) -> None:
         self.source = source
         self.target = target
@@ -223,6 +228,7 @@ class SyncEngine:
         self.overlap = overlap
         self._clock = clock
         self._on_progress = on_progress
+        self.read_ahead = source.capabilities.read_ahead if read_ahead is None else read_ahead
 
     def __repr__(self) -> str:
         return (
@@ -452,20 +458,24 @@ class SyncEngine:
         seen: set[str] | None = set() if mode == "smart" and since is None else None
         newest: dt.datetime | None = None
         done = 0
-        for chunk in _chunks(entities, self.batch_size):
-            for entity in chunk:
-                retry.discard(entity.id or "")
-                if seen is not None and entity.id is not None:
-                    seen.add(entity.id)
-                stamp = getattr(entity, "updated_at", None)
-                if stamp is not None and (newest is None or stamp > newest):
-                    newest = stamp
-                    if run.newest is None or stamp > run.newest:
-                        run.newest = stamp
-            self._sync_chunk(run, kind, chunk, mode)
-            self._record_unreadable(run, retry)
-            done += len(chunk)
-            self._progress(run, name, done, total)
+        chunks = _chunks(entities, self.batch_size)
+        with contextlib.ExitStack() as reading:
+            if self.read_ahead and kind is not Category:  # categories are read already
+                chunks = iter(reading.enter_context(ReadAhead(chunks)))
+            for chunk in chunks:
+                for entity in chunk:
+                    retry.discard(entity.id or "")
+                    if seen is not None and entity.id is not None:
+                        seen.add(entity.id)
+                    stamp = getattr(entity, "updated_at", None)
+                    if stamp is not None and (newest is None or stamp > newest):
+                        newest = stamp
+                        if run.newest is None or stamp > run.newest:
+                            run.newest = stamp
+                self._sync_chunk(run, kind, chunk, mode)
+                self._record_unreadable(run, retry)
+                done += len(chunk)
+                self._progress(run, name, done, total)
         self._record_unreadable(run, retry)
         if retry:
             found = run.source.get_many(kind, sorted(retry)) if since is not None else {}

@@ -151,6 +151,7 @@ class ShopifyCart(Cart):
             incremental=_INCREMENTAL,
             batch_size=25,
             source_refs=True,
+            read_ahead=True,
         )
 
     def derived_fields(self, entity: Entity) -> frozenset[str]:

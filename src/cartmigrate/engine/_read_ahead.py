@@ -1,0 +1,92 @@
+"""Reading the next batch from the source while the current one is written.
+
+Source and target are different servers. Read and written in turn, each is
+idle while the engine waits on the other, and a migration takes the sum of
+both. Reading one batch ahead in a second thread overlaps the two, and it
+sends neither server more requests at once than before: each cart keeps its
+own ``max_concurrency``.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+from collections.abc import Iterator
+from types import TracebackType
+from typing import Any, Generic, TypeVar
+
+__all__ = ["ReadAhead"]
+
+T = TypeVar("T")
+
+#: How often a worker blocked on a full queue checks whether it should stop.
+_POLL = 0.05
+
+
+class ReadAhead(Generic[T]):
+    """Iterates ``batches`` in a worker thread, at most ``depth`` batches ahead.
+
+    Use it as a context manager: leaving the block (also by an exception, or
+    a crash test's interrupt) stops the worker at its next batch and waits
+    for the read it is in. An error raised by ``batches`` is raised again
+    where the consumer reaches it, after every batch read before it.
+    """
+
+    def __init__(self, batches: Iterator[T], *, depth: int = 1) -> None:
+        self._batches = batches
+        self._queue: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=max(1, depth))
+        self._stop = threading.Event()
+        self._thread = threading.Thread(
+            target=self._work, name="cartmigrate-read-ahead", daemon=True
+        )
+
+    def __enter__(self) -> ReadAhead[T]:
+        self._thread.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def __iter__(self) -> Iterator[T]:
+        while True:
+            tag, value = self._queue.get()
+            if tag == "batch":
+                yield value
+            elif tag == "error":
+                raise value
+            else:
+                return
+
+    def close(self) -> None:
+        """Stop the worker and wait for the read it is in."""
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join()
+
+    def _work(self) -> None:
+        try:
+            for batch in self._batches:
+                if not self._put(("batch", batch)):
+                    return
+            self._put(("done", None))
+        except BaseException as error:  # handed to the consumer, raised there
+            self._put(("error", error))
+        finally:
+            close = getattr(self._batches, "close", None)
+            if close is not None:
+                close()  # a generator's cleanup runs in the thread that ran it
+
+    def _put(self, item: tuple[str, Any]) -> bool:
+        """Queue ``item``; False when the consumer has left."""
+        while not self._stop.is_set():
+            try:
+                self._queue.put(item, timeout=_POLL)
+            except queue.Full:
+                continue
+            return True
+        return False
