@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections
 import threading
 from collections.abc import Iterator
 from typing import Any
@@ -13,7 +14,9 @@ from cartmigrate import (
     Created,
     Customer,
     Entity,
+    InvalidEntity,
     MemoryCart,
+    Order,
     Outcome,
     SyncEngine,
     TransientError,
@@ -68,25 +71,41 @@ def test_the_worker_stops_and_cleans_up_when_the_consumer_leaves() -> None:
 
 
 class _Source(MemoryCart):
-    """Signals when the read reaches entity number ``signal_at`` (0-based)."""
+    """Signals when the read of ``signal_kind`` reaches entity number ``signal_at``
+    (0-based); can break off, or find one record it cannot read."""
 
-    def __init__(self, entities: list[Entity], signal_at: int, fail_at: int | None = None):
+    def __init__(
+        self,
+        entities: list[Entity],
+        signal_at: int,
+        *,
+        signal_kind: type[Entity] = Customer,
+        fail_at: int | None = None,
+        unreadable: str | None = None,
+    ) -> None:
         super().__init__(entities, name="source")
         self.reached = threading.Event()
         self.signal_at = signal_at
+        self.signal_kind = signal_kind
         self.fail_at = fail_at
+        self.unreadable = unreadable
+        self.yielded: collections.Counter[str] = collections.Counter()
 
     def read(self, kind: type[Any], *, since: Any = None) -> Iterator[Any]:
         for n, entity in enumerate(super().read(kind, since=since)):
             if n == self.fail_at:
                 raise TransientError("connection reset while reading")
-            if n == self.signal_at:
+            if kind is self.signal_kind and n == self.signal_at:
                 self.reached.set()
+            if entity.id == self.unreadable:
+                self.report_unreadable(kind, entity.id, InvalidEntity("order", "total", "x"))
+                continue
+            self.yielded[kind.kind] += 1
             yield entity
 
 
 class _Target(MemoryCart):
-    """Its first create waits (briefly) for the source to reach the second batch."""
+    """Its first create waits (briefly) for the source's signal."""
 
     def __init__(self, source: _Source, wait: float) -> None:
         super().__init__(name="target")
@@ -156,3 +175,45 @@ def test_a_crash_while_writing_stops_the_reader() -> None:
     with pytest.raises(Crash):
         SyncEngine(source, target, batch_size=10, read_ahead=True).full_migrate()
     assert not read_ahead_threads()
+
+
+def orders(n: int) -> list[Entity]:
+    return [Order(id=f"o{i}", number=str(1000 + i)) for i in range(n)]
+
+
+def test_the_next_type_is_read_while_the_last_batch_of_this_one_is_written() -> None:
+    source = _Source(customers(5) + orders(5), signal_at=0, signal_kind=Order)
+    target = _Target(source, wait=10.0)  # the first customer waits for the orders' read
+    report = SyncEngine(source, target, batch_size=10, read_ahead=True).full_migrate()
+    assert report.ok and report.total("created") == 10
+    assert target.overlapped is True
+
+
+def test_a_record_of_the_next_type_found_unreadable_early_is_retried_not_given_up() -> None:
+    source = _Source(customers(5) + orders(3), signal_at=0, signal_kind=Order, unreadable="o1")
+    target = _Target(source, wait=10.0)
+    engine = SyncEngine(source, target, batch_size=10, read_ahead=True)
+    report = engine.full_migrate()
+    assert target.overlapped is True  # o1 was found unreadable while customers were written
+    assert [(f.entity, f.source_id) for f in report.failures] == [("order", "o1")]
+    assert not [w for w in report.warnings if "gone" in w.message]
+    assert [f.source_id for f in engine.state.failures("order")] == ["o1"]
+    source.unreadable = None  # fixed on the source
+    again = engine.full_migrate()
+    assert again.ok and again.summary()["order"][Outcome.CREATED.value] == 1
+
+
+def test_a_type_that_stops_early_is_not_read_to_its_end() -> None:
+    def stop_customers(progress: Any) -> None:
+        if progress.entity == "customer":
+            raise TransientError("the target went away")
+
+    source = _Source(customers(100) + orders(5), signal_at=-1)
+    engine = SyncEngine(
+        source, MemoryCart(), batch_size=10, read_ahead=True, on_progress=stop_customers
+    )
+    report = engine.full_migrate()
+    assert report.summary()["customer"][Outcome.CREATED.value] == 10
+    assert report.summary()["order"][Outcome.CREATED.value] == 5
+    # The worker moved on to the orders: it read no more than it was ahead.
+    assert source.yielded["customer"] < 60

@@ -40,8 +40,9 @@ class Capabilities:
     - ``source_refs``: it stores the source reference given to ``create`` and
       can find an entity by it, so a create whose answer was lost is found again.
     - ``read_ahead``: its reads wait on a network, and ``read`` may be iterated
-      in a second thread while the engine writes to the target; the engine then
-      reads the next batch while it writes the current one.
+      in a second thread while the engine writes to the target and calls this
+      cart's other methods; the engine then reads the next batches, of this
+      type and the next, while it writes the current one.
     """
 
     reads: frozenset[type[Entity]] = attrs.field(converter=_kinds)

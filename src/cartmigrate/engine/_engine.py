@@ -21,7 +21,7 @@ import contextlib
 import datetime as dt
 import itertools
 import logging
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Generator, Iterable, Mapping, Sequence
 from typing import Any, Literal, TypeVar, cast
 
 import attrs
@@ -91,7 +91,7 @@ def _utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-def _chunks(items: Iterable[E], size: int) -> Iterator[list[E]]:
+def _chunks(items: Iterable[E], size: int) -> Generator[list[E], None, None]:
     iterator = iter(items)
     while chunk := list(itertools.islice(iterator, size)):
         yield chunk
@@ -172,6 +172,11 @@ def _selected_fields(fields: FieldSelection | None) -> dict[type[Entity], tuple[
     return selection
 
 
+#: What the read-ahead worker hands over: a batch of a type, the type's end
+#: (None), or the error that ended the type's read.
+_Streamed = tuple[type[Entity], list[Entity] | BaseException | None]
+
+
 @attrs.define
 class _Run:
     """Everything one call works with."""
@@ -191,6 +196,14 @@ class _Run:
     #: Types with migrated entities that changed on the source and that this
     #: (full) call left alone: their cursor must not move past those changes.
     unsynced: set[str] = attrs.field(factory=set)
+    #: Where each type is read from (None: in full), decided when the call
+    #: starts, and the read-ahead worker reading them all, type after type.
+    reads: dict[type[Entity], dt.datetime | None] = attrs.field(factory=dict)
+    stream: ReadAhead[_Streamed] | None = None
+    #: Types whose sync stopped before their read ended: the worker moves on.
+    abandoned: set[type[Entity]] = attrs.field(factory=set)
+    #: Source ids, by type name, of the records the source could not read.
+    unreadable: dict[str, set[str]] = attrs.field(factory=dict)
 
 
 class SyncEngine:
@@ -247,8 +260,7 @@ class SyncEngine:
         """
         run = self._start("full_migrate", dry_run)
         try:
-            for kind in self._kinds(entities):
-                self._sync_type(run, kind, "full")
+            self._sync_types(run, self._kinds(entities), "full")
         finally:
             self._finish(run)
         return run.report
@@ -274,8 +286,7 @@ class SyncEngine:
         run.fields = _selected_fields(fields)
         run.verify = verify
         try:
-            for kind in self._kinds(entities):
-                self._sync_type(run, kind, "smart")
+            self._sync_types(run, self._kinds(entities), "smart")
         finally:
             self._finish(run)
         return run.report
@@ -322,8 +333,7 @@ class SyncEngine:
                 if Product in kinds:
                     names.append(Variant.kind)
                 run.state.forget(names)
-                for kind in kinds:
-                    self._sync_type(run, kind, "full")
+                self._sync_types(run, kinds, "full")
         finally:
             self._finish(run)
         return run.report
@@ -406,6 +416,71 @@ class SyncEngine:
         return f"{self.source.name}:{kind}:{source_id}"
 
     # -- one entity type --------------------------------------------------
+    def _sync_types(self, run: _Run, kinds: Sequence[type[Entity]], mode: Mode) -> None:
+        """Sync ``kinds`` in order; with read-ahead, one worker reads them all.
+
+        The worker reads on into the next type while the last batches of
+        one are written, and never more than two batches ahead.
+        """
+        run.reads = {
+            kind: self._since(run, kind, mode)
+            for kind in kinds
+            if kind in run.source.capabilities.reads and kind in run.target.capabilities.writes
+        }
+        if self.read_ahead and run.reads:
+            run.stream = ReadAhead(self._read_types(run, dict(run.reads)), depth=2).start()
+        try:
+            for kind in kinds:
+                self._sync_type(run, kind, mode)
+        finally:
+            if run.stream is not None:
+                run.stream.close()
+                run.stream = None
+
+    def _since(self, run: _Run, kind: type[Entity], mode: Mode) -> dt.datetime | None:
+        """Where this call reads ``kind`` from: None for a full read."""
+        previous = run.state.get_cursor(kind.kind)
+        incremental = kind in run.source.capabilities.incremental
+        if mode == "smart" and incremental and previous is not None and not run.verify:
+            return previous - self.overlap
+        return None
+
+    def _read_types(
+        self, run: _Run, reads: Mapping[type[Entity], dt.datetime | None]
+    ) -> Generator[_Streamed, None, None]:
+        """Every type's batches, then its end; in the read-ahead worker."""
+        for kind, since in reads.items():
+            try:
+                for chunk in _chunks(run.source.read(kind, since=since), self.batch_size):
+                    if kind in run.abandoned:
+                        break
+                    yield kind, chunk
+            except Exception as error:  # ends this type's read, raised where it is synced
+                yield kind, error
+            else:
+                yield kind, None
+
+    def _read_chunks(self, run: _Run, kind: type[Entity]) -> Generator[list[Entity], None, None]:
+        """The batches of ``kind``: from the read-ahead worker, or read here."""
+        since = run.reads.get(kind)
+        if run.stream is None:
+            yield from _chunks(run.source.read(kind, since=since), self.batch_size)
+            return
+        ended = False
+        try:
+            for streamed_kind, item in run.stream:
+                if streamed_kind is not kind:
+                    continue  # left over from a type whose sync stopped early
+                if item is None or isinstance(item, BaseException):
+                    ended = True
+                    if item is None:
+                        return
+                    raise item
+                yield item
+        finally:
+            if not ended:
+                run.abandoned.add(kind)  # the worker skips the rest of it
+
     def _sync_type(self, run: _Run, kind: type[Entity], mode: Mode) -> None:
         """Sync one entity type; a failure to read it stops only this type."""
         try:
@@ -430,11 +505,8 @@ class SyncEngine:
             )
             return
         writable = kind in run.target.capabilities.writes
-        since: dt.datetime | None = None
         previous = run.state.get_cursor(name)
-        incremental = kind in run.source.capabilities.incremental
-        if mode == "smart" and writable and incremental and previous is not None and not run.verify:
-            since = previous - self.overlap
+        since = run.reads.get(kind)
         if not writable:
             known = run.source.count(kind)
             skipped = known if known is not None else sum(1 for _ in run.source.read(kind))
@@ -446,9 +518,10 @@ class SyncEngine:
                 )
             )
             return
-        entities: Iterable[Entity] = run.source.read(kind, since=since)
-        if kind is Category:
-            entities = _parents_first(cast(list[Category], list(entities)))
+        chunks = self._read_chunks(run, kind)
+        if kind is Category:  # read whole, to send parents first
+            read = cast(list[Category], list(itertools.chain.from_iterable(chunks)))
+            chunks = _chunks(_parents_first(read), self.batch_size)
         total = run.source.count(kind) if since is None else None
         # Entities that failed earlier, or are not finished: an incremental read
         # will not return those unchanged since, so they are fetched by id; in a
@@ -458,10 +531,7 @@ class SyncEngine:
         seen: set[str] | None = set() if mode == "smart" and since is None else None
         newest: dt.datetime | None = None
         done = 0
-        chunks = _chunks(entities, self.batch_size)
-        with contextlib.ExitStack() as reading:
-            if self.read_ahead and kind is not Category:  # categories are read already
-                chunks = iter(reading.enter_context(ReadAhead(chunks)))
+        with contextlib.closing(chunks):
             for chunk in chunks:
                 for entity in chunk:
                     retry.discard(entity.id or "")
@@ -473,13 +543,13 @@ class SyncEngine:
                         if run.newest is None or stamp > run.newest:
                             run.newest = stamp
                 self._sync_chunk(run, kind, chunk, mode)
-                self._record_unreadable(run, retry)
+                self._record_unreadable(run, kind, retry)
                 done += len(chunk)
                 self._progress(run, name, done, total)
-        self._record_unreadable(run, retry)
+        self._record_unreadable(run, kind, retry)
         if retry:
             found = run.source.get_many(kind, sorted(retry)) if since is not None else {}
-            still_unreadable = self._record_unreadable(run, set())
+            still_unreadable = self._record_unreadable(run, kind, set())
             gone = sorted(retry - set(found) - still_unreadable)
             for source_id in gone:
                 run.report.warnings.append(
@@ -590,17 +660,19 @@ class SyncEngine:
             if r.target_id is not None and r.dropped
         )
 
-    def _record_unreadable(self, run: _Run, retry: set[str]) -> set[str]:
-        """Fail the records the source could not read; return their ids.
+    def _record_unreadable(self, run: _Run, kind: type[Entity], retry: set[str]) -> set[str]:
+        """Fail the records the source could not read; return ``kind``'s, of this call.
 
         They stay in the state's failures, so the next call fetches them by id
         and tries again; none of them is left for this call's retry pass.
+        Records of the next type may be among them, read ahead: they are
+        remembered, so that type does not take them for gone from the source.
         """
         failures: list[FailureRecord] = []
-        ids: set[str] = set()
-        for kind, source_id, error in run.source.take_unreadable():
-            self._fail(run, kind.kind, source_id, error, failures)
-            ids.add(source_id)
+        for unreadable_kind, source_id, error in run.source.take_unreadable():
+            self._fail(run, unreadable_kind.kind, source_id, error, failures)
+            run.unreadable.setdefault(unreadable_kind.kind, set()).add(source_id)
+        ids = run.unreadable.get(kind.kind, set())
         retry.difference_update(ids)
         if failures:
             run.state.put_failures(failures)

@@ -1,10 +1,10 @@
-"""Reading the next batch from the source while the current one is written.
+"""Reading the next batches from the source while the current one is written.
 
 Source and target are different servers. Read and written in turn, each is
 idle while the engine waits on the other, and a migration takes the sum of
-both. Reading one batch ahead in a second thread overlaps the two, and it
-sends neither server more requests at once than before: each cart keeps its
-own ``max_concurrency``.
+both. Reading a batch or two ahead in a second thread overlaps the two, and
+it sends neither server more requests at once than before: each cart keeps
+its own ``max_concurrency``.
 """
 
 from __future__ import annotations
@@ -36,13 +36,23 @@ class ReadAhead(Generic[T]):
         self._batches = batches
         self._queue: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=max(1, depth))
         self._stop = threading.Event()
+        self._starting = threading.Lock()
+        self._started = False
+        self._ended = False  # the end, or the error, was handed over
         self._thread = threading.Thread(
             target=self._work, name="cartmigrate-read-ahead", daemon=True
         )
 
-    def __enter__(self) -> ReadAhead[T]:
-        self._thread.start()
+    def start(self) -> ReadAhead[T]:
+        """Start reading (once; entering the context also starts it)."""
+        with self._starting:
+            if not self._started:
+                self._started = True
+                self._thread.start()
         return self
+
+    def __enter__(self) -> ReadAhead[T]:
+        return self.start()
 
     def __exit__(
         self,
@@ -53,14 +63,15 @@ class ReadAhead(Generic[T]):
         self.close()
 
     def __iter__(self) -> Iterator[T]:
-        while True:
+        """The batches; iterating again goes on where the last iteration stopped."""
+        while not self._ended:
             tag, value = self._queue.get()
             if tag == "batch":
                 yield value
-            elif tag == "error":
+                continue
+            self._ended = True
+            if tag == "error":
                 raise value
-            else:
-                return
 
     def close(self) -> None:
         """Stop the worker and wait for the read it is in."""
