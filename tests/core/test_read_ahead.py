@@ -141,12 +141,19 @@ def test_without_read_ahead_reads_and_writes_take_turns() -> None:
 
 
 def test_remote_sources_read_ahead_by_default() -> None:
-    class Remote(MemoryCart):
-        capabilities = attrs.evolve(MemoryCart().capabilities, read_ahead=True)
+    class RemoteSource(_Source):
+        @property
+        def capabilities(self) -> Any:
+            return attrs.evolve(super().capabilities, read_ahead=True)
 
-    assert SyncEngine(Remote(), MemoryCart()).read_ahead is True
-    assert SyncEngine(MemoryCart(), Remote()).read_ahead is False
-    assert SyncEngine(Remote(), MemoryCart(), read_ahead=False).read_ahead is False
+    source = RemoteSource(customers(25), signal_at=10)
+    target = _Target(source, wait=10.0)
+    assert SyncEngine(source, target, batch_size=10).full_migrate().ok
+    assert target.overlapped is True
+    source = RemoteSource(customers(25), signal_at=10)
+    target = _Target(source, wait=0.2)
+    assert SyncEngine(source, target, batch_size=10, read_ahead=False).full_migrate().ok
+    assert target.overlapped is False
     # The bundled HTTP connectors declare it.
     sim = WooCommerceSimulator(consumer_key="ck_x", consumer_secret="cs_x")
     woo = WooCommerceCart("https://shop.example", "ck_x", "cs_x", transport=sim.transport)

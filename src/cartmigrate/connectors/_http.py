@@ -22,6 +22,7 @@ What it promises a connector:
 
 from __future__ import annotations
 
+import contextlib
 import email.utils
 import logging
 import random
@@ -258,7 +259,8 @@ class HttpClient:
     """An httpx client with the platform etiquette built in.
 
     Pass ``client=`` to use your own ``httpx.Client`` (proxies, certificates),
-    or ``transport=`` to talk to a simulator offline. ``error_for`` lets the
+    or ``transport=`` to talk to a simulator offline. ``max_in_flight`` bounds
+    the requests on the wire at once, across every thread using the client. ``error_for`` lets the
     connector turn its platform's error bodies into typed errors. TLS
     verification is always on for clients created here.
     """
@@ -277,8 +279,16 @@ class HttpClient:
         bucket: CostBucket | None = None,
         error_for: ErrorHook | None = None,
         sleep: Callable[[float], None] = _sleep,
+        max_in_flight: int | None = None,
     ) -> None:
         self.platform = platform
+        # However many threads use this client (a read-ahead worker and the
+        # engine, each fanning out), the server never gets more at once.
+        self._slots: contextlib.AbstractContextManager[Any] = (
+            threading.BoundedSemaphore(max_in_flight)
+            if max_in_flight is not None
+            else contextlib.nullcontext()
+        )
         self.retry = retry if retry is not None else RetryPolicy()
         self.bucket = bucket
         self._error_for = error_for
@@ -381,14 +391,15 @@ class HttpClient:
             self.requests += 1
         try:
             extra: dict[str, Any] = {} if self._auth is None else {"auth": self._auth}
-            response = self._client.request(
-                method,
-                self._base.join(url),
-                params=params,
-                json=json,
-                follow_redirects=False,
-                **extra,
-            )
+            with self._slots:
+                response = self._client.request(
+                    method,
+                    self._base.join(url),
+                    params=params,
+                    json=json,
+                    follow_redirects=False,
+                    **extra,
+                )
         except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as error:
             # Never reached the server: always safe to try again.
             raise _Retry(TransientError(self._describe(method, url, error)), None) from None

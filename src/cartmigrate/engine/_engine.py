@@ -34,6 +34,7 @@ from .._exceptions import (
     DuplicateEntity,
     EntityNotFound,
     EntityRejected,
+    TransientError,
 )
 from ..connectors import Cart, Created, WriteResult
 from ..mapping import MappingRules
@@ -241,7 +242,7 @@ class SyncEngine:
         self.overlap = overlap
         self._clock = clock
         self._on_progress = on_progress
-        self.read_ahead = source.capabilities.read_ahead if read_ahead is None else read_ahead
+        self.read_ahead = read_ahead  # None: the source's capabilities decide, per call
 
     def __repr__(self) -> str:
         return (
@@ -422,12 +423,16 @@ class SyncEngine:
         The worker reads on into the next type while the last batches of
         one are written, and never more than two batches ahead.
         """
-        run.reads = {
-            kind: self._since(run, kind, mode)
-            for kind in kinds
-            if kind in run.source.capabilities.reads and kind in run.target.capabilities.writes
-        }
-        if self.read_ahead and run.reads:
+        run.reads = {}
+        for kind in kinds:
+            try:
+                readable = kind in run.source.capabilities.reads
+                readable = readable and kind in run.target.capabilities.writes
+            except ConnectorError:
+                continue  # read in its turn, where the failure is reported for this type
+            if readable:
+                run.reads[kind] = self._since(run, kind, mode)
+        if run.reads and self._reads_ahead(run):
             run.stream = ReadAhead(self._read_types(run, dict(run.reads)), depth=2).start()
         try:
             for kind in kinds:
@@ -436,6 +441,16 @@ class SyncEngine:
             if run.stream is not None:
                 run.stream.close()
                 run.stream = None
+
+    def _reads_ahead(self, run: _Run) -> bool:
+        """``read_ahead`` as given, else as the source says (asked per call: a
+        cart may find out its capabilities from the store)."""
+        if self.read_ahead is not None:
+            return self.read_ahead
+        try:
+            return run.source.capabilities.read_ahead
+        except ConnectorError:
+            return False
 
     def _since(self, run: _Run, kind: type[Entity], mode: Mode) -> dt.datetime | None:
         """Where this call reads ``kind`` from: None for a full read."""
@@ -463,7 +478,7 @@ class SyncEngine:
     def _read_chunks(self, run: _Run, kind: type[Entity]) -> Generator[list[Entity], None, None]:
         """The batches of ``kind``: from the read-ahead worker, or read here."""
         since = run.reads.get(kind)
-        if run.stream is None:
+        if run.stream is None or kind not in run.reads:
             yield from _chunks(run.source.read(kind, since=since), self.batch_size)
             return
         ended = False
@@ -477,6 +492,7 @@ class SyncEngine:
                         return
                     raise item
                 yield item
+            raise TransientError(f"the read-ahead ended before {kind.kind} was read")
         finally:
             if not ended:
                 run.abandoned.add(kind)  # the worker skips the rest of it
@@ -496,6 +512,8 @@ class SyncEngine:
                 )
             )
             logger.error("%s: reading %s stopped: %s", run.call, kind.kind, error)
+        finally:
+            run.abandoned.add(kind)  # done with it, however: the worker moves on
 
     def _sync_entities(self, run: _Run, kind: type[Entity], mode: Mode) -> None:
         name = kind.kind

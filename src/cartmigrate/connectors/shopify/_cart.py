@@ -134,6 +134,7 @@ class ShopifyCart(Cart):
             retry=retry,
             bucket=self.bucket,
             error_for=GraphQLClient.error_hook(),
+            max_in_flight=max(1, max_concurrency),
             **extra,
         )
         self.graphql = GraphQLClient(

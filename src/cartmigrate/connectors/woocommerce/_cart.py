@@ -203,6 +203,7 @@ class WooCommerceCart(Cart):
             bucket=CostBucket(burst, requests_per_second, **bucket_args),
             error_for=error_for_response,
             headers={"User-Agent": "cartmigrate"},
+            max_in_flight=max(1, max_concurrency),
             **http_args,
         )
         self._max_concurrency = max(1, max_concurrency)
