@@ -130,3 +130,26 @@ def test_discard_forgets_records(store: StateStore) -> None:
     assert list(store.get("order", ["1", "2"])) == ["1"]
     store.discard("order", ["1"])
     assert store.source_id_for("order", "t1") is None
+
+
+def test_reference_look_ups_follow_every_change(store: StateStore) -> None:
+    def synced(source_id: str, target_id: str) -> SyncRecord:
+        return SyncRecord(kind="product", source_id=source_id, target_id=target_id, status="synced")
+
+    store.put([synced("p1", "t1"), synced("p2", "t2")])
+    assert store._synced_target_ids("product", ["p1", "p2", "p3"]) == {"p1": "t1", "p2": "t2"}
+    store.put([synced("p1", "t9")])  # re-created on the target
+    store.put_pending("product", ["p2"])  # an interrupted create: no id to trust
+    assert store._synced_target_ids("product", ["p1", "p2"]) == {"p1": "t9"}
+    store.put([synced("p2", "t2")])
+    store.discard("product", ["p1"])
+    assert store._synced_target_ids("product", ["p1", "p2"]) == {"p2": "t2"}
+    store.forget(["product"])
+    assert store._synced_target_ids("product", ["p1", "p2"]) == {}
+
+
+def test_sqlite_reference_look_ups_are_read_from_the_file_too(tmp_path: Path) -> None:
+    with SQLiteStateStore(tmp_path / "s.db") as first:
+        first.put([SyncRecord(kind="customer", source_id="c1", target_id="t1", status="synced")])
+    with SQLiteStateStore(tmp_path / "s.db") as second:
+        assert second._synced_target_ids("customer", ["c1", "c2"]) == {"c1": "t1"}

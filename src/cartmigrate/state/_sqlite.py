@@ -108,7 +108,7 @@ class SQLiteStateStore(StateStore):
             self._db.executemany(sql, rows)
 
     def _rows_of(
-        self, select: str, kind: str, source_ids: Sequence[str]
+        self, select: str, kind: str, source_ids: Sequence[str], where: str = ""
     ) -> Iterator[tuple[Any, ...]]:
         """Rows of ``SELECT select FROM entity_map WHERE ...`` for these source ids,
         in chunks that stay under SQLite's limit on query variables."""
@@ -117,7 +117,7 @@ class SQLiteStateStore(StateStore):
             chunk = ids[start : start + _CHUNK]
             marks = ",".join("?" * len(chunk))
             yield from self._db.execute(
-                f"SELECT {select} FROM entity_map WHERE kind=? AND source_id IN ({marks})",
+                f"SELECT {select} FROM entity_map WHERE kind=? AND source_id IN ({marks}){where}",
                 (kind, *chunk),
             ).fetchall()
 
@@ -125,8 +125,9 @@ class SQLiteStateStore(StateStore):
         return {row[1]: _row_to_record(row) for row in self._rows_of(_COLUMNS, kind, source_ids)}
 
     def _synced_target_ids(self, kind: str, source_ids: Sequence[str]) -> dict[str, str]:
-        rows = self._rows_of("source_id, target_id, status", kind, source_ids)
-        return {sid: tid for sid, tid, status in rows if status == "synced" and tid is not None}
+        # Filtered by SQLite, so the rows are the answer as they come.
+        where = " AND status='synced' AND target_id IS NOT NULL"
+        return dict(self._rows_of("source_id, target_id", kind, source_ids, where))
 
     def put(self, records: Iterable[SyncRecord]) -> None:
         self._write(
