@@ -38,6 +38,7 @@ import tenacity
 
 from .._exceptions import (
     AuthenticationError,
+    ConfigurationError,
     ConnectorError,
     EntityNotFound,
     EntityRejected,
@@ -284,6 +285,8 @@ class HttpClient:
         self.platform = platform
         # However many threads use this client (a read-ahead worker and the
         # engine, each fanning out), the server never gets more at once.
+        if max_in_flight is not None and max_in_flight < 1:
+            raise ConfigurationError(f"max_in_flight must be at least 1, not {max_in_flight}")
         self._slots: contextlib.AbstractContextManager[Any] = (
             threading.BoundedSemaphore(max_in_flight)
             if max_in_flight is not None
@@ -385,13 +388,15 @@ class HttpClient:
         idempotent: bool,
         cost: float,
     ) -> httpx.Response:
-        if self.bucket is not None:
-            self.bucket.acquire(cost)
-        with self._lock:
-            self.requests += 1
         try:
             extra: dict[str, Any] = {} if self._auth is None else {"auth": self._auth}
             with self._slots:
+                # Throttled once it may go: a throttle passed before waiting for
+                # a slot would let a refilled bucket's worth out at once after it.
+                if self.bucket is not None:
+                    self.bucket.acquire(cost)
+                with self._lock:
+                    self.requests += 1
                 response = self._client.request(
                     method,
                     self._base.join(url),

@@ -238,11 +238,17 @@ class SyncEngine:
         self.target = target
         self.state = state if state is not None else MemoryStateStore()
         self.rules = rules if rules is not None else MappingRules()
-        self.batch_size = batch_size or max(1, target.capabilities.batch_size)
+        self._batch_size = batch_size
         self.overlap = overlap
         self._clock = clock
         self._on_progress = on_progress
         self.read_ahead = read_ahead  # None: the source's capabilities decide, per call
+
+    @property
+    def batch_size(self) -> int:
+        """As given, else what the target takes in one request (asked when
+        needed, where a failure to ask fails one type, not the engine)."""
+        return self._batch_size or max(1, self.target.capabilities.batch_size)
 
     def __repr__(self) -> str:
         return (

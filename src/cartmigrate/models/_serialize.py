@@ -77,18 +77,26 @@ def _flattener(cls: type) -> Callable[[Any], tuple[Any, ...]] | None:
     if not attrs.has(cls):
         _FLATTENERS[cls] = None
         return None
-    namespace: dict[str, Any] = {"Enum": enum.Enum}
+    namespace: dict[str, Any] = {"Enum": enum.Enum, "flat_any": _flat_any}
     parts = [repr(cls.__qualname__)]
     for field in attrs.fields(cls):
         if not field.repr:
             continue
         value = f"o.{field.name}"
         if "model" in field.metadata:
+            # The declared model's flattener, or, for a subclass (a connector's
+            # own Variant, say), the subclass's: its own fields count too.
+            model = f"model_{field.name}"
             helper = f"flat_{field.name}"
+            namespace[model] = field.metadata["model"]
             namespace[helper] = _flattener_or_repr(field.metadata["model"])
+
+            def one(item: str, helper: str = helper, model: str = model) -> str:
+                return f"({helper}({item}) if type({item}) is {model} else flat_any({item}))"
+
             parts.append(
-                f"(None if {value} is None else {helper}({value})"
-                f" if not isinstance({value}, tuple) else tuple([{helper}(x) for x in {value}]))"
+                f"(None if {value} is None else tuple([{one('x')} for x in {value}])"
+                f" if isinstance({value}, tuple) else {one(value)})"
             )
         elif "enum" in field.metadata:
             parts.append(f"({value}.value if isinstance({value}, Enum) else {value})")
@@ -103,6 +111,10 @@ def _flattener(cls: type) -> Callable[[Any], tuple[Any, ...]] | None:
 
 def _flattener_or_repr(cls: type) -> Callable[[Any], Any]:
     return _flattener(cls) or repr
+
+
+def _flat_any(value: Any) -> Any:
+    return (_flattener(type(value)) or repr)(value)
 
 
 def fingerprint(value: Any) -> str:
