@@ -224,3 +224,29 @@ def test_a_type_that_stops_early_is_not_read_to_its_end() -> None:
     assert report.summary()["order"][Outcome.CREATED.value] == 5
     # The worker moved on to the orders: it read no more than it was ahead.
     assert source.yielded["customer"] < 60
+
+
+def test_closing_does_not_wait_long_for_a_read_that_hangs(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from cartmigrate.engine import _read_ahead
+
+    monkeypatch.setattr(_read_ahead, "_PATIENCE", 0.1)
+    stuck, finish = threading.Event(), threading.Event()
+
+    def batches() -> Iterator[int]:
+        yield 1
+        stuck.set()
+        finish.wait(10)  # a read retrying a flaky server
+        yield 2
+
+    ahead = ReadAhead(batches()).start()
+    assert next(iter(ahead)) == 1
+    assert stuck.wait(5)
+    with caplog.at_level("WARNING", logger="cartmigrate"):
+        ahead.close()  # returns although the read goes on
+    assert "still finishing a read" in caplog.text
+    finish.set()
+    for thread in read_ahead_threads():
+        thread.join(5)
+    assert not read_ahead_threads()

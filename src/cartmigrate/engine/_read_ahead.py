@@ -9,6 +9,7 @@ its own ``max_concurrency``.
 
 from __future__ import annotations
 
+import logging
 import queue
 import threading
 from collections.abc import Iterator
@@ -21,14 +22,18 @@ T = TypeVar("T")
 
 #: How often a worker blocked on a full queue checks whether it should stop.
 _POLL = 0.05
+#: How long closing waits for the read the worker is in.
+_PATIENCE = 5.0
+
+logger = logging.getLogger("cartmigrate")
 
 
 class ReadAhead(Generic[T]):
     """Iterates ``batches`` in a worker thread, at most ``depth`` batches ahead.
 
     Use it as a context manager: leaving the block (also by an exception, or
-    a crash test's interrupt) stops the worker at its next batch and waits
-    for the read it is in. An error raised by ``batches`` is raised again
+    a crash test's interrupt) stops the worker at its next batch, after a
+    short wait for the read it is in. An error raised by ``batches`` is raised again
     where the consumer reaches it, after every batch read before it.
     """
 
@@ -74,10 +79,17 @@ class ReadAhead(Generic[T]):
                 raise value
 
     def close(self) -> None:
-        """Stop the worker and wait for the read it is in."""
+        """Stop the worker, and wait a little for the read it is in.
+
+        Only a little: that read may be retrying a flaky server for minutes,
+        and whoever stops the call (Ctrl-C, say) should not wait for it. The
+        worker only reads, and it stops by itself at its next batch.
+        """
         self._stop.set()
         if self._thread.is_alive():
-            self._thread.join()
+            self._thread.join(_PATIENCE)
+            if self._thread.is_alive():
+                logger.warning("the read-ahead worker is still finishing a read; it stops after it")
 
     def _work(self) -> None:
         try:
