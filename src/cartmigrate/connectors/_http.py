@@ -284,7 +284,8 @@ class HttpClient:
     ) -> None:
         self.platform = platform
         # However many threads use this client (a read-ahead worker and the
-        # engine, each fanning out), the server never gets more at once.
+        # engine, each fanning out), no more than this are awaiting an answer.
+        # (A request that timed out frees its slot; the server may still be on it.)
         if max_in_flight is not None and max_in_flight < 1:
             raise ConfigurationError(f"max_in_flight must be at least 1, not {max_in_flight}")
         self._slots: contextlib.AbstractContextManager[Any] = (
