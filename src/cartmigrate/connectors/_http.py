@@ -261,9 +261,9 @@ class HttpClient:
 
     Pass ``client=`` to use your own ``httpx.Client`` (proxies, certificates),
     or ``transport=`` to talk to a simulator offline. ``max_in_flight`` bounds
-    the requests on the wire at once, across every thread using the client. ``error_for`` lets the
-    connector turn its platform's error bodies into typed errors. TLS
-    verification is always on for clients created here.
+    the requests awaiting an answer at once, across every thread using the
+    client. ``error_for`` lets the connector turn its platform's error bodies
+    into typed errors. TLS verification is always on for clients created here.
     """
 
     def __init__(

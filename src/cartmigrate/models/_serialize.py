@@ -70,7 +70,7 @@ def _flattener(cls: type) -> Callable[[Any], tuple[Any, ...]] | None:
     own flattener and enum members replaced by their values, so the ``repr``
     of the result is taken in C in one call, where the model's own ``repr``
     calls Python for every nested model and enum: a fingerprint of an order
-    costs a fifth less.
+    costs about a sixth less.
     """
     if cls in _FLATTENERS:
         return _FLATTENERS[cls]
