@@ -144,6 +144,24 @@ def test_with_faults_the_result_equals_a_fault_free_run(
     assert stock == {p["sku"]: p["stock_quantity"] for p in clean_sim.store.products.values()}
 
 
+@pytest.mark.parametrize("seed", [11, 12, 13])
+def test_a_faulty_source_read_ahead_loses_nothing(
+    small_store: MemoryCart, make_sim: Any, make_cart: Any, seed: int
+) -> None:
+    source_sim = make_sim()
+    source = make_cart(source_sim)
+    assert migrate_until_clean(SyncEngine(small_store, source, clock=source_sim.clock.now)) == 1
+    source_sim.set_faults(FaultPlan(rate=0.10, seed=seed))
+    target = MemoryCart()
+    # Small batches, so the worker reads several ahead, into the next type too.
+    engine = SyncEngine(source, target, clock=source_sim.clock.now, batch_size=4)
+    migrate_until_clean(engine)
+    assert source_sim.injected  # the reads did fail now and then
+    source_sim.set_faults(None)
+    assert snapshot(target) == snapshot(source)
+    assert len(target.list(Order)) == small_store.count(Order)
+
+
 def test_a_bad_record_fails_alone_with_the_platform_message(
     small_store: MemoryCart, sim: WooCommerceSimulator, make_cart: Any
 ) -> None:
