@@ -13,17 +13,35 @@ where a model is its lower-case name or its class:
 Rules are applied to source entities before ids are translated, so they see
 the source's data. A rule that raises fails that entity alone, with a
 ``MappingError`` naming the field.
+
+Rules are checked when they are built: a key naming a model or field that
+does not exist (``"product.nmae"``), a filter on a field, or a status map
+from or to a value no connector gives (``"wc-shipped"``, ``"on-hold"``)
+raises ``ConfigurationError`` at once. A typo must not be a rule that
+silently never applies.
 """
 
 from __future__ import annotations
 
+import difflib
+import enum
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 import attrs
 
-from ._exceptions import CartMigrateError, MappingError
-from .models import Entity, Order, Product
+from ._exceptions import CartMigrateError, ConfigurationError, MappingError
+from .models import (
+    ENTITY_TYPES,
+    Entity,
+    Order,
+    OrderStatus,
+    Product,
+    ProductStatus,
+    ReviewStatus,
+    StockStatus,
+    Variant,
+)
 
 __all__ = ["MappingRules"]
 
@@ -31,10 +49,101 @@ E = TypeVar("E", bound=Entity)
 _Key = str | type[Entity]
 
 
+_ALL_MODELS: tuple[type[Entity], ...] = (*ENTITY_TYPES, Variant)
+_MODELS: dict[str, type[Entity]] = {k.kind: k for k in _ALL_MODELS}
+
+#: The vocabulary of each enum field a value map may translate. Order statuses
+#: also take a platform's own raw statuses; the others only their members.
+_VOCABULARIES: dict[str, type[enum.StrEnum]] = {
+    "order.status": OrderStatus,
+    "product.status": ProductStatus,
+    "product.stock_status": StockStatus,
+    "variant.stock_status": StockStatus,
+    "review.status": ReviewStatus,
+}
+
+
 def _key(key: _Key) -> str:
     if isinstance(key, type):
-        return key.kind
+        kind: str | None = getattr(key, "kind", None) if issubclass(key, Entity) else None
+        if kind is None or kind not in _MODELS:
+            raise ConfigurationError(
+                f"mapping rule key {key!r} is not an entity type; known: {', '.join(_MODELS)}"
+            )
+        return kind
+    if not isinstance(key, str):
+        raise ConfigurationError(f"mapping rule key {key!r} is neither a str nor an entity type")
     return key.strip().lower()
+
+
+def _hint(word: str, choices: Any) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _check_key(key: str, *, what: str, field_allowed: bool = True) -> None:
+    """Refuse a key naming a model or field that does not exist."""
+    model_name, _, field = key.partition(".")
+    model = _MODELS.get(model_name)
+    if model is None:
+        raise ConfigurationError(
+            f"{what} {key!r}: no model {model_name!r}{_hint(model_name, _MODELS)};"
+            f" known: {', '.join(_MODELS)}"
+        )
+    if not field:
+        return
+    if not field_allowed:
+        raise ConfigurationError(
+            f"{what} {key!r}: filters apply to whole entities; key it by {model_name!r}"
+        )
+    fields = [n for n in attrs.fields_dict(model) if n != "id"]
+    if field not in fields:
+        raise ConfigurationError(
+            f"{what} {key!r}: {model.__name__} has no field {field!r}{_hint(field, fields)};"
+            f" fields: {', '.join(fields)}"
+        )
+
+
+def _spelling(value: str) -> str:
+    return value.strip().lower().replace("-", "_").replace(" ", "_")
+
+
+def _check_value_map(key: str, table: Mapping[Any, Any]) -> None:
+    """Refuse a value map over an enum field from or to a value no connector gives."""
+    vocabulary = _VOCABULARIES.get(key)
+    if vocabulary is None:
+        return
+    members = {m.value for m in vocabulary}
+    raw_allowed = vocabulary is OrderStatus
+    for side, values in (("from", table.keys()), ("to", table.values())):
+        for value in values:
+            text = value.value if isinstance(value, enum.Enum) else value
+            if not isinstance(text, str):
+                raise ConfigurationError(f"value map {key!r}: {value!r} is not a str")
+            if text in members:
+                continue
+            if _spelling(text) in members:
+                raise ConfigurationError(
+                    f"value map {key!r}: connectors give {_spelling(text)!r}, never {text!r};"
+                    f" write {_spelling(text)!r}"
+                )
+            if not raw_allowed:
+                raise ConfigurationError(
+                    f"value map {key!r}: {text!r} is not a {vocabulary.__name__}"
+                    f"{_hint(text, members)}; known: {', '.join(sorted(members))}"
+                )
+            if side == "from" and text.startswith("wc-"):
+                raise ConfigurationError(
+                    f"value map {key!r}: WooCommerce's custom statuses arrive without their"
+                    f" 'wc-' prefix; write {text[3:]!r}, not {text!r}"
+                )
+            close = difflib.get_close_matches(text, sorted(members), n=1, cutoff=0.85)
+            if close:
+                # A custom status is fine; one this close to a standard one is a typo.
+                raise ConfigurationError(
+                    f"value map {key!r}: {text!r} is no OrderStatus and looks like a typo"
+                    f" of {close[0]!r}"
+                )
 
 
 def _keyed(value: Mapping[_Key, Any]) -> dict[str, Any]:
@@ -65,6 +174,19 @@ class MappingRules:
             maps["order.status"] = {**maps.get("order.status", {}), **self.order_status}
         if self.customer_group:
             maps["customer.group"] = {**maps.get("customer.group", {}), **self.customer_group}
+        for key, table in maps.items():
+            _check_key(key, what="value map")
+            if "." not in key:
+                raise ConfigurationError(f"value map {key!r}: name a field, as 'model.field'")
+            _check_value_map(key, table)
+        for key, rule in self.transforms.items():
+            _check_key(key, what="transform")
+            if not callable(rule):
+                raise ConfigurationError(f"transform {key!r}: {rule!r} is not callable")
+        for key, rule in self.filters.items():
+            _check_key(key, what="filter", field_allowed=False)
+            if not callable(rule):
+                raise ConfigurationError(f"filter {key!r}: {rule!r} is not callable")
         object.__setattr__(self, "value_maps", maps)
 
     def __bool__(self) -> bool:

@@ -5,16 +5,24 @@ from __future__ import annotations
 import attrs
 import pytest
 
-from cartmigrate import Customer, MappingError, MappingRules, Order, Product, Variant
+from cartmigrate import (
+    ConfigurationError,
+    Customer,
+    MappingError,
+    MappingRules,
+    Order,
+    Product,
+    Variant,
+)
 
 
 def test_order_status_map_applies_to_status_and_history() -> None:
-    rules = MappingRules(order_status={"wc-shipped": "completed"})
+    rules = MappingRules(order_status={"shipped": "completed"})
     order = Order(
         number="1",
-        status="wc-shipped",
+        status="shipped",
         status_history=[
-            {"status": "wc-shipped", "at": "2024-01-01T00:00:00Z"},
+            {"status": "shipped", "at": "2024-01-01T00:00:00Z"},
             {"status": "pending", "at": "2024-01-01T00:00:00Z"},
         ],
     )
@@ -85,3 +93,60 @@ def test_field_transforms_and_nested_rules_compose() -> None:
     assert [(c.status, c.comment) for c in order.status_history] == [("processing", "checked")]
     product = rules.apply(Product(name="x", variants=[{"sku": "A"}, {"sku": "B"}]))
     assert [v.sku for v in product.variants] == ["a"]
+
+
+@pytest.mark.parametrize(
+    ("options", "words"),
+    [
+        ({"transforms": {"product.nmae": str.strip}}, ["product.nmae", "'name'"]),
+        ({"filters": {"prodcut": lambda _: True}}, ["prodcut", "'product'"]),
+        ({"value_maps": {"customer.grop": {"a": "b"}}}, ["customer.grop", "'group'"]),
+        ({"filters": {"order.status": lambda _: True}}, ["whole entities"]),
+        ({"value_maps": {"order": {"a": "b"}}}, ["model.field"]),
+        ({"transforms": {"address.city": str.strip}}, ["no model 'address'"]),
+        ({"transforms": {"product.name": "strip"}}, ["not callable"]),
+        ({"transforms": {int: str}}, ["not an entity type"]),
+    ],
+)
+def test_a_rule_naming_an_unknown_model_or_field_is_refused_at_construction(
+    options: dict[str, object], words: list[str]
+) -> None:
+    with pytest.raises(ConfigurationError) as caught:
+        MappingRules(**options)  # type: ignore[arg-type]
+    for word in words:
+        assert word in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("order_status", "word"),
+    [
+        ({"wc-shipped": "completed"}, "'shipped'"),  # the connector strips wc-
+        ({"on-hold": "completed"}, "'on_hold'"),  # connectors give the model's value
+        ({"shipped": "Completed"}, "'completed'"),
+        ({"compelted": "completed"}, "typo of 'completed'"),
+        ({"shipped": "canceled"}, "typo of 'cancelled'"),
+    ],
+)
+def test_a_status_map_from_or_to_a_value_no_connector_gives_is_refused(
+    order_status: dict[str, str], word: str
+) -> None:
+    with pytest.raises(ConfigurationError) as caught:
+        MappingRules(order_status=order_status)
+    assert word in str(caught.value)
+
+
+def test_strict_vocabularies_refuse_unknown_values() -> None:
+    with pytest.raises(ConfigurationError, match="not a ReviewStatus"):
+        MappingRules(value_maps={"review.status": {"pending": "aproved"}})
+    with pytest.raises(ConfigurationError, match="not a StockStatus"):
+        MappingRules(value_maps={"variant.stock_status": {"instock": "in_stock"}})
+
+
+def test_custom_statuses_and_class_keys_are_accepted() -> None:
+    rules = MappingRules(
+        order_status={"awaiting-pickup": "on_hold", "shipped": "completed", "processed": "x"},
+        value_maps={"review.status": {"pending": "approved"}},
+        transforms={Order: lambda o: o, "variant.sku": str.upper},
+        filters={Product: lambda _: True},
+    )
+    assert rules.value_maps["order.status"]["awaiting-pickup"] == "on_hold"
