@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from ._engine import DEFAULT_FIELDS, SyncEngine
 from ._report import Change, Failure, FieldChange, Notice, Outcome, Progress, Reconciliation, Report
+from ._selection import EntitySelector, FieldSelection
 
 __all__ = [
     "DEFAULT_FIELDS",
     "Change",
+    "EntitySelector",
     "Failure",
     "FieldChange",
+    "FieldSelection",
     "Notice",
     "Outcome",
     "Progress",

@@ -66,6 +66,7 @@ from ._report import (
     Reconciliation,
     Report,
 )
+from ._selection import EntitySelector, FieldSelection
 
 __all__ = ["DEFAULT_FIELDS", "SyncEngine"]
 
@@ -73,8 +74,6 @@ logger = logging.getLogger("cartmigrate")
 
 E = TypeVar("E", bound=Entity)
 Mode = Literal["full", "smart"]
-EntitySelector = Iterable[type[Entity] | str]
-FieldSelection = Mapping[type[Entity] | str, Iterable[str]]
 
 #: What ``smart_update`` keeps in step unless told otherwise: stock, and where
 #: an order is in its life. Everything else stays as the target's users left it.
