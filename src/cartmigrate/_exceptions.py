@@ -15,6 +15,7 @@ anything else escaping the engine is a bug or a crash, never a bad record.
     │   └── TransientError       5xx, timeouts, rate limits that outlasted every retry
     │       └── WriteOutcomeUnknown  a write was sent, its answer was lost
     ├── StateError               the state store cannot be used (e.g. a newer schema)
+    │   └── StateMismatch        the state belongs to other stores, or the target lost what it says
     ├── ConfigurationError       an engine option names something that does not exist
     └── ConfirmationRequired     a destructive call was made without confirm=True
 
@@ -37,6 +38,7 @@ __all__ = [
     "InvalidEntity",
     "MappingError",
     "StateError",
+    "StateMismatch",
     "TransientError",
     "UnsupportedEntity",
     "WriteOutcomeUnknown",
@@ -128,6 +130,15 @@ class WriteOutcomeUnknown(TransientError):
 
 class StateError(CartMigrateError):
     """The state store cannot be used as it is."""
+
+
+class StateMismatch(StateError):
+    """The state does not belong to these stores, or the target no longer holds
+    what the state says was migrated there.
+
+    Using it would report entities as migrated that are not there. The message
+    says what to do: use the right state, ``remigrate``, or ``rebind``.
+    """
 
 
 class ConfigurationError(CartMigrateError, ValueError):

@@ -47,6 +47,7 @@ EXPECTED = {
     "Shipment",
     "ShipmentLine",
     "StateError",
+    "StateMismatch",
     "StateStore",
     "StatusChange",
     "StockStatus",

@@ -85,6 +85,16 @@ class Cart(abc.ABC):
     def capabilities(self) -> Capabilities:
         """What this cart can read and write."""
 
+    @property
+    def store_identity(self) -> str:
+        """Which store this is: the platform and its address, never a credential.
+
+        A state records its source's and target's, and refuses to be used with
+        other stores. The default, ``name``, cannot tell two stores of one
+        platform apart: connectors override it with the store's URL or shop.
+        """
+        return self.name
+
     # -- reading -----------------------------------------------------------
     @abc.abstractmethod
     def read(self, kind: type[E], *, since: dt.datetime | None = None) -> Iterator[E]:

@@ -31,6 +31,10 @@ class ForwardingCart(Cart):
     def capabilities(self) -> Capabilities:
         return self.inner.capabilities
 
+    @property
+    def store_identity(self) -> str:
+        return self.inner.store_identity
+
     def read(self, kind: type[E], *, since: dt.datetime | None = None) -> Iterator[E]:
         return self.inner.read(kind, since=since)
 

@@ -54,6 +54,7 @@ from ..models import (
 )
 from ..models._references import _reference_triples, _rewrite
 from ..state import FailureRecord, MemoryStateStore, StateStore, SyncRecord, SyncStatus
+from ._binding import bind, check_binding, target_count
 from ._dry_run import OverlayState, PlanningCart
 from ._read_ahead import ReadAhead
 from ._report import (
@@ -242,6 +243,7 @@ class SyncEngine:
         self._clock = clock
         self._on_progress = on_progress
         self.read_ahead = read_ahead  # None: the source's capabilities decide, per call
+        self._target_confirmed = False  # whether the target holds what the state says
 
     @property
     def batch_size(self) -> int:
@@ -345,7 +347,28 @@ class SyncEngine:
         return run.report
 
     # -- run bookkeeping --------------------------------------------------
+    def rebind(self, *, confirm: bool = False) -> None:
+        """Bind the state to this engine's source and target, replacing the record
+        of which stores it belongs to: for a store that moved to a new address.
+
+        Refuses (``ConfirmationRequired``) without ``confirm=True``: a state used
+        with stores it was not made for reports entities as migrated that are not.
+        """
+        if not confirm:
+            raise ConfirmationRequired(
+                "rebind makes this state belong to other stores; call it with confirm=True"
+            )
+        bind(self.source, self.target, self.state, replace=True)
+
     def _start(self, call: str, dry_run: bool) -> _Run:
+        # Before anything: a state of other stores, or a target that lost what it
+        # says, would make this call report as migrated what is not there.
+        # The target is asked once per engine: later calls cost it no request.
+        confirm = call != "remigrate" and not self._target_confirmed
+        notices = check_binding(self.source, self.target, self.state, confirm_target=confirm)
+        self._target_confirmed = True
+        if not dry_run:
+            bind(self.source, self.target, self.state)
         started = self._clock()
         state: StateStore = OverlayState(self.state) if dry_run else self.state
         target: Cart = PlanningCart(self.target) if dry_run else self.target
@@ -357,6 +380,7 @@ class SyncEngine:
             report=Report(call=call, dry_run=dry_run, started_at=started),
             dry_run=dry_run,
         )
+        run.report.warnings.extend(notices)
         run.run_id = state.start_run(call, started, dry_run=dry_run)
         logger.info(
             "%s%s: %s -> %s",
@@ -610,6 +634,7 @@ class SyncEngine:
                 )
         run.report.reconciliation[name] = Reconciliation(
             source=run.source.count(kind),
+            target=target_count(run.target, kind, run.report),
             migrated=run.state.count(name, status="synced"),
             failed=len(run.state.failures(name)),
             skipped=run.report.summary().get(name, {}).get(Outcome.SKIPPED.value, 0),

@@ -89,17 +89,32 @@ class Progress:
 
 @attrs.define(frozen=True, kw_only=True)
 class Reconciliation:
-    """Counts per entity type after a call: the source's, and the id map's."""
+    """Counts per entity type after a call: the source's, the id map's, and the
+    target's own count (None where a cart cannot count cheaply)."""
 
     source: int | None
     migrated: int
     failed: int
     skipped: int
+    target: int | None = None
 
     @property
     def complete(self) -> bool:
         """Whether every source entity is accounted for (migrated, failed or skipped)."""
         return self.source is None or self.migrated + self.failed + self.skipped >= self.source
+
+    @property
+    def consistent(self) -> bool:
+        """Whether the target holds at least what the id map says was migrated there.
+
+        It may hold more (what was there before); fewer means entities the
+        state counts as migrated are gone.
+        """
+        return self.target is None or self.target >= self.migrated
+
+    @property
+    def ok(self) -> bool:
+        return self.complete and self.consistent
 
 
 _OUTCOMES = [o.value for o in Outcome]
@@ -141,8 +156,8 @@ class Report:
 
     @property
     def ok(self) -> bool:
-        """True when nothing failed."""
-        return not self.failures
+        """True when nothing failed and every type reconciles (source, id map, target)."""
+        return not self.failures and all(r.ok for r in self.reconciliation.values())
 
     def _rows(self) -> list[list[str]]:
         rows = [["entity", *_OUTCOMES]]
@@ -166,10 +181,11 @@ class Report:
                 lines.append("  ".join("-" * w for w in widths))
         for entity, rec in self.reconciliation.items():
             source = "?" if rec.source is None else str(rec.source)
-            mark = "ok" if rec.complete else "MISSING"
+            mark = "ok" if rec.ok else "MISSING" if not rec.complete else "TARGET HAS FEWER"
+            on_target = "" if rec.target is None else f", {rec.target} on target"
             lines.append(
                 f"{entity}: {source} on source, {rec.migrated} migrated,"
-                f" {rec.failed} failed, {rec.skipped} skipped [{mark}]"
+                f" {rec.failed} failed, {rec.skipped} skipped{on_target} [{mark}]"
             )
         if self.failures:
             lines.append(f"{len(self.failures)} failure(s):")

@@ -165,6 +165,16 @@ class StateStore(abc.ABC):
     def runs(self) -> list[RunRecord]:
         """The history, oldest first."""
 
+    # -- metadata ---------------------------------------------------------
+    def get_meta(self, key: str) -> str | None:
+        """A value the engine keeps about the migration itself (which stores
+        the state belongs to), or None when unset."""
+        raise NotImplementedError(f"{type(self).__name__} keeps no metadata")
+
+    def set_meta(self, key: str, value: str) -> None:
+        """Keep ``value`` under ``key``, durably, replacing what was there."""
+        raise NotImplementedError(f"{type(self).__name__} keeps no metadata")
+
     # -- lifecycle --------------------------------------------------------
     @abc.abstractmethod
     def forget(self, kinds: Iterable[str]) -> None:

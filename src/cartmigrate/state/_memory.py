@@ -25,6 +25,7 @@ class MemoryStateStore(StateStore):
         self._failures: dict[tuple[str, str], FailureRecord] = {}
         self._cursors: dict[str, dt.datetime] = {}
         self._runs: list[RunRecord] = []
+        self._meta: dict[str, str] = {}
 
     def get(self, kind: str, source_ids: Sequence[str]) -> dict[str, SyncRecord]:
         table = self._records.get(kind, {})
@@ -96,6 +97,12 @@ class MemoryStateStore(StateStore):
 
     def runs(self) -> list[RunRecord]:
         return list(self._runs)
+
+    def get_meta(self, key: str) -> str | None:
+        return self._meta.get(key)
+
+    def set_meta(self, key: str, value: str) -> None:
+        self._meta[key] = value
 
     def forget(self, kinds: Iterable[str]) -> None:
         for kind in kinds:

@@ -102,6 +102,13 @@ class SQLiteStateStore(StateStore):
     def __repr__(self) -> str:
         return f"SQLiteStateStore({self.path!r})"
 
+    def get_meta(self, key: str) -> str | None:
+        row = self._db.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def set_meta(self, key: str, value: str) -> None:
+        self._write("INSERT OR REPLACE INTO meta VALUES (?, ?)", [(key, value)])
+
     def _write(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
         with self._db:  # one transaction
             self._db.execute("BEGIN")

@@ -145,6 +145,10 @@ class ShopifyCart(Cart):
         return f"ShopifyCart(shop={self.shop!r}, api_version={self.api_version!r})"
 
     @property
+    def store_identity(self) -> str:
+        return f"shopify:{self.shop}"
+
+    @property
     def capabilities(self) -> Capabilities:
         return Capabilities(
             reads=_KINDS,

@@ -263,6 +263,10 @@ class WooCommerceCart(Cart):
 
     # -- capabilities -------------------------------------------------------
     @property
+    def store_identity(self) -> str:
+        return f"woocommerce:{self._url}"
+
+    @property
     def capabilities(self) -> Capabilities:
         kinds: set[type[Entity]] = set(_ROUTES)
         if not self._brands_supported():

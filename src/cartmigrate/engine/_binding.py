@@ -1,0 +1,138 @@
+"""A state belongs to one source and one target: checked before every call.
+
+An id map used with other stores, or with a target that was emptied since,
+would make every call report entities as migrated (``unchanged``, ``[ok]``)
+that are not there. So the state records which stores it belongs to (their
+``store_identity``: platform and address, never a credential), and before a
+call the engine asks the target for a few of the ids the state says it holds.
+What does not match is refused with ``StateMismatch``, saying what to do.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+
+from .._exceptions import ConnectorError, StateMismatch
+from ..connectors import Cart
+from ..models import ENTITY_TYPES, Entity
+from ..state import StateStore
+from ._report import Notice, Outcome, Report
+
+__all__ = ["SAMPLE", "bind", "check_binding", "target_count"]
+
+SOURCE_KEY = "binding.source"
+TARGET_KEY = "binding.target"
+
+#: How many migrated ids per type the target is asked for before a call.
+SAMPLE = 5
+
+
+def _what_to_do(side: str, bound: str, current: str) -> str:
+    return (
+        f"this state belongs to a migration with {side} {bound!r}, not {current!r}."
+        f" Use that migration's state (or a new state for a new migration); if"
+        f" {current!r} is the same store under a new address, call"
+        f" engine.rebind(confirm=True) once"
+    )
+
+
+def check_binding(
+    source: Cart, target: Cart, state: StateStore, *, confirm_target: bool
+) -> list[Notice]:
+    """Refuse a state bound to other stores, or a target without what it says.
+
+    Returns notices for what the user should know (a state bound just now).
+    ``confirm_target`` asks the target for a sample of migrated ids; remigrate,
+    which is what repairs a stale state, skips that part.
+    """
+    try:
+        bound_source = state.get_meta(SOURCE_KEY)
+        bound_target = state.get_meta(TARGET_KEY)
+    except NotImplementedError:
+        return [
+            Notice(
+                entity="*",
+                message=f"{type(state).__name__} keeps no metadata: it cannot check that it"
+                " belongs to these stores",
+            )
+        ]
+    if bound_source is not None and bound_source != source.store_identity:
+        raise StateMismatch(_what_to_do("source", bound_source, source.store_identity))
+    if bound_target is not None and bound_target != target.store_identity:
+        raise StateMismatch(_what_to_do("target", bound_target, target.store_identity))
+    if confirm_target:
+        _confirm_target(target, state)
+    return []
+
+
+def bind(source: Cart, target: Cart, state: StateStore, *, replace: bool = False) -> None:
+    """Record which stores ``state`` belongs to (where not recorded yet)."""
+    try:
+        for key, cart in ((SOURCE_KEY, source), (TARGET_KEY, target)):
+            if replace or state.get_meta(key) is None:
+                state.set_meta(key, cart.store_identity)
+    except NotImplementedError:
+        return
+
+
+def _confirm_target(target: Cart, state: StateStore) -> None:
+    """Ask the target for a few migrated ids of each type; refuse when gone.
+
+    Stale means: every id sampled, of every type, is gone (an emptied or
+    replaced target), or every one of a type, three at least (that type was
+    wiped). One entity deleted on the target by hand is not stale:
+    the call reports it, entity by entity.
+    """
+    sampled: dict[str, Sequence[str]] = {}
+    missing: dict[str, Sequence[str]] = {}
+    try:
+        readable = target.capabilities.reads
+    except ConnectorError:
+        return  # the call itself reports why the target cannot be reached
+    for kind in ENTITY_TYPES:
+        if kind not in readable:
+            continue
+        ids = [
+            r.target_id
+            for r in itertools.islice(state.records(kind.kind, status="synced"), SAMPLE)
+            if r.target_id is not None
+        ]
+        if not ids:
+            continue
+        try:
+            found = target.get_many(kind, ids)
+        except ConnectorError:
+            return  # as above: not this check's to report
+        sampled[kind.kind] = ids
+        gone = [i for i in ids if i not in found]
+        if gone:
+            missing[kind.kind] = gone
+    every_id_gone = all(len(missing.get(k, ())) == len(ids) for k, ids in sampled.items())
+    wiped = [k for k, ids in sampled.items() if len(missing.get(k, ())) == len(ids) >= 3]
+    if not sampled or not (every_id_gone or wiped):
+        return
+    kinds = list(missing) if every_id_gone else wiped
+    detail = "; ".join(f"{k}: {', '.join(missing[k])}" for k in kinds)
+    raise StateMismatch(
+        f"the target {target.store_identity!r} no longer holds what this state says was"
+        f" migrated there (none of the sampled ids is there — {detail}). If the target was"
+        " emptied or replaced, call engine.remigrate(confirm=True) to migrate again; if this"
+        " is the wrong state, use the right one"
+    )
+
+
+def target_count(target: Cart, kind: type[Entity], report: Report) -> int | None:
+    """How many ``kind`` the target holds after the call (None: it cannot tell).
+
+    In a dry run nothing was written: the target's count plus what the plan
+    creates, minus what it deletes.
+    """
+    try:
+        count = target.count(kind)
+    except ConnectorError:
+        return None
+    if count is None or not report.dry_run:
+        return count
+    planned = report.summary().get(kind.kind, {})
+    return count + planned.get(Outcome.CREATED.value, 0) - planned.get(Outcome.DELETED.value, 0)

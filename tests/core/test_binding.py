@@ -1,0 +1,95 @@
+"""A state belongs to its stores: reused elsewhere, or with a target that lost
+what it says, it is refused with a clear error, never reported as ``[ok]``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cartmigrate import (
+    ConfirmationRequired,
+    MemoryCart,
+    MemoryStateStore,
+    Product,
+    SQLiteStateStore,
+    StateMismatch,
+    SyncEngine,
+)
+
+from .test_engine import demo_store
+
+
+def _migrated(path: Path) -> MemoryCart:
+    source = MemoryCart(demo_store(), name="old-shop")
+    with SQLiteStateStore(path) as state:
+        assert SyncEngine(source, MemoryCart(name="new-shop"), state=state).full_migrate().ok
+    return source
+
+
+def test_a_stale_state_with_an_empty_target_is_refused_and_says_what_to_do(
+    tmp_path: Path,
+) -> None:
+    source = _migrated(tmp_path / "m.db")
+    empty = MemoryCart(name="new-shop")  # same store, emptied since
+    with SQLiteStateStore(tmp_path / "m.db") as state:
+        for call in ("full_migrate", "smart_update"):
+            engine = SyncEngine(source, empty, state=state)
+            with pytest.raises(StateMismatch) as caught:
+                getattr(engine, call)()
+            assert "remigrate" in str(caught.value)
+            assert "no longer holds" in str(caught.value)
+            with pytest.raises(StateMismatch):
+                getattr(engine, call)(dry_run=True)
+        assert empty.list(Product) == []  # refused before any write
+        report = SyncEngine(source, empty, state=state).remigrate(confirm=True)
+        assert report.ok, report
+        assert len(empty.list(Product)) == 2
+
+
+def test_a_state_of_other_stores_is_refused_until_rebound(tmp_path: Path) -> None:
+    _migrated(tmp_path / "m.db")
+    with SQLiteStateStore(tmp_path / "m.db") as state:
+        elsewhere = SyncEngine(
+            MemoryCart(demo_store(), name="another-shop"), MemoryCart(), state=state
+        )
+        with pytest.raises(StateMismatch) as caught:
+            elsewhere.full_migrate()
+        assert "'old-shop'" in str(caught.value) and "rebind" in str(caught.value)
+        with pytest.raises(StateMismatch):
+            elsewhere.remigrate(confirm=True)  # would delete ids of another store
+        with pytest.raises(ConfirmationRequired):
+            elsewhere.rebind()
+        with pytest.raises(StateMismatch):
+            elsewhere.smart_update()
+
+
+def test_rebind_makes_the_state_belong_to_a_store_at_a_new_address(tmp_path: Path) -> None:
+    source = _migrated(tmp_path / "m.db")
+    with SQLiteStateStore(tmp_path / "m.db") as state:
+        target = MemoryCart(name="new-shop")
+        SyncEngine(source, target, state=state).remigrate(confirm=True)
+        moved = MemoryCart(name="new-shop-new-domain")
+        for entity in target.list(Product):  # pretend it is the same store, moved
+            moved.add(entity)
+        engine = SyncEngine(source, moved, state=state)
+        with pytest.raises(StateMismatch):
+            engine.smart_update(entities=[Product])
+        engine.rebind(confirm=True)
+        assert engine.smart_update(entities=[Product]).ok
+    with SQLiteStateStore(tmp_path / "m.db") as state:
+        assert state.get_meta("binding.target") == "new-shop-new-domain"
+
+
+def test_a_target_count_below_the_id_map_is_never_ok() -> None:
+    source = MemoryCart(demo_store(), name="old-shop")
+    target = MemoryCart(name="new-shop")
+    state = MemoryStateStore()
+    SyncEngine(source, target, state=state).full_migrate()
+    target.remove(Product, target.list(Product)[0].id or "")  # one of two lost
+    report = SyncEngine(source, target, state=state).full_migrate()
+    product = report.reconciliation["product"]
+    assert (product.migrated, product.target) == (2, 1)
+    assert not product.ok and not report.ok
+    line = next(x for x in str(report).splitlines() if x.startswith("product:"))
+    assert "[ok]" not in line and "1 on target" in line
