@@ -13,7 +13,8 @@ anything else escaping the engine is a bug or a crash, never a bad record.
     │   ├── EntityRejected       the platform refused the record (4xx validation)
     │   │   └── DuplicateEntity  ... because it already exists (carries the existing id)
     │   └── TransientError       5xx, timeouts, rate limits that outlasted every retry
-    │       └── WriteOutcomeUnknown  a write was sent, its answer was lost
+    │       ├── WriteOutcomeUnknown  a write was sent, its answer was lost
+    │       └── StoreUnreachable     the host did not answer at all (DNS, refused, connect time-out)
     ├── StateError               the state store cannot be used (e.g. a newer schema)
     │   └── StateMismatch        the state belongs to other stores, or the target lost what it says
     ├── ConfigurationError       an engine option names something that does not exist
@@ -39,6 +40,7 @@ __all__ = [
     "MappingError",
     "StateError",
     "StateMismatch",
+    "StoreUnreachable",
     "TransientError",
     "UnsupportedEntity",
     "WriteOutcomeUnknown",
@@ -125,6 +127,15 @@ class WriteOutcomeUnknown(TransientError):
     """A write reached the platform but its answer was lost: it may have been applied.
 
     Never repeat such a write blindly; look the entity up first.
+    """
+
+
+class StoreUnreachable(TransientError):
+    """The store's host could not be reached at all: its name did not resolve, it
+    refused the connection, or did not answer the connection in time.
+
+    Nothing was sent. The engine stops the call at once: every other request
+    would fail the same way.
     """
 
 

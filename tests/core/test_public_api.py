@@ -48,6 +48,7 @@ EXPECTED = {
     "ShipmentLine",
     "StateError",
     "StateMismatch",
+    "StoreUnreachable",
     "StateStore",
     "StatusChange",
     "StockStatus",

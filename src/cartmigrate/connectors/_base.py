@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 import attrs
 
 from .._exceptions import CartMigrateError, UnsupportedEntity
-from ..models import Entity, Variant
+from ..models import ENTITY_TYPES, Entity, Variant
 
 __all__ = ["Capabilities", "Cart", "Created", "WriteResult"]
 
@@ -204,6 +204,27 @@ class Cart(abc.ABC):
         passwords cannot be imported; customers get an account invite".
         """
         return ()
+
+    def check_access(self) -> None:
+        """Prove, with one cheap request, that the store answers and takes the credentials.
+
+        Raises ``StoreUnreachable`` or ``AuthenticationError`` when it does not;
+        the engine calls it before its first call, so a dead host or a wrong key
+        fails once, at once. The default asks the cart's capabilities and reads
+        the first entity of the first type it reads; connectors override it
+        with the platform's cheapest authenticated request.
+        """
+        readable = self.capabilities.reads
+        for kind in ENTITY_TYPES:
+            if kind in readable:
+                entities = self.read(kind)
+                try:
+                    next(iter(entities), None)
+                finally:
+                    close = getattr(entities, "close", None)
+                    if close is not None:
+                        close()
+                return
 
     # -- records that could not be read ------------------------------------
     def report_unreadable(self, kind: type[Entity], id: str, error: CartMigrateError) -> None:

@@ -59,6 +59,9 @@ class ForwardingCart(Cart):
     def write_notes(self, kind: type[Entity]) -> tuple[str, ...]:
         return self.inner.write_notes(kind)
 
+    def check_access(self) -> None:
+        self.inner.check_access()
+
     def take_unreadable(self) -> list[tuple[type[Entity], str, CartMigrateError]]:
         return self.inner.take_unreadable()
 

@@ -42,6 +42,7 @@ from .._exceptions import (
     ConnectorError,
     EntityNotFound,
     EntityRejected,
+    StoreUnreachable,
     TransientError,
     WriteOutcomeUnknown,
 )
@@ -127,9 +128,15 @@ def parse_retry_after(value: str | None, *, now: float | None = None) -> float |
 
 @attrs.define(frozen=True, kw_only=True)
 class RetryPolicy:
-    """How hard to try: attempts and total time are both capped."""
+    """How hard to try: attempts and total time are both capped.
+
+    ``connect_attempts`` caps the attempts when the host cannot be reached at
+    all (DNS, connection refused, connect time-out): a store that is down, or
+    a wrong address, should fail in seconds, not after minutes of backoff.
+    """
 
     attempts: int = 6
+    connect_attempts: int = 3
     initial: float = 0.5
     max_wait: float = 60.0
     total: float = 300.0
@@ -232,6 +239,22 @@ class _Retry(Exception):
         super().__init__(str(error))
         self.error = error
         self.delay = delay
+
+
+class _StopUnreachable(tenacity.stop.stop_base):
+    """Stop after ``attempts`` when the host cannot be reached at all."""
+
+    def __init__(self, attempts: int) -> None:
+        self.attempts = attempts
+
+    def __call__(self, retry_state: tenacity.RetryCallState) -> bool:
+        outcome = retry_state.outcome
+        error = outcome.exception() if outcome is not None else None
+        return (
+            isinstance(error, _Retry)
+            and isinstance(error.error, StoreUnreachable)
+            and retry_state.attempt_number >= self.attempts
+        )
 
 
 def _redacted(url: httpx.URL) -> str:
@@ -367,8 +390,11 @@ class HttpClient:
             )
 
         retrying = tenacity.Retrying(
-            stop=tenacity.stop_after_attempt(policy.attempts)
-            | tenacity.stop_after_delay(policy.total),
+            stop=tenacity.stop_any(
+                tenacity.stop_after_attempt(policy.attempts),
+                tenacity.stop_after_delay(policy.total),
+                _StopUnreachable(policy.connect_attempts),
+            ),
             wait=wait,
             retry=tenacity.retry_if_exception_type(_Retry),
             sleep=self._sleep,
@@ -406,8 +432,10 @@ class HttpClient:
                     follow_redirects=False,
                     **extra,
                 )
-        except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as error:
-            # Never reached the server: always safe to try again.
+        except (httpx.ConnectError, httpx.ConnectTimeout) as error:
+            # Never reached the server: safe to try again, a few times.
+            raise _Retry(StoreUnreachable(self._unreachable(error)), None) from None
+        except httpx.PoolTimeout as error:
             raise _Retry(TransientError(self._describe(method, url, error)), None) from None
         except httpx.TransportError as error:
             message = self._describe(method, url, error)
@@ -442,6 +470,14 @@ class HttpClient:
             delay = parse_retry_after(response.headers.get("Retry-After"))
             raise _Retry(TransientError(message, status_code=status), delay)
         raise self._client_error(response)
+
+    def _unreachable(self, error: Exception) -> str:
+        # The host, not the route: a dead host is no route's fault.
+        host = _redacted(self._base.copy_with(path="/"))
+        return (
+            f"{self.platform}: cannot reach {host} ({type(error).__name__}: {error});"
+            " check the address, DNS and network, and that the store is up"
+        )
 
     def _describe(self, method: str, url: str, error: Exception) -> str:
         target = _redacted(self._base.join(url))

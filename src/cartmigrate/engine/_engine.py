@@ -56,6 +56,7 @@ from ..models._references import _reference_triples, _rewrite
 from ..state import FailureRecord, MemoryStateStore, StateStore, SyncRecord, SyncStatus
 from ._binding import bind, check_binding, target_count
 from ._dry_run import OverlayState, PlanningCart
+from ._fail_fast import StopCall, preflight, report_stop, stop_if_fatal
 from ._read_ahead import ReadAhead
 from ._report import (
     Change,
@@ -205,6 +206,12 @@ class _Run:
     abandoned: set[type[Entity]] = attrs.field(factory=set)
     #: Source ids, by type name, of the records the source could not read.
     unreadable: dict[str, set[str]] = attrs.field(factory=dict)
+    #: Why the call cannot go on (the preflight failed), raised where it starts.
+    stop: StopCall | None = None
+
+    def stopped(self) -> None:
+        if self.stop is not None:
+            raise self.stop
 
 
 class SyncEngine:
@@ -244,6 +251,7 @@ class SyncEngine:
         self._on_progress = on_progress
         self.read_ahead = read_ahead  # None: the source's capabilities decide, per call
         self._target_confirmed = False  # whether the target holds what the state says
+        self._reached = False  # whether both stores answered and took their credentials
 
     @property
     def batch_size(self) -> int:
@@ -268,7 +276,10 @@ class SyncEngine:
         """
         run = self._start("full_migrate", dry_run)
         try:
+            run.stopped()  # the preflight's failure, if any, ends the call here
             self._sync_types(run, self._kinds(entities), "full")
+        except StopCall as stop:
+            report_stop(run.report, stop)
         finally:
             self._finish(run)
         return run.report
@@ -294,7 +305,10 @@ class SyncEngine:
         run.fields = _selected_fields(fields)
         run.verify = verify
         try:
+            run.stopped()  # the preflight's failure, if any, ends the call here
             self._sync_types(run, self._kinds(entities), "smart")
+        except StopCall as stop:
+            report_stop(run.report, stop)
         finally:
             self._finish(run)
         return run.report
@@ -336,12 +350,15 @@ class SyncEngine:
                 )
             )
         try:
+            run.stopped()  # the preflight's failure, if any, ends the call here
             if self._clear_target(run, kinds, clear):
                 names = [k.kind for k in kinds]
                 if Product in kinds:
                     names.append(Variant.kind)
                 run.state.forget(names)
                 self._sync_types(run, kinds, "full")
+        except StopCall as stop:
+            report_stop(run.report, stop)
         finally:
             self._finish(run)
         return run.report
@@ -363,12 +380,22 @@ class SyncEngine:
     def _start(self, call: str, dry_run: bool) -> _Run:
         # Before anything: a state of other stores, or a target that lost what it
         # says, would make this call report as migrated what is not there.
-        # The target is asked once per engine: later calls cost it no request.
-        confirm = call != "remigrate" and not self._target_confirmed
-        notices = check_binding(self.source, self.target, self.state, confirm_target=confirm)
-        self._target_confirmed = True
-        if not dry_run:
-            bind(self.source, self.target, self.state)
+        # First, once per engine: each store answers and takes its credentials.
+        stop: StopCall | None = None
+        notices: list[Notice] = []
+        try:
+            if not self._reached:
+                preflight(self.source, self.target)
+                self._reached = True
+        except StopCall as error:
+            stop = error
+        else:
+            # The target is asked once per engine: later calls cost it no request.
+            confirm = call != "remigrate" and not self._target_confirmed
+            notices = check_binding(self.source, self.target, self.state, confirm_target=confirm)
+            self._target_confirmed = True
+            if not dry_run:
+                bind(self.source, self.target, self.state)
         started = self._clock()
         state: StateStore = OverlayState(self.state) if dry_run else self.state
         target: Cart = PlanningCart(self.target) if dry_run else self.target
@@ -381,6 +408,7 @@ class SyncEngine:
             dry_run=dry_run,
         )
         run.report.warnings.extend(notices)
+        run.stop = stop
         run.run_id = state.start_run(call, started, dry_run=dry_run)
         logger.info(
             "%s%s: %s -> %s",
@@ -420,6 +448,7 @@ class SyncEngine:
         ``retry_as`` (kind, source id) keeps it under another entity, the one
         the next call must fetch again: a variant's under its product.
         """
+        stop_if_fatal(error)  # refused credentials, a dead host: not this entity's fault
         field = getattr(error, "field", None)
         state_kind, state_id = retry_as or (kind, source_id)
         failure = Failure(
@@ -531,6 +560,7 @@ class SyncEngine:
         try:
             self._sync_entities(run, kind, mode)
         except ConnectorError as error:
+            stop_if_fatal(error)
             run.report.failures.append(
                 Failure(
                     entity=kind.kind,

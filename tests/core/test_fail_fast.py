@@ -1,0 +1,138 @@
+"""A dead host or refused credentials end the call at once, with one failure
+that says which store and what to check, and nothing written."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from cartmigrate import (
+    AuthenticationError,
+    Category,
+    Customer,
+    MemoryCart,
+    Product,
+    StoreUnreachable,
+    SyncEngine,
+    TransientError,
+)
+from cartmigrate.connectors.http import HttpClient, RetryPolicy
+from cartmigrate.connectors.woocommerce import WooCommerceCart
+from cartmigrate.testing.woocommerce import WooCommerceSimulator
+
+from .test_engine import demo_store
+
+
+def _woo(
+    transport: httpx.BaseTransport, *, key: str = "ck_x", secret: str = "cs_x"
+) -> WooCommerceCart:
+    return WooCommerceCart(
+        "https://shop.example",
+        key,
+        secret,
+        transport=transport,
+        requests_per_second=1000.0,
+        burst=1000.0,
+        mute_emails=False,
+    )
+
+
+class _Dead:
+    """A host nobody answers for: every connection is refused."""
+
+    def __init__(self) -> None:
+        self.attempts = 0
+
+    def handle(self, request: httpx.Request) -> httpx.Response:
+        self.attempts += 1
+        raise httpx.ConnectError("[Errno 111] Connection refused", request=request)
+
+
+@pytest.mark.parametrize("side", ["source", "target"])
+def test_an_unreachable_host_is_one_failure_after_a_few_attempts(side: str) -> None:
+    dead = _Dead()
+    woo = _woo(httpx.MockTransport(dead.handle))
+    memory = MemoryCart(demo_store()) if side == "target" else MemoryCart()
+    source, target = (memory, woo) if side == "target" else (woo, memory)
+    for call in ("full_migrate", "smart_update"):
+        report = SyncEngine(source, target).__getattribute__(call)()
+        assert len(report.failures) == 1, report.failures
+        failure = report.failures[0]
+        assert failure.error == "StoreUnreachable"
+        assert f"{side} woocommerce:https://shop.example" in failure.message
+        assert "check the address" in failure.message
+        assert "brands" not in failure.message  # the optional-route probe takes no blame
+        assert not report.ok
+    # Three connection attempts per call (the preflight's), not six per type and route.
+    assert dead.attempts == 2 * RetryPolicy().connect_attempts
+    assert memory.calls.get("create", 0) == 0
+
+
+def test_connect_failures_keep_a_few_retries_and_say_the_host() -> None:
+    dead = _Dead()
+    client = HttpClient(
+        "https://shop.example/", platform="x", transport=httpx.MockTransport(dead.handle)
+    )
+    with pytest.raises(StoreUnreachable) as caught:
+        client.request("GET", "wp-json/wc/v3/products/brands")
+    assert isinstance(caught.value, TransientError)
+    assert dead.attempts == 3
+    assert "cannot reach https://shop.example/" in str(caught.value)
+    assert "brands" not in str(caught.value)
+
+
+def test_a_transient_5xx_keeps_its_retries() -> None:
+    answers = iter([503, 503, 200])
+    seen: list[int] = []
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        status = next(answers)
+        seen.append(status)
+        return httpx.Response(status, json={})
+
+    client = HttpClient(
+        "https://shop.example/", platform="x", transport=httpx.MockTransport(handle)
+    )
+    assert client.request("GET", "x").status_code == 200
+    assert seen == [503, 503, 200]
+
+
+def test_a_wrong_key_is_one_failure_and_nothing_is_written() -> None:
+    sim = WooCommerceSimulator(consumer_key="ck_right", consumer_secret="cs_right")
+    target = _woo(sim.transport, key="ck_right", secret="cs_wrong")
+    report = SyncEngine(MemoryCart(demo_store()), target).full_migrate()
+    assert [f.error for f in report.failures] == ["AuthenticationError"]
+    assert "target woocommerce:https://shop.example" in report.failures[0].message
+    assert "check the credentials" in report.failures[0].message
+    assert report.total("created") == 0
+    assert [r for r in sim.requests if r.method != "GET"] == []
+    assert len(sim.requests) == 1  # the preflight's one read
+
+
+def test_a_read_only_key_stops_at_the_first_refused_write() -> None:
+    sim = WooCommerceSimulator(consumer_key="ck_x", consumer_secret="cs_x")
+    writes: list[str] = []
+
+    def read_only(request: httpx.Request) -> httpx.Response:
+        if request.method != "GET":
+            writes.append(request.url.path)
+            return httpx.Response(
+                401,
+                json={
+                    "code": "woocommerce_rest_cannot_create",
+                    "message": "Sorry, you are not allowed to create resources.",
+                    "data": {"status": 401},
+                },
+            )
+        return sim.handle(request)
+
+    target = _woo(httpx.MockTransport(read_only))
+    source = MemoryCart([Category(id="c1", name="A", slug="a"), Customer(id="u1", email="a@b.co")])
+    report = SyncEngine(source, target).full_migrate()
+    assert [f.error for f in report.failures] == ["AuthenticationError"]
+    assert len(writes) == 1  # one refused write, not one per type and entity
+    assert sim.store is not None and not any(
+        r.method != "GET" and r.status == 201 for r in sim.requests
+    )
+    assert "product" not in report.summary()
+    assert isinstance(AuthenticationError("x"), Exception) and Product.kind == "product"
