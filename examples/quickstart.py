@@ -144,15 +144,7 @@ def main() -> None:
     print("tee S sold out, order 1042 shipped, order 1043 placed, mug description edited")
 
     print("\n== 3. dry run: what would a smart update change?")
-    plan = engine.smart_update(dry_run=True)
-    for change in plan.changes:
-        print(f"  {change.action} {change.entity} {change.source_id}:")
-        for field, values in change.fields.items():
-            if change.action == "create":
-                continue
-            print(f"      {field}: {values.old!r} -> {values.new!r}")
-        if change.action == "create":
-            print(f"      (new, {len(change.fields)} fields)")
+    print(engine.smart_update(dry_run=True))  # the plan, field by field; nothing written
 
     print("\n== 4. smart update")
     print(engine.smart_update())
@@ -164,7 +156,8 @@ def main() -> None:
     print(f"updated: {again.total('updated')}, created: {again.total('created')}")
 
     print("\n== 6. remigrate (destructive, so it must be confirmed)")
-    print(engine.remigrate(confirm=True).summary()["product"])
+    report = engine.remigrate(confirm=True)
+    print(f"products: {report.summary()['product']}, ok: {report.ok}")
     print(f"\nstate kept in {state_file}")
 
 

@@ -91,5 +91,7 @@ def test_a_target_count_below_the_id_map_is_never_ok() -> None:
     product = report.reconciliation["product"]
     assert (product.migrated, product.target) == (2, 1)
     assert not product.ok and not report.ok
-    line = next(x for x in str(report).splitlines() if x.startswith("product:"))
-    assert "[ok]" not in line and "1 on target" in line
+    line = next(x for x in str(report).splitlines() if x.startswith("product "))
+    assert line.split()[-3:] == ["TARGET", "HAS", "FEWER"]
+    assert line.split()[-6:-3] == ["2", "2", "1"]  # on source, migrated, on target
+    assert str(report).splitlines()[0].endswith("NOT OK") or "NOT OK" in str(report)

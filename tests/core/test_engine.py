@@ -206,9 +206,14 @@ def test_what_the_target_says_about_writing_is_in_the_report(
         def write_notes(self, kind: type[Entity]) -> tuple[str, ...]:
             return ("passwords cannot be imported",) if kind is Customer else ()
 
-    report = engine_for(source, NoPasswords(name="new", clock=clock.now), clock).full_migrate()
+    engine = engine_for(source, NoPasswords(name="new", clock=clock.now), clock)
+    assert [(w.entity, w.message) for w in engine.full_migrate(dry_run=True).warnings] == [
+        ("customer", "new: passwords cannot be imported")
+    ]
+    report = engine.full_migrate()
     notes = [(w.entity, w.message) for w in report.warnings]
     assert notes == [("customer", "new: passwords cannot be imported")]
+    assert engine.smart_update().warnings == []  # said once, not in every nightly report
 
 
 def test_filtered_entities_are_skipped(

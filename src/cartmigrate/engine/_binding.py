@@ -10,8 +10,9 @@ What does not match is refused with ``StateMismatch``, saying what to do.
 
 from __future__ import annotations
 
+import hashlib
 import itertools
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from .._exceptions import ConnectorError, StateMismatch
 from ..connectors import Cart
@@ -19,7 +20,7 @@ from ..models import ENTITY_TYPES, Entity
 from ..state import StateStore
 from ._report import Notice, Outcome, Report
 
-__all__ = ["SAMPLE", "bind", "check_binding", "target_count"]
+__all__ = ["SAMPLE", "bind", "check_binding", "target_count", "unsaid"]
 
 SOURCE_KEY = "binding.source"
 TARGET_KEY = "binding.target"
@@ -136,3 +137,24 @@ def target_count(target: Cart, kind: type[Entity], report: Report) -> int | None
         return count
     planned = report.summary().get(kind.kind, {})
     return count + planned.get(Outcome.CREATED.value, 0) - planned.get(Outcome.DELETED.value, 0)
+
+
+def unsaid(state: StateStore, kind: str, notes: Iterable[str], dry_run: bool) -> list[str]:
+    """The platform notes this migration has not been told yet; remembered as said.
+
+    A note ("customers get an account invite") is news once: repeated in every
+    nightly report it hides what is new. A dry run says them without
+    remembering, so the real call says them too.
+    """
+    fresh: list[str] = []
+    for note in notes:
+        key = f"said.{kind}.{hashlib.sha256(note.encode()).hexdigest()[:16]}"
+        try:
+            if state.get_meta(key) is not None:
+                continue
+            if not dry_run:
+                state.set_meta(key, note)
+        except NotImplementedError:
+            pass  # a store without metadata repeats them
+        fresh.append(note)
+    return fresh

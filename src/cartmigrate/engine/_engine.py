@@ -54,7 +54,7 @@ from ..models import (
 )
 from ..models._references import _reference_triples, _rewrite
 from ..state import FailureRecord, MemoryStateStore, StateStore, SyncRecord, SyncStatus
-from ._binding import bind, check_binding, target_count
+from ._binding import bind, check_binding, target_count, unsaid
 from ._dry_run import OverlayState, PlanningCart
 from ._fail_fast import StopCall, preflight, report_stop, stop_if_fatal
 from ._read_ahead import ReadAhead
@@ -641,7 +641,7 @@ class SyncEngine:
                 self._sync_chunk(run, kind, chunk, mode)
         run.report.warnings.extend(
             Notice(entity=name, message=f"{self.target.name}: {note}")
-            for note in run.target.write_notes(kind)
+            for note in unsaid(self.state, name, run.target.write_notes(kind), run.dry_run)
         )
         # A full migration leaves migrated entities alone, so it may only start
         # the cursor, and only when none of them changed since it wrote them.
@@ -798,7 +798,7 @@ class SyncEngine:
             elif record.dropped:
                 to_repair.append((entity, record))
             elif mode == "full":
-                run.report.count(name, Outcome.UNCHANGED)
+                run.report.count_with_variants(entity, Outcome.UNCHANGED)
                 if name not in run.unsynced and not _same_source(record, entity):
                     run.unsynced.add(name)
             else:
@@ -898,7 +898,7 @@ class SyncEngine:
                     )
                 )
                 succeeded.append(sid)
-                run.report.count(name, Outcome.CREATED)
+                run.report.count_with_variants(entity, Outcome.CREATED)
                 if run.dry_run:
                     run.report.changes.append(
                         Change(
@@ -1220,9 +1220,9 @@ class SyncEngine:
             if not selected and not variant_selected:
                 # Nothing compared: the record keeps what it had, so a later call
                 # selecting these fields still sees the change.
-                run.report.count(name, Outcome.UNCHANGED)
+                run.report.count_with_variants(entity, Outcome.UNCHANGED)
             elif _in_step(record.fingerprint, digest, selection) and not run.verify:
-                run.report.count(name, Outcome.UNCHANGED)
+                run.report.count_with_variants(entity, Outcome.UNCHANGED)
             else:
                 candidates.append((entity, record, _stamp(digest, selection)))
         if candidates:

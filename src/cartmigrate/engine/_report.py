@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import enum
-import html
+import io
+import json
 from collections import Counter
 from collections.abc import Mapping
 from typing import Any, Literal, cast
 
 import attrs
 from deepdiff import DeepDiff
+
+from ..models import Entity, Product, Variant, plain
+from ._render import html_view, text_view
 
 __all__ = ["Change", "Failure", "FieldChange", "Notice", "Outcome", "Progress", "Report"]
 
@@ -119,6 +124,9 @@ class Reconciliation:
 
 _OUTCOMES = [o.value for o in Outcome]
 
+#: The version of ``Report.to_dict()``'s layout.
+SCHEMA_VERSION = 1
+
 
 @attrs.define(kw_only=True)
 class Report:
@@ -143,6 +151,13 @@ class Report:
     def count(self, entity: str, outcome: Outcome, n: int = 1) -> None:
         self._counts.setdefault(entity, Counter())[outcome.value] += n
 
+    def count_with_variants(self, entity: Entity, outcome: Outcome) -> None:
+        """Count ``entity``, and a product's variants with the same outcome, so
+        variants are counted the same way by every call."""
+        self.count(entity.kind, outcome)
+        if isinstance(entity, Product) and entity.variants:
+            self.count(Variant.kind, outcome, len(entity.variants))
+
     def summary(self) -> dict[str, dict[str, int]]:
         """``{"product": {"created": 3, "updated": 0, ...}, ...}`` for every type touched."""
         return {
@@ -159,65 +174,84 @@ class Report:
         """True when nothing failed and every type reconciles (source, id map, target)."""
         return not self.failures and all(r.ok for r in self.reconciliation.values())
 
-    def _rows(self) -> list[list[str]]:
-        rows = [["entity", *_OUTCOMES]]
-        for entity, counts in self.summary().items():
-            rows.append([entity, *(str(counts[o]) for o in _OUTCOMES)])
-        return rows
-
+    # -- views -------------------------------------------------------------
     def __str__(self) -> str:
-        title = f"{self.call}{' (dry run)' if self.dry_run else ''}"
-        rows = self._rows()
-        widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-        lines = [title]
-        for index, row in enumerate(rows):
-            lines.append(
-                "  ".join(
-                    cell.rjust(w) if i else cell.ljust(w)
-                    for i, (cell, w) in enumerate(zip(row, widths, strict=True))
-                )
-            )
-            if index == 0:
-                lines.append("  ".join("-" * w for w in widths))
-        for entity, rec in self.reconciliation.items():
-            source = "?" if rec.source is None else str(rec.source)
-            mark = "ok" if rec.ok else "MISSING" if not rec.complete else "TARGET HAS FEWER"
-            on_target = "" if rec.target is None else f", {rec.target} on target"
-            lines.append(
-                f"{entity}: {source} on source, {rec.migrated} migrated,"
-                f" {rec.failed} failed, {rec.skipped} skipped{on_target} [{mark}]"
-            )
-        if self.failures:
-            lines.append(f"{len(self.failures)} failure(s):")
-            lines.extend(
-                f"  {f.entity} {f.source_id}{'.' + f.field if f.field else ''}: {f.message}"
-                for f in self.failures[:20]
-            )
-        if self.warnings:
-            lines.append(f"{len(self.warnings)} warning(s):")
-            lines.extend(
-                f"  {w.entity}{' ' + w.source_id if w.source_id else ''}: {w.message}"
-                for w in self.warnings[:20]
-            )
-        return "\n".join(lines)
+        return text_view(self)
 
     def _repr_html_(self) -> str:
-        """A table in Jupyter notebooks."""
-        rows = self._rows()
-        head = "".join(f"<th>{html.escape(c)}</th>" for c in rows[0])
-        body = "".join(
-            "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>"
-            for row in rows[1:]
-        )
-        caption = html.escape(f"{self.call}{' (dry run)' if self.dry_run else ''}")
-        extra = ""
-        if self.failures:
-            items = "".join(
-                f"<li>{html.escape(f'{f.entity} {f.source_id}: {f.message}')}</li>"
-                for f in self.failures[:50]
-            )
-            extra = f"<p>{len(self.failures)} failure(s)</p><ul>{items}</ul>"
-        return (
-            f"<table><caption>{caption}</caption><thead><tr>{head}</tr></thead>"
-            f"<tbody>{body}</tbody></table>{extra}"
-        )
+        """The notebook view: the same as ``str(report)``, as tables."""
+        return html_view(self)
+
+    # -- export ------------------------------------------------------------
+    def to_dict(self) -> dict[str, Any]:
+        """The report as JSON-safe data, in the schema docs/reports.md describes.
+
+        ``schema`` is bumped when a key changes meaning or goes away; new keys
+        may be added. Amounts are strings, times ISO 8601 in UTC.
+        """
+        return {
+            "schema": SCHEMA_VERSION,
+            "call": self.call,
+            "dry_run": self.dry_run,
+            "ok": self.ok,
+            "started_at": plain(self.started_at),
+            "finished_at": plain(self.finished_at),
+            "summary": self.summary(),
+            "reconciliation": {
+                kind: {
+                    "source": rec.source,
+                    "migrated": rec.migrated,
+                    "failed": rec.failed,
+                    "skipped": rec.skipped,
+                    "target": rec.target,
+                    "ok": rec.ok,
+                }
+                for kind, rec in self.reconciliation.items()
+            },
+            "failures": [
+                {
+                    "entity": f.entity,
+                    "source_id": f.source_id,
+                    "field": f.field,
+                    "error": f.error,
+                    "message": f.message,
+                }
+                for f in self.failures
+            ],
+            "warnings": [
+                {
+                    "entity": w.entity,
+                    "source_id": w.source_id,
+                    "field": w.field,
+                    "message": w.message,
+                }
+                for w in self.warnings
+            ],
+            "changes": [
+                {
+                    "action": c.action,
+                    "entity": c.entity,
+                    "source_id": c.source_id,
+                    "target_id": c.target_id,
+                    "fields": {
+                        name: {"old": plain(fc.old), "new": plain(fc.new)}
+                        for name, fc in c.fields.items()
+                    },
+                }
+                for c in self.changes
+            ],
+        }
+
+    def to_json(self, *, indent: int | None = 2) -> str:
+        """``to_dict()`` as JSON text."""
+        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False, default=str)
+
+    def failures_csv(self) -> str:
+        """The failures as CSV (entity, source_id, field, error, message), for a
+        spreadsheet or a ticket: one row per failed entity, a header first."""
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(["entity", "source_id", "field", "error", "message"])
+        for f in self.failures:
+            writer.writerow([f.entity, f.source_id, f.field or "", f.error, f.message])
+        return buffer.getvalue()

@@ -1,0 +1,127 @@
+"""Reports show everything, in text and in notebooks, and export a stable schema."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+
+import attrs
+
+from cartmigrate import MemoryCart, Order, Product, Report, SyncEngine
+from cartmigrate.engine import Failure, Notice
+
+from .test_engine import demo_store
+
+
+def _planned() -> tuple[SyncEngine, Report]:
+    source = MemoryCart(demo_store())
+    engine = SyncEngine(source, MemoryCart())
+    engine.full_migrate()
+    tee = source.get(Product, "p1")
+    assert tee is not None
+    small, medium = tee.variants
+    source.add(attrs.evolve(tee, variants=[attrs.evolve(small, quantity=0), medium]))
+    order = source.get(Order, "o1")
+    assert order is not None
+    source.add(attrs.evolve(order, status="completed"))
+    return engine, engine.smart_update(dry_run=True)
+
+
+def test_both_views_of_a_dry_run_show_the_planned_field_changes() -> None:
+    _, plan = _planned()
+    text, page = str(plan), plan._repr_html_()
+    assert "dry run" in text.splitlines()[0]
+    for view in (text, page):
+        assert "update variant v1" in view
+        assert "quantity: 2 -&gt; 0" in view or "quantity: 2 -> 0" in view
+        assert "update order o1" in view
+        assert "status:" in view and "completed" in view
+        assert "planned changes" in view
+    assert "<table>" in page and "<details open>" in page
+    rows = {line.split()[0]: line.split() for line in text.splitlines()[1:12] if line}
+    assert rows["order"][1:7] == ["0", "1", "0", "0", "0", "0"]  # created..deleted
+
+
+def test_a_real_run_lists_its_updates_and_reconciles() -> None:
+    engine, _ = _planned()
+    report = engine.smart_update()
+    text = str(report)
+    assert text.splitlines()[0].startswith("smart_update: ok")
+    assert "2 updates written" in text
+    order = next(line for line in text.splitlines() if line.startswith("order "))
+    assert order.split()[-4:] == ["1", "1", "1", "ok"]  # on source, migrated, on target
+
+
+def test_variants_are_counted_the_same_way_by_every_call() -> None:
+    engine, _ = _planned()
+    first = SyncEngine(MemoryCart(demo_store()), MemoryCart()).full_migrate()
+    assert first.summary()["variant"]["created"] == 2
+    report = engine.smart_update()
+    assert sum(report.summary()["variant"].values()) == 2  # one updated, one unchanged
+    again = engine.smart_update()
+    assert again.summary()["variant"]["unchanged"] == 2
+    assert engine.full_migrate().summary()["variant"]["unchanged"] == 2
+
+
+def _big() -> Report:
+    report = Report(call="smart_update", started_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
+    for n in range(45):
+        report.failures.append(
+            Failure(entity="product", source_id=str(n), message='refused, "quoted"', field="sku")
+        )
+    for n in range(30):
+        report.warnings.append(
+            Notice(entity="product", source_id=str(n), message="stock is per variant there")
+        )
+    report.warnings.append(Notice(entity="order", message="something else"))
+    return report
+
+
+def test_long_lists_are_cut_saying_how_many_more_and_a_warning_is_said_once() -> None:
+    text = str(_big())
+    assert "45 failure(s)" in text and "… 25 more" in text
+    assert text.count("stock is per variant there") == 1
+    assert "product (30: 0, 1, 2, 3, 4 and 25 more): stock is per variant there" in text
+    assert "NOT OK" in text.splitlines()[0]
+    page = _big()._repr_html_()
+    assert "… 25 more" in page and page.count("stock is per variant there") == 1
+
+
+def test_to_dict_and_to_json_keep_a_stable_schema() -> None:
+    _, plan = _planned()
+    data = json.loads(plan.to_json())
+    assert data == plan.to_dict()
+    assert set(data) == {
+        "schema",
+        "call",
+        "dry_run",
+        "ok",
+        "started_at",
+        "finished_at",
+        "summary",
+        "reconciliation",
+        "failures",
+        "warnings",
+        "changes",
+    }
+    assert data["schema"] == 1 and data["dry_run"] is True and data["ok"] is True
+    assert dt.datetime.fromisoformat(data["started_at"]).tzinfo is not None
+    update = next(c for c in data["changes"] if c["entity"] == "variant")
+    assert update["fields"]["quantity"] == {"old": 2, "new": 0}
+    assert set(data["reconciliation"]["product"]) == {
+        "source",
+        "migrated",
+        "failed",
+        "skipped",
+        "target",
+        "ok",
+    }
+
+
+def test_failures_as_csv() -> None:
+    rows = list(csv.reader(io.StringIO(_big().failures_csv())))
+    assert rows[0] == ["entity", "source_id", "field", "error", "message"]
+    assert rows[1] == ["product", "0", "sku", "CartMigrateError", 'refused, "quoted"']
+    assert len(rows) == 46
