@@ -31,6 +31,7 @@ from .connectors import Capabilities, Cart, Created, MemoryCart
 from .engine import (
     DEFAULT_FIELDS,
     Change,
+    CheckReport,
     EntitySelector,
     Failure,
     FieldChange,
@@ -74,6 +75,7 @@ __all__ = [
     "CartMigrateError",
     "Category",
     "Change",
+    "CheckReport",
     "ConfigurationError",
     "ConfirmationRequired",
     "ConnectorError",

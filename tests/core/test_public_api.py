@@ -13,6 +13,7 @@ EXPECTED = {
     "CartMigrateError",
     "Category",
     "Change",
+    "CheckReport",
     "ConfigurationError",
     "ConfirmationRequired",
     "ConnectorError",

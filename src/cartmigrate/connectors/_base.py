@@ -226,6 +226,16 @@ class Cart(abc.ABC):
                         close()
                 return
 
+    def check_permissions(self, *, write: bool) -> list[str]:
+        """What the credentials lack for a migration, without writing anything.
+
+        ``write``: the cart is the target, so it must also create, update and
+        delete. Returns one sentence per missing permission (a read-only
+        WooCommerce key, a missing Shopify scope), saying how to grant it; the
+        default, for platforms that cannot tell, finds nothing.
+        """
+        return []
+
     # -- records that could not be read ------------------------------------
     def report_unreadable(self, kind: type[Entity], id: str, error: CartMigrateError) -> None:
         """For implementers: a record of the platform could not become a model.

@@ -62,6 +62,9 @@ class ForwardingCart(Cart):
     def check_access(self) -> None:
         self.inner.check_access()
 
+    def check_permissions(self, *, write: bool) -> list[str]:
+        return self.inner.check_permissions(write=write)
+
     def take_unreadable(self) -> list[tuple[type[Entity], str, CartMigrateError]]:
         return self.inner.take_unreadable()
 

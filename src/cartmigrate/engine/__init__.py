@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ._check import Check, CheckReport
 from ._engine import DEFAULT_FIELDS, SyncEngine
 from ._report import Change, Failure, FieldChange, Notice, Outcome, Progress, Reconciliation, Report
 from ._selection import EntitySelector, FieldSelection
@@ -9,6 +10,8 @@ from ._selection import EntitySelector, FieldSelection
 __all__ = [
     "DEFAULT_FIELDS",
     "Change",
+    "Check",
+    "CheckReport",
     "EntitySelector",
     "Failure",
     "FieldChange",

@@ -55,6 +55,7 @@ from ..models import (
 from ..models._references import _reference_triples, _rewrite
 from ..state import FailureRecord, MemoryStateStore, StateStore, SyncRecord, SyncStatus
 from ._binding import bind, check_binding, target_count, unsaid
+from ._check import CheckReport, run_check
 from ._dry_run import OverlayState, PlanningCart
 from ._fail_fast import StopCall, preflight, report_stop, stop_if_fatal
 from ._read_ahead import ReadAhead
@@ -364,6 +365,17 @@ class SyncEngine:
         return run.report
 
     # -- run bookkeeping --------------------------------------------------
+    def check(self) -> CheckReport:
+        """What this migration will meet, found without writing anything.
+
+        Each store answers and takes its credentials (and the permissions a
+        migration needs, where the connector can tell), what each type can do
+        and what the target says about writing it, whether the state belongs
+        to these stores, and the mapping rules. ``print()`` it, or show it in
+        a notebook; ``.ok`` says whether anything failed.
+        """
+        return run_check(self)
+
     def rebind(self, *, confirm: bool = False) -> None:
         """Bind the state to this engine's source and target, replacing the record
         of which stores it belongs to: for a store that moved to a new address.
