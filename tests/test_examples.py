@@ -37,4 +37,5 @@ def test_woocommerce_to_shopify_runs_offline(
     assert "offline" in out
     assert "failure(s)" not in out
     assert "update order" in out
+    assert "quantity from its variants: the source's 9 is not carried" in out  # the V-Neck
     assert "requests sent" in out

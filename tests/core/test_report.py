@@ -38,7 +38,7 @@ def test_both_views_of_a_dry_run_show_the_planned_field_changes() -> None:
         assert "quantity: 2 -&gt; 0" in view or "quantity: 2 -> 0" in view
         assert "update order o1" in view
         assert "status:" in view and "completed" in view
-        assert "planned changes" in view
+        assert "planned change(s)" in view
     assert "<table>" in page and "<details open>" in page
     rows = {line.split()[0]: line.split() for line in text.splitlines()[1:12] if line}
     assert rows["order"][1:7] == ["0", "1", "0", "0", "0", "0"]  # created..deleted
@@ -49,7 +49,7 @@ def test_a_real_run_lists_its_updates_and_reconciles() -> None:
     report = engine.smart_update()
     text = str(report)
     assert text.splitlines()[0].startswith("smart_update: ok")
-    assert "2 updates written" in text
+    assert "2 update(s) written" in text
     order = next(line for line in text.splitlines() if line.startswith("order "))
     assert order.split()[-4:] == ["1", "1", "1", "ok"]  # on source, migrated, on target
 

@@ -54,6 +54,7 @@ from ..models import (
 )
 from ..models._references import _reference_triples, _rewrite
 from ..state import FailureRecord, MemoryStateStore, StateStore, SyncRecord, SyncStatus
+from . import _uncarried as uncarried
 from ._binding import bind, check_binding, target_count, unsaid
 from ._check import CheckReport, run_check
 from ._dry_run import OverlayState, PlanningCart
@@ -599,6 +600,8 @@ class SyncEngine:
         if not writable:
             known = run.source.count(kind)
             skipped = known if known is not None else sum(1 for _ in run.source.read(kind))
+            if not skipped:  # nothing left behind: no row, no warning every night
+                return
             run.report.count(name, Outcome.SKIPPED, skipped)
             run.report.warnings.append(
                 Notice(
@@ -889,6 +892,7 @@ class SyncEngine:
         # The target assigns its own ids.
         translated = self._translate(run, entities, warn=True, clear_id=True)
         payloads = [t for t, _ in translated]
+        run.report.warnings.extend(uncarried.on_create(run.target, entities))
         source_ids = [cast(str, e.id) for e in entities]
         run.state.put_pending(name, source_ids)
         try:
@@ -1292,6 +1296,11 @@ class SyncEngine:
             ok = True
             derived = run.target.derived_fields(source_view)
             changes = _diff(source_view, target_view, [f for f in selected if f not in derived])
+            run.report.warnings.extend(
+                uncarried.on_update(
+                    run.target, source_view, target_view, selected, derived, changes
+                )
+            )
             if changes:
                 ok = self._write_update(run, kind, sid, target_id, changes, None, failures)
                 if ok:

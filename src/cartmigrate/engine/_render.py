@@ -25,7 +25,8 @@ CREATE_FIELDS = 6
 _WIDTH = 70
 
 _OUTCOMES = ("created", "updated", "unchanged", "skipped", "failed", "deleted")
-_RECONCILED = ("source", "migrated", "target")
+#: Rows in dependency order, variants under their products.
+_ORDER = ("category", "manufacturer", "product", "variant", "customer", "order", "review")
 
 
 def _short(value: Any, width: int = _WIDTH) -> str:
@@ -110,7 +111,8 @@ def _more(total: int, shown: int, where: str) -> str | None:
 def rows(report: Report) -> list[list[str]]:
     """The counts table: outcomes per type, then the reconciliation, then a verdict."""
     summary = report.summary()
-    kinds = list(summary) + [k for k in report.reconciliation if k not in summary]
+    named = [*summary, *(k for k in report.reconciliation if k not in summary)]
+    kinds = sorted(named, key=lambda k: _ORDER.index(k) if k in _ORDER else len(_ORDER))
     table = [["entity", *_OUTCOMES, "on source", "migrated", "on target", "check"]]
     for kind in kinds:
         counts = summary.get(kind, dict.fromkeys(_OUTCOMES, 0))
@@ -154,7 +156,7 @@ def text_view(report: Report) -> str:
                 lines.append("  ".join("-" * w for w in widths))
     changes = report.changes
     if changes:
-        label = "planned changes" if report.dry_run else "updates written"
+        label = "planned change(s)" if report.dry_run else "update(s) written"
         lines.append(f"\n{len(changes)} {label}:")
         for change in changes[:SHOWN]:
             lines.append(f"  {change_title(change)}")
@@ -211,7 +213,7 @@ def html_view(report: Report) -> str:
             body.extend(
                 [change_title(change) if i == 0 else "", line] for i, line in enumerate(lines)
             )
-        label = "planned changes" if report.dry_run else "updates written"
+        label = "planned change(s)" if report.dry_run else "update(s) written"
         parts.append(
             _section(
                 f"{len(report.changes)} {label}",

@@ -1,0 +1,89 @@
+"""Source values the target cannot take, said entity by entity.
+
+Shopify computes a product's stock from its variants, so a product-level
+quantity on the source (a WooCommerce variable product managing stock on the
+parent: "9 left") has nowhere to go there; an order status no standard
+status stands for reaches the target as a raw string it may not know. Such
+a value is not an error — the rest of the entity migrates — but it must not
+vanish without a word: each is a warning naming the entity, the field and
+the reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import attrs
+
+from ..connectors import Cart
+from ..models import Entity, Order, OrderStatus, Product
+from ._report import Notice
+
+__all__ = ["on_create", "on_update"]
+
+
+def _custom_status(order: Order, target: Cart) -> Notice | None:
+    if isinstance(order.status, OrderStatus):
+        return None
+    return Notice(
+        entity=order.kind,
+        source_id=order.id,
+        field="status",
+        message=f"the custom status {order.status!r} has no mapping to a standard one;"
+        f" {target.name} gets it as is and may not know it"
+        f" (map it: MappingRules(order_status={{{order.status!r}: ...}}))",
+    )
+
+
+def _derived(entity: Entity, field: str, target: Cart, value: object, seen: object) -> Notice:
+    own = f" (the target holds {seen!r})" if seen is not None else ""
+    why = (
+        f"{target.name} computes a product's {field} from its variants"
+        if isinstance(entity, Product) and entity.variants
+        else f"{target.name} computes {field} itself"
+    )
+    return Notice(
+        entity=entity.kind,
+        source_id=entity.id,
+        field=field,
+        message=f"{why}: the source's {value!r}{own} is not carried;"
+        " keep it per variant on the source to have it synced",
+    )
+
+
+def on_create(target: Cart, entities: Sequence[Entity]) -> list[Notice]:
+    """What of these (mapped source) entities a create cannot carry."""
+    notices: list[Notice] = []
+    for entity in entities:
+        defaults = {a.name: a.default for a in attrs.fields(type(entity))}
+        for field in sorted(target.derived_fields(entity)):
+            value = getattr(entity, field, None)
+            if value is not None and value != defaults.get(field):
+                notices.append(_derived(entity, field, target, value, None))
+        if isinstance(entity, Order):
+            notice = _custom_status(entity, target)
+            if notice is not None:
+                notices.append(notice)
+    return notices
+
+
+def on_update(
+    target: Cart,
+    source: Entity,
+    on_target: Entity,
+    selected: Iterable[str],
+    derived: frozenset[str],
+    changed: Iterable[str],
+) -> list[Notice]:
+    """What of the selected fields an update cannot carry: fields the target
+    computes that differ, and a changed order status no standard one names."""
+    notices = [
+        _derived(source, field, target, getattr(source, field), getattr(on_target, field))
+        for field in selected
+        if field in derived and getattr(source, field) != getattr(on_target, field)
+    ]
+    if isinstance(source, Order) and "status" in changed:
+        notice = _custom_status(source, target)
+        if notice is not None:
+            notices.append(notice)
+    return notices

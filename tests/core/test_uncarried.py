@@ -1,0 +1,56 @@
+"""Every source value the target cannot take is a warning: entity, field, reason."""
+
+from __future__ import annotations
+
+import attrs
+
+from cartmigrate import Entity, MemoryCart, Order, Product, SyncEngine, Variant
+
+
+class _StockPerVariant(MemoryCart):
+    """Like Shopify: a product with variants has no stock of its own."""
+
+    def derived_fields(self, entity: Entity) -> frozenset[str]:
+        if isinstance(entity, Product) and entity.variants:
+            return frozenset({"quantity", "stock_status"})
+        return frozenset()
+
+
+def _vneck(quantity: int | None) -> Product:
+    return Product(
+        id="11",
+        name="V-Neck T-Shirt",
+        sku="VNECK",
+        quantity=quantity,
+        variants=[Variant(id="111", sku="VNECK-S", quantity=4)],
+    )
+
+
+def test_a_parent_level_stock_change_on_a_variable_product_is_a_warning() -> None:
+    source, target = MemoryCart([_vneck(None)]), _StockPerVariant()
+    engine = SyncEngine(source, target)
+    first = engine.full_migrate()
+    assert first.warnings == []  # nothing at product level yet: nothing lost
+    source.add(attrs.evolve(_vneck(9)))  # "9 left", managed on the parent
+    report = engine.smart_update()
+    (warning,) = [w for w in report.warnings if w.field == "quantity"]
+    assert (warning.entity, warning.source_id) == ("product", "11")
+    assert "computes a product's quantity from its variants" in warning.message
+    assert "9" in warning.message and "not carried" in warning.message
+    assert "product 11.quantity" in str(report)
+    assert engine.smart_update().warnings == []  # said when it happened, not every night
+
+
+def test_a_create_says_what_it_cannot_carry() -> None:
+    report = SyncEngine(MemoryCart([_vneck(9)]), _StockPerVariant()).full_migrate()
+    assert [(w.entity, w.source_id, w.field) for w in report.warnings] == [
+        ("product", "11", "quantity")
+    ]
+
+
+def test_a_custom_order_status_without_a_mapping_is_a_warning() -> None:
+    source = MemoryCart([Order(id="5", number="1005", status="awaiting-pickup")])
+    report = SyncEngine(source, MemoryCart()).full_migrate()
+    (warning,) = report.warnings
+    assert (warning.entity, warning.source_id, warning.field) == ("order", "5", "status")
+    assert "'awaiting-pickup' has no mapping" in warning.message
