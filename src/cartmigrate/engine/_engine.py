@@ -684,6 +684,7 @@ class SyncEngine:
             failed=len(run.state.failures(name)),
             skipped=run.report.summary().get(name, {}).get(Outcome.SKIPPED.value, 0),
         )
+        self._progress(run, name, done, total, finished=True)
 
     @staticmethod
     def _next_cursor(
@@ -771,9 +772,13 @@ class SyncEngine:
             run.state.put_failures(failures)
         return ids
 
-    def _progress(self, run: _Run, name: str, done: int, total: int | None) -> None:
+    def _progress(
+        self, run: _Run, name: str, done: int, total: int | None, *, finished: bool = False
+    ) -> None:
         if self._on_progress is not None:
-            self._on_progress(Progress(call=run.call, entity=name, done=done, total=total))
+            self._on_progress(
+                Progress(call=run.call, entity=name, done=done, total=total, finished=finished)
+            )
 
     def _sync_chunk(
         self, run: _Run, kind: type[Entity], chunk: Sequence[Entity], mode: Mode

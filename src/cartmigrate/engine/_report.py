@@ -84,12 +84,13 @@ class Change:
 @attrs.define(frozen=True, kw_only=True)
 class Progress:
     """A progress event: ``done`` entities of ``entity`` handled so far, out of
-    ``total`` when the source can tell."""
+    ``total`` when the source can tell; ``finished`` on the type's last event."""
 
     call: str
     entity: str
     done: int
     total: int | None = None
+    finished: bool = False
 
 
 @attrs.define(frozen=True, kw_only=True)
