@@ -39,3 +39,35 @@ def test_woocommerce_to_shopify_runs_offline(
     assert "update order" in out
     assert "quantity from its variants: the source's 9 is not carried" in out  # the V-Neck
     assert "requests sent" in out
+
+
+def test_keep_in_sync_runs_two_nights_offline(capsys: pytest.CaptureFixture[str]) -> None:
+    import sys
+
+    sys.path.insert(0, str(EXAMPLES))
+    try:
+        namespace = runpy.run_path(str(EXAMPLES / "keep_in_sync.py"))
+        assert namespace["main"]([]) == 0
+    finally:
+        sys.path.remove(str(EXAMPLES))
+    out = capsys.readouterr().out
+    nights = out.split("== ")
+    assert "exit code 0" in nights[1]  # the first migration
+    second = nights[2]
+    assert "smart_update: NOT OK" in second and "exit code 1" in second
+    assert "quantity: 100 -> 29" in second  # the conflict: the old shop's stock wins
+    assert "ALERT: 1 failure(s)" in second
+    assert "variant,1012,,TransientError" in second  # the failures as CSV
+    assert "price 14.00 (theirs)" in second  # a field not synced keeps the team's edit
+    assert "smart_update: ok" in nights[3] and "quantity: 9 -> 7" in nights[3]
+
+
+def test_keep_in_sync_refuses_a_second_run_while_one_holds_the_lock(tmp_path: Path) -> None:
+    namespace = runpy.run_path(str(EXAMPLES / "keep_in_sync.py"))
+    from cartmigrate import MemoryCart
+
+    state = tmp_path / "migration.db"
+    with namespace["state_lock"](state) as first:
+        assert first
+        assert namespace["night"](MemoryCart(), MemoryCart(), state) == namespace["LOCKED"]
+    assert namespace["night"](MemoryCart(), MemoryCart(), state) == namespace["OK"]
