@@ -1,15 +1,19 @@
-"""Load WooCommerce's own sample store into a simulator.
+"""Load a sample store, in WooCommerce's product CSV format, into a simulator.
 
-The sample data (``sample_products.csv`` from the WooCommerce 7.9 plugin) is
-GPL and is never copied into this project: it is read at run time from
-wherever the caller says it is, parsed the way WooCommerce's CSV importer
-reads it (variations point to their parent by SKU, categories as
-``A > B`` paths, multi-valued cells as ", "-separated lists).
+Without a path it loads ``demo_store.csv``, a small store written for
+cartmigrate (MIT, like the package): two variable products, simple ones,
+nested categories. WooCommerce's own sample data (``sample_products.csv``
+from the WooCommerce 7.9 plugin) is GPL and is never copied into this
+project: pass its path to read it at run time. Either is parsed the way
+WooCommerce's CSV importer reads it (variations point to their parent by
+SKU, categories as ``A > B`` paths, multi-valued cells as ", "-separated lists).
 """
 
 from __future__ import annotations
 
 import csv
+import io
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -23,16 +27,20 @@ def _split(cell: str) -> list[str]:
 
 
 def load_sample_store(
-    path: str | Path, simulator: WooCommerceSimulator | None = None
+    path: str | Path | None = None, simulator: WooCommerceSimulator | None = None
 ) -> WooCommerceSimulator:
-    """A simulator holding the sample store's categories, products and variations.
+    """A simulator holding the sample store's categories, products and variations
+    (the bundled demo store when ``path`` is None).
 
     Grouped and external products are loaded as simple ones without price
     logic of their own; stock is managed where the CSV gives a quantity.
     """
     sim = simulator or WooCommerceSimulator()
-    with open(path, encoding="utf-8-sig", newline="") as handle:
-        rows = list(csv.DictReader(handle))
+    if path is None:
+        text = (resources.files(__package__) / "demo_store.csv").read_text(encoding="utf-8")
+    else:
+        text = Path(path).read_text(encoding="utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text, newline="")))
     categories: dict[tuple[str, ...], int] = {}
 
     def category(path_text: str) -> int:
