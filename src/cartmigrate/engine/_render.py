@@ -68,7 +68,8 @@ def field_line(name: str, change: FieldChange) -> str:
 
 
 def change_title(change: Change) -> str:
-    target = f" (target {change.target_id})" if change.target_id else ""
+    planned = change.target_id is not None and change.target_id.startswith("(new ")
+    target = f" (target {change.target_id})" if change.target_id and not planned else ""
     source = f" {change.source_id}" if change.source_id else ""
     return f"{change.action} {change.entity}{source}{target}"
 
@@ -117,6 +118,9 @@ def rows(report: Report) -> list[list[str]]:
     for kind in kinds:
         counts = summary.get(kind, dict.fromkeys(_OUTCOMES, 0))
         rec = report.reconciliation.get(kind)
+        empty = rec is None or (rec.source, rec.migrated, rec.target) in ((0, 0, 0), (0, 0, None))
+        if not any(counts.values()) and empty:
+            continue  # nothing of this type on either side: a row of zeros says nothing
         if rec is None:
             reconciled = ["", "", "", ""]
         else:
