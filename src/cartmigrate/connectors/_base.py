@@ -198,7 +198,7 @@ class Cart(abc.ABC):
         return frozenset()
 
     def write_notes(self, kind: type[Entity]) -> tuple[str, ...]:
-        """What users must know about writing ``kind`` here, said in every report.
+        """What users must know about writing ``kind`` here, said once per migration.
 
         For what the platform cannot take or does on its own, e.g. "customer
         passwords cannot be imported; customers get an account invite".
