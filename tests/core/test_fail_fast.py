@@ -3,6 +3,8 @@ that says which store and what to check, and nothing written."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import httpx
 import pytest
 
@@ -136,3 +138,25 @@ def test_a_read_only_key_stops_at_the_first_refused_write() -> None:
     )
     assert "product" not in report.summary()
     assert isinstance(AuthenticationError("x"), Exception) and Product.kind == "product"
+
+
+def test_a_wrong_shopify_token_is_one_failure_and_nothing_is_written(shared_dir: Path) -> None:
+    from cartmigrate.connectors.shopify import ShopifyCart
+    from cartmigrate.testing.shopify import ShopifySimulator, load_schema
+
+    schema = load_schema(shared_dir / "specs" / "shopify" / "admin_schema_2025-01.json.gz")
+    sim = ShopifySimulator(schema=schema, access_token="shpat_right")
+    sent: list[int] = []
+
+    def counting(request: httpx.Request) -> httpx.Response:
+        response = sim.handle(request)
+        sent.append(response.status_code)
+        return response
+
+    target = ShopifyCart("example", "shpat_wrong", transport=httpx.MockTransport(counting))
+    report = SyncEngine(MemoryCart(demo_store()), target).full_migrate()
+    assert [f.error for f in report.failures] == ["AuthenticationError"]
+    assert "target shopify:example.myshopify.com" in report.failures[0].message
+    assert report.total("created") == 0  # no manufacturers "created" on a refused token
+    assert sent == [401]
+    assert sim.requests == []
