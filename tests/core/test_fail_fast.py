@@ -13,6 +13,7 @@ from cartmigrate import (
     Category,
     Customer,
     MemoryCart,
+    MemoryStateStore,
     Product,
     StoreUnreachable,
     SyncEngine,
@@ -160,3 +161,29 @@ def test_a_wrong_shopify_token_is_one_failure_and_nothing_is_written(shared_dir:
     assert report.total("created") == 0  # no manufacturers "created" on a refused token
     assert sent == [401]
     assert sim.requests == []
+
+
+def test_what_a_batch_created_before_the_credentials_were_refused_is_kept() -> None:
+    class RevokedMidBatch(MemoryCart):
+        revoked = True
+
+        def create_many(self, entities, *, source_refs=None):  # type: ignore[no-untyped-def]
+            if not self.revoked:
+                return super().create_many(entities, source_refs=source_refs)
+            first = super().create_many(entities[:1], source_refs=(source_refs or [None])[:1])
+            refused = AuthenticationError("memory: 401 the key was revoked")
+            return first + [refused] * (len(entities) - 1)
+
+    source = MemoryCart([Customer(id=f"u{n}", email=f"u{n}@example.com") for n in range(3)])
+    target = RevokedMidBatch()
+    state = MemoryStateStore()
+    report = SyncEngine(source, target, state=state, batch_size=10).full_migrate()
+    assert [f.error for f in report.failures] == ["AuthenticationError"]
+    assert "the call stopped here" in report.failures[0].message
+    (created,) = target.list(Customer)
+    record = state.get("customer", ["u0"])["u0"]
+    assert (record.status, record.target_id, record.owned) == ("synced", created.id, True)
+    target.revoked = False  # a new key
+    again = SyncEngine(source, target, state=state).full_migrate()
+    assert again.summary()["customer"] == {**again.summary()["customer"], "created": 2}
+    assert len(target.list(Customer)) == 3

@@ -58,7 +58,7 @@ from . import _uncarried as uncarried
 from ._binding import bind, check_binding, target_count, unsaid
 from ._check import CheckReport, run_check
 from ._dry_run import OverlayState, PlanningCart
-from ._fail_fast import StopCall, preflight, report_stop, stop_if_fatal
+from ._fail_fast import StopCall, is_fatal, preflight, report_stop, stop_if_fatal
 from ._read_ahead import ReadAhead
 from ._report import (
     Change,
@@ -455,12 +455,19 @@ class SyncEngine:
         failures: list[FailureRecord],
         *,
         retry_as: tuple[str, str] | None = None,
+        defer_stop: bool = False,
     ) -> None:
         """Report a failure, and keep it in the state so the next call retries.
 
         ``retry_as`` (kind, source id) keeps it under another entity, the one
         the next call must fetch again: a variant's under its product.
+        Refused credentials or a dead host stop the call instead (``StopCall``);
+        ``defer_stop`` keeps it for ``run.stopped()``, so a batch still records
+        what it created first.
         """
+        if defer_stop and is_fatal(error):
+            run.stop = run.stop or StopCall(error)
+            return
         stop_if_fatal(error)  # refused credentials, a dead host: not this entity's fault
         field = getattr(error, "field", None)
         state_kind, state_id = retry_as or (kind, source_id)
@@ -946,10 +953,11 @@ class SyncEngine:
                 # A refusal means nothing was created; anything else might have been.
                 status: SyncStatus = "failed" if isinstance(result, EntityRejected) else "pending"
                 records.append(SyncRecord(kind=name, source_id=sid, status=status))
-                self._fail(run, name, sid, result, failures)
+                self._fail(run, name, sid, result, failures, defer_stop=True)
         run.state.put(records)
         if succeeded:
             run.state.clear_failures(name, succeeded)
+        run.stopped()  # what this batch created is recorded: now stop, if it must
 
     def _synced(
         self,
