@@ -54,3 +54,17 @@ def test_a_custom_order_status_without_a_mapping_is_a_warning() -> None:
     (warning,) = report.warnings
     assert (warning.entity, warning.source_id, warning.field) == ("order", "5", "status")
     assert "'awaiting-pickup' has no mapping" in warning.message
+
+
+def test_a_field_the_target_does_not_store_is_a_warning_when_it_holds_a_value() -> None:
+    class NoSeo(MemoryCart):
+        def unstored_fields(self, entity: Entity) -> dict[str, str]:
+            return {"meta_title": "no SEO titles"} if isinstance(entity, Product) else {}
+
+    source = MemoryCart(
+        [_vneck(None), attrs.evolve(_vneck(None), id="12", sku="B", meta_title="Buy")]
+    )
+    report = SyncEngine(source, NoSeo()).full_migrate()
+    assert [(w.source_id, w.field, w.message) for w in report.warnings] == [
+        ("12", "meta_title", "memory has nowhere to keep it (no SEO titles); not carried")
+    ]

@@ -197,6 +197,15 @@ class Cart(abc.ABC):
         """
         return frozenset()
 
+    def unstored_fields(self, entity: Entity) -> Mapping[str, str]:
+        """Fields of ``entity`` this cart has nowhere to keep, each with why.
+
+        ``{"meta_title": "Shopify keeps SEO titles only for ..."}``. The engine
+        writes what it can and reports each such field that holds a value as
+        a warning (entity, field, reason), so nothing vanishes unsaid.
+        """
+        return {}
+
     def write_notes(self, kind: type[Entity]) -> tuple[str, ...]:
         """What users must know about writing ``kind`` here, said once per migration.
 

@@ -56,6 +56,9 @@ class ForwardingCart(Cart):
     def derived_fields(self, entity: Entity) -> frozenset[str]:
         return self.inner.derived_fields(entity)
 
+    def unstored_fields(self, entity: Entity) -> Mapping[str, str]:
+        return self.inner.unstored_fields(entity)
+
     def write_notes(self, kind: type[Entity]) -> tuple[str, ...]:
         return self.inner.write_notes(kind)
 

@@ -60,6 +60,17 @@ def on_create(target: Cart, entities: Sequence[Entity]) -> list[Notice]:
             value = getattr(entity, field, None)
             if value is not None and value != defaults.get(field):
                 notices.append(_derived(entity, field, target, value, None))
+        for field, reason in target.unstored_fields(entity).items():
+            value = getattr(entity, field, None)
+            if value not in (None, "", (), {}) and value != defaults.get(field):
+                notices.append(
+                    Notice(
+                        entity=entity.kind,
+                        source_id=entity.id,
+                        field=field,
+                        message=f"{target.name} has nowhere to keep it ({reason}); not carried",
+                    )
+                )
         if isinstance(entity, Order):
             notice = _custom_status(entity, target)
             if notice is not None:
