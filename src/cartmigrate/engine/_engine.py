@@ -208,7 +208,8 @@ class _Run:
     abandoned: set[type[Entity]] = attrs.field(factory=set)
     #: Source ids, by type name, of the records the source could not read.
     unreadable: dict[str, set[str]] = attrs.field(factory=dict)
-    #: Why the call cannot go on (the preflight failed), raised where it starts.
+    #: Why the call cannot go on (the preflight failed, or a batch met refused
+    #: credentials), raised by ``stopped()`` where the call can stop cleanly.
     stop: StopCall | None = None
 
     def stopped(self) -> None:
@@ -391,9 +392,10 @@ class SyncEngine:
         bind(self.source, self.target, self.state, replace=True)
 
     def _start(self, call: str, dry_run: bool) -> _Run:
-        # Before anything: a state of other stores, or a target that lost what it
-        # says, would make this call report as migrated what is not there.
-        # First, once per engine: each store answers and takes its credentials.
+        # Before anything, once per engine: each store answers and takes its
+        # credentials. Then the state must belong to these stores: with others,
+        # or a target that lost what it says, the call would report as migrated
+        # what is not there.
         stop: StopCall | None = None
         notices: list[Notice] = []
         try:
