@@ -38,7 +38,7 @@ from cartmigrate import (
     StatusChange,
     SyncEngine,
 )
-from cartmigrate.connectors._http import CostBucket
+from cartmigrate.connectors.http import CostBucket
 from cartmigrate.connectors.shopify import ShopifyCart
 from cartmigrate.connectors.woocommerce import WooCommerceCart
 
