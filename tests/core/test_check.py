@@ -72,3 +72,33 @@ def test_check_finds_a_stale_state() -> None:
     (failure,) = report.failures
     assert failure.subject == "state" and "remigrate" in failure.message
     assert Product.kind == "product"
+
+
+def test_check_finds_a_read_only_woocommerce_key_without_writing() -> None:
+    from cartmigrate.testing.woocommerce import WooCommerceSimulator
+
+    sim = WooCommerceSimulator(consumer_key="ck_x", consumer_secret="cs_x")
+    refused: list[str] = []
+
+    def read_only(request: httpx.Request) -> httpx.Response:
+        if request.method != "GET":  # what WooCommerce answers a read-only key
+            refused.append(request.url.path)
+            return httpx.Response(
+                401,
+                json={
+                    "code": "woocommerce_rest_authentication_error",
+                    "message": "The API key provided does not have write permissions.",
+                    "data": {"status": 401},
+                },
+            )
+        return sim.handle(request)
+
+    report = SyncEngine(MemoryCart(demo_store()), _woo(httpx.MockTransport(read_only))).check()
+    (failure,) = report.failures
+    assert "does not have write permissions" in failure.message
+    assert "Read/Write" in failure.message
+    assert refused == ["/wp-json/wc/v3/products/batch"]
+    ok = SyncEngine(MemoryCart(demo_store()), _woo(sim.transport)).check()
+    assert ok.ok, ok
+    assert [r.status for r in sim.requests if r.method == "POST"] == [200]
+    assert list(_woo(sim.transport).read(Product)) == []  # nothing written

@@ -19,6 +19,7 @@ import attrs
 import httpx
 
 from ..._exceptions import (
+    AuthenticationError,
     CartMigrateError,
     ConfigurationError,
     ConnectorError,
@@ -265,6 +266,20 @@ class WooCommerceCart(Cart):
     @property
     def store_identity(self) -> str:
         return f"woocommerce:{self._url}"
+
+    def check_permissions(self, *, write: bool) -> list[str]:
+        """A read-only key is refused on any write: an empty batch (which writes
+        nothing) tells, without writing."""
+        if not write:
+            return []
+        try:
+            self._http.request("POST", self._route("products/batch"), json={}, idempotent=True)
+        except AuthenticationError as error:
+            return [
+                f"the key cannot write ({error}); give it Read/Write permission"
+                " (WooCommerce > Settings > Advanced > REST API)"
+            ]
+        return []
 
     @property
     def capabilities(self) -> Capabilities:
