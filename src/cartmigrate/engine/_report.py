@@ -167,7 +167,8 @@ class Report:
         }
 
     def total(self, outcome: Outcome | str) -> int:
-        """How many entities, of any type, had this outcome."""
+        """How many entities, of any type, had this outcome (variants included:
+        every call counts them beside their products)."""
         return sum(counts.get(str(outcome), 0) for counts in self._counts.values())
 
     @property
