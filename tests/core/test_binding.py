@@ -95,3 +95,18 @@ def test_a_target_count_below_the_id_map_is_never_ok() -> None:
     assert line.split()[-3:] == ["TARGET", "HAS", "FEWER"]
     assert line.split()[-6:-3] == ["2", "2", "1"]  # on source, migrated, on target
     assert str(report).splitlines()[0].endswith("NOT OK") or "NOT OK" in str(report)
+
+
+def test_a_state_store_without_metadata_still_has_its_target_confirmed() -> None:
+    class NoMeta(MemoryStateStore):
+        def get_meta(self, key: str) -> str | None:
+            raise NotImplementedError
+
+        def set_meta(self, key: str, value: str) -> None:
+            raise NotImplementedError
+
+    source, state = MemoryCart(demo_store()), NoMeta()
+    first = SyncEngine(source, MemoryCart(), state=state).full_migrate()
+    assert any("keeps no metadata" in w.message for w in first.warnings)
+    with pytest.raises(StateMismatch):
+        SyncEngine(source, MemoryCart(), state=state).smart_update()

@@ -43,28 +43,30 @@ def check_binding(
 ) -> list[Notice]:
     """Refuse a state bound to other stores, or a target without what it says.
 
-    Returns notices for what the user should know (a state bound just now).
-    ``confirm_target`` asks the target for a sample of migrated ids; remigrate,
-    which is what repairs a stale state, skips that part.
+    Returns notices for what the user should know (a state that cannot record
+    its stores). ``confirm_target`` asks the target for a sample of migrated
+    ids; remigrate, which is what repairs a stale state, skips that part.
     """
+    notices: list[Notice] = []
     try:
         bound_source = state.get_meta(SOURCE_KEY)
         bound_target = state.get_meta(TARGET_KEY)
     except NotImplementedError:
-        return [
+        bound_source = bound_target = None
+        notices.append(
             Notice(
                 entity="*",
                 message=f"{type(state).__name__} keeps no metadata: it cannot check that it"
                 " belongs to these stores",
             )
-        ]
+        )
     if bound_source is not None and bound_source != source.store_identity:
         raise StateMismatch(_what_to_do("source", bound_source, source.store_identity))
     if bound_target is not None and bound_target != target.store_identity:
         raise StateMismatch(_what_to_do("target", bound_target, target.store_identity))
     if confirm_target:
         _confirm_target(target, state)
-    return []
+    return notices
 
 
 def bind(source: Cart, target: Cart, state: StateStore, *, replace: bool = False) -> None:
