@@ -139,11 +139,13 @@ def run_check(engine: SyncEngine) -> CheckReport:
     if all(reached):
         _types(report, engine.source, engine.target)
         try:
-            check_binding(engine.source, engine.target, engine.state, confirm_target=True)
+            notices = check_binding(engine.source, engine.target, engine.state, confirm_target=True)
         except StateMismatch as error:
             report.add("state", "failed", str(error))
         else:
             report.add("state", "ok", "belongs to these stores (or is new)")
+            for notice in notices:
+                report.add("state", "warning", notice.message)
     rules = engine.rules
     report.add(
         "mapping rules",
