@@ -110,3 +110,17 @@ def test_a_state_store_without_metadata_still_has_its_target_confirmed() -> None
     assert any("keeps no metadata" in w.message for w in first.warnings)
     with pytest.raises(StateMismatch):
         SyncEngine(source, MemoryCart(), state=state).smart_update()
+
+
+def test_a_store_identity_never_holds_credentials() -> None:
+    from cartmigrate.connectors.woocommerce import WooCommerceCart
+    from cartmigrate.testing.woocommerce import WooCommerceSimulator
+
+    sim = WooCommerceSimulator()
+    cart = WooCommerceCart(
+        "https://admin:hunter2@shop.example/?consumer_key=ck_leak",
+        "ck_simulator",
+        "cs_simulator",
+        transport=sim.transport,
+    )
+    assert cart.store_identity == "woocommerce:https://shop.example"

@@ -265,7 +265,9 @@ class WooCommerceCart(Cart):
     # -- capabilities -------------------------------------------------------
     @property
     def store_identity(self) -> str:
-        return f"woocommerce:{self._url}"
+        # Kept in state files and shown in errors: never with credentials in it.
+        url = httpx.URL(self._url).copy_with(username=None, password=None)
+        return f"woocommerce:{str(url).rstrip('/')}"
 
     def check_permissions(self, *, write: bool) -> list[str]:
         """A read-only key is refused on any write: an empty batch (which writes
