@@ -15,6 +15,7 @@ anything else escaping the engine is a bug or a crash, never a bad record.
     │   └── TransientError       5xx, timeouts, rate limits that outlasted every retry
     │       └── WriteOutcomeUnknown  a write was sent, its answer was lost
     ├── StateError               the state store cannot be used (e.g. a newer schema)
+    │   └── MigrationLocked      another call holds this migration's lock (says who, since when)
     ├── ConfigurationError       an engine option names something that does not exist
     └── ConfirmationRequired     a destructive call was made without confirm=True
 
@@ -24,6 +25,8 @@ what a retry might fix; an ``EntityRejected`` needs the data or the rules fixed.
 """
 
 from __future__ import annotations
+
+import datetime as dt
 
 __all__ = [
     "AuthenticationError",
@@ -36,6 +39,7 @@ __all__ = [
     "EntityRejected",
     "InvalidEntity",
     "MappingError",
+    "MigrationLocked",
     "StateError",
     "TransientError",
     "UnsupportedEntity",
@@ -128,6 +132,23 @@ class WriteOutcomeUnknown(TransientError):
 
 class StateError(CartMigrateError):
     """The state store cannot be used as it is."""
+
+
+class MigrationLocked(StateError):
+    """Another call is running this migration: one runs at a time per state.
+
+    ``holder`` says who (host, process, call) and ``since`` since when, as the
+    holder recorded them; either is None when the store could not tell (the
+    holder had just taken the lock). The lock is the database's or the
+    operating system's own, so a crashed holder's lock is already gone.
+    """
+
+    def __init__(
+        self, message: str, *, holder: str | None = None, since: dt.datetime | None = None
+    ) -> None:
+        self.holder = holder
+        self.since = since
+        super().__init__(message)
 
 
 class ConfigurationError(CartMigrateError, ValueError):

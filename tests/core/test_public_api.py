@@ -30,6 +30,7 @@ EXPECTED = {
     "MappingRules",
     "MemoryCart",
     "MemoryStateStore",
+    "MigrationLocked",
     "Notice",
     "Order",
     "OrderLine",
