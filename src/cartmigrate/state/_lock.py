@@ -26,6 +26,8 @@ __all__ = ["FileLock", "Holder", "default_holder", "locked_error", "poll"]
 #: How often a waiting caller tries again, at most: short enough that a
 #: freed lock is taken soon, long enough to cost nothing while waiting.
 _MAX_PAUSE = 0.25
+#: How long a refused caller re-reads an empty holder record (see FileLock).
+_NAME_WAIT = 1.0
 
 
 def default_holder() -> str:
@@ -112,7 +114,7 @@ class FileLock:
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
         try:
             if not poll(lambda: _try_lock(fd), wait):
-                raise locked_error(what, self._read(fd))
+                raise locked_error(what, self._holder_of(fd))
             record = Holder(holder, dt.datetime.now(dt.UTC)).to_json().encode()
             os.ftruncate(fd, 0)
             os.lseek(fd, 0, os.SEEK_SET)
@@ -130,6 +132,15 @@ class FileLock:
             os.ftruncate(fd, 0)  # nobody holds it now
         finally:
             os.close(fd)  # and this drops the lock
+
+    def _holder_of(self, fd: int) -> Holder:
+        """Who holds the lock. A holder writes its name just after taking the
+        lock, so a caller that comes in between re-reads for a moment."""
+        found = self._read(fd)
+        if found.name is None:
+            poll(lambda: self._read(fd).name is not None, _NAME_WAIT)
+            found = self._read(fd)
+        return found
 
     @staticmethod
     def _read(fd: int) -> Holder:

@@ -1,0 +1,86 @@
+"""Two processes running one migration at once: the second is refused or waits,
+and nothing is created twice (issue #10, item 1)."""
+
+from __future__ import annotations
+
+import collections
+import multiprocessing
+from pathlib import Path
+
+import pytest
+
+from cartmigrate import MemoryCart, MemoryStateStore, MigrationLocked, SQLiteStateStore, SyncEngine
+
+from ._workers import shop
+
+_ROUNDS = 3
+
+
+def _race(tmp_path: Path, round_: int, wait: float) -> tuple[list[tuple[str, object]], list[str]]:
+    ctx = multiprocessing.get_context("fork")  # both start at once, so they overlap
+    state, log = str(tmp_path / f"state-{round_}.db"), str(tmp_path / f"creates-{round_}.log")
+    barrier, results = ctx.Barrier(2), ctx.Queue()
+    from ._workers import migrate
+
+    children = [
+        ctx.Process(target=migrate, args=(state, log, barrier, results, wait)) for _ in range(2)
+    ]
+    for child in children:
+        child.start()
+    outcomes = sorted(results.get(timeout=120) for _ in children)
+    for child in children:
+        child.join(60)
+    lines = Path(log).read_text().splitlines() if Path(log).exists() else []
+    return outcomes, lines
+
+
+def _entities() -> int:
+    return sum(1 for _ in shop())
+
+
+@pytest.mark.parametrize("round_", range(_ROUNDS))
+def test_a_second_run_is_refused_and_nothing_is_duplicated(tmp_path: Path, round_: int) -> None:
+    outcomes, creates = _race(tmp_path, round_, wait=0.0)
+    duplicates = [line for line, n in collections.Counter(creates).items() if n > 1]
+    assert duplicates == []
+    assert len(creates) == _entities()  # everything once
+    kinds = [outcome for outcome, _ in outcomes]
+    # Refused (it started while the other ran), or it ran after: then nothing was left.
+    assert kinds in (["locked", "ok"], ["ok", "ok"]), outcomes
+    if kinds == ["locked", "ok"]:
+        assert "full_migrate on" in str(outcomes[0][1])
+    else:
+        assert sorted(n for _, n in outcomes) == [0, _entities()]
+
+
+def test_a_waiting_run_is_serialised(tmp_path: Path) -> None:
+    outcomes, creates = _race(tmp_path, 0, wait=120.0)
+    assert [kind for kind, _ in outcomes] == ["ok", "ok"]
+    assert sorted(n for _, n in outcomes) == [0, _entities()]  # the second found it all done
+    assert sorted(creates) == sorted(set(creates))
+    with SQLiteStateStore(tmp_path / "state-0.db") as state:
+        first, second = state.runs()
+        assert first.finished_at is not None
+        assert second.started_at >= first.finished_at  # one after the other
+
+
+def test_a_dry_run_takes_no_lock_and_a_real_one_does() -> None:
+    state = MemoryStateStore()
+    engine = SyncEngine(MemoryCart(shop()), MemoryCart(), state=state)
+    state.acquire_lock("someone else")
+    try:
+        plan = engine.full_migrate(dry_run=True)  # a plan while a migration runs
+        assert plan.summary()["product"]["created"] == 40
+        with pytest.raises(MigrationLocked, match="someone else"):
+            engine.full_migrate()
+        with pytest.raises(MigrationLocked):
+            engine.smart_update()
+        with pytest.raises(MigrationLocked):
+            engine.remigrate(confirm=True)
+        assert state.runs() == []  # refused before anything was recorded
+    finally:
+        state.release_lock()
+    engine.full_migrate()
+    engine.remigrate(confirm=True)
+    state.acquire_lock("free again")  # every call released it, even remigrate
+    state.release_lock()
