@@ -42,6 +42,7 @@ EXPECTED = {
     "Report",
     "Review",
     "ReviewStatus",
+    "SQLStateStore",
     "SQLiteStateStore",
     "Shipment",
     "ShipmentLine",

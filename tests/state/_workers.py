@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from typing import Any
 
-from cartmigrate import MemoryCart, MigrationLocked, SQLiteStateStore, SyncEngine
+from cartmigrate import MemoryCart, MigrationLocked, StateStore, SyncEngine
 from cartmigrate.connectors import Created
 from cartmigrate.models import Entity
 from cartmigrate.testing import generate_store
@@ -38,11 +39,11 @@ class LoggedCart(MemoryCart):
         return created
 
 
-def migrate(state_path: str, log: str, barrier: Any, results: Any, wait: float) -> None:
+def migrate(
+    open_state: Callable[[], StateStore], log: str, barrier: Any, results: Any, wait: float
+) -> None:
     try:
-        engine = SyncEngine(
-            MemoryCart(shop()), LoggedCart(log), state=SQLiteStateStore(state_path), batch_size=5
-        )
+        engine = SyncEngine(MemoryCart(shop()), LoggedCart(log), state=open_state(), batch_size=5)
         barrier.wait(60)
         report = engine.full_migrate(wait=wait)
         created = sum(counts["created"] for counts in report.summary().values())

@@ -4,26 +4,50 @@ and nothing is created twice (issue #10, item 1)."""
 from __future__ import annotations
 
 import collections
+import functools
 import multiprocessing
+import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from cartmigrate import MemoryCart, MemoryStateStore, MigrationLocked, SQLiteStateStore, SyncEngine
+from cartmigrate import (
+    MemoryCart,
+    MemoryStateStore,
+    MigrationLocked,
+    SQLiteStateStore,
+    SQLStateStore,
+    StateStore,
+    SyncEngine,
+)
 
-from ._workers import shop
+from ._workers import migrate, shop
 
 _ROUNDS = 3
 
 
-def _race(tmp_path: Path, round_: int, wait: float) -> tuple[list[tuple[str, object]], list[str]]:
-    ctx = multiprocessing.get_context("fork")  # both start at once, so they overlap
-    state, log = str(tmp_path / f"state-{round_}.db"), str(tmp_path / f"creates-{round_}.log")
-    barrier, results = ctx.Barrier(2), ctx.Queue()
-    from ._workers import migrate
+Opener = Callable[[], StateStore]
 
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def open_state(request: pytest.FixtureRequest, tmp_path: Path) -> Opener:
+    if request.param == "sqlite":
+        return functools.partial(SQLiteStateStore, tmp_path / "state.db")
+    url = request.getfixturevalue("postgres_url")
+    return functools.partial(SQLStateStore, url, migration=f"shop-{uuid.uuid4().hex[:6]}")
+
+
+def _race(
+    open_state: Opener, tmp_path: Path, wait: float
+) -> tuple[list[tuple[str, object]], list[str]]:
+    # fork: both children start at once, so their runs overlap.
+    ctx = multiprocessing.get_context("fork")
+    log = str(tmp_path / "creates.log")
+    barrier, results = ctx.Barrier(2), ctx.Queue()
     children = [
-        ctx.Process(target=migrate, args=(state, log, barrier, results, wait)) for _ in range(2)
+        ctx.Process(target=migrate, args=(open_state, log, barrier, results, wait))
+        for _ in range(2)
     ]
     for child in children:
         child.start()
@@ -39,8 +63,10 @@ def _entities() -> int:
 
 
 @pytest.mark.parametrize("round_", range(_ROUNDS))
-def test_a_second_run_is_refused_and_nothing_is_duplicated(tmp_path: Path, round_: int) -> None:
-    outcomes, creates = _race(tmp_path, round_, wait=0.0)
+def test_a_second_run_is_refused_and_nothing_is_duplicated(
+    open_state: Opener, tmp_path: Path, round_: int
+) -> None:
+    outcomes, creates = _race(open_state, tmp_path, wait=0.0)
     duplicates = [line for line, n in collections.Counter(creates).items() if n > 1]
     assert duplicates == []
     assert len(creates) == _entities()  # everything once
@@ -53,12 +79,12 @@ def test_a_second_run_is_refused_and_nothing_is_duplicated(tmp_path: Path, round
         assert sorted(n for _, n in outcomes) == [0, _entities()]
 
 
-def test_a_waiting_run_is_serialised(tmp_path: Path) -> None:
-    outcomes, creates = _race(tmp_path, 0, wait=120.0)
+def test_a_waiting_run_is_serialised(open_state: Opener, tmp_path: Path) -> None:
+    outcomes, creates = _race(open_state, tmp_path, wait=120.0)
     assert [kind for kind, _ in outcomes] == ["ok", "ok"]
     assert sorted(n for _, n in outcomes) == [0, _entities()]  # the second found it all done
     assert sorted(creates) == sorted(set(creates))
-    with SQLiteStateStore(tmp_path / "state-0.db") as state:
+    with open_state() as state:
         first, second = state.runs()
         assert first.finished_at is not None
         assert second.started_at >= first.finished_at  # one after the other
