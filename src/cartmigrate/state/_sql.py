@@ -113,6 +113,28 @@ _holders = sa.Table(
     sa.Column("since", sa.String(64), nullable=False),
 )
 
+#: The id map's upsert on PostgreSQL: a batch in one statement, whatever its size.
+_UNNESTED = (
+    "kind",
+    "source_id",
+    "target_id",
+    "status",
+    "fingerprint",
+    "owned",
+    "parent_id",
+    "dropped",
+)
+_PG_PUT = sa.text(
+    "INSERT INTO cartmigrate_entity_map (migration, kind, source_id, target_id, status,"
+    " fingerprint, owned, parent_id, dropped)"
+    " SELECT :migration, * FROM unnest(CAST(:kind AS text[]), CAST(:source_id AS text[]),"
+    " CAST(:target_id AS text[]), CAST(:status AS text[]), CAST(:fingerprint AS text[]),"
+    " CAST(:owned AS boolean[]), CAST(:parent_id AS text[]), CAST(:dropped AS text[]))"
+    " ON CONFLICT (migration, kind, source_id) DO UPDATE SET target_id = EXCLUDED.target_id,"
+    " status = EXCLUDED.status, fingerprint = EXCLUDED.fingerprint, owned = EXCLUDED.owned,"
+    " parent_id = EXCLUDED.parent_id, dropped = EXCLUDED.dropped"
+)
+
 _RECORD_COLUMNS = (
     _map.c.kind,
     _map.c.source_id,
@@ -288,8 +310,15 @@ class SQLStateStore(StateStore):
             "kind",
             "source_id",
         )
+        if not rows:
+            return
         with self._engine.begin() as db:
-            self._upsert(db, _map, rows)
+            if self._dialect == "postgresql":
+                # One statement for the whole batch, its columns as arrays.
+                columns = {name: [row[name] for row in rows] for name in _UNNESTED}
+                db.execute(_PG_PUT, {"migration": self.migration, **columns})
+            else:
+                self._upsert(db, _map, rows)
 
     def put_pending(self, kind: str, source_ids: Sequence[str]) -> None:
         self.put(SyncRecord(kind=kind, source_id=sid, status="pending") for sid in source_ids)
@@ -297,9 +326,18 @@ class SQLStateStore(StateStore):
     def discard(self, kind: str, source_ids: Sequence[str]) -> None:
         with self._engine.begin() as db:
             for chunk in _chunks(source_ids):
-                db.execute(sa.delete(_map).where(self._of(_map, kind), _map.c.source_id.in_(chunk)))
+                db.execute(
+                    sa.delete(_map).where(self._of(_map, kind), self._in(_map.c.source_id, chunk))
+                )
 
     # -- reading ---------------------------------------------------------------
+    def _in(self, column: sa.Column[Any], ids: list[str]) -> sa.ColumnElement[bool]:
+        """``column IN ids``; on PostgreSQL ``= ANY(array)``, one parameter
+        whatever the count, so the statement is planned once, not per size."""
+        if self._dialect == "postgresql":
+            return column == sa.any_(sa.bindparam(None, ids, type_=postgresql.ARRAY(sa.String)))
+        return column.in_(ids)
+
     def _of(self, table: sa.Table, kind: str) -> sa.ColumnElement[bool]:
         return sa.and_(table.c.migration == self.migration, table.c.kind == kind)
 
@@ -309,7 +347,7 @@ class SQLStateStore(StateStore):
             for chunk in _chunks(source_ids):
                 rows = db.execute(
                     sa.select(*_RECORD_COLUMNS).where(
-                        self._of(_map, kind), _map.c.source_id.in_(chunk)
+                        self._of(_map, kind), self._in(_map.c.source_id, chunk)
                     )
                 )
                 found.update((row[1], _record(row)) for row in rows)
@@ -322,7 +360,7 @@ class SQLStateStore(StateStore):
                 rows = db.execute(
                     sa.select(_map.c.source_id, _map.c.target_id).where(
                         self._of(_map, kind),
-                        _map.c.source_id.in_(chunk),
+                        self._in(_map.c.source_id, chunk),
                         _map.c.status == "synced",
                         _map.c.target_id.is_not(None),
                     )
@@ -407,7 +445,7 @@ class SQLStateStore(StateStore):
             for chunk in _chunks(source_ids):
                 db.execute(
                     sa.delete(_failures).where(
-                        self._of(_failures, kind), _failures.c.source_id.in_(chunk)
+                        self._of(_failures, kind), self._in(_failures.c.source_id, chunk)
                     )
                 )
 
