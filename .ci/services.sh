@@ -1,17 +1,18 @@
 #!/usr/bin/env bash
-# Throwaway services for the tests: a PostgreSQL cluster on loopback.
+# Throwaway services for the tests: PostgreSQL and Redis on loopback.
 #
-#   bash .ci/services.sh start   # install Debian's postgresql if missing, start a cluster
-#   bash .ci/services.sh stop    # stop it and delete its data
+#   bash .ci/services.sh start   # install Debian's postgresql / redis-server if missing, start them
+#   bash .ci/services.sh stop    # stop them and delete their data
 #
-# The cluster runs as an unprivileged system user (cartmigrate-svc), with its
-# own data directory under a fresh temporary directory, listening on 127.0.0.1
-# only, on the first free port from 55432, with password authentication.
-# `start` writes what the tests need to .services/env (shell exports) and
-# .services/postgres.url in the repository: the tests read
-# CARTMIGRATE_TEST_POSTGRES_URL, else that file, and skip (fail under CI=true)
-# when neither is there. Needs root (apt-get, useradd, runuser); every wait
-# is bounded.
+# Both run as an unprivileged system user (cartmigrate-svc), with their own
+# data directories under a fresh temporary directory, listening on 127.0.0.1
+# only, on the first free port from 55432 (PostgreSQL) and 56379 (Redis),
+# with passwords. `start` writes what the tests need to .services/env (shell
+# exports, which .ci/run sources) and .services/postgres.url and
+# .services/redis.url in the repository: the tests read
+# CARTMIGRATE_TEST_POSTGRES_URL / CARTMIGRATE_TEST_REDIS_URL, else those
+# files, and skip (fail under CI=true) when neither is there. Needs root
+# (apt-get, useradd, runuser); every wait is bounded.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -20,6 +21,7 @@ SVC_USER=cartmigrate-svc
 PG_USER=cartmigrate
 PG_PASSWORD=cartmigrate-test-only
 PG_DB=cartmigrate_test
+REDIS_PASSWORD=cartmigrate-test-only
 
 log() { echo "services: $*" >&2; }
 
@@ -101,23 +103,72 @@ stop_postgres() {
     rm -f "$OUT/postgres.dir" "$OUT/postgres.url"
 }
 
+ensure_redis() {
+    if ! command -v redis-server >/dev/null 2>&1; then
+        log "installing Debian's redis-server"
+        export DEBIAN_FRONTEND=noninteractive
+        apt-get update -q >/dev/null
+        apt-get install -y -q --no-install-recommends redis-server >/dev/null
+    fi
+}
+
+start_redis() {
+    local base port i
+    base=$(mktemp -d /tmp/cartmigrate-redis.XXXXXX)
+    chmod 755 "$base"
+    chown "$SVC_USER" "$base"
+    port=$(free_port 56379)
+    as_svc redis-server --bind 127.0.0.1 --port "$port" --requirepass "$REDIS_PASSWORD" \
+        --daemonize yes --dir "$base" --pidfile "$base/redis.pid" --logfile "$base/redis.log" \
+        --save "" --appendonly no
+    for i in $(seq 100); do
+        redis-cli -h 127.0.0.1 -p "$port" --no-auth-warning -a "$REDIS_PASSWORD" ping 2>/dev/null |
+            grep -q PONG && break
+        [ "$i" = 100 ] && { cat "$base/redis.log" >&2; log "Redis did not answer"; exit 1; }
+        sleep 0.1
+    done
+    echo "$base" > "$OUT/redis.dir"
+    echo "$port" > "$OUT/redis.port"
+    echo "redis://:$REDIS_PASSWORD@127.0.0.1:$port/0" > "$OUT/redis.url"
+    log "Redis on 127.0.0.1:$port"
+}
+
+stop_redis() {
+    [ -f "$OUT/redis.dir" ] || return 0
+    local base pid i
+    base=$(cat "$OUT/redis.dir")
+    if [ -f "$base/redis.pid" ]; then
+        pid=$(cat "$base/redis.pid")
+        kill "$pid" 2>/dev/null || true
+        for i in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+        kill -9 "$pid" 2>/dev/null || true
+    fi
+    case "$base" in /tmp/cartmigrate-redis.*) rm -rf "$base" ;; esac
+    rm -f "$OUT/redis.dir" "$OUT/redis.port" "$OUT/redis.url"
+}
+
 write_env() {
     {
         echo "export CARTMIGRATE_TEST_POSTGRES_URL='$(cat "$OUT/postgres.url")'"
+        echo "export CARTMIGRATE_TEST_REDIS_URL='$(cat "$OUT/redis.url")'"
     } > "$OUT/env"
 }
 
 case "${1:-}" in
 start)
     mkdir -p "$OUT"
-    stop_postgres  # a cluster left by an earlier run that did not stop
+    stop_postgres  # what an earlier run left running
+    stop_redis
     ensure_postgres
+    ensure_redis
     ensure_user
     start_postgres
+    start_redis
     write_env
     ;;
 stop)
     stop_postgres
+    stop_redis
     rm -f "$OUT/env"
     ;;
 *)

@@ -30,8 +30,8 @@ def _configured_url() -> str | None:
 
 def _unavailable(reason: str) -> None:
     if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(f"CI=true but no PostgreSQL for the tests: {reason}", pytrace=False)
-    pytest.skip(f"no PostgreSQL: {reason} (run `bash .ci/services.sh start`)")
+        pytest.fail(f"CI=true but a service the tests need is missing: {reason}", pytrace=False)
+    pytest.skip(f"{reason} (run `bash .ci/services.sh start`)")
 
 
 @pytest.fixture(scope="session")
@@ -39,7 +39,9 @@ def postgres_server() -> str:
     """The server's URL, checked to answer."""
     url = _configured_url()
     if url is None:
-        _unavailable(f"CARTMIGRATE_TEST_POSTGRES_URL is not set and {URL_FILE} is absent")
+        _unavailable(
+            f"no PostgreSQL: CARTMIGRATE_TEST_POSTGRES_URL is not set and {URL_FILE} is absent"
+        )
     assert url is not None
     try:
         import sqlalchemy as sa
@@ -49,7 +51,9 @@ def postgres_server() -> str:
             db.execute(sa.text("SELECT 1"))
         engine.dispose()
     except Exception as error:
-        _unavailable(f"{sa.make_url(url).render_as_string(hide_password=True)} answers: {error}")
+        _unavailable(
+            f"PostgreSQL {sa.make_url(url).render_as_string(hide_password=True)} answers: {error}"
+        )
     return url
 
 
@@ -67,3 +71,22 @@ def postgres_url(postgres_server: str) -> Iterator[str]:
     with engine.begin() as db:
         db.execute(sa.text(f"DROP SCHEMA {schema} CASCADE"))
     engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    """A Redis for the job-queue test: ``CARTMIGRATE_TEST_REDIS_URL``, else
+    ``.services/redis.url``; skips (fails under CI=true) without one."""
+    url = os.environ.get("CARTMIGRATE_TEST_REDIS_URL", "").strip()
+    file = REPO_ROOT / ".services" / "redis.url"
+    if not url and file.is_file():
+        url = file.read_text().strip()
+    if not url:
+        _unavailable(f"no Redis: CARTMIGRATE_TEST_REDIS_URL is not set and {file} is absent")
+    try:
+        from redis import Redis
+
+        Redis.from_url(url, socket_timeout=5).ping()
+    except Exception as error:
+        _unavailable(f"Redis at {url.rsplit('@', 1)[-1]} answers: {error}")
+    return url
