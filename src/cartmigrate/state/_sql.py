@@ -208,6 +208,9 @@ class SQLStateStore(StateStore):
             raise ConfigurationError(f"cannot use {self!r}: {error}") from error
         if self._dialect == "sqlite":
             sa.event.listen(self._engine, "connect", _sqlite_pragmas)
+        # Reads in autocommit: no BEGIN before a look-up, no ROLLBACK after it
+        # (each read is one statement; the engine reads between its own writes).
+        self._reader = self._engine.execution_options(isolation_level="AUTOCOMMIT")
         self._lock_connection: sa.Connection | None = None
         self._file_lock: FileLock | None = None
         if self._dialect == "sqlite":
@@ -343,7 +346,7 @@ class SQLStateStore(StateStore):
 
     def get(self, kind: str, source_ids: Sequence[str]) -> dict[str, SyncRecord]:
         found: dict[str, SyncRecord] = {}
-        with self._engine.connect() as db:
+        with self._reader.connect() as db:
             for chunk in _chunks(source_ids):
                 rows = db.execute(
                     sa.select(*_RECORD_COLUMNS).where(
@@ -355,7 +358,7 @@ class SQLStateStore(StateStore):
 
     def _synced_target_ids(self, kind: str, source_ids: Sequence[str]) -> dict[str, str]:
         found: dict[str, str] = {}
-        with self._engine.connect() as db:
+        with self._reader.connect() as db:
             for chunk in _chunks(source_ids):
                 rows = db.execute(
                     sa.select(_map.c.source_id, _map.c.target_id).where(
@@ -384,7 +387,7 @@ class SQLStateStore(StateStore):
             )
             if condition is not None:
                 query = query.where(condition)
-            with self._engine.connect() as db:
+            with self._reader.connect() as db:
                 rows = db.execute(query.order_by(_map.c.source_id).limit(_PAGE)).all()
             for row in rows:
                 yield _record(row)
@@ -396,14 +399,14 @@ class SQLStateStore(StateStore):
         query = sa.select(sa.func.count()).select_from(_map).where(self._of(_map, kind))
         if status is not None:
             query = query.where(_map.c.status == status)
-        with self._engine.connect() as db:
+        with self._reader.connect() as db:
             return int(db.execute(query).scalar_one())
 
     def source_id_for(self, kind: str, target_id: str) -> str | None:
         query = sa.select(_map.c.source_id).where(
             self._of(_map, kind), _map.c.target_id == target_id
         )
-        with self._engine.connect() as db:
+        with self._reader.connect() as db:
             found = db.execute(query.limit(1)).scalar()
         return None if found is None else str(found)
 
@@ -460,7 +463,7 @@ class SQLStateStore(StateStore):
         ).where(_failures.c.migration == self.migration)
         if kind is not None:
             query = query.where(_failures.c.kind == kind)
-        with self._engine.connect() as db:
+        with self._reader.connect() as db:
             rows = db.execute(query.order_by(_failures.c.kind, _failures.c.source_id)).all()
         return [
             FailureRecord(kind=k, source_id=s, message=m, field=f, error=e, attempts=a)
@@ -469,7 +472,7 @@ class SQLStateStore(StateStore):
 
     # -- cursors, runs, meta -------------------------------------------------
     def get_cursor(self, kind: str) -> dt.datetime | None:
-        with self._engine.connect() as db:
+        with self._reader.connect() as db:
             value = db.execute(sa.select(_cursors.c.value).where(self._of(_cursors, kind))).scalar()
         return None if value is None else dt.datetime.fromisoformat(value)
 
@@ -517,7 +520,7 @@ class SQLStateStore(StateStore):
             .where(_runs.c.migration == self.migration)
             .order_by(_runs.c.id)
         )
-        with self._engine.connect() as db:
+        with self._reader.connect() as db:
             rows = db.execute(query).all()
         return [
             RunRecord(
@@ -535,7 +538,7 @@ class SQLStateStore(StateStore):
         query = sa.select(_user_meta.c.value).where(
             _user_meta.c.migration == self.migration, _user_meta.c.key == key
         )
-        with self._engine.connect() as db:
+        with self._reader.connect() as db:
             value = db.execute(query).scalar()
         return None if value is None else str(value)
 
@@ -591,7 +594,7 @@ class SQLStateStore(StateStore):
         )
 
         def read() -> Holder:
-            with self._engine.connect() as db:
+            with self._reader.connect() as db:
                 row = db.execute(query).first()
             if row is None:
                 return Holder(None, None)
