@@ -91,3 +91,77 @@ def test_databases_without_a_lock_are_refused() -> None:
         SQLStateStore("mysql+pymysql://u@h/db", migration="m")
     with pytest.raises(ConfigurationError, match="in-memory"):
         SQLStateStore("sqlite://", migration="m")
+
+
+def test_a_sqlite_state_file_moves_into_the_database(url: str, tmp_path: Path) -> None:
+    """An agency's existing SQLite file: imported, the next call creates nothing again."""
+    from cartmigrate import MemoryCart, SQLiteStateStore, SyncEngine
+    from cartmigrate.testing import generate_store
+
+    source = MemoryCart(generate_store(seed=3, products=12, customers=10, orders=15))
+    target = MemoryCart()
+    moment = dt.datetime(2024, 6, 1, 12, tzinfo=dt.UTC)
+    with SQLiteStateStore(tmp_path / "shop.db") as old:
+        first = SyncEngine(source, target, state=old).full_migrate()
+        old.put_pending("order", ["lost-answer"])  # an intent whose outcome is unknown
+        old.put_failures([FailureRecord(kind="review", source_id="r9", message="x", attempts=3)])
+        old.set_cursor("order", moment)
+        old.set_meta("source", "woo:https://old.example")
+        kinds = ("category", "manufacturer", "product", "variant", "customer", "order", "review")
+        before = {k: sorted(old.records(k), key=lambda r: r.source_id) for k in kinds}
+        runs_before = old.runs()
+    with SQLStateStore(url, migration="moved") as new:
+        counts = new.import_sqlite(tmp_path / "shop.db")
+        assert counts["records"] == sum(len(v) for v in before.values())
+        assert counts["runs"] == 1
+        assert {k: sorted(new.records(k), key=lambda r: r.source_id) for k in kinds} == before
+        (failure,) = new.failures()
+        assert (failure.source_id, failure.attempts) == ("r9", 3)
+        assert new.get_cursor("order") == moment
+        assert new.get_meta("source") == "woo:https://old.example"
+        (run,) = new.runs()
+        assert (run.call, run.started_at, run.summary) == (
+            runs_before[0].call,
+            runs_before[0].started_at,
+            runs_before[0].summary,
+        )
+        with pytest.raises(StateError, match="already holds state"):
+            new.import_sqlite(tmp_path / "shop.db")
+        new.discard("order", ["lost-answer"])
+        again = SyncEngine(source, target, state=new).full_migrate()
+    assert first.total("created") > 0
+    assert again.total("created") == 0  # it continued; nothing was migrated twice
+
+
+def test_importing_what_is_not_a_state_file_is_refused(url: str, tmp_path: Path) -> None:
+    with SQLStateStore(url, migration="empty") as new:
+        with pytest.raises(StateError, match="no state file"):
+            new.import_sqlite(tmp_path / "missing.db")
+        (tmp_path / "junk.db").write_text("junk" * 100)
+        with pytest.raises(StateError, match="cannot read"):
+            new.import_sqlite(tmp_path / "junk.db")
+
+
+def test_one_migration_id_in_two_schemas_has_two_locks(postgres_url: str) -> None:
+    """Advisory locks belong to the whole database: the key names the schema too."""
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(postgres_url)
+    with engine.begin() as db:
+        db.execute(sa.text("CREATE SCHEMA IF NOT EXISTS other_agency"))
+    other = sa.make_url(postgres_url).update_query_dict({"options": "-csearch_path=other_agency"})
+    try:
+        with (
+            SQLStateStore(postgres_url, migration="shop-1") as mine,
+            SQLStateStore(
+                other.render_as_string(hide_password=False), migration="shop-1"
+            ) as theirs,
+        ):
+            mine.acquire_lock("agency one")
+            theirs.acquire_lock("agency two")  # another schema: another state, another lock
+            with pytest.raises(MigrationLocked, match="agency one"):
+                SQLStateStore(postgres_url, migration="shop-1").acquire_lock("agency one again")
+    finally:
+        with engine.begin() as db:
+            db.execute(sa.text("DROP SCHEMA other_agency CASCADE"))
+        engine.dispose()

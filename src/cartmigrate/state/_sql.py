@@ -26,6 +26,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, cast
@@ -36,134 +37,30 @@ from sqlalchemy.dialects import postgresql, sqlite
 from .._exceptions import ConfigurationError, StateError
 from ._base import FailureRecord, RunRecord, StateStore, SyncRecord, SyncStatus
 from ._lock import FileLock, Holder, locked_error, poll
+from ._sql_import import import_sqlite_file
+from ._sql_schema import (
+    _PG_PUT,
+    _RECORD_COLUMNS,
+    _UNNESTED,
+    SCHEMA_VERSION,
+    _cursors,
+    _failures,
+    _holders,
+    _map,
+    _meta,
+    _runs,
+    _schema,
+    _user_meta,
+    advisory_key,
+    record_of,
+)
 
 __all__ = ["SQLStateStore"]
-
-SCHEMA_VERSION = 1
 
 _CHUNK = 500  # ids per IN (...) look-up
 _PAGE = 2000  # records per page when listing
 _OPEN_TIMEOUT = 60.0
 _NAME_WAIT = 1.0
-
-_meta = sa.MetaData()
-_schema = sa.Table(
-    "cartmigrate_schema",
-    _meta,
-    sa.Column("name", sa.String(50), primary_key=True),
-    sa.Column("version", sa.Integer, nullable=False),
-)
-_map = sa.Table(
-    "cartmigrate_entity_map",
-    _meta,
-    sa.Column("migration", sa.String(200), primary_key=True),
-    sa.Column("kind", sa.String(50), primary_key=True),
-    sa.Column("source_id", sa.String(255), primary_key=True),
-    sa.Column("target_id", sa.String(255)),
-    sa.Column("status", sa.String(10), nullable=False),
-    sa.Column("fingerprint", sa.Text),
-    sa.Column("owned", sa.Boolean, nullable=False),
-    sa.Column("parent_id", sa.String(255)),
-    sa.Column("dropped", sa.Text),
-    sa.Index("cartmigrate_entity_map_target", "migration", "kind", "target_id"),
-)
-_failures = sa.Table(
-    "cartmigrate_failures",
-    _meta,
-    sa.Column("migration", sa.String(200), primary_key=True),
-    sa.Column("kind", sa.String(50), primary_key=True),
-    sa.Column("source_id", sa.String(255), primary_key=True),
-    sa.Column("message", sa.Text, nullable=False),
-    sa.Column("field", sa.String(255)),
-    sa.Column("error", sa.String(255), nullable=False),
-    sa.Column("attempts", sa.Integer, nullable=False),
-)
-_cursors = sa.Table(
-    "cartmigrate_cursors",
-    _meta,
-    sa.Column("migration", sa.String(200), primary_key=True),
-    sa.Column("kind", sa.String(50), primary_key=True),
-    sa.Column("value", sa.String(64), nullable=False),
-)
-_runs = sa.Table(
-    "cartmigrate_runs",
-    _meta,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("migration", sa.String(200), nullable=False, index=True),
-    sa.Column("call", sa.String(50), nullable=False),
-    sa.Column("started_at", sa.String(64), nullable=False),
-    sa.Column("finished_at", sa.String(64)),
-    sa.Column("dry_run", sa.Boolean, nullable=False),
-    sa.Column("summary", sa.Text, nullable=False),
-)
-_user_meta = sa.Table(
-    "cartmigrate_meta",
-    _meta,
-    sa.Column("migration", sa.String(200), primary_key=True),
-    sa.Column("key", sa.String(255), primary_key=True),
-    sa.Column("value", sa.Text, nullable=False),
-)
-#: Who holds each migration's lock, for the error a second worker gets. The
-#: lock itself is the advisory lock; a row left by a dead holder is overwritten.
-_holders = sa.Table(
-    "cartmigrate_lock_holders",
-    _meta,
-    sa.Column("migration", sa.String(200), primary_key=True),
-    sa.Column("holder", sa.Text, nullable=False),
-    sa.Column("since", sa.String(64), nullable=False),
-)
-
-#: The id map's upsert on PostgreSQL: a batch in one statement, whatever its size.
-_UNNESTED = (
-    "kind",
-    "source_id",
-    "target_id",
-    "status",
-    "fingerprint",
-    "owned",
-    "parent_id",
-    "dropped",
-)
-_PG_PUT = sa.text(
-    "INSERT INTO cartmigrate_entity_map (migration, kind, source_id, target_id, status,"
-    " fingerprint, owned, parent_id, dropped)"
-    " SELECT :migration, * FROM unnest(CAST(:kind AS text[]), CAST(:source_id AS text[]),"
-    " CAST(:target_id AS text[]), CAST(:status AS text[]), CAST(:fingerprint AS text[]),"
-    " CAST(:owned AS boolean[]), CAST(:parent_id AS text[]), CAST(:dropped AS text[]))"
-    " ON CONFLICT (migration, kind, source_id) DO UPDATE SET target_id = EXCLUDED.target_id,"
-    " status = EXCLUDED.status, fingerprint = EXCLUDED.fingerprint, owned = EXCLUDED.owned,"
-    " parent_id = EXCLUDED.parent_id, dropped = EXCLUDED.dropped"
-)
-
-_RECORD_COLUMNS = (
-    _map.c.kind,
-    _map.c.source_id,
-    _map.c.target_id,
-    _map.c.status,
-    _map.c.fingerprint,
-    _map.c.owned,
-    _map.c.parent_id,
-    _map.c.dropped,
-)
-
-
-def _advisory_key(name: str) -> int:
-    """A signed 64-bit key for ``pg_advisory_lock``, stable across processes."""
-    return int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
-
-
-def _record(row: Sequence[Any]) -> SyncRecord:
-    kind, source_id, target_id, status, fingerprint, owned, parent_id, dropped = row
-    return SyncRecord(
-        kind=kind,
-        source_id=source_id,
-        target_id=target_id,
-        status=cast(SyncStatus, status),
-        fingerprint=fingerprint,
-        owned=bool(owned),
-        parent_id=parent_id,
-        dropped=tuple(dropped.split(",")) if dropped else (),
-    )
 
 
 class SQLStateStore(StateStore):
@@ -212,6 +109,7 @@ class SQLStateStore(StateStore):
         # (each read is one statement; the engine reads between its own writes).
         self._reader = self._engine.execution_options(isolation_level="AUTOCOMMIT")
         self._lock_connection: sa.Connection | None = None
+        self._lock_key = 0  # set on opening, from the schema the tables are in
         self._file_lock: FileLock | None = None
         if self._dialect == "sqlite":
             digest = hashlib.sha256(migration.encode()).hexdigest()[:16]
@@ -249,10 +147,14 @@ class SQLStateStore(StateStore):
     def _create_schema(self) -> int:
         with self._engine.begin() as db:
             if self._dialect == "postgresql":
+                # Advisory locks belong to the database, not to a schema: keys
+                # name the schema, so two schemas' tables never share a lock.
+                where = str(db.execute(sa.text("SELECT current_schema()")).scalar())
+                self._lock_key = advisory_key(f"cartmigrate migration {where}.{self.migration}")
                 # Held to the end of this transaction: one creator at a time.
                 db.execute(
                     sa.text("SELECT pg_advisory_xact_lock(:key)"),
-                    {"key": _advisory_key("cartmigrate schema")},
+                    {"key": advisory_key(f"cartmigrate schema {where}")},
                 )
             _meta.create_all(db)
             self._upsert(db, _schema, [{"name": "state", "version": SCHEMA_VERSION}], update=())
@@ -353,7 +255,7 @@ class SQLStateStore(StateStore):
                         self._of(_map, kind), self._in(_map.c.source_id, chunk)
                     )
                 )
-                found.update((row[1], _record(row)) for row in rows)
+                found.update((row[1], record_of(row)) for row in rows)
         return found
 
     def _synced_target_ids(self, kind: str, source_ids: Sequence[str]) -> dict[str, str]:
@@ -390,7 +292,7 @@ class SQLStateStore(StateStore):
             with self._reader.connect() as db:
                 rows = db.execute(query.order_by(_map.c.source_id).limit(_PAGE)).all()
             for row in rows:
-                yield _record(row)
+                yield record_of(row)
             if len(rows) < _PAGE:
                 return
             after = rows[-1][1]
@@ -558,6 +460,24 @@ class SQLStateStore(StateStore):
                     )
                 )
 
+    # -- moving in -----------------------------------------------------------
+    def import_sqlite(self, path: str | os.PathLike[str]) -> dict[str, int]:
+        """Copy a ``SQLiteStateStore`` file's state into this migration, which must
+        have none yet: the next call continues where the file's last call stopped.
+        Returns how many records, failures, cursors, runs and meta values it copied."""
+        return import_sqlite_file(path, self)
+
+    def count_everything(self) -> int:
+        """How many rows of any kind this migration has (0: a new migration)."""
+        total = 0
+        with self._reader.connect() as db:
+            for table in (_map, _failures, _cursors, _runs, _user_meta):
+                query = sa.select(sa.func.count()).select_from(table)
+                total += int(
+                    db.execute(query.where(table.c.migration == self.migration)).scalar_one()
+                )
+        return total
+
     # -- the migration lock --------------------------------------------------
     def acquire_lock(self, holder: str, *, wait: float = 0.0) -> None:
         what = f"migration {self.migration!r}"
@@ -566,7 +486,7 @@ class SQLStateStore(StateStore):
             return
         if self._lock_connection is not None:
             raise locked_error(what, self._holder())
-        key = {"key": _advisory_key(f"cartmigrate migration {self.migration}")}
+        key = {"key": self._lock_key}
         connection = self._engine.connect().execution_options(isolation_level="AUTOCOMMIT")
         try:
             taken = poll(
@@ -618,7 +538,7 @@ class SQLStateStore(StateStore):
             connection.execute(sa.delete(_holders).where(_holders.c.migration == self.migration))
             connection.execute(
                 sa.text("SELECT pg_advisory_unlock(:key)"),
-                {"key": _advisory_key(f"cartmigrate migration {self.migration}")},
+                {"key": self._lock_key},
             )
         except BaseException:
             _discard(connection)
