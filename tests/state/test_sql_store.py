@@ -165,3 +165,9 @@ def test_one_migration_id_in_two_schemas_has_two_locks(postgres_url: str) -> Non
         with engine.begin() as db:
             db.execute(sa.text("DROP SCHEMA other_agency CASCADE"))
         engine.dispose()
+
+
+def test_a_malformed_url_is_refused_without_echoing_it() -> None:
+    with pytest.raises(ConfigurationError, match="not a database URL") as caught:
+        SQLStateStore("::nonsense:s3cret", migration="m")
+    assert "s3cret" not in str(caught.value)

@@ -26,7 +26,12 @@ __all__ = [
 def __getattr__(name: str) -> Any:
     # SQLAlchemy is an extra: imported only when SQLStateStore is asked for.
     if name == "SQLStateStore":
-        from ._sql import SQLStateStore
-
+        try:
+            from ._sql import SQLStateStore
+        except ImportError as error:
+            raise ImportError(
+                f"SQLStateStore needs SQLAlchemy 2 (and psycopg 3 for PostgreSQL):"
+                f" pip install 'cartmigrate[postgres]' ({error})"
+            ) from error
         return SQLStateStore
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

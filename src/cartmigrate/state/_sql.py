@@ -80,7 +80,11 @@ class SQLStateStore(StateStore):
                 f"migration must be a non-empty id of at most 200 characters, not {migration!r}"
             )
         self.migration = migration
-        parsed = sa.make_url(url)
+        try:
+            parsed = sa.make_url(url)
+        except sa.exc.ArgumentError:
+            # Not echoed: a URL carries a password.
+            raise ConfigurationError("not a database URL (see SQLStateStore)") from None
         if parsed.drivername in ("postgresql", "postgres"):
             parsed = parsed.set(drivername="postgresql+psycopg")
         self._url = parsed
