@@ -6,7 +6,9 @@ import os
 from collections.abc import Callable
 from typing import Any
 
-from cartmigrate import MemoryCart, MigrationLocked, StateStore, SyncEngine
+import attrs
+
+from cartmigrate import Capabilities, MemoryCart, MigrationLocked, StateStore, SyncEngine
 from cartmigrate.connectors import Created
 from cartmigrate.models import Entity
 from cartmigrate.testing import generate_store
@@ -39,11 +41,25 @@ class LoggedCart(MemoryCart):
         return created
 
 
+class LoggedCartWithoutRefs(LoggedCart):
+    """The same, declaring that it keeps no source references (like many platforms)."""
+
+    @property
+    def capabilities(self) -> Capabilities:
+        return attrs.evolve(super().capabilities, source_refs=False)
+
+
 def migrate(
-    open_state: Callable[[], StateStore], log: str, barrier: Any, results: Any, wait: float
+    open_state: Callable[[], StateStore],
+    log: str,
+    barrier: Any,
+    results: Any,
+    wait: float,
+    refs: bool = True,
 ) -> None:
     try:
-        engine = SyncEngine(MemoryCart(shop()), LoggedCart(log), state=open_state(), batch_size=5)
+        target = LoggedCart(log) if refs else LoggedCartWithoutRefs(log)
+        engine = SyncEngine(MemoryCart(shop()), target, state=open_state(), batch_size=5)
         barrier.wait(60)
         report = engine.full_migrate(wait=wait)
         created = sum(counts["created"] for counts in report.summary().values())

@@ -39,14 +39,14 @@ def open_state(request: pytest.FixtureRequest, tmp_path: Path) -> Opener:
 
 
 def _race(
-    open_state: Opener, tmp_path: Path, wait: float
+    open_state: Opener, tmp_path: Path, wait: float, refs: bool = True
 ) -> tuple[list[tuple[str, object]], list[str]]:
     # fork: both children start at once, so their runs overlap.
     ctx = multiprocessing.get_context("fork")
     log = str(tmp_path / "creates.log")
     barrier, results = ctx.Barrier(2), ctx.Queue()
     children = [
-        ctx.Process(target=migrate, args=(open_state, log, barrier, results, wait))
+        ctx.Process(target=migrate, args=(open_state, log, barrier, results, wait, refs))
         for _ in range(2)
     ]
     for child in children:
@@ -62,11 +62,12 @@ def _entities() -> int:
     return sum(1 for _ in shop())
 
 
+@pytest.mark.parametrize("refs", [True, False], ids=["source-refs", "no-source-refs"])
 @pytest.mark.parametrize("round_", range(_ROUNDS))
 def test_a_second_run_is_refused_and_nothing_is_duplicated(
-    open_state: Opener, tmp_path: Path, round_: int
+    open_state: Opener, tmp_path: Path, round_: int, refs: bool
 ) -> None:
-    outcomes, creates = _race(open_state, tmp_path, wait=0.0)
+    outcomes, creates = _race(open_state, tmp_path, wait=0.0, refs=refs)
     duplicates = [line for line, n in collections.Counter(creates).items() if n > 1]
     assert duplicates == []
     assert len(creates) == _entities()  # everything once
