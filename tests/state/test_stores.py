@@ -187,3 +187,14 @@ def test_sqlite_refuses_what_is_not_a_state_file(tmp_path: Path) -> None:
     path.write_text("not a database, but long enough to have a header of sorts" * 20)
     with pytest.raises(StateError, match=r"cannot open the state file"):
         SQLiteStateStore(path)
+
+
+def test_an_in_memory_sqlite_state_leaves_no_lock_file_behind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    state = SQLiteStateStore(":memory:")
+    with state.lock(holder="me"), pytest.raises(StateError, match="me"):
+        state.acquire_lock("again")
+    state.close()
+    assert list(tmp_path.iterdir()) == []

@@ -18,7 +18,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import shutil
 import sqlite3
+import tempfile
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, cast
@@ -72,6 +74,7 @@ CREATE TABLE IF NOT EXISTS runs (
 #: Keys a user stores with ``set_meta`` live in ``meta`` under this prefix,
 #: apart from the store's own (``schema_version``).
 _USER_META = "user:"
+_MEMORY = ("", ":memory:")
 
 #: How long opening waits for other processes creating or upgrading the same
 #: file, and how long one statement waits for another process's write.
@@ -115,7 +118,10 @@ class SQLiteStateStore(StateStore):
         except BaseException:
             self._db.close()
             raise
-        self._lock = FileLock(f"{self.path}-lock")
+        # An in-memory database is this object's alone: its lock file is too.
+        self._private = tempfile.mkdtemp(prefix="cartmigrate-") if self.path in _MEMORY else None
+        lock_path = os.path.join(self._private, "lock") if self._private else f"{self.path}-lock"
+        self._lock = FileLock(lock_path)
 
     def _open(self) -> None:
         """Create or check the schema, safely when other processes open the file too.
@@ -357,3 +363,5 @@ class SQLiteStateStore(StateStore):
     def close(self) -> None:
         self._lock.release()
         self._db.close()
+        if self._private is not None:
+            shutil.rmtree(self._private, ignore_errors=True)
