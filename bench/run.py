@@ -43,6 +43,8 @@ if str(HERE) not in sys.path:
     sys.path.insert(0, str(HERE))
 
 from _carts import DiscardCart, StreamingCart, store_of  # noqa: E402
+from _state import SCENARIOS as STATE_SCENARIOS  # noqa: E402
+from _state import SIZES as STATE_SIZES  # noqa: E402
 
 from cartmigrate import (  # noqa: E402
     Customer,
@@ -341,7 +343,9 @@ SCENARIOS: dict[str, Callable[[int], list[Row]]] = {
     "overhead": overhead,
     "memory": memory,
     "smart": smart,
+    **STATE_SCENARIOS,  # 6 state stores, 7 agency (bench/_state.py)
 }
+SIZES.update(STATE_SIZES)
 IN_PROCESS: dict[str, Callable[[bool], list[Row]]] = {
     "ceiling": ceiling,
     "script": versus_script,

@@ -9,6 +9,8 @@ engine.smart_update()      # then only what changed, as often as you like
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from ._exceptions import (
     AuthenticationError,
     CartMigrateError,
@@ -20,6 +22,7 @@ from ._exceptions import (
     EntityRejected,
     InvalidEntity,
     MappingError,
+    MigrationLocked,
     StateError,
     StateMismatch,
     StoreUnreachable,
@@ -64,6 +67,9 @@ from .models import (
 )
 from .state import MemoryStateStore, SQLiteStateStore, StateStore
 
+if TYPE_CHECKING:
+    from .state import SQLStateStore
+
 __version__ = "0.1.0.dev0"
 
 __all__ = [
@@ -95,6 +101,7 @@ __all__ = [
     "MappingRules",
     "MemoryCart",
     "MemoryStateStore",
+    "MigrationLocked",
     "Notice",
     "Order",
     "OrderLine",
@@ -106,6 +113,7 @@ __all__ = [
     "Report",
     "Review",
     "ReviewStatus",
+    "SQLStateStore",
     "SQLiteStateStore",
     "Shipment",
     "ShipmentLine",
@@ -122,3 +130,12 @@ __all__ = [
     "WriteOutcomeUnknown",
     "__version__",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    # SQLStateStore needs SQLAlchemy (the ``postgres`` extra): imported when asked for.
+    if name == "SQLStateStore":
+        from .state import SQLStateStore
+
+        return SQLStateStore
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

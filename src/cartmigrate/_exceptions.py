@@ -16,7 +16,8 @@ anything else escaping the engine is a bug or a crash, never a bad record.
     │       ├── WriteOutcomeUnknown  a write was sent, its answer was lost
     │       └── StoreUnreachable     the host did not answer at all (DNS, refused, connect time-out)
     ├── StateError               the state store cannot be used (e.g. a newer schema)
-    │   └── StateMismatch        the state belongs to other stores, or the target lost what it says
+    │   ├── StateMismatch        the state belongs to other stores, or the target lost what it says
+    │   └── MigrationLocked      another call holds this migration's lock (says who, since when)
     ├── ConfigurationError       an engine option names something that does not exist
     └── ConfirmationRequired     a destructive call was made without confirm=True
 
@@ -26,6 +27,8 @@ what a retry might fix; an ``EntityRejected`` needs the data or the rules fixed.
 """
 
 from __future__ import annotations
+
+import datetime as dt
 
 __all__ = [
     "AuthenticationError",
@@ -38,6 +41,7 @@ __all__ = [
     "EntityRejected",
     "InvalidEntity",
     "MappingError",
+    "MigrationLocked",
     "StateError",
     "StateMismatch",
     "StoreUnreachable",
@@ -150,6 +154,23 @@ class StateMismatch(StateError):
     Using it would report entities as migrated that are not there. The message
     says what to do: use the right state, ``remigrate``, or ``rebind``.
     """
+
+
+class MigrationLocked(StateError):
+    """Another call is running this migration: one runs at a time per state.
+
+    ``holder`` says who (host, process, call) and ``since`` since when, as the
+    holder recorded them; either is None when the store could not tell (the
+    holder had just taken the lock). The lock is the database's or the
+    operating system's own, so a crashed holder's lock is already gone.
+    """
+
+    def __init__(
+        self, message: str, *, holder: str | None = None, since: dt.datetime | None = None
+    ) -> None:
+        self.holder = holder
+        self.since = since
+        super().__init__(message)
 
 
 class ConfigurationError(CartMigrateError, ValueError):

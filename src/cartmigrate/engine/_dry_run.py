@@ -195,3 +195,16 @@ class OverlayState(StateStore):
         names = list(kinds)
         self._top.forget(names)
         self._forgotten.update(names)
+
+    def get_meta(self, key: str) -> str | None:
+        mine = self._top.get_meta(key)
+        return mine if mine is not None else self._base.get_meta(key)
+
+    def set_meta(self, key: str, value: str) -> None:
+        self._top.set_meta(key, value)
+
+    def acquire_lock(self, holder: str, *, wait: float = 0.0) -> None:
+        return None  # a plan writes nothing: it needs no lock (see SyncEngine)
+
+    def release_lock(self) -> None:
+        return None

@@ -54,6 +54,7 @@ from ..models import (
 )
 from ..models._references import _reference_triples, _rewrite
 from ..state import FailureRecord, MemoryStateStore, StateStore, SyncRecord, SyncStatus
+from ..state._lock import default_holder
 from . import _uncarried as uncarried
 from ._binding import bind, check_binding, target_count, unsaid
 from ._check import CheckReport, run_check
@@ -270,21 +271,24 @@ class SyncEngine:
 
     # -- the three calls --------------------------------------------------
     def full_migrate(
-        self, *, entities: EntitySelector | None = None, dry_run: bool = False
+        self, *, entities: EntitySelector | None = None, dry_run: bool = False, wait: float = 0.0
     ) -> Report:
         """Migrate every entity not migrated yet, in dependency order.
 
         Safe to repeat and to resume after a crash: nothing is created twice.
-        Entities already migrated are left alone (``unchanged``).
+        Entities already migrated are left alone (``unchanged``). One call
+        runs at a time per state: another one running raises
+        ``MigrationLocked`` at once, or after ``wait`` seconds; a dry run takes no lock.
         """
-        run = self._start("full_migrate", dry_run)
-        try:
-            run.stopped()  # the preflight's failure, if any, ends the call here
-            self._sync_types(run, self._kinds(entities), "full")
-        except StopCall as stop:
-            report_stop(run.report, stop)
-        finally:
-            self._finish(run)
+        with self._locked("full_migrate", dry_run, wait):
+            run = self._start("full_migrate", dry_run)
+            try:
+                run.stopped()  # the preflight's failure, if any, ends the call here
+                self._sync_types(run, self._kinds(entities), "full")
+            except StopCall as stop:
+                report_stop(run.report, stop)
+            finally:
+                self._finish(run)
         return run.report
 
     def smart_update(
@@ -294,6 +298,7 @@ class SyncEngine:
         entities: EntitySelector | None = None,
         dry_run: bool = False,
         verify: bool = False,
+        wait: float = 0.0,
     ) -> Report:
         """Carry over what changed on the source since the last call.
 
@@ -302,18 +307,20 @@ class SyncEngine:
         are migrated in full. Unchanged entities cost no target request.
         ``verify=True`` compares every migrated entity with the target, even
         those unchanged on the source (e.g. to undo edits of selected fields
-        made on the target).
+        made on the target). ``wait``: as for ``full_migrate``.
         """
-        run = self._start("smart_update", dry_run)
-        run.fields = _selected_fields(fields)
-        run.verify = verify
-        try:
-            run.stopped()  # the preflight's failure, if any, ends the call here
-            self._sync_types(run, self._kinds(entities), "smart")
-        except StopCall as stop:
-            report_stop(run.report, stop)
-        finally:
-            self._finish(run)
+        selection = _selected_fields(fields)
+        with self._locked("smart_update", dry_run, wait):
+            run = self._start("smart_update", dry_run)
+            run.fields = selection
+            run.verify = verify
+            try:
+                run.stopped()  # the preflight's failure, if any, ends the call here
+                self._sync_types(run, self._kinds(entities), "smart")
+            except StopCall as stop:
+                report_stop(run.report, stop)
+            finally:
+                self._finish(run)
         return run.report
 
     def remigrate(
@@ -323,6 +330,7 @@ class SyncEngine:
         clear: Literal["migrated", "all"] = "migrated",
         entities: EntitySelector | None = None,
         dry_run: bool = False,
+        wait: float = 0.0,
     ) -> Report:
         """Delete on the target, forget the state, and migrate again from scratch.
 
@@ -333,6 +341,7 @@ class SyncEngine:
         later call cannot duplicate what is still there. Types that refer to
         a remigrated type (orders and reviews to products, say) are remigrated
         with it, or their references would point to deleted entities.
+        ``wait``: as for ``full_migrate``.
         """
         if not confirm:
             raise ConfirmationRequired(
@@ -342,28 +351,29 @@ class SyncEngine:
             raise ConfigurationError(f"clear must be 'migrated' or 'all', not {clear!r}")
         chosen = self._kinds(entities)
         kinds = _with_dependents(chosen)
-        run = self._start("remigrate", dry_run)
-        added = [k.kind for k in kinds if k not in chosen]
-        if added:
-            run.report.warnings.append(
-                Notice(
-                    entity="*",
-                    message=f"{', '.join(added)} refer to what is remigrated, so they are"
-                    " remigrated too (their references would point to deleted entities)",
+        with self._locked("remigrate", dry_run, wait):
+            run = self._start("remigrate", dry_run)
+            added = [k.kind for k in kinds if k not in chosen]
+            if added:
+                run.report.warnings.append(
+                    Notice(
+                        entity="*",
+                        message=f"{', '.join(added)} refer to what is remigrated, so they are"
+                        " remigrated too (their references would point to deleted entities)",
+                    )
                 )
-            )
-        try:
-            run.stopped()  # the preflight's failure, if any, ends the call here
-            if self._clear_target(run, kinds, clear):
-                names = [k.kind for k in kinds]
-                if Product in kinds:
-                    names.append(Variant.kind)
-                run.state.forget(names)
-                self._sync_types(run, kinds, "full")
-        except StopCall as stop:
-            report_stop(run.report, stop)
-        finally:
-            self._finish(run)
+            try:
+                run.stopped()  # the preflight's failure, if any, ends the call here
+                if self._clear_target(run, kinds, clear):
+                    names = [k.kind for k in kinds]
+                    if Product in kinds:
+                        names.append(Variant.kind)
+                    run.state.forget(names)
+                    self._sync_types(run, kinds, "full")
+            except StopCall as stop:
+                report_stop(run.report, stop)
+            finally:
+                self._finish(run)
         return run.report
 
     # -- run bookkeeping --------------------------------------------------
@@ -390,6 +400,20 @@ class SyncEngine:
                 "rebind makes this state belong to other stores; call it with confirm=True"
             )
         bind(self.source, self.target, self.state, replace=True)
+
+    @contextlib.contextmanager
+    def _locked(self, call: str, dry_run: bool, wait: float) -> Generator[None, None, None]:
+        """The state's migration lock around a call, so two never run at once.
+
+        A dry run takes no lock: it writes nothing, so it cannot duplicate
+        anything, and a plan can be made while a long migration runs (it
+        shows the state as it is at that moment).
+        """
+        if dry_run:
+            yield
+            return
+        with self.state.lock(holder=f"{call} on {default_holder()}", wait=wait):
+            yield
 
     def _start(self, call: str, dry_run: bool) -> _Run:
         # Before anything, once per engine: each store answers and takes its

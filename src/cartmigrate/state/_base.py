@@ -8,11 +8,14 @@ never a blob, so it scales to millions of entities.
 from __future__ import annotations
 
 import abc
+import contextlib
 import datetime as dt
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, Literal
 
 import attrs
+
+from ._lock import default_holder
 
 __all__ = ["FailureRecord", "RunRecord", "StateStore", "SyncRecord", "SyncStatus"]
 
@@ -75,6 +78,10 @@ class StateStore(abc.ABC):
 
     Implementations must make ``put`` durable before returning: the engine
     relies on it to record an intent before each create and a result after.
+    They must also hold a *migration lock* (``acquire_lock``/``release_lock``)
+    that excludes every other holder on the same state, in any process, and
+    that the database or the operating system drops when its holder dies.
+    ``cartmigrate.testing.StateStoreContract`` checks all of it.
     """
 
     # -- the id map -------------------------------------------------------
@@ -166,14 +173,43 @@ class StateStore(abc.ABC):
         """The history, oldest first."""
 
     # -- metadata ---------------------------------------------------------
+    @abc.abstractmethod
     def get_meta(self, key: str) -> str | None:
-        """A value the engine keeps about the migration itself (which stores
-        the state belongs to), or None when unset."""
-        raise NotImplementedError(f"{type(self).__name__} keeps no metadata")
+        """A small value stored under ``key`` by ``set_meta``, or None.
 
+        For whoever uses the state (e.g. to bind it to its source and target);
+        the store keeps its own bookkeeping, such as its schema version, apart.
+        """
+
+    @abc.abstractmethod
     def set_meta(self, key: str, value: str) -> None:
-        """Keep ``value`` under ``key``, durably, replacing what was there."""
-        raise NotImplementedError(f"{type(self).__name__} keeps no metadata")
+        """Store ``value`` under ``key``, durably, replacing what was there."""
+
+    # -- the migration lock -----------------------------------------------
+    @abc.abstractmethod
+    def acquire_lock(self, holder: str, *, wait: float = 0.0) -> None:
+        """Take this migration's lock, or raise ``MigrationLocked`` naming its holder.
+
+        ``holder`` is recorded for the error a second caller gets (who and
+        since when). ``wait`` is how many seconds to keep trying; 0 means try
+        once. Not re-entrant: a store holding the lock refuses a second
+        acquire. The lock must exclude every other store object on the same
+        state, in this process or another, and must be released by the
+        database or the operating system when the holder dies.
+        """
+
+    @abc.abstractmethod
+    def release_lock(self) -> None:
+        """Release the lock if this store holds it; otherwise do nothing."""
+
+    @contextlib.contextmanager
+    def lock(self, *, holder: str | None = None, wait: float = 0.0) -> Iterator[None]:
+        """The migration lock for a ``with`` block (what the engine uses)."""
+        self.acquire_lock(holder if holder is not None else default_holder(), wait=wait)
+        try:
+            yield
+        finally:
+            self.release_lock()
 
     # -- lifecycle --------------------------------------------------------
     @abc.abstractmethod

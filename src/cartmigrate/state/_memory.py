@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 import attrs
 
 from ._base import FailureRecord, RunRecord, StateStore, SyncRecord, SyncStatus
+from ._lock import Holder, locked_error
 
 __all__ = ["MemoryStateStore"]
 
@@ -16,7 +18,9 @@ __all__ = ["MemoryStateStore"]
 class MemoryStateStore(StateStore):
     """Keeps everything in memory; gone when the process ends.
 
-    Use ``SQLiteStateStore`` for anything that must survive a restart.
+    Use ``SQLiteStateStore`` for anything that must survive a restart. Its
+    migration lock excludes the other threads of this process, which are the
+    only ones that can see it.
     """
 
     def __init__(self) -> None:
@@ -26,6 +30,32 @@ class MemoryStateStore(StateStore):
         self._cursors: dict[str, dt.datetime] = {}
         self._runs: list[RunRecord] = []
         self._meta: dict[str, str] = {}
+        self._lock = threading.Lock()
+        self._holder = Holder(None, None)
+        self._owner: int | None = None
+
+    def acquire_lock(self, holder: str, *, wait: float = 0.0) -> None:
+        if wait < 0:
+            raise ValueError(f"wait must be >= 0 seconds, not {wait!r}")
+        taken = self._lock.acquire(timeout=wait) if wait > 0 else self._lock.acquire(False)
+        if not taken:
+            raise locked_error("this in-memory state", self._holder)
+        self._owner = threading.get_ident()
+        self._holder = Holder(holder, dt.datetime.now(dt.UTC))
+
+    def release_lock(self) -> None:
+        # The store is shared by the threads that use it: the thread that took
+        # the lock is its holder.
+        if self._owner == threading.get_ident():
+            self._owner = None
+            self._holder = Holder(None, None)
+            self._lock.release()
+
+    def get_meta(self, key: str) -> str | None:
+        return self._meta.get(key)
+
+    def set_meta(self, key: str, value: str) -> None:
+        self._meta[key] = value
 
     def get(self, kind: str, source_ids: Sequence[str]) -> dict[str, SyncRecord]:
         table = self._records.get(kind, {})
@@ -97,12 +127,6 @@ class MemoryStateStore(StateStore):
 
     def runs(self) -> list[RunRecord]:
         return list(self._runs)
-
-    def get_meta(self, key: str) -> str | None:
-        return self._meta.get(key)
-
-    def set_meta(self, key: str, value: str) -> None:
-        self._meta[key] = value
 
     def forget(self, kinds: Iterable[str]) -> None:
         for kind in kinds:

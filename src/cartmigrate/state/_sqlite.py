@@ -4,6 +4,13 @@ A ``smart_update`` a month later, in a new process, continues where the full
 migration stopped. WAL journaling keeps each ``put`` durable against a
 crashed process without an fsync per entity; writes are batched into one
 transaction per call.
+
+It stays on the standard library's ``sqlite3`` rather than becoming
+``SQLStateStore`` on a file: the default state must need nothing installed
+(SQLAlchemy is an extra), and one file per migration needs no migration id in
+every key. The migration lock is an ``flock`` on ``<file>-lock`` beside it,
+which the kernel releases when the holder dies: SQLite's own locks last one
+transaction, and a migration is many.
 """
 
 from __future__ import annotations
@@ -11,19 +18,24 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import shutil
 import sqlite3
+import tempfile
+import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, cast
 
 from .._exceptions import StateError
 from ._base import FailureRecord, RunRecord, StateStore, SyncRecord, SyncStatus
+from ._lock import FileLock
 
 __all__ = ["SQLiteStateStore"]
 
 SCHEMA_VERSION = 1
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+_SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+    """
 CREATE TABLE IF NOT EXISTS entity_map (
     kind TEXT NOT NULL,
     source_id TEXT NOT NULL,
@@ -57,6 +69,17 @@ CREATE TABLE IF NOT EXISTS runs (
     summary TEXT NOT NULL DEFAULT '{}'
 );
 """
+)
+
+#: Keys a user stores with ``set_meta`` live in ``meta`` under this prefix,
+#: apart from the store's own (``schema_version``).
+_USER_META = "user:"
+_MEMORY = ("", ":memory:")
+
+#: How long opening waits for other processes creating or upgrading the same
+#: file, and how long one statement waits for another process's write.
+_OPEN_TIMEOUT = 60.0
+_BUSY_TIMEOUT = 30.0
 
 _CHUNK = 500  # ids per IN (...) query, well under SQLite's variable limit
 _PAGE = 2000  # records per page when listing
@@ -84,30 +107,69 @@ class SQLiteStateStore(StateStore):
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = os.fspath(path)
-        self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.executescript(_SCHEMA)
-        row = self._db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
-        if row is None:
-            self._db.execute(
-                "INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
+        try:
+            self._db = sqlite3.connect(
+                self.path, isolation_level=None, check_same_thread=False, timeout=_BUSY_TIMEOUT
             )
-        elif int(row[0]) > SCHEMA_VERSION:
+        except sqlite3.Error as error:
+            raise StateError(f"cannot open the state file {self.path}: {error}") from error
+        try:
+            self._open()
+        except BaseException:
+            self._db.close()
+            raise
+        # An in-memory database is this object's alone: its lock file is too.
+        self._private = tempfile.mkdtemp(prefix="cartmigrate-") if self.path in _MEMORY else None
+        lock_path = os.path.join(self._private, "lock") if self._private else f"{self.path}-lock"
+        self._lock = FileLock(lock_path)
+
+    def _open(self) -> None:
+        """Create or check the schema, safely when other processes open the file too.
+
+        Several processes opening one new file race to switch it to WAL and to
+        create the tables; each step waits for the others (SQLite's busy
+        timeout, and a bounded retry when SQLite gives up at once, as it does
+        on a journal-mode switch), and the schema is written in one
+        ``BEGIN IMMEDIATE`` transaction so nobody sees half of it.
+        """
+        deadline = time.monotonic() + _OPEN_TIMEOUT
+        pause = 0.01
+        while True:
+            try:
+                self._db.execute("PRAGMA journal_mode=WAL")
+                self._db.execute("PRAGMA synchronous=NORMAL")
+                version = self._create_schema()
+                break
+            except sqlite3.OperationalError as error:
+                if self._db.in_transaction:
+                    self._db.execute("ROLLBACK")
+                busy = "locked" in str(error) or "busy" in str(error)
+                if not busy or time.monotonic() > deadline:
+                    raise StateError(f"cannot open the state file {self.path}: {error}") from error
+                time.sleep(pause)
+                pause = min(pause * 2, 0.25)
+            except sqlite3.DatabaseError as error:  # not a database, corrupt...
+                raise StateError(f"cannot open the state file {self.path}: {error}") from error
+        if version > SCHEMA_VERSION:
             raise StateError(
-                f"{self.path} was written by a newer cartmigrate (state schema {row[0]},"
+                f"{self.path} was written by a newer cartmigrate (state schema {version},"
                 f" this version reads up to {SCHEMA_VERSION}); upgrade cartmigrate"
             )
 
+    def _create_schema(self) -> int:
+        self._db.execute("BEGIN IMMEDIATE")
+        for statement in _SCHEMA.split(";"):
+            if statement.strip():
+                self._db.execute(statement)
+        self._db.execute(
+            "INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
+        )
+        row = self._db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
+        self._db.execute("COMMIT")
+        return int(row[0])
+
     def __repr__(self) -> str:
         return f"SQLiteStateStore({self.path!r})"
-
-    def get_meta(self, key: str) -> str | None:
-        row = self._db.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
-        return None if row is None else str(row[0])
-
-    def set_meta(self, key: str, value: str) -> None:
-        self._write("INSERT OR REPLACE INTO meta VALUES (?, ?)", [(key, value)])
 
     def _write(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
         with self._db:  # one transaction
@@ -285,5 +347,21 @@ class SQLiteStateStore(StateStore):
             for table in ("entity_map", "failures", "cursors"):
                 self._db.executemany(f"DELETE FROM {table} WHERE kind=?", names)
 
+    def get_meta(self, key: str) -> str | None:
+        row = self._db.execute("SELECT value FROM meta WHERE key=?", (_USER_META + key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def set_meta(self, key: str, value: str) -> None:
+        self._write("INSERT OR REPLACE INTO meta VALUES (?, ?)", [(_USER_META + key, value)])
+
+    def acquire_lock(self, holder: str, *, wait: float = 0.0) -> None:
+        self._lock.acquire(f"the state {self.path}", holder, wait)
+
+    def release_lock(self) -> None:
+        self._lock.release()
+
     def close(self) -> None:
+        self._lock.release()
         self._db.close()
+        if self._private is not None:
+            shutil.rmtree(self._private, ignore_errors=True)

@@ -1,8 +1,8 @@
 """Tools for testing migrations: fake clocks, store generators, platform
-simulators and the connector contract suite.
+simulators and the contract suites of connectors and state stores.
 
-``CartContract`` needs pytest (install the ``test`` extra); it is imported
-only when asked for, so the rest works without it.
+``CartContract`` and ``StateStoreContract`` need pytest (install the ``test``
+extra); they are imported only when asked for, so the rest works without it.
 """
 
 from __future__ import annotations
@@ -14,8 +14,9 @@ from ._generator import StoreGenerator, generate_store
 
 if TYPE_CHECKING:
     from ._contract import CartContract
+    from ._state_contract import StateStoreContract
 
-__all__ = ["CartContract", "FakeClock", "StoreGenerator", "generate_store"]
+__all__ = ["CartContract", "FakeClock", "StateStoreContract", "StoreGenerator", "generate_store"]
 
 
 def __getattr__(name: str) -> Any:
@@ -23,4 +24,8 @@ def __getattr__(name: str) -> Any:
         from ._contract import CartContract
 
         return CartContract
+    if name == "StateStoreContract":
+        from ._state_contract import StateStoreContract
+
+        return StateStoreContract
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

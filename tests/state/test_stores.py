@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -153,3 +155,46 @@ def test_sqlite_reference_look_ups_are_read_from_the_file_too(tmp_path: Path) ->
         first.put([SyncRecord(kind="customer", source_id="c1", target_id="t1", status="synced")])
     with SQLiteStateStore(tmp_path / "s.db") as second:
         assert second._synced_target_ids("customer", ["c1", "c2"]) == {"c1": "t1"}
+
+
+def _open_new(path: str, barrier: Any, results: Any) -> None:
+    barrier.wait(60)
+    try:
+        SQLiteStateStore(path).close()
+        results.put("ok")
+    except BaseException as error:
+        results.put(f"{type(error).__name__}: {error}")
+
+
+def test_sqlite_new_file_opened_by_many_processes_at_once(tmp_path: Path) -> None:
+    """Was ``database is locked`` (or a UNIQUE error on meta) in about one opening of ten."""
+    ctx = multiprocessing.get_context("fork")  # children start at once, so they collide
+    outcomes: list[str] = []
+    for round_ in range(16):
+        path = str(tmp_path / f"new-{round_}.db")
+        barrier, results = ctx.Barrier(6), ctx.Queue()
+        children = [ctx.Process(target=_open_new, args=(path, barrier, results)) for _ in range(6)]
+        for child in children:
+            child.start()
+        outcomes.extend(results.get(timeout=120) for _ in children)
+        for child in children:
+            child.join(60)
+    assert outcomes == ["ok"] * 96
+
+
+def test_sqlite_refuses_what_is_not_a_state_file(tmp_path: Path) -> None:
+    path = tmp_path / "notes.txt"
+    path.write_text("not a database, but long enough to have a header of sorts" * 20)
+    with pytest.raises(StateError, match=r"cannot open the state file"):
+        SQLiteStateStore(path)
+
+
+def test_an_in_memory_sqlite_state_leaves_no_lock_file_behind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    state = SQLiteStateStore(":memory:")
+    with state.lock(holder="me"), pytest.raises(StateError, match="me"):
+        state.acquire_lock("again")
+    state.close()
+    assert list(tmp_path.iterdir()) == []

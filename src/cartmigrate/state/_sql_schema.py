@@ -1,0 +1,140 @@
+"""The SQL state store's tables, and the statements written for them by hand.
+
+Every table is keyed by the migration id first, so one database holds the
+state of many migrations side by side and every look-up of one migration
+stays inside its own part of each index.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from typing import Any, cast
+
+import sqlalchemy as sa
+
+from ._base import SyncRecord, SyncStatus
+
+__all__ = ["SCHEMA_VERSION", "advisory_key", "record_of"]
+
+#: One more whenever a table or column changes; a store refuses a newer one.
+SCHEMA_VERSION = 1
+
+_meta = sa.MetaData()
+_schema = sa.Table(
+    "cartmigrate_schema",
+    _meta,
+    sa.Column("name", sa.String(50), primary_key=True),
+    sa.Column("version", sa.Integer, nullable=False),
+)
+_map = sa.Table(
+    "cartmigrate_entity_map",
+    _meta,
+    sa.Column("migration", sa.String(200), primary_key=True),
+    sa.Column("kind", sa.String(50), primary_key=True),
+    sa.Column("source_id", sa.String(255), primary_key=True),
+    sa.Column("target_id", sa.String(255)),
+    sa.Column("status", sa.String(10), nullable=False),
+    sa.Column("fingerprint", sa.Text),
+    sa.Column("owned", sa.Boolean, nullable=False),
+    sa.Column("parent_id", sa.String(255)),
+    sa.Column("dropped", sa.Text),
+    sa.Index("cartmigrate_entity_map_target", "migration", "kind", "target_id"),
+)
+_failures = sa.Table(
+    "cartmigrate_failures",
+    _meta,
+    sa.Column("migration", sa.String(200), primary_key=True),
+    sa.Column("kind", sa.String(50), primary_key=True),
+    sa.Column("source_id", sa.String(255), primary_key=True),
+    sa.Column("message", sa.Text, nullable=False),
+    sa.Column("field", sa.String(255)),
+    sa.Column("error", sa.String(255), nullable=False),
+    sa.Column("attempts", sa.Integer, nullable=False),
+)
+_cursors = sa.Table(
+    "cartmigrate_cursors",
+    _meta,
+    sa.Column("migration", sa.String(200), primary_key=True),
+    sa.Column("kind", sa.String(50), primary_key=True),
+    sa.Column("value", sa.String(64), nullable=False),
+)
+_runs = sa.Table(
+    "cartmigrate_runs",
+    _meta,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("migration", sa.String(200), nullable=False, index=True),
+    sa.Column("call", sa.String(50), nullable=False),
+    sa.Column("started_at", sa.String(64), nullable=False),
+    sa.Column("finished_at", sa.String(64)),
+    sa.Column("dry_run", sa.Boolean, nullable=False),
+    sa.Column("summary", sa.Text, nullable=False),
+)
+_user_meta = sa.Table(
+    "cartmigrate_meta",
+    _meta,
+    sa.Column("migration", sa.String(200), primary_key=True),
+    sa.Column("key", sa.String(255), primary_key=True),
+    sa.Column("value", sa.Text, nullable=False),
+)
+#: Who holds each migration's lock, for the error a second worker gets. The
+#: lock itself is the advisory lock; a row left by a dead holder is overwritten.
+_holders = sa.Table(
+    "cartmigrate_lock_holders",
+    _meta,
+    sa.Column("migration", sa.String(200), primary_key=True),
+    sa.Column("holder", sa.Text, nullable=False),
+    sa.Column("since", sa.String(64), nullable=False),
+)
+
+#: The id map's upsert on PostgreSQL: a batch in one statement, whatever its size.
+_UNNESTED = (
+    "kind",
+    "source_id",
+    "target_id",
+    "status",
+    "fingerprint",
+    "owned",
+    "parent_id",
+    "dropped",
+)
+_PG_PUT = sa.text(
+    "INSERT INTO cartmigrate_entity_map (migration, kind, source_id, target_id, status,"
+    " fingerprint, owned, parent_id, dropped)"
+    " SELECT :migration, * FROM unnest(CAST(:kind AS text[]), CAST(:source_id AS text[]),"
+    " CAST(:target_id AS text[]), CAST(:status AS text[]), CAST(:fingerprint AS text[]),"
+    " CAST(:owned AS boolean[]), CAST(:parent_id AS text[]), CAST(:dropped AS text[]))"
+    " ON CONFLICT (migration, kind, source_id) DO UPDATE SET target_id = EXCLUDED.target_id,"
+    " status = EXCLUDED.status, fingerprint = EXCLUDED.fingerprint, owned = EXCLUDED.owned,"
+    " parent_id = EXCLUDED.parent_id, dropped = EXCLUDED.dropped"
+)
+
+_RECORD_COLUMNS = (
+    _map.c.kind,
+    _map.c.source_id,
+    _map.c.target_id,
+    _map.c.status,
+    _map.c.fingerprint,
+    _map.c.owned,
+    _map.c.parent_id,
+    _map.c.dropped,
+)
+
+
+def advisory_key(name: str) -> int:
+    """A signed 64-bit key for ``pg_advisory_lock``, stable across processes."""
+    return int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
+
+
+def record_of(row: Sequence[Any]) -> SyncRecord:
+    kind, source_id, target_id, status, fingerprint, owned, parent_id, dropped = row
+    return SyncRecord(
+        kind=kind,
+        source_id=source_id,
+        target_id=target_id,
+        status=cast(SyncStatus, status),
+        fingerprint=fingerprint,
+        owned=bool(owned),
+        parent_id=parent_id,
+        dropped=tuple(dropped.split(",")) if dropped else (),
+    )

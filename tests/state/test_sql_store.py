@@ -1,0 +1,173 @@
+"""What the SQL store adds: many migrations in one database, URLs, no password shown."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from cartmigrate import ConfigurationError, MigrationLocked, SQLStateStore, StateError
+from cartmigrate.state import FailureRecord, SyncRecord
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'agency.db'}"
+    return str(request.getfixturevalue("postgres_url"))
+
+
+def test_migrations_in_one_database_never_see_each_other(url: str) -> None:
+    one, two = SQLStateStore(url, migration="shop-1"), SQLStateStore(url, migration="shop-2")
+    try:
+        moment = dt.datetime(2024, 5, 1, tzinfo=dt.UTC)
+        one.put([SyncRecord(kind="product", source_id="1", target_id="a", status="synced")])
+        one.put_failures([FailureRecord(kind="order", source_id="9", message="x")])
+        one.set_cursor("product", moment)
+        one.set_meta("source", "woo")
+        one.start_run("full_migrate", moment)
+        two.put([SyncRecord(kind="product", source_id="1", target_id="b", status="synced")])
+        assert one.get("product", ["1"])["1"].target_id == "a"
+        assert two.get("product", ["1"])["1"].target_id == "b"
+        assert two.source_id_for("product", "a") is None
+        assert (two.failures(), two.get_cursor("product"), two.get_meta("source")) == (
+            [],
+            None,
+            None,
+        )
+        assert two.runs() == []
+        one.acquire_lock("worker 1")
+        two.acquire_lock("worker 2")  # another migration: its own lock
+        with pytest.raises(MigrationLocked, match="worker 1"):
+            SQLStateStore(url, migration="shop-1").acquire_lock("worker 3")
+        two.forget(["product"])
+        assert one.count("product") == 1
+    finally:
+        one.close()
+        two.close()
+
+
+def test_a_batch_writing_one_row_twice_keeps_the_last(url: str) -> None:
+    store = SQLStateStore(url, migration="m")
+    store.put(
+        [
+            SyncRecord(kind="order", source_id="1", status="pending"),
+            SyncRecord(kind="order", source_id="1", target_id="t", status="synced"),
+        ]
+    )
+    assert store.get("order", ["1"])["1"].status == "synced"
+    store.close()
+
+
+def test_the_password_is_never_shown(tmp_path: Path) -> None:
+    store = SQLStateStore(f"sqlite:///{tmp_path / 'a.db'}", migration="m")
+    assert "sqlite" in repr(store)
+    store.close()
+    with pytest.raises(StateError, match="cannot open") as caught:
+        SQLStateStore("postgresql://agency:s3cret-pw@127.0.0.1:1/none", migration="m")
+    assert "s3cret-pw" not in str(caught.value)
+    assert "s3cret-pw" not in repr(caught.value)
+
+
+def test_plain_postgresql_urls_mean_psycopg_3(postgres_server: str) -> None:
+    plain = postgres_server.replace("postgresql+psycopg://", "postgresql://")
+    store = SQLStateStore(plain, migration="plain-url")
+    try:
+        assert store._url.drivername == "postgresql+psycopg"
+        assert "cartmigrate-test-only" not in repr(store)
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize("migration", ["", "   ", "x" * 201])
+def test_a_migration_id_is_required(migration: str) -> None:
+    with pytest.raises(ConfigurationError, match="migration"):
+        SQLStateStore("sqlite://", migration=migration)
+
+
+def test_databases_without_a_lock_are_refused() -> None:
+    with pytest.raises(ConfigurationError, match="PostgreSQL and SQLite"):
+        SQLStateStore("mysql+pymysql://u@h/db", migration="m")
+    with pytest.raises(ConfigurationError, match="in-memory"):
+        SQLStateStore("sqlite://", migration="m")
+
+
+def test_a_sqlite_state_file_moves_into_the_database(url: str, tmp_path: Path) -> None:
+    """An agency's existing SQLite file: imported, the next call creates nothing again."""
+    from cartmigrate import MemoryCart, SQLiteStateStore, SyncEngine
+    from cartmigrate.testing import generate_store
+
+    source = MemoryCart(generate_store(seed=3, products=12, customers=10, orders=15))
+    target = MemoryCart()
+    moment = dt.datetime(2024, 6, 1, 12, tzinfo=dt.UTC)
+    with SQLiteStateStore(tmp_path / "shop.db") as old:
+        first = SyncEngine(source, target, state=old).full_migrate()
+        old.put_pending("order", ["lost-answer"])  # an intent whose outcome is unknown
+        old.put_failures([FailureRecord(kind="review", source_id="r9", message="x", attempts=3)])
+        old.set_cursor("order", moment)
+        old.set_meta("source", "woo:https://old.example")
+        kinds = ("category", "manufacturer", "product", "variant", "customer", "order", "review")
+        before = {k: sorted(old.records(k), key=lambda r: r.source_id) for k in kinds}
+        runs_before = old.runs()
+    with SQLStateStore(url, migration="moved") as new:
+        counts = new.import_sqlite(tmp_path / "shop.db")
+        assert counts["records"] == sum(len(v) for v in before.values())
+        assert counts["runs"] == 1
+        assert {k: sorted(new.records(k), key=lambda r: r.source_id) for k in kinds} == before
+        (failure,) = new.failures()
+        assert (failure.source_id, failure.attempts) == ("r9", 3)
+        assert new.get_cursor("order") == moment
+        assert new.get_meta("source") == "woo:https://old.example"
+        (run,) = new.runs()
+        assert (run.call, run.started_at, run.summary) == (
+            runs_before[0].call,
+            runs_before[0].started_at,
+            runs_before[0].summary,
+        )
+        with pytest.raises(StateError, match="already holds state"):
+            new.import_sqlite(tmp_path / "shop.db")
+        new.discard("order", ["lost-answer"])
+        again = SyncEngine(source, target, state=new).full_migrate()
+    assert first.total("created") > 0
+    assert again.total("created") == 0  # it continued; nothing was migrated twice
+
+
+def test_importing_what_is_not_a_state_file_is_refused(url: str, tmp_path: Path) -> None:
+    with SQLStateStore(url, migration="empty") as new:
+        with pytest.raises(StateError, match="no state file"):
+            new.import_sqlite(tmp_path / "missing.db")
+        (tmp_path / "junk.db").write_text("junk" * 100)
+        with pytest.raises(StateError, match="cannot read"):
+            new.import_sqlite(tmp_path / "junk.db")
+
+
+def test_one_migration_id_in_two_schemas_has_two_locks(postgres_url: str) -> None:
+    """Advisory locks belong to the whole database: the key names the schema too."""
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(postgres_url)
+    with engine.begin() as db:
+        db.execute(sa.text("CREATE SCHEMA IF NOT EXISTS other_agency"))
+    other = sa.make_url(postgres_url).update_query_dict({"options": "-csearch_path=other_agency"})
+    try:
+        with (
+            SQLStateStore(postgres_url, migration="shop-1") as mine,
+            SQLStateStore(
+                other.render_as_string(hide_password=False), migration="shop-1"
+            ) as theirs,
+        ):
+            mine.acquire_lock("agency one")
+            theirs.acquire_lock("agency two")  # another schema: another state, another lock
+            with pytest.raises(MigrationLocked, match="agency one"):
+                SQLStateStore(postgres_url, migration="shop-1").acquire_lock("agency one again")
+    finally:
+        with engine.begin() as db:
+            db.execute(sa.text("DROP SCHEMA other_agency CASCADE"))
+        engine.dispose()
+
+
+def test_a_malformed_url_is_refused_without_echoing_it() -> None:
+    with pytest.raises(ConfigurationError, match="not a database URL") as caught:
+        SQLStateStore("::nonsense:s3cret", migration="m")
+    assert "s3cret" not in str(caught.value)
