@@ -25,6 +25,10 @@ what a retry might fix; an ``EntityRejected`` needs the data or the rules fixed.
 
 from __future__ import annotations
 
+from typing import Any
+
+from ._redact import scrub, scrub_value
+
 __all__ = [
     "AuthenticationError",
     "CartMigrateError",
@@ -44,7 +48,20 @@ __all__ = [
 
 
 class CartMigrateError(Exception):
-    """Base class of every error cartmigrate raises on purpose."""
+    """Base class of every error cartmigrate raises on purpose.
+
+    Its messages and string attributes pass through ``scrub``: a platform
+    message may quote the request, credentials included (see ``_redact``).
+    """
+
+    def __init__(self, *args: object) -> None:
+        super().__init__(*(scrub_value(arg) for arg in args))
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        super().__setattr__(name, scrub_value(value))
+
+    def __str__(self) -> str:
+        return scrub(super().__str__())
 
 
 class InvalidEntity(CartMigrateError, ValueError):

@@ -12,6 +12,8 @@ from typing import Any, Literal, cast
 import attrs
 from deepdiff import DeepDiff
 
+from .._redact import scrub
+
 __all__ = ["Change", "Failure", "FieldChange", "Notice", "Outcome", "Progress", "Report"]
 
 
@@ -30,7 +32,8 @@ class Failure:
 
     entity: str
     source_id: str
-    message: str
+    #: Scrubbed of credentials (a platform's message may quote the request).
+    message: str = attrs.field(converter=scrub)
     field: str | None = None
     error: str = "CartMigrateError"
 
@@ -41,7 +44,7 @@ class Notice:
     an adopted entity, an entity deleted on the source, an unsupported type."""
 
     entity: str
-    message: str
+    message: str = attrs.field(converter=scrub)
     source_id: str | None = None
     field: str | None = None
 
@@ -183,7 +186,7 @@ class Report:
                 f"  {w.entity}{' ' + w.source_id if w.source_id else ''}: {w.message}"
                 for w in self.warnings[:20]
             )
-        return "\n".join(lines)
+        return scrub("\n".join(lines))
 
     def _repr_html_(self) -> str:
         """A table in Jupyter notebooks."""
@@ -201,7 +204,7 @@ class Report:
                 for f in self.failures[:50]
             )
             extra = f"<p>{len(self.failures)} failure(s)</p><ul>{items}</ul>"
-        return (
+        return scrub(
             f"<table><caption>{caption}</caption><thead><tr>{head}</tr></thead>"
             f"<tbody>{body}</tbody></table>{extra}"
         )

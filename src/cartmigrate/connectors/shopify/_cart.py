@@ -135,6 +135,7 @@ class ShopifyCart(Cart):
             bucket=self.bucket,
             error_for=GraphQLClient.error_hook(),
             max_in_flight=max(1, max_concurrency),
+            expect_json=True,
             **extra,
         )
         self.graphql = GraphQLClient(

@@ -204,6 +204,7 @@ class WooCommerceCart(Cart):
             error_for=error_for_response,
             headers={"User-Agent": "cartmigrate"},
             max_in_flight=max(1, max_concurrency),
+            expect_json=True,
             **http_args,
         )
         self._max_concurrency = max(1, max_concurrency)
