@@ -10,17 +10,26 @@ from __future__ import annotations
 import abc
 import datetime as dt
 import threading
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, TypeVar
 
 import attrs
 
-from .._exceptions import CartMigrateError, UnsupportedEntity
+from .._exceptions import (
+    CartMigrateError,
+    ConnectorError,
+    EntityNotFound,
+    InvalidEntity,
+    UnsupportedEntity,
+)
+from .._redact import protect_logger
 from ..models import Entity, Variant
 
 __all__ = ["Capabilities", "Cart", "Created", "WriteResult"]
 
 E = TypeVar("E", bound=Entity)
+
+logger = protect_logger("cartmigrate")
 
 _UNREADABLE_LOCK = threading.Lock()
 
@@ -52,6 +61,45 @@ class Capabilities:
     preserves_ids: bool = False
     source_refs: bool = False
     read_ahead: bool = False
+
+
+def raw_id(raw: Any, key: str = "id") -> str:
+    """A raw record's id as text, for reports: ``"?"`` when it has none."""
+    value = raw.get(key) if isinstance(raw, Mapping) else None
+    if value is None or isinstance(value, bool):
+        return "?"
+    return str(value)[:100]
+
+
+class _ReadRecord(Mapping[str, Any]):
+    """A raw record that remembers the last key read from it.
+
+    A converter failing on a value (``Decimal("1,5")``) raises an error that
+    does not say which field held it; the key read last does.
+    """
+
+    __slots__ = ("_data", "last_read")
+
+    def __init__(self, data: Mapping[str, Any]) -> None:
+        self._data = data
+        self.last_read: str | None = None
+
+    def __getitem__(self, key: str) -> Any:
+        self.last_read = key
+        return self._data[key]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        self.last_read = key
+        return self._data.get(key, default)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._data
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
 
 
 def _id_tuple(value: Iterable[str]) -> tuple[str, ...]:
@@ -205,6 +253,54 @@ class Cart(abc.ABC):
         """
         with _UNREADABLE_LOCK:
             self.__dict__.setdefault("_unreadable", []).append((kind, id, error))
+
+    def model_from(
+        self,
+        kind: type[E],
+        raw: Any,
+        convert: Callable[[Mapping[str, Any]], Entity],
+        *,
+        id_key: str = "id",
+    ) -> E | None:
+        """The model ``convert`` makes of one raw platform record, or None: reported.
+
+        The one boundary between a platform's data and the models. Whatever a
+        malformed record makes a converter raise (a missing key, "1,5" as an
+        amount, a date 2024-13-45, a list where a mapping belongs, nesting too
+        deep) becomes an ``InvalidEntity`` naming the field where it can be
+        told (the key missing, or the last one read before it failed), is
+        reported with ``report_unreadable`` and skipped: one bad record never
+        stops a read. A ``ConnectorError`` (a sub-request of the conversion
+        failed) is not the record's fault and goes on up.
+        """
+        source_id = raw_id(raw, id_key)
+        problem: CartMigrateError
+        if not isinstance(raw, Mapping):
+            problem = InvalidEntity(kind.__name__, "*", f"not a record: a {type(raw).__name__}")
+        else:
+            view = _ReadRecord(raw)
+            try:
+                entity = convert(view)
+            except EntityNotFound as missing:  # a sub-route of this very record: its own fault
+                problem = missing
+            except ConnectorError:
+                raise
+            except InvalidEntity as invalid:
+                problem = invalid
+            except Exception as error:  # any other is the record's fault (a bug's too: reported)
+                if isinstance(error, KeyError) and error.args and isinstance(error.args[0], str):
+                    field, message = error.args[0], "is missing"
+                else:
+                    field = view.last_read or "*"
+                    message = f"cannot be read ({type(error).__name__}: {str(error)[:200]})"
+                problem = InvalidEntity(kind.__name__, field, message)
+            else:
+                if isinstance(entity, kind):
+                    return entity
+                problem = InvalidEntity(kind.__name__, "*", f"became a {type(entity).__name__}")
+        logger.warning("%s: %s %s skipped: %s", self.name, kind.kind, source_id, problem)
+        self.report_unreadable(kind, source_id, problem)
+        return None
 
     def take_unreadable(self) -> list[tuple[type[Entity], str, CartMigrateError]]:
         """The records reported unreadable since the last call (the engine drains them)."""

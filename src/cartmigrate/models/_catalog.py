@@ -10,6 +10,7 @@ import attrs
 
 from ._base import Entity
 from ._fields import (
+    checked,
     enum_value,
     frozen_mapping,
     model_tuple,
@@ -26,6 +27,7 @@ from ._vocab import ProductStatus, StockStatus
 __all__ = ["Category", "Manufacturer", "Product", "Variant"]
 
 
+@checked
 @attrs.define(frozen=True, kw_only=True)
 class Category(Entity):
     """A node of the category tree; ``parent_id`` points to another Category."""
@@ -40,6 +42,7 @@ class Category(Entity):
         return self.slug
 
 
+@checked
 @attrs.define(frozen=True, kw_only=True)
 class Manufacturer(Entity):
     """A brand or vendor."""
@@ -51,6 +54,7 @@ class Manufacturer(Entity):
         return self.name.strip().casefold()
 
 
+@checked
 @attrs.define(frozen=True, kw_only=True)
 class Variant(Entity):
     """One buyable combination of a product's options (size M, colour red)."""
@@ -74,6 +78,7 @@ class Variant(Entity):
         return self.sku
 
 
+@checked
 @attrs.define(frozen=True, kw_only=True)
 class Product(Entity):
     """A product; a product with options carries its variants inside it."""

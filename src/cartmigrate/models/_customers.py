@@ -9,6 +9,7 @@ import attrs
 from .._exceptions import InvalidEntity
 from ._base import Entity
 from ._fields import (
+    checked,
     country_code,
     model_tuple,
     optional_aware_datetime,
@@ -19,6 +20,7 @@ from ._fields import (
 __all__ = ["Address", "Customer"]
 
 
+@checked
 @attrs.define(frozen=True, kw_only=True)
 class Address:
     """A postal address; ``country`` is ISO 3166-1 alpha-2 (``"DE"``)."""
@@ -41,6 +43,7 @@ def _email(instance: object, field: attrs.Attribute[str], value: str) -> None:
         raise InvalidEntity(type(instance).__name__, field.name, f"not an e-mail: {value!r}")
 
 
+@checked
 @attrs.define(frozen=True, kw_only=True)
 class Customer(Entity):
     """A customer account. Passwords never travel: platforms cannot import them."""

@@ -11,6 +11,7 @@ from ._base import Entity
 from ._customers import Address
 from ._fields import (
     aware_datetime,
+    checked,
     currency_code,
     enum_or_raw,
     model_tuple,
@@ -28,6 +29,7 @@ from ._vocab import OrderStatus
 __all__ = ["Order", "OrderLine", "Shipment", "ShipmentLine", "StatusChange"]
 
 
+@checked
 @attrs.define(frozen=True, kw_only=True)
 class OrderLine:
     """One line of an order; ``price`` is the unit price."""
@@ -40,6 +42,7 @@ class OrderLine:
     price: decimal.Decimal = attrs.field(converter=money)
 
 
+@checked
 @attrs.define(frozen=True, kw_only=True)
 class StatusChange:
     """One entry of an order's status history."""
@@ -49,6 +52,7 @@ class StatusChange:
     comment: str | None = attrs.field(default=None, converter=optional_str)
 
 
+@checked
 @attrs.define(frozen=True, kw_only=True)
 class ShipmentLine:
     """What a shipment carried, by SKU."""
@@ -57,6 +61,7 @@ class ShipmentLine:
     quantity: int = attrs.field(default=1, converter=whole_number, validator=not_negative)
 
 
+@checked
 @attrs.define(frozen=True, kw_only=True)
 class Shipment:
     """A parcel sent for an order, with its tracking number."""
@@ -70,6 +75,7 @@ class Shipment:
     )
 
 
+@checked
 @attrs.define(frozen=True, kw_only=True)
 class Order(Entity):
     """A placed order. ``number`` is what the customer saw (``#1042``)."""

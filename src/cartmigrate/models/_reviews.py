@@ -8,6 +8,7 @@ import attrs
 
 from ._base import Entity
 from ._fields import (
+    checked,
     enum_value,
     in_range,
     optional_aware_datetime,
@@ -19,6 +20,7 @@ from ._vocab import ReviewStatus
 __all__ = ["Review"]
 
 
+@checked
 @attrs.define(frozen=True, kw_only=True)
 class Review(Entity):
     """A review of a product, 1 to 5 stars. It has no natural key: the engine

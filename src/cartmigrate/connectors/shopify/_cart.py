@@ -22,7 +22,6 @@ from ..._exceptions import (
     DuplicateEntity,
     EntityNotFound,
     EntityRejected,
-    InvalidEntity,
     TransientError,
     WriteOutcomeUnknown,
 )
@@ -286,12 +285,7 @@ class ShopifyCart(Cart):
     def _readable(self, kind: type[Entity], node: Mapping[str, Any]) -> Entity | None:
         """The model for ``node``, or None when it cannot be one (reported, not raised:
         one bad record must not stop a read)."""
-        try:
-            return self._convert(kind, node)
-        except InvalidEntity as error:
-            logger.warning("shopify: %s %s skipped: %s", kind.kind, node.get("id"), error)
-            self.report_unreadable(kind, str(node.get("id")), error)
-            return None
+        return self.model_from(kind, node, lambda data: self._convert(kind, data))
 
     def get(self, kind: type[E], id: str) -> E | None:
         self._require(kind)

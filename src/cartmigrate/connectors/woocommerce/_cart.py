@@ -436,12 +436,7 @@ class WooCommerceCart(Cart):
         """Models for raw resources, fetching what lives at sub-routes, bounded in parallel."""
 
         def one(raw: Mapping[str, Any]) -> Entity | None:
-            try:
-                return self._convert(kind, raw)
-            except InvalidEntity as error:
-                logger.warning("%s: %s %s skipped: %s", self.name, kind.kind, raw.get("id"), error)
-                self.report_unreadable(kind, str(raw.get("id")), error)
-                return None
+            return self.model_from(kind, raw, lambda data: self._convert(kind, data))
 
         converted = fan_out(one, raws, max_workers=self._max_concurrency)
         return [cast(E, entity) for entity in converted if entity is not None]
