@@ -24,6 +24,7 @@ from .._exceptions import (
 )
 from .._redact import protect_logger
 from ..models import Entity, Variant
+from ._records import ReadRecord, Tracker, done_reading, raw_id, reading, unwrapped_entity
 
 __all__ = ["Capabilities", "Cart", "Created", "WriteResult"]
 
@@ -61,45 +62,6 @@ class Capabilities:
     preserves_ids: bool = False
     source_refs: bool = False
     read_ahead: bool = False
-
-
-def raw_id(raw: Any, key: str = "id") -> str:
-    """A raw record's id as text, for reports: ``"?"`` when it has none."""
-    value = raw.get(key) if isinstance(raw, Mapping) else None
-    if value is None or isinstance(value, bool):
-        return "?"
-    return str(value)[:100]
-
-
-class _ReadRecord(Mapping[str, Any]):
-    """A raw record that remembers the last key read from it.
-
-    A converter failing on a value (``Decimal("1,5")``) raises an error that
-    does not say which field held it; the key read last does.
-    """
-
-    __slots__ = ("_data", "last_read")
-
-    def __init__(self, data: Mapping[str, Any]) -> None:
-        self._data = data
-        self.last_read: str | None = None
-
-    def __getitem__(self, key: str) -> Any:
-        self.last_read = key
-        return self._data[key]
-
-    def get(self, key: str, default: Any = None) -> Any:
-        self.last_read = key
-        return self._data.get(key, default)
-
-    def __contains__(self, key: object) -> bool:
-        return key in self._data
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._data)
-
-    def __len__(self) -> int:
-        return len(self._data)
 
 
 def _id_tuple(value: Iterable[str]) -> tuple[str, ...]:
@@ -261,6 +223,7 @@ class Cart(abc.ABC):
         convert: Callable[[Mapping[str, Any]], Entity],
         *,
         id_key: str = "id",
+        valid_id: Callable[[Any], bool] | None = None,
     ) -> E | None:
         """The model ``convert`` makes of one raw platform record, or None: reported.
 
@@ -270,34 +233,48 @@ class Cart(abc.ABC):
         deep) becomes an ``InvalidEntity`` naming the field where it can be
         told (the key missing, or the last one read before it failed), is
         reported with ``report_unreadable`` and skipped: one bad record never
-        stops a read. A ``ConnectorError`` (a sub-request of the conversion
-        failed) is not the record's fault and goes on up.
+        stops a read. ``valid_id`` says whether the record's id is one of the
+        platform's (a WooCommerce id is a positive whole number): an odd id
+        (-1, 1.5, null) fails its record alone, before any follow-up request
+        is built from it. A 404 of such a request fails the record too; any
+        other ``ConnectorError`` (a sub-request failed) is not the record's
+        fault and goes on up.
         """
         source_id = raw_id(raw, id_key)
         problem: CartMigrateError
         if not isinstance(raw, Mapping):
             problem = InvalidEntity(kind.__name__, "*", f"not a record: a {type(raw).__name__}")
+        elif valid_id is not None and not valid_id(raw.get(id_key)):
+            odd = repr(raw.get(id_key))[:60] if id_key in raw else "none"
+            problem = InvalidEntity(kind.__name__, id_key, f"not an id of {self.name}: {odd}")
         else:
-            view = _ReadRecord(raw)
+            tracker = Tracker()
+            token = reading(tracker)
             try:
-                entity = convert(view)
+                entity = convert(ReadRecord(raw, tracker))
             except EntityNotFound as missing:  # a sub-route of this very record: its own fault
-                problem = missing
+                problem = EntityNotFound(
+                    str(missing), entity=kind.kind, field=tracker.last, status_code=404
+                )
             except ConnectorError:
                 raise
             except InvalidEntity as invalid:
                 problem = invalid
             except Exception as error:  # any other is the record's fault (a bug's too: reported)
-                if isinstance(error, KeyError) and error.args and isinstance(error.args[0], str):
-                    field, message = error.args[0], "is missing"
+                key = error.args[0] if isinstance(error, KeyError) and error.args else None
+                missing_path = tracker.missing or ""
+                if isinstance(key, str) and missing_path.rpartition(".")[2].endswith(key):
+                    field, message = missing_path, "is missing"
                 else:
-                    field = view.last_read or "*"
+                    field = tracker.last or "*"
                     message = f"cannot be read ({type(error).__name__}: {str(error)[:200]})"
                 problem = InvalidEntity(kind.__name__, field, message)
             else:
                 if isinstance(entity, kind):
-                    return entity
+                    return unwrapped_entity(entity)
                 problem = InvalidEntity(kind.__name__, "*", f"became a {type(entity).__name__}")
+            finally:
+                done_reading(token)
         logger.warning("%s: %s %s skipped: %s", self.name, kind.kind, source_id, problem)
         self.report_unreadable(kind, source_id, problem)
         return None

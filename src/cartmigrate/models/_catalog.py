@@ -19,7 +19,8 @@ from ._fields import (
     optional_int,
     optional_money,
     optional_str,
-    required_str,
+    optional_text,
+    required_text,
     str_tuple,
 )
 from ._vocab import ProductStatus, StockStatus
@@ -32,10 +33,10 @@ __all__ = ["Category", "Manufacturer", "Product", "Variant"]
 class Category(Entity):
     """A node of the category tree; ``parent_id`` points to another Category."""
 
-    name: str = attrs.field(converter=required_str)
+    name: str = attrs.field(converter=required_text)
     parent_id: str | None = attrs.field(default=None, converter=optional_str)
-    slug: str | None = attrs.field(default=None, converter=optional_str)
-    description: str | None = attrs.field(default=None, converter=optional_str)
+    slug: str | None = attrs.field(default=None, converter=optional_text)
+    description: str | None = attrs.field(default=None, converter=optional_text)
 
     @property
     def natural_key(self) -> str | None:
@@ -47,7 +48,7 @@ class Category(Entity):
 class Manufacturer(Entity):
     """A brand or vendor."""
 
-    name: str = attrs.field(converter=required_str)
+    name: str = attrs.field(converter=required_text)
 
     @property
     def natural_key(self) -> str | None:
@@ -83,9 +84,9 @@ class Variant(Entity):
 class Product(Entity):
     """A product; a product with options carries its variants inside it."""
 
-    name: str = attrs.field(converter=required_str)
+    name: str = attrs.field(converter=required_text)
     sku: str | None = attrs.field(default=None, converter=optional_str)
-    description: str | None = attrs.field(default=None, converter=optional_str)
+    description: str | None = attrs.field(default=None, converter=optional_text)
     price: decimal.Decimal | None = attrs.field(
         default=None, converter=optional_money, validator=not_negative
     )
@@ -107,9 +108,9 @@ class Product(Entity):
         factory=tuple, converter=model_tuple, metadata={"model": Variant}
     )
     tags: tuple[str, ...] = attrs.field(factory=tuple, converter=str_tuple)
-    slug: str | None = attrs.field(default=None, converter=optional_str)
-    meta_title: str | None = attrs.field(default=None, converter=optional_str)
-    meta_description: str | None = attrs.field(default=None, converter=optional_str)
+    slug: str | None = attrs.field(default=None, converter=optional_text)
+    meta_title: str | None = attrs.field(default=None, converter=optional_text)
+    meta_description: str | None = attrs.field(default=None, converter=optional_text)
     weight: decimal.Decimal | None = attrs.field(
         default=None, converter=optional_money, validator=not_negative
     )

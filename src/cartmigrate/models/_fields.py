@@ -37,7 +37,9 @@ __all__ = [
     "optional_model",
     "optional_money",
     "optional_str",
+    "optional_text",
     "required_str",
+    "required_text",
     "str_tuple",
     "whole_number",
 ]
@@ -123,6 +125,27 @@ def _to_decimal(value: Any, instance: object, field: attrs.Attribute[Any]) -> de
     if not result.is_finite():
         raise _fail(instance, field, f"not a finite amount: {value!r}")
     return result
+
+
+def _text(value: Any, instance: object, field: attrs.Attribute[Any]) -> str:
+    if isinstance(value, str):
+        return value
+    # Free text: a number here is a platform's mistake, not a name (ids and
+    # other identifiers take whole numbers, see ``_to_str``).
+    raise _fail(instance, field, f"expected text, got {type(value).__name__} {value!r}")
+
+
+def _optional_text(value: Any, instance: object, field: attrs.Attribute[Any]) -> str | None:
+    return None if value is None else _text(value, instance, field)
+
+
+def _required_text(value: Any, instance: object, field: attrs.Attribute[Any]) -> str:
+    if value is None:
+        raise _fail(instance, field, "is required")
+    text = _text(value, instance, field)
+    if not text.strip():
+        raise _fail(instance, field, "must not be empty")
+    return text
 
 
 def _money(value: Any, instance: object, field: attrs.Attribute[Any]) -> decimal.Decimal:
@@ -322,6 +345,8 @@ if TYPE_CHECKING:
     def whole_number(value: Any) -> int: ...
     def optional_str(value: Any) -> str | None: ...
     def required_str(value: Any) -> str: ...
+    def optional_text(value: Any) -> str | None: ...
+    def required_text(value: Any) -> str: ...
     def aware_datetime(value: Any) -> dt.datetime: ...
     def optional_aware_datetime(value: Any) -> dt.datetime | None: ...
     def country_code(value: Any) -> str | None: ...
@@ -340,6 +365,8 @@ else:
     whole_number = _named(_whole_number)
     optional_str = _named(_optional_str)
     required_str = _named(_required_str)
+    optional_text = _named(_optional_text)
+    required_text = _named(_required_text)
     aware_datetime = _named(_to_datetime)
     optional_aware_datetime = _named(_optional_datetime)
     country_code = _named(_country)

@@ -21,7 +21,9 @@ from ._fields import (
     optional_model,
     optional_money,
     optional_str,
+    optional_text,
     required_str,
+    required_text,
     whole_number,
 )
 from ._vocab import OrderStatus
@@ -37,7 +39,7 @@ class OrderLine:
     product_id: str | None = attrs.field(default=None, converter=optional_str)
     variant_id: str | None = attrs.field(default=None, converter=optional_str)
     sku: str | None = attrs.field(default=None, converter=optional_str)
-    name: str = attrs.field(converter=required_str)
+    name: str = attrs.field(converter=required_text)
     quantity: int = attrs.field(converter=whole_number, validator=not_negative)
     price: decimal.Decimal = attrs.field(converter=money)
 
@@ -49,7 +51,7 @@ class StatusChange:
 
     status: OrderStatus | str = attrs.field(converter=enum_or_raw, metadata={"enum": OrderStatus})
     at: dt.datetime = attrs.field(converter=aware_datetime)
-    comment: str | None = attrs.field(default=None, converter=optional_str)
+    comment: str | None = attrs.field(default=None, converter=optional_text)
 
 
 @checked
@@ -66,9 +68,9 @@ class ShipmentLine:
 class Shipment:
     """A parcel sent for an order, with its tracking number."""
 
-    carrier: str | None = attrs.field(default=None, converter=optional_str)
+    carrier: str | None = attrs.field(default=None, converter=optional_text)
     tracking_number: str | None = attrs.field(default=None, converter=optional_str)
-    tracking_url: str | None = attrs.field(default=None, converter=optional_str)
+    tracking_url: str | None = attrs.field(default=None, converter=optional_text)
     shipped_at: dt.datetime | None = attrs.field(default=None, converter=optional_aware_datetime)
     lines: tuple[ShipmentLine, ...] = attrs.field(
         factory=tuple, converter=model_tuple, metadata={"model": ShipmentLine}
@@ -82,7 +84,7 @@ class Order(Entity):
 
     number: str = attrs.field(converter=required_str)
     customer_id: str | None = attrs.field(default=None, converter=optional_str)
-    email: str | None = attrs.field(default=None, converter=optional_str)
+    email: str | None = attrs.field(default=None, converter=optional_text)
     status: OrderStatus | str = attrs.field(
         default=OrderStatus.PENDING, converter=enum_or_raw, metadata={"enum": OrderStatus}
     )
@@ -107,7 +109,7 @@ class Order(Entity):
     shipments: tuple[Shipment, ...] = attrs.field(
         factory=tuple, converter=model_tuple, metadata={"model": Shipment}
     )
-    note: str | None = attrs.field(default=None, converter=optional_str)
+    note: str | None = attrs.field(default=None, converter=optional_text)
     created_at: dt.datetime | None = attrs.field(default=None, converter=optional_aware_datetime)
     updated_at: dt.datetime | None = attrs.field(default=None, converter=optional_aware_datetime)
 
