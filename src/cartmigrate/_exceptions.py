@@ -13,7 +13,8 @@ anything else escaping the engine is a bug or a crash, never a bad record.
     │   ├── EntityRejected       the platform refused the record (4xx validation)
     │   │   └── DuplicateEntity  ... because it already exists (carries the existing id)
     │   └── TransientError       5xx, timeouts, rate limits that outlasted every retry
-    │       └── WriteOutcomeUnknown  a write was sent, its answer was lost
+    │       ├── WriteOutcomeUnknown  a write was sent, its answer was lost
+    │       └── InconsistentRead     a platform's pages contradict themselves
     ├── StateError               the state store cannot be used (e.g. a newer schema)
     ├── ConfigurationError       an engine option names something that does not exist
     └── ConfirmationRequired     a destructive call was made without confirm=True
@@ -38,6 +39,7 @@ __all__ = [
     "DuplicateEntity",
     "EntityNotFound",
     "EntityRejected",
+    "InconsistentRead",
     "InvalidEntity",
     "MappingError",
     "StateError",
@@ -140,6 +142,16 @@ class WriteOutcomeUnknown(TransientError):
     """A write reached the platform but its answer was lost: it may have been applied.
 
     Never repeat such a write blindly; look the entity up first.
+    """
+
+
+class InconsistentRead(TransientError):
+    """A read's pages contradict themselves: a page holds the same records as one
+    read before (a host ignoring ``?page``, a cache serving one page twice), or
+    there are more pages than the platform's own totals said.
+
+    Following on would loop for ever or silently skip what the repeated page
+    hid; the read stops instead, what it read is kept, the next call reads again.
     """
 
 

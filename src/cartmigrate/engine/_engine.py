@@ -555,8 +555,12 @@ class SyncEngine:
         seen: set[str] | None = set() if mode == "smart" and since is None else None
         newest: dt.datetime | None = None
         done = 0
+        read_ids: set[str] = (
+            set()
+        )  # a source repeating a record (in a page or across) syncs it once
         with contextlib.closing(chunks):
             for chunk in chunks:
+                chunk = self._first_reads(run, name, chunk, read_ids)
                 for entity in chunk:
                     retry.discard(entity.id or "")
                     if seen is not None and entity.id is not None:
@@ -615,6 +619,27 @@ class SyncEngine:
             failed=len(run.state.failures(name)),
             skipped=run.report.summary().get(name, {}).get(Outcome.SKIPPED.value, 0),
         )
+
+    @staticmethod
+    def _first_reads(
+        run: _Run, name: str, chunk: Sequence[Entity], read_ids: set[str]
+    ) -> list[Entity]:
+        """``chunk`` without the entities this read returned already (once each, warned)."""
+        fresh: list[Entity] = []
+        for entity in chunk:
+            if entity.id is not None and entity.id in read_ids:
+                run.report.warnings.append(
+                    Notice(
+                        entity=name,
+                        source_id=entity.id,
+                        message="the source returned it twice in one read; synced once",
+                    )
+                )
+                continue
+            if entity.id is not None:
+                read_ids.add(entity.id)
+            fresh.append(entity)
+        return fresh
 
     @staticmethod
     def _next_cursor(
