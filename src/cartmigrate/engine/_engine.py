@@ -1083,6 +1083,15 @@ class SyncEngine:
                 ),
                 failures,
             )
+            run.report.warnings.append(  # both are reported: the one migrated, too
+                Notice(
+                    entity=name,
+                    source_id=owner,
+                    field=error.field,
+                    message=f"shares its {error.field or 'natural key'} with source {name} {sid},"
+                    f" which was not migrated: {existing} on the target is this one",
+                )
+            )
             return []
         try:
             found = run.target.get(kind, existing)
