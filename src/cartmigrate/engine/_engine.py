@@ -54,6 +54,7 @@ from ..models import (
 )
 from ..models._references import _reference_triples, _rewrite
 from ..state import FailureRecord, MemoryStateStore, StateStore, SyncRecord, SyncStatus
+from ._content import ContentIndex
 from ._dry_run import OverlayState, PlanningCart
 from ._read_ahead import ReadAhead
 from ._report import (
@@ -205,6 +206,8 @@ class _Run:
     abandoned: set[type[Entity]] = attrs.field(factory=set)
     #: Source ids, by type name, of the records the source could not read.
     unreadable: dict[str, set[str]] = attrs.field(factory=dict)
+    #: A target without source references: its unowned entities by content.
+    content: ContentIndex | None = None
 
 
 class SyncEngine:
@@ -1037,6 +1040,12 @@ class SyncEngine:
         if run.target.capabilities.source_refs:
             found = run.target.find_by_source_ref(kind, self._source_ref(kind.kind, sid))
             if found is not None and self._free(run, kind, found, sid):
+                return found, True
+        else:  # no reference to find it by: the content it was sent with, scoped to ours
+            run.content = run.content or ContentIndex(run.target, run.state)
+            ((payload, _),) = self._translate(run, [entity], warn=False, clear_id=True)
+            found = run.content.match(kind, payload, lambda e: self._free(run, kind, e, sid))
+            if found is not None:
                 return found, True
         key = entity.natural_key
         found = run.target.find(kind, key) if key else None
