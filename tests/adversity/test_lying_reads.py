@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any, TypeVar
 
 import httpx
@@ -222,3 +223,50 @@ def test_one_odd_id_fails_that_record_alone(odd: Any) -> None:
         assert len(failed) == 1 and failed[0].field == "id", report
         assert failed[0].source_id == ("?" if odd is None else str(odd)[:100])
         assert len(list(target.read(Product))) == len(sim.store.products) - 1
+
+
+def test_one_odd_shopify_id_fails_that_record_alone(shared_dir: Path) -> None:
+    from cartmigrate.connectors._http import CostBucket
+    from cartmigrate.connectors.shopify import ShopifyCart
+    from cartmigrate.testing.shopify import ShopifySimulator, load_schema
+
+    from ..shopify.conftest import BucketClock
+
+    schema = load_schema(shared_dir / "specs" / "shopify" / "admin_schema_2025-01.json.gz")
+    clock = FakeClock()
+    sim = ShopifySimulator(schema=schema, clock=clock, access_token="shpat_odd_ids_0001")
+    timer = BucketClock(clock)
+    bucket = CostBucket(1000.0, 50.0, clock=timer.monotonic, sleep=timer.sleep)
+
+    def cart(transport: httpx.BaseTransport) -> ShopifyCart:
+        return ShopifyCart(
+            "example", "shpat_odd_ids_0001", transport=transport, bucket=bucket, sleep=timer.sleep
+        )
+
+    store = MemoryCart(
+        generate_store(
+            seed=2, products=5, customers=1, orders=0, categories=1, manufacturers=1, reviews=0
+        )
+    )
+    assert SyncEngine(store, cart(sim.transport), state=MemoryStateStore()).full_migrate().ok
+    victim = next(iter(cart(sim.transport).read(Product))).id
+
+    def rewrite(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: (-1 if k == "id" and v == victim else rewrite(v)) for k, v in value.items()}
+        if isinstance(value, list):
+            return [rewrite(v) for v in value]
+        return value
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        response = sim.handle(request)
+        body = rewrite(json.loads(response.content))
+        return httpx.Response(response.status_code, headers=response.headers, json=body)
+
+    target = MemoryCart(check_references=False)
+    report = SyncEngine(
+        cart(httpx.MockTransport(handle)), target, state=MemoryStateStore()
+    ).full_migrate(entities=[Product])
+    failed = [f for f in report.failures if f.entity == "product"]
+    assert [(f.source_id, f.field) for f in failed] == [("-1", "id")]
+    assert len(list(target.read(Product))) == 4

@@ -62,6 +62,11 @@ LIMITATIONS: Mapping[str, str] = {
 }
 
 
+def _gid(value: object) -> bool:
+    """A Shopify global id ("gid://shopify/Product/42"): anything else fails its record alone."""
+    return isinstance(value, str) and value.startswith("gid://shopify/") and len(value) < 200
+
+
 class _TokenAuth(httpx.Auth):
     """Adds ``X-Shopify-Access-Token`` to each request, revealing the secret only there."""
 
@@ -285,7 +290,7 @@ class ShopifyCart(Cart):
     def _readable(self, kind: type[Entity], node: Mapping[str, Any]) -> Entity | None:
         """The model for ``node``, or None when it cannot be one (reported, not raised:
         one bad record must not stop a read)."""
-        return self.model_from(kind, node, lambda data: self._convert(kind, data))
+        return self.model_from(kind, node, lambda data: self._convert(kind, data), valid_id=_gid)
 
     def get(self, kind: type[E], id: str) -> E | None:
         self._require(kind)
