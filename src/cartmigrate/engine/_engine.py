@@ -521,6 +521,18 @@ class SyncEngine:
                 )
             )
             logger.error("%s: reading %s stopped: %s", run.call, kind.kind, error)
+        except Exception as error:  # a connector's bug or a record it let through: reported
+            run.report.failures.append(
+                Failure(
+                    entity=kind.kind,
+                    source_id="*",
+                    error=type(error).__name__,
+                    message=f"syncing {kind.kind} entities stopped on an unexpected"
+                    f" {type(error).__name__}: {error}; what was done is kept, the next call"
+                    " goes on",
+                )
+            )
+            logger.error("%s: syncing %s stopped", run.call, kind.kind, exc_info=True)
         finally:
             run.abandoned.add(kind)  # done with it, however: the worker moves on
 
