@@ -49,7 +49,7 @@ MASK = "***"
 
 #: Shorter values are not registered: scrubbing "a" out of every text would
 #: destroy the text and protect nothing (such a credential is no credential).
-MIN_LENGTH = 4
+MIN_LENGTH = 6
 
 _lock = threading.Lock()
 _raw: set[str] = set()

@@ -262,7 +262,7 @@ class Cart(abc.ABC):
                 problem = invalid
             except Exception as error:  # any other is the record's fault (a bug's too: reported)
                 key = error.args[0] if isinstance(error, KeyError) and error.args else None
-                missing_path = tracker.missing or ""
+                missing_path = tracker.missing_path or ""
                 if isinstance(key, str) and missing_path.rpartition(".")[2].endswith(key):
                     field, message = missing_path, "is missing"
                 else:

@@ -35,13 +35,29 @@ __all__ = [
 
 
 class Tracker:
-    """The path of the value read last, and of the last key found missing."""
+    """What was read last (a record and a key), and the last key found missing."""
 
-    __slots__ = ("last", "missing")
+    __slots__ = ("key", "missing", "record")
 
     def __init__(self) -> None:
-        self.last: str | None = None
-        self.missing: str | None = None
+        self.record: ReadRecord | None = None
+        self.key = ""
+        self.missing: tuple[ReadRecord, str] | None = None
+
+    @staticmethod
+    def _spelled(record: ReadRecord, key: str) -> str:
+        prefix = record.path
+        return f"{prefix}.{key}" if prefix else key
+
+    @property
+    def last(self) -> str | None:
+        """The path of the value read last (``line_items[2].price``), if any."""
+        return None if self.record is None else self._spelled(self.record, self.key)
+
+    @property
+    def missing_path(self) -> str | None:
+        """The path of the last key found missing, if any."""
+        return None if self.missing is None else self._spelled(*self.missing)
 
 
 _current: contextvars.ContextVar[Tracker | None] = contextvars.ContextVar(
@@ -62,40 +78,79 @@ def positive_int_id(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2**63
 
 
-def _wrap(value: Any, tracker: Tracker, path: str) -> Any:
-    if isinstance(value, ReadRecord):
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
+def _wrap(value: Any, parent: ReadRecord, key: str, index: int | None = None) -> Any:
+    kind = type(value)
+    if kind in _PLAIN:  # most values: answered without an ABC check
         return value
-    if isinstance(value, Mapping):
-        return ReadRecord(value, tracker, path + ".")
-    if isinstance(value, list) and any(isinstance(item, Mapping) for item in value):
-        return [_wrap(item, tracker, f"{path}[{i}]") for i, item in enumerate(value)]
+    if kind is dict or (kind is not ReadRecord and isinstance(value, Mapping)):
+        return ReadRecord(value, parent.tracker, parent, key, index)
+    if kind is list and any(type(item) is dict or isinstance(item, Mapping) for item in value):
+        return [_wrap(item, parent, key, i) for i, item in enumerate(value)]
     return value
 
 
 class ReadRecord(Mapping[str, Any]):
-    """A read-only view of a raw record that records what is read from it."""
+    """A read-only view of a raw record that records what is read from it.
 
-    __slots__ = ("_data", "_path", "tracker")
+    The path of what was read is only spelled out when a conversion fails:
+    the tracker keeps the record and the key.
+    """
 
-    def __init__(self, data: Mapping[str, Any], tracker: Tracker, path: str = "") -> None:
+    __slots__ = ("_children", "_data", "_index", "_key", "_parent", "tracker")
+
+    def __init__(
+        self,
+        data: Mapping[str, Any],
+        tracker: Tracker,
+        parent: ReadRecord | None = None,
+        key: str = "",
+        index: int | None = None,
+    ) -> None:
         self._data = data
-        self._path = path
         self.tracker = tracker
+        self._parent = parent
+        self._key = key
+        self._index = index
+        self._children: dict[str, Any] = {}
+
+    @property
+    def path(self) -> str:
+        """Where this record is in the one being converted ("" for that one)."""
+        if self._parent is None:
+            return self._key
+        index = "" if self._index is None else f"[{self._index}]"
+        prefix = self._parent.path
+        return f"{prefix}.{self._key}{index}" if prefix else f"{self._key}{index}"
+
+    def _child(self, key: str, value: Any) -> Any:
+        kind = type(value)
+        if kind in _PLAIN:
+            return value
+        cached = self._children.get(key)
+        if cached is None:
+            cached = self._children[key] = _wrap(value, self, key)
+        return cached
 
     def __getitem__(self, key: str) -> Any:
-        path = f"{self._path}{key}"
-        self.tracker.last = path
+        tracker = self.tracker
+        tracker.record, tracker.key = self, key
         try:
             value = self._data[key]
         except KeyError:
-            self.tracker.missing = path
+            tracker.missing = (self, key)
             raise
-        return _wrap(value, self.tracker, path)
+        return self._child(key, value)
 
     def get(self, key: str, default: Any = None) -> Any:
-        path = f"{self._path}{key}"
-        self.tracker.last = path
-        return _wrap(self._data.get(key, default), self.tracker, path)
+        tracker = self.tracker
+        tracker.record, tracker.key = self, key
+        value = self._data.get(key, default)
+        if type(value) in _PLAIN:
+            return value
+        return self._child(key, value) if key in self._data else _wrap(value, self, key)
 
     def __contains__(self, key: object) -> bool:
         return key in self._data
@@ -118,7 +173,9 @@ def tracked(value: Any, path: str) -> Any:
     """``value`` (records fetched apart from the one being converted) joined to
     the record being converted, under ``path``; as is outside a conversion."""
     tracker = _current.get()
-    return value if tracker is None else _wrap(value, tracker, path)
+    if tracker is None:
+        return value
+    return _wrap(value, ReadRecord({}, tracker), path)
 
 
 def reading(tracker: Tracker) -> contextvars.Token[Tracker | None]:

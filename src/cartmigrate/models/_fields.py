@@ -260,11 +260,17 @@ def _too_deep(value: Any) -> bool:
         current, depth = pending.pop()
         if depth > MAX_DEPTH:
             return True
-        if isinstance(current, Mapping):
+        kind = type(current)
+        if kind in _LEAVES:
+            continue
+        if kind is dict or isinstance(current, Mapping):
             pending.extend((item, depth + 1) for item in current.values())
-        elif isinstance(current, list | tuple):
+        elif kind is list or kind is tuple:
             pending.extend((item, depth + 1) for item in current)
     return False
+
+
+_LEAVES = frozenset({str, int, float, bool, type(None), decimal.Decimal})
 
 
 def _model_kind(field: attrs.Attribute[Any]) -> type[Any]:
