@@ -103,6 +103,7 @@ CATALOG: dict[str, list[dict[str, Any]]] = {
         {"line_items": [{"bogus": 1, "quantity": "x"}]},
         {"line_items": [{"name": 5, "quantity": 1, "price": "1"}]},
         {"line_items": [{"name": "a", "quantity": 1, "price": "1,5"}]},
+        {"line_items": [{"name": "a", "quantity": 1.5, "price": "1"}]},
         {"total": "1,5"},
         {"shipping_total": "free"},
         {"billing": 5},

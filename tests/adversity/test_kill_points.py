@@ -40,6 +40,11 @@ class _Quiet(WSGIRequestHandler):
         pass
 
 
+class _Server(WSGIServer):
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        pass  # the client was killed mid-request: writing its answer fails, as it should
+
+
 class Served:
     """A WooCommerce simulator behind a local HTTP server that can kill its client."""
 
@@ -49,7 +54,9 @@ class Served:
         self.kill_at: int | None = None
         self.apply_first = True
         self.victim: subprocess.Popen[str] | None = None
-        self.server: WSGIServer = make_server("127.0.0.1", 0, self.app, handler_class=_Quiet)
+        self.server: WSGIServer = make_server(
+            "127.0.0.1", 0, self.app, server_class=_Server, handler_class=_Quiet
+        )
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
 

@@ -173,6 +173,14 @@ def money_text(value: decimal.Decimal | None) -> str:
     return "" if value is None else str(value)
 
 
+def _whole(value: Any) -> int:
+    """A whole number; 1.5 or "x" is refused (the read reports it), never truncated."""
+    number = decimal.Decimal(str(value))
+    if number != number.to_integral_value():
+        raise ValueError(f"not a whole number: {value!r}")
+    return int(number)
+
+
 def _money(value: Any) -> decimal.Decimal | None:
     if value is None or value == "":
         return None
@@ -558,7 +566,7 @@ def order_from_wc(
     lines: list[OrderLine] = []
     subtotal = decimal.Decimal(0)
     for item in data.get("line_items") or ():
-        quantity = int(item.get("quantity") or 0)
+        quantity = _whole(item.get("quantity") or 0)
         line_subtotal = _money(item.get("subtotal"))
         if line_subtotal is None:
             line_subtotal = (_money(item.get("price")) or decimal.Decimal(0)) * quantity
