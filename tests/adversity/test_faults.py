@@ -23,11 +23,13 @@ import pytest
 
 from cartmigrate import (
     Capabilities,
+    Customer,
     MemoryCart,
     MemoryStateStore,
     Order,
     Product,
     Report,
+    Review,
     SQLiteStateStore,
     SyncEngine,
 )
@@ -35,7 +37,7 @@ from cartmigrate.connectors import Cart
 from cartmigrate.connectors._http import CostBucket
 from cartmigrate.connectors.shopify import ShopifyCart
 from cartmigrate.connectors.woocommerce import WooCommerceCart
-from cartmigrate.models import ENTITY_TYPES, plain
+from cartmigrate.models import ENTITY_TYPES, Entity, plain
 from cartmigrate.testing import FakeClock, generate_store
 from cartmigrate.testing.shopify import ShopifySimulator, load_schema
 from cartmigrate.testing.woocommerce import WooCommerceSimulator
@@ -270,3 +272,34 @@ def test_a_non_json_answer_to_a_shopify_query_is_retried(shared_dir: Path) -> No
         "faults", TOKEN, transport=httpx.MockTransport(handle), bucket=bucket, sleep=timer.sleep
     )
     assert len(list(reader.read(Product))) == 10
+
+
+@pytest.mark.parametrize("kind", ["customer", "review"])
+def test_no_source_refs_a_lost_create_is_found_by_content_and_remigrate_deletes_it(
+    kind: str,
+) -> None:
+    """Item 9: on a target without source references, a create whose answer
+    was lost is found again by its content (reviews have no natural key), not
+    made twice; it is ours, so remigrate(clear="migrated") deletes it too."""
+    clock = FakeClock(tick=dt.timedelta(seconds=1))
+    source = _source(clock)
+    target = NoRefsCart(clock=clock.now)
+    engine = SyncEngine(source, target, state=MemoryStateStore(), clock=clock.now)
+    model = {"customer": Customer, "review": Review}[kind]
+    target.fail_on("create", nth=len(_creates_before(source, model)) + 1, applied=True)
+    first = engine.full_migrate()
+    assert [f.error for f in first.failures] == ["WriteOutcomeUnknown"]
+    ids_before = {e.id for e in target.read(model)}
+    second = engine.full_migrate()
+    assert second.ok and second.total("created") == 1, second  # found, not created again
+    assert len(list(target.read(model))) == len(source.list(model))
+    assert {e.id for e in target.read(model)} == ids_before
+    engine.remigrate(clear="migrated", confirm=True)
+    assert len(list(target.read(model))) == len(source.list(model))
+    assert not {e.id for e in target.read(model)} & ids_before  # every one deleted, made anew
+
+
+def _creates_before(source: MemoryCart, model: Any) -> list[Entity]:
+    """The entities created before the first ``model``: the types migrated earlier."""
+    earlier = ENTITY_TYPES[: ENTITY_TYPES.index(model)]
+    return [e for kind in earlier for e in source.list(kind)]
