@@ -14,7 +14,8 @@ anything else escaping the engine is a bug or a crash, never a bad record.
     │   │   └── DuplicateEntity  ... because it already exists (carries the existing id)
     │   └── TransientError       5xx, timeouts, rate limits that outlasted every retry
     │       ├── WriteOutcomeUnknown  a write was sent, its answer was lost
-    │       └── StoreUnreachable     the host did not answer at all (DNS, refused, connect time-out)
+    │       ├── StoreUnreachable     the host did not answer at all (DNS, refused, connect time-out)
+    │       └── InconsistentRead     a platform's pages contradict themselves
     ├── StateError               the state store cannot be used (e.g. a newer schema)
     │   ├── StateMismatch        the state belongs to other stores, or the target lost what it says
     │   └── MigrationLocked      another call holds this migration's lock (says who, since when)
@@ -29,6 +30,9 @@ what a retry might fix; an ``EntityRejected`` needs the data or the rules fixed.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
+
+from ._redact import scrub, scrub_value
 
 __all__ = [
     "AuthenticationError",
@@ -39,6 +43,7 @@ __all__ = [
     "DuplicateEntity",
     "EntityNotFound",
     "EntityRejected",
+    "InconsistentRead",
     "InvalidEntity",
     "MappingError",
     "MigrationLocked",
@@ -52,7 +57,20 @@ __all__ = [
 
 
 class CartMigrateError(Exception):
-    """Base class of every error cartmigrate raises on purpose."""
+    """Base class of every error cartmigrate raises on purpose.
+
+    Its messages and string attributes pass through ``scrub``: a platform
+    message may quote the request, credentials included (see ``_redact``).
+    """
+
+    def __init__(self, *args: object) -> None:
+        super().__init__(*(scrub_value(arg) for arg in args))
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        super().__setattr__(name, scrub_value(value))
+
+    def __str__(self) -> str:
+        return scrub(super().__str__())
 
 
 class InvalidEntity(CartMigrateError, ValueError):
@@ -140,6 +158,16 @@ class StoreUnreachable(TransientError):
 
     Nothing was sent. The engine stops the call at once: every other request
     would fail the same way.
+    """
+
+
+class InconsistentRead(TransientError):
+    """A read's pages contradict themselves: a page holds the same records as one
+    read before (a host ignoring ``?page``, a cache serving one page twice), or
+    there are more pages than the platform's own totals said.
+
+    Following on would loop for ever or silently skip what the repeated page
+    hid; the read stops instead, what it read is kept, the next call reads again.
     """
 
 

@@ -10,17 +10,27 @@ from __future__ import annotations
 import abc
 import datetime as dt
 import threading
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, TypeVar
 
 import attrs
 
-from .._exceptions import CartMigrateError, UnsupportedEntity
+from .._exceptions import (
+    CartMigrateError,
+    ConnectorError,
+    EntityNotFound,
+    InvalidEntity,
+    UnsupportedEntity,
+)
+from .._redact import protect_logger
 from ..models import ENTITY_TYPES, Entity, Variant
+from ._records import ReadRecord, Tracker, done_reading, raw_id, reading, unwrapped_entity
 
 __all__ = ["Capabilities", "Cart", "Created", "WriteResult"]
 
 E = TypeVar("E", bound=Entity)
+
+logger = protect_logger("cartmigrate")
 
 _UNREADABLE_LOCK = threading.Lock()
 
@@ -255,6 +265,69 @@ class Cart(abc.ABC):
         """
         with _UNREADABLE_LOCK:
             self.__dict__.setdefault("_unreadable", []).append((kind, id, error))
+
+    def model_from(
+        self,
+        kind: type[E],
+        raw: Any,
+        convert: Callable[[Mapping[str, Any]], Entity],
+        *,
+        id_key: str = "id",
+        valid_id: Callable[[Any], bool] | None = None,
+    ) -> E | None:
+        """The model ``convert`` makes of one raw platform record, or None: reported.
+
+        The one boundary between a platform's data and the models. Whatever a
+        malformed record makes a converter raise (a missing key, "1,5" as an
+        amount, a date 2024-13-45, a list where a mapping belongs, nesting too
+        deep) becomes an ``InvalidEntity`` naming the field where it can be
+        told (the key missing, or the last one read before it failed), is
+        reported with ``report_unreadable`` and skipped: one bad record never
+        stops a read. ``valid_id`` says whether the record's id is one of the
+        platform's (a WooCommerce id is a positive whole number): an odd id
+        (-1, 1.5, null) fails its record alone, before any follow-up request
+        is built from it. A 404 of such a request fails the record too; any
+        other ``ConnectorError`` (a sub-request failed) is not the record's
+        fault and goes on up.
+        """
+        source_id = raw_id(raw, id_key)
+        problem: CartMigrateError
+        if not isinstance(raw, Mapping):
+            problem = InvalidEntity(kind.__name__, "*", f"not a record: a {type(raw).__name__}")
+        elif valid_id is not None and not valid_id(raw.get(id_key)):
+            odd = repr(raw.get(id_key))[:60] if id_key in raw else "none"
+            problem = InvalidEntity(kind.__name__, id_key, f"not an id of {self.name}: {odd}")
+        else:
+            tracker = Tracker()
+            token = reading(tracker)
+            try:
+                entity = convert(ReadRecord(raw, tracker))
+            except EntityNotFound as missing:  # a sub-route of this very record: its own fault
+                problem = EntityNotFound(
+                    str(missing), entity=kind.kind, field=tracker.last, status_code=404
+                )
+            except ConnectorError:
+                raise
+            except InvalidEntity as invalid:
+                problem = invalid
+            except Exception as error:  # any other is the record's fault (a bug's too: reported)
+                key = error.args[0] if isinstance(error, KeyError) and error.args else None
+                missing_path = tracker.missing_path or ""
+                if isinstance(key, str) and missing_path.rpartition(".")[2].endswith(key):
+                    field, message = missing_path, "is missing"
+                else:
+                    field = tracker.last or "*"
+                    message = f"cannot be read ({type(error).__name__}: {str(error)[:200]})"
+                problem = InvalidEntity(kind.__name__, field, message)
+            else:
+                if isinstance(entity, kind):
+                    return unwrapped_entity(entity)
+                problem = InvalidEntity(kind.__name__, "*", f"became a {type(entity).__name__}")
+            finally:
+                done_reading(token)
+        logger.warning("%s: %s %s skipped: %s", self.name, kind.kind, source_id, problem)
+        self.report_unreadable(kind, source_id, problem)
+        return None
 
     def take_unreadable(self) -> list[tuple[type[Entity], str, CartMigrateError]]:
         """The records reported unreadable since the last call (the engine drains them)."""

@@ -16,8 +16,13 @@ What it promises a connector:
 - **Throttling before the limit**: a ``CostBucket`` shared by all requests,
   fed by the platform's own signals where it sends them.
 - **Secrets** never appear in logs, reprs or exceptions: URLs are logged
-  without their query string, and ``Secret`` hides its value. Redirects are
-  not followed, so credentials never travel to another host.
+  without their query string, ``Secret`` hides its value and registers it
+  with ``_redact``, which scrubs it (raw, encoded, in base64) from every
+  message, log line and report, also when a server echoes the request.
+  Redirects are not followed, so credentials never travel to another host.
+- **Bodies that are not JSON** from a client made with ``expect_json=True``
+  are a transient failure, retried like a 5xx (a write's is an unknown
+  outcome): a proxy's HTML page or a truncated answer is not data.
 """
 
 from __future__ import annotations
@@ -46,6 +51,7 @@ from .._exceptions import (
     TransientError,
     WriteOutcomeUnknown,
 )
+from .._redact import protect_logger, register_secret, scrub, scrub_chain
 
 __all__ = [
     "CostBucket",
@@ -57,7 +63,7 @@ __all__ = [
     "set_testing",
 ]
 
-logger = logging.getLogger("cartmigrate.http")
+logger = protect_logger("cartmigrate.http")
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -87,6 +93,7 @@ class Secret:
 
     def __init__(self, value: str) -> None:
         self._value = value
+        register_secret(value)
 
     def reveal(self) -> str:
         return self._value
@@ -257,6 +264,26 @@ class _StopUnreachable(tenacity.stop.stop_base):
         )
 
 
+def _scrubbed(response: httpx.Response) -> httpx.Response:
+    """An error answer with every known secret taken out of its body.
+
+    Done before anyone reads it (the error hooks, ``_message``), so a body
+    quoting the request is never cut in the middle of a credential, where
+    the rest of it would no longer be recognised.
+    """
+    text = response.text
+    clean = scrub(text)
+    if clean == text:
+        return response
+    headers = [(k, v) for k, v in response.headers.items() if k.lower() != "content-length"]
+    return httpx.Response(
+        response.status_code,
+        headers=[(k, v) for k, v in headers if k.lower() != "content-encoding"],
+        content=clean.encode("utf-8"),
+        request=response.request,
+    )
+
+
 def _redacted(url: httpx.URL) -> str:
     return str(url.copy_with(query=None, username=None, password=None))
 
@@ -274,6 +301,7 @@ class _RedactHttpxUrls(logging.Filter):
 
 
 logging.getLogger("httpx").addFilter(_RedactHttpxUrls())
+protect_logger("httpx")  # scrubbing secrets last, after the URLs lost their queries
 
 
 ErrorHook = Callable[[httpx.Response], ConnectorError | None]
@@ -304,8 +332,10 @@ class HttpClient:
         error_for: ErrorHook | None = None,
         sleep: Callable[[float], None] = _sleep,
         max_in_flight: int | None = None,
+        expect_json: bool = False,
     ) -> None:
         self.platform = platform
+        self.expect_json = expect_json
         # However many threads use this client (a read-ahead worker and the
         # engine, each fanning out), no more than this are awaiting an answer.
         # (A request that timed out frees its slot; the server may still be on it.)
@@ -402,9 +432,13 @@ class HttpClient:
             reraise=True,
         )
         try:
-            return retrying(self._attempt, method, url, params, json, idempotent, cost)
-        except _Retry as exhausted:
-            raise exhausted.error from None
+            try:
+                return retrying(self._attempt, method, url, params, json, idempotent, cost)
+            except _Retry as exhausted:
+                raise exhausted.error from None
+        except BaseException as error:
+            scrub_chain(error)  # httpx's own errors, chained to ours, may quote a server
+            raise
 
     def _attempt(
         self,
@@ -450,6 +484,8 @@ class HttpClient:
             response.status_code,
         )
         status = response.status_code
+        if status >= 400:
+            response = _scrubbed(response)
         if 300 <= status < 400:
             location = response.headers.get("Location", "")
             target = _redacted(response.request.url.join(location)) if location else "elsewhere"
@@ -459,6 +495,8 @@ class HttpClient:
                 status_code=status,
             )
         if status < 400:
+            if self.expect_json and status != 204:
+                self._check_json(response, method, idempotent)
             return response
         if status == 429:
             delay = parse_retry_after(response.headers.get("Retry-After"))
@@ -478,6 +516,27 @@ class HttpClient:
             f"{self.platform}: cannot reach {host} ({type(error).__name__}: {error});"
             " check the address, DNS and network, and that the store is up"
         )
+
+    def _check_json(self, response: httpx.Response, method: str, idempotent: bool) -> None:
+        """A body that is not JSON (an HTML page, a truncated answer) is not an answer.
+
+        Parsed once here; ``response.json()`` then hands out that parse.
+        """
+        try:
+            body = response.json()
+            parsed = True
+        except ValueError:  # json.JSONDecodeError, UnicodeDecodeError
+            parsed = False  # raised below, not chained: the error would keep the whole body
+        if not parsed:
+            message = (
+                f"{self.platform}: {method} {_redacted(response.request.url)}"
+                f" -> {response.status_code} with a body that is not JSON"
+                f" ({len(response.content)} bytes)"
+            )
+            if not idempotent:
+                raise WriteOutcomeUnknown(message, status_code=response.status_code)
+            raise _Retry(TransientError(message, status_code=response.status_code), None)
+        object.__setattr__(response, "json", lambda **_: body)
 
     def _describe(self, method: str, url: str, error: Exception) -> str:
         target = _redacted(self._base.join(url))

@@ -12,14 +12,16 @@ sent with bounded concurrency; one failed batch fails only its own items.
 
 from __future__ import annotations
 
+import hashlib
 import itertools
+import math
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, TypeVar
 
 import attrs
 import httpx
 
-from .._exceptions import CartMigrateError, TransientError, WriteOutcomeUnknown
+from .._exceptions import CartMigrateError, InconsistentRead, TransientError, WriteOutcomeUnknown
 from ._http import HttpClient, run_concurrently
 
 __all__ = ["Paging", "chunked", "fan_out", "page_items", "send_in_batches", "total_count"]
@@ -81,8 +83,15 @@ def page_items(
     params: Mapping[str, Any] | None = None,
     items_of: Callable[[Any], Sequence[Any]] = lambda body: body,
 ) -> Iterator[Any]:
-    """Every item of a collection, page by page (lazily, one request per page)."""
+    """Every item of a collection, page by page (lazily, one request per page).
+
+    A page holding the same records as a page read before (a host ignoring
+    ``?page``, a cache serving a page twice), or a page past what the
+    platform's total headers allow, raises ``InconsistentRead``: following on
+    would loop for ever, or silently skip the records the repeat hid.
+    """
     base = dict(params or {})
+    seen: dict[bytes, int] = {}
 
     def fetch(token: int | None) -> tuple[Sequence[Any], int | None]:
         page = paging.first_page if token is None else token
@@ -91,9 +100,45 @@ def page_items(
         items = items_of(response.json())
         if not isinstance(items, Sequence):
             raise TransientError(f"{client.platform}: {path} did not return a list")
-        return items, next_page(response, page, len(items), paging)
+        _check_page(client, path, page, items, seen)
+        following = next_page(response, page, len(items), paging)
+        bound = _page_bound(response, paging)
+        if following is not None and bound is not None and following > bound + 1:
+            raise InconsistentRead(
+                f"{client.platform}: {path} offers page {following} after page {page},"
+                f" but its totals make {bound} pages; the read stopped there"
+            )
+        return items, following
 
     return HttpClient.paginate(fetch)
+
+
+def _check_page(
+    client: HttpClient, path: str, page: int, items: Sequence[Any], seen: dict[bytes, int]
+) -> None:
+    """Fail when ``items`` are the very records of a page read before."""
+    ids = [item.get("id") if isinstance(item, Mapping) else None for item in items]
+    if not ids or any(i is None for i in ids):
+        return
+    digest = hashlib.blake2b(repr(ids).encode(), digest_size=16).digest()
+    earlier = seen.setdefault(digest, page)
+    if earlier != page:
+        raise InconsistentRead(
+            f"{client.platform}: {path} page {page} holds the same {len(ids)} records as"
+            f" page {earlier}: the platform repeats pages or ignores paging; the read"
+            " stopped there, what it read is kept"
+        )
+
+
+def _page_bound(response: httpx.Response, paging: Paging) -> int | None:
+    """How many pages the platform's own totals allow, when it sends them."""
+    pages = _int_header(response, paging.total_pages_header)
+    if pages is not None:
+        return max(pages, paging.first_page)
+    total = _int_header(response, paging.total_header)
+    if total is not None:
+        return max(math.ceil(total / paging.per_page), 1) + paging.first_page - 1
+    return None
 
 
 def total_count(

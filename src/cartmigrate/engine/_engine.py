@@ -58,6 +58,7 @@ from ..state._lock import default_holder
 from . import _uncarried as uncarried
 from ._binding import bind, check_binding, target_count, unsaid
 from ._check import CheckReport, run_check
+from ._content import ContentIndex
 from ._dry_run import OverlayState, PlanningCart
 from ._fail_fast import StopCall, is_fatal, preflight, report_stop, stop_if_fatal
 from ._read_ahead import ReadAhead
@@ -216,6 +217,9 @@ class _Run:
     def stopped(self) -> None:
         if self.stop is not None:
             raise self.stop
+
+    #: A target without source references: its unowned entities by content.
+    content: ContentIndex | None = None
 
 
 class SyncEngine:
@@ -617,6 +621,20 @@ class SyncEngine:
                 )
             )
             logger.error("%s: reading %s stopped: %s", run.call, kind.kind, error)
+        except StopCall:
+            raise  # the whole call ends: not this type's failure
+        except Exception as error:  # a connector's bug or a record it let through: reported
+            run.report.failures.append(
+                Failure(
+                    entity=kind.kind,
+                    source_id="*",
+                    error=type(error).__name__,
+                    message=f"syncing {kind.kind} entities stopped on an unexpected"
+                    f" {type(error).__name__}: {error}; what was done is kept, the next call"
+                    " goes on",
+                )
+            )
+            logger.error("%s: syncing %s stopped", run.call, kind.kind, exc_info=True)
         finally:
             run.abandoned.add(kind)  # done with it, however: the worker moves on
 
@@ -656,8 +674,12 @@ class SyncEngine:
         seen: set[str] | None = set() if mode == "smart" and since is None else None
         newest: dt.datetime | None = None
         done = 0
+        read_ids: set[str] = (
+            set()
+        )  # a source repeating a record (in a page or across) syncs it once
         with contextlib.closing(chunks):
             for chunk in chunks:
+                chunk = self._first_reads(run, name, chunk, read_ids)
                 for entity in chunk:
                     retry.discard(entity.id or "")
                     if seen is not None and entity.id is not None:
@@ -718,6 +740,27 @@ class SyncEngine:
             skipped=run.report.summary().get(name, {}).get(Outcome.SKIPPED.value, 0),
         )
         self._progress(run, name, done, total, finished=True)
+
+    @staticmethod
+    def _first_reads(
+        run: _Run, name: str, chunk: Sequence[Entity], read_ids: set[str]
+    ) -> list[Entity]:
+        """``chunk`` without the entities this read returned already (once each, warned)."""
+        fresh: list[Entity] = []
+        for entity in chunk:
+            if entity.id is not None and entity.id in read_ids:
+                run.report.warnings.append(
+                    Notice(
+                        entity=name,
+                        source_id=entity.id,
+                        message="the source returned it twice in one read; synced once",
+                    )
+                )
+                continue
+            if entity.id is not None:
+                read_ids.add(entity.id)
+            fresh.append(entity)
+        return fresh
 
     @staticmethod
     def _next_cursor(
@@ -1122,6 +1165,12 @@ class SyncEngine:
             found = run.target.find_by_source_ref(kind, self._source_ref(kind.kind, sid))
             if found is not None and self._free(run, kind, found, sid):
                 return found, True
+        else:  # no reference to find it by: the content it was sent with, scoped to ours
+            run.content = run.content or ContentIndex(run.target, run.state)
+            ((payload, _),) = self._translate(run, [entity], warn=False, clear_id=True)
+            found = run.content.match(kind, payload, lambda e: self._free(run, kind, e, sid))
+            if found is not None:
+                return found, True
         key = entity.natural_key
         found = run.target.find(kind, key) if key else None
         if found is not None and self._free(run, kind, found, sid):
@@ -1166,6 +1215,15 @@ class SyncEngine:
                     field=error.field,
                 ),
                 failures,
+            )
+            run.report.warnings.append(  # both are reported: the one migrated, too
+                Notice(
+                    entity=name,
+                    source_id=owner,
+                    field=error.field,
+                    message=f"shares its {error.field or 'natural key'} with source {name} {sid},"
+                    f" which was not migrated: {existing} on the target is this one",
+                )
             )
             return []
         try:

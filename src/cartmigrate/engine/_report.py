@@ -14,6 +14,7 @@ from typing import Any, Literal, cast
 import attrs
 from deepdiff import DeepDiff
 
+from .._redact import scrub
 from ..models import Entity, Product, Variant, plain
 from ._render import html_view, text_view
 
@@ -35,7 +36,8 @@ class Failure:
 
     entity: str
     source_id: str
-    message: str
+    #: Scrubbed of credentials (a platform's message may quote the request).
+    message: str = attrs.field(converter=scrub)
     field: str | None = None
     error: str = "CartMigrateError"
 
@@ -46,7 +48,7 @@ class Notice:
     an adopted entity, an entity deleted on the source, an unsupported type."""
 
     entity: str
-    message: str
+    message: str = attrs.field(converter=scrub)
     source_id: str | None = None
     field: str | None = None
 
@@ -178,11 +180,11 @@ class Report:
 
     # -- views -------------------------------------------------------------
     def __str__(self) -> str:
-        return text_view(self)
+        return scrub(text_view(self))
 
     def _repr_html_(self) -> str:
         """The notebook view: the same as ``str(report)``, as tables."""
-        return html_view(self)
+        return scrub(html_view(self))
 
     # -- export ------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
@@ -246,7 +248,7 @@ class Report:
 
     def to_json(self, *, indent: int | None = 2) -> str:
         """``to_dict()`` as JSON text."""
-        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False, default=str)
+        return scrub(json.dumps(self.to_dict(), indent=indent, ensure_ascii=False, default=str))
 
     def failures_csv(self) -> str:
         """The failures as CSV (entity, source_id, field, error, message), for a
@@ -256,4 +258,4 @@ class Report:
         writer.writerow(["entity", "source_id", "field", "error", "message"])
         for f in self.failures:
             writer.writerow([f.entity, f.source_id, f.field or "", f.error, f.message])
-        return buffer.getvalue()
+        return scrub(buffer.getvalue())

@@ -10,6 +10,7 @@ import attrs
 
 from ._base import Entity
 from ._fields import (
+    checked,
     enum_value,
     frozen_mapping,
     model_tuple,
@@ -18,7 +19,8 @@ from ._fields import (
     optional_int,
     optional_money,
     optional_str,
-    required_str,
+    optional_text,
+    required_text,
     str_tuple,
 )
 from ._vocab import ProductStatus, StockStatus
@@ -26,31 +28,34 @@ from ._vocab import ProductStatus, StockStatus
 __all__ = ["Category", "Manufacturer", "Product", "Variant"]
 
 
+@checked
 @attrs.define(frozen=True, kw_only=True)
 class Category(Entity):
     """A node of the category tree; ``parent_id`` points to another Category."""
 
-    name: str = attrs.field(converter=required_str)
+    name: str = attrs.field(converter=required_text)
     parent_id: str | None = attrs.field(default=None, converter=optional_str)
-    slug: str | None = attrs.field(default=None, converter=optional_str)
-    description: str | None = attrs.field(default=None, converter=optional_str)
+    slug: str | None = attrs.field(default=None, converter=optional_text)
+    description: str | None = attrs.field(default=None, converter=optional_text)
 
     @property
     def natural_key(self) -> str | None:
         return self.slug
 
 
+@checked
 @attrs.define(frozen=True, kw_only=True)
 class Manufacturer(Entity):
     """A brand or vendor."""
 
-    name: str = attrs.field(converter=required_str)
+    name: str = attrs.field(converter=required_text)
 
     @property
     def natural_key(self) -> str | None:
         return self.name.strip().casefold()
 
 
+@checked
 @attrs.define(frozen=True, kw_only=True)
 class Variant(Entity):
     """One buyable combination of a product's options (size M, colour red)."""
@@ -74,13 +79,14 @@ class Variant(Entity):
         return self.sku
 
 
+@checked
 @attrs.define(frozen=True, kw_only=True)
 class Product(Entity):
     """A product; a product with options carries its variants inside it."""
 
-    name: str = attrs.field(converter=required_str)
+    name: str = attrs.field(converter=required_text)
     sku: str | None = attrs.field(default=None, converter=optional_str)
-    description: str | None = attrs.field(default=None, converter=optional_str)
+    description: str | None = attrs.field(default=None, converter=optional_text)
     price: decimal.Decimal | None = attrs.field(
         default=None, converter=optional_money, validator=not_negative
     )
@@ -102,9 +108,9 @@ class Product(Entity):
         factory=tuple, converter=model_tuple, metadata={"model": Variant}
     )
     tags: tuple[str, ...] = attrs.field(factory=tuple, converter=str_tuple)
-    slug: str | None = attrs.field(default=None, converter=optional_str)
-    meta_title: str | None = attrs.field(default=None, converter=optional_str)
-    meta_description: str | None = attrs.field(default=None, converter=optional_str)
+    slug: str | None = attrs.field(default=None, converter=optional_text)
+    meta_title: str | None = attrs.field(default=None, converter=optional_text)
+    meta_description: str | None = attrs.field(default=None, converter=optional_text)
     weight: decimal.Decimal | None = attrs.field(
         default=None, converter=optional_money, validator=not_negative
     )

@@ -9,27 +9,30 @@ import attrs
 from .._exceptions import InvalidEntity
 from ._base import Entity
 from ._fields import (
+    checked,
     country_code,
     model_tuple,
     optional_aware_datetime,
     optional_str,
-    required_str,
+    optional_text,
+    required_text,
 )
 
 __all__ = ["Address", "Customer"]
 
 
+@checked
 @attrs.define(frozen=True, kw_only=True)
 class Address:
     """A postal address; ``country`` is ISO 3166-1 alpha-2 (``"DE"``)."""
 
-    first_name: str | None = attrs.field(default=None, converter=optional_str)
-    last_name: str | None = attrs.field(default=None, converter=optional_str)
-    company: str | None = attrs.field(default=None, converter=optional_str)
-    line1: str | None = attrs.field(default=None, converter=optional_str)
-    line2: str | None = attrs.field(default=None, converter=optional_str)
-    city: str | None = attrs.field(default=None, converter=optional_str)
-    region: str | None = attrs.field(default=None, converter=optional_str)
+    first_name: str | None = attrs.field(default=None, converter=optional_text)
+    last_name: str | None = attrs.field(default=None, converter=optional_text)
+    company: str | None = attrs.field(default=None, converter=optional_text)
+    line1: str | None = attrs.field(default=None, converter=optional_text)
+    line2: str | None = attrs.field(default=None, converter=optional_text)
+    city: str | None = attrs.field(default=None, converter=optional_text)
+    region: str | None = attrs.field(default=None, converter=optional_text)
     postcode: str | None = attrs.field(default=None, converter=optional_str)
     country: str | None = attrs.field(default=None, converter=country_code)
     phone: str | None = attrs.field(default=None, converter=optional_str)
@@ -41,18 +44,19 @@ def _email(instance: object, field: attrs.Attribute[str], value: str) -> None:
         raise InvalidEntity(type(instance).__name__, field.name, f"not an e-mail: {value!r}")
 
 
+@checked
 @attrs.define(frozen=True, kw_only=True)
 class Customer(Entity):
     """A customer account. Passwords never travel: platforms cannot import them."""
 
-    email: str = attrs.field(converter=required_str, validator=_email)
-    first_name: str | None = attrs.field(default=None, converter=optional_str)
-    last_name: str | None = attrs.field(default=None, converter=optional_str)
+    email: str = attrs.field(converter=required_text, validator=_email)
+    first_name: str | None = attrs.field(default=None, converter=optional_text)
+    last_name: str | None = attrs.field(default=None, converter=optional_text)
     phone: str | None = attrs.field(default=None, converter=optional_str)
     addresses: tuple[Address, ...] = attrs.field(
         factory=tuple, converter=model_tuple, metadata={"model": Address}
     )
-    group: str | None = attrs.field(default=None, converter=optional_str)
+    group: str | None = attrs.field(default=None, converter=optional_text)
     created_at: dt.datetime | None = attrs.field(default=None, converter=optional_aware_datetime)
     updated_at: dt.datetime | None = attrs.field(default=None, converter=optional_aware_datetime)
 

@@ -10,10 +10,11 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import enum
+import functools
 import re
 from collections.abc import Callable, Iterable, Mapping
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import attrs
 
@@ -21,6 +22,7 @@ from .._exceptions import InvalidEntity
 
 __all__ = [
     "aware_datetime",
+    "checked",
     "country_code",
     "currency_code",
     "enum_or_raw",
@@ -35,12 +37,47 @@ __all__ = [
     "optional_model",
     "optional_money",
     "optional_str",
+    "optional_text",
     "required_str",
+    "required_text",
     "str_tuple",
     "whole_number",
 ]
 
 _Raw = Callable[[Any, Any, "attrs.Attribute[Any]"], Any]
+C = TypeVar("C", bound=type)
+
+#: How deep ``extra`` may nest. Deeper, copying or fingerprinting it would
+#: exhaust Python's stack; no platform's data nests like that.
+MAX_DEPTH = 64
+
+
+def checked(cls: C) -> C:
+    """Class decorator: a model built with a field missing, unknown or passed by
+    position raises ``InvalidEntity`` naming it, not attrs' ``TypeError``."""
+    init = cast(Callable[..., None], vars(cls)["__init__"])
+    fields = attrs.fields(cast(Any, cls))
+    accepted = {f.alias or f.name for f in fields}
+    required = [f.alias or f.name for f in fields if f.default is attrs.NOTHING]
+
+    @functools.wraps(init)
+    def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
+        try:
+            init(self, *args, **kwargs)
+        except TypeError:
+            name = cls.__name__
+            if args:
+                raise InvalidEntity(name, "*", "takes keyword arguments only") from None
+            for field in required:
+                if field not in kwargs:
+                    raise InvalidEntity(name, field, "is required") from None
+            for key in kwargs:
+                if key not in accepted:
+                    raise InvalidEntity(name, str(key), f"is not a field of {name}") from None
+            raise
+
+    cls.__init__ = __init__  # type: ignore[misc]
+    return cls
 
 
 def _named(fn: _Raw) -> Any:
@@ -88,6 +125,27 @@ def _to_decimal(value: Any, instance: object, field: attrs.Attribute[Any]) -> de
     if not result.is_finite():
         raise _fail(instance, field, f"not a finite amount: {value!r}")
     return result
+
+
+def _text(value: Any, instance: object, field: attrs.Attribute[Any]) -> str:
+    if isinstance(value, str):
+        return value
+    # Free text: a number here is a platform's mistake, not a name (ids and
+    # other identifiers take whole numbers, see ``_to_str``).
+    raise _fail(instance, field, f"expected text, got {type(value).__name__} {value!r}")
+
+
+def _optional_text(value: Any, instance: object, field: attrs.Attribute[Any]) -> str | None:
+    return None if value is None else _text(value, instance, field)
+
+
+def _required_text(value: Any, instance: object, field: attrs.Attribute[Any]) -> str:
+    if value is None:
+        raise _fail(instance, field, "is required")
+    text = _text(value, instance, field)
+    if not text.strip():
+        raise _fail(instance, field, "must not be empty")
+    return text
 
 
 def _money(value: Any, instance: object, field: attrs.Attribute[Any]) -> decimal.Decimal:
@@ -169,8 +227,10 @@ def _currency(value: Any, instance: object, field: attrs.Attribute[Any]) -> str 
 def _str_tuple(value: Any, instance: object, field: attrs.Attribute[Any]) -> tuple[str, ...]:
     if value is None:
         return ()
-    if isinstance(value, str):
+    if isinstance(value, str | bytes):
         raise _fail(instance, field, "expected a list of strings, got one string")
+    if isinstance(value, Mapping) or not isinstance(value, Iterable):
+        raise _fail(instance, field, f"expected a list of strings, got {type(value).__name__}")
     return tuple(_to_str(item, instance, field) for item in value)
 
 
@@ -186,7 +246,31 @@ def _frozen_mapping(value: Any, instance: object, field: attrs.Attribute[Any]) -
         return value
     if not isinstance(value, Mapping):
         raise _fail(instance, field, f"expected a mapping, got {type(value).__name__}")
-    return MappingProxyType(dict(value)) if value else _EMPTY
+    if not value:
+        return _EMPTY
+    if _too_deep(value):
+        raise _fail(instance, field, f"nests deeper than {MAX_DEPTH} levels")
+    return MappingProxyType(dict(value))
+
+
+def _too_deep(value: Any) -> bool:
+    """Whether ``value`` nests deeper than ``MAX_DEPTH`` (walked without recursion)."""
+    pending: list[tuple[Any, int]] = [(value, 0)]
+    while pending:
+        current, depth = pending.pop()
+        if depth > MAX_DEPTH:
+            return True
+        kind = type(current)
+        if kind in _LEAVES:
+            continue
+        if kind is dict or isinstance(current, Mapping):
+            pending.extend((item, depth + 1) for item in current.values())
+        elif kind is list or kind is tuple:
+            pending.extend((item, depth + 1) for item in current)
+    return False
+
+
+_LEAVES = frozenset({str, int, float, bool, type(None), decimal.Decimal})
 
 
 def _model_kind(field: attrs.Attribute[Any]) -> type[Any]:
@@ -199,14 +283,19 @@ def _enum_value(value: Any, instance: object, field: attrs.Attribute[Any]) -> An
         return None
     try:
         return kind(value)
-    except ValueError:
+    except (ValueError, TypeError):
         allowed = ", ".join(str(member.value) for member in kind)
         raise _fail(instance, field, f"{value!r} is not one of: {allowed}") from None
 
 
 def _enum_or_raw(value: Any, instance: object, field: attrs.Attribute[Any]) -> Any:
+    kind = cast(type[enum.Enum], field.metadata["enum"])
+    if isinstance(value, kind):
+        return value
+    if not isinstance(value, str):  # Order(status=12) is a mistake, not a custom status
+        raise _fail(instance, field, f"expected a status name, got {type(value).__name__}")
     try:
-        return cast(type[enum.Enum], field.metadata["enum"])(value)
+        return kind(value)
     except ValueError:
         return _required_str(value, instance, field)
 
@@ -218,14 +307,28 @@ def _model_tuple(value: Any, instance: object, field: attrs.Attribute[Any]) -> t
     if isinstance(value, str | bytes | Mapping) or not isinstance(value, Iterable):
         raise _fail(instance, field, f"expected a list of {kind.__name__}")
     items: list[Any] = []
-    for item in value:
+    for position, item in enumerate(value):
         if isinstance(item, kind):
             items.append(item)
         elif isinstance(item, Mapping):
-            items.append(kind(**item))
+            items.append(_nested(kind, item, instance, field, f"[{position}]"))
         else:
             raise _fail(instance, field, f"expected {kind.__name__}, got {type(item).__name__}")
     return tuple(items)
+
+
+def _nested(
+    kind: type[Any], item: Mapping[Any, Any], instance: object, field: Any, where: str
+) -> Any:
+    """``kind(**item)``, its refusal named from the outer model: ``Product.variants[2].sku``."""
+    try:
+        return kind(**item)
+    except InvalidEntity as error:
+        raise InvalidEntity(
+            type(instance).__name__, f"{field.name}{where}.{error.field}", error.message
+        ) from None
+    except TypeError:  # keys that are not strings
+        raise _fail(instance, field, f"{where or 'it'} has keys that are not field names") from None
 
 
 def _optional_model(value: Any, instance: object, field: attrs.Attribute[Any]) -> Any:
@@ -233,7 +336,7 @@ def _optional_model(value: Any, instance: object, field: attrs.Attribute[Any]) -
     if value is None or isinstance(value, kind):
         return value
     if isinstance(value, Mapping):
-        return kind(**value)
+        return _nested(kind, value, instance, field, "")
     raise _fail(instance, field, f"expected {kind.__name__}, got {type(value).__name__}")
 
 
@@ -248,6 +351,8 @@ if TYPE_CHECKING:
     def whole_number(value: Any) -> int: ...
     def optional_str(value: Any) -> str | None: ...
     def required_str(value: Any) -> str: ...
+    def optional_text(value: Any) -> str | None: ...
+    def required_text(value: Any) -> str: ...
     def aware_datetime(value: Any) -> dt.datetime: ...
     def optional_aware_datetime(value: Any) -> dt.datetime | None: ...
     def country_code(value: Any) -> str | None: ...
@@ -266,6 +371,8 @@ else:
     whole_number = _named(_whole_number)
     optional_str = _named(_optional_str)
     required_str = _named(_required_str)
+    optional_text = _named(_optional_text)
+    required_text = _named(_required_text)
     aware_datetime = _named(_to_datetime)
     optional_aware_datetime = _named(_optional_datetime)
     country_code = _named(_country)

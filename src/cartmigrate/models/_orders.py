@@ -11,6 +11,7 @@ from ._base import Entity
 from ._customers import Address
 from ._fields import (
     aware_datetime,
+    checked,
     currency_code,
     enum_or_raw,
     model_tuple,
@@ -20,7 +21,9 @@ from ._fields import (
     optional_model,
     optional_money,
     optional_str,
+    optional_text,
     required_str,
+    required_text,
     whole_number,
 )
 from ._vocab import OrderStatus
@@ -28,6 +31,7 @@ from ._vocab import OrderStatus
 __all__ = ["Order", "OrderLine", "Shipment", "ShipmentLine", "StatusChange"]
 
 
+@checked
 @attrs.define(frozen=True, kw_only=True)
 class OrderLine:
     """One line of an order; ``price`` is the unit price."""
@@ -35,20 +39,22 @@ class OrderLine:
     product_id: str | None = attrs.field(default=None, converter=optional_str)
     variant_id: str | None = attrs.field(default=None, converter=optional_str)
     sku: str | None = attrs.field(default=None, converter=optional_str)
-    name: str = attrs.field(converter=required_str)
+    name: str = attrs.field(converter=required_text)
     quantity: int = attrs.field(converter=whole_number, validator=not_negative)
     price: decimal.Decimal = attrs.field(converter=money)
 
 
+@checked
 @attrs.define(frozen=True, kw_only=True)
 class StatusChange:
     """One entry of an order's status history."""
 
     status: OrderStatus | str = attrs.field(converter=enum_or_raw, metadata={"enum": OrderStatus})
     at: dt.datetime = attrs.field(converter=aware_datetime)
-    comment: str | None = attrs.field(default=None, converter=optional_str)
+    comment: str | None = attrs.field(default=None, converter=optional_text)
 
 
+@checked
 @attrs.define(frozen=True, kw_only=True)
 class ShipmentLine:
     """What a shipment carried, by SKU."""
@@ -57,26 +63,28 @@ class ShipmentLine:
     quantity: int = attrs.field(default=1, converter=whole_number, validator=not_negative)
 
 
+@checked
 @attrs.define(frozen=True, kw_only=True)
 class Shipment:
     """A parcel sent for an order, with its tracking number."""
 
-    carrier: str | None = attrs.field(default=None, converter=optional_str)
+    carrier: str | None = attrs.field(default=None, converter=optional_text)
     tracking_number: str | None = attrs.field(default=None, converter=optional_str)
-    tracking_url: str | None = attrs.field(default=None, converter=optional_str)
+    tracking_url: str | None = attrs.field(default=None, converter=optional_text)
     shipped_at: dt.datetime | None = attrs.field(default=None, converter=optional_aware_datetime)
     lines: tuple[ShipmentLine, ...] = attrs.field(
         factory=tuple, converter=model_tuple, metadata={"model": ShipmentLine}
     )
 
 
+@checked
 @attrs.define(frozen=True, kw_only=True)
 class Order(Entity):
     """A placed order. ``number`` is what the customer saw (``#1042``)."""
 
     number: str = attrs.field(converter=required_str)
     customer_id: str | None = attrs.field(default=None, converter=optional_str)
-    email: str | None = attrs.field(default=None, converter=optional_str)
+    email: str | None = attrs.field(default=None, converter=optional_text)
     status: OrderStatus | str = attrs.field(
         default=OrderStatus.PENDING, converter=enum_or_raw, metadata={"enum": OrderStatus}
     )
@@ -101,7 +109,7 @@ class Order(Entity):
     shipments: tuple[Shipment, ...] = attrs.field(
         factory=tuple, converter=model_tuple, metadata={"model": Shipment}
     )
-    note: str | None = attrs.field(default=None, converter=optional_str)
+    note: str | None = attrs.field(default=None, converter=optional_text)
     created_at: dt.datetime | None = attrs.field(default=None, converter=optional_aware_datetime)
     updated_at: dt.datetime | None = attrs.field(default=None, converter=optional_aware_datetime)
 

@@ -22,7 +22,6 @@ from ..._exceptions import (
     DuplicateEntity,
     EntityNotFound,
     EntityRejected,
-    InvalidEntity,
     TransientError,
     WriteOutcomeUnknown,
 )
@@ -61,6 +60,11 @@ LIMITATIONS: Mapping[str, str] = {
     "order": "Shopify numbers its own orders from #1001; the source order number is kept as the"
     " order name, and the status history in the cartmigrate.status_history metafield.",
 }
+
+
+def _gid(value: object) -> bool:
+    """A Shopify global id ("gid://shopify/Product/42"): anything else fails its record alone."""
+    return isinstance(value, str) and value.startswith("gid://shopify/") and len(value) < 200
 
 
 class _TokenAuth(httpx.Auth):
@@ -135,6 +139,7 @@ class ShopifyCart(Cart):
             bucket=self.bucket,
             error_for=GraphQLClient.error_hook(),
             max_in_flight=max(1, max_concurrency),
+            expect_json=True,
             **extra,
         )
         self.graphql = GraphQLClient(
@@ -289,12 +294,7 @@ class ShopifyCart(Cart):
     def _readable(self, kind: type[Entity], node: Mapping[str, Any]) -> Entity | None:
         """The model for ``node``, or None when it cannot be one (reported, not raised:
         one bad record must not stop a read)."""
-        try:
-            return self._convert(kind, node)
-        except InvalidEntity as error:
-            logger.warning("shopify: %s %s skipped: %s", kind.kind, node.get("id"), error)
-            self.report_unreadable(kind, str(node.get("id")), error)
-            return None
+        return self.model_from(kind, node, lambda data: self._convert(kind, data), valid_id=_gid)
 
     def get(self, kind: type[E], id: str) -> E | None:
         self._require(kind)

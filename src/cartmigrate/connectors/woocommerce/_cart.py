@@ -43,6 +43,7 @@ from ...models import (
 )
 from .._base import Capabilities, Cart, Created, WriteResult
 from .._http import CostBucket, HttpClient, RetryPolicy, Secret
+from .._records import positive_int_id, tracked
 from .._rest import Paging, chunked, fan_out, page_items, send_in_batches, total_count
 from . import _convert as wc
 from ._emails import EmailSwitch
@@ -205,6 +206,7 @@ class WooCommerceCart(Cart):
             error_for=error_for_response,
             headers={"User-Agent": "cartmigrate"},
             max_in_flight=max(1, max_concurrency),
+            expect_json=True,
             **http_args,
         )
         self._max_concurrency = max(1, max_concurrency)
@@ -456,12 +458,9 @@ class WooCommerceCart(Cart):
         """Models for raw resources, fetching what lives at sub-routes, bounded in parallel."""
 
         def one(raw: Mapping[str, Any]) -> Entity | None:
-            try:
-                return self._convert(kind, raw)
-            except InvalidEntity as error:
-                logger.warning("%s: %s %s skipped: %s", self.name, kind.kind, raw.get("id"), error)
-                self.report_unreadable(kind, str(raw.get("id")), error)
-                return None
+            return self.model_from(
+                kind, raw, lambda data: self._convert(kind, data), valid_id=positive_int_id
+            )
 
         converted = fan_out(one, raws, max_workers=self._max_concurrency)
         return [cast(E, entity) for entity in converted if entity is not None]
@@ -470,10 +469,13 @@ class WooCommerceCart(Cart):
         if kind is Product:
             variations: list[Any] = []
             if raw.get("type") == "variable":
-                variations = list(
-                    self._pages(
-                        f"products/{raw['id']}/variations", {"orderby": "id", "order": "asc"}
-                    )
+                variations = tracked(
+                    list(
+                        self._pages(
+                            f"products/{raw['id']}/variations", {"orderby": "id", "order": "asc"}
+                        )
+                    ),
+                    "variations",
                 )
             return wc.product_from_wc(raw, variations)
         if kind is Order:

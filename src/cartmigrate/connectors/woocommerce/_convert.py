@@ -93,13 +93,43 @@ _PRODUCT_STATUS_TO_WC = {
     ProductStatus.DRAFT: "draft",
     ProductStatus.ARCHIVED: "private",
 }
-_PRODUCT_STATUS_FROM_WC = {"publish": ProductStatus.ACTIVE, "private": ProductStatus.ARCHIVED}
+_PRODUCT_STATUS_FROM_WC = {
+    "publish": ProductStatus.ACTIVE,
+    "private": ProductStatus.ARCHIVED,
+    "draft": ProductStatus.DRAFT,
+    "pending": ProductStatus.DRAFT,
+    "future": ProductStatus.DRAFT,
+}
+
+
+def _product_status(value: Any) -> ProductStatus:
+    """A product's status; one WooCommerce does not have is refused, not made a draft."""
+    if value is None:
+        return ProductStatus.DRAFT
+    if value not in _PRODUCT_STATUS_FROM_WC:
+        raise ValueError(f"unknown product status {value!r}")
+    return _PRODUCT_STATUS_FROM_WC[value]
+
+
 _REVIEW_STATUS_TO_WC = {
     ReviewStatus.APPROVED: "approved",
     ReviewStatus.PENDING: "hold",
     ReviewStatus.REJECTED: "spam",
 }
 _REVIEW_STATUS_FROM_WC = {v: k for k, v in _REVIEW_STATUS_TO_WC.items()}
+
+
+def _review_status(value: Any) -> ReviewStatus:
+    """A review's status; one WooCommerce does not have is refused, not made pending."""
+    if value is None:
+        return ReviewStatus.PENDING
+    if value == "trash":
+        return ReviewStatus.REJECTED
+    if value not in _REVIEW_STATUS_FROM_WC:
+        raise ValueError(f"unknown review status {value!r}")
+    return _REVIEW_STATUS_FROM_WC[value]
+
+
 _ORDER_STATUS_FROM_WC = {
     "pending": OrderStatus.PENDING,
     "processing": OrderStatus.PROCESSING,
@@ -126,8 +156,10 @@ _ADDRESS_FIELDS = {
 # -- small helpers -----------------------------------------------------------
 def wc_time(value: Any) -> dt.datetime | None:
     """A ``*_gmt`` time ("2017-03-23T20:01:14", no offset) as an aware UTC datetime."""
-    if not value or not isinstance(value, str):
+    if value is None or value == "":
         return None
+    if not isinstance(value, str):  # a failure the read reports, never a quiet None
+        raise ValueError(f"expected a GMT time text, got {type(value).__name__} {value!r}")
     parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
     return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=dt.UTC)
 
@@ -141,14 +173,23 @@ def money_text(value: decimal.Decimal | None) -> str:
     return "" if value is None else str(value)
 
 
+def _whole(value: Any) -> int:
+    """A whole number; 1.5 or "x" is refused (the read reports it), never truncated."""
+    number = decimal.Decimal(str(value))
+    if number != number.to_integral_value():
+        raise ValueError(f"not a whole number: {value!r}")
+    return int(number)
+
+
 def _money(value: Any) -> decimal.Decimal | None:
     if value is None or value == "":
         return None
     return decimal.Decimal(str(value))
 
 
-def _text(value: Any) -> str | None:
-    return value if isinstance(value, str) and value != "" else None
+def _text(value: Any) -> Any:
+    """ "" as None; anything else as given, for the model to take or refuse (never a quiet None)."""
+    return None if value is None or value == "" else value
 
 
 def _id(value: Any) -> str | None:
@@ -176,13 +217,12 @@ def _meta(pairs: Iterable[tuple[str, Any]]) -> list[dict[str, Any]]:
 
 def _json_meta(data: Mapping[str, Any], key: str) -> list[Any] | None:
     raw = meta_value(data, key)
-    if not isinstance(raw, str):
+    if raw is None:
         return None
-    try:
-        value = json.loads(raw)
-    except ValueError:
-        return None
-    return value if isinstance(value, list) else None
+    value = json.loads(raw) if isinstance(raw, str) else raw  # unreadable: the read reports it
+    if not isinstance(value, list):
+        raise ValueError(f"meta {key} is not a list")
+    return value
 
 
 def _extra(data: Mapping[str, Any], keys: Iterable[str]) -> dict[str, Any]:
@@ -259,9 +299,14 @@ def stock_fields(quantity: int | None, status: StockStatus) -> dict[str, Any]:
 
 
 def _stock(data: Mapping[str, Any]) -> tuple[int | None, StockStatus]:
-    quantity = data.get("stock_quantity") if data.get("manage_stock") is True else None
-    status = _STOCK_FROM_WC.get(str(data.get("stock_status")), StockStatus.IN_STOCK)
-    return quantity, status
+    managed = data.get("manage_stock")
+    if managed not in (True, False, None, "parent"):  # "parent": a variation uses its product's
+        raise ValueError(f"manage_stock must be true, false or 'parent', not {managed!r}")
+    quantity = data.get("stock_quantity") if managed is True else None
+    raw_status = data.get("stock_status")
+    if raw_status is not None and raw_status not in _STOCK_FROM_WC:
+        raise ValueError(f"unknown stock status {raw_status!r}")
+    return quantity, _STOCK_FROM_WC.get(str(raw_status), StockStatus.IN_STOCK)
 
 
 def variant_from_wc(data: Mapping[str, Any]) -> Variant:
@@ -308,7 +353,7 @@ def product_from_wc(
         compare_at_price=None if data.get("type") == "variable" else compare_at,
         quantity=quantity,
         stock_status=status,
-        status=_PRODUCT_STATUS_FROM_WC.get(str(data.get("status")), ProductStatus.DRAFT),
+        status=_product_status(data.get("status")),
         category_ids=[str(c["id"]) for c in data.get("categories") or ()],
         manufacturer_id=_id(brand_ids[0]) if brand_ids else None,
         images=[str(i["src"]) for i in data.get("images") or () if i.get("src")],
@@ -454,8 +499,8 @@ def wc_order_status(status: OrderStatus | str) -> str:
     return status[3:] if status.startswith("wc-") else status
 
 
-def order_status_from_wc(value: str) -> OrderStatus | str:
-    return _ORDER_STATUS_FROM_WC.get(value, value)
+def order_status_from_wc(value: Any) -> OrderStatus | str:
+    return _ORDER_STATUS_FROM_WC.get(value, value) if isinstance(value, str) else value
 
 
 def history_from_notes(notes: Sequence[Mapping[str, Any]]) -> list[StatusChange]:
@@ -521,7 +566,7 @@ def order_from_wc(
     lines: list[OrderLine] = []
     subtotal = decimal.Decimal(0)
     for item in data.get("line_items") or ():
-        quantity = int(item.get("quantity") or 0)
+        quantity = _whole(item.get("quantity") or 0)
         line_subtotal = _money(item.get("subtotal"))
         if line_subtotal is None:
             line_subtotal = (_money(item.get("price")) or decimal.Decimal(0)) * quantity
@@ -559,7 +604,7 @@ def order_from_wc(
         number=str(data.get("number") or data["id"]),
         customer_id=_id(data.get("customer_id")),
         email=_text(billing.get("email")),
-        status=order_status_from_wc(str(data.get("status") or "pending")),
+        status=order_status_from_wc(data.get("status") or "pending"),
         lines=lines,
         currency=_text(data.get("currency")),
         subtotal=subtotal,
@@ -702,11 +747,11 @@ def review_from_wc(data: Mapping[str, Any]) -> Review:
     return Review(
         id=str(data["id"]),
         product_id=_id(data.get("product_id")),
-        rating=max(1, int(data.get("rating") or 1)),
+        rating=data.get("rating") or 1,
         body=_text(data.get("review")),
         author=_text(data.get("reviewer")),
         email=_text(data.get("reviewer_email")),
-        status=_REVIEW_STATUS_FROM_WC.get(str(data.get("status")), ReviewStatus.PENDING),
+        status=_review_status(data.get("status")),
         created_at=wc_time(data.get("date_created_gmt")),
         extra=_extra(data, ("verified",)),
     )
