@@ -40,6 +40,17 @@ _DUPLICATE_FIELDS = {
 }
 
 
+#: Codes meaning "no such entity", whatever status WooCommerce gives them (deleting
+#: a customer that is gone answers 400 ``woocommerce_rest_invalid_id``).
+_NOT_FOUND_CODES = frozenset({"woocommerce_rest_term_invalid", "woocommerce_rest_invalid_id"})
+
+
+def _not_found(code: str) -> bool:
+    return code in _NOT_FOUND_CODES or (
+        code.startswith("woocommerce_rest_") and code.endswith("_invalid_id")
+    )
+
+
 def error_from_body(
     body: Mapping[str, Any], *, status: int | None = None, entity: str | None = None
 ) -> ConnectorError:
@@ -61,7 +72,7 @@ def error_from_body(
             field=_DUPLICATE_FIELDS.get(code),
             **common,
         )
-    if status == 404:
+    if status == 404 or _not_found(code):
         return EntityNotFound(text, **common)
     if status >= 500 or status == 429:
         return TransientError(text, **common)
