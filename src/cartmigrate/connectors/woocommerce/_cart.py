@@ -47,6 +47,8 @@ from .._rest import Paging, chunked, fan_out, page_items, send_in_batches, total
 from . import _convert as wc
 from ._emails import EmailSwitch
 from ._errors import error_for_response, error_from_body
+from ._recent import RecentIndex
+from ._statuses import OrderStatuses
 
 __all__ = ["WooCommerceCart"]
 
@@ -164,6 +166,8 @@ class WooCommerceCart(Cart):
         timeout: float = 60.0,
         retry: RetryPolicy | None = None,
         source_ref_scan: int = 1000,
+        settle_quiet: float = 5.0,
+        settle_deadline: float | None = None,
         clock: Callable[[], float] | None = None,
         sleep: Callable[[float], None] | None = None,
         mute_emails: bool = True,
@@ -208,11 +212,19 @@ class WooCommerceCart(Cart):
             **http_args,
         )
         self._max_concurrency = max(1, max_concurrency)
-        self._source_ref_scan = source_ref_scan
+        self._recent = RecentIndex(
+            pages=lambda kind: self._pages(_ROUTES[kind], self._newest_first(kind)),
+            newest=self._newest,
+            scan=source_ref_scan,
+            quiet=settle_quiet,
+            deadline=max(timeout, 30.0) if settle_deadline is None else settle_deadline,
+            clock=clock,
+            sleep=sleep,
+        )
         self._brands: bool | None = None
         self._tracking: bool | None = None
         self._tracking_probe = threading.Lock()  # orders are read in parallel
-        self._ref_cache: dict[type[Entity], dict[str, Mapping[str, Any]]] = {}
+        self._statuses = OrderStatuses(lambda: self._get("reports/orders/totals"))
         self._emails = (
             EmailSwitch(self._http, store=name, max_concurrency=self._max_concurrency)
             if mute_emails
@@ -378,7 +390,9 @@ class WooCommerceCart(Cart):
             queries = [{"email": key}]
         elif kind is Category:
             queries = [{"slug": key}]
-        elif kind in (Manufacturer, Order):
+        elif kind is Order:
+            return cast(E | None, self._find_migrated_order(key))
+        elif kind is Manufacturer:
             queries = [{"search": key}]
         else:
             return None
@@ -400,18 +414,7 @@ class WooCommerceCart(Cart):
         self._require(kind)
         if kind not in _WITH_META:
             return None
-        refs = self._ref_cache.get(kind)
-        if refs is None:
-            refs = {}
-            params = {"orderby": "id", "order": "desc"}
-            for position, raw in enumerate(self._pages(_ROUTES[kind], params)):
-                if position >= self._source_ref_scan:
-                    break
-                ref = wc.meta_value(raw, wc.SOURCE_REF_KEY)
-                if isinstance(ref, str):
-                    refs.setdefault(ref, raw)
-            self._ref_cache[kind] = refs
-        raw = refs.get(source_ref)
+        raw = self._recent_with(kind, wc.SOURCE_REF_KEY, source_ref)
         if raw is None:
             return None
         found = self._convert_all(kind, [raw])
@@ -423,9 +426,49 @@ class WooCommerceCart(Cart):
             # remove it so that it is created whole again rather than adopted.
             logger.warning("%s: product %s lacks variations; removing it", self.name, entity.id)
             if self._discard_product(cast(str, entity.id)):
-                self._ref_cache.pop(Product, None)
+                self._recent.forget(Product)
                 return None
         return entity
+
+    def _find_migrated_order(self, number: str) -> Order | None:
+        """The order cartmigrate created for the source order ``number``.
+
+        WooCommerce numbers orders itself, so the store's own order "57" is
+        never the source's "57" (``?search=57`` would match it by id): only the
+        source number cartmigrate wrote in meta counts, matched exactly.
+        """
+        raw = self._recent_with(Order, wc.SOURCE_NUMBER_KEY, number)
+        if raw is None:
+            return None
+        found = self._convert_all(Order, [raw])
+        return found[0] if found else None
+
+    def _recent_with(self, kind: type[Entity], key: str, value: str) -> Mapping[str, Any] | None:
+        """The newest entity whose meta ``key`` is exactly ``value``, once the store is quiet."""
+        self._recent.settle(kind)
+        for raw in self._recent.recent(kind):
+            if wc.meta_value(raw, key) == value:
+                return raw
+        return None
+
+    @staticmethod
+    def _newest_first(kind: type[Entity]) -> dict[str, Any]:
+        params: dict[str, Any] = {"orderby": "id", "order": "desc"}
+        if kind is Review:
+            params["status"] = "all"
+        return params
+
+    def _newest(self, kind: type[Entity]) -> tuple[int | None, int | None]:
+        """(how many, the newest id) of ``kind``: one small request."""
+        response = self._http.request(
+            "GET",
+            self._route(_ROUTES[kind]),
+            params={**self._newest_first(kind), "per_page": 1},
+        )
+        body = response.json()
+        total = response.headers.get("X-WP-Total")
+        newest = body[0].get("id") if isinstance(body, list) and body else None
+        return (int(total) if total and total.isdigit() else None), newest
 
     @staticmethod
     def _half_made(raw: Mapping[str, Any], product: Product) -> bool:
@@ -496,7 +539,7 @@ class WooCommerceCart(Cart):
             raise TypeError("create_many takes entities of one type")
         refs = list(source_refs) if source_refs is not None else [None] * len(entities)
         self._before_writing(kind)
-        self._ref_cache.pop(kind, None)
+        self._recent.forget(kind)
         results: list[WriteResult | None] = [None] * len(entities)
         if kind is Review:
             entities = cast(
@@ -528,6 +571,9 @@ class WooCommerceCart(Cart):
             max_workers=self._max_concurrency,
         )
         created: list[tuple[int, Mapping[str, Any]]] = []
+        if any(isinstance(a, TransientError) for a in answers):
+            # The store may still be writing what it was sent: look before trusting a miss.
+            self._recent.unsettle(kind)
         for (position, _), answer in zip(payloads, answers, strict=True):
             if isinstance(answer, CartMigrateError):
                 results[position] = self._create_error(kind, entities[position], answer)
@@ -569,6 +615,13 @@ class WooCommerceCart(Cart):
         return [cast(WriteResult, r) for r in results]
 
     def _payload(self, entity: Entity, source_ref: str | None) -> dict[str, Any]:
+        if isinstance(entity, Order):
+            refused = self._statuses.check(
+                wc.wc_order_status(entity.status),
+                str(getattr(entity.status, "value", entity.status)),
+            )
+            if refused is not None:
+                raise refused
         if isinstance(entity, Product):
             return wc.product_to_wc(entity, source_ref=source_ref, brands=self._brands_supported())
         if isinstance(entity, Customer):
@@ -818,7 +871,7 @@ class WooCommerceCart(Cart):
     ) -> None:
         self._require(kind, write=True)
         self._before_writing(kind)
-        self._ref_cache.pop(Product if kind is Variant else kind, None)
+        self._recent.forget(Product if kind is Variant else kind)
         if kind is Order:
             self._update_order(id, changes)
             return
@@ -929,6 +982,11 @@ class WooCommerceCart(Cart):
         meta: list[dict[str, Any]] = []
         if "status" in changes:
             status = wc.wc_order_status(after.status)
+            refused = self._statuses.check(
+                status, str(getattr(after.status, "value", after.status))
+            )
+            if refused is not None:
+                raise refused
             body["status"] = status
             # Keep WooCommerce's own stock handling off this migrated order's lines.
             body["line_items"] = [
@@ -989,7 +1047,7 @@ class WooCommerceCart(Cart):
         self._require(kind, write=True)
         if kind is Variant:
             raise UnsupportedEntity("delete a variant through its product", entity="variant")
-        self._ref_cache.pop(kind, None)
+        self._recent.forget(kind)
         if not id.isdigit():
             raise EntityNotFound(
                 f"no {kind.kind} {id} in {self.name}", entity=kind.kind, status_code=404
@@ -1009,7 +1067,7 @@ class WooCommerceCart(Cart):
     def clear(self, kind: type[Entity]) -> int:
         """Delete every entity of ``kind`` through ``/batch`` (100 per request)."""
         self._require(kind, write=True)
-        self._ref_cache.pop(kind, None)
+        self._recent.forget(kind)
         ids = [int(raw["id"]) for raw in self._pages(_ROUTES[kind], self._list_params(kind))]
         deleted = 0
         for chunk in chunked(ids, BATCH_LIMIT):

@@ -138,7 +138,11 @@ def wc_time_text(value: dt.datetime) -> str:
 
 
 def money_text(value: decimal.Decimal | None) -> str:
-    return "" if value is None else str(value)
+    """A number in fixed-point form: WooCommerce reads ``"1E+2"`` as 1 (then "12"...)."""
+    if value is None:
+        return ""
+    text = format(value, "f")
+    return "0" if text in ("-0", "") else text
 
 
 def _money(value: Any) -> decimal.Decimal | None:

@@ -1,0 +1,110 @@
+"""The defects the real WooCommerce 7.9 store revealed (issue #8), each shown on it."""
+
+from __future__ import annotations
+
+import decimal
+from collections.abc import Callable
+
+from cartmigrate import (
+    EntityRejected,
+    MappingRules,
+    MemoryCart,
+    MemoryStateStore,
+    Order,
+    OrderLine,
+    Product,
+    SyncEngine,
+)
+from cartmigrate.connectors.woocommerce import WooCommerceCart
+
+from .._stores import RealStore
+from ._support import LoseCreates, api, order_count
+
+
+def _product(sku: str, **fields: object) -> Product:
+    return Product(id=sku, name=f"Product {sku}", sku=sku, price="10", quantity=50, **fields)
+
+
+def test_a_lost_order_create_never_adopts_the_stores_own_order(
+    real_woocommerce: RealStore, make_woo: Callable[..., WooCommerceCart]
+) -> None:
+    """#2: ``?search=57`` matches order id 57; the source order "57" must not."""
+    real_woocommerce.reset()
+    woo = make_woo()
+    [own] = woo.create_many(
+        [Order(number="x", email="own@example.com", lines=[], status="pending")]
+    )
+    own_id = own.id  # type: ignore[union-attr]
+    source = MemoryCart(
+        [Order(id="o1", number=own_id, email="src@example.com", status="pending", lines=[])]
+    )
+    state = MemoryStateStore()
+    lossy = LoseCreates(woo, Order, sent=False)
+    first = SyncEngine(source, lossy, state=state).full_migrate()
+    assert first.summary()["order"]["failed"] == 1
+    second = SyncEngine(source, woo, state=state).full_migrate()
+    assert second.summary()["order"]["created"] == 1, second.failures
+    record = state.get("order", ["o1"])["o1"]
+    assert record.target_id != own_id
+    source.add(Order(id="o1", number=own_id, email="src@example.com", status="cancelled", lines=[]))
+    SyncEngine(source, woo, state=state).smart_update()
+    creds = real_woocommerce.credentials
+    assert api(creds, f"orders/{own_id}")["status"] == "pending"
+    assert api(creds, f"orders/{record.target_id}")["status"] == "cancelled"
+    assert order_count() == 2
+
+
+def test_an_unregistered_status_is_refused_before_sending(
+    real_woocommerce: RealStore, woo: WooCommerceCart
+) -> None:
+    """#4: ``/orders/batch`` would store it as ``pending`` without a word."""
+    real_woocommerce.reset()
+    before = order_count()
+    [result] = woo.create_many([Order(number="1", email="a@example.com", status="shipped")])
+    assert isinstance(result, EntityRejected)
+    assert "'shipped'" in str(result) and "MappingRules(order_status=" in str(result)
+    assert result.field == "status"
+    assert order_count() == before
+    # With the rule it names, the same order goes in.
+    source = MemoryCart([Order(id="o1", number="1", email="a@example.com", status="shipped")])
+    rules = MappingRules(order_status={"shipped": "completed"})
+    report = SyncEngine(source, woo, rules=rules).full_migrate()
+    assert report.summary()["order"]["created"] == 1, report.failures
+
+
+def test_exponent_form_decimals_arrive_as_numbers(
+    real_woocommerce: RealStore, woo: WooCommerceCart
+) -> None:
+    """#5: ``Decimal("1E+2")`` was sent as "1E+2" and stored as "12"."""
+    real_woocommerce.reset()
+    product = Product(
+        id="EXP-1",
+        name="Exponent",
+        sku="EXP-1",
+        price=decimal.Decimal("1E+2"),
+        quantity=5,
+        weight=decimal.Decimal("2.5E+1"),
+    )
+    [created] = woo.create_many([product])
+    raw = api(real_woocommerce.credentials, f"products/{created.id}")  # type: ignore[union-attr]
+    assert decimal.Decimal(raw["regular_price"]) == 100
+    assert decimal.Decimal(raw["weight"]) == 25
+    [order] = woo.create_many(
+        [
+            Order(
+                number="1",
+                email="a@example.com",
+                status="pending",
+                lines=[
+                    OrderLine(
+                        product_id=created.id,  # type: ignore[union-attr]
+                        name="Exponent",
+                        quantity=1,
+                        price=decimal.Decimal("1E+2"),
+                    )
+                ],
+            )
+        ]
+    )
+    raw_order = api(real_woocommerce.credentials, f"orders/{order.id}")  # type: ignore[union-attr]
+    assert decimal.Decimal(raw_order["total"]) == 100
