@@ -3,10 +3,16 @@ where it can show it (the real-store twins are in tests/realstore/woocommerce)."
 
 from __future__ import annotations
 
+import atexit
 import decimal
+import json
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 from cartmigrate import (
+    Customer,
     EntityRejected,
     MappingRules,
     MemoryCart,
@@ -87,3 +93,42 @@ def test_decimals_are_sent_in_fixed_point_form() -> None:
     assert body["regular_price"] == "100"
     assert body["weight"] == "25"
     assert wc.money_text(decimal.Decimal("1.5E-3")) == "0.0015"
+
+
+def _dead_pid() -> int:
+    process = subprocess.Popen([sys.executable, "-c", "pass"])
+    process.wait()
+    return process.pid
+
+
+def test_emails_a_killed_run_left_off_are_switched_back_on_by_the_next(
+    sim: WooCommerceSimulator, make_cart: Any, tmp_path: Path
+) -> None:
+    """#3: recorded durably before muting; the next cart restores them and says so."""
+    records = tmp_path / "records"
+    killed = make_cart(sim, email_record_dir=records)
+    killed.create(Customer(email="a@example.com"))
+    assert set(sim.store.email_enabled.values()) == {"no"}
+    [record] = records.glob("*.json")
+    assert sorted(json.loads(record.read_text())["muted"]) == sorted(sim.store.email_enabled)
+    # The process dies here: no close(), no atexit.
+    atexit.unregister(killed._emails.restore)  # type: ignore[union-attr]
+    record.write_text(json.dumps({**json.loads(record.read_text()), "pid": _dead_pid()}))
+    nxt = make_cart(sim, email_record_dir=records)
+    notes = " ".join(nxt.write_notes(Customer))
+    assert set(sim.store.email_enabled.values()) == {"yes"}
+    assert "switched back on: " in notes and "customer_new_account" in notes
+    assert not list(records.glob("*.json"))
+
+
+def test_a_running_carts_record_is_left_alone(
+    sim: WooCommerceSimulator, make_cart: Any, tmp_path: Path
+) -> None:
+    records = tmp_path / "records"
+    running = make_cart(sim, email_record_dir=records)
+    running.create(Customer(email="a@example.com"))
+    other = make_cart(sim, email_record_dir=records)
+    assert other.write_notes(Customer) and set(sim.store.email_enabled.values()) == {"no"}
+    running.close()
+    assert set(sim.store.email_enabled.values()) == {"yes"}
+    assert not list(records.glob("*.json"))

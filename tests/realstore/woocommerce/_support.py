@@ -127,3 +127,14 @@ def small_store(seed: int = 3, **sizes: int) -> list[Entity]:
             )
         out.append(entity)
     return out
+
+
+#: Orders in one batch: about 85 ms each on this store, so ~3.5 s of PHP work.
+CRASH_ORDERS = 40
+
+
+def crash_store() -> list[Entity]:
+    """The store the crash tests migrate: few products, one big batch of orders."""
+    return small_store(
+        seed=11, products=5, customers=4, orders=CRASH_ORDERS, categories=2, reviews=0
+    )

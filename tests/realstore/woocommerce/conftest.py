@@ -8,7 +8,9 @@ Each test that needs the baseline resets the store itself.
 from __future__ import annotations
 
 import subprocess
+import tempfile
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,6 +21,8 @@ from .._stores import RealStore
 
 URL = "http://127.0.0.1:8089"
 MYCNF = "/opt/realwoo/my.cnf"
+#: Where the carts of these tests record the e-mails they switch off (see _emails.py).
+RECORDS = Path(tempfile.gettempdir()) / "cartmigrate-realwoo-email-records"
 
 
 def make_real_cart(store: RealStore, **options: Any) -> WooCommerceCart:
@@ -28,6 +32,7 @@ def make_real_cart(store: RealStore, **options: Any) -> WooCommerceCart:
     options.setdefault("burst", 50.0)
     options.setdefault("max_concurrency", 3)
     options.setdefault("timeout", 60.0)
+    options.setdefault("email_record_dir", RECORDS)
     return WooCommerceCart(URL, creds["WOO_CK"], creds["WOO_CS"], **options)
 
 

@@ -13,6 +13,7 @@ import datetime as dt
 import logging
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from pathlib import Path
 from typing import Any, TypeVar, cast
 
 import attrs
@@ -171,6 +172,7 @@ class WooCommerceCart(Cart):
         clock: Callable[[], float] | None = None,
         sleep: Callable[[float], None] | None = None,
         mute_emails: bool = True,
+        email_record_dir: str | Path | None = None,
         name: str = "woocommerce",
     ) -> None:
         parsed = httpx.URL(url)
@@ -226,7 +228,13 @@ class WooCommerceCart(Cart):
         self._tracking_probe = threading.Lock()  # orders are read in parallel
         self._statuses = OrderStatuses(lambda: self._get("reports/orders/totals"))
         self._emails = (
-            EmailSwitch(self._http, store=name, max_concurrency=self._max_concurrency)
+            EmailSwitch(
+                self._http,
+                store=name,
+                url=self._url,
+                record_dir=Path(email_record_dir) if email_record_dir is not None else None,
+                max_concurrency=self._max_concurrency,
+            )
             if mute_emails
             else None
         )
@@ -247,6 +255,11 @@ class WooCommerceCart(Cart):
 
     def write_notes(self, kind: type[Entity]) -> tuple[str, ...]:
         notes: list[str] = []
+        if kind in (Customer, Order) and self._emails is not None and self._emails.recover():
+            notes.append(
+                "an earlier run ended without switching WooCommerce's e-mails back on;"
+                f" switched back on: {', '.join(self._emails.restored)}"
+            )
         if kind in (Customer, Order):
             if self._emails is not None and self._emails.unmutable:
                 notes.append(
