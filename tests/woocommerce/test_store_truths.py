@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from cartmigrate import (
+    Address,
+    Category,
     Customer,
     EntityRejected,
     MappingRules,
@@ -19,7 +21,10 @@ from cartmigrate import (
     MemoryStateStore,
     Order,
     Product,
+    Review,
+    StockStatus,
     SyncEngine,
+    Variant,
     WriteOutcomeUnknown,
 )
 from cartmigrate.connectors import ForwardingCart
@@ -132,3 +137,36 @@ def test_a_running_carts_record_is_left_alone(
     running.close()
     assert set(sim.store.email_enabled.values()) == {"yes"}
     assert not list(records.glob("*.json"))
+
+
+def test_compared_as_the_store_keeps_it() -> None:
+    """#6: what WooCommerce normalises is normalised the same way before comparing."""
+    variant = Variant(sku="V", price="5", compare_at_price="4", quantity=0, stock_status="in_stock")
+    stored = wc.as_stored(variant)
+    assert stored.stock_status == StockStatus.OUT_OF_STOCK and stored.compare_at_price is None
+    shirt = Product(name="S", sku="S", price="9", variants=[variant])
+    assert wc.as_stored(shirt).price is None
+    assert wc.as_stored(shirt).stock_status == StockStatus.OUT_OF_STOCK
+    review = Review(product_id="1", rating=5, title="Great", body="Loved it")
+    assert wc.as_stored(review).body == "Great\n\nLoved it" and wc.as_stored(review).title is None
+    category = Category(name="C", description="<p>All <strong>linen</strong></p>")
+    assert wc.as_stored(category).description == "All <strong>linen</strong>"
+    customer = Customer(email="a@example.com", phone="123", addresses=[Address(city="X")])
+    assert wc.as_stored(customer).addresses[0].phone == "123"
+
+
+def test_an_uploaded_image_reads_back_as_its_source_url() -> None:
+    source = "https://cdn.example.com/img/cap-2.jpg?v=3"
+    raw = {
+        "id": 1,
+        "name": "Cap",
+        "images": [
+            {"src": "https://shop.example/wp-content/uploads/2026/12/cap-2-8.jpg"},
+            {"src": "https://shop.example/wp-content/uploads/2026/12/other.jpg"},
+        ],
+        "meta_data": [{"key": wc.IMAGES_KEY, "value": json.dumps([source, "https://x/b.jpg"])}],
+    }
+    assert list(wc.product_from_wc(raw).images) == [
+        source,
+        "https://shop.example/wp-content/uploads/2026/12/other.jpg",  # replaced on the store
+    ]

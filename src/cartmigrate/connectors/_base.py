@@ -187,6 +187,17 @@ class Cart(abc.ABC):
         """
         return frozenset()
 
+    def as_stored(self, entity: E) -> E:
+        """``entity`` as this cart would read it back after writing it.
+
+        A platform normalises some values as it stores them (WooCommerce
+        derives a managed stock's status from its quantity, keeps no
+        "compare at" price below the price). The engine compares the source
+        with the target through this, so a value the platform can only hold
+        its own way is not written again on every call.
+        """
+        return entity
+
     def write_notes(self, kind: type[Entity]) -> tuple[str, ...]:
         """What users must know about writing ``kind`` here, said in every report.
 

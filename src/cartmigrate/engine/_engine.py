@@ -1225,7 +1225,8 @@ class SyncEngine:
                 continue
             ok = True
             derived = run.target.derived_fields(source_view)
-            changes = _diff(source_view, target_view, [f for f in selected if f not in derived])
+            stored = run.target.as_stored(source_view)
+            changes = _diff(stored, target_view, [f for f in selected if f not in derived])
             if changes:
                 ok = self._write_update(run, kind, sid, target_id, changes, None, failures)
                 if ok:
@@ -1272,7 +1273,7 @@ class SyncEngine:
                 )
                 run.report.count(Variant.kind, Outcome.SKIPPED)
                 continue
-            changes = _diff(variant, target_variant, selected)
+            changes = _diff(run.target.as_stored(variant), target_variant, selected)
             if not changes:
                 run.report.count(Variant.kind, Outcome.UNCHANGED)
             elif self._write_update(

@@ -288,6 +288,15 @@ class WooCommerceCart(Cart):
             self._emails.silence()
 
     # -- capabilities -------------------------------------------------------
+    def as_stored(self, entity: E) -> E:
+        return cast(E, wc.as_stored(entity))
+
+    def derived_fields(self, entity: Entity) -> frozenset[str]:
+        """A review without an e-mail gets its customer's (WordPress requires one)."""
+        if isinstance(entity, Review) and not entity.email:
+            return frozenset({"email"})
+        return frozenset()
+
     @property
     def capabilities(self) -> Capabilities:
         kinds: set[type[Entity]] = set(_ROUTES)
@@ -335,11 +344,23 @@ class WooCommerceCart(Cart):
     def _tracking_url(self, order_id: str) -> str:
         return f"{self._api}wc-shipment-tracking/v3/orders/{order_id}/shipment-trackings"
 
+    @staticmethod
+    def _as_stored_params(path: str, params: Mapping[str, Any] | None) -> dict[str, Any]:
+        """``context=edit``: values as stored. The default ``view`` context runs
+        descriptions and review texts through ``wpautop`` (``<p>…</p>\n``), which
+        would never compare equal to what was written."""
+        query = dict(params or {})
+        if not path.startswith(("settings", "reports")):
+            query.setdefault("context", "edit")
+        return query
+
     def _get(self, path: str, *, params: Mapping[str, Any] | None = None) -> Any:
-        return self._http.request("GET", self._route(path), params=params).json()
+        query = self._as_stored_params(path, params)
+        return self._http.request("GET", self._route(path), params=query).json()
 
     def _pages(self, path: str, params: Mapping[str, Any] | None = None) -> Iterator[Any]:
-        return page_items(self._http, self._route(path), paging=PAGING, params=params)
+        query = self._as_stored_params(path, params)
+        return page_items(self._http, self._route(path), paging=PAGING, params=query)
 
     @staticmethod
     def _list_params(kind: type[Entity]) -> dict[str, Any]:
@@ -476,7 +497,7 @@ class WooCommerceCart(Cart):
         response = self._http.request(
             "GET",
             self._route(_ROUTES[kind]),
-            params={**self._newest_first(kind), "per_page": 1},
+            params={**self._newest_first(kind), "per_page": 1, "context": "edit"},
         )
         body = response.json()
         total = response.headers.get("X-WP-Total")
@@ -914,6 +935,13 @@ class WooCommerceCart(Cart):
             else self._payload(updated, None)
         )
         body = self._pick(kind, changes, full)
+        if isinstance(updated, Review) and not body.get("reviewer_email", "x"):
+            body.pop("reviewer_email")  # WordPress refuses "", and has the e-mail already
+        if isinstance(updated, Product) and "images" in changes:
+            # Which source URL each uploaded image came from (read back as that URL).
+            body.setdefault("meta_data", []).append(
+                {"key": wc.IMAGES_KEY, "value": wc.images_meta(updated.images)}
+            )
         if isinstance(updated, Product) and updated.variants:
             body.pop("regular_price", None)
             body.pop("sale_price", None)

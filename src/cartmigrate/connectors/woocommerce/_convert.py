@@ -14,8 +14,12 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import json
+import re
+import urllib.parse
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
+
+import attrs
 
 from ..._exceptions import EntityRejected
 from ...models import (
@@ -68,6 +72,11 @@ SHIPMENTS_KEY = "_cartmigrate_shipments"
 SOURCE_NUMBER_KEY = "_cartmigrate_source_number"
 SOURCE_CREATED_KEY = "_cartmigrate_source_created_at"
 GROUP_KEY = "_cartmigrate_group"
+#: Product meta: the source URLs of its images, in order, as JSON. WordPress
+#: downloads each image and serves it from ``/wp-content/uploads/`` under the
+#: same file name (``-2`` added when taken); read back, an image whose file is
+#: still that download shows its source URL, so it is not uploaded again.
+IMAGES_KEY = "_cartmigrate_image_sources"
 #: Product meta: how many variations cartmigrate created it with (to spot a half-made one).
 VARIANT_COUNT_KEY = "_cartmigrate_variant_count"
 #: Variation meta: its position in the source product, to finish a half-done create.
@@ -315,7 +324,7 @@ def product_from_wc(
         status=_PRODUCT_STATUS_FROM_WC.get(str(data.get("status")), ProductStatus.DRAFT),
         category_ids=[str(c["id"]) for c in data.get("categories") or ()],
         manufacturer_id=_id(brand_ids[0]) if brand_ids else None,
-        images=[str(i["src"]) for i in data.get("images") or () if i.get("src")],
+        images=_images_read(data),
         variants=[variant_from_wc(v) for v in by_position],
         tags=[str(t["name"]) for t in data.get("tags") or () if t.get("name")],
         slug=_text(data.get("slug")),
@@ -326,6 +335,34 @@ def product_from_wc(
         updated_at=wc_time(data.get("date_modified_gmt")),
         extra=_extra(data, ("type", "short_description", "attributes", "permalink", "featured")),
     )
+
+
+def images_meta(images: Sequence[str]) -> str:
+    return json.dumps(list(images))
+
+
+def _file_name(url: str) -> str:
+    return urllib.parse.urlsplit(url).path.rsplit("/", 1)[-1]
+
+
+def _uploaded_from(uploaded: str, source: str) -> bool:
+    """Whether ``uploaded`` (a media URL) is WordPress's copy of ``source``."""
+    stem, dot, ext = _file_name(source).rpartition(".")
+    if not dot or not stem:
+        return False
+    pattern = rf"{re.escape(stem)}(?:-\d+)?(?:-scaled)?\.{re.escape(ext)}"
+    return re.fullmatch(pattern, _file_name(uploaded), flags=re.IGNORECASE) is not None
+
+
+def _images_read(data: Mapping[str, Any]) -> list[str]:
+    srcs = [str(i["src"]) for i in data.get("images") or () if i.get("src")]
+    sources = _json_meta(data, IMAGES_KEY)
+    if sources is None or len(sources) != len(srcs):
+        return srcs
+    return [
+        str(source) if isinstance(source, str) and _uploaded_from(src, source) else src
+        for src, source in zip(srcs, sources, strict=True)
+    ]
 
 
 def _option_attributes(variants: Sequence[Variant]) -> list[dict[str, Any]]:
@@ -373,6 +410,7 @@ def product_to_wc(
         [
             (SOURCE_REF_KEY, source_ref),
             (VARIANT_COUNT_KEY, str(len(product.variants)) if product.variants else None),
+            (IMAGES_KEY, images_meta(product.images) if product.images else None),
             (SEO_TITLE_KEY, product.meta_title),
             (SEO_DESCRIPTION_KEY, product.meta_description),
         ]
@@ -403,12 +441,12 @@ def _address_from_wc(data: Mapping[str, Any] | None) -> Address | None:
     return Address(**values, phone=_text(data.get("phone")))
 
 
-def _address_to_wc(address: Address | None, *, phone: bool = True) -> dict[str, str]:
+def _address_to_wc(address: Address | None) -> dict[str, str]:
+    """Billing or shipping; both have a phone since WooCommerce 5.6."""
     if address is None:
         return {}
     body = {key: getattr(address, field) or "" for field, key in _ADDRESS_FIELDS.items()}
-    if phone:
-        body["phone"] = address.phone or ""
+    body["phone"] = address.phone or ""
     return body
 
 
@@ -443,7 +481,7 @@ def customer_to_wc(customer: Customer, *, source_ref: str | None = None) -> dict
     if customer.last_name:
         body["last_name"] = customer.last_name
     if len(customer.addresses) > 1:
-        body["shipping"] = _address_to_wc(customer.addresses[1], phone=False)
+        body["shipping"] = _address_to_wc(customer.addresses[1])
     meta = _meta([(SOURCE_REF_KEY, source_ref), (GROUP_KEY, customer.group)])
     if meta:
         body["meta_data"] = meta
@@ -655,7 +693,7 @@ def order_to_wc(order: Order, *, source_ref: str | None = None) -> dict[str, Any
         "set_paid": False,
         "customer_id": _int_id(order.customer_id) if order.customer_id else 0,
         "billing": billing,
-        "shipping": _address_to_wc(order.shipping_address, phone=False),
+        "shipping": _address_to_wc(order.shipping_address),
         "line_items": line_items,
     }
     if order.currency:
@@ -731,3 +769,90 @@ def review_to_wc(review: Review) -> dict[str, Any]:
     if review.product_id:
         body["product_id"] = _int_id(review.product_id)
     return body
+
+
+# -- as the store keeps it -----------------------------------------------------
+#: The only tags WordPress keeps in a term description (``wp_filter_kses``, ``$allowedtags``).
+_TERM_TAGS = "a|abbr|acronym|b|blockquote|cite|code|del|em|i|q|s|strike|strong"
+_TAG = re.compile(rf"</?(?!(?:{_TERM_TAGS})\b)[a-zA-Z][^>]*>")
+
+
+def term_text(text: str) -> str:
+    """A category description as WordPress stores it: other tags removed."""
+    return _TAG.sub("", text).strip()
+
+
+def _stored_stock(quantity: int | None, status: StockStatus | str) -> StockStatus:
+    """A managed stock's status, as WooCommerce derives it from the quantity."""
+    status = StockStatus(status)
+    if quantity is None:
+        return status
+    if quantity > 0:
+        return StockStatus.IN_STOCK
+    return StockStatus.BACKORDER if status == StockStatus.BACKORDER else StockStatus.OUT_OF_STOCK
+
+
+def _stored_prices(
+    price: decimal.Decimal | None, compare_at: decimal.Decimal | None
+) -> decimal.Decimal | None:
+    """The compare-at price WooCommerce keeps: only one above the price (a sale)."""
+    if compare_at is not None and price is not None and compare_at > price:
+        return compare_at
+    return None
+
+
+def _stored_variant(variant: Variant) -> Variant:
+    return attrs.evolve(
+        variant,
+        compare_at_price=_stored_prices(variant.price, variant.compare_at_price),
+        stock_status=_stored_stock(variant.quantity, variant.stock_status),
+    )
+
+
+def as_stored(entity: Any) -> Any:
+    """``entity`` as WooCommerce will read it back after cartmigrate wrote it.
+
+    What the store normalises (a managed stock's status, a variable product's
+    price and stock status, the billing phone, a review's title) is
+    normalised the same way here, so that comparing source and target sees
+    only real differences.
+    """
+    if isinstance(entity, Variant):
+        return _stored_variant(entity)
+    if isinstance(entity, Product):
+        if not entity.variants:
+            return attrs.evolve(
+                entity,
+                compare_at_price=_stored_prices(entity.price, entity.compare_at_price),
+                stock_status=_stored_stock(entity.quantity, entity.stock_status),
+            )
+        variants = [_stored_variant(v) for v in entity.variants]
+        status = _stored_stock(entity.quantity, entity.stock_status)
+        if entity.quantity is None:
+            # A variable product without stock of its own: its status is its variations'.
+            statuses = {v.stock_status for v in variants}
+            status = next(
+                (s for s in (StockStatus.IN_STOCK, StockStatus.BACKORDER) if s in statuses),
+                StockStatus.OUT_OF_STOCK,
+            )
+        return attrs.evolve(
+            entity, price=None, compare_at_price=None, stock_status=status, variants=variants
+        )
+    if isinstance(entity, Customer):
+        first = entity.addresses[0] if entity.addresses else None
+        phone = (first.phone if first else None) or entity.phone
+        addresses = list(entity.addresses[:2])
+        if first is not None:
+            addresses[0] = attrs.evolve(first, phone=phone)
+        return attrs.evolve(entity, phone=phone, addresses=addresses)
+    if isinstance(entity, Category) and entity.description:
+        return attrs.evolve(entity, description=term_text(entity.description) or None)
+    if isinstance(entity, Review):
+        text = review_to_wc(entity)["review"]
+        return attrs.evolve(
+            entity,
+            title=None,
+            body=text or None,
+            author=entity.author or "Anonymous",
+        )
+    return entity
