@@ -171,6 +171,22 @@ class Cart(abc.ABC):
     def delete(self, kind: type[Entity], id: str) -> None:
         """Delete one entity (its variants go with a product)."""
 
+    def delete_many(self, kind: type[Entity], ids: Sequence[str]) -> list[CartMigrateError | None]:
+        """Delete each id; per id None, or its error (``EntityNotFound``: already gone).
+
+        Platforms with batch endpoints override this to send one request per
+        batch (``remigrate`` deletes through it); this default deletes one by one.
+        """
+        results: list[CartMigrateError | None] = []
+        for entity_id in ids:
+            try:
+                self.delete(kind, entity_id)
+            except CartMigrateError as error:
+                results.append(error)
+            else:
+                results.append(None)
+        return results
+
     def clear(self, kind: type[Entity]) -> int:
         """Delete every entity of ``kind``; return how many went."""
         ids = [entity.id for entity in self.read(kind) if entity.id is not None]

@@ -82,6 +82,9 @@ class ForwardingCart(Cart):
     def delete(self, kind: type[Entity], id: str) -> None:
         self.inner.delete(kind, id)
 
+    def delete_many(self, kind: type[Entity], ids: Sequence[str]) -> list[CartMigrateError | None]:
+        return self.inner.delete_many(kind, ids)
+
     def clear(self, kind: type[Entity]) -> int:
         return self.inner.clear(kind)
 

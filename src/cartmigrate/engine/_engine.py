@@ -1362,29 +1362,35 @@ class SyncEngine:
                     )
                 )
                 continue
+            owned: list[tuple[str, str]] = []  # (source id, target id)
             for record in run.state.records(name):
                 target_id = record.target_id
                 if record.status == "pending":
                     target_id = self._pending_target_id(run, kind, record.source_id)
-                if target_id is None or not record.owned:
-                    continue
+                if target_id is not None and record.owned:
+                    owned.append((record.source_id, target_id))
+            for start in range(0, len(owned), self.batch_size):
+                chunk = owned[start : start + self.batch_size]
                 try:
-                    run.target.delete(kind, target_id)
-                except EntityNotFound:
-                    continue  # already gone: nothing to do
+                    results = run.target.delete_many(kind, [t for _, t in chunk])
                 except CartMigrateError as error:
-                    self._fail(run, name, record.source_id, error, failures)
-                    continue
-                run.report.count(name, Outcome.DELETED)
-                if run.dry_run:  # a real run counts deletes, as it counts creates
-                    run.report.changes.append(
-                        Change(
-                            action="delete",
-                            entity=name,
-                            source_id=record.source_id,
-                            target_id=target_id,
+                    results = [error] * len(chunk)
+                for (source_id, target_id), outcome in zip(chunk, results, strict=True):
+                    if isinstance(outcome, EntityNotFound):
+                        continue  # already gone: nothing to do
+                    if outcome is not None:
+                        self._fail(run, name, source_id, outcome, failures)
+                        continue
+                    run.report.count(name, Outcome.DELETED)
+                    if run.dry_run:  # a real run counts deletes, as it counts creates
+                        run.report.changes.append(
+                            Change(
+                                action="delete",
+                                entity=name,
+                                source_id=source_id,
+                                target_id=target_id,
+                            )
                         )
-                    )
         if failures:
             run.report.warnings.append(
                 Notice(

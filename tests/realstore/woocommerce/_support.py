@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import collections
 import decimal
+import re
 from collections.abc import Sequence
 from typing import Any, TypeVar
 
 import attrs
 import httpx
 
-from cartmigrate import Cart, Entity, Product, WriteOutcomeUnknown
+from cartmigrate import Cart, Entity, Order, Product, WriteOutcomeUnknown
 from cartmigrate.connectors import ForwardingCart
 from cartmigrate.connectors._base import WriteResult
 from cartmigrate.testing import generate_store
@@ -117,14 +119,27 @@ def small_store(seed: int = 3, **sizes: int) -> list[Entity]:
     }
     entities = generate_store(seed=seed, **sizes)
     out: list[Entity] = []
+    simple_ids: set[str | None] = set()
     for position, entity in enumerate(entities):
         if isinstance(entity, Product):
+            simple = position % 2 == 0  # half of them simple products, with stock
             entity = attrs.evolve(
                 entity,
+                variants=[] if simple else entity.variants,
+                price=entity.price or decimal.Decimal("12.50"),
                 manufacturer_id=None,
                 images=[IMAGES[position % len(IMAGES)]] if entity.images else [],
-                price=entity.price.quantize(decimal.Decimal("0.01")) if entity.price else None,
             )
+        elif isinstance(entity, Order):
+            entity = attrs.evolve(
+                entity,
+                lines=[
+                    attrs.evolve(line, variant_id=None) if line.product_id in simple_ids else line
+                    for line in entity.lines
+                ],
+            )
+        if isinstance(entity, Product) and not entity.variants:
+            simple_ids.add(entity.id)
         out.append(entity)
     return out
 
@@ -138,3 +153,20 @@ def crash_store() -> list[Entity]:
     return small_store(
         seed=11, products=5, customers=4, orders=CRASH_ORDERS, categories=2, reviews=0
     )
+
+
+class CountingTransport(httpx.HTTPTransport):
+    """Counts requests by (method, route) on their way to the store."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.counts: collections.Counter[tuple[str, str]] = collections.Counter()
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        route = request.url.path.split("/wp-json/", 1)[-1]
+        route = re.sub(r"/\d+", "/{id}", route)
+        self.counts[(request.method, route)] += 1
+        return super().handle_request(request)
+
+    def total(self, method: str | None = None) -> int:
+        return sum(n for (m, _), n in self.counts.items() if method in (None, m))

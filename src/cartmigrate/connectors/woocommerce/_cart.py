@@ -690,6 +690,8 @@ class WooCommerceCart(Cart):
             raise WriteOutcomeUnknown(f"{self.name}: {path}/batch answered without {action!r}")
         results: list[Mapping[str, Any] | CartMigrateError] = []
         for answer in answers:
+            if isinstance(answer, Mapping) and isinstance(answer.get("previous"), Mapping):
+                answer = answer["previous"]  # a deleted review: {"deleted": true, "previous": …}
             error = answer.get("error") if isinstance(answer, Mapping) else None
             if isinstance(error, Mapping):
                 results.append(error_from_body(error, entity=entity))
@@ -1104,6 +1106,30 @@ class WooCommerceCart(Cart):
                     f"no review {id} in {self.name}", entity="review", status_code=404
                 ) from None
             raise
+
+    def delete_many(self, kind: type[Entity], ids: Sequence[str]) -> list[CartMigrateError | None]:
+        """Through ``/batch``, 100 ids per request (WooCommerce forces batch deletes)."""
+        self._require(kind, write=True)
+        if kind is Variant:
+            raise UnsupportedEntity("delete a variant through its product", entity="variant")
+        self._recent.forget(kind)
+        results: dict[int, CartMigrateError | None] = {}
+        numeric = [(p, int(i)) for p, i in enumerate(ids) if i.isdigit()]
+        for position, entity_id in enumerate(ids):
+            if not entity_id.isdigit():
+                results[position] = EntityNotFound(
+                    f"no {kind.kind} {entity_id} in {self.name}", entity=kind.kind, status_code=404
+                )
+        for chunk in chunked(numeric, BATCH_LIMIT):
+            try:
+                answers = self._batch(_ROUTES[kind], "delete", [i for _, i in chunk], kind.kind)
+            except CartMigrateError as error:
+                answers = [error] * len(chunk)
+            if len(answers) != len(chunk):
+                answers = [WriteOutcomeUnknown(f"{self.name}: batch delete answer")] * len(chunk)
+            for (position, _), answer in zip(chunk, answers, strict=True):
+                results[position] = answer if isinstance(answer, CartMigrateError) else None
+        return [results[p] for p in range(len(ids))]
 
     def clear(self, kind: type[Entity]) -> int:
         """Delete every entity of ``kind`` through ``/batch`` (100 per request)."""

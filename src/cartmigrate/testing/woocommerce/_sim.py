@@ -470,6 +470,8 @@ class WooCommerceSimulator:
             store.trackings[parent or 0].remove(current)
         else:
             del getattr(store, resource)[current["id"]]
+        if resource == "reviews":
+            return {"deleted": True, "previous": view}  # the comments controller's shape
         return view
 
     def _batch(self, resource: str, body: Mapping[str, Any], parent: int | None) -> dict[str, Any]:
