@@ -170,3 +170,67 @@ def test_an_uploaded_image_reads_back_as_its_source_url() -> None:
         source,
         "https://shop.example/wp-content/uploads/2026/12/other.jpg",  # replaced on the store
     ]
+
+
+class _LostAfterWriting(ForwardingCart):
+    """Creates of ``kind`` are written, then their answer is lost (once)."""
+
+    def __init__(self, inner: WooCommerceCart, kind: type[Any]) -> None:
+        super().__init__(inner)
+        self.kind = kind
+        self.lost = False
+
+    def create_many(self, entities: Any, *, source_refs: Any = None) -> list[Any]:
+        results = self.inner.create_many(entities, source_refs=source_refs)
+        if entities and isinstance(entities[0], self.kind) and not self.lost:
+            self.lost = True
+            return [WriteOutcomeUnknown("lost") for _ in entities]
+        return results
+
+
+def test_reviews_whose_create_answer_was_lost_are_found_and_mapped(
+    sim: WooCommerceSimulator, cart: WooCommerceCart, small_store: MemoryCart
+) -> None:
+    """#7: the store answers 409 to the same review again; the pre-check must see it."""
+    state = MemoryStateStore()
+    SyncEngine(small_store, _LostAfterWriting(cart, Review), state=state).full_migrate()
+    report = SyncEngine(small_store, cart, state=state).full_migrate()
+    assert not report.failures, report.failures
+    mapped = sorted(str(r.target_id) for r in state.records("review"))
+    assert mapped == sorted(str(i) for i in sim.store.reviews)
+    assert len(mapped) == small_store.count(Review)
+
+
+#: Every field a WooCommerce target can keep in step.
+ALL_FIELDS = {
+    "category": ["name", "slug", "description", "parent_id"],
+    "product": [
+        "name",
+        "sku",
+        "description",
+        "price",
+        "compare_at_price",
+        "quantity",
+        "stock_status",
+        "status",
+        "category_ids",
+        "images",
+        "slug",
+        "weight",
+    ],
+    "variant": ["sku", "price", "compare_at_price", "quantity", "stock_status", "options"],
+    "customer": ["email", "first_name", "last_name", "phone", "addresses", "group"],
+    "order": ["status", "status_history", "note", "billing_address", "shipping_address"],
+    "review": ["rating", "title", "body", "author", "email", "status"],
+}
+
+
+def test_a_second_verify_writes_nothing(
+    sim: WooCommerceSimulator, cart: WooCommerceCart, small_store: MemoryCart
+) -> None:
+    """#6 on the simulator: images re-hosted, texts rendered, stock derived..."""
+    engine = SyncEngine(small_store, cart, clock=sim.clock.now)
+    assert not engine.full_migrate().failures
+    engine.smart_update(fields=ALL_FIELDS, verify=True)
+    report = engine.smart_update(fields=ALL_FIELDS, verify=True)
+    assert [(c.entity, c.source_id, sorted(c.fields)) for c in report.changes] == []

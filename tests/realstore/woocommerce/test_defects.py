@@ -6,6 +6,8 @@ import decimal
 from collections.abc import Callable
 
 from cartmigrate import (
+    Category,
+    Customer,
     EntityRejected,
     MappingRules,
     MemoryCart,
@@ -13,6 +15,7 @@ from cartmigrate import (
     Order,
     OrderLine,
     Product,
+    Review,
     SyncEngine,
 )
 from cartmigrate.connectors.woocommerce import WooCommerceCart
@@ -161,3 +164,27 @@ def test_verify_after_a_migration_writes_nothing(
         assert written == []
     # Nothing was uploaded again.
     assert int(sql("SELECT COUNT(*) FROM wp_posts WHERE post_type = 'attachment'")[0][0]) == media
+
+
+def test_reviews_whose_create_answer_was_lost_are_found_and_mapped(
+    real_woocommerce: RealStore, woo: WooCommerceCart
+) -> None:
+    """#7: the pre-check compared against the HTML body, so every later call got 409."""
+    real_woocommerce.reset()
+    source = MemoryCart(small_store(reviews=4))
+    state = MemoryStateStore()
+    SyncEngine(source, woo, state=state).full_migrate(entities=[Category, Product, Customer])
+    lossy = LoseCreates(woo, Review, sent=True)
+    first = SyncEngine(source, lossy, state=state).full_migrate()
+    assert first.summary()["review"]["failed"] == 4
+    second = SyncEngine(source, woo, state=state).full_migrate()
+    assert not second.failures, second.failures
+    mapped = {r.source_id: r.target_id for r in state.records("review")}
+    assert len(mapped) == 4 and all(mapped.values())
+    on_store = [
+        str(r["id"])
+        for r in api(real_woocommerce.credentials, "products/reviews", status="all", per_page=100)
+    ]
+    assert sorted(on_store) == sorted(mapped.values())  # each once, each mapped
+    third = SyncEngine(source, woo, state=state).full_migrate()
+    assert not third.failures

@@ -718,6 +718,18 @@ class WooCommerceCart(Cart):
                 return error
             if raws:
                 error.existing_id = str(raws[0]["id"])
+        if (
+            isinstance(error, DuplicateEntity)
+            and error.existing_id is None
+            and isinstance(entity, Review)
+        ):
+            # 409 "Duplicate comment": the same text by the same e-mail, e.g. a
+            # create whose answer was lost. Name it, so it can be adopted.
+            try:
+                found = self._existing_reviews([entity])
+            except CartMigrateError:
+                return error
+            error.existing_id = found.get(0)
         return error
 
     def _ensure_variations(

@@ -31,12 +31,14 @@ _DUPLICATE_CODES = frozenset(
         "term_exists",
         "registration-error-email-exists",
         "woocommerce_rest_customer_exists",
+        "woocommerce_rest_comment_duplicate",  # the same review text by the same e-mail
     }
 )
 _DUPLICATE_FIELDS = {
     "product_invalid_sku": "sku",
     "term_exists": "name",
     "registration-error-email-exists": "email",
+    "woocommerce_rest_comment_duplicate": "body",
 }
 
 

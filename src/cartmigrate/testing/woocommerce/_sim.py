@@ -75,6 +75,17 @@ class _Route:
 _EMAIL_SETTING = re.compile(r"wc/v3/settings/email_(?P<template>[a-z_]+)/enabled")
 
 
+def _autop(text: str) -> str:
+    """WordPress's ``wpautop``, enough for plain texts: paragraphs in ``<p>``, a
+    line break as ``<br />``, a trailing newline; block HTML left as it is."""
+    if not text.strip():
+        return ""
+    if re.search(r"<(?:p|ul|ol|div|h[1-6]|table|blockquote)\b", text):
+        return text if text.endswith("\n") else text + "\n"
+    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", text.strip()) if p.strip()]
+    return "".join(f"<p>{p.replace(chr(10), '<br />' + chr(10))}</p>\n" for p in paragraphs)
+
+
 class WooCommerceSimulator:
     """An in-memory WooCommerce store speaking REST v3.
 
@@ -308,12 +319,14 @@ class WooCommerceSimulator:
                 return 200, self._batch(resource, body or {}, parent), {}
             if item is None:
                 if method == "GET":
-                    return self._list(resource, query, params, parent)
+                    status, listed, headers = self._list(resource, query, params, parent)
+                    return status, self._rendered(resource, listed, query), headers
                 if method == "POST":
                     return 201, self._view(resource, self._create(resource, body or {}, parent)), {}
                 raise _NO_ROUTE
             if method == "GET":
-                return 200, self._view(resource, self._find(resource, item, parent)), {}
+                view = self._view(resource, self._find(resource, item, parent))
+                return 200, self._rendered(resource, view, query), {}
             if method in ("PUT", "PATCH", "POST"):
                 return (
                     200,
@@ -324,6 +337,23 @@ class WooCommerceSimulator:
                 return 200, self._delete(resource, item, parent, query), {}
             raise _NO_ROUTE
         raise _NO_ROUTE
+
+    @staticmethod
+    def _rendered(resource: str, payload: Any, query: Mapping[str, str]) -> Any:
+        """The default ``view`` context runs texts through ``wpautop``; ``edit`` does not."""
+        if query.get("context") == "edit":
+            return payload
+        fields = {
+            "reviews": ("review",),
+            "products": ("description", "short_description"),
+            "variations": ("description",),
+        }.get(resource, ())
+        items = payload if isinstance(payload, list) else [payload]
+        for item in items:
+            for field in fields:
+                if isinstance(item, dict) and isinstance(item.get(field), str):
+                    item[field] = _autop(item[field])
+        return payload
 
     def _email_setting(
         self, method: str, template: str, body: Any

@@ -26,6 +26,8 @@ import attrs
 
 __all__ = ["EMAIL_TEMPLATES", "ApiError", "SentEmail", "Store"]
 
+#: The simulated site's address (media URLs are built on it).
+SITE_URL = "https://shop.example"
 _ORDER_STATUSES = (
     "pending",
     "processing",
@@ -254,6 +256,8 @@ class Store:
     ) -> None:
         self._now = now
         self.statuses = (*_ORDER_STATUSES, *custom_statuses)
+        #: Media file names taken so far, as WordPress's uploads folder holds them.
+        self.uploads: set[str] = set()
         self._ids = {"post": 10, "term": 10, "user": 1, "comment": 10, "meta": 100, "item": 100}
         self.products: dict[int, dict[str, Any]] = {}
         self.variations: dict[int, dict[str, Any]] = {}
@@ -407,10 +411,13 @@ class Store:
                 refs = [self._term_ref(self.brands, b) for b in value or ()]
                 obj[key] = [r for r in refs if r]
             elif key == "images":
+                kept = {i["id"]: i for i in obj.get("images") or ()}
                 obj[key] = [
-                    {
+                    kept[i["id"]]
+                    if isinstance(i.get("id"), int) and i["id"] in kept
+                    else {
                         "id": self.new_id("post"),
-                        "src": i.get("src", ""),
+                        "src": self._upload(str(i.get("src", ""))),
                         "name": i.get("name", ""),
                         "alt": i.get("alt", ""),
                     }
@@ -928,6 +935,21 @@ class Store:
             self.sync_variable(target["parent_id"])
 
     # -- reviews -----------------------------------------------------------------
+    def _upload(self, src: str) -> str:
+        """WordPress downloads an image and serves its own copy from the uploads folder,
+        under the same file name, ``-1``, ``-2``... added when the name is taken."""
+        name = src.split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1] or "image.jpg"
+        stem, dot, ext = name.rpartition(".")
+        if not dot:
+            stem, ext = name, "jpg"
+        candidate, n = f"{stem}.{ext}", 0
+        while candidate in self.uploads:
+            n += 1
+            candidate = f"{stem}-{n}.{ext}"
+        self.uploads.add(candidate)
+        now = self._now()
+        return f"{SITE_URL}/wp-content/uploads/{now:%Y/%m}/{candidate}"
+
     def save_review(self, payload: Mapping[str, Any], rid: int | None = None) -> dict[str, Any]:
         creating = rid is None
         _check_enum(payload, "status", ("approved", "hold", "spam", "unspam", "trash", "untrash"))
@@ -938,6 +960,20 @@ class Store:
                 raise ApiError(
                     400, "woocommerce_rest_review_content_invalid", "Invalid review content."
                 )
+            for other in self.reviews.values():
+                if (
+                    other["product_id"] == payload.get("product_id")
+                    and str(other["reviewer_email"]).casefold()
+                    == str(payload.get("reviewer_email") or "").casefold()
+                    and other["review"] == payload.get("review")
+                ):
+                    # WordPress's duplicate-comment check (wp_allow_comment).
+                    raise ApiError(
+                        409,
+                        "woocommerce_rest_comment_duplicate",
+                        "Duplicate comment detected; it looks as though you&#8217;ve"
+                        " already said that!",
+                    )
             if not payload.get("reviewer") or not payload.get("reviewer_email"):
                 # WordPress's default "comment author must fill out name and email".
                 raise ApiError(
