@@ -20,6 +20,7 @@ from cartmigrate import (
     MemoryCart,
     MemoryStateStore,
     Order,
+    OrderLine,
     Product,
     Review,
     StockStatus,
@@ -234,3 +235,31 @@ def test_a_second_verify_writes_nothing(
     engine.smart_update(fields=ALL_FIELDS, verify=True)
     report = engine.smart_update(fields=ALL_FIELDS, verify=True)
     assert [(c.entity, c.source_id, sorted(c.fields)) for c in report.changes] == []
+
+
+def _orders_with_gone_products() -> MemoryCart:
+    shirt = Product(id="p1", name="Shirt", sku="SHIRT", price="10", quantity=9)
+    lines = {
+        "o1": [OrderLine(product_id="gone", name="Old mug", quantity=1, price="4")],
+        "o2": [OrderLine(product_id="gone", sku="SHIRT", name="Shirt", quantity=2, price="10")],
+        "o3": [OrderLine(product_id="p1", name="Shirt", quantity=1, price="10")],
+    }
+    orders = [
+        Order(id=oid, number=oid, email="a@example.com", status="completed", lines=ls)
+        for oid, ls in lines.items()
+    ]
+    return MemoryCart([shirt, *orders])
+
+
+def test_order_lines_whose_product_is_gone(
+    sim: WooCommerceSimulator, cart: WooCommerceCart
+) -> None:
+    """#8: no product on the target -> by SKU if it has one, else the order fails alone."""
+    source = _orders_with_gone_products()
+    report = SyncEngine(source, cart).full_migrate()
+    assert [(f.entity, f.source_id, f.field) for f in report.failures] == [("order", "o1", "lines")]
+    assert "refers to no product on the target" in report.failures[0].message
+    assert report.summary()["order"]["created"] == 2
+    shirt_id = next(p["id"] for p in sim.store.products.values() if p["sku"] == "SHIRT")
+    lines = [o["line_items"][0]["product_id"] for o in sim.store.orders.values()]
+    assert lines == [shirt_id, shirt_id]

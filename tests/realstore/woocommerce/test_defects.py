@@ -21,7 +21,7 @@ from cartmigrate import (
 from cartmigrate.connectors.woocommerce import WooCommerceCart
 
 from .._stores import RealStore
-from ._support import LoseCreates, api, order_count, small_store
+from ._support import LoseCreates, api, order_count, small_store, stock_levels
 from .conftest import sql
 
 
@@ -188,3 +188,31 @@ def test_reviews_whose_create_answer_was_lost_are_found_and_mapped(
     assert sorted(on_store) == sorted(mapped.values())  # each once, each mapped
     third = SyncEngine(source, woo, state=state).full_migrate()
     assert not third.failures
+
+
+def test_order_lines_whose_product_is_gone(
+    real_woocommerce: RealStore, woo: WooCommerceCart
+) -> None:
+    """#8: the store answers 400 "Product ID or SKU is required" to such a line."""
+    real_woocommerce.reset()
+    lines = {
+        "o1": [OrderLine(product_id="gone", name="Old mug", quantity=1, price="4")],
+        # On the target by SKU (the sample store's beanie): linked to it.
+        "o2": [
+            OrderLine(product_id="gone", sku="woo-beanie", name="Beanie", quantity=2, price="18")
+        ],
+    }
+    source = MemoryCart(
+        [
+            Order(id=oid, number=oid, email="a@example.com", status="completed", lines=ls)
+            for oid, ls in lines.items()
+        ]
+    )
+    stock = stock_levels()
+    report = SyncEngine(source, woo).full_migrate()
+    assert [(f.source_id, f.field) for f in report.failures] == [("o1", "lines")]
+    assert "refers to no product on the target" in report.failures[0].message
+    [order] = api(real_woocommerce.credentials, "orders")
+    beanie = api(real_woocommerce.credentials, "products", sku="woo-beanie")[0]
+    assert [i["product_id"] for i in order["line_items"]] == [beanie["id"]]
+    assert stock_levels() == stock  # a historical order moves no stock

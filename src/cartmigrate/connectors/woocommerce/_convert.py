@@ -672,7 +672,7 @@ def order_to_wc(order: Order, *, source_ref: str | None = None) -> dict[str, Any
     WooCommerce's own; the source's are kept in meta for reference."""
     status = wc_order_status(order.status)
     line_items: list[dict[str, Any]] = []
-    for line, total in zip(order.lines, _line_totals(order), strict=True):
+    for position, (line, total) in enumerate(zip(order.lines, _line_totals(order), strict=True)):
         item: dict[str, Any] = {
             "name": line.name,
             "quantity": line.quantity,
@@ -682,6 +682,20 @@ def order_to_wc(order: Order, *, source_ref: str | None = None) -> dict[str, Any
         if line.product_id:
             item["product_id"] = _int_id(line.product_id)
             item["meta_data"] = reduced_stock_meta(status, line.quantity)
+        elif line.sku:
+            # No product on the target under its id: WooCommerce can find it by SKU.
+            item["sku"] = line.sku
+            item["meta_data"] = reduced_stock_meta(status, line.quantity)
+        else:
+            raise EntityRejected(
+                f"line {position + 1} ({line.name!r}) refers to no product on the target"
+                " (deleted on the source, or not migrated) and has no SKU: WooCommerce's"
+                " REST API cannot create an order line without a product"
+                " (400 'Product ID or SKU is required'). The order is retried when its"
+                " product arrives",
+                entity="order",
+                field="lines",
+            )
         if line.variant_id:
             item["variation_id"] = _int_id(line.variant_id)
         line_items.append(item)

@@ -668,6 +668,25 @@ class Store:
         )
         product_id = int(payload.get("product_id") or item["product_id"] or 0)
         variation_id = int(payload.get("variation_id") or item["variation_id"] or 0)
+        if not product_id and not variation_id and payload.get("sku"):
+            by_sku = [
+                p["id"]
+                for p in (*self.products.values(), *self.variations.values())
+                if p.get("sku") == payload["sku"]
+            ]
+            if not by_sku:
+                raise ApiError(
+                    400, "woocommerce_rest_invalid_product_id", "Product ID provided is invalid."
+                )
+            if by_sku[0] in self.variations:
+                variation_id = by_sku[0]
+                product_id = self.variations[variation_id]["parent_id"]
+            else:
+                product_id = by_sku[0]
+        if current is None and not product_id and not variation_id:
+            raise ApiError(
+                400, "woocommerce_rest_required_product_reference", "Product ID or SKU is required."
+            )
         if product_id and product_id not in self.products:
             raise ApiError(
                 400, "woocommerce_rest_invalid_product_id", "Product ID provided is invalid."
