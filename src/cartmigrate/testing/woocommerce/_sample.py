@@ -34,6 +34,9 @@ def load_sample_store(
     with open(path, encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.DictReader(handle))
     categories: dict[tuple[str, ...], int] = {}
+    if not any(c.get("slug") == "uncategorized" for c in sim.store.categories.values()):
+        # Every WordPress install has it (the default product category).
+        sim.seed("categories", {"name": "Uncategorized", "slug": "uncategorized"})
 
     def category(path_text: str) -> int:
         parts = tuple(p.strip() for p in path_text.split(">"))
