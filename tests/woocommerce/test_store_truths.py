@@ -263,3 +263,44 @@ def test_order_lines_whose_product_is_gone(
     shirt_id = next(p["id"] for p in sim.store.products.values() if p["sku"] == "SHIRT")
     lines = [o["line_items"][0]["product_id"] for o in sim.store.orders.values()]
     assert lines == [shirt_id, shirt_id]
+
+
+def _order_refs(sim: WooCommerceSimulator) -> list[str]:
+    return [str(wc.meta_value(order, wc.SOURCE_REF_KEY)) for order in sim.store.orders.values()]
+
+
+def test_a_batch_the_store_is_still_writing_is_not_created_twice(
+    sim: WooCommerceSimulator, make_cart: Any, small_store: MemoryCart
+) -> None:
+    """#1: the order batch times out while PHP goes on; the resume waits and finds it."""
+    state = MemoryStateStore()
+    cart = make_cart(sim)
+    SyncEngine(small_store, cart, state=state, clock=sim.clock.now).full_migrate(
+        entities=[Category, Product, Customer]
+    )
+    sim.answer_late("POST", "wc/v3/orders/batch", seconds=3)
+    first = SyncEngine(small_store, cart, state=state, clock=sim.clock.now).full_migrate()
+    assert first.summary()["order"]["failed"] == small_store.count(Order)
+    assert not sim.store.orders  # not yet written: the store is still at it
+    resume = make_cart(sim)  # a new process: it cannot know what the old one sent
+    report = SyncEngine(small_store, resume, state=state, clock=sim.clock.now).full_migrate()
+    assert not report.failures, report.failures
+    refs = _order_refs(sim)
+    assert len(refs) == len(set(refs)) == small_store.count(Order)
+
+
+def test_the_late_fault_reproduces_the_race_a_lookup_without_waiting_loses(
+    sim: WooCommerceSimulator, make_cart: Any, small_store: MemoryCart
+) -> None:
+    """What #1 was: looking right away misses the orders still being written."""
+    state = MemoryStateStore()
+    cart = make_cart(sim)
+    SyncEngine(small_store, cart, state=state).full_migrate(entities=[Category, Product, Customer])
+    sim.answer_late("POST", "wc/v3/orders/batch", seconds=3)
+    SyncEngine(small_store, cart, state=state).full_migrate()
+    hasty = make_cart(sim, settle_quiet=0.0)
+    SyncEngine(small_store, hasty, state=state).full_migrate()
+    sim.clock.sleep(5)
+    hasty.count(Order)  # the store finishes the late batch
+    refs = _order_refs(sim)
+    assert len(refs) == 2 * len(set(refs))  # every order twice

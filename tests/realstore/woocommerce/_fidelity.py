@@ -114,6 +114,12 @@ def steps() -> list[Step]:
         Step("create product", "POST", "products", json=tee, view=_product, keep="tee"),
         Step("read product edit", "GET", "products/{tee}", {"context": "edit"}, view=_product),
         Step("duplicate sku", "POST", "products", json={**tee, "name": "Again"}),
+        Step(
+            "unreachable image",
+            "POST",
+            "products",
+            json={"name": "Img", "images": [{"src": "https://img.example.com/a.jpg"}]},
+        ),
         Step("bogus type", "POST", "products", json={"name": "X", "type": "bogus"}),
         Step(
             "numeric string stock",

@@ -55,14 +55,17 @@ class FaultPlan:
     """Seeded random faults: ``rate`` of requests fail with one of ``kinds``.
 
     Kinds: ``"429"`` (with Retry-After), ``"5xx"`` (503, nothing applied),
-    ``"timeout"`` (``httpx.ReadTimeout`` before anything was applied) and
+    ``"timeout"`` (``httpx.ReadTimeout`` before anything was applied),
     ``"lost"`` (the request is applied, then its answer is lost as a
-    ``httpx.ReadTimeout``).
+    ``httpx.ReadTimeout``) and ``"late"`` (the client times out while the
+    server is still at it: the write is applied ``late_by`` seconds later, as
+    PHP goes on with a batch whose client has gone; not among the defaults).
     """
 
     rate: float
     seed: int = 0
     kinds: tuple[str, ...] = ("429", "5xx", "timeout", "lost")
+    late_by: float = 5.0
 
 
 @attrs.define
@@ -94,7 +97,9 @@ class WooCommerceSimulator:
     ``rate_limit=(requests, seconds)`` per window; ``latency`` seconds per
     request (slept on ``clock``); ``faults`` a ``FaultPlan``; ``brands`` and
     ``shipment_tracking`` switch those routes on (off: 404 ``rest_no_route``,
-    as on a store without them); ``custom_statuses`` registers order statuses.
+    as on a store without them); ``custom_statuses`` registers order statuses;
+    ``fetch_image(src)`` says whether WordPress could download an image (else
+    400 ``woocommerce_product_image_upload_error``, as the store answers).
     """
 
     def __init__(
@@ -110,11 +115,14 @@ class WooCommerceSimulator:
         shipment_tracking: bool = True,
         custom_statuses: Iterable[str] = (),
         retry_after: float = 1.0,
+        fetch_image: Callable[[str], bool] | None = None,
     ) -> None:
         self.consumer_key = consumer_key
         self.consumer_secret = consumer_secret
         self.clock = clock or FakeClock()
         self.store = Store(self.clock.now, custom_statuses=tuple(custom_statuses))
+        if fetch_image is not None:
+            self.store.fetch_image = fetch_image
         self.rate_limit = rate_limit
         self.latency = latency
         self.brands = brands
@@ -129,6 +137,9 @@ class WooCommerceSimulator:
         self.throttled = 0
         self.early_retries = 0
         self.injected: list[str] = []
+        #: Writes answered with a time-out and still "being processed": (due, request).
+        self._late: list[tuple[float, str, str, tuple[tuple[str, str], ...], Any]] = []
+        self._answer_late: list[tuple[str, str, float]] = []
         self.transport = httpx.MockTransport(self.handle)
         self._routes = [
             _Route(
@@ -193,9 +204,17 @@ class WooCommerceSimulator:
             except ValueError:
                 return self._error(ApiError(400, "rest_invalid_json", "Invalid JSON body passed."))
         with self._lock:
+            self._apply_due()
             record = RecordedRequest(request.method, route, params, body)
             position = len(self.requests)
             self.requests.append(record)
+            for index, (method, prefix, seconds) in enumerate(self._answer_late):
+                if request.method == method and route.startswith(prefix):
+                    del self._answer_late[index]
+                    due = self.clock.monotonic() + seconds
+                    self._late.append((due, request.method, route, params, body))
+                    self.injected.append("late")
+                    raise httpx.ReadTimeout("simulated: still processing", request=request)
             status, payload, headers, lost = self._serve(request, route, params, body)
             self.requests[position] = attrs.evolve(record, status=None if lost else status)
         if lost:
@@ -242,6 +261,10 @@ class WooCommerceSimulator:
             )
         if fault == "timeout":
             return 0, None, {}, True
+        if fault == "late" and request.method != "GET":
+            late_by = self._faults.late_by if self._faults else 5.0
+            self._late.append((now + late_by, request.method, route, params, body))
+            return 0, None, {}, True
         try:
             status, payload, headers = self._dispatch(
                 request.method, route, dict(params), params, body
@@ -269,6 +292,23 @@ class WooCommerceSimulator:
         kind = self._rng.choice(plan.kinds)
         self.injected.append(kind)
         return kind
+
+    def answer_late(self, method: str, route_prefix: str, *, seconds: float) -> None:
+        """The next ``method`` request to a route starting with ``route_prefix`` times
+        out on the client while the store goes on: it is applied ``seconds`` later
+        (by ``clock``), when the first request after that arrives."""
+        with self._lock:
+            self._answer_late.append((method, route_prefix, seconds))
+
+    def _apply_due(self) -> None:
+        now = self.clock.monotonic()
+        due = [item for item in self._late if item[0] <= now]
+        self._late = [item for item in self._late if item[0] > now]
+        for _, method, route, params, body in due:
+            try:
+                self._dispatch(method, route, dict(params), params, body)
+            except ApiError:
+                pass  # refused late: as if the store had refused it in time
 
     def set_faults(self, faults: FaultPlan | None) -> None:
         """Change (or stop, with None) the fault injection."""

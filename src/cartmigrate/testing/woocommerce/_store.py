@@ -264,6 +264,8 @@ class Store:
         self.in_batch = False
         #: Media file names taken so far, as WordPress's uploads folder holds them.
         self.uploads: set[str] = set()
+        #: Whether WordPress could download an image URL (default: every one).
+        self.fetch_image: Callable[[str], bool] = lambda src: True
         self._ids = {"post": 10, "term": 10, "user": 1, "comment": 10, "meta": 100, "item": 100}
         self.products: dict[int, dict[str, Any]] = {}
         self.variations: dict[int, dict[str, Any]] = {}
@@ -366,8 +368,10 @@ class Store:
                     raise invalid_param(field, f"{field} is not a valid price.") from None
         quantity = payload.get("stock_quantity")
         numeric = isinstance(quantity, str) and re.fullmatch(r"-?\d+", quantity) is not None
-        if quantity is not None and not numeric and (
-            not isinstance(quantity, int) or isinstance(quantity, bool)
+        if (
+            quantity is not None
+            and not numeric
+            and (not isinstance(quantity, int) or isinstance(quantity, bool))
         ):
             raise invalid_param("stock_quantity", "stock_quantity is not of type integer,null.")
 
@@ -987,6 +991,12 @@ class Store:
     def _upload(self, src: str) -> str:
         """WordPress downloads an image and serves its own copy from the uploads folder,
         under the same file name, ``-1``, ``-2``... added when the name is taken."""
+        if not self.fetch_image(src):
+            raise ApiError(
+                400,
+                "woocommerce_product_image_upload_error",
+                f"Error getting remote image {src}. Error: A valid URL was not provided.",
+            )
         name = src.split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1] or "image.jpg"
         stem, dot, ext = name.rpartition(".")
         if not dot:
