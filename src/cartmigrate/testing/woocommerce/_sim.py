@@ -11,6 +11,7 @@ what a connector sent, field by field.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import random
@@ -305,10 +306,9 @@ class WooCommerceSimulator:
         due = [item for item in self._late if item[0] <= now]
         self._late = [item for item in self._late if item[0] > now]
         for _, method, route, params, body in due:
-            try:
+            # Refused late: as if the store had refused it in time.
+            with contextlib.suppress(ApiError):
                 self._dispatch(method, route, dict(params), params, body)
-            except ApiError:
-                pass  # refused late: as if the store had refused it in time
 
     def set_faults(self, faults: FaultPlan | None) -> None:
         """Change (or stop, with None) the fault injection."""
