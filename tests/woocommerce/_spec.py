@@ -127,10 +127,13 @@ _EMAIL_SETTING = re.compile(r"wc/v3/settings/email_[a-z_]+/enabled")
 #   the cart asks it once, to refuse a status /orders/batch would store as "pending";
 # - `context` (view/edit) is accepted on every item GET, as WordPress adds it to all
 #   routes; `edit` returns texts as stored, without wpautop's <p>…</p>;
-# - `shipping.phone` exists on customers and orders since WooCommerce 5.6.
+# - `shipping.phone` exists on customers and orders since WooCommerce 5.6;
+# - `date_created_gmt` is marked read-only, but products and reviews take it (a
+#   backdated product also gets date_modified = that date); orders ignore it.
 _REPORT_TOTALS = "wc/v3/reports/orders/totals"
 _ITEM_PARAMS = {"context"}
 _SHIPPING_EXTRA = {"phone"}
+_WRITABLE_DATES = {"products": {"date_created_gmt"}, "product-reviews": {"date_created_gmt"}}
 
 
 def _check_body(
@@ -199,6 +202,7 @@ def check_requests(spec: SpecIndex, requests: Iterable[RecordedRequest]) -> list
             continue
         resource = spec.resources[name]
         table = attrs.evolve(resource.tables[resource.main])
+        table.read_only = table.read_only - _WRITABLE_DATES.get(name, set())
         extra_fields = _EXTRA_FIELDS.get(name, set())
         table.fields = {**table.fields, **dict.fromkeys(extra_fields, "array")}
         operation = {"GET": "retrieve" if item else "list", "DELETE": "delete"}.get(method)

@@ -4,6 +4,7 @@ where it can show it (the real-store twins are in tests/realstore/woocommerce)."
 from __future__ import annotations
 
 import atexit
+import datetime as dt
 import decimal
 import json
 import subprocess
@@ -304,3 +305,39 @@ def test_the_late_fault_reproduces_the_race_a_lookup_without_waiting_loses(
     hasty.count(Order)  # the store finishes the late batch
     refs = _order_refs(sim)
     assert len(refs) == 2 * len(set(refs))  # every order twice
+
+
+def test_dates_the_store_accepts_are_sent_and_order_origins_noted(
+    sim: WooCommerceSimulator, cart: WooCommerceCart
+) -> None:
+    """#10 on the simulator."""
+    at = dt.datetime(2021, 3, 4, 5, 6, 7, tzinfo=dt.UTC)
+    source = MemoryCart(
+        [
+            Product(id="p", name="Dated", sku="DATED", price="5", quantity=3, created_at=at),
+            Review(
+                id="r",
+                product_id="p",
+                rating=5,
+                body="Fine",
+                author="A",
+                email="a@example.com",
+                created_at=at,
+            ),
+            Order(
+                id="o",
+                number="1042",
+                email="a@example.com",
+                status="completed",
+                created_at=at,
+                lines=[OrderLine(product_id="p", name="Dated", quantity=1, price="5")],
+            ),
+        ]
+    )
+    assert not SyncEngine(source, cart).full_migrate().failures
+    [product] = sim.store.products.values()
+    [review] = sim.store.reviews.values()
+    [order] = sim.store.orders.values()
+    assert product["date_created_gmt"] == review["date_created_gmt"] == "2021-03-04T05:06:07"
+    notes = [n["note"] for n in sim.store.notes[order["id"]]]
+    assert any("#1042" in n and "2021-03-04T05:06:07" in n for n in notes)

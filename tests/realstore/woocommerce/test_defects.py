@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import decimal
 from collections.abc import Callable
 
@@ -216,3 +217,49 @@ def test_order_lines_whose_product_is_gone(
     beanie = api(real_woocommerce.credentials, "products", sku="woo-beanie")[0]
     assert [i["product_id"] for i in order["line_items"]] == [beanie["id"]]
     assert stock_levels() == stock  # a historical order moves no stock
+
+
+def test_dates_the_store_accepts_are_sent_and_order_origins_noted(
+    real_woocommerce: RealStore, woo: WooCommerceCart
+) -> None:
+    """#10: review and product dates are writable; an order's are not, so they go in a note."""
+    real_woocommerce.reset()
+    at = dt.datetime(2021, 3, 4, 5, 6, 7, tzinfo=dt.UTC)
+    product = Product(id="p", name="Dated", sku="DATED", price="5", quantity=3, created_at=at)
+    source = MemoryCart(
+        [
+            product,
+            Review(
+                id="r",
+                product_id="p",
+                rating=5,
+                body="Fine",
+                author="A",
+                email="a@example.com",
+                created_at=at,
+            ),
+            Order(
+                id="o",
+                number="1042",
+                email="a@example.com",
+                status="completed",
+                created_at=at,
+                lines=[OrderLine(product_id="p", name="Dated", quantity=1, price="5")],
+            ),
+        ]
+    )
+    state = MemoryStateStore()
+    report = SyncEngine(source, woo, state=state).full_migrate()
+    assert not report.failures, report.failures
+    creds = real_woocommerce.credentials
+    ids = {
+        kind: {r.source_id: r.target_id for r in state.records(kind)}
+        for kind in ("product", "review", "order")
+    }
+    assert (
+        api(creds, f"products/{ids['product']['p']}")["date_created_gmt"] == "2021-03-04T05:06:07"
+    )
+    review = api(creds, f"products/reviews/{ids['review']['r']}")
+    assert review["date_created_gmt"] == "2021-03-04T05:06:07"
+    notes = [n["note"] for n in api(creds, f"orders/{ids['order']['o']}/notes")]
+    assert any("#1042" in n and "2021-03-04T05:06:07" in n for n in notes), notes

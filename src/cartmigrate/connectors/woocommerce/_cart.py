@@ -799,7 +799,13 @@ class WooCommerceCart(Cart):
         return True
 
     def _order_extras(
-        self, order_id: str, order: Order, before: Order | None, *, strict: bool
+        self,
+        order_id: str,
+        order: Order,
+        before: Order | None,
+        *,
+        strict: bool,
+        origin: str | None = None,
     ) -> bool:
         """Shipment Tracking items for the customer and notes for the staff.
 
@@ -832,11 +838,16 @@ class WooCommerceCart(Cart):
                     self._route(f"orders/{order_id}/notes"),
                     json={"note": wc.shipments_note(new_shipments), "customer_note": False},
                 )
-            if new_history:
+            if new_history or origin:
+                # WooCommerce dates and numbers the order itself: the source's number
+                # and date go where the staff see them, with the history.
+                parts = [origin] if origin else []
+                if new_history:
+                    parts.append(wc.history_note(new_history))
                 self._http.request(
                     "POST",
                     self._route(f"orders/{order_id}/notes"),
-                    json={"note": wc.history_note(new_history), "customer_note": False},
+                    json={"note": "\n".join(parts), "customer_note": False},
                 )
         except CartMigrateError as error:
             if strict:
@@ -853,7 +864,9 @@ class WooCommerceCart(Cart):
         The meta is what the order reads back as; written before the tracking
         items went in, a failed post would look done and never be retried.
         """
-        if not self._order_extras(order_id, order, None, strict=False):
+        if not self._order_extras(
+            order_id, order, None, strict=False, origin=wc.origin_note(order)
+        ):
             return False
         if order.shipments:
             meta = [{"key": wc.SHIPMENTS_KEY, "value": wc.shipments_meta(order.shipments)}]

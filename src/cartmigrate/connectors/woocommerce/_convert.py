@@ -397,6 +397,9 @@ def product_to_wc(
         body["description"] = product.description
     if product.weight is not None:
         body["weight"] = money_text(product.weight)
+    if product.created_at is not None:
+        # Writable on products (WordPress then also backdates date_modified).
+        body["date_created_gmt"] = wc_time_text(product.created_at)
     if brands and product.manufacturer_id:
         body["brands"] = [_int_id(product.manufacturer_id)]
     if product.variants:
@@ -734,6 +737,12 @@ def order_to_wc(order: Order, *, source_ref: str | None = None) -> dict[str, Any
     return body
 
 
+def origin_note(order: Order) -> str:
+    """The first line of a migrated order's note: its number and date on the source."""
+    placed = f", placed {order.created_at.isoformat()}" if order.created_at else ""
+    return f"Migrated by cartmigrate from order #{order.number}{placed}."
+
+
 def history_note(history: Sequence[StatusChange]) -> str:
     """The order note that shows the migrated status history to the shop's staff."""
     lines = ["Status history migrated by cartmigrate:"]
@@ -782,6 +791,8 @@ def review_to_wc(review: Review) -> dict[str, Any]:
     }
     if review.product_id:
         body["product_id"] = _int_id(review.product_id)
+    if review.created_at is not None:
+        body["date_created_gmt"] = wc_time_text(review.created_at)  # writable on reviews
     return body
 
 

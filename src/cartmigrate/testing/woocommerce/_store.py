@@ -456,10 +456,11 @@ class Store:
                 obj["id"]
             )
         self._apply_stock(obj)
-        if creating and isinstance(payload.get("date_created"), str):
-            # Observed: a back-dated create also back-dates date_modified.
-            obj["date_created"] = obj["date_created_gmt"] = payload["date_created"]
-            obj["date_modified"] = obj["date_modified_gmt"] = payload["date_created"]
+        backdated = payload.get("date_created_gmt") or payload.get("date_created")
+        if creating and isinstance(backdated, str):
+            # Observed: a back-dated create also back-dates date_modified (store in UTC).
+            obj["date_created"] = obj["date_created_gmt"] = backdated
+            obj["date_modified"] = obj["date_modified_gmt"] = backdated
         else:
             self._dates(obj, created=creating)
         self.products[obj["id"]] = obj
@@ -1063,6 +1064,9 @@ class Store:
         if creating:
             local, gmt = self.stamp()
             obj["date_created"], obj["date_created_gmt"] = local, gmt
+            backdated = payload.get("date_created_gmt") or payload.get("date_created")
+            if isinstance(backdated, str):  # writable on reviews (the comment date)
+                obj["date_created"] = obj["date_created_gmt"] = backdated
         self.reviews[obj["id"]] = obj
         return obj
 
