@@ -341,3 +341,17 @@ def test_dates_the_store_accepts_are_sent_and_order_origins_noted(
     assert product["date_created_gmt"] == review["date_created_gmt"] == "2021-03-04T05:06:07"
     notes = [n["note"] for n in sim.store.notes[order["id"]]]
     assert any("#1042" in n and "2021-03-04T05:06:07" in n for n in notes)
+
+
+def test_remigrate_reuses_the_images_instead_of_orphaning_copies(
+    sim: WooCommerceSimulator, cart: WooCommerceCart, small_store: MemoryCart
+) -> None:
+    """#11: WordPress keeps a deleted product's images; created again, they are reused."""
+    engine = SyncEngine(small_store, cart)
+    assert not engine.full_migrate().failures
+    media = len(sim.store.media)
+    report = engine.remigrate(confirm=True)
+    assert not report.failures
+    assert len(sim.store.media) == media
+    assert any("reused" in w.message for w in report.warnings)
+    assert not sim.requests_to("DELETE", "wc/v3/products")  # #12: deletes go through /batch

@@ -198,6 +198,8 @@ def test_memory_to_real_store_live_changes_smart_update_and_remigrate(
     assert len(set(source_refs_of("shop_order"))) == len(source_refs_of("shop_order"))
     assert len(customer_refs()) == source.count(Customer)
     assert real_woocommerce.mails() == mails
+    # The products made again reuse their images: no orphaned media (#11).
+    assert int(sql("SELECT COUNT(*) FROM wp_posts WHERE post_type = 'attachment'")[0][0]) == media
     print(
         f"\nreal store requests: full_migrate {migrate_requests},"
         f" remigrate {transport.total() - migrate_requests}, media {media}"

@@ -226,6 +226,7 @@ class WooCommerceCart(Cart):
         self._brands: bool | None = None
         self._tracking: bool | None = None
         self._tracking_probe = threading.Lock()  # orders are read in parallel
+        self._media: dict[str, int] = {}  # source image URL -> attachment id
         self._statuses = OrderStatuses(lambda: self._get("reports/orders/totals"))
         self._emails = (
             EmailSwitch(
@@ -279,6 +280,12 @@ class WooCommerceCart(Cart):
                 )
         if kind is Customer:
             notes.append("passwords are not migrated: customers set a new one ('Lost password')")
+        if kind is Product and self._media:
+            notes.append(
+                f"images of deleted products stay in WordPress's media library (the REST key"
+                f" cannot delete media); {len(self._media)} were reused for the products"
+                " created again instead of being downloaded twice"
+            )
         if kind is Order:
             notes.append("WooCommerce numbers orders itself; the source number is kept in meta")
         return tuple(notes)
@@ -657,7 +664,14 @@ class WooCommerceCart(Cart):
             if refused is not None:
                 raise refused
         if isinstance(entity, Product):
-            return wc.product_to_wc(entity, source_ref=source_ref, brands=self._brands_supported())
+            body = wc.product_to_wc(entity, source_ref=source_ref, brands=self._brands_supported())
+            # An image this cart saw uploaded from that URL (on a product it deleted)
+            # is used again, not downloaded again: remigrate leaves no orphaned media.
+            body["images"] = [
+                {"id": self._media[i["src"]]} if i.get("src") in self._media else i
+                for i in body.get("images") or ()
+            ]
+            return body
         if isinstance(entity, Customer):
             return wc.customer_to_wc(entity, source_ref=source_ref)
         if isinstance(entity, Order):
@@ -786,9 +800,10 @@ class WooCommerceCart(Cart):
 
     def _discard_product(self, product_id: str) -> bool:
         try:
-            self._http.request(
+            answer = self._http.request(
                 "DELETE", self._route(f"products/{product_id}"), params={"force": "true"}
-            )
+            ).json()
+            self._learn_media(answer)
         except EntityNotFound:
             return True
         except CartMigrateError as error:
@@ -1154,7 +1169,23 @@ class WooCommerceCart(Cart):
                 answers = [WriteOutcomeUnknown(f"{self.name}: batch delete answer")] * len(chunk)
             for (position, _), answer in zip(chunk, answers, strict=True):
                 results[position] = answer if isinstance(answer, CartMigrateError) else None
+                if kind is Product and isinstance(answer, Mapping):
+                    self._learn_media(answer)
         return [results[p] for p in range(len(ids))]
+
+    def _learn_media(self, product: Any) -> None:
+        """Remember which media a deleted product's images were, by source URL.
+
+        WordPress keeps a deleted product's images in its media library, and
+        the REST key cannot delete media: a product created again from the same
+        URLs reuses them (``{"id": …}``) instead of downloading copies.
+        """
+        if not isinstance(product, Mapping):
+            return
+        images = [i for i in product.get("images") or () if isinstance(i, Mapping)]
+        for image, source in zip(images, wc.image_sources(product), strict=False):
+            if isinstance(image.get("id"), int) and image["id"]:
+                self._media[source] = image["id"]
 
     def clear(self, kind: type[Entity]) -> int:
         """Delete every entity of ``kind`` through ``/batch`` (100 per request)."""

@@ -354,6 +354,21 @@ def _uploaded_from(uploaded: str, source: str) -> bool:
     return re.fullmatch(pattern, _file_name(uploaded), flags=re.IGNORECASE) is not None
 
 
+def image_sources(data: Mapping[str, Any]) -> list[str]:
+    """Per image of a product, the source URL it was uploaded from (as far as known:
+    positions whose file is no longer that download are left out at the end)."""
+    srcs = [str(i["src"]) for i in data.get("images") or () if i.get("src")]
+    sources = _json_meta(data, IMAGES_KEY)
+    if sources is None or len(sources) != len(srcs):
+        return []
+    out: list[str] = []
+    for src, source in zip(srcs, sources, strict=True):
+        if not (isinstance(source, str) and _uploaded_from(src, source)):
+            break
+        out.append(source)
+    return out
+
+
 def _images_read(data: Mapping[str, Any]) -> list[str]:
     srcs = [str(i["src"]) for i in data.get("images") or () if i.get("src")]
     sources = _json_meta(data, IMAGES_KEY)

@@ -264,6 +264,8 @@ class Store:
         self.in_batch = False
         #: Media file names taken so far, as WordPress's uploads folder holds them.
         self.uploads: set[str] = set()
+        #: The media library: attachment id -> URL (deleting a product leaves them).
+        self.media: dict[int, str] = {}
         #: Whether WordPress could download an image URL (default: every one).
         self.fetch_image: Callable[[str], bool] = lambda src: True
         self._ids = {"post": 10, "term": 10, "user": 1, "comment": 10, "meta": 100, "item": 100}
@@ -433,12 +435,16 @@ class Store:
                 obj[key] = [r for r in refs if r]
             elif key == "images":
                 kept = {i["id"]: i for i in obj.get("images") or ()}
+                library = {
+                    mid: {"id": mid, "src": src, "name": "", "alt": ""}
+                    for mid, src in self.media.items()
+                }
                 obj[key] = [
-                    kept[i["id"]]
-                    if isinstance(i.get("id"), int) and i["id"] in kept
+                    kept.get(i["id"]) or library[i["id"]]
+                    if isinstance(i.get("id"), int) and (i["id"] in kept or i["id"] in library)
                     else {
-                        "id": self.new_id("post"),
-                        "src": self._upload(str(i.get("src", ""))),
+                        "id": (media_id := self.new_id("post")),
+                        "src": self._upload(str(i.get("src", "")), media_id),
                         "name": i.get("name", ""),
                         "alt": i.get("alt", ""),
                     }
@@ -989,7 +995,7 @@ class Store:
             self.sync_variable(target["parent_id"])
 
     # -- reviews -----------------------------------------------------------------
-    def _upload(self, src: str) -> str:
+    def _upload(self, src: str, media_id: int) -> str:
         """WordPress downloads an image and serves its own copy from the uploads folder,
         under the same file name, ``-1``, ``-2``... added when the name is taken."""
         if not self.fetch_image(src):
@@ -1008,7 +1014,9 @@ class Store:
             candidate = f"{stem}-{n}.{ext}"
         self.uploads.add(candidate)
         now = self._now()
-        return f"{SITE_URL}/wp-content/uploads/{now:%Y/%m}/{candidate}"
+        url = f"{SITE_URL}/wp-content/uploads/{now:%Y/%m}/{candidate}"
+        self.media[media_id] = url  # the media library keeps it, product deleted or not
+        return url
 
     def save_review(self, payload: Mapping[str, Any], rid: int | None = None) -> dict[str, Any]:
         creating = rid is None
