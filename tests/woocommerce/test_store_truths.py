@@ -12,6 +12,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import attrs
+
 from cartmigrate import (
     Address,
     Category,
@@ -355,3 +357,33 @@ def test_remigrate_reuses_the_images_instead_of_orphaning_copies(
     assert len(sim.store.media) == media
     assert any("reused" in w.message for w in report.warnings)
     assert not sim.requests_to("DELETE", "wc/v3/products")  # #12: deletes go through /batch
+
+
+def test_product_semantics_are_read_and_written_back() -> None:
+    """#9: external, downloadable, dimensions, "any value" attributes."""
+    raw = {
+        "id": 5,
+        "name": "Pennant",
+        "type": "external",
+        "external_url": "https://example.com/p",
+        "button_text": "Buy there",
+        "downloadable": True,
+        "virtual": True,
+        "downloads": [{"id": "x", "name": "F", "file": "https://example.com/f.zip"}],
+        "download_limit": 2,
+        "dimensions": {"length": "3", "width": "", "height": "1"},
+    }
+    product = wc.product_from_wc(raw)
+    body = wc.product_to_wc(attrs.evolve(product, id=None))
+    assert body["type"] == "external" and body["external_url"] == "https://example.com/p"
+    assert body["button_text"] == "Buy there" and body["downloadable"] and body["virtual"]
+    assert body["downloads"] == [{"name": "F", "file": "https://example.com/f.zip"}]
+    assert body["download_limit"] == 2
+    assert body["dimensions"] == {"length": "3", "width": "", "height": "1"}
+    variant = wc.variant_from_wc(
+        {
+            "id": 7,
+            "attributes": [{"name": "Size", "option": ""}, {"name": "Color", "option": "Red"}],
+        }
+    )
+    assert dict(variant.options) == {"Color": "Red"} and variant.extra["any_value"] == ["Size"]

@@ -6,6 +6,8 @@ import datetime as dt
 import decimal
 from collections.abc import Callable
 
+import attrs
+
 from cartmigrate import (
     Category,
     Customer,
@@ -263,3 +265,32 @@ def test_dates_the_store_accepts_are_sent_and_order_origins_noted(
     assert review["date_created_gmt"] == "2021-03-04T05:06:07"
     notes = [n["note"] for n in api(creds, f"orders/{ids['order']['o']}/notes")]
     assert any("#1042" in n and "2021-03-04T05:06:07" in n for n in notes), notes
+
+
+def test_product_semantics_survive_a_round_trip(
+    real_woocommerce: RealStore, woo: WooCommerceCart
+) -> None:
+    """#9: external link and button, downloads, dimensions (grouped: said in the report)."""
+    real_woocommerce.reset()
+    memory = MemoryCart()
+    assert not SyncEngine(woo, memory).full_migrate(entities=[Product]).failures
+    by_sku = {p.sku: p for p in memory.list(Product)}
+    pennant, album = by_sku["wp-pennant"], by_sku["woo-album"]
+    assert pennant.extra["external_url"].startswith("https://mercantile.wordpress.org/")
+    assert album.extra["downloadable"] is True and len(album.extra["downloads"]) == 2
+    copies = MemoryCart(
+        [
+            attrs.evolve(p, id=f"copy-{p.id}", sku=f"{p.sku}-copy", slug=None, category_ids=[])
+            for p in (pennant, album)
+        ]
+    )
+    report = SyncEngine(copies, woo).full_migrate(entities=[Product])
+    assert not report.failures, report.failures
+    assert any("grouped products" in w.message for w in report.warnings)
+    creds = real_woocommerce.credentials
+    [ext] = api(creds, "products", sku="wp-pennant-copy")
+    assert ext["type"] == "external" and ext["external_url"] == pennant.extra["external_url"]
+    assert ext["button_text"] == pennant.extra["button_text"]
+    [files] = api(creds, "products", sku="woo-album-copy")
+    assert files["downloadable"] and files["virtual"]
+    assert [d["file"] for d in files["downloads"]] == [d["file"] for d in album.extra["downloads"]]

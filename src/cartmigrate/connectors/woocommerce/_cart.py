@@ -280,6 +280,12 @@ class WooCommerceCart(Cart):
                 )
         if kind is Customer:
             notes.append("passwords are not migrated: customers set a new one ('Lost password')")
+        if kind is Product:
+            notes.append(
+                "grouped products are created as simple ones (their children are not linked);"
+                " external links, downloads and dimensions come over from a WooCommerce source"
+                " only (they live in extra, not in the models)"
+            )
         if kind is Product and self._media:
             notes.append(
                 f"images of deleted products stay in WordPress's media library (the REST key"

@@ -285,6 +285,12 @@ def variant_from_wc(data: Mapping[str, Any]) -> Variant:
         for a in data.get("attributes") or ()
         if a.get("name") and a.get("option")
     }
+    # "Any Size": an attribute the variation does not fix (option ""), kept in extra.
+    any_value = [
+        str(a.get("name"))
+        for a in data.get("attributes") or ()
+        if a.get("name") and not a.get("option")
+    ]
     return Variant(
         id=str(data["id"]),
         sku=_text(data.get("sku")),
@@ -293,7 +299,10 @@ def variant_from_wc(data: Mapping[str, Any]) -> Variant:
         quantity=quantity,
         stock_status=status,
         options=options,
-        extra=_extra(data, ("description", "weight", "image", "menu_order")),
+        extra={
+            **_extra(data, ("description", "weight", "image", "menu_order")),
+            **({"any_value": any_value} if any_value else {}),
+        },
     )
 
 
@@ -333,8 +342,68 @@ def product_from_wc(
         weight=_money(data.get("weight")),
         created_at=wc_time(data.get("date_created_gmt")),
         updated_at=wc_time(data.get("date_modified_gmt")),
-        extra=_extra(data, ("type", "short_description", "attributes", "permalink", "featured")),
+        extra=_product_extra(data),
     )
+
+
+#: Product semantics the models have no field for, kept in ``extra`` when read
+#: and written back when the target is WooCommerce too.
+SEMANTIC_KEYS = (
+    "external_url",
+    "button_text",
+    "grouped_products",
+    "downloadable",
+    "virtual",
+    "downloads",
+    "download_limit",
+    "download_expiry",
+)
+
+
+def _product_extra(data: Mapping[str, Any]) -> dict[str, Any]:
+    extra = _extra(
+        data,
+        ("type", "short_description", "attributes", "permalink", "featured", *SEMANTIC_KEYS),
+    )
+    for flag in ("downloadable", "virtual"):
+        if data.get(flag) is True:
+            extra[flag] = True
+    dimensions = data.get("dimensions")
+    if isinstance(dimensions, Mapping) and any(dimensions.values()):
+        extra["dimensions"] = dict(dimensions)
+    return extra
+
+
+def semantics_to_wc(product: Product) -> dict[str, Any]:
+    """What a WooCommerce source said about the product beyond the models:
+    external link and button, downloads, dimensions. A grouped product's
+    children are source ids and cannot be linked: it goes in as a simple one."""
+    extra = product.extra
+    body: dict[str, Any] = {}
+    if not product.variants and extra.get("type") == "external":
+        body["type"] = "external"
+        for key in ("external_url", "button_text"):
+            if isinstance(extra.get(key), str):
+                body[key] = extra[key]
+    for flag in ("downloadable", "virtual"):
+        if extra.get(flag) is True:
+            body[flag] = True
+    downloads = extra.get("downloads")
+    if isinstance(downloads, list | tuple) and downloads:
+        body["downloads"] = [
+            {"name": str(d.get("name") or ""), "file": str(d.get("file") or "")}
+            for d in downloads
+            if isinstance(d, Mapping) and d.get("file")
+        ]
+        for key in ("download_limit", "download_expiry"):
+            if isinstance(extra.get(key), int):
+                body[key] = extra[key]
+    dimensions = extra.get("dimensions")
+    if isinstance(dimensions, Mapping) and any(dimensions.values()):
+        body["dimensions"] = {
+            k: str(dimensions.get(k) or "") for k in ("length", "width", "height")
+        }
+    return body
 
 
 def images_meta(images: Sequence[str]) -> str:
@@ -412,6 +481,7 @@ def product_to_wc(
         body["description"] = product.description
     if product.weight is not None:
         body["weight"] = money_text(product.weight)
+    body.update(semantics_to_wc(product))
     if product.created_at is not None:
         # Writable on products (WordPress then also backdates date_modified).
         body["date_created_gmt"] = wc_time_text(product.created_at)
