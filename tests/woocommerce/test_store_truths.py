@@ -387,3 +387,31 @@ def test_product_semantics_are_read_and_written_back() -> None:
         }
     )
     assert dict(variant.options) == {"Color": "Red"} and variant.extra["any_value"] == ["Size"]
+
+
+def _store_with_existing(sim: WooCommerceSimulator) -> MemoryCart:
+    sim.seed(
+        "products", {"name": "Theirs", "sku": "MUG", "manage_stock": True, "stock_quantity": 3}
+    )
+    return MemoryCart([Product(id="p1", name="Mug", sku="MUG", price="4", quantity=9)])
+
+
+def test_entities_already_on_the_target_adopt_leave_or_fail(make_sim: Any, make_cart: Any) -> None:
+    """#13: the user chooses what happens to what was there before, and the report lists it."""
+    outcomes: dict[str, Any] = {}
+    for choice in ("adopt", "leave", "fail"):
+        sim = make_sim()
+        source = _store_with_existing(sim)
+        engine = SyncEngine(source, make_cart(sim), existing=choice)  # type: ignore[arg-type]
+        first = engine.full_migrate()
+        source.add(attrs.evolve(source.list(Product)[0], quantity=12))
+        engine.smart_update()
+        [mug] = sim.store.products.values()
+        outcomes[choice] = (mug["stock_quantity"], [f.source_id for f in first.failures])
+        listed = [w.message for w in first.warnings if w.source_id == "p1"] + [
+            f.message for f in first.failures
+        ]
+        assert any("on the target" in m for m in listed), listed
+    assert outcomes["adopt"] == (12, [])  # adopted and kept in step
+    assert outcomes["leave"] == (3, [])  # mapped, never written
+    assert outcomes["fail"] == (3, ["p1"])  # refused, listed

@@ -219,6 +219,11 @@ class SyncEngine:
     ``read_ahead`` reads the next batch from the source in a second thread
     while the current one is written to the target (default: when the
     source's ``capabilities.read_ahead`` says its reads are remote).
+    ``existing`` says what happens to an entity that was on the target before
+    the migration (the target refused a create as a duplicate, same SKU or
+    e-mail): ``"adopt"`` maps it and keeps its selected fields in step,
+    ``"leave"`` maps it (so references to it work) but never writes to it,
+    ``"fail"`` fails the source entity; the report lists each.
     """
 
     def __init__(
@@ -233,7 +238,13 @@ class SyncEngine:
         clock: Callable[[], dt.datetime] = _utcnow,
         on_progress: Callable[[Progress], None] | None = None,
         read_ahead: bool | None = None,
+        existing: Literal["adopt", "leave", "fail"] = "adopt",
     ) -> None:
+        if existing not in ("adopt", "leave", "fail"):
+            raise ConfigurationError(
+                f"existing= takes 'adopt', 'leave' or 'fail', not {existing!r}"
+            )
+        self.existing = existing
         self.source = source
         self.target = target
         self.state = state if state is not None else MemoryStateStore()
@@ -1067,18 +1078,41 @@ class SyncEngine:
         if found is None:
             self._fail(run, name, sid, error, failures)
             return []
+        if self.existing == "fail":
+            self._fail(
+                run,
+                name,
+                sid,
+                DuplicateEntity(
+                    f"{error} — {existing} was on the target before the migration, and"
+                    " existing='fail' does not adopt it",
+                    existing_id=existing,
+                    entity=name,
+                    field=error.field,
+                ),
+                failures,
+            )
+            return []
         run.report.count(name, Outcome.UNCHANGED)
+        left = self.existing == "leave"
         run.report.warnings.append(
             Notice(
                 entity=name,
                 source_id=sid,
                 field=error.field,
-                message=f"already on the target as {existing} ({error}); adopted as is, and"
-                " remigrate will not delete it",
+                message=f"already on the target as {existing} ({error}); "
+                + (
+                    "left alone (existing='leave'): references to it are kept, it is never written"
+                    if left
+                    else "adopted as is, and remigrate will not delete it"
+                ),
             )
         )
+        records = self._adoption_records(run, name, entity, found, owned=False)
+        if left:
+            return [attrs.evolve(r, fingerprint=_LEFT_ALONE) for r in records]
         run.unsynced.add(name)  # adopted as is: compare it later
-        return self._adoption_records(run, name, entity, found, owned=False)
+        return records
 
     def _repair_references(
         self,
@@ -1163,6 +1197,9 @@ class SyncEngine:
         selection = _selection(selected, variant_selected)
         for entity, record in pairs:
             digest = fingerprint(entity)
+            if record.fingerprint == _LEFT_ALONE:
+                run.report.count(name, Outcome.UNCHANGED)  # existing='leave': never written
+                continue
             if not selected and not variant_selected:
                 # Nothing compared: the record keeps what it had, so a later call
                 # selecting these fields still sees the change.
@@ -1415,6 +1452,10 @@ class SyncEngine:
 
 #: The selection a create writes: every field.
 _ALL_FIELDS = "*"
+
+
+#: The fingerprint of an entity found on the target and left alone (``existing="leave"``).
+_LEFT_ALONE = "left-alone"
 
 
 def _selection(selected: Sequence[str], variant_selected: Sequence[str]) -> str:

@@ -294,3 +294,26 @@ def test_product_semantics_survive_a_round_trip(
     [files] = api(creds, "products", sku="woo-album-copy")
     assert files["downloadable"] and files["virtual"]
     assert [d["file"] for d in files["downloads"]] == [d["file"] for d in album.extra["downloads"]]
+
+
+def test_entities_already_on_the_store_left_alone_or_failed(
+    real_woocommerce: RealStore, woo: WooCommerceCart
+) -> None:
+    """#13: the sample store's own beanie, met by SKU: adopt (default), leave, or fail."""
+    real_woocommerce.reset()
+    creds = real_woocommerce.credentials
+    [theirs] = api(creds, "products", sku="woo-beanie")
+    source = MemoryCart(
+        [Product(id="b", name="Our beanie", sku="woo-beanie", price="9", quantity=40)]
+    )
+    failed = SyncEngine(source, woo, existing="fail").full_migrate()
+    assert [(f.source_id, f.field) for f in failed.failures] == [("b", "sku")]
+    assert "existing='fail'" in failed.failures[0].message
+    engine = SyncEngine(source, woo, existing="leave")
+    left = engine.full_migrate()
+    assert not left.failures
+    assert any("left alone" in w.message and w.source_id == "b" for w in left.warnings)
+    source.add(attrs.evolve(source.list(Product)[0], quantity=41))
+    engine.smart_update(verify=True)
+    now = api(creds, f"products/{theirs['id']}")
+    assert (now["name"], now["stock_quantity"]) == (theirs["name"], theirs["stock_quantity"])
