@@ -34,6 +34,7 @@ from cartmigrate import (
 from cartmigrate.connectors import ForwardingCart
 from cartmigrate.connectors.woocommerce import WooCommerceCart
 from cartmigrate.connectors.woocommerce import _convert as wc
+from cartmigrate.connectors.woocommerce._stored import as_stored
 from cartmigrate.testing.woocommerce import WooCommerceSimulator
 
 
@@ -146,17 +147,17 @@ def test_a_running_carts_record_is_left_alone(
 def test_compared_as_the_store_keeps_it() -> None:
     """#6: what WooCommerce normalises is normalised the same way before comparing."""
     variant = Variant(sku="V", price="5", compare_at_price="4", quantity=0, stock_status="in_stock")
-    stored = wc.as_stored(variant)
+    stored = as_stored(variant)
     assert stored.stock_status == StockStatus.OUT_OF_STOCK and stored.compare_at_price is None
     shirt = Product(name="S", sku="S", price="9", variants=[variant])
-    assert wc.as_stored(shirt).price is None
-    assert wc.as_stored(shirt).stock_status == StockStatus.OUT_OF_STOCK
+    assert as_stored(shirt).price is None
+    assert as_stored(shirt).stock_status == StockStatus.OUT_OF_STOCK
     review = Review(product_id="1", rating=5, title="Great", body="Loved it")
-    assert wc.as_stored(review).body == "Great\n\nLoved it" and wc.as_stored(review).title is None
+    assert as_stored(review).body == "Great\n\nLoved it" and as_stored(review).title is None
     category = Category(name="C", description="<p>All <strong>linen</strong></p>")
-    assert wc.as_stored(category).description == "All <strong>linen</strong>"
+    assert as_stored(category).description == "All <strong>linen</strong>"
     customer = Customer(email="a@example.com", phone="123", addresses=[Address(city="X")])
-    assert wc.as_stored(customer).addresses[0].phone == "123"
+    assert as_stored(customer).addresses[0].phone == "123"
 
 
 def test_an_uploaded_image_reads_back_as_its_source_url() -> None:

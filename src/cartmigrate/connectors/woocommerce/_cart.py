@@ -48,8 +48,10 @@ from .._rest import Paging, chunked, fan_out, page_items, send_in_batches, total
 from . import _convert as wc
 from ._emails import EmailSwitch
 from ._errors import error_for_response, error_from_body
+from ._fields import evolve_for_update, pick_keys
 from ._recent import RecentIndex
 from ._statuses import OrderStatuses
+from ._stored import as_stored
 
 __all__ = ["WooCommerceCart"]
 
@@ -73,71 +75,6 @@ _ROUTES: dict[type[Entity], str] = {
 #: Types whose resources carry ``meta_data``, where the source reference lives.
 _WITH_META = (Product, Customer, Order)
 _INCREMENTAL = frozenset({Product, Order})  # the docs list modified_after for these only
-
-#: Which WooCommerce keys carry each model field, for partial updates.
-_FIELD_KEYS: dict[type[Entity], dict[str, tuple[str, ...]]] = {
-    Product: {
-        "name": ("name",),
-        "sku": ("sku",),
-        "description": ("description",),
-        "price": ("regular_price", "sale_price"),
-        "compare_at_price": ("regular_price", "sale_price"),
-        "quantity": ("manage_stock", "stock_quantity", "backorders", "stock_status"),
-        "stock_status": ("manage_stock", "stock_quantity", "backorders", "stock_status"),
-        "status": ("status",),
-        "category_ids": ("categories",),
-        "manufacturer_id": ("brands",),
-        "images": ("images",),
-        "slug": ("slug",),
-        "meta_title": ("meta_data",),
-        "meta_description": ("meta_data",),
-        "weight": ("weight",),
-    },
-    Variant: {
-        "sku": ("sku",),
-        "price": ("regular_price", "sale_price"),
-        "compare_at_price": ("regular_price", "sale_price"),
-        "quantity": ("manage_stock", "stock_quantity", "backorders", "stock_status"),
-        "stock_status": ("manage_stock", "stock_quantity", "backorders", "stock_status"),
-        "options": ("attributes",),
-    },
-    Customer: {
-        "email": ("email", "billing"),
-        "first_name": ("first_name",),
-        "last_name": ("last_name",),
-        "phone": ("billing",),
-        "addresses": ("billing", "shipping"),
-        "group": ("meta_data",),
-    },
-    Category: {
-        "name": ("name",),
-        "parent_id": ("parent",),
-        "slug": ("slug",),
-        "description": ("description",),
-    },
-    Manufacturer: {"name": ("name",)},
-    Review: {
-        "rating": ("rating",),
-        "title": ("review",),
-        "body": ("review",),
-        "author": ("reviewer",),
-        "email": ("reviewer_email",),
-        "status": ("status",),
-        "product_id": ("product_id",),
-        "customer_id": (),  # a WooCommerce review has no customer field: nothing to write
-    },
-}
-_CLEARED: dict[str, Any] = {
-    "sku": "",
-    "description": "",
-    "weight": "",
-    "brands": [],
-    "categories": [],
-    "images": [],
-    "first_name": "",
-    "last_name": "",
-    "shipping": {},
-}
 
 
 class WooCommerceCart(Cart):
@@ -302,7 +239,7 @@ class WooCommerceCart(Cart):
 
     # -- capabilities -------------------------------------------------------
     def as_stored(self, entity: E) -> E:
-        return cast(E, wc.as_stored(entity))
+        return cast(E, as_stored(entity))
 
     def derived_fields(self, entity: Entity) -> frozenset[str]:
         """A review without an e-mail gets its customer's (WordPress requires one)."""
@@ -976,13 +913,13 @@ class WooCommerceCart(Cart):
                 )
             current = found
             path = f"{_ROUTES[kind]}/{id}"
-        updated = self._evolve(current, changes)
+        updated = evolve_for_update(current, changes)
         full = (
             wc.variation_to_wc(updated, 0)
             if isinstance(updated, Variant)
             else self._payload(updated, None)
         )
-        body = self._pick(kind, changes, full)
+        body = pick_keys(kind, changes, full)
         if isinstance(updated, Review) and not body.get("reviewer_email", "x"):
             body.pop("reviewer_email")  # WordPress refuses "", and has the e-mail already
         if isinstance(updated, Product) and "images" in changes:
@@ -995,45 +932,6 @@ class WooCommerceCart(Cart):
             body.pop("sale_price", None)
         if body:
             self._http.request("PUT", self._route(path), json=body)
-
-    def _evolve(self, entity: E, changes: Mapping[str, Any]) -> E:
-        table = _FIELD_KEYS.get(type(entity), {})
-        for field in changes:
-            if field not in table and field != "id":
-                raise EntityRejected(
-                    f"WooCommerce cannot change {entity.kind}.{field} through its REST API",
-                    entity=entity.kind,
-                    field=field,
-                )
-        try:
-            return attrs.evolve(entity, **{k: v for k, v in changes.items() if k != "id"})
-        except InvalidEntity as error:
-            raise EntityRejected(str(error), entity=entity.kind, field=error.field) from error
-
-    @staticmethod
-    def _pick(
-        kind: type[Entity], changes: Mapping[str, Any], full: Mapping[str, Any]
-    ) -> dict[str, Any]:
-        keys: list[str] = []
-        for field in changes:
-            for key in _FIELD_KEYS[kind].get(field, ()):
-                if key not in keys:
-                    keys.append(key)
-        body: dict[str, Any] = {}
-        for key in keys:
-            if key == "meta_data":
-                wanted = {wc.SEO_TITLE_KEY, wc.SEO_DESCRIPTION_KEY, wc.GROUP_KEY}
-                present = {m["key"]: m["value"] for m in full.get("meta_data", ())}
-                body["meta_data"] = [
-                    {"key": k, "value": present.get(k, "")}
-                    for k in sorted(wanted)
-                    if (k == wc.GROUP_KEY) == (kind is Customer)
-                ]
-            elif key in full:
-                body[key] = full[key]
-            elif key in _CLEARED:
-                body[key] = _CLEARED[key]
-        return body
 
     def _update_order(self, id: str, changes: Mapping[str, Any]) -> None:
         allowed = {
