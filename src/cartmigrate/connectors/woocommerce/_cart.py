@@ -16,7 +16,6 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
-import attrs
 import httpx
 
 from ..._exceptions import (
@@ -49,7 +48,10 @@ from . import _convert as wc
 from ._emails import EmailSwitch
 from ._errors import error_for_response, error_from_body
 from ._fields import evolve_for_update, pick_keys
+from ._orders import finish_created_order, update_order
+from ._products import discard_product, ensure_variations, learn_media
 from ._recent import RecentIndex
+from ._reviews import existing_reviews, with_reviewer_emails
 from ._statuses import OrderStatuses
 from ._stored import as_stored
 
@@ -409,7 +411,7 @@ class WooCommerceCart(Cart):
             # Created, then the answer was lost before all its variations were:
             # remove it so that it is created whole again rather than adopted.
             logger.warning("%s: product %s lacks variations; removing it", self.name, entity.id)
-            if self._discard_product(cast(str, entity.id)):
+            if discard_product(self, cast(str, entity.id)):
                 self._recent.forget(Product)
                 return None
         return entity
@@ -527,10 +529,10 @@ class WooCommerceCart(Cart):
         results: list[WriteResult | None] = [None] * len(entities)
         if kind is Review:
             entities = cast(
-                Sequence[E], self._with_reviewer_emails(cast(Sequence[Review], entities))
+                Sequence[E], with_reviewer_emails(self, cast(Sequence[Review], entities))
             )
-            for position, existing in self._existing_reviews(
-                cast(Sequence[Review], entities)
+            for position, existing in existing_reviews(
+                self, cast(Sequence[Review], entities)
             ).items():
                 results[position] = DuplicateEntity(
                     f"woocommerce: the same review is already on product"
@@ -567,8 +569,8 @@ class WooCommerceCart(Cart):
         if kind is Product:
             variable = [(p, raw) for p, raw in created if cast(Product, entities[p]).variants]
             finished = fan_out(
-                lambda item: self._ensure_variations(
-                    str(item[1]["id"]), cast(Product, entities[item[0]]).variants
+                lambda item: ensure_variations(
+                    self, str(item[1]["id"]), cast(Product, entities[item[0]]).variants
                 ),
                 variable,
                 max_workers=self._max_concurrency,
@@ -581,8 +583,8 @@ class WooCommerceCart(Cart):
                 )
         if kind is Order:
             completed = fan_out(
-                lambda item: self._finish_created_order(
-                    str(item[1]["id"]), cast(Order, entities[item[0]])
+                lambda item: finish_created_order(
+                    self, str(item[1]["id"]), cast(Order, entities[item[0]])
                 ),
                 created,
                 max_workers=self._max_concurrency,
@@ -683,201 +685,11 @@ class WooCommerceCart(Cart):
             # 409 "Duplicate comment": the same text by the same e-mail, e.g. a
             # create whose answer was lost. Name it, so it can be adopted.
             try:
-                found = self._existing_reviews([entity])
+                found = existing_reviews(self, [entity])
             except CartMigrateError:
                 return error
             error.existing_id = found.get(0)
         return error
-
-    def _ensure_variations(
-        self, product_id: str, variants: Sequence[Variant], *, rounds: int = 4
-    ) -> tuple[str, ...] | CartMigrateError:
-        """Create the product's variations; on a lost answer, look and finish what is missing.
-
-        Each variation carries its position in meta, so a retry creates only
-        what is not there. A variation the store refuses fails the whole
-        product, which is then deleted so that nothing half-made stays behind.
-        """
-        path = f"products/{product_id}/variations"
-        existing: dict[int, str] = {}
-        for attempt in range(rounds):
-            try:
-                if attempt:  # an earlier answer was lost: see what is there now
-                    existing = {}
-                    for raw in self._pages(path, {"orderby": "id", "order": "asc"}):
-                        position = wc.meta_value(raw, wc.POSITION_KEY)
-                        if isinstance(position, str) and position.isdigit():
-                            existing.setdefault(int(position), str(raw["id"]))
-                missing = [p for p in range(len(variants)) if p not in existing]
-                for chunk in chunked(missing, BATCH_LIMIT):
-                    answers = self._batch(
-                        path,
-                        "create",
-                        [wc.variation_to_wc(variants[p], p) for p in chunk],
-                        "variant",
-                    )
-                    for position, answer in zip(chunk, answers, strict=True):
-                        if isinstance(answer, EntityRejected):
-                            self._discard_product(product_id)
-                            return EntityRejected(
-                                f"variant {position} (SKU {variants[position].sku!r}): {answer}",
-                                entity="product",
-                                field="variants." + (answer.field or "?"),
-                                platform_message=answer.platform_message,
-                                status_code=answer.status_code,
-                            )
-                        if isinstance(answer, Mapping):
-                            existing[position] = str(answer["id"])
-                if all(p in existing for p in range(len(variants))):
-                    return tuple(existing[p] for p in range(len(variants)))
-            except TransientError as error:
-                logger.warning(
-                    "%s: variations of product %s: %s; looking again", self.name, product_id, error
-                )
-        if self._discard_product(product_id):
-            return TransientError(
-                f"{self.name}: variations of product {product_id} could not be created;"
-                " the product was removed and will be created again"
-            )
-        return WriteOutcomeUnknown(f"{self.name}: product {product_id} may lack variations")
-
-    def _discard_product(self, product_id: str) -> bool:
-        try:
-            answer = self._http.request(
-                "DELETE", self._route(f"products/{product_id}"), params={"force": "true"}
-            ).json()
-            self._learn_media(answer)
-        except EntityNotFound:
-            return True
-        except CartMigrateError as error:
-            logger.warning(
-                "%s: could not remove half-created product %s: %s", self.name, product_id, error
-            )
-            return False
-        return True
-
-    def _order_extras(
-        self,
-        order_id: str,
-        order: Order,
-        before: Order | None,
-        *,
-        strict: bool,
-        origin: str | None = None,
-    ) -> bool:
-        """Shipment Tracking items for the customer and notes for the staff.
-
-        Tracking items already on the order are never posted twice (they are
-        read back first), and the history note goes last: a step that fails
-        can be run again. ``strict`` raises the failure (an update then fails
-        and is retried); otherwise it is logged and False returned.
-        """
-        try:
-            old_history = set(before.status_history) if before else set()
-            new_history = [c for c in order.status_history if c not in old_history]
-            tracking = bool(order.shipments) and self._tracking_supported(order_id)
-            known: set[str | None] = set()
-            if tracking and before is not None:
-                # An order that exists may hold some items already: read them.
-                posted = self._http.request("GET", self._tracking_url(order_id)).json()
-                known = {item.get("tracking_number") for item in posted or ()}
-            elif before is not None:
-                known = {s.tracking_number for s in before.shipments}
-            new_shipments = [s for s in order.shipments if s.tracking_number not in known]
-            if new_shipments and tracking:
-                for shipment in new_shipments:
-                    if shipment.tracking_number:
-                        self._http.request(
-                            "POST", self._tracking_url(order_id), json=wc.tracking_to_wc(shipment)
-                        )
-            elif new_shipments:
-                self._http.request(
-                    "POST",
-                    self._route(f"orders/{order_id}/notes"),
-                    json={"note": wc.shipments_note(new_shipments), "customer_note": False},
-                )
-            if new_history or origin:
-                # WooCommerce dates and numbers the order itself: the source's number
-                # and date go where the staff see them, with the history.
-                parts = [origin] if origin else []
-                if new_history:
-                    parts.append(wc.history_note(new_history))
-                self._http.request(
-                    "POST",
-                    self._route(f"orders/{order_id}/notes"),
-                    json={"note": "\n".join(parts), "customer_note": False},
-                )
-        except CartMigrateError as error:
-            if strict:
-                raise
-            logger.warning(
-                "%s: notes/tracking of order %s not written: %s", self.name, order_id, error
-            )
-            return False
-        return True
-
-    def _finish_created_order(self, order_id: str, order: Order) -> bool:
-        """Tracking and notes of a new order; its shipments meta only once they are in.
-
-        The meta is what the order reads back as; written before the tracking
-        items went in, a failed post would look done and never be retried.
-        """
-        if not self._order_extras(
-            order_id, order, None, strict=False, origin=wc.origin_note(order)
-        ):
-            return False
-        if order.shipments:
-            meta = [{"key": wc.SHIPMENTS_KEY, "value": wc.shipments_meta(order.shipments)}]
-            try:
-                self._http.request(
-                    "PUT", self._route(f"orders/{order_id}"), json={"meta_data": meta}
-                )
-            except CartMigrateError:
-                return False
-        return True
-
-    def _with_reviewer_emails(self, reviews: Sequence[Review]) -> list[Review]:
-        """Reviews by a customer but without an e-mail get the customer's (WordPress
-        requires a reviewer e-mail); one request for the whole batch."""
-        wanted = [r.customer_id for r in reviews if not r.email and r.customer_id]
-        if not wanted:
-            return list(reviews)
-        customers = self.get_many(Customer, [w for w in wanted if w])
-        return [
-            attrs.evolve(r, email=customers[r.customer_id].email)
-            if not r.email and r.customer_id in customers
-            else r
-            for r in reviews
-        ]
-
-    def _existing_reviews(self, reviews: Sequence[Review]) -> dict[int, str]:
-        """Positions of reviews already on the store (same product, e-mail and text).
-
-        Reviews carry no meta in WooCommerce, so this is how a review whose
-        create answer was lost is recognised instead of being posted twice.
-        """
-        products = sorted(
-            {r.product_id for r in reviews if r.product_id and r.product_id.isdigit()}
-        )
-        if not products:
-            return {}
-        seen: dict[tuple[str, str, str], str] = {}
-        for chunk in chunked(products, PAGING.per_page):
-            params = {"product": ",".join(chunk), "status": "all"}
-            for raw in self._pages(_ROUTES[Review], params):
-                key = (
-                    str(raw.get("product_id")),
-                    str(raw.get("reviewer_email") or "").casefold(),
-                    str(raw.get("review") or ""),
-                )
-                seen.setdefault(key, str(raw["id"]))
-        found: dict[int, str] = {}
-        for position, review in enumerate(reviews):
-            text = wc.review_to_wc(review)["review"]
-            key = (str(review.product_id), (review.email or "").casefold(), text)
-            if key in seen:
-                found[position] = seen[key]
-        return found
 
     # -- updating and deleting ----------------------------------------------
     def update(
@@ -892,7 +704,7 @@ class WooCommerceCart(Cart):
         self._before_writing(kind)
         self._recent.forget(Product if kind is Variant else kind)
         if kind is Order:
-            self._update_order(id, changes)
+            update_order(self, id, changes)
             return
         if kind is Variant:
             if not parent_id:
@@ -932,103 +744,6 @@ class WooCommerceCart(Cart):
             body.pop("sale_price", None)
         if body:
             self._http.request("PUT", self._route(path), json=body)
-
-    def _update_order(self, id: str, changes: Mapping[str, Any]) -> None:
-        allowed = {
-            "status",
-            "status_history",
-            "shipments",
-            "note",
-            "billing_address",
-            "shipping_address",
-            "email",
-            "customer_id",
-            "lines",
-        }
-        for field in changes:
-            if field not in allowed:
-                raise EntityRejected(
-                    f"WooCommerce computes or fixes order.{field} itself;"
-                    " it cannot be changed through REST",
-                    entity="order",
-                    field=field,
-                )
-        if not id.isdigit():
-            raise EntityNotFound(f"no order {id} in {self.name}", entity="order", status_code=404)
-        try:
-            raw = self._get(f"orders/{id}")
-        except EntityNotFound as error:
-            error.entity = "order"
-            raise
-        before = wc.order_from_wc(raw)
-        try:
-            after = attrs.evolve(before, **changes)
-        except InvalidEntity as error:
-            raise EntityRejected(str(error), entity="order", field=error.field) from error
-        body: dict[str, Any] = {}
-        meta: list[dict[str, Any]] = []
-        if "status" in changes:
-            status = wc.wc_order_status(after.status)
-            refused = self._statuses.check(
-                status, str(getattr(after.status, "value", after.status))
-            )
-            if refused is not None:
-                raise refused
-            body["status"] = status
-            # Keep WooCommerce's own stock handling off this migrated order's lines.
-            body["line_items"] = [
-                {
-                    "id": item["id"],
-                    "meta_data": wc.reduced_stock_meta(status, int(item.get("quantity") or 0)),
-                }
-                for item in raw.get("line_items") or ()
-                if item.get("product_id")
-            ]
-        if "lines" in changes:
-            # Only what REST lets change on a placed order's lines: which product
-            # (and variation) each points to, e.g. once a product failed earlier
-            # got migrated. Names, quantities and prices stay as placed.
-            status = wc.wc_order_status(after.status)
-            lines = {item["id"]: item for item in body.get("line_items", [])}
-            for item, line in zip(raw.get("line_items") or (), after.lines, strict=False):
-                product = (
-                    int(line.product_id) if line.product_id and line.product_id.isdigit() else 0
-                )
-                variation = (
-                    int(line.variant_id) if line.variant_id and line.variant_id.isdigit() else 0
-                )
-                if (product, variation) == (item.get("product_id"), item.get("variation_id")):
-                    continue
-                entry = lines.setdefault(item["id"], {"id": item["id"]})
-                entry.update(product_id=product, variation_id=variation)
-                if product:
-                    entry["meta_data"] = wc.reduced_stock_meta(
-                        status, int(item.get("quantity") or 0)
-                    )
-            if lines:
-                body["line_items"] = list(lines.values())
-        if "status_history" in changes:
-            meta.append({"key": wc.HISTORY_KEY, "value": wc.history_meta(after.status_history)})
-        if "shipments" in changes:
-            meta.append({"key": wc.SHIPMENTS_KEY, "value": wc.shipments_meta(after.shipments)})
-        if "note" in changes:
-            body["customer_note"] = after.note or ""
-        if {"billing_address", "email"} & set(changes):
-            full = wc.order_to_wc(after)
-            body["billing"] = full["billing"]
-        if "shipping_address" in changes:
-            body["shipping"] = wc.order_to_wc(after)["shipping"]
-        if "customer_id" in changes:
-            body["customer_id"] = (
-                int(after.customer_id) if after.customer_id and after.customer_id.isdigit() else 0
-            )
-        if meta:
-            body["meta_data"] = meta
-        if {"status_history", "shipments"} & set(changes):
-            # First, so a failure leaves the meta (what the order reads back
-            # as) unchanged, and the next sync tries again.
-            self._order_extras(id, after, before, strict=True)
-        self._http.request("PUT", self._route(f"orders/{id}"), json=body)
 
     def delete(self, kind: type[Entity], id: str) -> None:
         self._require(kind, write=True)
@@ -1074,22 +789,8 @@ class WooCommerceCart(Cart):
             for (position, _), answer in zip(chunk, answers, strict=True):
                 results[position] = answer if isinstance(answer, CartMigrateError) else None
                 if kind is Product and isinstance(answer, Mapping):
-                    self._learn_media(answer)
+                    learn_media(self, answer)
         return [results[p] for p in range(len(ids))]
-
-    def _learn_media(self, product: Any) -> None:
-        """Remember which media a deleted product's images were, by source URL.
-
-        WordPress keeps a deleted product's images in its media library, and
-        the REST key cannot delete media: a product created again from the same
-        URLs reuses them (``{"id": …}``) instead of downloading copies.
-        """
-        if not isinstance(product, Mapping):
-            return
-        images = [i for i in product.get("images") or () if isinstance(i, Mapping)]
-        for image, source in zip(images, wc.image_sources(product), strict=False):
-            if isinstance(image.get("id"), int) and image["id"]:
-                self._media[source] = image["id"]
 
     def clear(self, kind: type[Entity]) -> int:
         """Delete every entity of ``kind`` through ``/batch`` (100 per request)."""
