@@ -416,3 +416,17 @@ def test_entities_already_on_the_target_adopt_leave_or_fail(make_sim: Any, make_
     assert outcomes["adopt"] == (12, [])  # adopted and kept in step
     assert outcomes["leave"] == (3, [])  # mapped, never written
     assert outcomes["fail"] == (3, ["p1"])  # refused, listed
+
+
+def test_a_dry_run_remigrate_deletes_nothing_even_through_batches(
+    sim: WooCommerceSimulator, cart: WooCommerceCart, small_store: MemoryCart
+) -> None:
+    """#12's batch deletes must not leak through the planning cart of a dry run."""
+    engine = SyncEngine(small_store, cart)
+    assert not engine.full_migrate().failures
+    before = (len(sim.store.products), len(sim.store.orders), len(sim.store.customers))
+    plan = engine.remigrate(confirm=True, dry_run=True)
+    assert plan.summary()["product"]["deleted"] == small_store.count(Product)
+    assert (len(sim.store.products), len(sim.store.orders), len(sim.store.customers)) == before
+    posted = [r for r in sim.requests if r.path.endswith("/batch") and "delete" in (r.json or {})]
+    assert posted == []
