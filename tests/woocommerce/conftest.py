@@ -42,10 +42,11 @@ def sim(make_sim: Callable[..., WooCommerceSimulator]) -> WooCommerceSimulator:
 
 
 @pytest.fixture
-def make_cart() -> Iterator[Callable[..., WooCommerceCart]]:
+def make_cart(tmp_path: Path) -> Iterator[Callable[..., WooCommerceCart]]:
     made: list[WooCommerceCart] = []
 
     def make(simulator: WooCommerceSimulator, **options: Any) -> WooCommerceCart:
+        options.setdefault("email_record_dir", tmp_path / "email-records")
         options.setdefault("requests_per_second", 1000.0)
         options.setdefault("burst", 1000.0)
         cart = WooCommerceCart(

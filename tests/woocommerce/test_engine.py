@@ -172,7 +172,9 @@ def test_a_bad_record_fails_alone_with_the_platform_message(
     assert [(f.entity, f.source_id, f.field) for f in report.failures] == [
         ("order", bad.id, "status")
     ]
-    assert "rest_invalid_param" in report.failures[0].message
+    # Refused before sending (#4): /orders/batch would have stored it as pending.
+    assert "'wc-unregistered'" in report.failures[0].message
+    assert "is not registered" in report.failures[0].message
     assert cart.count(Order) == small_store.count(Order) - 1
 
 

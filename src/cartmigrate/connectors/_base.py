@@ -151,6 +151,16 @@ class Cart(abc.ABC):
         """The entity created with this source reference (see ``create``)."""
         return None
 
+    def keeps_source_refs(self, kind: type[Entity]) -> bool:
+        """Whether ``find_by_source_ref`` can find a ``kind`` entity this cart created.
+
+        ``capabilities.source_refs`` says it for the whole cart; a platform
+        that keeps references for some types only (WooCommerce has no meta
+        on reviews) says which here, so the engine finds an interrupted
+        create of the others by its content instead.
+        """
+        return self.capabilities.source_refs
+
     # -- writing -----------------------------------------------------------
     @abc.abstractmethod
     def create(self, entity: E, *, source_ref: str | None = None) -> Created:
@@ -191,6 +201,22 @@ class Cart(abc.ABC):
     def delete(self, kind: type[Entity], id: str) -> None:
         """Delete one entity (its variants go with a product)."""
 
+    def delete_many(self, kind: type[Entity], ids: Sequence[str]) -> list[CartMigrateError | None]:
+        """Delete each id; per id None, or its error (``EntityNotFound``: already gone).
+
+        Platforms with batch endpoints override this to send one request per
+        batch (``remigrate`` deletes through it); this default deletes one by one.
+        """
+        results: list[CartMigrateError | None] = []
+        for entity_id in ids:
+            try:
+                self.delete(kind, entity_id)
+            except CartMigrateError as error:
+                results.append(error)
+            else:
+                results.append(None)
+        return results
+
     def clear(self, kind: type[Entity]) -> int:
         """Delete every entity of ``kind``; return how many went."""
         ids = [entity.id for entity in self.read(kind) if entity.id is not None]
@@ -215,6 +241,17 @@ class Cart(abc.ABC):
         a warning (entity, field, reason), so nothing vanishes unsaid.
         """
         return {}
+
+    def as_stored(self, entity: E) -> E:
+        """``entity`` as this cart would read it back after writing it.
+
+        A platform normalises some values as it stores them (WooCommerce
+        derives a managed stock's status from its quantity, keeps no
+        "compare at" price below the price). The engine compares the source
+        with the target through this, so a value the platform can only hold
+        its own way is not written again on every call.
+        """
+        return entity
 
     def write_notes(self, kind: type[Entity]) -> tuple[str, ...]:
         """What users must know about writing ``kind`` here, said once per migration.

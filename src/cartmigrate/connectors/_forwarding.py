@@ -50,6 +50,10 @@ class ForwardingCart(Cart):
     def find_by_source_ref(self, kind: type[E], source_ref: str) -> E | None:
         return self.inner.find_by_source_ref(kind, source_ref)
 
+    def keeps_source_refs(self, kind: type[Entity]) -> bool:
+        # A wrapper may declare fewer capabilities than what it wraps.
+        return self.capabilities.source_refs and self.inner.keeps_source_refs(kind)
+
     def count(self, kind: type[Entity]) -> int | None:
         return self.inner.count(kind)
 
@@ -58,6 +62,9 @@ class ForwardingCart(Cart):
 
     def unstored_fields(self, entity: Entity) -> Mapping[str, str]:
         return self.inner.unstored_fields(entity)
+
+    def as_stored(self, entity: E) -> E:
+        return self.inner.as_stored(entity)
 
     def write_notes(self, kind: type[Entity]) -> tuple[str, ...]:
         return self.inner.write_notes(kind)
@@ -91,6 +98,9 @@ class ForwardingCart(Cart):
 
     def delete(self, kind: type[Entity], id: str) -> None:
         self.inner.delete(kind, id)
+
+    def delete_many(self, kind: type[Entity], ids: Sequence[str]) -> list[CartMigrateError | None]:
+        return self.inner.delete_many(kind, ids)
 
     def clear(self, kind: type[Entity]) -> int:
         return self.inner.clear(kind)

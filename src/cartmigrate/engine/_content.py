@@ -15,21 +15,26 @@ entity was not migrated then) but not point elsewhere.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import Any
 
+import attrs
+
 from ..connectors import Cart
-from ..models import Entity, plain, references_of
+from ..models import Entity, Order, references_of
 from ..state import StateStore
 
 __all__ = ["ContentIndex"]
 
 _TARGET_OWN = frozenset({"id", "created_at", "updated_at", "extra"})
+#: Values a platform assigns itself whatever the create sent: most number
+#: orders their own way (WooCommerce's number is its id), so the number
+#: cannot tell which order a lost create made.
+_ASSIGNED: dict[type[Entity], frozenset[str]] = {Order: frozenset({"number"})}
 
 
-def content_key(entity: Entity, derived: frozenset[str]) -> str:
-    """What identifies ``entity`` by its content, as one comparable text."""
+def content(entity: Entity, derived: frozenset[str]) -> dict[str, Any]:
+    """What identifies ``entity`` by its content: its fields, less the target's own."""
 
     def strip(value: Any, top: bool) -> Any:
         if isinstance(value, dict):
@@ -44,34 +49,47 @@ def content_key(entity: Entity, derived: frozenset[str]) -> str:
             return [strip(v, False) for v in value]
         return value
 
-    return json.dumps(strip(plain(entity), True), sort_keys=True, default=str)
+    # Values as the models hold them (Decimal("0.00") == Decimal("0")), not as text.
+    fields = attrs.asdict(entity, recurse=True)
+    for name in _ASSIGNED.get(type(entity), ()):
+        fields.pop(name, None)
+    stripped: dict[str, Any] = strip(fields, True)
+    return stripped
+
+
+def _alike(sent: dict[str, Any], held: dict[str, Any]) -> bool:
+    """Each field the create sent is on the target as sent. A field it left
+    empty may hold what the platform filled in (WooCommerce gives a review
+    its customer's e-mail)."""
+    return all(value is None or held.get(name) == value for name, value in sent.items())
 
 
 class ContentIndex:
-    """The target's unowned entities by content, built once per type and call."""
+    """The target's unowned entities with their content, read once per type and call."""
 
     def __init__(self, target: Cart, state: StateStore) -> None:
         self._target = target
         self._state = state
-        self._by_kind: dict[type[Entity], dict[str, list[Entity]]] = {}
+        self._by_kind: dict[type[Entity], list[tuple[dict[str, Any], Entity]]] = {}
 
     def match(
         self, kind: type[Entity], payload: Entity, is_free: Callable[[Entity], bool]
     ) -> Entity | None:
         """A target entity with ``payload``'s content that no source entity owns
         (each one handed out once, so two identical creates find two entities)."""
-        index = self._by_kind.get(kind)
-        if index is None:
-            index = self._by_kind[kind] = {}
-            for entity in self._target.read(kind):
-                if entity.id is None or self._state.source_id_for(kind.kind, entity.id):
-                    continue
-                key = content_key(entity, self._target.derived_fields(entity))
-                index.setdefault(key, []).append(entity)
-        candidates = index.get(content_key(payload, self._target.derived_fields(payload)), [])
-        for found in candidates:
-            if _same_references(payload, found) and is_free(found):
-                candidates.remove(found)
+        held = self._by_kind.get(kind)
+        if held is None:
+            held = self._by_kind[kind] = [
+                (content(entity, self._target.derived_fields(entity)), entity)
+                for entity in self._target.read(kind)
+                if entity.id is not None  # whose it is, ``is_free`` says
+            ]
+        # Compared as the target would have stored it (a title folded into the body...).
+        stored = self._target.as_stored(payload)
+        sent = content(stored, self._target.derived_fields(stored))
+        for position, (fields, found) in enumerate(held):
+            if _alike(sent, fields) and _same_references(payload, found) and is_free(found):
+                del held[position]
                 return found
         return None
 

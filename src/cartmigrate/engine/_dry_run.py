@@ -13,7 +13,7 @@ import itertools
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, TypeVar
 
-from .._exceptions import DuplicateEntity, EntityNotFound
+from .._exceptions import CartMigrateError, DuplicateEntity, EntityNotFound
 from ..connectors import Cart, Created, ForwardingCart, WriteResult
 from ..models import Customer, Entity, Product
 from ..state import FailureRecord, MemoryStateStore, RunRecord, StateStore, SyncRecord, SyncStatus
@@ -92,6 +92,9 @@ class PlanningCart(ForwardingCart):
         if (kind, id) in self._deleted or self.inner.get(kind, id) is None:
             raise EntityNotFound(f"no {kind.kind} {id} on {self.name}", entity=kind.kind)
         self._deleted.add((kind, id))
+
+    def delete_many(self, kind: type[Entity], ids: Sequence[str]) -> list[CartMigrateError | None]:
+        return Cart.delete_many(self, kind, ids)  # one by one, through the plan's delete
 
     def clear(self, kind: type[Entity]) -> int:
         self._cleared.add(kind)

@@ -234,6 +234,11 @@ class SyncEngine:
     ``read_ahead`` reads the next batch from the source in a second thread
     while the current one is written to the target (default: when the
     source's ``capabilities.read_ahead`` says its reads are remote).
+    ``existing`` says what happens to an entity that was on the target before
+    the migration (the target refused a create as a duplicate, same SKU or
+    e-mail): ``"adopt"`` maps it and keeps its selected fields in step,
+    ``"leave"`` maps it (so references to it work) but never writes to it,
+    ``"fail"`` fails the source entity; the report lists each.
     """
 
     def __init__(
@@ -248,7 +253,13 @@ class SyncEngine:
         clock: Callable[[], dt.datetime] = _utcnow,
         on_progress: Callable[[Progress], None] | None = None,
         read_ahead: bool | None = None,
+        existing: Literal["adopt", "leave", "fail"] = "adopt",
     ) -> None:
+        if existing not in ("adopt", "leave", "fail"):
+            raise ConfigurationError(
+                f"existing= takes 'adopt', 'leave' or 'fail', not {existing!r}"
+            )
+        self.existing = existing
         self.source = source
         self.target = target
         self.state = state if state is not None else MemoryStateStore()
@@ -803,7 +814,7 @@ class SyncEngine:
                 # Its create may have landed: keep what carries our reference,
                 # so remigrate can still delete it.
                 found = None
-                if run.target.capabilities.source_refs:
+                if run.target.keeps_source_refs(kind):
                     with contextlib.suppress(CartMigrateError):
                         found = run.target.find_by_source_ref(
                             kind, self._source_ref(name, source_id)
@@ -1161,7 +1172,7 @@ class SyncEngine:
         """The target entity this source entity became, if it is there, and
         whether it was found by its source reference (so surely ours)."""
         sid = cast(str, entity.id)
-        if run.target.capabilities.source_refs:
+        if run.target.keeps_source_refs(kind):
             found = run.target.find_by_source_ref(kind, self._source_ref(kind.kind, sid))
             if found is not None and self._free(run, kind, found, sid):
                 return found, True
@@ -1234,18 +1245,41 @@ class SyncEngine:
         if found is None:
             self._fail(run, name, sid, error, failures)
             return []
+        if self.existing == "fail":
+            self._fail(
+                run,
+                name,
+                sid,
+                DuplicateEntity(
+                    f"{error} — {existing} was on the target before the migration, and"
+                    " existing='fail' does not adopt it",
+                    existing_id=existing,
+                    entity=name,
+                    field=error.field,
+                ),
+                failures,
+            )
+            return []
         run.report.count(name, Outcome.UNCHANGED)
+        left = self.existing == "leave"
         run.report.warnings.append(
             Notice(
                 entity=name,
                 source_id=sid,
                 field=error.field,
-                message=f"already on the target as {existing} ({error}); adopted as is, and"
-                " remigrate will not delete it",
+                message=f"already on the target as {existing} ({error}); "
+                + (
+                    "left alone (existing='leave'): references to it are kept, it is never written"
+                    if left
+                    else "adopted as is, and remigrate will not delete it"
+                ),
             )
         )
+        records = self._adoption_records(run, name, entity, found, owned=False)
+        if left:
+            return [attrs.evolve(r, fingerprint=_LEFT_ALONE) for r in records]
         run.unsynced.add(name)  # adopted as is: compare it later
-        return self._adoption_records(run, name, entity, found, owned=False)
+        return records
 
     def _repair_references(
         self,
@@ -1330,6 +1364,9 @@ class SyncEngine:
         selection = _selection(selected, variant_selected)
         for entity, record in pairs:
             digest = fingerprint(entity)
+            if record.fingerprint == _LEFT_ALONE:
+                run.report.count(name, Outcome.UNCHANGED)  # existing='leave': never written
+                continue
             if not selected and not variant_selected:
                 # Nothing compared: the record keeps what it had, so a later call
                 # selecting these fields still sees the change.
@@ -1392,11 +1429,10 @@ class SyncEngine:
                 continue
             ok = True
             derived = run.target.derived_fields(source_view)
-            changes = _diff(source_view, target_view, [f for f in selected if f not in derived])
+            stored = run.target.as_stored(source_view)
+            changes = _diff(stored, target_view, [f for f in selected if f not in derived])
             run.report.warnings.extend(
-                uncarried.on_update(
-                    run.target, source_view, target_view, selected, derived, changes
-                )
+                uncarried.on_update(run.target, stored, target_view, selected, derived, changes)
             )
             if changes:
                 ok = self._write_update(run, kind, sid, target_id, changes, None, failures)
@@ -1444,7 +1480,7 @@ class SyncEngine:
                 )
                 run.report.count(Variant.kind, Outcome.SKIPPED)
                 continue
-            changes = _diff(variant, target_variant, selected)
+            changes = _diff(run.target.as_stored(variant), target_variant, selected)
             if not changes:
                 run.report.count(Variant.kind, Outcome.UNCHANGED)
             elif self._write_update(
@@ -1533,35 +1569,55 @@ class SyncEngine:
                     )
                 )
                 continue
+            owned: list[tuple[str, str]] = []  # (source id, target id)
             for record in run.state.records(name):
                 target_id = record.target_id
                 if record.status == "pending":
                     target_id = self._pending_target_id(run, kind, record.source_id)
-                if target_id is None or not record.owned:
-                    continue
+                if target_id is not None and record.owned:
+                    owned.append((record.source_id, target_id))
+            for start in range(0, len(owned), self.batch_size):
+                chunk = owned[start : start + self.batch_size]
+                # The intent first, as for a create: a call killed while the
+                # deletes are on the wire leaves them pending, and the next call
+                # looks each one up (by reference or content) before anything.
+                run.state.put(
+                    SyncRecord(kind=name, source_id=sid, target_id=tid, status="pending")
+                    for sid, tid in chunk
+                )
                 try:
-                    run.target.delete(kind, target_id)
-                except EntityNotFound:
-                    continue  # already gone: nothing to do
+                    results = run.target.delete_many(kind, [t for _, t in chunk])
                 except CartMigrateError as error:
-                    self._fail(run, name, record.source_id, error, failures)
-                    continue
-                run.report.count(name, Outcome.DELETED)
-                if run.dry_run:  # a real run counts deletes, as it counts creates
-                    run.report.changes.append(
-                        Change(
-                            action="delete",
-                            entity=name,
-                            source_id=record.source_id,
-                            target_id=target_id,
+                    results = [error] * len(chunk)
+                gone: list[str] = []
+                for (source_id, target_id), outcome in zip(chunk, results, strict=True):
+                    if isinstance(outcome, EntityNotFound):
+                        gone.append(source_id)
+                        continue  # already gone: nothing to do
+                    if outcome is not None:
+                        self._fail(run, name, source_id, outcome, failures)
+                        continue
+                    gone.append(source_id)
+                    run.report.count(name, Outcome.DELETED)
+                    if run.dry_run:  # a real run counts deletes, as it counts creates
+                        run.report.changes.append(
+                            Change(
+                                action="delete",
+                                entity=name,
+                                source_id=source_id,
+                                target_id=target_id,
+                            )
                         )
-                    )
+                # Gone: pending without a target id, created again by what comes next.
+                run.state.put(
+                    SyncRecord(kind=name, source_id=sid, status="pending") for sid in gone
+                )
         if failures:
             run.report.warnings.append(
                 Notice(
                     entity="*",
-                    message="some deletes failed: the state was kept and nothing was"
-                    " migrated again, so nothing can be duplicated; call remigrate again",
+                    message="some deletes failed, so nothing was migrated again; what was"
+                    " deleted is recorded as gone, what was not is kept: call remigrate again",
                 )
             )
         return not failures
@@ -1580,6 +1636,10 @@ class SyncEngine:
 
 #: The selection a create writes: every field.
 _ALL_FIELDS = "*"
+
+
+#: The fingerprint of an entity found on the target and left alone (``existing="leave"``).
+_LEFT_ALONE = "left-alone"
 
 
 def _selection(selected: Sequence[str], variant_selected: Sequence[str]) -> str:

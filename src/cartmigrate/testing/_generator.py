@@ -271,7 +271,7 @@ class StoreGenerator:
             customer_id=f"c{rng.randrange(self.customers)}" if self.customers else None,
             rating=rng.randint(1, 5),
             title="Nice",
-            body="Très bien — would buy again.",
+            body=f"Très bien — would buy again (review {i}).",  # platforms refuse twins
             author=rng.choice(_FIRST),
             created_at=_EPOCH + dt.timedelta(days=i % 300),
         )

@@ -13,9 +13,9 @@ import datetime as dt
 import logging
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from pathlib import Path
 from typing import Any, TypeVar, cast
 
-import attrs
 import httpx
 
 from ..._exceptions import (
@@ -26,7 +26,6 @@ from ..._exceptions import (
     DuplicateEntity,
     EntityNotFound,
     EntityRejected,
-    InvalidEntity,
     TransientError,
     UnsupportedEntity,
     WriteOutcomeUnknown,
@@ -48,6 +47,13 @@ from .._rest import Paging, chunked, fan_out, page_items, send_in_batches, total
 from . import _convert as wc
 from ._emails import EmailSwitch
 from ._errors import error_for_response, error_from_body
+from ._fields import evolve_for_update, pick_keys
+from ._orders import finish_created_order, update_order
+from ._products import discard_product, ensure_variations, learn_media
+from ._recent import RecentIndex
+from ._reviews import existing_reviews, with_reviewer_emails
+from ._statuses import OrderStatuses
+from ._stored import as_stored
 
 __all__ = ["WooCommerceCart"]
 
@@ -71,71 +77,6 @@ _ROUTES: dict[type[Entity], str] = {
 #: Types whose resources carry ``meta_data``, where the source reference lives.
 _WITH_META = (Product, Customer, Order)
 _INCREMENTAL = frozenset({Product, Order})  # the docs list modified_after for these only
-
-#: Which WooCommerce keys carry each model field, for partial updates.
-_FIELD_KEYS: dict[type[Entity], dict[str, tuple[str, ...]]] = {
-    Product: {
-        "name": ("name",),
-        "sku": ("sku",),
-        "description": ("description",),
-        "price": ("regular_price", "sale_price"),
-        "compare_at_price": ("regular_price", "sale_price"),
-        "quantity": ("manage_stock", "stock_quantity", "backorders", "stock_status"),
-        "stock_status": ("manage_stock", "stock_quantity", "backorders", "stock_status"),
-        "status": ("status",),
-        "category_ids": ("categories",),
-        "manufacturer_id": ("brands",),
-        "images": ("images",),
-        "slug": ("slug",),
-        "meta_title": ("meta_data",),
-        "meta_description": ("meta_data",),
-        "weight": ("weight",),
-    },
-    Variant: {
-        "sku": ("sku",),
-        "price": ("regular_price", "sale_price"),
-        "compare_at_price": ("regular_price", "sale_price"),
-        "quantity": ("manage_stock", "stock_quantity", "backorders", "stock_status"),
-        "stock_status": ("manage_stock", "stock_quantity", "backorders", "stock_status"),
-        "options": ("attributes",),
-    },
-    Customer: {
-        "email": ("email", "billing"),
-        "first_name": ("first_name",),
-        "last_name": ("last_name",),
-        "phone": ("billing",),
-        "addresses": ("billing", "shipping"),
-        "group": ("meta_data",),
-    },
-    Category: {
-        "name": ("name",),
-        "parent_id": ("parent",),
-        "slug": ("slug",),
-        "description": ("description",),
-    },
-    Manufacturer: {"name": ("name",)},
-    Review: {
-        "rating": ("rating",),
-        "title": ("review",),
-        "body": ("review",),
-        "author": ("reviewer",),
-        "email": ("reviewer_email",),
-        "status": ("status",),
-        "product_id": ("product_id",),
-        "customer_id": (),  # a WooCommerce review has no customer field: nothing to write
-    },
-}
-_CLEARED: dict[str, Any] = {
-    "sku": "",
-    "description": "",
-    "weight": "",
-    "brands": [],
-    "categories": [],
-    "images": [],
-    "first_name": "",
-    "last_name": "",
-    "shipping": {},
-}
 
 
 class WooCommerceCart(Cart):
@@ -165,9 +106,12 @@ class WooCommerceCart(Cart):
         timeout: float = 60.0,
         retry: RetryPolicy | None = None,
         source_ref_scan: int = 1000,
+        settle_quiet: float = 5.0,
+        settle_deadline: float | None = None,
         clock: Callable[[], float] | None = None,
         sleep: Callable[[float], None] | None = None,
         mute_emails: bool = True,
+        email_record_dir: str | Path | None = None,
         name: str = "woocommerce",
     ) -> None:
         parsed = httpx.URL(url)
@@ -210,13 +154,28 @@ class WooCommerceCart(Cart):
             **http_args,
         )
         self._max_concurrency = max(1, max_concurrency)
-        self._source_ref_scan = source_ref_scan
+        self._recent = RecentIndex(
+            pages=lambda kind: self._pages(_ROUTES[kind], self._newest_first(kind)),
+            newest=self._newest,
+            scan=source_ref_scan,
+            quiet=settle_quiet,
+            deadline=max(timeout, 30.0) if settle_deadline is None else settle_deadline,
+            clock=clock,
+            sleep=sleep,
+        )
         self._brands: bool | None = None
         self._tracking: bool | None = None
         self._tracking_probe = threading.Lock()  # orders are read in parallel
-        self._ref_cache: dict[type[Entity], dict[str, Mapping[str, Any]]] = {}
+        self._media: dict[str, int] = {}  # source image URL -> attachment id
+        self._statuses = OrderStatuses(lambda: self._get("reports/orders/totals"))
         self._emails = (
-            EmailSwitch(self._http, store=name, max_concurrency=self._max_concurrency)
+            EmailSwitch(
+                self._http,
+                store=name,
+                url=self._url,
+                record_dir=Path(email_record_dir) if email_record_dir is not None else None,
+                max_concurrency=self._max_concurrency,
+            )
             if mute_emails
             else None
         )
@@ -237,6 +196,11 @@ class WooCommerceCart(Cart):
 
     def write_notes(self, kind: type[Entity]) -> tuple[str, ...]:
         notes: list[str] = []
+        if kind in (Customer, Order) and self._emails is not None and self._emails.recover():
+            notes.append(
+                "an earlier run ended without switching WooCommerce's e-mails back on;"
+                f" switched back on: {', '.join(self._emails.restored)}"
+            )
         if kind in (Customer, Order):
             if self._emails is not None and self._emails.unmutable:
                 notes.append(
@@ -256,6 +220,18 @@ class WooCommerceCart(Cart):
                 )
         if kind is Customer:
             notes.append("passwords are not migrated: customers set a new one ('Lost password')")
+        if kind is Product:
+            notes.append(
+                "grouped products are created as simple ones (their children are not linked);"
+                " external links, downloads and dimensions come over from a WooCommerce source"
+                " only (they live in extra, not in the models)"
+            )
+        if kind is Product and self._media:
+            notes.append(
+                f"images of deleted products stay in WordPress's media library (the REST key"
+                f" cannot delete media); {len(self._media)} were reused for the products"
+                " created again instead of being downloaded twice"
+            )
         if kind is Order:
             notes.append("WooCommerce numbers orders itself; the source number is kept in meta")
         return tuple(notes)
@@ -265,6 +241,15 @@ class WooCommerceCart(Cart):
             self._emails.silence()
 
     # -- capabilities -------------------------------------------------------
+    def as_stored(self, entity: E) -> E:
+        return cast(E, as_stored(entity))
+
+    def derived_fields(self, entity: Entity) -> frozenset[str]:
+        """A review without an e-mail gets its customer's (WordPress requires one)."""
+        if isinstance(entity, Review) and not entity.email:
+            return frozenset({"email"})
+        return frozenset()
+
     @property
     def store_identity(self) -> str:
         # Kept in state files and shown in errors: never with credentials in it.
@@ -332,11 +317,23 @@ class WooCommerceCart(Cart):
     def _tracking_url(self, order_id: str) -> str:
         return f"{self._api}wc-shipment-tracking/v3/orders/{order_id}/shipment-trackings"
 
+    @staticmethod
+    def _as_stored_params(path: str, params: Mapping[str, Any] | None) -> dict[str, Any]:
+        """``context=edit``: values as stored. The default ``view`` context runs
+        descriptions and review texts through ``wpautop`` (``<p>…</p>\n``), which
+        would never compare equal to what was written."""
+        query = dict(params or {})
+        if not path.startswith(("settings", "reports")):
+            query.setdefault("context", "edit")
+        return query
+
     def _get(self, path: str, *, params: Mapping[str, Any] | None = None) -> Any:
-        return self._http.request("GET", self._route(path), params=params).json()
+        query = self._as_stored_params(path, params)
+        return self._http.request("GET", self._route(path), params=query).json()
 
     def _pages(self, path: str, params: Mapping[str, Any] | None = None) -> Iterator[Any]:
-        return page_items(self._http, self._route(path), paging=PAGING, params=params)
+        query = self._as_stored_params(path, params)
+        return page_items(self._http, self._route(path), paging=PAGING, params=query)
 
     @staticmethod
     def _list_params(kind: type[Entity]) -> dict[str, Any]:
@@ -360,6 +357,10 @@ class WooCommerceCart(Cart):
         self._require(kind)
         if not id.isdigit():
             return None
+        if kind is Review:
+            # A review that is gone answers 403 "cannot view", like a key without
+            # permission would: ask the list instead, which answers [] for it.
+            return self.get_many(kind, [id]).get(id)
         try:
             raw = self._get(f"{_ROUTES[kind]}/{id}")
         except EntityNotFound:
@@ -396,7 +397,9 @@ class WooCommerceCart(Cart):
             queries = [{"email": key}]
         elif kind is Category:
             queries = [{"slug": key}]
-        elif kind in (Manufacturer, Order):
+        elif kind is Order:
+            return cast(E | None, self._find_migrated_order(key))
+        elif kind is Manufacturer:
             queries = [{"search": key}]
         else:
             return None
@@ -408,6 +411,11 @@ class WooCommerceCart(Cart):
                     return entity
         return None
 
+    def keeps_source_refs(self, kind: type[Entity]) -> bool:
+        """Products, customers and orders carry the reference in their meta;
+        categories, brands and reviews have none."""
+        return kind in _WITH_META
+
     def find_by_source_ref(self, kind: type[E], source_ref: str) -> E | None:
         """The newest ``source_ref_scan`` entities are searched for the reference.
 
@@ -418,18 +426,7 @@ class WooCommerceCart(Cart):
         self._require(kind)
         if kind not in _WITH_META:
             return None
-        refs = self._ref_cache.get(kind)
-        if refs is None:
-            refs = {}
-            params = {"orderby": "id", "order": "desc"}
-            for position, raw in enumerate(self._pages(_ROUTES[kind], params)):
-                if position >= self._source_ref_scan:
-                    break
-                ref = wc.meta_value(raw, wc.SOURCE_REF_KEY)
-                if isinstance(ref, str):
-                    refs.setdefault(ref, raw)
-            self._ref_cache[kind] = refs
-        raw = refs.get(source_ref)
+        raw = self._recent_with(kind, wc.SOURCE_REF_KEY, source_ref)
         if raw is None:
             return None
         found = self._convert_all(kind, [raw])
@@ -440,10 +437,50 @@ class WooCommerceCart(Cart):
             # Created, then the answer was lost before all its variations were:
             # remove it so that it is created whole again rather than adopted.
             logger.warning("%s: product %s lacks variations; removing it", self.name, entity.id)
-            if self._discard_product(cast(str, entity.id)):
-                self._ref_cache.pop(Product, None)
+            if discard_product(self, cast(str, entity.id)):
+                self._recent.forget(Product)
                 return None
         return entity
+
+    def _find_migrated_order(self, number: str) -> Order | None:
+        """The order cartmigrate created for the source order ``number``.
+
+        WooCommerce numbers orders itself, so the store's own order "57" is
+        never the source's "57" (``?search=57`` would match it by id): only the
+        source number cartmigrate wrote in meta counts, matched exactly.
+        """
+        raw = self._recent_with(Order, wc.SOURCE_NUMBER_KEY, number)
+        if raw is None:
+            return None
+        found = self._convert_all(Order, [raw])
+        return found[0] if found else None
+
+    def _recent_with(self, kind: type[Entity], key: str, value: str) -> Mapping[str, Any] | None:
+        """The newest entity whose meta ``key`` is exactly ``value``, once the store is quiet."""
+        self._recent.settle(kind)
+        for raw in self._recent.recent(kind):
+            if wc.meta_value(raw, key) == value:
+                return raw
+        return None
+
+    @staticmethod
+    def _newest_first(kind: type[Entity]) -> dict[str, Any]:
+        params: dict[str, Any] = {"orderby": "id", "order": "desc"}
+        if kind is Review:
+            params["status"] = "all"
+        return params
+
+    def _newest(self, kind: type[Entity]) -> tuple[int | None, int | None]:
+        """(how many, the newest id) of ``kind``: one small request."""
+        response = self._http.request(
+            "GET",
+            self._route(_ROUTES[kind]),
+            params={**self._newest_first(kind), "per_page": 1, "context": "edit"},
+        )
+        body = response.json()
+        total = response.headers.get("X-WP-Total")
+        newest = body[0].get("id") if isinstance(body, list) and body else None
+        return (int(total) if total and total.isdigit() else None), newest
 
     @staticmethod
     def _half_made(raw: Mapping[str, Any], product: Product) -> bool:
@@ -514,14 +551,14 @@ class WooCommerceCart(Cart):
             raise TypeError("create_many takes entities of one type")
         refs = list(source_refs) if source_refs is not None else [None] * len(entities)
         self._before_writing(kind)
-        self._ref_cache.pop(kind, None)
+        self._recent.forget(kind)
         results: list[WriteResult | None] = [None] * len(entities)
         if kind is Review:
             entities = cast(
-                Sequence[E], self._with_reviewer_emails(cast(Sequence[Review], entities))
+                Sequence[E], with_reviewer_emails(self, cast(Sequence[Review], entities))
             )
-            for position, existing in self._existing_reviews(
-                cast(Sequence[Review], entities)
+            for position, existing in existing_reviews(
+                self, cast(Sequence[Review], entities)
             ).items():
                 results[position] = DuplicateEntity(
                     f"woocommerce: the same review is already on product"
@@ -546,6 +583,9 @@ class WooCommerceCart(Cart):
             max_workers=self._max_concurrency,
         )
         created: list[tuple[int, Mapping[str, Any]]] = []
+        if any(isinstance(a, TransientError) for a in answers):
+            # The store may still be writing what it was sent: look before trusting a miss.
+            self._recent.unsettle(kind)
         for (position, _), answer in zip(payloads, answers, strict=True):
             if isinstance(answer, CartMigrateError):
                 results[position] = self._create_error(kind, entities[position], answer)
@@ -555,8 +595,8 @@ class WooCommerceCart(Cart):
         if kind is Product:
             variable = [(p, raw) for p, raw in created if cast(Product, entities[p]).variants]
             finished = fan_out(
-                lambda item: self._ensure_variations(
-                    str(item[1]["id"]), cast(Product, entities[item[0]]).variants
+                lambda item: ensure_variations(
+                    self, str(item[1]["id"]), cast(Product, entities[item[0]]).variants
                 ),
                 variable,
                 max_workers=self._max_concurrency,
@@ -569,8 +609,8 @@ class WooCommerceCart(Cart):
                 )
         if kind is Order:
             completed = fan_out(
-                lambda item: self._finish_created_order(
-                    str(item[1]["id"]), cast(Order, entities[item[0]])
+                lambda item: finish_created_order(
+                    self, str(item[1]["id"]), cast(Order, entities[item[0]])
                 ),
                 created,
                 max_workers=self._max_concurrency,
@@ -587,8 +627,22 @@ class WooCommerceCart(Cart):
         return [cast(WriteResult, r) for r in results]
 
     def _payload(self, entity: Entity, source_ref: str | None) -> dict[str, Any]:
+        if isinstance(entity, Order):
+            refused = self._statuses.check(
+                wc.wc_order_status(entity.status),
+                str(getattr(entity.status, "value", entity.status)),
+            )
+            if refused is not None:
+                raise refused
         if isinstance(entity, Product):
-            return wc.product_to_wc(entity, source_ref=source_ref, brands=self._brands_supported())
+            body = wc.product_to_wc(entity, source_ref=source_ref, brands=self._brands_supported())
+            # An image this cart saw uploaded from that URL (on a product it deleted)
+            # is used again, not downloaded again: remigrate leaves no orphaned media.
+            body["images"] = [
+                {"id": self._media[i["src"]]} if i.get("src") in self._media else i
+                for i in body.get("images") or ()
+            ]
+            return body
         if isinstance(entity, Customer):
             return wc.customer_to_wc(entity, source_ref=source_ref)
         if isinstance(entity, Order):
@@ -621,6 +675,8 @@ class WooCommerceCart(Cart):
             raise WriteOutcomeUnknown(f"{self.name}: {path}/batch answered without {action!r}")
         results: list[Mapping[str, Any] | CartMigrateError] = []
         for answer in answers:
+            if isinstance(answer, Mapping) and isinstance(answer.get("previous"), Mapping):
+                answer = answer["previous"]  # a deleted review: {"deleted": true, "previous": …}
             error = answer.get("error") if isinstance(answer, Mapping) else None
             if isinstance(error, Mapping):
                 results.append(error_from_body(error, entity=entity))
@@ -647,183 +703,19 @@ class WooCommerceCart(Cart):
                 return error
             if raws:
                 error.existing_id = str(raws[0]["id"])
-        return error
-
-    def _ensure_variations(
-        self, product_id: str, variants: Sequence[Variant], *, rounds: int = 4
-    ) -> tuple[str, ...] | CartMigrateError:
-        """Create the product's variations; on a lost answer, look and finish what is missing.
-
-        Each variation carries its position in meta, so a retry creates only
-        what is not there. A variation the store refuses fails the whole
-        product, which is then deleted so that nothing half-made stays behind.
-        """
-        path = f"products/{product_id}/variations"
-        existing: dict[int, str] = {}
-        for attempt in range(rounds):
+        if (
+            isinstance(error, DuplicateEntity)
+            and error.existing_id is None
+            and isinstance(entity, Review)
+        ):
+            # 409 "Duplicate comment": the same text by the same e-mail, e.g. a
+            # create whose answer was lost. Name it, so it can be adopted.
             try:
-                if attempt:  # an earlier answer was lost: see what is there now
-                    existing = {}
-                    for raw in self._pages(path, {"orderby": "id", "order": "asc"}):
-                        position = wc.meta_value(raw, wc.POSITION_KEY)
-                        if isinstance(position, str) and position.isdigit():
-                            existing.setdefault(int(position), str(raw["id"]))
-                missing = [p for p in range(len(variants)) if p not in existing]
-                for chunk in chunked(missing, BATCH_LIMIT):
-                    answers = self._batch(
-                        path,
-                        "create",
-                        [wc.variation_to_wc(variants[p], p) for p in chunk],
-                        "variant",
-                    )
-                    for position, answer in zip(chunk, answers, strict=True):
-                        if isinstance(answer, EntityRejected):
-                            self._discard_product(product_id)
-                            return EntityRejected(
-                                f"variant {position} (SKU {variants[position].sku!r}): {answer}",
-                                entity="product",
-                                field="variants." + (answer.field or "?"),
-                                platform_message=answer.platform_message,
-                                status_code=answer.status_code,
-                            )
-                        if isinstance(answer, Mapping):
-                            existing[position] = str(answer["id"])
-                if all(p in existing for p in range(len(variants))):
-                    return tuple(existing[p] for p in range(len(variants)))
-            except TransientError as error:
-                logger.warning(
-                    "%s: variations of product %s: %s; looking again", self.name, product_id, error
-                )
-        if self._discard_product(product_id):
-            return TransientError(
-                f"{self.name}: variations of product {product_id} could not be created;"
-                " the product was removed and will be created again"
-            )
-        return WriteOutcomeUnknown(f"{self.name}: product {product_id} may lack variations")
-
-    def _discard_product(self, product_id: str) -> bool:
-        try:
-            self._http.request(
-                "DELETE", self._route(f"products/{product_id}"), params={"force": "true"}
-            )
-        except EntityNotFound:
-            return True
-        except CartMigrateError as error:
-            logger.warning(
-                "%s: could not remove half-created product %s: %s", self.name, product_id, error
-            )
-            return False
-        return True
-
-    def _order_extras(
-        self, order_id: str, order: Order, before: Order | None, *, strict: bool
-    ) -> bool:
-        """Shipment Tracking items for the customer and notes for the staff.
-
-        Tracking items already on the order are never posted twice (they are
-        read back first), and the history note goes last: a step that fails
-        can be run again. ``strict`` raises the failure (an update then fails
-        and is retried); otherwise it is logged and False returned.
-        """
-        try:
-            old_history = set(before.status_history) if before else set()
-            new_history = [c for c in order.status_history if c not in old_history]
-            tracking = bool(order.shipments) and self._tracking_supported(order_id)
-            known: set[str | None] = set()
-            if tracking and before is not None:
-                # An order that exists may hold some items already: read them.
-                posted = self._http.request("GET", self._tracking_url(order_id)).json()
-                known = {item.get("tracking_number") for item in posted or ()}
-            elif before is not None:
-                known = {s.tracking_number for s in before.shipments}
-            new_shipments = [s for s in order.shipments if s.tracking_number not in known]
-            if new_shipments and tracking:
-                for shipment in new_shipments:
-                    if shipment.tracking_number:
-                        self._http.request(
-                            "POST", self._tracking_url(order_id), json=wc.tracking_to_wc(shipment)
-                        )
-            elif new_shipments:
-                self._http.request(
-                    "POST",
-                    self._route(f"orders/{order_id}/notes"),
-                    json={"note": wc.shipments_note(new_shipments), "customer_note": False},
-                )
-            if new_history:
-                self._http.request(
-                    "POST",
-                    self._route(f"orders/{order_id}/notes"),
-                    json={"note": wc.history_note(new_history), "customer_note": False},
-                )
-        except CartMigrateError as error:
-            if strict:
-                raise
-            logger.warning(
-                "%s: notes/tracking of order %s not written: %s", self.name, order_id, error
-            )
-            return False
-        return True
-
-    def _finish_created_order(self, order_id: str, order: Order) -> bool:
-        """Tracking and notes of a new order; its shipments meta only once they are in.
-
-        The meta is what the order reads back as; written before the tracking
-        items went in, a failed post would look done and never be retried.
-        """
-        if not self._order_extras(order_id, order, None, strict=False):
-            return False
-        if order.shipments:
-            meta = [{"key": wc.SHIPMENTS_KEY, "value": wc.shipments_meta(order.shipments)}]
-            try:
-                self._http.request(
-                    "PUT", self._route(f"orders/{order_id}"), json={"meta_data": meta}
-                )
+                found = existing_reviews(self, [entity])
             except CartMigrateError:
-                return False
-        return True
-
-    def _with_reviewer_emails(self, reviews: Sequence[Review]) -> list[Review]:
-        """Reviews by a customer but without an e-mail get the customer's (WordPress
-        requires a reviewer e-mail); one request for the whole batch."""
-        wanted = [r.customer_id for r in reviews if not r.email and r.customer_id]
-        if not wanted:
-            return list(reviews)
-        customers = self.get_many(Customer, [w for w in wanted if w])
-        return [
-            attrs.evolve(r, email=customers[r.customer_id].email)
-            if not r.email and r.customer_id in customers
-            else r
-            for r in reviews
-        ]
-
-    def _existing_reviews(self, reviews: Sequence[Review]) -> dict[int, str]:
-        """Positions of reviews already on the store (same product, e-mail and text).
-
-        Reviews carry no meta in WooCommerce, so this is how a review whose
-        create answer was lost is recognised instead of being posted twice.
-        """
-        products = sorted(
-            {r.product_id for r in reviews if r.product_id and r.product_id.isdigit()}
-        )
-        if not products:
-            return {}
-        seen: dict[tuple[str, str, str], str] = {}
-        for chunk in chunked(products, PAGING.per_page):
-            params = {"product": ",".join(chunk), "status": "all"}
-            for raw in self._pages(_ROUTES[Review], params):
-                key = (
-                    str(raw.get("product_id")),
-                    str(raw.get("reviewer_email") or "").casefold(),
-                    str(raw.get("review") or ""),
-                )
-                seen.setdefault(key, str(raw["id"]))
-        found: dict[int, str] = {}
-        for position, review in enumerate(reviews):
-            text = wc.review_to_wc(review)["review"]
-            key = (str(review.product_id), (review.email or "").casefold(), text)
-            if key in seen:
-                found[position] = seen[key]
-        return found
+                return error
+            error.existing_id = found.get(0)
+        return error
 
     # -- updating and deleting ----------------------------------------------
     def update(
@@ -836,9 +728,9 @@ class WooCommerceCart(Cart):
     ) -> None:
         self._require(kind, write=True)
         self._before_writing(kind)
-        self._ref_cache.pop(Product if kind is Variant else kind, None)
+        self._recent.forget(Product if kind is Variant else kind)
         if kind is Order:
-            self._update_order(id, changes)
+            update_order(self, id, changes)
             return
         if kind is Variant:
             if not parent_id:
@@ -859,165 +751,77 @@ class WooCommerceCart(Cart):
                 )
             current = found
             path = f"{_ROUTES[kind]}/{id}"
-        updated = self._evolve(current, changes)
+        updated = evolve_for_update(current, changes)
         full = (
             wc.variation_to_wc(updated, 0)
             if isinstance(updated, Variant)
             else self._payload(updated, None)
         )
-        body = self._pick(kind, changes, full)
+        body = pick_keys(kind, changes, full)
+        if isinstance(updated, Review) and not body.get("reviewer_email", "x"):
+            body.pop("reviewer_email")  # WordPress refuses "", and has the e-mail already
+        if isinstance(updated, Product) and "images" in changes:
+            # Which source URL each uploaded image came from (read back as that URL).
+            body.setdefault("meta_data", []).append(
+                {"key": wc.IMAGES_KEY, "value": wc.images_meta(updated.images)}
+            )
         if isinstance(updated, Product) and updated.variants:
             body.pop("regular_price", None)
             body.pop("sale_price", None)
         if body:
             self._http.request("PUT", self._route(path), json=body)
 
-    def _evolve(self, entity: E, changes: Mapping[str, Any]) -> E:
-        table = _FIELD_KEYS.get(type(entity), {})
-        for field in changes:
-            if field not in table and field != "id":
-                raise EntityRejected(
-                    f"WooCommerce cannot change {entity.kind}.{field} through its REST API",
-                    entity=entity.kind,
-                    field=field,
-                )
-        try:
-            return attrs.evolve(entity, **{k: v for k, v in changes.items() if k != "id"})
-        except InvalidEntity as error:
-            raise EntityRejected(str(error), entity=entity.kind, field=error.field) from error
-
-    @staticmethod
-    def _pick(
-        kind: type[Entity], changes: Mapping[str, Any], full: Mapping[str, Any]
-    ) -> dict[str, Any]:
-        keys: list[str] = []
-        for field in changes:
-            for key in _FIELD_KEYS[kind].get(field, ()):
-                if key not in keys:
-                    keys.append(key)
-        body: dict[str, Any] = {}
-        for key in keys:
-            if key == "meta_data":
-                wanted = {wc.SEO_TITLE_KEY, wc.SEO_DESCRIPTION_KEY, wc.GROUP_KEY}
-                present = {m["key"]: m["value"] for m in full.get("meta_data", ())}
-                body["meta_data"] = [
-                    {"key": k, "value": present.get(k, "")}
-                    for k in sorted(wanted)
-                    if (k == wc.GROUP_KEY) == (kind is Customer)
-                ]
-            elif key in full:
-                body[key] = full[key]
-            elif key in _CLEARED:
-                body[key] = _CLEARED[key]
-        return body
-
-    def _update_order(self, id: str, changes: Mapping[str, Any]) -> None:
-        allowed = {
-            "status",
-            "status_history",
-            "shipments",
-            "note",
-            "billing_address",
-            "shipping_address",
-            "email",
-            "customer_id",
-            "lines",
-        }
-        for field in changes:
-            if field not in allowed:
-                raise EntityRejected(
-                    f"WooCommerce computes or fixes order.{field} itself;"
-                    " it cannot be changed through REST",
-                    entity="order",
-                    field=field,
-                )
-        if not id.isdigit():
-            raise EntityNotFound(f"no order {id} in {self.name}", entity="order", status_code=404)
-        try:
-            raw = self._get(f"orders/{id}")
-        except EntityNotFound as error:
-            error.entity = "order"
-            raise
-        before = wc.order_from_wc(raw)
-        try:
-            after = attrs.evolve(before, **changes)
-        except InvalidEntity as error:
-            raise EntityRejected(str(error), entity="order", field=error.field) from error
-        body: dict[str, Any] = {}
-        meta: list[dict[str, Any]] = []
-        if "status" in changes:
-            status = wc.wc_order_status(after.status)
-            body["status"] = status
-            # Keep WooCommerce's own stock handling off this migrated order's lines.
-            body["line_items"] = [
-                {
-                    "id": item["id"],
-                    "meta_data": wc.reduced_stock_meta(status, int(item.get("quantity") or 0)),
-                }
-                for item in raw.get("line_items") or ()
-                if item.get("product_id")
-            ]
-        if "lines" in changes:
-            # Only what REST lets change on a placed order's lines: which product
-            # (and variation) each points to, e.g. once a product failed earlier
-            # got migrated. Names, quantities and prices stay as placed.
-            status = wc.wc_order_status(after.status)
-            lines = {item["id"]: item for item in body.get("line_items", [])}
-            for item, line in zip(raw.get("line_items") or (), after.lines, strict=False):
-                product = (
-                    int(line.product_id) if line.product_id and line.product_id.isdigit() else 0
-                )
-                variation = (
-                    int(line.variant_id) if line.variant_id and line.variant_id.isdigit() else 0
-                )
-                if (product, variation) == (item.get("product_id"), item.get("variation_id")):
-                    continue
-                entry = lines.setdefault(item["id"], {"id": item["id"]})
-                entry.update(product_id=product, variation_id=variation)
-                if product:
-                    entry["meta_data"] = wc.reduced_stock_meta(
-                        status, int(item.get("quantity") or 0)
-                    )
-            if lines:
-                body["line_items"] = list(lines.values())
-        if "status_history" in changes:
-            meta.append({"key": wc.HISTORY_KEY, "value": wc.history_meta(after.status_history)})
-        if "shipments" in changes:
-            meta.append({"key": wc.SHIPMENTS_KEY, "value": wc.shipments_meta(after.shipments)})
-        if "note" in changes:
-            body["customer_note"] = after.note or ""
-        if {"billing_address", "email"} & set(changes):
-            full = wc.order_to_wc(after)
-            body["billing"] = full["billing"]
-        if "shipping_address" in changes:
-            body["shipping"] = wc.order_to_wc(after)["shipping"]
-        if "customer_id" in changes:
-            body["customer_id"] = (
-                int(after.customer_id) if after.customer_id and after.customer_id.isdigit() else 0
-            )
-        if meta:
-            body["meta_data"] = meta
-        if {"status_history", "shipments"} & set(changes):
-            # First, so a failure leaves the meta (what the order reads back
-            # as) unchanged, and the next sync tries again.
-            self._order_extras(id, after, before, strict=True)
-        self._http.request("PUT", self._route(f"orders/{id}"), json=body)
-
     def delete(self, kind: type[Entity], id: str) -> None:
         self._require(kind, write=True)
         if kind is Variant:
             raise UnsupportedEntity("delete a variant through its product", entity="variant")
-        self._ref_cache.pop(kind, None)
+        self._recent.forget(kind)
         if not id.isdigit():
             raise EntityNotFound(
                 f"no {kind.kind} {id} in {self.name}", entity=kind.kind, status_code=404
             )
-        self._http.request("DELETE", self._route(f"{_ROUTES[kind]}/{id}"), params={"force": "true"})
+        try:
+            self._http.request(
+                "DELETE", self._route(f"{_ROUTES[kind]}/{id}"), params={"force": "true"}
+            )
+        except AuthenticationError:
+            # A review that is gone answers 403 "cannot delete": tell it apart.
+            if kind is Review and self.get(kind, id) is None:
+                raise EntityNotFound(
+                    f"no review {id} in {self.name}", entity="review", status_code=404
+                ) from None
+            raise
+
+    def delete_many(self, kind: type[Entity], ids: Sequence[str]) -> list[CartMigrateError | None]:
+        """Through ``/batch``, 100 ids per request (WooCommerce forces batch deletes)."""
+        self._require(kind, write=True)
+        if kind is Variant:
+            raise UnsupportedEntity("delete a variant through its product", entity="variant")
+        self._recent.forget(kind)
+        results: dict[int, CartMigrateError | None] = {}
+        numeric = [(p, int(i)) for p, i in enumerate(ids) if i.isdigit()]
+        for position, entity_id in enumerate(ids):
+            if not entity_id.isdigit():
+                results[position] = EntityNotFound(
+                    f"no {kind.kind} {entity_id} in {self.name}", entity=kind.kind, status_code=404
+                )
+        for chunk in chunked(numeric, BATCH_LIMIT):
+            try:
+                answers = self._batch(_ROUTES[kind], "delete", [i for _, i in chunk], kind.kind)
+            except CartMigrateError as error:
+                answers = [error] * len(chunk)
+            if len(answers) != len(chunk):
+                answers = [WriteOutcomeUnknown(f"{self.name}: batch delete answer")] * len(chunk)
+            for (position, _), answer in zip(chunk, answers, strict=True):
+                results[position] = answer if isinstance(answer, CartMigrateError) else None
+                if kind is Product and isinstance(answer, Mapping):
+                    learn_media(self, answer)
+        return [results[p] for p in range(len(ids))]
 
     def clear(self, kind: type[Entity]) -> int:
         """Delete every entity of ``kind`` through ``/batch`` (100 per request)."""
         self._require(kind, write=True)
-        self._ref_cache.pop(kind, None)
+        self._recent.forget(kind)
         ids = [int(raw["id"]) for raw in self._pages(_ROUTES[kind], self._list_params(kind))]
         deleted = 0
         for chunk in chunked(ids, BATCH_LIMIT):

@@ -14,6 +14,8 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import json
+import re
+import urllib.parse
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -68,6 +70,11 @@ SHIPMENTS_KEY = "_cartmigrate_shipments"
 SOURCE_NUMBER_KEY = "_cartmigrate_source_number"
 SOURCE_CREATED_KEY = "_cartmigrate_source_created_at"
 GROUP_KEY = "_cartmigrate_group"
+#: Product meta: the source URLs of its images, in order, as JSON. WordPress
+#: downloads each image and serves it from ``/wp-content/uploads/`` under the
+#: same file name (``-2`` added when taken); read back, an image whose file is
+#: still that download shows its source URL, so it is not uploaded again.
+IMAGES_KEY = "_cartmigrate_image_sources"
 #: Product meta: how many variations cartmigrate created it with (to spot a half-made one).
 VARIANT_COUNT_KEY = "_cartmigrate_variant_count"
 #: Variation meta: its position in the source product, to finish a half-done create.
@@ -170,7 +177,11 @@ def wc_time_text(value: dt.datetime) -> str:
 
 
 def money_text(value: decimal.Decimal | None) -> str:
-    return "" if value is None else str(value)
+    """A number in fixed-point form: WooCommerce reads ``"1E+2"`` as 1 (then "12"...)."""
+    if value is None:
+        return ""
+    text = format(value, "f")
+    return "0" if text in ("-0", "") else text
 
 
 def _whole(value: Any) -> int:
@@ -317,6 +328,12 @@ def variant_from_wc(data: Mapping[str, Any]) -> Variant:
         for a in data.get("attributes") or ()
         if a.get("name") and a.get("option")
     }
+    # "Any Size": an attribute the variation does not fix (option ""), kept in extra.
+    any_value = [
+        str(a.get("name"))
+        for a in data.get("attributes") or ()
+        if a.get("name") and not a.get("option")
+    ]
     return Variant(
         id=str(data["id"]),
         sku=_text(data.get("sku")),
@@ -325,7 +342,10 @@ def variant_from_wc(data: Mapping[str, Any]) -> Variant:
         quantity=quantity,
         stock_status=status,
         options=options,
-        extra=_extra(data, ("description", "weight", "image", "menu_order")),
+        extra={
+            **_extra(data, ("description", "weight", "image", "menu_order")),
+            **({"any_value": any_value} if any_value else {}),
+        },
     )
 
 
@@ -356,7 +376,7 @@ def product_from_wc(
         status=_product_status(data.get("status")),
         category_ids=[str(c["id"]) for c in data.get("categories") or ()],
         manufacturer_id=_id(brand_ids[0]) if brand_ids else None,
-        images=[str(i["src"]) for i in data.get("images") or () if i.get("src")],
+        images=_images_read(data),
         variants=[variant_from_wc(v) for v in by_position],
         tags=[str(t["name"]) for t in data.get("tags") or () if t.get("name")],
         slug=_text(data.get("slug")),
@@ -365,8 +385,111 @@ def product_from_wc(
         weight=_money(data.get("weight")),
         created_at=wc_time(data.get("date_created_gmt")),
         updated_at=wc_time(data.get("date_modified_gmt")),
-        extra=_extra(data, ("type", "short_description", "attributes", "permalink", "featured")),
+        extra=_product_extra(data),
     )
+
+
+#: Product semantics the models have no field for, kept in ``extra`` when read
+#: and written back when the target is WooCommerce too.
+SEMANTIC_KEYS = (
+    "external_url",
+    "button_text",
+    "grouped_products",
+    "downloadable",
+    "virtual",
+    "downloads",
+    "download_limit",
+    "download_expiry",
+)
+
+
+def _product_extra(data: Mapping[str, Any]) -> dict[str, Any]:
+    extra = _extra(
+        data,
+        ("type", "short_description", "attributes", "permalink", "featured", *SEMANTIC_KEYS),
+    )
+    for flag in ("downloadable", "virtual"):
+        if data.get(flag) is True:
+            extra[flag] = True
+    dimensions = data.get("dimensions")
+    if isinstance(dimensions, Mapping) and any(dimensions.values()):
+        extra["dimensions"] = dict(dimensions)
+    return extra
+
+
+def semantics_to_wc(product: Product) -> dict[str, Any]:
+    """What a WooCommerce source said about the product beyond the models:
+    external link and button, downloads, dimensions. A grouped product's
+    children are source ids and cannot be linked: it goes in as a simple one."""
+    extra = product.extra
+    body: dict[str, Any] = {}
+    if not product.variants and extra.get("type") == "external":
+        body["type"] = "external"
+        for key in ("external_url", "button_text"):
+            if isinstance(extra.get(key), str):
+                body[key] = extra[key]
+    for flag in ("downloadable", "virtual"):
+        if extra.get(flag) is True:
+            body[flag] = True
+    downloads = extra.get("downloads")
+    if isinstance(downloads, list | tuple) and downloads:
+        body["downloads"] = [
+            {"name": str(d.get("name") or ""), "file": str(d.get("file") or "")}
+            for d in downloads
+            if isinstance(d, Mapping) and d.get("file")
+        ]
+        for key in ("download_limit", "download_expiry"):
+            if isinstance(extra.get(key), int):
+                body[key] = extra[key]
+    dimensions = extra.get("dimensions")
+    if isinstance(dimensions, Mapping) and any(dimensions.values()):
+        body["dimensions"] = {
+            k: str(dimensions.get(k) or "") for k in ("length", "width", "height")
+        }
+    return body
+
+
+def images_meta(images: Sequence[str]) -> str:
+    return json.dumps(list(images))
+
+
+def _file_name(url: str) -> str:
+    return urllib.parse.urlsplit(url).path.rsplit("/", 1)[-1]
+
+
+def _uploaded_from(uploaded: str, source: str) -> bool:
+    """Whether ``uploaded`` (a media URL) is WordPress's copy of ``source``."""
+    stem, dot, ext = _file_name(source).rpartition(".")
+    if not dot or not stem:
+        return False
+    pattern = rf"{re.escape(stem)}(?:-\d+)?(?:-scaled)?\.{re.escape(ext)}"
+    return re.fullmatch(pattern, _file_name(uploaded), flags=re.IGNORECASE) is not None
+
+
+def image_sources(data: Mapping[str, Any]) -> list[str]:
+    """Per image of a product, the source URL it was uploaded from (as far as known:
+    positions whose file is no longer that download are left out at the end)."""
+    srcs = [str(i["src"]) for i in data.get("images") or () if i.get("src")]
+    sources = _json_meta(data, IMAGES_KEY)
+    if sources is None or len(sources) != len(srcs):
+        return []
+    out: list[str] = []
+    for src, source in zip(srcs, sources, strict=True):
+        if not (isinstance(source, str) and _uploaded_from(src, source)):
+            break
+        out.append(source)
+    return out
+
+
+def _images_read(data: Mapping[str, Any]) -> list[str]:
+    srcs = [str(i["src"]) for i in data.get("images") or () if i.get("src")]
+    sources = _json_meta(data, IMAGES_KEY)
+    if sources is None or len(sources) != len(srcs):
+        return srcs
+    return [
+        str(source) if isinstance(source, str) and _uploaded_from(src, source) else src
+        for src, source in zip(srcs, sources, strict=True)
+    ]
 
 
 def _option_attributes(variants: Sequence[Variant]) -> list[dict[str, Any]]:
@@ -401,6 +524,10 @@ def product_to_wc(
         body["description"] = product.description
     if product.weight is not None:
         body["weight"] = money_text(product.weight)
+    body.update(semantics_to_wc(product))
+    if product.created_at is not None:
+        # Writable on products (WordPress then also backdates date_modified).
+        body["date_created_gmt"] = wc_time_text(product.created_at)
     if brands and product.manufacturer_id:
         body["brands"] = [_int_id(product.manufacturer_id)]
     if product.variants:
@@ -414,6 +541,7 @@ def product_to_wc(
         [
             (SOURCE_REF_KEY, source_ref),
             (VARIANT_COUNT_KEY, str(len(product.variants)) if product.variants else None),
+            (IMAGES_KEY, images_meta(product.images) if product.images else None),
             (SEO_TITLE_KEY, product.meta_title),
             (SEO_DESCRIPTION_KEY, product.meta_description),
         ]
@@ -444,12 +572,12 @@ def _address_from_wc(data: Mapping[str, Any] | None) -> Address | None:
     return Address(**values, phone=_text(data.get("phone")))
 
 
-def _address_to_wc(address: Address | None, *, phone: bool = True) -> dict[str, str]:
+def _address_to_wc(address: Address | None) -> dict[str, str]:
+    """Billing or shipping; both have a phone since WooCommerce 5.6."""
     if address is None:
         return {}
     body = {key: getattr(address, field) or "" for field, key in _ADDRESS_FIELDS.items()}
-    if phone:
-        body["phone"] = address.phone or ""
+    body["phone"] = address.phone or ""
     return body
 
 
@@ -484,7 +612,7 @@ def customer_to_wc(customer: Customer, *, source_ref: str | None = None) -> dict
     if customer.last_name:
         body["last_name"] = customer.last_name
     if len(customer.addresses) > 1:
-        body["shipping"] = _address_to_wc(customer.addresses[1], phone=False)
+        body["shipping"] = _address_to_wc(customer.addresses[1])
     meta = _meta([(SOURCE_REF_KEY, source_ref), (GROUP_KEY, customer.group)])
     if meta:
         body["meta_data"] = meta
@@ -675,7 +803,7 @@ def order_to_wc(order: Order, *, source_ref: str | None = None) -> dict[str, Any
     WooCommerce's own; the source's are kept in meta for reference."""
     status = wc_order_status(order.status)
     line_items: list[dict[str, Any]] = []
-    for line, total in zip(order.lines, _line_totals(order), strict=True):
+    for position, (line, total) in enumerate(zip(order.lines, _line_totals(order), strict=True)):
         item: dict[str, Any] = {
             "name": line.name,
             "quantity": line.quantity,
@@ -685,6 +813,20 @@ def order_to_wc(order: Order, *, source_ref: str | None = None) -> dict[str, Any
         if line.product_id:
             item["product_id"] = _int_id(line.product_id)
             item["meta_data"] = reduced_stock_meta(status, line.quantity)
+        elif line.sku:
+            # No product on the target under its id: WooCommerce can find it by SKU.
+            item["sku"] = line.sku
+            item["meta_data"] = reduced_stock_meta(status, line.quantity)
+        else:
+            raise EntityRejected(
+                f"line {position + 1} ({line.name!r}) refers to no product on the target"
+                " (deleted on the source, or not migrated) and has no SKU: WooCommerce's"
+                " REST API cannot create an order line without a product"
+                " (400 'Product ID or SKU is required'). The order is retried when its"
+                " product arrives",
+                entity="order",
+                field="lines",
+            )
         if line.variant_id:
             item["variation_id"] = _int_id(line.variant_id)
         line_items.append(item)
@@ -696,7 +838,7 @@ def order_to_wc(order: Order, *, source_ref: str | None = None) -> dict[str, Any
         "set_paid": False,
         "customer_id": _int_id(order.customer_id) if order.customer_id else 0,
         "billing": billing,
-        "shipping": _address_to_wc(order.shipping_address, phone=False),
+        "shipping": _address_to_wc(order.shipping_address),
         "line_items": line_items,
     }
     if order.currency:
@@ -721,6 +863,12 @@ def order_to_wc(order: Order, *, source_ref: str | None = None) -> dict[str, Any
         ]
     )
     return body
+
+
+def origin_note(order: Order) -> str:
+    """The first line of a migrated order's note: its number and date on the source."""
+    placed = f", placed {order.created_at.isoformat()}" if order.created_at else ""
+    return f"Migrated by cartmigrate from order #{order.number}{placed}."
 
 
 def history_note(history: Sequence[StatusChange]) -> str:
@@ -771,4 +919,6 @@ def review_to_wc(review: Review) -> dict[str, Any]:
     }
     if review.product_id:
         body["product_id"] = _int_id(review.product_id)
+    if review.created_at is not None:
+        body["date_created_gmt"] = wc_time_text(review.created_at)  # writable on reviews
     return body

@@ -9,18 +9,30 @@ written, the e-mails that are on are switched off, and only those are
 switched back on when the cart closes (or, as a safety net, when the process
 exits). While they are off the store sends none of them, to anyone: mute a
 store that is not selling yet, or pass ``mute_emails=False``.
+
+A process can die without either (``kill -9``, a power cut). So what is about
+to be switched off is first written to a small record file (``record_dir``,
+one file per store and cart, no credentials), fsynced, and only then switched
+off; the file goes once they are back on. The next cart for that store finds a
+record whose process is gone, switches those e-mails back on, and says so in
+its report (``restored``).
 """
 
 from __future__ import annotations
 
 import atexit
+import hashlib
+import itertools
+import json
 import logging
+import os
 import threading
+from pathlib import Path
 
 from ..._exceptions import CartMigrateError
 from .._http import HttpClient, run_concurrently
 
-__all__ = ["EMAILS", "EmailSwitch"]
+__all__ = ["EMAILS", "EmailSwitch", "default_record_dir"]
 
 logger = logging.getLogger("cartmigrate.woocommerce")
 
@@ -40,40 +52,134 @@ EMAILS = (
 )
 
 
+_SERIAL = itertools.count()
+
+
+def default_record_dir() -> Path:
+    """Where the records live unless told: ``$XDG_CACHE_HOME/cartmigrate`` (``~/.cache``)."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "cartmigrate"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 class EmailSwitch:
     """Remembers which e-mails this cart switched off, to switch exactly those back on."""
 
-    def __init__(self, http: HttpClient, *, store: str, max_concurrency: int = 4) -> None:
+    def __init__(
+        self,
+        http: HttpClient,
+        *,
+        store: str,
+        url: str,
+        record_dir: Path | None = None,
+        max_concurrency: int = 4,
+    ) -> None:
         self._http = http
         self._store = store
         self._max_concurrency = max_concurrency
         self._lock = threading.Lock()
         self.muted: list[str] | None = None  # None: not switched yet
         self.unmutable: list[str] = []
+        #: E-mails an earlier, interrupted run left off and this cart switched back on.
+        self.restored: list[str] = []
+        self._dir = record_dir if record_dir is not None else default_record_dir()
+        self._prefix = "woocommerce-emails-" + hashlib.sha256(url.encode()).hexdigest()[:16]
+        self._record = self._dir / f"{self._prefix}-{os.getpid()}-{next(_SERIAL)}.json"
+        self._recovered = False
+
+    # -- the durable record ---------------------------------------------------
+    def _write_record(self, emails: list[str]) -> None:
+        self._dir.mkdir(parents=True, exist_ok=True)
+        temporary = self._record.with_suffix(".tmp")
+        with temporary.open("w") as handle:
+            json.dump({"pid": os.getpid(), "muted": emails}, handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+        temporary.replace(self._record)
+
+    def _drop_record(self) -> None:
+        self._record.unlink(missing_ok=True)
+
+    def recover(self) -> list[str]:
+        """Switch back on what a dead process left off (once per cart); what it did."""
+        with self._lock:
+            if self._recovered:
+                return self.restored
+            self._recovered = True
+            if not self._dir.is_dir():
+                return self.restored
+            for path in sorted(self._dir.glob(f"{self._prefix}-*.json")):
+                try:
+                    record = json.loads(path.read_text())
+                    pid = int(record["pid"])
+                    emails = [str(e) for e in record["muted"]]
+                except (OSError, ValueError, KeyError, TypeError):
+                    continue
+                if _alive(pid):
+                    continue  # a run still going: its e-mails stay off until it ends
+                failed = [e for e in emails if not self._switch_on(e)]
+                if failed:
+                    continue  # keep the record: the next run tries again
+                path.unlink(missing_ok=True)
+                self.restored.extend(e for e in emails if e not in self.restored)
+                logger.warning(
+                    "%s: an earlier run ended without switching these e-mails back on;"
+                    " switched them on: %s",
+                    self._store,
+                    ", ".join(emails) or "(none)",
+                )
+            return self.restored
 
     def _path(self, email: str) -> str:
         return f"wc/v3/settings/email_{email}/enabled"
 
     def silence(self) -> None:
         """Switch off every e-mail that is on; once per cart, whatever the threads."""
+        self.recover()
         with self._lock:
             if self.muted is not None:
                 return
-            switched = run_concurrently(self._switch_off, EMAILS, max_workers=self._max_concurrency)
-            muted = [email for email, off in zip(EMAILS, switched, strict=True) if off]
+            states = run_concurrently(self._is_on, EMAILS, max_workers=self._max_concurrency)
+            on = [email for email, state in zip(EMAILS, states, strict=True) if state]
+            # Recorded before anything is switched off: a kill right after still
+            # leaves the next run what it needs to switch them back on.
+            self._write_record(on)
+            switched = run_concurrently(self._switch_off, on, max_workers=self._max_concurrency)
+            muted = [email for email, off in zip(on, switched, strict=True) if off]
             self.muted = muted
+            self._write_record(muted)
             if muted:
                 atexit.register(self.restore)
                 logger.info(
                     "%s: e-mails switched off while writing: %s", self._store, ", ".join(muted)
                 )
 
-    def _switch_off(self, email: str) -> bool:
-        """Switch one e-mail off if it is on; whether this call did."""
+    def _is_on(self, email: str) -> bool:
         try:
             current = self._http.request("GET", self._path(email)).json()
-            if current.get("value") != "yes":
-                return False
+        except CartMigrateError as error:
+            self.unmutable.append(email)
+            logger.warning(
+                "%s: could not read the %r e-mail setting (%s): the store may send it",
+                self._store,
+                email,
+                error,
+            )
+            return False
+        return bool(current.get("value") == "yes")
+
+    def _switch_off(self, email: str) -> bool:
+        """Switch one e-mail off; whether this call did."""
+        try:
             self._http.request("PUT", self._path(email), json={"value": "no"})
         except CartMigrateError as error:
             self.unmutable.append(email)
@@ -86,9 +192,10 @@ class EmailSwitch:
             return False
         return True
 
-    def _switch_on(self, email: str) -> None:
+    def _switch_on(self, email: str) -> bool:
         try:
             self._http.request("PUT", self._path(email), json={"value": "yes"})
+            return True
         except CartMigrateError as error:
             logger.error(
                 "%s: could not switch the %r e-mail back on (%s): switch it on in"
@@ -97,13 +204,18 @@ class EmailSwitch:
                 email,
                 error,
             )
+            return False
 
     def restore(self) -> None:
-        """Switch back on what ``silence`` switched off."""
+        """Switch back on what ``silence`` switched off (and what a dead run left off)."""
+        self.recover()
         with self._lock:
             muted, self.muted = self.muted or [], None
             atexit.unregister(self.restore)
             # One at a time: this also runs at interpreter exit, when no new
             # threads may start.
-            for email in muted:
-                self._switch_on(email)
+            failed = [email for email in muted if not self._switch_on(email)]
+            if failed:
+                self._write_record(failed)  # the next run switches them on
+            else:
+                self._drop_record()

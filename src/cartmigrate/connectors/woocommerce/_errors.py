@@ -31,13 +31,26 @@ _DUPLICATE_CODES = frozenset(
         "term_exists",
         "registration-error-email-exists",
         "woocommerce_rest_customer_exists",
+        "woocommerce_rest_comment_duplicate",  # the same review text by the same e-mail
     }
 )
 _DUPLICATE_FIELDS = {
     "product_invalid_sku": "sku",
     "term_exists": "name",
     "registration-error-email-exists": "email",
+    "woocommerce_rest_comment_duplicate": "body",
 }
+
+
+#: Codes meaning "no such entity", whatever status WooCommerce gives them (deleting
+#: a customer that is gone answers 400 ``woocommerce_rest_invalid_id``).
+_NOT_FOUND_CODES = frozenset({"woocommerce_rest_term_invalid", "woocommerce_rest_invalid_id"})
+
+
+def _not_found(code: str) -> bool:
+    return code in _NOT_FOUND_CODES or (
+        code.startswith("woocommerce_rest_") and code.endswith("_invalid_id")
+    )
 
 
 def error_from_body(
@@ -61,7 +74,7 @@ def error_from_body(
             field=_DUPLICATE_FIELDS.get(code),
             **common,
         )
-    if status == 404:
+    if status == 404 or _not_found(code):
         return EntityNotFound(text, **common)
     if status >= 500 or status == 429:
         return TransientError(text, **common)

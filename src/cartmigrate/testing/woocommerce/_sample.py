@@ -42,6 +42,9 @@ def load_sample_store(
         text = Path(path).read_text(encoding="utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(text, newline="")))
     categories: dict[tuple[str, ...], int] = {}
+    if not any(c.get("slug") == "uncategorized" for c in sim.store.categories.values()):
+        # Every WordPress install has it (the default product category).
+        sim.seed("categories", {"name": "Uncategorized", "slug": "uncategorized"})
 
     def category(path_text: str) -> int:
         parts = tuple(p.strip() for p in path_text.split(">"))

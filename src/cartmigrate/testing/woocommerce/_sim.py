@@ -11,6 +11,7 @@ what a connector sent, field by field.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import random
@@ -55,14 +56,17 @@ class FaultPlan:
     """Seeded random faults: ``rate`` of requests fail with one of ``kinds``.
 
     Kinds: ``"429"`` (with Retry-After), ``"5xx"`` (503, nothing applied),
-    ``"timeout"`` (``httpx.ReadTimeout`` before anything was applied) and
+    ``"timeout"`` (``httpx.ReadTimeout`` before anything was applied),
     ``"lost"`` (the request is applied, then its answer is lost as a
-    ``httpx.ReadTimeout``).
+    ``httpx.ReadTimeout``) and ``"late"`` (the client times out while the
+    server is still at it: the write is applied ``late_by`` seconds later, as
+    PHP goes on with a batch whose client has gone; not among the defaults).
     """
 
     rate: float
     seed: int = 0
     kinds: tuple[str, ...] = ("429", "5xx", "timeout", "lost")
+    late_by: float = 5.0
 
 
 @attrs.define
@@ -75,6 +79,17 @@ class _Route:
 _EMAIL_SETTING = re.compile(r"wc/v3/settings/email_(?P<template>[a-z_]+)/enabled")
 
 
+def _autop(text: str) -> str:
+    """WordPress's ``wpautop``, enough for plain texts: paragraphs in ``<p>``, a
+    line break as ``<br />``, a trailing newline; block HTML left as it is."""
+    if not text.strip():
+        return ""
+    if re.search(r"<(?:p|ul|ol|div|h[1-6]|table|blockquote)\b", text):
+        return text if text.endswith("\n") else text + "\n"
+    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", text.strip()) if p.strip()]
+    return "".join(f"<p>{p.replace(chr(10), '<br />' + chr(10))}</p>\n" for p in paragraphs)
+
+
 class WooCommerceSimulator:
     """An in-memory WooCommerce store speaking REST v3.
 
@@ -83,7 +98,9 @@ class WooCommerceSimulator:
     ``rate_limit=(requests, seconds)`` per window; ``latency`` seconds per
     request (slept on ``clock``); ``faults`` a ``FaultPlan``; ``brands`` and
     ``shipment_tracking`` switch those routes on (off: 404 ``rest_no_route``,
-    as on a store without them); ``custom_statuses`` registers order statuses.
+    as on a store without them); ``custom_statuses`` registers order statuses;
+    ``fetch_image(src)`` says whether WordPress could download an image (else
+    400 ``woocommerce_product_image_upload_error``, as the store answers).
     """
 
     def __init__(
@@ -99,11 +116,14 @@ class WooCommerceSimulator:
         shipment_tracking: bool = True,
         custom_statuses: Iterable[str] = (),
         retry_after: float = 1.0,
+        fetch_image: Callable[[str], bool] | None = None,
     ) -> None:
         self.consumer_key = consumer_key
         self.consumer_secret = consumer_secret
         self.clock = clock or FakeClock()
         self.store = Store(self.clock.now, custom_statuses=tuple(custom_statuses))
+        if fetch_image is not None:
+            self.store.fetch_image = fetch_image
         self.rate_limit = rate_limit
         self.latency = latency
         self.brands = brands
@@ -118,6 +138,9 @@ class WooCommerceSimulator:
         self.throttled = 0
         self.early_retries = 0
         self.injected: list[str] = []
+        #: Writes answered with a time-out and still "being processed": (due, request).
+        self._late: list[tuple[float, str, str, tuple[tuple[str, str], ...], Any]] = []
+        self._answer_late: list[tuple[str, str, float]] = []
         self.transport = httpx.MockTransport(self.handle)
         self._routes = [
             _Route(
@@ -182,9 +205,17 @@ class WooCommerceSimulator:
             except ValueError:
                 return self._error(ApiError(400, "rest_invalid_json", "Invalid JSON body passed."))
         with self._lock:
+            self._apply_due()
             record = RecordedRequest(request.method, route, params, body)
             position = len(self.requests)
             self.requests.append(record)
+            for index, (method, prefix, seconds) in enumerate(self._answer_late):
+                if request.method == method and route.startswith(prefix):
+                    del self._answer_late[index]
+                    due = self.clock.monotonic() + seconds
+                    self._late.append((due, request.method, route, params, body))
+                    self.injected.append("late")
+                    raise httpx.ReadTimeout("simulated: still processing", request=request)
             status, payload, headers, lost = self._serve(request, route, params, body)
             self.requests[position] = attrs.evolve(record, status=None if lost else status)
         if lost:
@@ -231,6 +262,10 @@ class WooCommerceSimulator:
             )
         if fault == "timeout":
             return 0, None, {}, True
+        if fault == "late" and request.method != "GET":
+            late_by = self._faults.late_by if self._faults else 5.0
+            self._late.append((now + late_by, request.method, route, params, body))
+            return 0, None, {}, True
         try:
             status, payload, headers = self._dispatch(
                 request.method, route, dict(params), params, body
@@ -259,6 +294,22 @@ class WooCommerceSimulator:
         self.injected.append(kind)
         return kind
 
+    def answer_late(self, method: str, route_prefix: str, *, seconds: float) -> None:
+        """The next ``method`` request to a route starting with ``route_prefix`` times
+        out on the client while the store goes on: it is applied ``seconds`` later
+        (by ``clock``), when the first request after that arrives."""
+        with self._lock:
+            self._answer_late.append((method, route_prefix, seconds))
+
+    def _apply_due(self) -> None:
+        now = self.clock.monotonic()
+        due = [item for item in self._late if item[0] <= now]
+        self._late = [item for item in self._late if item[0] > now]
+        for _, method, route, params, body in due:
+            # Refused late: as if the store had refused it in time.
+            with contextlib.suppress(ApiError):
+                self._dispatch(method, route, dict(params), params, body)
+
     def set_faults(self, faults: FaultPlan | None) -> None:
         """Change (or stop, with None) the fault injection."""
         with self._lock:
@@ -280,6 +331,18 @@ class WooCommerceSimulator:
         setting = _EMAIL_SETTING.fullmatch(route)
         if setting is not None:
             return self._email_setting(method, setting["template"], body)
+        if route == "wc/v3/reports/orders/totals" and method == "GET":
+            # Every registered status (custom ones of plugins too), as 7.9 lists them.
+            totals = [
+                {
+                    "slug": slug,
+                    "name": slug.replace("-", " ").capitalize(),
+                    "total": sum(1 for o in self.store.orders.values() if o["status"] == slug),
+                }
+                for slug in (*self.store.statuses, "checkout-draft")
+                if slug not in ("trash", "auto-draft")
+            ]
+            return 200, totals, {}
         for candidate in self._routes:
             match = candidate.pattern.fullmatch(route)
             if match is None:
@@ -297,12 +360,14 @@ class WooCommerceSimulator:
                 return 200, self._batch(resource, body or {}, parent), {}
             if item is None:
                 if method == "GET":
-                    return self._list(resource, query, params, parent)
+                    status, listed, headers = self._list(resource, query, params, parent)
+                    return status, self._rendered(resource, listed, query), headers
                 if method == "POST":
                     return 201, self._view(resource, self._create(resource, body or {}, parent)), {}
                 raise _NO_ROUTE
             if method == "GET":
-                return 200, self._view(resource, self._find(resource, item, parent)), {}
+                view = self._view(resource, self._find(resource, item, parent))
+                return 200, self._rendered(resource, view, query), {}
             if method in ("PUT", "PATCH", "POST"):
                 return (
                     200,
@@ -313,6 +378,23 @@ class WooCommerceSimulator:
                 return 200, self._delete(resource, item, parent, query), {}
             raise _NO_ROUTE
         raise _NO_ROUTE
+
+    @staticmethod
+    def _rendered(resource: str, payload: Any, query: Mapping[str, str]) -> Any:
+        """The default ``view`` context runs texts through ``wpautop``; ``edit`` does not."""
+        if query.get("context") == "edit":
+            return payload
+        fields = {
+            "reviews": ("review",),
+            "products": ("description", "short_description"),
+            "variations": ("description",),
+        }.get(resource, ())
+        items = payload if isinstance(payload, list) else [payload]
+        for item in items:
+            for field in fields:
+                if isinstance(item, dict) and isinstance(item.get(field), str):
+                    item[field] = _autop(item[field])
+        return payload
 
     def _email_setting(
         self, method: str, template: str, body: Any
@@ -370,9 +452,22 @@ class WooCommerceSimulator:
             404, code, "Invalid ID." if resource != "categories" else "Resource does not exist."
         )
 
-    def _find(self, resource: str, item: Any, parent: int | None) -> dict[str, Any]:
+    def _find(
+        self, resource: str, item: Any, parent: int | None, *, method: str = "GET"
+    ) -> dict[str, Any]:
         key = item if resource == "trackings" else int(item)
         found = self._pool(resource, parent).get(key)
+        if found is None and resource == "reviews" and not self.store.in_batch:
+            # WordPress checks the permission on the comment it cannot find: 403.
+            if method == "DELETE":
+                raise ApiError(
+                    403, "woocommerce_rest_cannot_delete", "Sorry, you cannot delete this resource."
+                )
+            raise ApiError(
+                403, "woocommerce_rest_cannot_view", "Sorry, you cannot view this resource."
+            )
+        if found is None and resource == "customers" and method == "DELETE":
+            raise ApiError(400, "woocommerce_rest_invalid_id", "Invalid resource id.")
         if found is None:
             raise self._not_found(resource)
         return found
@@ -442,7 +537,7 @@ class WooCommerceSimulator:
         self, resource: str, item: Any, parent: int | None, query: Mapping[str, str]
     ) -> dict[str, Any]:
         store = self.store
-        current = self._find(resource, item, parent)
+        current = self._find(resource, item, parent, method="DELETE")
         view = self._view(resource, current)
         if resource == "customers" and query.get("force") not in ("true", "1"):
             raise ApiError(
@@ -459,6 +554,8 @@ class WooCommerceSimulator:
             store.trackings[parent or 0].remove(current)
         else:
             del getattr(store, resource)[current["id"]]
+        if resource == "reviews":
+            return {"deleted": True, "previous": view}  # the comments controller's shape
         return view
 
     def _batch(self, resource: str, body: Mapping[str, Any], parent: int | None) -> dict[str, Any]:
@@ -470,11 +567,29 @@ class WooCommerceSimulator:
                 f"Unable to accept more than {BATCH_LIMIT} items for this request.",
             )
         answer: dict[str, Any] = {}
+        self.store.in_batch = True  # /batch skips the schema checks a single request gets
+        try:
+            return self._batch_actions(resource, body, parent, answer)
+        finally:
+            self.store.in_batch = False
+
+    def _batch_actions(
+        self, resource: str, body: Mapping[str, Any], parent: int | None, answer: dict[str, Any]
+    ) -> dict[str, Any]:
         for action in ("create", "update", "delete"):
             if action not in body:
                 continue
             results: list[Any] = []
             for entry in body.get(action) or ():
+                if (
+                    resource == "orders"
+                    and action != "delete"
+                    and isinstance(entry, Mapping)
+                    and entry.get("status") not in (None, *self.store.statuses)
+                ):
+                    # /orders/batch skips the schema check a single POST applies, and
+                    # WC_Order::set_status turns a status it does not know into pending.
+                    entry = {**entry, "status": "pending"}
                 try:
                     if action == "create":
                         results.append(
@@ -519,7 +634,9 @@ class WooCommerceSimulator:
         parent: int | None,
     ) -> tuple[int, Any, dict[str, str]]:
         items = list(self._pool(resource, parent).values())
-        if resource in ("notes", "trackings"):
+        if resource == "notes":  # newest first, as WooCommerce lists them
+            return 200, [self._view(resource, i) for i in reversed(items)], {}
+        if resource == "trackings":
             return 200, [self._view(resource, i) for i in items], {}
         page = self._int(query, "page", 1, low=1)
         per_page = self._int(query, "per_page", 10, low=1, high=100)
@@ -555,12 +672,8 @@ class WooCommerceSimulator:
         )
         total = len(items)
         pages = math.ceil(total / per_page) if total else 0
-        if page > max(1, pages) and "offset" not in query:
-            raise ApiError(
-                400,
-                "rest_post_invalid_page_number",
-                "The page number requested is larger than the number of pages available.",
-            )
+        # A page past the end is 200 [] on WooCommerce 7.9 (its CRUD controllers do
+        # not check it, unlike WordPress's posts controller).
         chunk = items[offset : offset + per_page]
         headers = {"X-WP-Total": str(total), "X-WP-TotalPages": str(pages)}
         links = []

@@ -26,6 +26,8 @@ import attrs
 
 __all__ = ["EMAIL_TEMPLATES", "ApiError", "SentEmail", "Store"]
 
+#: The simulated site's address (media URLs are built on it).
+SITE_URL = "https://shop.example"
 _ORDER_STATUSES = (
     "pending",
     "processing",
@@ -47,6 +49,9 @@ _STATUS_LABELS = {
     "refunded": "Refunded",
     "failed": "Failed",
 }
+_TERM_TAG = re.compile(
+    r"</?(?!(?:a|abbr|acronym|b|blockquote|cite|code|del|em|i|q|s|strike|strong)\b)[a-zA-Z][^>]*>"
+)
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 _PRODUCT_FIELDS = frozenset(
@@ -232,7 +237,8 @@ def _money(value: Any) -> decimal.Decimal:
 
 
 def _text(value: decimal.Decimal) -> str:
-    return str(value.quantize(decimal.Decimal("0.01")))
+    """Two decimals, rounded half up as PHP's ``round`` does (10.125 -> 10.13)."""
+    return str(value.quantize(decimal.Decimal("0.01"), rounding=decimal.ROUND_HALF_UP))
 
 
 def _check_string(payload: Mapping[str, Any], *fields: str) -> None:
@@ -254,6 +260,14 @@ class Store:
     ) -> None:
         self._now = now
         self.statuses = (*_ORDER_STATUSES, *custom_statuses)
+        #: Set while a /batch request is served: batches skip the REST schema checks.
+        self.in_batch = False
+        #: Media file names taken so far, as WordPress's uploads folder holds them.
+        self.uploads: set[str] = set()
+        #: The media library: attachment id -> URL (deleting a product leaves them).
+        self.media: dict[int, str] = {}
+        #: Whether WordPress could download an image URL (default: every one).
+        self.fetch_image: Callable[[str], bool] = lambda src: True
         self._ids = {"post": 10, "term": 10, "user": 1, "comment": 10, "meta": 100, "item": 100}
         self.products: dict[int, dict[str, Any]] = {}
         self.variations: dict[int, dict[str, Any]] = {}
@@ -355,11 +369,24 @@ class Store:
                 except decimal.InvalidOperation:
                     raise invalid_param(field, f"{field} is not a valid price.") from None
         quantity = payload.get("stock_quantity")
-        if quantity is not None and (not isinstance(quantity, int) or isinstance(quantity, bool)):
+        numeric = isinstance(quantity, str) and re.fullmatch(r"-?\d+", quantity) is not None
+        if (
+            quantity is not None
+            and not numeric
+            and (not isinstance(quantity, int) or isinstance(quantity, bool))
+        ):
             raise invalid_param("stock_quantity", "stock_quantity is not of type integer,null.")
 
     def save_product(self, payload: Mapping[str, Any], pid: int | None = None) -> dict[str, Any]:
         _check_string(payload, "name", "slug", "short_description")
+        if self.in_batch and payload.get("type") not in (
+            None,
+            "simple",
+            "grouped",
+            "external",
+            "variable",
+        ):
+            payload = {**payload, "type": "simple"}  # WC_Product_Factory falls back to simple
         _check_enum(payload, "type", ("simple", "grouped", "external", "variable"))
         _check_enum(payload, "status", ("draft", "pending", "private", "publish"))
         self._validate_sellable(payload)
@@ -407,10 +434,17 @@ class Store:
                 refs = [self._term_ref(self.brands, b) for b in value or ()]
                 obj[key] = [r for r in refs if r]
             elif key == "images":
+                kept = {i["id"]: i for i in obj.get("images") or ()}
+                library = {
+                    mid: {"id": mid, "src": src, "name": "", "alt": ""}
+                    for mid, src in self.media.items()
+                }
                 obj[key] = [
-                    {
-                        "id": self.new_id("post"),
-                        "src": i.get("src", ""),
+                    kept.get(i["id"]) or library[i["id"]]
+                    if isinstance(i.get("id"), int) and (i["id"] in kept or i["id"] in library)
+                    else {
+                        "id": (media_id := self.new_id("post")),
+                        "src": self._upload(str(i.get("src", "")), media_id),
                         "name": i.get("name", ""),
                         "alt": i.get("alt", ""),
                     }
@@ -428,10 +462,11 @@ class Store:
                 obj["id"]
             )
         self._apply_stock(obj)
-        if creating and isinstance(payload.get("date_created"), str):
-            # Observed: a back-dated create also back-dates date_modified.
-            obj["date_created"] = obj["date_created_gmt"] = payload["date_created"]
-            obj["date_modified"] = obj["date_modified_gmt"] = payload["date_created"]
+        backdated = payload.get("date_created_gmt") or payload.get("date_created")
+        if creating and isinstance(backdated, str):
+            # Observed: a back-dated create also back-dates date_modified (store in UTC).
+            obj["date_created"] = obj["date_created_gmt"] = backdated
+            obj["date_modified"] = obj["date_modified_gmt"] = backdated
         else:
             self._dates(obj, created=creating)
         self.products[obj["id"]] = obj
@@ -451,8 +486,8 @@ class Store:
         if product is None or product.get("type") != "variable":
             return
         children = [v for v in self.variations.values() if v["parent_id"] == pid]
-        if product.get("manage_stock") is not True and children:
-            statuses = {c["stock_status"] for c in children}
+        if product.get("manage_stock") is not True:
+            statuses = {c["stock_status"] for c in children}  # none: out of stock
             product["stock_status"] = next(
                 (s for s in ("instock", "onbackorder") if s in statuses), "outofstock"
             )
@@ -550,6 +585,9 @@ class Store:
         for key, value in payload.items():
             if key in _TERM_FIELDS:
                 obj[key] = copy.deepcopy(value)
+        if isinstance(obj.get("description"), str):
+            # wp_filter_kses on term descriptions: only a few inline tags stay.
+            obj["description"] = _TERM_TAG.sub("", obj["description"]).strip()
         parent = int(obj.get("parent") or 0)
         if parent and parent not in pool:
             raise ApiError(400, "woocommerce_rest_term_invalid", "Resource does not exist.")
@@ -567,11 +605,11 @@ class Store:
                     resource_id=other["id"],
                 )
             if obj.get("slug") and other["slug"] == obj["slug"]:
-                raise ApiError(
-                    400,
-                    "duplicate_term_slug",
-                    f"The slug \u201c{obj['slug']}\u201d is already in use by another term.",
-                )
+                # wp_unique_term_slug: a taken slug gets "-2", "-3"...
+                base, n = str(obj["slug"]), 2
+                while any(o["slug"] == f"{base}-{n}" for o in pool.values()):
+                    n += 1
+                obj["slug"] = f"{base}-{n}"
         if not obj.get("slug"):
             base = re.sub(r"[^a-z0-9]+", "-", str(obj["name"]).lower()).strip("-") or "term"
             slug, n = base, 2
@@ -591,6 +629,8 @@ class Store:
                 400, "rest_missing_callback_param", "Missing parameter(s): email", params=["email"]
             )
         if "email" in payload and not _EMAIL.match(str(payload["email"])):
+            if self.in_batch:  # no schema check: WC_Customer::set_email refuses it
+                raise ApiError(400, "customer_invalid_email", "Invalid email address.")
             raise invalid_param("email", "Invalid email address.")
         email = str(payload.get("email") or "")
         if email and any(
@@ -612,7 +652,7 @@ class Store:
                 "role": "customer",
                 "username": "",
                 "billing": dict.fromkeys((*_ADDRESS_KEYS, "email", "phone"), ""),
-                "shipping": dict.fromkeys(_ADDRESS_KEYS, ""),
+                "shipping": dict.fromkeys((*_ADDRESS_KEYS, "phone"), ""),
                 "is_paying_customer": False,
                 "meta_data": [],
             }
@@ -661,6 +701,25 @@ class Store:
         )
         product_id = int(payload.get("product_id") or item["product_id"] or 0)
         variation_id = int(payload.get("variation_id") or item["variation_id"] or 0)
+        if not product_id and not variation_id and payload.get("sku"):
+            by_sku = [
+                p["id"]
+                for p in (*self.products.values(), *self.variations.values())
+                if p.get("sku") == payload["sku"]
+            ]
+            if not by_sku:
+                raise ApiError(
+                    400, "woocommerce_rest_invalid_product_id", "Product ID provided is invalid."
+                )
+            if by_sku[0] in self.variations:
+                variation_id = by_sku[0]
+                product_id = self.variations[variation_id]["parent_id"]
+            else:
+                product_id = by_sku[0]
+        if current is None and not product_id and not variation_id:
+            raise ApiError(
+                400, "woocommerce_rest_required_product_reference", "Product ID or SKU is required."
+            )
         if product_id and product_id not in self.products:
             raise ApiError(
                 400, "woocommerce_rest_invalid_product_id", "Product ID provided is invalid."
@@ -701,6 +760,9 @@ class Store:
             isinstance(currency, str) and re.fullmatch(r"[A-Z]{3}", currency)
         ):
             raise invalid_param("currency", "currency is not one of AED, AFN, ALL, ...")
+        billing_email = (payload.get("billing") or {}).get("email")
+        if billing_email and not self.in_batch and not _EMAIL.match(str(billing_email)):
+            raise invalid_param("billing", "billing[email] is not a valid email address.")
         customer = payload.get("customer_id")
         if customer not in (None, 0) and customer not in self.customers:
             raise ApiError(400, "woocommerce_rest_invalid_customer_id", "Customer ID is invalid.")
@@ -716,7 +778,7 @@ class Store:
                 "customer_note": "",
                 "created_via": "rest-api",
                 "billing": dict.fromkeys((*_ADDRESS_KEYS, "email", "phone"), ""),
-                "shipping": dict.fromkeys(_ADDRESS_KEYS, ""),
+                "shipping": dict.fromkeys((*_ADDRESS_KEYS, "phone"), ""),
                 "payment_method": "",
                 "payment_method_title": "",
                 "transaction_id": "",
@@ -794,6 +856,11 @@ class Store:
         obj["status"] = new_status
         if new_status != old_status:
             self._transition(obj, old_status, new_status)
+        if creating and new_status == "refunded" and not obj["refunds"]:
+            # wc_order_fully_refunded: an order created as refunded gets a refund of it all.
+            obj["refunds"] = [
+                {"id": self.new_id("post"), "reason": "", "total": f"-{obj.get('total', '0.00')}"}
+            ]
         return obj
 
     def _totals(self, order: dict[str, Any]) -> None:
@@ -928,6 +995,29 @@ class Store:
             self.sync_variable(target["parent_id"])
 
     # -- reviews -----------------------------------------------------------------
+    def _upload(self, src: str, media_id: int) -> str:
+        """WordPress downloads an image and serves its own copy from the uploads folder,
+        under the same file name, ``-1``, ``-2``... added when the name is taken."""
+        if not self.fetch_image(src):
+            raise ApiError(
+                400,
+                "woocommerce_product_image_upload_error",
+                f"Error getting remote image {src}. Error: A valid URL was not provided.",
+            )
+        name = src.split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1] or "image.jpg"
+        stem, dot, ext = name.rpartition(".")
+        if not dot:
+            stem, ext = name, "jpg"
+        candidate, n = f"{stem}.{ext}", 0
+        while candidate in self.uploads:
+            n += 1
+            candidate = f"{stem}-{n}.{ext}"
+        self.uploads.add(candidate)
+        now = self._now()
+        url = f"{SITE_URL}/wp-content/uploads/{now:%Y/%m}/{candidate}"
+        self.media[media_id] = url  # the media library keeps it, product deleted or not
+        return url
+
     def save_review(self, payload: Mapping[str, Any], rid: int | None = None) -> dict[str, Any]:
         creating = rid is None
         _check_enum(payload, "status", ("approved", "hold", "spam", "unspam", "trash", "untrash"))
@@ -938,6 +1028,20 @@ class Store:
                 raise ApiError(
                     400, "woocommerce_rest_review_content_invalid", "Invalid review content."
                 )
+            for other in self.reviews.values():
+                if (
+                    other["product_id"] == payload.get("product_id")
+                    and str(other["reviewer_email"]).casefold()
+                    == str(payload.get("reviewer_email") or "").casefold()
+                    and other["review"] == payload.get("review")
+                ):
+                    # WordPress's duplicate-comment check (wp_allow_comment).
+                    raise ApiError(
+                        409,
+                        "woocommerce_rest_comment_duplicate",
+                        "Duplicate comment detected; it looks as though you&#8217;ve"
+                        " already said that!",
+                    )
             if not payload.get("reviewer") or not payload.get("reviewer_email"):
                 # WordPress's default "comment author must fill out name and email".
                 raise ApiError(
@@ -968,6 +1072,9 @@ class Store:
         if creating:
             local, gmt = self.stamp()
             obj["date_created"], obj["date_created_gmt"] = local, gmt
+            backdated = payload.get("date_created_gmt") or payload.get("date_created")
+            if isinstance(backdated, str):  # writable on reviews (the comment date)
+                obj["date_created"] = obj["date_created_gmt"] = backdated
         self.reviews[obj["id"]] = obj
         return obj
 

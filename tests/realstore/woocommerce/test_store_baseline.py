@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import httpx
 
-from ._stores import RealStore
+from .._stores import RealStore
 
 
 def test_woocommerce_reset_gives_the_sample_store(real_woocommerce: RealStore) -> None:

@@ -1,0 +1,104 @@
+"""Models as WooCommerce keeps them, to compare a source with what the store holds.
+
+WooCommerce normalises some values as it stores them. ``as_stored`` applies
+the same rules to a source entity, so that comparing it with the target's
+copy sees only real differences (and ``verify=True`` writes nothing twice).
+"""
+
+from __future__ import annotations
+
+import decimal
+import re
+from typing import Any
+
+import attrs
+
+from ...models import Category, Customer, Product, Review, StockStatus, Variant
+from ._convert import review_to_wc
+
+__all__ = ["as_stored", "term_text"]
+
+#: The only tags WordPress keeps in a term description (``wp_filter_kses``, ``$allowedtags``).
+_TERM_TAGS = "a|abbr|acronym|b|blockquote|cite|code|del|em|i|q|s|strike|strong"
+_TAG = re.compile(rf"</?(?!(?:{_TERM_TAGS})\b)[a-zA-Z][^>]*>")
+
+
+def term_text(text: str) -> str:
+    """A category description as WordPress stores it: other tags removed."""
+    return _TAG.sub("", text).strip()
+
+
+def _stored_stock(quantity: int | None, status: StockStatus | str) -> StockStatus:
+    """A managed stock's status, as WooCommerce derives it from the quantity."""
+    status = StockStatus(status)
+    if quantity is None:
+        return status
+    if quantity > 0:
+        return StockStatus.IN_STOCK
+    return StockStatus.BACKORDER if status == StockStatus.BACKORDER else StockStatus.OUT_OF_STOCK
+
+
+def _stored_prices(
+    price: decimal.Decimal | None, compare_at: decimal.Decimal | None
+) -> decimal.Decimal | None:
+    """The compare-at price WooCommerce keeps: only one above the price (a sale)."""
+    if compare_at is not None and price is not None and compare_at > price:
+        return compare_at
+    return None
+
+
+def _stored_variant(variant: Variant) -> Variant:
+    return attrs.evolve(
+        variant,
+        compare_at_price=_stored_prices(variant.price, variant.compare_at_price),
+        stock_status=_stored_stock(variant.quantity, variant.stock_status),
+    )
+
+
+def as_stored(entity: Any) -> Any:
+    """``entity`` as WooCommerce will read it back after cartmigrate wrote it.
+
+    What the store normalises (a managed stock's status, a variable product's
+    price and stock status, the billing phone, a review's title) is
+    normalised the same way here, so that comparing source and target sees
+    only real differences.
+    """
+    if isinstance(entity, Variant):
+        return _stored_variant(entity)
+    if isinstance(entity, Product):
+        if not entity.variants:
+            return attrs.evolve(
+                entity,
+                compare_at_price=_stored_prices(entity.price, entity.compare_at_price),
+                stock_status=_stored_stock(entity.quantity, entity.stock_status),
+            )
+        variants = [_stored_variant(v) for v in entity.variants]
+        status = _stored_stock(entity.quantity, entity.stock_status)
+        if entity.quantity is None:
+            # A variable product without stock of its own: its status is its variations'.
+            statuses = {v.stock_status for v in variants}
+            status = next(
+                (s for s in (StockStatus.IN_STOCK, StockStatus.BACKORDER) if s in statuses),
+                StockStatus.OUT_OF_STOCK,
+            )
+        return attrs.evolve(
+            entity, price=None, compare_at_price=None, stock_status=status, variants=variants
+        )
+    if isinstance(entity, Customer):
+        first = entity.addresses[0] if entity.addresses else None
+        phone = (first.phone if first else None) or entity.phone
+        addresses = list(entity.addresses[:2])
+        if first is not None:
+            addresses[0] = attrs.evolve(first, phone=phone)
+        return attrs.evolve(entity, phone=phone, addresses=addresses)
+    if isinstance(entity, Category) and entity.description:
+        return attrs.evolve(entity, description=term_text(entity.description) or None)
+    if isinstance(entity, Review):
+        text = review_to_wc(entity)["review"]
+        return attrs.evolve(
+            entity,
+            title=None,
+            body=text or None,
+            author=entity.author or "Anonymous",
+        )
+    return entity
