@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TypeVar, cast
+
 import attrs
 
 from cartmigrate import Entity, MemoryCart, Order, Product, SyncEngine, Variant
+
+E = TypeVar("E", bound=Entity)
 
 
 class _StockPerVariant(MemoryCart):
@@ -68,3 +73,26 @@ def test_a_field_the_target_does_not_store_is_a_warning_when_it_holds_a_value() 
     assert [(w.source_id, w.field, w.message) for w in report.warnings] == [
         ("12", "meta_title", "memory has nowhere to keep it (no SEO titles); not carried")
     ]
+
+
+class _ComputesParentStock(_StockPerVariant):
+    """Reads back a product's quantity as the sum of its variants', as Shopify does."""
+
+    def get_many(self, kind: type[E], ids: Sequence[str]) -> dict[str, E]:
+        found = super().get_many(kind, ids)
+        return {
+            key: cast(E, attrs.evolve(v, quantity=sum(x.quantity or 0 for x in v.variants)))
+            if isinstance(v, Product) and v.variants
+            else v
+            for key, v in found.items()
+        }
+
+
+def test_a_variable_product_without_stock_of_its_own_is_no_warning_on_update() -> None:
+    source, target = MemoryCart([_vneck(None)]), _ComputesParentStock()
+    engine = SyncEngine(source, target)
+    engine.full_migrate()
+    source.add(attrs.evolve(_vneck(None), variants=[Variant(id="111", sku="VNECK-S", quantity=3)]))
+    report = engine.smart_update()
+    assert report.summary()["variant"]["updated"] == 1  # the variant's stock is carried
+    assert report.warnings == []  # the parent had no stock of its own to leave behind

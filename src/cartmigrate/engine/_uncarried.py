@@ -88,10 +88,15 @@ def on_update(
 ) -> list[Notice]:
     """What of the selected fields an update cannot carry: fields the target
     computes that differ, and a changed order status no standard one names."""
+    defaults = {a.name: a.default for a in attrs.fields(type(source))}
     notices = [
         _derived(source, field, target, getattr(source, field), getattr(on_target, field))
         for field in selected
-        if field in derived and getattr(source, field) != getattr(on_target, field)
+        if field in derived
+        # No value of its own on the source (a parent that leaves stock to its
+        # variants): nothing is left behind, whatever the target computed.
+        and getattr(source, field) not in (None, defaults.get(field))
+        and getattr(source, field) != getattr(on_target, field)
     ]
     if isinstance(source, Order) and "status" in changed:
         notice = _custom_status(source, target)
