@@ -187,3 +187,22 @@ def test_what_a_batch_created_before_the_credentials_were_refused_is_kept() -> N
     again = SyncEngine(source, target, state=state).full_migrate()
     assert again.summary()["customer"] == {**again.summary()["customer"], "created": 2}
     assert len(target.list(Customer)) == 3
+
+
+def test_a_batch_adopting_a_duplicate_when_the_key_is_revoked_keeps_what_it_created() -> None:
+    # The batch creates u0; u1 is refused as a duplicate of 900, and looking 900
+    # up meets revoked credentials: the stop must wait until u0 is recorded.
+    source = MemoryCart(
+        [Customer(id="u0", email="new@example.com"), Customer(id="u1", email="old@example.com")]
+    )
+    target = MemoryCart([Customer(id="900", email="old@example.com")])
+    target.fail_on("get", error=AuthenticationError("memory: 401 the key was revoked"))
+    state = MemoryStateStore()
+    report = SyncEngine(source, target, state=state, batch_size=10).full_migrate()
+    assert [f.error for f in report.failures] == ["AuthenticationError"]
+    (created,) = [c for c in target.list(Customer) if c.id != "900"]
+    record = state.get("customer", ["u0"])["u0"]
+    assert (record.status, record.target_id) == ("synced", created.id)
+    again = SyncEngine(source, target, state=state).full_migrate()
+    assert again.ok and len(target.list(Customer)) == 2  # u1 adopted, nothing created twice
+    assert state.get("customer", ["u1"])["u1"].target_id == "900"

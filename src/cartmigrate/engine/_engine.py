@@ -1123,7 +1123,8 @@ class SyncEngine:
         """The target refused a create as a duplicate of ``error.existing_id``.
 
         ``batch_owners`` maps target ids created earlier in the same batch
-        (not in the state yet) to their source ids.
+        (not in the state yet) to their source ids. A failure here defers any
+        stop: what the batch created is recorded first.
         """
         name = kind.kind
         sid = cast(str, entity.id)
@@ -1144,13 +1145,15 @@ class SyncEngine:
                 failures,
             )
             return []
+        if run.stop is not None:
+            return []  # no more requests once the call must stop: the next call adopts it
         try:
             found = run.target.get(kind, existing)
         except CartMigrateError as lookup_error:
-            self._fail(run, name, sid, lookup_error, failures)
+            self._fail(run, name, sid, lookup_error, failures, defer_stop=True)
             return []
         if found is None:
-            self._fail(run, name, sid, error, failures)
+            self._fail(run, name, sid, error, failures, defer_stop=True)
             return []
         run.report.count(name, Outcome.UNCHANGED)
         run.report.warnings.append(
