@@ -85,7 +85,9 @@ def _confirm_target(target: Cart, state: StateStore) -> None:
     Stale means: every id sampled, of every type, is gone (an emptied or
     replaced target), or every one of a type, three at least (that type was
     wiped). One entity deleted on the target by hand is not stale:
-    the call reports it, entity by entity.
+    the call reports it, entity by entity. Nor are the few the sample asks
+    for (always the same, the first in the state): a type whose sample is gone
+    is only taken as wiped when the target's count agrees.
     """
     sampled: dict[str, Sequence[str]] = {}
     missing: dict[str, Sequence[str]] = {}
@@ -107,8 +109,10 @@ def _confirm_target(target: Cart, state: StateStore) -> None:
             found = target.get_many(kind, ids)
         except ConnectorError:
             return  # as above: not this check's to report
-        sampled[kind.kind] = ids
         gone = [i for i in ids if i not in found]
+        if len(gone) == len(ids) and _still_held(target, kind, state):
+            continue  # those few were deleted by hand: the call reports each
+        sampled[kind.kind] = ids
         if gone:
             missing[kind.kind] = gone
     every_id_gone = all(len(missing.get(k, ())) == len(ids) for k, ids in sampled.items())
@@ -123,6 +127,16 @@ def _confirm_target(target: Cart, state: StateStore) -> None:
         " emptied or replaced, call engine.remigrate(confirm=True) to migrate again; if this"
         " is the wrong state, use the right one"
     )
+
+
+def _still_held(target: Cart, kind: type[Entity], state: StateStore) -> bool:
+    """Whether the target holds at least half of what the state says it migrated
+    of ``kind``: then a sample found gone was deleted by hand, not wiped."""
+    try:
+        count = target.count(kind)
+    except ConnectorError:
+        return False
+    return count is not None and count * 2 >= state.count(kind.kind, status="synced")
 
 
 def target_count(target: Cart, kind: type[Entity], report: Report) -> int | None:
