@@ -206,3 +206,25 @@ def test_a_batch_adopting_a_duplicate_when_the_key_is_revoked_keeps_what_it_crea
     again = SyncEngine(source, target, state=state).full_migrate()
     assert again.ok and len(target.list(Customer)) == 2  # u1 adopted, nothing created twice
     assert state.get("customer", ["u1"])["u1"].target_id == "900"
+
+
+def test_a_connect_blip_after_the_host_answered_keeps_every_retry() -> None:
+    # A restart of the store mid-run refuses a few connections: transient, not
+    # a dead host. Only a host that never answered is given up on early.
+    refusals = iter([False, True, True, True, True, False])
+    seen: list[str] = []
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        if next(refusals):
+            seen.append("refused")
+            raise httpx.ConnectError("[Errno 111] Connection refused", request=request)
+        seen.append("answered")
+        return httpx.Response(200, json={})
+
+    client = HttpClient(
+        "https://shop.example/", platform="x", transport=httpx.MockTransport(handle)
+    )
+    client.request("GET", "first")
+    assert client.request("GET", "second").status_code == 200
+    assert seen == ["answered", *["refused"] * 4, "answered"]
+    assert client.retry.connect_attempts < 4 < client.retry.attempts
