@@ -9,7 +9,7 @@ import json
 
 import attrs
 
-from cartmigrate import MemoryCart, Order, Product, Report, SyncEngine
+from cartmigrate import MemoryCart, Order, Product, Report, SyncEngine, Variant
 from cartmigrate.engine import Failure, Notice
 
 from .test_engine import demo_store
@@ -63,6 +63,35 @@ def test_variants_are_counted_the_same_way_by_every_call() -> None:
     again = engine.smart_update()
     assert again.summary()["variant"]["unchanged"] == 2
     assert engine.full_migrate().summary()["variant"]["unchanged"] == 2
+
+
+def _tee() -> Product:
+    return Product(
+        id="t",
+        name="Tee",
+        sku="TEE",
+        variants=[Variant(id="s", sku="TEE-S", quantity=1), Variant(id="m", sku="TEE-M")],
+    )
+
+
+def test_variants_are_counted_beside_their_product_on_every_path() -> None:
+    # An interrupted create found again, and a product adopted by its SKU.
+    source, target = MemoryCart([_tee()]), MemoryCart()
+    target.fail_on("create", applied=True)
+    engine = SyncEngine(source, target)
+    engine.full_migrate()
+    found = engine.full_migrate().summary()
+    assert (found["product"]["created"], found["variant"]["created"]) == (1, 2)
+    already = MemoryCart([attrs.evolve(_tee(), id="9", variants=[])])
+    adopted = SyncEngine(MemoryCart([_tee()]), already).full_migrate().summary()
+    assert (adopted["product"]["unchanged"], adopted["variant"]["unchanged"]) == (1, 2)
+    # Product fields compared, variants not: they are as they were.
+    source.add(attrs.evolve(_tee(), price="3.00"))
+    for verify in (False, True):
+        summary = engine.smart_update(fields={Product: ["price"]}, verify=verify).summary()
+        outcome = "unchanged" if verify else "updated"
+        assert summary["product"][outcome] == 1
+        assert summary["variant"] == {**summary["variant"], "unchanged": 2, "updated": 0}
 
 
 def _big() -> Report:

@@ -1071,13 +1071,13 @@ class SyncEngine:
                 repair.append((entity, mapped[0]))
             adopted.append(sid)
             if by_reference:
-                run.report.count(name, Outcome.CREATED)
+                run.report.count_with_variants(entity, Outcome.CREATED)
                 message = (
                     f"an earlier create was interrupted; found it on the target as"
                     f" {found.id} and kept it instead of creating it again"
                 )
             else:
-                run.report.count(name, Outcome.UNCHANGED)
+                run.report.count_with_variants(entity, Outcome.UNCHANGED)
                 message = (
                     f"an earlier create was interrupted; {found.id} on the target has the same"
                     f" {'SKU' if kind is Product else 'natural key'} and was kept instead of"
@@ -1155,7 +1155,7 @@ class SyncEngine:
         if found is None:
             self._fail(run, name, sid, error, failures, defer_stop=True)
             return []
-        run.report.count(name, Outcome.UNCHANGED)
+        run.report.count_with_variants(entity, Outcome.UNCHANGED)
         run.report.warnings.append(
             Notice(
                 entity=name,
@@ -1191,7 +1191,7 @@ class SyncEngine:
             if not fixed:
                 result.append((entity, record))
                 if count:
-                    run.report.count(name, Outcome.UNCHANGED)
+                    run.report.count_with_variants(entity, Outcome.UNCHANGED)
                 continue
             changes = {f: FieldChange(old=None, new=getattr(rewritten, f)) for f in fixed}
             try:
@@ -1222,8 +1222,8 @@ class SyncEngine:
             record = attrs.evolve(record, dropped=still_dropped)
             records.append(record)
             result.append((entity, record))
-            if count:
-                run.report.count(name, Outcome.UPDATED)
+            if count:  # only references were written: the variants are as they were
+                run.report.count_with_variants(entity, Outcome.UPDATED, Outcome.UNCHANGED)
             run.report.warnings.append(
                 Notice(
                     entity=name,
@@ -1302,7 +1302,7 @@ class SyncEngine:
             target_id = cast(str, record.target_id)
             target_view = current.get(target_id)
             if target_view is None:
-                run.report.count(name, Outcome.SKIPPED)
+                run.report.count_with_variants(entity, Outcome.SKIPPED)
                 run.report.warnings.append(
                     Notice(
                         entity=name,
@@ -1319,12 +1319,16 @@ class SyncEngine:
                     run.target, source_view, target_view, selected, derived, changes
                 )
             )
+            outcome: Outcome | None = None
             if changes:
                 ok = self._write_update(run, kind, sid, target_id, changes, None, failures)
-                if ok:
-                    run.report.count(name, Outcome.UPDATED)
+                outcome = Outcome.UPDATED if ok else None
             else:
-                run.report.count(name, Outcome.UNCHANGED)
+                outcome = Outcome.UNCHANGED
+            if outcome is not None and variant_selected:
+                run.report.count(name, outcome)  # each variant is counted as compared
+            elif outcome is not None:  # variants not compared are as they were
+                run.report.count_with_variants(entity, outcome, Outcome.UNCHANGED)
             if variant_selected and ok:
                 ok = self._update_variants(
                     run,
