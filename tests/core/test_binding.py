@@ -148,3 +148,13 @@ def test_a_few_entities_deleted_by_hand_on_the_target_are_no_stale_state(
                 target.remove(Product, target_id)  # now the whole type is gone
         with pytest.raises(StateMismatch):
             SyncEngine(source, target, state=state).smart_update()
+
+
+def test_a_shop_named_in_another_case_is_the_same_store() -> None:
+    from cartmigrate.connectors.shopify import ShopifyCart
+
+    # Shop domains are case-insensitive: a state bound with one spelling must
+    # not be refused (StateMismatch) the night the other is used.
+    spellings = ["MyStore", "mystore.myshopify.com", "https://MyStore.myshopify.com/"]
+    identities = {ShopifyCart(shop, "shpat_x").store_identity for shop in spellings}
+    assert identities == {"shopify:mystore.myshopify.com"}
