@@ -9,7 +9,7 @@ import json
 
 import attrs
 
-from cartmigrate import MemoryCart, Order, Product, Report, SyncEngine, Variant
+from cartmigrate import MappingRules, MemoryCart, Order, Product, Report, SyncEngine, Variant
 from cartmigrate.engine import Failure, Notice
 
 from .test_engine import demo_store
@@ -154,3 +154,28 @@ def test_failures_as_csv() -> None:
     assert rows[0] == ["entity", "source_id", "field", "error", "message"]
     assert rows[1] == ["product", "0", "sku", "CartMigrateError", 'refused, "quoted"']
     assert len(rows) == 46
+
+
+def test_a_filtered_entity_is_no_missing_one_in_an_incremental_smart_update() -> None:
+    # The filter skips product 0 on the first night; later nights read only what
+    # changed, so they do not see it again: it is still skipped, not missing.
+    now = [dt.datetime(2026, 1, 1, tzinfo=dt.UTC)]
+
+    def clock() -> dt.datetime:
+        return now[0]
+
+    source = MemoryCart(
+        [Product(id=str(n), name=f"P{n}", sku=f"S{n}", quantity=n) for n in range(3)],
+        clock=clock,
+    )
+    now[0] += dt.timedelta(days=1)
+    source.add(Product(id="9", name="P9", sku="S9", quantity=5))  # the newest: the cursor
+    rules = MappingRules(filters={"product": lambda p: (p.quantity or 0) > 0})
+    engine = SyncEngine(source, MemoryCart(clock=clock), rules=rules, clock=clock)
+    assert engine.full_migrate().reconciliation["product"].skipped == 1
+    now[0] += dt.timedelta(days=1)
+    report = engine.smart_update()
+    assert report.summary()["product"]["unchanged"] == 1  # an incremental read
+    rec = report.reconciliation["product"]
+    assert (rec.source, rec.migrated, rec.skipped) == (4, 3, 1)
+    assert rec.complete and report.ok, report

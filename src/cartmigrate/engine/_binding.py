@@ -20,7 +20,7 @@ from ..models import ENTITY_TYPES, Entity
 from ..state import StateStore
 from ._report import Notice, Outcome, Report
 
-__all__ = ["SAMPLE", "bind", "check_binding", "target_count", "unsaid"]
+__all__ = ["SAMPLE", "bind", "check_binding", "skipped_so_far", "target_count", "unsaid"]
 
 SOURCE_KEY = "binding.source"
 TARGET_KEY = "binding.target"
@@ -174,3 +174,27 @@ def unsaid(state: StateStore, kind: str, notes: Iterable[str], dry_run: bool) ->
             pass  # a store without metadata repeats them
         fresh.append(note)
     return fresh
+
+
+def skipped_so_far(
+    state: StateStore, kind: str, skipped: int, *, full_read: bool, dry_run: bool
+) -> int:
+    """How many source entities of ``kind`` the migration leaves out on purpose
+    (a filter, no id), for the reconciliation.
+
+    A full read sees them all and its count is remembered. An incremental read
+    sees only what changed since, so it adds what it skipped to the last full
+    read's count (one skipped again is counted twice, never one missing):
+    without that, every smart update of a migration with a filter would say
+    ``MISSING`` and fail ``report.ok``, night after night.
+    """
+    key = f"skipped.{kind}"
+    try:
+        if full_read:
+            if not dry_run:
+                state.set_meta(key, str(skipped))
+            return skipped
+        known = state.get_meta(key)
+    except NotImplementedError:
+        return skipped  # a store without metadata knows only this call's
+    return skipped + int(known or 0)

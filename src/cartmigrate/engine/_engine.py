@@ -55,7 +55,7 @@ from ..models import (
 from ..models._references import _reference_triples, _rewrite
 from ..state import FailureRecord, MemoryStateStore, StateStore, SyncRecord, SyncStatus
 from . import _uncarried as uncarried
-from ._binding import bind, check_binding, target_count, unsaid
+from ._binding import bind, check_binding, skipped_so_far, target_count, unsaid
 from ._check import CheckReport, run_check
 from ._dry_run import OverlayState, PlanningCart
 from ._fail_fast import StopCall, is_fatal, preflight, report_stop, stop_if_fatal
@@ -691,7 +691,13 @@ class SyncEngine:
             target=target_count(run.target, kind, run.report),
             migrated=run.state.count(name, status="synced"),
             failed=len(run.state.failures(name)),
-            skipped=run.report.summary().get(name, {}).get(Outcome.SKIPPED.value, 0),
+            skipped=skipped_so_far(
+                self.state,
+                name,
+                run.report.summary().get(name, {}).get(Outcome.SKIPPED.value, 0),
+                full_read=since is None,
+                dry_run=run.dry_run,
+            ),
         )
         self._progress(run, name, done, total, finished=True)
 
