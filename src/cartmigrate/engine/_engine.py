@@ -211,6 +211,8 @@ class _Run:
     #: Why the call cannot go on (the preflight failed, or a batch met refused
     #: credentials), raised by ``stopped()`` where the call can stop cleanly.
     stop: StopCall | None = None
+    #: Per type name, how many were done so far, while its progress is open.
+    progressing: dict[str, int] = attrs.field(factory=dict)
 
     def stopped(self) -> None:
         if self.stop is not None:
@@ -595,6 +597,9 @@ class SyncEngine:
             logger.error("%s: reading %s stopped: %s", run.call, kind.kind, error)
         finally:
             run.abandoned.add(kind)  # done with it, however: the worker moves on
+            done = run.progressing.get(kind.kind)
+            if done is not None:  # it ended early: its progress ends too (a bar closes)
+                self._progress(run, kind.kind, done, None, finished=True)
 
     def _sync_entities(self, run: _Run, kind: type[Entity], mode: Mode) -> None:
         name = kind.kind
@@ -790,6 +795,10 @@ class SyncEngine:
     def _progress(
         self, run: _Run, name: str, done: int, total: int | None, *, finished: bool = False
     ) -> None:
+        if finished:
+            run.progressing.pop(name, None)
+        else:
+            run.progressing[name] = done
         if self._on_progress is not None:
             self._on_progress(
                 Progress(call=run.call, entity=name, done=done, total=total, finished=finished)
