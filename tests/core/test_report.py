@@ -6,10 +6,20 @@ import csv
 import datetime as dt
 import io
 import json
+from pathlib import Path
 
 import attrs
 
-from cartmigrate import MappingRules, MemoryCart, Order, Product, Report, SyncEngine, Variant
+from cartmigrate import (
+    Category,
+    MappingRules,
+    MemoryCart,
+    Order,
+    Product,
+    Report,
+    SyncEngine,
+    Variant,
+)
 from cartmigrate.engine import Failure, Notice
 
 from .test_engine import demo_store
@@ -179,3 +189,16 @@ def test_a_filtered_entity_is_no_missing_one_in_an_incremental_smart_update() ->
     rec = report.reconciliation["product"]
     assert (rec.source, rec.migrated, rec.skipped) == (4, 3, 1)
     assert rec.complete and report.ok, report
+
+
+def test_a_shopify_target_counts_its_categories_for_the_reconciliation(shared_dir: Path) -> None:
+    from cartmigrate.connectors.shopify import ShopifyCart
+    from cartmigrate.testing.shopify import ShopifySimulator, load_schema
+
+    schema = load_schema(shared_dir / "specs" / "shopify" / "admin_schema_2025-01.json.gz")
+    sim = ShopifySimulator(schema=schema, access_token="shpat_x")
+    target = ShopifyCart("example", "shpat_x", transport=sim.transport)
+    source = MemoryCart([Category(id="1", name="Tees", slug="tees")])
+    report = SyncEngine(source, target).full_migrate(entities=[Category])
+    rec = report.reconciliation["category"]
+    assert (rec.source, rec.migrated, rec.target) == (1, 1, 1)  # not '?' on the target
