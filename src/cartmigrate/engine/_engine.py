@@ -599,7 +599,10 @@ class SyncEngine:
             run.abandoned.add(kind)  # done with it, however: the worker moves on
             done = run.progressing.get(kind.kind)
             if done is not None:  # it ended early: its progress ends too (a bar closes)
-                self._progress(run, kind.kind, done, None, finished=True)
+                try:
+                    self._progress(run, kind.kind, done, None, finished=True)
+                except CartMigrateError as error:  # what ended the type is reported already
+                    logger.warning("%s: progress of %s: %s", run.call, kind.kind, error)
 
     def _sync_entities(self, run: _Run, kind: type[Entity], mode: Mode) -> None:
         name = kind.kind
