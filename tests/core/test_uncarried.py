@@ -7,7 +7,7 @@ from typing import TypeVar, cast
 
 import attrs
 
-from cartmigrate import Entity, MemoryCart, Order, Product, SyncEngine, Variant
+from cartmigrate import Entity, MappingRules, MemoryCart, Order, Product, SyncEngine, Variant
 
 E = TypeVar("E", bound=Entity)
 
@@ -96,3 +96,16 @@ def test_a_variable_product_without_stock_of_its_own_is_no_warning_on_update() -
     report = engine.smart_update()
     assert report.summary()["variant"]["updated"] == 1  # the variant's stock is carried
     assert report.warnings == []  # the parent had no stock of its own to leave behind
+
+
+def test_a_custom_status_the_map_leads_to_is_chosen_not_unmapped() -> None:
+    # The target has a custom status of its own: mapping to it is deliberate.
+    source = MemoryCart(
+        [
+            Order(id="5", number="1005", status="awaiting-pickup"),
+            Order(id="6", number="1006", status="in-transit"),
+        ]
+    )
+    rules = MappingRules(order_status={"awaiting-pickup": "ready-for-pickup"})
+    report = SyncEngine(source, MemoryCart(), rules=rules).full_migrate()
+    assert [(w.source_id, w.field) for w in report.warnings] == [("6", "status")]

@@ -924,7 +924,9 @@ class SyncEngine:
         # The target assigns its own ids.
         translated = self._translate(run, entities, warn=True, clear_id=True)
         payloads = [t for t, _ in translated]
-        run.report.warnings.extend(uncarried.on_create(run.target, entities))
+        run.report.warnings.extend(
+            uncarried.on_create(run.target, entities, uncarried.chosen_statuses(self.rules))
+        )
         source_ids = [cast(str, e.id) for e in entities]
         run.state.put_pending(name, source_ids)
         try:
@@ -1334,7 +1336,13 @@ class SyncEngine:
             changes = _diff(source_view, target_view, [f for f in selected if f not in derived])
             run.report.warnings.extend(
                 uncarried.on_update(
-                    run.target, source_view, target_view, selected, derived, changes
+                    run.target,
+                    source_view,
+                    target_view,
+                    selected,
+                    derived,
+                    changes,
+                    uncarried.chosen_statuses(self.rules),
                 )
             )
             outcome: Outcome | None = None
