@@ -158,3 +158,16 @@ def test_a_shop_named_in_another_case_is_the_same_store() -> None:
     spellings = ["MyStore", "mystore.myshopify.com", "https://MyStore.myshopify.com/"]
     identities = {ShopifyCart(shop, "shpat_x").store_identity for shop in spellings}
     assert identities == {"shopify:mystore.myshopify.com"}
+
+
+def test_a_wiped_type_on_a_target_that_held_products_before_is_still_stale() -> None:
+    # The target's count cannot tell: it also counts what was there before.
+    before = [Product(id=f"t{n}", name=f"Theirs {n}", sku=f"T{n}") for n in range(30)]
+    target = MemoryCart(before)
+    source = MemoryCart([Product(id=f"p{n:02}", name=f"P{n}", sku=f"S{n}") for n in range(12)])
+    state = MemoryStateStore()
+    assert SyncEngine(source, target, state=state).full_migrate().ok
+    for record in state.records("product"):
+        target.remove(Product, record.target_id or "")
+    with pytest.raises(StateMismatch):
+        SyncEngine(source, target, state=state).smart_update()

@@ -87,7 +87,7 @@ def _confirm_target(target: Cart, state: StateStore) -> None:
     wiped). One entity deleted on the target by hand is not stale:
     the call reports it, entity by entity. Nor are the few the sample asks
     for (always the same, the first in the state): a type whose sample is gone
-    is only taken as wiped when the target's count agrees.
+    is only taken as wiped when a second sample, from further on, is gone too.
     """
     sampled: dict[str, Sequence[str]] = {}
     missing: dict[str, Sequence[str]] = {}
@@ -110,7 +110,7 @@ def _confirm_target(target: Cart, state: StateStore) -> None:
         except ConnectorError:
             return  # as above: not this check's to report
         gone = [i for i in ids if i not in found]
-        if len(gone) == len(ids) and _still_held(target, kind, state):
+        if len(gone) == len(ids) and _found_further_on(target, kind, state):
             continue  # those few were deleted by hand: the call reports each
         sampled[kind.kind] = ids
         if gone:
@@ -129,14 +129,23 @@ def _confirm_target(target: Cart, state: StateStore) -> None:
     )
 
 
-def _still_held(target: Cart, kind: type[Entity], state: StateStore) -> bool:
-    """Whether the target holds at least half of what the state says it migrated
-    of ``kind``: then a sample found gone was deleted by hand, not wiped."""
+def _found_further_on(target: Cart, kind: type[Entity], state: StateStore) -> bool:
+    """Whether migrated ids from further on in the state are on the target: then
+    the first sample's were deleted by hand, not the whole type wiped.
+
+    Asked only when a whole sample is gone (one more ``get_many``); the target's
+    count could not tell, as it also counts what was there before.
+    """
+    synced = state.count(kind.kind, status="synced")
+    start = max(SAMPLE, synced // 2)
+    records = itertools.islice(state.records(kind.kind, status="synced"), start, start + SAMPLE)
+    ids = [r.target_id for r in records if r.target_id is not None]
+    if not ids:
+        return False
     try:
-        count = target.count(kind)
+        return bool(target.get_many(kind, ids))
     except ConnectorError:
         return False
-    return count is not None and count * 2 >= state.count(kind.kind, status="synced")
 
 
 def target_count(target: Cart, kind: type[Entity], report: Report) -> int | None:
