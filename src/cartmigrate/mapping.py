@@ -185,6 +185,14 @@ class MappingRules:
                 raise ConfigurationError(f"transform {key!r}: {rule!r} is not callable")
         for key, rule in self.filters.items():
             _check_key(key, what="filter", field_allowed=False)
+            if key == Variant.kind:
+                # Filters pick what is read from the source, and variants are
+                # read within their product: this one would never run.
+                raise ConfigurationError(
+                    "filter 'variant': variants come with their product and are never"
+                    " filtered alone; drop them in a product transform instead"
+                    " (transforms={'product': lambda p: attrs.evolve(p, variants=[...])})"
+                )
             if not callable(rule):
                 raise ConfigurationError(f"filter {key!r}: {rule!r} is not callable")
         object.__setattr__(self, "value_maps", maps)

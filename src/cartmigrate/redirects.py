@@ -102,7 +102,8 @@ def redirect_map(
         ids = sorted(set(target_ids.values()))
         for start in range(0, len(ids), 100):
             on_target.update(engine.target.get_many(kind, ids[start : start + 100]))
-        source_categories = _categories(engine.source.read(Category)) if kind is Category else {}
+        # Categories' paths hold their parents': the ones just read, not a second read.
+        source_categories = _categories(source_entities.values()) if kind is Category else {}
         target_categories = _categories(on_target.values()) if kind is Category else {}
         for sid, target_id in sorted(target_ids.items()):
             old, new = source_entities[sid], on_target.get(target_id)

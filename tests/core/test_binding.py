@@ -16,6 +16,7 @@ from cartmigrate import (
     StateMismatch,
     SyncEngine,
 )
+from cartmigrate.engine._binding import SAMPLE
 
 from .test_engine import demo_store
 
@@ -124,3 +125,49 @@ def test_a_store_identity_never_holds_credentials() -> None:
         transport=sim.transport,
     )
     assert cart.store_identity == "woocommerce:https://shop.example"
+
+
+def test_a_few_entities_deleted_by_hand_on_the_target_are_no_stale_state(
+    tmp_path: Path,
+) -> None:
+    # The sample asks for the first migrated ids: if those few were deleted on
+    # the target by hand, the target still holds the rest. Refusing every later
+    # call (and advising remigrate) would be wrong; each is reported instead.
+    products = [Product(id=f"p{n:02}", name=f"P{n}", sku=f"SKU{n}") for n in range(20)]
+    source, target = MemoryCart(products), MemoryCart()
+    with SQLiteStateStore(tmp_path / "m.db") as state:
+        assert SyncEngine(source, target, state=state).full_migrate().ok
+        synced = [r.target_id or "" for r in state.records("product", status="synced")]
+        for target_id in synced[:SAMPLE]:  # every id the sample asks for
+            target.remove(Product, target_id)
+        report = SyncEngine(source, target, state=state).smart_update(verify=True)
+        gone = [w.source_id for w in report.warnings if "deleted on the target" in w.message]
+        assert len(gone) == SAMPLE
+        for target_id in [r.target_id or "" for r in state.records("product")]:
+            if target.get(Product, target_id) is not None:
+                target.remove(Product, target_id)  # now the whole type is gone
+        with pytest.raises(StateMismatch):
+            SyncEngine(source, target, state=state).smart_update()
+
+
+def test_a_shop_named_in_another_case_is_the_same_store() -> None:
+    from cartmigrate.connectors.shopify import ShopifyCart
+
+    # Shop domains are case-insensitive: a state bound with one spelling must
+    # not be refused (StateMismatch) the night the other is used.
+    spellings = ["MyStore", "mystore.myshopify.com", "https://MyStore.myshopify.com/"]
+    identities = {ShopifyCart(shop, "shpat_x").store_identity for shop in spellings}
+    assert identities == {"shopify:mystore.myshopify.com"}
+
+
+def test_a_wiped_type_on_a_target_that_held_products_before_is_still_stale() -> None:
+    # The target's count cannot tell: it also counts what was there before.
+    before = [Product(id=f"t{n}", name=f"Theirs {n}", sku=f"T{n}") for n in range(30)]
+    target = MemoryCart(before)
+    source = MemoryCart([Product(id=f"p{n:02}", name=f"P{n}", sku=f"S{n}") for n in range(12)])
+    state = MemoryStateStore()
+    assert SyncEngine(source, target, state=state).full_migrate().ok
+    for record in state.records("product"):
+        target.remove(Product, record.target_id or "")
+    with pytest.raises(StateMismatch):
+        SyncEngine(source, target, state=state).smart_update()

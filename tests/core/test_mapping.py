@@ -106,6 +106,7 @@ def test_field_transforms_and_nested_rules_compose() -> None:
         ({"transforms": {"address.city": str.strip}}, ["no model 'address'"]),
         ({"transforms": {"product.name": "strip"}}, ["not callable"]),
         ({"transforms": {int: str}}, ["not an entity type"]),
+        ({"filters": {Variant: bool}}, ["filter 'variant'", "product transform"]),
     ],
 )
 def test_a_rule_naming_an_unknown_model_or_field_is_refused_at_construction(

@@ -8,7 +8,7 @@ import logging
 import attrs
 import pytest
 
-from cartmigrate import MemoryCart, Product, Progress, SyncEngine
+from cartmigrate import MemoryCart, Product, Progress, SyncEngine, TransientError
 from cartmigrate.progress import LoggingProgress, TqdmProgress
 
 from .test_engine import demo_store
@@ -55,3 +55,22 @@ def test_logging_progress(caplog: pytest.LogCaptureFixture) -> None:
     engine.full_migrate()
     done = [r.getMessage() for r in caplog.records if r.levelno == logging.INFO]
     assert "full_migrate product: done, 2/2" in done
+
+
+def test_a_type_whose_read_stops_midway_still_ends_its_progress() -> None:
+    class StopsReading(MemoryCart):
+        def read(self, kind, *, since=None):  # type: ignore[no-untyped-def]
+            for n, entity in enumerate(super().read(kind, since=since)):
+                if kind is Product and n == 1:
+                    raise TransientError("memory: the read timed out")
+                yield entity
+
+    events: list[Progress] = []
+    engine = SyncEngine(
+        StopsReading(demo_store()), MemoryCart(), on_progress=events.append, batch_size=1
+    )
+    report = engine.full_migrate()
+    assert [f.entity for f in report.failures] == ["product"]
+    product = [e for e in events if e.entity == "product"]
+    assert product[-1].finished and product[-1].done == 1
+    assert [e.entity for e in events if e.finished][-2:] == ["order", "review"]

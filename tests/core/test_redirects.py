@@ -64,3 +64,12 @@ def test_an_unknown_platform_asks_for_its_paths() -> None:
 
     (redirect,) = redirect_map(engine, kinds=[Product], paths=paths)
     assert (redirect.old_path, redirect.new_path) == ("/old/a", "/new/a")
+
+
+def test_the_map_reads_each_type_of_the_source_once() -> None:
+    old, new = _stores()
+    engine = SyncEngine(old, new)
+    engine.full_migrate()
+    before = old.calls["read"]
+    redirect_map(engine)
+    assert old.calls["read"] - before == 2  # categories, then products

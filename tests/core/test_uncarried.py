@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TypeVar, cast
+
 import attrs
 
-from cartmigrate import Entity, MemoryCart, Order, Product, SyncEngine, Variant
+from cartmigrate import Entity, MappingRules, MemoryCart, Order, Product, SyncEngine, Variant
+
+E = TypeVar("E", bound=Entity)
 
 
 class _StockPerVariant(MemoryCart):
@@ -69,3 +74,39 @@ def test_a_field_the_target_does_not_store_is_a_warning_when_it_holds_a_value() 
     assert [(w.source_id, w.field, w.message) for w in unstored] == [
         ("12", "meta_title", "memory has nowhere to keep it (no SEO titles); not carried")
     ]
+
+
+class _ComputesParentStock(_StockPerVariant):
+    """Reads back a product's quantity as the sum of its variants', as Shopify does."""
+
+    def get_many(self, kind: type[E], ids: Sequence[str]) -> dict[str, E]:
+        found = super().get_many(kind, ids)
+        return {
+            key: cast(E, attrs.evolve(v, quantity=sum(x.quantity or 0 for x in v.variants)))
+            if isinstance(v, Product) and v.variants
+            else v
+            for key, v in found.items()
+        }
+
+
+def test_a_variable_product_without_stock_of_its_own_is_no_warning_on_update() -> None:
+    source, target = MemoryCart([_vneck(None)]), _ComputesParentStock()
+    engine = SyncEngine(source, target)
+    engine.full_migrate()
+    source.add(attrs.evolve(_vneck(None), variants=[Variant(id="111", sku="VNECK-S", quantity=3)]))
+    report = engine.smart_update()
+    assert report.summary()["variant"]["updated"] == 1  # the variant's stock is carried
+    assert report.warnings == []  # the parent had no stock of its own to leave behind
+
+
+def test_a_custom_status_the_map_leads_to_is_chosen_not_unmapped() -> None:
+    # The target has a custom status of its own: mapping to it is deliberate.
+    source = MemoryCart(
+        [
+            Order(id="5", number="1005", status="awaiting-pickup"),
+            Order(id="6", number="1006", status="in-transit"),
+        ]
+    )
+    rules = MappingRules(order_status={"awaiting-pickup": "ready-for-pickup"})
+    report = SyncEngine(source, MemoryCart(), rules=rules).full_migrate()
+    assert [(w.source_id, w.field) for w in report.warnings] == [("6", "status")]

@@ -140,6 +140,8 @@ class RetryPolicy:
     ``connect_attempts`` caps the attempts when the host cannot be reached at
     all (DNS, connection refused, connect time-out): a store that is down, or
     a wrong address, should fail in seconds, not after minutes of backoff.
+    Once the host has answered, a connect failure is a blip (a restart, a
+    saturated server) and keeps every attempt.
     """
 
     attempts: int = 6
@@ -351,6 +353,7 @@ class HttpClient:
         self._error_for = error_for
         self._sleep = sleep
         self.requests = 0
+        self._answered = False  # whether the host ever answered: see RetryPolicy
         self._lock = threading.Lock()
         # A client the user handed over is used as is: auth goes per request,
         # URLs are made absolute here, and redirects are refused per request.
@@ -423,7 +426,7 @@ class HttpClient:
             stop=tenacity.stop_any(
                 tenacity.stop_after_attempt(policy.attempts),
                 tenacity.stop_after_delay(policy.total),
-                _StopUnreachable(policy.connect_attempts),
+                _StopUnreachable(policy.attempts if self._answered else policy.connect_attempts),
             ),
             wait=wait,
             retry=tenacity.retry_if_exception_type(_Retry),
@@ -476,6 +479,7 @@ class HttpClient:
             if not idempotent:
                 raise WriteOutcomeUnknown(message) from None
             raise _Retry(TransientError(message), None) from None
+        self._answered = True
         logger.debug(
             "%s %s %s -> %d",
             self.platform,

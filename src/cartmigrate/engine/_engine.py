@@ -56,7 +56,7 @@ from ..models._references import _reference_triples, _rewrite
 from ..state import FailureRecord, MemoryStateStore, StateStore, SyncRecord, SyncStatus
 from ..state._lock import default_holder
 from . import _uncarried as uncarried
-from ._binding import bind, check_binding, target_count, unsaid
+from ._binding import bind, check_binding, skipped_so_far, target_count, unsaid
 from ._check import CheckReport, run_check
 from ._content import ContentIndex
 from ._dry_run import OverlayState, PlanningCart
@@ -213,6 +213,8 @@ class _Run:
     #: Why the call cannot go on (the preflight failed, or a batch met refused
     #: credentials), raised by ``stopped()`` where the call can stop cleanly.
     stop: StopCall | None = None
+    #: Per type name, how many were done so far, while its progress is open.
+    progressing: dict[str, int] = attrs.field(factory=dict)
 
     def stopped(self) -> None:
         if self.stop is not None:
@@ -648,6 +650,12 @@ class SyncEngine:
             logger.error("%s: syncing %s stopped", run.call, kind.kind, exc_info=True)
         finally:
             run.abandoned.add(kind)  # done with it, however: the worker moves on
+            done = run.progressing.get(kind.kind)
+            if done is not None:  # it ended early: its progress ends too (a bar closes)
+                try:
+                    self._progress(run, kind.kind, done, None, finished=True)
+                except CartMigrateError as error:  # what ended the type is reported already
+                    logger.warning("%s: progress of %s: %s", run.call, kind.kind, error)
 
     def _sync_entities(self, run: _Run, kind: type[Entity], mode: Mode) -> None:
         name = kind.kind
@@ -748,7 +756,13 @@ class SyncEngine:
             target=target_count(run.target, kind, run.report),
             migrated=run.state.count(name, status="synced"),
             failed=len(run.state.failures(name)),
-            skipped=run.report.summary().get(name, {}).get(Outcome.SKIPPED.value, 0),
+            skipped=skipped_so_far(
+                self.state,
+                name,
+                run.report.summary().get(name, {}).get(Outcome.SKIPPED.value, 0),
+                full_read=since is None,
+                dry_run=run.dry_run,
+            ),
         )
         self._progress(run, name, done, total, finished=True)
 
@@ -862,6 +876,10 @@ class SyncEngine:
     def _progress(
         self, run: _Run, name: str, done: int, total: int | None, *, finished: bool = False
     ) -> None:
+        if finished:
+            run.progressing.pop(name, None)
+        else:
+            run.progressing[name] = done
         if self._on_progress is not None:
             self._on_progress(
                 Progress(call=run.call, entity=name, done=done, total=total, finished=finished)
@@ -984,7 +1002,9 @@ class SyncEngine:
         # The target assigns its own ids.
         translated = self._translate(run, entities, warn=True, clear_id=True)
         payloads = [t for t, _ in translated]
-        run.report.warnings.extend(uncarried.on_create(run.target, entities))
+        run.report.warnings.extend(
+            uncarried.on_create(run.target, entities, uncarried.chosen_statuses(self.rules))
+        )
         source_ids = [cast(str, e.id) for e in entities]
         run.state.put_pending(name, source_ids)
         try:
@@ -1149,13 +1169,13 @@ class SyncEngine:
                 repair.append((entity, mapped[0]))
             adopted.append(sid)
             if by_reference:
-                run.report.count(name, Outcome.CREATED)
+                run.report.count_with_variants(entity, Outcome.CREATED)
                 message = (
                     f"an earlier create was interrupted; found it on the target as"
                     f" {found.id} and kept it instead of creating it again"
                 )
             else:
-                run.report.count(name, Outcome.UNCHANGED)
+                run.report.count_with_variants(entity, Outcome.UNCHANGED)
                 message = (
                     f"an earlier create was interrupted; {found.id} on the target has the same"
                     f" {'SKU' if kind is Product else 'natural key'} and was kept instead of"
@@ -1207,7 +1227,8 @@ class SyncEngine:
         """The target refused a create as a duplicate of ``error.existing_id``.
 
         ``batch_owners`` maps target ids created earlier in the same batch
-        (not in the state yet) to their source ids.
+        (not in the state yet) to their source ids. A failure here defers any
+        stop: what the batch created is recorded first.
         """
         name = kind.kind
         sid = cast(str, entity.id)
@@ -1237,13 +1258,15 @@ class SyncEngine:
                 )
             )
             return []
+        if run.stop is not None:
+            return []  # no more requests once the call must stop: the next call adopts it
         try:
             found = run.target.get(kind, existing)
         except CartMigrateError as lookup_error:
-            self._fail(run, name, sid, lookup_error, failures)
+            self._fail(run, name, sid, lookup_error, failures, defer_stop=True)
             return []
         if found is None:
-            self._fail(run, name, sid, error, failures)
+            self._fail(run, name, sid, error, failures, defer_stop=True)
             return []
         if self.existing == "fail":
             self._fail(
@@ -1260,7 +1283,7 @@ class SyncEngine:
                 failures,
             )
             return []
-        run.report.count(name, Outcome.UNCHANGED)
+        run.report.count_with_variants(entity, Outcome.UNCHANGED)
         left = self.existing == "leave"
         run.report.warnings.append(
             Notice(
@@ -1304,7 +1327,7 @@ class SyncEngine:
             if not fixed:
                 result.append((entity, record))
                 if count:
-                    run.report.count(name, Outcome.UNCHANGED)
+                    run.report.count_with_variants(entity, Outcome.UNCHANGED)
                 continue
             changes = {f: FieldChange(old=None, new=getattr(rewritten, f)) for f in fixed}
             try:
@@ -1335,8 +1358,8 @@ class SyncEngine:
             record = attrs.evolve(record, dropped=still_dropped)
             records.append(record)
             result.append((entity, record))
-            if count:
-                run.report.count(name, Outcome.UPDATED)
+            if count:  # only references were written: the variants are as they were
+                run.report.count_with_variants(entity, Outcome.UPDATED, Outcome.UNCHANGED)
             run.report.warnings.append(
                 Notice(
                     entity=name,
@@ -1418,7 +1441,7 @@ class SyncEngine:
             target_id = cast(str, record.target_id)
             target_view = current.get(target_id)
             if target_view is None:
-                run.report.count(name, Outcome.SKIPPED)
+                run.report.count_with_variants(entity, Outcome.SKIPPED)
                 run.report.warnings.append(
                     Notice(
                         entity=name,
@@ -1432,14 +1455,26 @@ class SyncEngine:
             stored = run.target.as_stored(source_view)
             changes = _diff(stored, target_view, [f for f in selected if f not in derived])
             run.report.warnings.extend(
-                uncarried.on_update(run.target, stored, target_view, selected, derived, changes)
+                uncarried.on_update(
+                    run.target,
+                    stored,
+                    target_view,
+                    selected,
+                    derived,
+                    changes,
+                    uncarried.chosen_statuses(self.rules),
+                )
             )
+            outcome: Outcome | None = None
             if changes:
                 ok = self._write_update(run, kind, sid, target_id, changes, None, failures)
-                if ok:
-                    run.report.count(name, Outcome.UPDATED)
+                outcome = Outcome.UPDATED if ok else None
             else:
-                run.report.count(name, Outcome.UNCHANGED)
+                outcome = Outcome.UNCHANGED
+            if outcome is not None and variant_selected:
+                run.report.count(name, outcome)  # each variant is counted as compared
+            elif outcome is not None:  # variants not compared are as they were
+                run.report.count_with_variants(entity, outcome, Outcome.UNCHANGED)
             if variant_selected and ok:
                 ok = self._update_variants(
                     run,

@@ -154,12 +154,17 @@ class Report:
     def count(self, entity: str, outcome: Outcome, n: int = 1) -> None:
         self._counts.setdefault(entity, Counter())[outcome.value] += n
 
-    def count_with_variants(self, entity: Entity, outcome: Outcome) -> None:
-        """Count ``entity``, and a product's variants with the same outcome, so
-        variants are counted the same way by every call."""
+    def count_with_variants(
+        self, entity: Entity, outcome: Outcome, variants: Outcome | None = None
+    ) -> None:
+        """Count ``entity``, and a product's variants with the same outcome (or
+        ``variants``: an update that left them alone), so variants are counted
+        the same way by every call and every path through it."""
         self.count(entity.kind, outcome)
         if isinstance(entity, Product) and entity.variants:
-            self.count(Variant.kind, outcome, len(entity.variants))
+            self.count(
+                Variant.kind, outcome if variants is None else variants, len(entity.variants)
+            )
 
     def summary(self) -> dict[str, dict[str, int]]:
         """``{"product": {"created": 3, "updated": 0, ...}, ...}`` for every type touched."""

@@ -11,19 +11,28 @@ the reason.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 
 import attrs
 
 from ..connectors import Cart
+from ..mapping import MappingRules
 from ..models import Entity, Order, OrderStatus, Product
 from ._report import Notice
 
-__all__ = ["on_create", "on_update"]
+__all__ = ["chosen_statuses", "on_create", "on_update"]
 
 
-def _custom_status(order: Order, target: Cart) -> Notice | None:
-    if isinstance(order.status, OrderStatus):
+def chosen_statuses(rules: MappingRules) -> frozenset[str]:
+    """The order statuses ``rules`` map to: a custom one among them was chosen
+    for the target, so it is no unmapped status to warn about."""
+    return frozenset(str(v) for v in rules.value_maps.get("order.status", {}).values())
+
+
+def _custom_status(order: Order, target: Cart, chosen: Collection[str]) -> Notice | None:
+    # A raw status the order-status map leads to was chosen on purpose (the
+    # target has that custom status): only one nobody mapped is news.
+    if isinstance(order.status, OrderStatus) or order.status in chosen:
         return None
     return Notice(
         entity=order.kind,
@@ -51,8 +60,11 @@ def _derived(entity: Entity, field: str, target: Cart, value: object, seen: obje
     )
 
 
-def on_create(target: Cart, entities: Sequence[Entity]) -> list[Notice]:
-    """What of these (mapped source) entities a create cannot carry."""
+def on_create(
+    target: Cart, entities: Sequence[Entity], chosen: Collection[str] = ()
+) -> list[Notice]:
+    """What of these (mapped source) entities a create cannot carry; ``chosen``:
+    the statuses the order-status map leads to."""
     notices: list[Notice] = []
     for entity in entities:
         defaults = {a.name: a.default for a in attrs.fields(type(entity))}
@@ -72,7 +84,7 @@ def on_create(target: Cart, entities: Sequence[Entity]) -> list[Notice]:
                     )
                 )
         if isinstance(entity, Order):
-            notice = _custom_status(entity, target)
+            notice = _custom_status(entity, target, chosen)
             if notice is not None:
                 notices.append(notice)
     return notices
@@ -85,16 +97,22 @@ def on_update(
     selected: Iterable[str],
     derived: frozenset[str],
     changed: Iterable[str],
+    chosen: Collection[str] = (),
 ) -> list[Notice]:
     """What of the selected fields an update cannot carry: fields the target
     computes that differ, and a changed order status no standard one names."""
+    defaults = {a.name: a.default for a in attrs.fields(type(source))}
     notices = [
         _derived(source, field, target, getattr(source, field), getattr(on_target, field))
         for field in selected
-        if field in derived and getattr(source, field) != getattr(on_target, field)
+        if field in derived
+        # No value of its own on the source (a parent that leaves stock to its
+        # variants): nothing is left behind, whatever the target computed.
+        and getattr(source, field) not in (None, defaults.get(field))
+        and getattr(source, field) != getattr(on_target, field)
     ]
     if isinstance(source, Order) and "status" in changed:
-        notice = _custom_status(source, target)
+        notice = _custom_status(source, target, chosen)
         if notice is not None:
             notices.append(notice)
     return notices

@@ -151,7 +151,7 @@ class ShopifyCart(Cart):
 
     @property
     def store_identity(self) -> str:
-        return f"shopify:{self.shop}"
+        return f"shopify:{self.shop.lower()}"
 
     @property
     def capabilities(self) -> Capabilities:

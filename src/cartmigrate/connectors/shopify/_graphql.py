@@ -166,7 +166,7 @@ query OrderFulfillmentOrders($id: ID!) {
 }"""
 
 COUNTS = {
-    "collection": "query CollectionsCount { collectionsCount { count } }",
+    "category": "query CollectionsCount { collectionsCount { count } }",
     "product": "query ProductsCount { productsCount(limit: null) { count } }",
     "customer": "query CustomersCount { customersCount { count } }",
     "order": "query OrdersCount { ordersCount(limit: null) { count } }",
