@@ -14,9 +14,11 @@ Decisions, each documented in docs/connectors/shopify.md:
   shipments' dates are kept in ``cartmigrate`` metafields on the order (visible
   in the admin under the order's metafields); Shopify's own state (paid,
   cancelled, closed, fulfillments with tracking) is set to the nearest match.
-- The source reference is kept in the ``cartmigrate.source_ref`` metafield and,
-  because Shopify can only search products, customers and orders by tag (not
-  by an arbitrary metafield in 2025-01), in a ``cartmigrate:<ref>`` tag.
+- The source reference is kept in the ``cartmigrate.source_ref`` metafield:
+  from 2026-01 on a custom ID (metafield type ``id``, unique per owner type),
+  which ``productSet`` / ``customerSet`` create by and ``*ByIdentifier`` find
+  by at once; on 2025-01 a plain text metafield plus a ``cartmigrate:<ref>``
+  tag, found by a tag search (which lags behind writes).
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any
 
 from ...models import (
@@ -42,7 +44,7 @@ from ...models import (
     StockStatus,
     Variant,
 )
-from ._graphql import NAMESPACE
+from ._graphql import NAMESPACE, SOURCE_REF
 
 __all__ = [
     "REF_TAG",
@@ -73,6 +75,20 @@ def metafield(key: str, value: str, kind: str = "single_line_text_field") -> dic
     return {"namespace": NAMESPACE, "key": key, "value": value, "type": kind}
 
 
+#: Metafield type of the source reference: "id" where it is a custom ID.
+TEXT = "single_line_text_field"
+CUSTOM_ID = "id"
+
+
+def ref_metafield(source_ref: str, ref_type: str) -> dict[str, str]:
+    return metafield(SOURCE_REF, source_ref, ref_type)
+
+
+def custom_id(source_ref: str) -> dict[str, str]:
+    """The ``UniqueMetafieldValueInput`` naming an entity by its source reference."""
+    return {"namespace": NAMESPACE, "key": SOURCE_REF, "value": source_ref}
+
+
 def _value(node: Mapping[str, Any] | None) -> str | None:
     return None if not node else node.get("value")
 
@@ -92,13 +108,15 @@ def _without_refs(tags: Iterable[str]) -> tuple[str, ...]:
 
 
 # -- categories -------------------------------------------------------------
-def category_input(category: Category, source_ref: str | None) -> dict[str, Any]:
+def category_input(
+    category: Category, source_ref: str | None, ref_type: str = TEXT
+) -> dict[str, Any]:
     data: dict[str, Any] = {"title": category.name, "descriptionHtml": category.description or ""}
     if category.slug:
         data["handle"] = category.slug
     metafields = []
     if source_ref:
-        metafields.append(metafield("source_ref", source_ref))
+        metafields.append(ref_metafield(source_ref, ref_type))
     if category.parent_id:
         metafields.append(metafield("parent_id", category.parent_id))
     if metafields:
@@ -160,13 +178,15 @@ def option_names(product: Product) -> list[str]:
     return names
 
 
-def product_set_input(product: Product, source_ref: str | None, location_id: str) -> dict[str, Any]:
+def product_set_input(
+    product: Product, source_ref: str | None, location_id: str, ref_type: str = TEXT
+) -> dict[str, Any]:
     """``ProductSetInput`` for creating ``product`` (variants in input order)."""
     tags = list(product.tags)
     metafields = []
     if source_ref:
         tags.append(ref_tag(source_ref))
-        metafields.append(metafield("source_ref", source_ref))
+        metafields.append(ref_metafield(source_ref, ref_type))
     data: dict[str, Any] = {
         "title": product.name,
         "descriptionHtml": product.description or "",
@@ -254,6 +274,12 @@ def is_default(node: Mapping[str, Any]) -> bool:
     )
 
 
+def _images(node: Mapping[str, Any]) -> list[str]:
+    """Image URLs from ``media`` (MediaImage nodes; other media have no ``image``)."""
+    media = (node.get("media") or {}).get("nodes") or ()
+    return [m["image"]["url"] for m in media if (m or {}).get("image")]
+
+
 def product_from(node: Mapping[str, Any]) -> Product:
     variant_nodes = ((node.get("variants") or {}).get("nodes")) or []
     tags = list(node.get("tags") or ())
@@ -266,7 +292,7 @@ def product_from(node: Mapping[str, Any]) -> Product:
         "status": ProductStatus(str(node.get("status") or "ACTIVE").lower()),
         "category_ids": [c["id"] for c in (node.get("collections") or {}).get("nodes") or ()],
         "manufacturer_id": node.get("vendor") or None,
-        "images": [i["url"] for i in (node.get("images") or {}).get("nodes") or ()],
+        "images": _images(node),
         "tags": _without_refs(tags),
         "slug": node.get("handle"),
         "meta_title": seo.get("title"),
@@ -342,7 +368,15 @@ def address_from(node: Mapping[str, Any] | None) -> Address | None:
     )
 
 
+def customer_set_input(customer: Customer, source_ref: str | None) -> dict[str, Any]:
+    """``CustomerSetInput`` (2026-01): the reference goes in ``identifier``, not here."""
+    data = customer_input(customer, source_ref)
+    data.pop("metafields", None)
+    return data
+
+
 def customer_input(customer: Customer, source_ref: str | None) -> dict[str, Any]:
+    """``CustomerInput`` (2025-01) for creating ``customer``."""
     tags = [f"{GROUP_TAG}{customer.group}"] if customer.group else []
     data: dict[str, Any] = {
         "email": customer.email,
@@ -354,7 +388,7 @@ def customer_input(customer: Customer, source_ref: str | None) -> dict[str, Any]
         data["phone"] = customer.phone
     if source_ref:
         tags.append(ref_tag(source_ref))
-        data["metafields"] = [metafield("source_ref", source_ref)]
+        data["metafields"] = [ref_metafield(source_ref, TEXT)]
     data["tags"] = tags
     return data
 
@@ -362,13 +396,20 @@ def customer_input(customer: Customer, source_ref: str | None) -> dict[str, Any]
 def customer_from(node: Mapping[str, Any]) -> Customer:
     tags = list(node.get("tags") or ())
     groups = [t[len(GROUP_TAG) :] for t in tags if t.startswith(GROUP_TAG)]
+    email = (node.get("defaultEmailAddress") or {}).get("emailAddress") or node.get("email")
+    phone = (node.get("defaultPhoneNumber") or {}).get("phoneNumber") or node.get("phone")
+    address_nodes = (
+        (node["addressesV2"].get("nodes") or ())
+        if "addressesV2" in node
+        else node.get("addresses") or ()
+    )
     return Customer(
         id=node["id"],
-        email=node.get("email") or "",
+        email=email or "",
         first_name=node.get("firstName"),
         last_name=node.get("lastName"),
-        phone=node.get("phone"),
-        addresses=[a for a in (address_from(n) for n in node.get("addresses") or ()) if a],
+        phone=phone,
+        addresses=[a for a in (address_from(n) for n in address_nodes) if a],
         group=groups[0] if groups else None,
         created_at=node.get("createdAt"),
         updated_at=node.get("updatedAt"),
@@ -398,29 +439,34 @@ def history_json(history: Sequence[StatusChange]) -> str:
     )
 
 
-def shipments_json(shipments: Sequence[Shipment]) -> str:
-    return json.dumps(
-        [
-            {
-                "carrier": s.carrier,
-                "tracking_number": s.tracking_number,
-                "tracking_url": s.tracking_url,
-                "shipped_at": s.shipped_at.isoformat() if s.shipped_at else None,
-                "lines": [{"sku": line.sku, "quantity": line.quantity} for line in s.lines],
-            }
-            for s in shipments
-        ]
-    )
+def shipments_json(shipments: Sequence[Shipment], kept: Collection[int] = ()) -> str:
+    """The shipments as the source has them; ``kept``: positions of those that
+    could not become fulfillments and live in this metafield only."""
+    records: list[dict[str, Any]] = []
+    for position, s in enumerate(shipments):
+        record: dict[str, Any] = {
+            "carrier": s.carrier,
+            "tracking_number": s.tracking_number,
+            "tracking_url": s.tracking_url,
+            "shipped_at": s.shipped_at.isoformat() if s.shipped_at else None,
+            "lines": [{"sku": line.sku, "quantity": line.quantity} for line in s.lines],
+        }
+        if position in kept:
+            record["kept"] = True
+        records.append(record)
+    return json.dumps(records)
 
 
-def order_metafields(order: Order, source_ref: str | None) -> list[dict[str, str]]:
+def order_metafields(
+    order: Order, source_ref: str | None, ref_type: str = TEXT
+) -> list[dict[str, str]]:
     fields = [
         metafield("status", str(order.status)),
         metafield("status_history", history_json(order.status_history), "json"),
         metafield("shipments", shipments_json(order.shipments), "json"),
     ]
     if source_ref:
-        fields.append(metafield("source_ref", source_ref))
+        fields.append(ref_metafield(source_ref, ref_type))
     return fields
 
 
@@ -428,7 +474,7 @@ def _bag(amount: decimal.Decimal, currency: str) -> dict[str, Any]:
     return {"shopMoney": {"amount": str(amount), "currencyCode": currency}}
 
 
-def order_input(order: Order, source_ref: str | None) -> dict[str, Any]:
+def order_input(order: Order, source_ref: str | None, ref_type: str = TEXT) -> dict[str, Any]:
     """``OrderCreateOrderInput`` for a historical order."""
     currency = order.currency or "USD"
     tags = ["cartmigrate"]
@@ -439,7 +485,7 @@ def order_input(order: Order, source_ref: str | None) -> dict[str, Any]:
         "currency": currency,
         "financialStatus": financial_status(order.status),
         "tags": tags,
-        "metafields": order_metafields(order, source_ref),
+        "metafields": order_metafields(order, source_ref, ref_type),
         "lineItems": [],
     }
     for line in order.lines:
@@ -526,6 +572,11 @@ def _shipments(node: Mapping[str, Any]) -> tuple[Shipment, ...]:
             )
         )
     for record in stored:
+        # A shipment only in the metafield reads back when it was kept there on
+        # purpose (nothing left to fulfil); one whose fulfillment was never
+        # made (its follow-up failed) does not, so the next sync makes it.
+        if not record.get("kept"):
+            continue
         if id(record) not in used and (
             record.get("tracking_number") not in {s.tracking_number for s in shipments}
             or not record.get("tracking_number")

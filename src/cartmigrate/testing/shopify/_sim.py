@@ -17,9 +17,11 @@ lost), and a bucket drained by "another app". Time comes from an injected
 
 from __future__ import annotations
 
+import contextlib
 import json
 import random
-from collections.abc import Callable, Iterable, Iterator
+import threading
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 import attrs
@@ -28,10 +30,12 @@ import httpx
 
 from .._clock import FakeClock
 from ._cost import SimBucket, query_cost
+from ._mutations import mutation_root
 from ._store import Store
-from ._views import mutation_root, query_root
+from ._versions import idempotency_keys, version_problems
+from ._views import query_root
 
-__all__ = ["FAULT_KINDS", "RecordedRequest", "ShopifySimulator"]
+__all__ = ["FAULT_KINDS", "RecordedRequest", "ShopifySimulator", "capture_requests"]
 
 #: Fault kinds: "5xx" (a 502/503 before anything happens), "timeout" (read
 #: time-out before anything happens), "lost" (a mutation is applied, then its
@@ -54,12 +58,18 @@ class RecordedRequest:
     cost: int | None = None
     throttled: bool = False
     fault: str | None = None
+    api_version: str | None = None
+    user_agent: str | None = None
 
 
 class ShopifySimulator:
     """An in-memory shop behind ``transport`` (httpx) and ``wsgi_app`` (WSGI).
 
-    ``schema`` is the official schema (see ``load_schema``). ``capacity`` and
+    ``schema`` is the official schema (see ``load_schema``); ``schemas`` maps
+    an API version to the schema that applies from it on (``{"2025-01": s25,
+    "2026-01": s26}``), for a simulator serving versions of both. A request is
+    validated and executed against its version's schema, and refused what that
+    version removed (see ``_versions``). ``capacity`` and
     ``restore_rate`` are the bucket's (1,000 / 50 on standard plans; 2,000 /
     100 on Advanced). ``latency`` seconds pass on ``clock`` per request.
     """
@@ -68,6 +78,7 @@ class ShopifySimulator:
         self,
         *,
         schema: graphql.GraphQLSchema,
+        schemas: Mapping[str, graphql.GraphQLSchema] | None = None,
         shop: str = "example",
         access_token: str = "shpat_simulated",
         clock: FakeClock | None = None,
@@ -86,6 +97,7 @@ class ShopifySimulator:
         ),
     ) -> None:
         self.schema = schema
+        self._schemas = sorted((schemas or {}).items())
         self.shop = shop
         self.clock = clock if clock is not None else FakeClock()
         self._token = access_token
@@ -96,12 +108,22 @@ class ShopifySimulator:
         self.requests: list[RecordedRequest] = []
         self._faults: list[str] = []
         self._random: tuple[float, random.Random, tuple[str, ...]] | None = None
+        # @idempotent key -> (what was asked, the answer given), replayed on a repeat.
+        self._idempotent: dict[tuple[str, str], tuple[str, dict[str, Any]]] = {}
         self._query_root = query_root(self.store)
         self._mutation_root = mutation_root(self.store)
         self.transport = httpx.MockTransport(self.handle)
 
     def __repr__(self) -> str:
         return f"ShopifySimulator(shop={self.shop!r})"
+
+    def schema_for(self, version: str) -> graphql.GraphQLSchema:
+        """The schema requests to ``version`` are held to."""
+        chosen = self.schema
+        for since, candidate in self._schemas:
+            if since <= version:
+                chosen = candidate
+        return chosen
 
     @property
     def base_url(self) -> str:
@@ -157,7 +179,8 @@ class ShopifySimulator:
             or parts[3] != "graphql.json"
         ):
             return self._json(404, {"errors": "Not Found"})
-        if parts[2] not in self.api_versions:
+        version = parts[2]
+        if version not in self.api_versions:
             return self._json(404, {"errors": "Not Found"})
         if request.headers.get("X-Shopify-Access-Token") != self._token:
             return self._json(
@@ -176,16 +199,20 @@ class ShopifySimulator:
         fault = self._fault()
 
         def record(status: int, **more: Any) -> None:
-            self.requests.append(
-                RecordedRequest(
-                    operation=operation_name or _operation_name(query),
-                    query=query,
-                    variables=variables,
-                    status=status,
-                    fault=fault,
-                    **more,
-                )
+            recorded = RecordedRequest(
+                operation=operation_name or _operation_name(query),
+                query=query,
+                variables=variables,
+                status=status,
+                fault=fault,
+                api_version=version,
+                user_agent=request.headers.get("User-Agent"),
+                **more,
             )
+            self.requests.append(recorded)
+            with _CAPTURE_LOCK:
+                for capture in _CAPTURES:
+                    capture.append(recorded)
 
         if fault == "5xx":
             record(503)
@@ -198,7 +225,8 @@ class ShopifySimulator:
         except graphql.GraphQLError as error:
             record(200)
             return self._json(200, {"errors": [error.formatted]})
-        problems = graphql.validate(self.schema, document)
+        schema = self.schema_for(version)
+        problems = graphql.validate(schema, document)
         if problems:
             record(200)
             return self._json(200, {"errors": [p.formatted for p in problems]})
@@ -206,7 +234,11 @@ class ShopifySimulator:
         if operation is None:
             record(200)
             return self._json(200, {"errors": [{"message": "No operation to execute"}]})
-        cost = query_cost(self.schema, document, operation, variables)
+        refused = version_problems(schema, document, operation, variables, version)
+        if refused:
+            record(200)
+            return self._json(200, {"errors": refused})
+        cost = query_cost(schema, document, operation, variables)
         if cost > MAX_QUERY_COST:
             record(200, cost=cost)
             return self._json(
@@ -246,16 +278,42 @@ class ShopifySimulator:
                 },
             )
         mutation = operation.operation == graphql.OperationType.MUTATION
-        result = graphql.execute_sync(
-            self.schema,
-            document,
-            root_value=self._mutation_root if mutation else self._query_root,
-            variable_values=variables,
-            operation_name=operation_name,
-        )
-        payload: dict[str, Any] = {"data": result.data}
-        if result.errors:
-            payload["errors"] = [e.formatted for e in result.errors]
+        keys = tuple(sorted(idempotency_keys(operation, variables).items())) if mutation else ()
+        asked = json.dumps([query, variables], sort_keys=True, default=str)
+        replay = self._idempotent.get(keys[0]) if keys else None
+        if replay is not None and replay[0] != asked:
+            record(200, cost=cost)
+            return self._json(
+                200,
+                {
+                    "errors": [
+                        {
+                            "message": "The idempotency key was used with other parameters",
+                            "extensions": {"code": "IDEMPOTENCY_KEY_PARAMETER_MISMATCH"},
+                        }
+                    ],
+                    "extensions": self._cost(cost, None),
+                },
+            )
+        payload: dict[str, Any]
+        if replay is not None:
+            # The same key and the same request: Shopify answers what it answered
+            # the first time and applies nothing again.
+            payload = json.loads(json.dumps(replay[1]))
+        else:
+            self.store.version = version
+            result = graphql.execute_sync(
+                schema,
+                document,
+                root_value=self._mutation_root if mutation else self._query_root,
+                variable_values=variables,
+                operation_name=operation_name,
+            )
+            payload = {"data": result.data}
+            if result.errors:
+                payload["errors"] = [e.formatted for e in result.errors]
+            for key in keys:
+                self._idempotent[key] = (asked, json.loads(json.dumps(payload, default=str)))
         # Shopify charges the requested cost up front, then refunds what the
         # answer did not use: a query's actual cost follows the objects returned.
         actual = cost if mutation else min(cost, max(1, _objects(result.data)))
@@ -308,6 +366,27 @@ class ShopifySimulator:
     def operations(self) -> list[str | None]:
         """The operation name of every request so far, in order."""
         return [r.operation for r in self.requests]
+
+
+_CAPTURE_LOCK = threading.Lock()
+_CAPTURES: list[list[RecordedRequest]] = []
+
+
+@contextlib.contextmanager
+def capture_requests() -> Iterator[list[RecordedRequest]]:
+    """Every request any simulator receives while the block runs, in order.
+
+    For checks across simulators a test (or an example it runs) creates on its
+    own, e.g. "every document the connector sent validates".
+    """
+    captured: list[RecordedRequest] = []
+    with _CAPTURE_LOCK:
+        _CAPTURES.append(captured)
+    try:
+        yield captured
+    finally:
+        with _CAPTURE_LOCK:
+            _CAPTURES.remove(captured)
 
 
 def _operation_name(query: str) -> str | None:
