@@ -513,7 +513,7 @@ class ShopifyCart(OrderWrites, StockWrites):
         def now() -> Product:
             nonlocal current
             if current is None:
-                current = self.get(Product, id)
+                current = cast(Product | None, self.peek(Product, id))
                 if current is None:
                     raise EntityNotFound(f"shopify: no product {id}", entity="product")
             return current

@@ -307,7 +307,10 @@ class ShopifyBase(Cart):
             return None
         return cast(dict[str, Any] | None, self.run(operation, document, {"id": id}).get(root))
 
-    def convert(self, kind: type[Entity], node: Mapping[str, Any]) -> Entity:
+    def convert(self, kind: type[Entity], node: Mapping[str, Any], *, seen: bool = True) -> Entity:
+        """The model of ``node``. ``seen``: a read for the caller (the engine), whose
+        stock quantities are then "last seen"; False for the connector's own look
+        before a write, which must not move that mark."""
         if kind is Customer:
             node = self._all_addresses(node)
         converter: Callable[[Mapping[str, Any]], Entity] = {
@@ -317,9 +320,14 @@ class ShopifyBase(Cart):
             Order: cv.order_from,
         }[kind]
         entity = converter(node)
-        if isinstance(entity, Product):
+        if seen and isinstance(entity, Product):
             self.saw_stock(entity)
         return entity
+
+    def peek(self, kind: type[Entity], id: str) -> Entity | None:
+        """The entity as it is now, for the connector's own use (see ``convert``)."""
+        node = self.node(kind, id)
+        return None if node is None else self.convert(kind, node, seen=False)
 
     def saw_stock(self, product: Product) -> None:
         """Hook: a product was read (``_stock`` remembers its quantities)."""

@@ -147,15 +147,15 @@ class StockWrites(ShopifyBase):
         if seen is not None and isinstance(total, int) and total != seen:
             self._conflict(variant_id, item, wanted, seen=seen, now=total)
             return
-        if not self._swap(item, wanted, _at_location(item)):
+        at_location = _at_location(item)
+        if not self._swap(item, wanted, at_location):
             self._conflict(variant_id, item, wanted, seen=seen, now=None)
             return
-        with lock:
-            seen_map[variant_id] = (
-                wanted
-                if seen is None or total is None
-                else total - ((_at_location(item) or 0) - wanted)
-            )
+        with lock:  # what the shop holds now, as far as this write knows
+            if isinstance(total, int) and at_location is not None:
+                seen_map[variant_id] = total - at_location + wanted
+            else:
+                seen_map.pop(variant_id, None)
 
     def _conflict(
         self,
@@ -231,15 +231,12 @@ class StockWrites(ShopifyBase):
             if {e.get("code") for e in errors} & _STALE:
                 if attempt > 0 and not self.modern:
                     # 2025-01: a retry refused because the first attempt landed.
-                    fresh = self._variant_item_by_inventory(item)
+                    fresh = self._variant_item(str(item["id"]))
                     if _at_location(fresh) == wanted:
                         return True
                 return False
             raise self.user_error("variant", "SetQuantities", errors[0])
         return False  # pragma: no cover - the loop returns or raises
-
-    def _variant_item_by_inventory(self, item: Mapping[str, Any]) -> dict[str, Any]:
-        return self._variant_item(str(item["id"]))
 
     def _idempotency_key(self, inventory_item: str, change_from: int | None, wanted: int) -> str:
         """The entity and the change, plus this cart's run and a sequence number, so

@@ -107,6 +107,7 @@ class ShopifySimulator:
         self.bucket = SimBucket(capacity, restore_rate, self.clock.monotonic)
         self.requests: list[RecordedRequest] = []
         self._faults: list[str] = []
+        self._operation_faults: dict[str, list[str]] = {}
         self._random: tuple[float, random.Random, tuple[str, ...]] | None = None
         # @idempotent key -> (what was asked, the answer given), replayed on a repeat.
         self._idempotent: dict[tuple[str, str], tuple[str, dict[str, Any]]] = {}
@@ -147,7 +148,18 @@ class ShopifySimulator:
         """Fail a share ``rate`` of requests with a seeded choice of ``kinds``; 0 stops."""
         self._random = None if rate <= 0 else (rate, random.Random(seed), tuple(kinds))
 
-    def _fault(self) -> str | None:
+    def fail_operation(self, operation: str, *kinds: str) -> None:
+        """Inject these faults, in order, into the next requests of ``operation``
+        (by operation name, e.g. ``"ProductSet"``), leaving other requests alone."""
+        for kind in kinds:
+            if kind not in FAULT_KINDS:
+                raise ValueError(f"unknown fault {kind!r}; choose from {FAULT_KINDS}")
+        self._operation_faults.setdefault(operation, []).extend(kinds)
+
+    def _fault(self, operation: str | None) -> str | None:
+        queued = self._operation_faults.get(operation or "")
+        if queued:
+            return queued.pop(0)
         if self._faults:
             return self._faults.pop(0)
         if self._random is not None:
@@ -196,7 +208,7 @@ class ShopifySimulator:
         except (ValueError, KeyError, TypeError):
             return self._json(400, {"errors": {"query": "Required parameter missing or invalid"}})
         operation_name = body.get("operationName")
-        fault = self._fault()
+        fault = self._fault(operation_name or _operation_name(query))
 
         def record(status: int, **more: Any) -> None:
             recorded = RecordedRequest(
