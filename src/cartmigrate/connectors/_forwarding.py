@@ -52,6 +52,9 @@ class ForwardingCart(Cart):
     def derived_fields(self, entity: Entity) -> frozenset[str]:
         return self.inner.derived_fields(entity)
 
+    def required_references(self, kind: type[Entity]) -> frozenset[str]:
+        return self.inner.required_references(kind)
+
     def write_notes(self, kind: type[Entity]) -> tuple[str, ...]:
         return self.inner.write_notes(kind)
 

@@ -144,6 +144,12 @@ class ShopifyCart(OrderWrites, StockWrites):
             return frozenset({"quantity", "stock_status"})
         return frozenset()
 
+    def required_references(self, kind: type[Entity]) -> frozenset[str]:
+        """An order's customer and its lines' products: Shopify cannot attach a
+        customer (``orderUpdate`` has no such field) or link a line once the
+        order exists, so the engine holds an order back while they are pending."""
+        return frozenset({"customer_id", "lines"}) if kind is Order else frozenset()
+
     def write_notes(self, kind: type[Entity]) -> tuple[str, ...]:
         """What Shopify cannot store of ``kind``, what it will refuse, and what
         happened on the way (stock conflicts settled), said in every report."""

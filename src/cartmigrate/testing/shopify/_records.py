@@ -78,6 +78,8 @@ class StoreBase:
         self.order_number = 1000
         # (owner type, namespace, key) -> metafield definition
         self.definitions: dict[tuple[str, str, str], dict[str, Any]] = {}
+        # Seconds a write takes to reach search results (``query:``); 0: at once.
+        self.search_lag = 0.0
         # The API version of the request being executed (set by the simulator).
         self.version = "2026-01"
 

@@ -72,6 +72,9 @@ class ShopifySimulator:
     version removed (see ``_versions``). ``capacity`` and
     ``restore_rate`` are the bucket's (1,000 / 50 on standard plans; 2,000 /
     100 on Advanced). ``latency`` seconds pass on ``clock`` per request.
+    ``search_lag``: seconds before a write shows in search results (``query:``
+    arguments), as Shopify's eventually consistent index does; look-ups by id
+    or by custom ID see it at once.
     """
 
     def __init__(
@@ -85,6 +88,7 @@ class ShopifySimulator:
         capacity: float = 1000.0,
         restore_rate: float = 50.0,
         latency: float = 0.0,
+        search_lag: float = 0.0,
         api_versions: Iterable[str] = (
             "2025-01",
             "2025-04",
@@ -104,6 +108,7 @@ class ShopifySimulator:
         self.latency = latency
         self.api_versions = frozenset(api_versions)
         self.store = Store(self.clock.now)
+        self.store.search_lag = search_lag
         self.bucket = SimBucket(capacity, restore_rate, self.clock.monotonic)
         self.requests: list[RecordedRequest] = []
         self._faults: list[str] = []

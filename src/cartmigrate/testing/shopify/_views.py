@@ -7,6 +7,7 @@ fails loudly instead of silently."""
 
 from __future__ import annotations
 
+import datetime as dt
 import decimal
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -402,10 +403,21 @@ def query_root(store: Store) -> dict[str, Any]:
             query: str | None = None,
             **_: Any,
         ) -> Any:
-            chosen = [n for n, r in table.items() if matches(query, fields(r))]
+            chosen = [
+                n for n, r in table.items() if matches(query, fields(r)) and indexed(query, r)
+            ]
             return page([(n, view(n)) for n in chosen], first=first, after=after)
 
         return resolve
+
+    def indexed(query: str | None, record: Mapping[str, Any]) -> bool:
+        """Whether a search sees ``record`` yet: Shopify's search index follows
+        writes after a while (``store.search_lag`` seconds here); a look-up by
+        id or custom ID sees them at once."""
+        if not query or not store.search_lag:
+            return True
+        changed = dt.datetime.fromisoformat(str(record.get("updatedAt")))
+        return (store.now() - changed).total_seconds() >= store.search_lag
 
     def counter(
         table: Mapping[int, Mapping[str, Any]],
