@@ -60,6 +60,8 @@ class ClientCredentials(httpx.Auth):
     fake one.
     """
 
+    requires_response_body = True  # the token answer is read inside the flow
+
     def __init__(
         self,
         token_url: str,
@@ -135,7 +137,6 @@ class ClientCredentials(httpx.Auth):
             if stale_generation is not None and self._generation != stale_generation:
                 return
             response = yield self._token_request()
-            response.read()
             self._adopt(response)
 
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:

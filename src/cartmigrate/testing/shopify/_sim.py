@@ -21,6 +21,7 @@ import contextlib
 import json
 import random
 import threading
+import urllib.parse
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
@@ -74,7 +75,9 @@ class ShopifySimulator:
     100 on Advanced). ``latency`` seconds pass on ``clock`` per request.
     ``search_lag``: seconds before a write shows in search results (``query:``
     arguments), as Shopify's eventually consistent index does; look-ups by id
-    or by custom ID see it at once.
+    or by custom ID see it at once. ``client_credentials`` (client id, secret)
+    enables the client-credentials grant at ``/admin/oauth/access_token``; its
+    tokens expire after ``token_lifetime`` seconds of ``clock``.
     """
 
     def __init__(
@@ -89,6 +92,8 @@ class ShopifySimulator:
         restore_rate: float = 50.0,
         latency: float = 0.0,
         search_lag: float = 0.0,
+        client_credentials: tuple[str, str] | None = None,
+        token_lifetime: float = 86_399.0,
         api_versions: Iterable[str] = (
             "2025-01",
             "2025-04",
@@ -107,6 +112,11 @@ class ShopifySimulator:
         self._token = access_token
         self.latency = latency
         self.api_versions = frozenset(api_versions)
+        self.client_credentials = client_credentials
+        self.token_lifetime = token_lifetime
+        self.tokens_issued = 0
+        self.unauthorised = 0  # requests answered 401
+        self._issued: dict[str, float] = {}  # token -> when it expires (clock.monotonic)
         self.store = Store(self.clock.now)
         self.store.search_lag = search_lag
         self.bucket = SimBucket(capacity, restore_rate, self.clock.monotonic)
@@ -189,6 +199,12 @@ class ShopifySimulator:
 
     def _handle(self, request: httpx.Request) -> httpx.Response:
         parts = request.url.path.strip("/").split("/")
+        if request.url.host == f"{self.shop}.myshopify.com" and parts == [
+            "admin",
+            "oauth",
+            "access_token",
+        ]:
+            return self._grant(request)
         if (
             request.url.host != f"{self.shop}.myshopify.com"
             or len(parts) != 4
@@ -199,7 +215,8 @@ class ShopifySimulator:
         version = parts[2]
         if version not in self.api_versions:
             return self._json(404, {"errors": "Not Found"})
-        if request.headers.get("X-Shopify-Access-Token") != self._token:
+        if not self._authorised(request.headers.get("X-Shopify-Access-Token")):
+            self.unauthorised += 1
             return self._json(
                 401,
                 {"errors": _INVALID_TOKEN},
@@ -351,6 +368,50 @@ class ShopifySimulator:
                 "throttleStatus": self.bucket.status(),
             }
         }
+
+    # -- access tokens ------------------------------------------------------------
+    def _authorised(self, token: str | None) -> bool:
+        if token is None:
+            return False
+        if token == self._token:
+            return True
+        expires = self._issued.get(token)
+        return expires is not None and self.clock.monotonic() < expires
+
+    def _grant(self, request: httpx.Request) -> httpx.Response:
+        """``POST /admin/oauth/access_token``: the client-credentials grant."""
+        if request.method != "POST":
+            return self._json(405, {"errors": "Method Not Allowed"})
+        form = dict(urllib.parse.parse_qsl(request.content.decode()))
+        if form.get("grant_type") != "client_credentials":
+            return self._json(400, {"error": "unsupported_grant_type"})
+        if (
+            self.client_credentials is None
+            or (
+                form.get("client_id"),
+                form.get("client_secret"),
+            )
+            != self.client_credentials
+        ):
+            return self._json(
+                401,
+                {"error": "invalid_client", "error_description": "Client authentication failed"},
+            )
+        self.tokens_issued += 1
+        token = f"shpca_simulated{self.tokens_issued:06d}"
+        self._issued[token] = self.clock.monotonic() + self.token_lifetime
+        return self._json(
+            200,
+            {
+                "access_token": token,
+                "scope": "read_products,write_products,read_customers,write_customers",
+                "expires_in": int(self.token_lifetime),
+            },
+        )
+
+    def revoke_tokens(self) -> None:
+        """Invalidate every token the grant issued (as a rotated secret would)."""
+        self._issued.clear()
 
     # -- WSGI -------------------------------------------------------------------
     def wsgi_app(
