@@ -148,9 +148,9 @@ class BucketClock:
         self.fake.sleep(seconds)
 
 
-def make_cart(sim: ShopifySimulator, clock: FakeClock, **options: Any) -> ShopifyCart:
+def make_cart(sim: ShopifySimulator, fake: FakeClock, /, **options: Any) -> ShopifyCart:
     options.setdefault("max_concurrency", 1)
-    timer = options.pop("timer", None) or BucketClock(clock)
+    timer = options.pop("timer", None) or BucketClock(fake)
     return ShopifyCart(
         sim.shop,
         TOKEN,

@@ -42,6 +42,7 @@ from .._http import CostBucket, RetryPolicy, Secret, run_concurrently
 from . import _convert as cv
 from . import _graphql as docs
 from . import _legacy as legacy
+from ._bulk import BULK_THRESHOLD, BulkWrites
 from ._limits import LIMITATIONS, Limits
 from ._orders import OrderWrites
 from ._shop import DEFAULT_API_VERSION
@@ -61,7 +62,7 @@ def _quote(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-class ShopifyCart(OrderWrites, StockWrites):
+class ShopifyCart(OrderWrites, StockWrites, BulkWrites):
     """A Shopify store. ``shop`` is the ``*.myshopify.com`` name.
 
     Credentials, one of: ``access_token``, an Admin API access token
@@ -77,7 +78,9 @@ class ShopifyCart(OrderWrites, StockWrites):
     once), ``stock_conflicts`` (``"report"``, ``"source_wins"`` or
     ``"target_wins"``: what to do when the shop's stock changed since it was
     read, see ``_stock``), ``development_store`` (the shop is a development
-    store: at most 5 orders a minute, said up front), ``transport`` /
+    store: at most 5 orders a minute, said up front), ``bulk_threshold``
+    (products written by one bulk operation from this many in a batch; None:
+    never; see ``_bulk``), ``transport`` /
     ``client`` (httpx), ``max_concurrency`` (parallel writes within one
     batch), ``bucket`` (a ``CostBucket``; its capacity and rate are replaced
     by what Shopify reports).
@@ -94,6 +97,7 @@ class ShopifyCart(OrderWrites, StockWrites):
         location_id: str | None = None,
         stock_conflicts: StockPolicy = "report",
         development_store: bool = False,
+        bulk_threshold: int | None = BULK_THRESHOLD,
         transport: httpx.BaseTransport | None = None,
         client: httpx.Client | None = None,
         max_concurrency: int = 4,
@@ -125,6 +129,11 @@ class ShopifyCart(OrderWrites, StockWrites):
         )
         self.stock_conflicts = stock_conflicts
         self.limits = Limits(self, development_store=development_store)
+        self.bulk_threshold = bulk_threshold
+        if sleep is not None:
+            self.bulk_sleep = sleep
+        if clock is not None:
+            self.bulk_clock = clock
 
     @property
     def capabilities(self) -> Capabilities:
@@ -132,7 +141,8 @@ class ShopifyCart(OrderWrites, StockWrites):
             reads=_KINDS,
             writes=_KINDS,
             incremental=_INCREMENTAL,
-            batch_size=25,
+            # Batches big enough to reach the bulk threshold, when bulk is on.
+            batch_size=25 if self.bulk_threshold is None else max(25, 2 * self.bulk_threshold),
             source_refs=True,
             read_ahead=True,
         )
@@ -289,9 +299,10 @@ class ShopifyCart(OrderWrites, StockWrites):
     def create_many(
         self, entities: Sequence[E], *, source_refs: Sequence[str | None] | None = None
     ) -> list[WriteResult]:
-        """Creates in parallel (``max_concurrency``); products are first checked for
-        SKUs already in the shop, with one search per 25 SKUs, because Shopify
-        itself accepts duplicate SKUs."""
+        """Creates in parallel (``max_concurrency``), or, for ``bulk_threshold``
+        products or more, by one bulk operation (``_bulk``). Products are first
+        checked for SKUs already in the shop, with one search per 25 SKUs,
+        because Shopify itself accepts duplicate SKUs."""
         refs = list(source_refs) if source_refs is not None else [None] * len(entities)
         try:
             refused = self.limits.check(entities)
@@ -322,9 +333,35 @@ class ShopifyCart(OrderWrites, StockWrites):
             except CartMigrateError as error:
                 return error
 
-        return run_concurrently(
-            one, list(zip(entities, refs, refused, strict=True)), max_workers=self.max_concurrency
-        )
+        results: list[WriteResult | None] = [None] * len(entities)
+        bulk = [
+            i
+            for i, entity in enumerate(entities)
+            if isinstance(entity, Product) and refs[i] and refused[i] is None
+        ]
+        if bulk and self.uses_bulk(len(bulk)):
+            checked: list[int] = []
+            for i in bulk:
+                try:
+                    self._check_skus(cast(Product, entities[i]), taken)
+                    checked.append(i)
+                except CartMigrateError as error:
+                    results[i] = error
+            items = [(cast(Product, entities[i]), cast(str, refs[i])) for i in checked]
+            for i, result in zip(checked, self.bulk_products(items), strict=True):
+                results[i] = result
+        rest = [i for i, result in enumerate(results) if result is None]
+        for i, result in zip(
+            rest,
+            run_concurrently(
+                one,
+                [(entities[i], refs[i], refused[i]) for i in rest],
+                max_workers=self.max_concurrency,
+            ),
+            strict=True,
+        ):
+            results[i] = result
+        return [cast(WriteResult, r) for r in results]
 
     @staticmethod
     def _check_skus(product: Product, taken: Mapping[str, str]) -> None:

@@ -354,3 +354,40 @@ COSTS: dict[str, int] = {
     "OrderFulfillmentOrders": 1 + 2 + 3 * (1 + 2 + 50),
 }
 MUTATION_COST = 10
+
+# -- bulk writes (see _bulk) ---------------------------------------------------
+#: Run once per line of the staged JSONL file; the answer names the source
+#: reference, so every result line maps back to its entity by it.
+BULK_PRODUCT_SET = """
+mutation BulkProductSet($input: ProductSetInput!, $identifier: ProductSetIdentifiers) {
+  productSet(input: $input, identifier: $identifier) {
+    product {
+      id
+      sourceRef: metafield(namespace: "cartmigrate", key: "source_ref") { value }
+      variants(first: 100) { nodes { id selectedOptions { name value } } }
+    }
+    userErrors { field message code }
+  }
+}"""
+
+STAGED_UPLOADS_CREATE = """
+mutation StagedUpload($input: [StagedUploadInput!]!) {
+  stagedUploadsCreate(input: $input) {
+    stagedTargets { url resourceUrl parameters { name value } }
+    userErrors { field message }
+  }
+}"""
+
+BULK_RUN_MUTATION = """
+mutation BulkRun($mutation: String!, $path: String!, $client: String) {
+  bulkOperationRunMutation(mutation: $mutation, stagedUploadPath: $path,
+                           clientIdentifier: $client) {
+    bulkOperation { id status }
+    userErrors { field message code }
+  }
+}"""
+
+BULK_OPERATION = """
+query BulkOperation($id: ID!) {
+  bulkOperation(id: $id) { id status errorCode objectCount url partialDataUrl }
+}"""

@@ -83,6 +83,7 @@ class ShopifyBase(Cart):
         self.api_version = api_version
         self.modern = api_version >= FIRST_MODERN_VERSION  # "unstable" counts as modern
         self._location_id = location_id
+        self.transport = transport
         self.max_concurrency = max(1, max_concurrency)
         # Standard-plan figures until the first response reports the real ones.
         self.bucket = bucket if bucket is not None else CostBucket(1000.0, 50.0)

@@ -6,13 +6,14 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from ._bulk import BulkOperations
 from ._store import Store, UserError, gid, parse_gid
 from ._views import Resolver, Views
 
 __all__ = ["mutation_root"]
 
 
-def mutation_root(store: Store) -> dict[str, Any]:
+def mutation_root(store: Store, bulk: BulkOperations | None = None) -> dict[str, Any]:
     """The ``Mutation`` fields the simulator serves; each returns its payload."""
     views = Views(store)
 
@@ -48,7 +49,12 @@ def mutation_root(store: Store) -> dict[str, Any]:
         }
         return {"inventoryAdjustmentGroup": group}
 
+    extra: dict[str, Resolver] = {}
+    if bulk is not None:
+        extra["stagedUploadsCreate"] = guarded(bulk.staged_uploads_create)
+        extra["bulkOperationRunMutation"] = guarded(bulk.run_mutation)
     return {
+        **extra,
         "collectionCreate": guarded(
             lambda input: {"collection": views.collection(store.collection_create(input))}
         ),

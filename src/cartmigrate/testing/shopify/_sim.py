@@ -30,6 +30,7 @@ import graphql
 import httpx
 
 from .._clock import FakeClock
+from ._bulk import DEFAULT_RATE, RESULT_HOST, UPLOAD_HOST, BulkOperations
 from ._cost import SimBucket, query_cost
 from ._mutations import mutation_root
 from ._store import Store
@@ -77,7 +78,8 @@ class ShopifySimulator:
     arguments), as Shopify's eventually consistent index does; look-ups by id
     or by custom ID see it at once. ``client_credentials`` (client id, secret)
     enables the client-credentials grant at ``/admin/oauth/access_token``; its
-    tokens expire after ``token_lifetime`` seconds of ``clock``.
+    tokens expire after ``token_lifetime`` seconds of ``clock``. Bulk
+    mutations (``sim.bulk``, see ``_bulk``) run ``bulk_rate`` lines a second.
     """
 
     def __init__(
@@ -94,6 +96,7 @@ class ShopifySimulator:
         search_lag: float = 0.0,
         client_credentials: tuple[str, str] | None = None,
         token_lifetime: float = 86_399.0,
+        bulk_rate: float = DEFAULT_RATE,
         api_versions: Iterable[str] = (
             "2025-01",
             "2025-04",
@@ -126,8 +129,18 @@ class ShopifySimulator:
         self._random: tuple[float, random.Random, tuple[str, ...]] | None = None
         # @idempotent key -> (what was asked, the answer given), replayed on a repeat.
         self._idempotent: dict[tuple[str, str], tuple[str, dict[str, Any]]] = {}
+        self.bulk = BulkOperations(
+            schema_for=self.schema_for,
+            mutation_root={},
+            now=self.clock.monotonic,
+            stamp=lambda: self.clock.now().isoformat(),
+            new_id=self.store.new_id,
+            rate=bulk_rate,
+        )
         self._query_root = query_root(self.store)
-        self._mutation_root = mutation_root(self.store)
+        self._query_root["bulkOperation"] = self.bulk.resolve
+        self._mutation_root = mutation_root(self.store, self.bulk)
+        self.bulk._root = self._mutation_root
         self.transport = httpx.MockTransport(self.handle)
 
     def __repr__(self) -> str:
@@ -199,6 +212,10 @@ class ShopifySimulator:
 
     def _handle(self, request: httpx.Request) -> httpx.Response:
         parts = request.url.path.strip("/").split("/")
+        if request.url.host == UPLOAD_HOST:
+            return self.bulk.upload(request)
+        if request.url.host == RESULT_HOST:
+            return self.bulk.download(request)
         if request.url.host == f"{self.shop}.myshopify.com" and parts == [
             "admin",
             "oauth",
@@ -335,7 +352,7 @@ class ShopifySimulator:
             # the first time and applies nothing again.
             payload = json.loads(json.dumps(replay[1]))
         else:
-            self.store.version = version
+            self.store.version = self.bulk.version = version
             result = graphql.execute_sync(
                 schema,
                 document,
