@@ -25,6 +25,7 @@ from ...models import Order, OrderStatus, Shipment
 from .._base import Created
 from . import _convert as cv
 from . import _graphql as docs
+from . import _order_shapes as shapes
 from ._shop import ShopifyBase
 
 __all__ = ["OrderWrites"]
@@ -50,7 +51,7 @@ class OrderWrites(ShopifyBase):
                 "OrderCreate",
                 docs.ORDER_CREATE,
                 {
-                    "order": cv.order_input(order, source_ref, ref_type),
+                    "order": shapes.order_input(order, source_ref, ref_type),
                     "options": {
                         "inventoryBehaviour": "BYPASS",
                         "sendReceipt": False,
@@ -115,7 +116,7 @@ class OrderWrites(ShopifyBase):
                 "input": {
                     "id": order_id,
                     "metafields": [
-                        cv.metafield("shipments", cv.shipments_json(shipments, kept), "json")
+                        cv.metafield("shipments", shapes.shipments_json(shipments, kept), "json")
                     ],
                 }
             },
@@ -268,7 +269,9 @@ class OrderWrites(ShopifyBase):
             if field == "status":
                 metafields.append(cv.metafield("status", str(value)))
             elif field == "status_history":
-                metafields.append(cv.metafield("status_history", cv.history_json(value), "json"))
+                metafields.append(
+                    cv.metafield("status_history", shapes.history_json(value), "json")
+                )
             elif field == "shipments":
                 pass  # written below, once it is known which could be fulfilled
             elif field in ("note", "email"):
@@ -286,7 +289,7 @@ class OrderWrites(ShopifyBase):
         if "shipments" in changes:
             kept = self._ensure_shipments(id, changes["shipments"])
             metafields.append(
-                cv.metafield("shipments", cv.shipments_json(changes["shipments"], kept), "json")
+                cv.metafield("shipments", shapes.shipments_json(changes["shipments"], kept), "json")
             )
         if metafields:
             data["metafields"] = metafields

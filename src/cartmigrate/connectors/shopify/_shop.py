@@ -31,6 +31,7 @@ from .._http import CostBucket, HttpClient, RetryPolicy, Secret
 from . import _convert as cv
 from . import _graphql as docs
 from . import _legacy as legacy
+from . import _order_shapes as shapes
 from ._auth import ClientCredentials, StaticToken
 from ._client import GraphQLClient
 
@@ -318,7 +319,7 @@ class ShopifyBase(Cart):
             Category: cv.category_from,
             Product: cv.product_from,
             Customer: cv.customer_from,
-            Order: cv.order_from,
+            Order: shapes.order_from,
         }[kind]
         entity = converter(node)
         if seen and isinstance(entity, Product):
