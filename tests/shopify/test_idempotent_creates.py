@@ -160,3 +160,25 @@ def test_a_migration_with_every_create_answer_lost_once_has_no_duplicates(
     )
     cancelled = [o for o in faulty_sim.store.orders.values() if o["cancelledAt"]]
     assert len(cancelled) == 1
+
+
+def test_a_dry_run_writes_nothing_not_even_the_definitions(
+    sim: ShopifySimulator, clock: FakeClock
+) -> None:
+    engine = SyncEngine(source_store(clock), make_cart(sim, clock), clock=clock.now)
+    plan = engine.full_migrate(dry_run=True)
+    assert plan.summary()["product"]["created"] == 7
+    assert not [r.operation for r in sim.requests if r.query.lstrip().startswith("mutation")]
+    assert sim.store.definitions == {} and sim.store.products == {}
+
+
+def test_a_look_up_by_reference_writes_nothing(cart: ShopifyCart, sim: ShopifySimulator) -> None:
+    """A look-up (which a dry run makes too) asks whether the custom ID exists;
+    only a create makes its definition."""
+    assert cart.find_by_source_ref(Product, "woo:product:1") is None
+    assert cart.find_by_source_ref(Order, "woo:order:1") is None
+    assert not [r.operation for r in sim.requests if r.query.lstrip().startswith("mutation")]
+    assert sim.store.definitions == {}
+    cart.create(Product(name="P", sku="P1"), source_ref="woo:product:1")
+    found = cart.find_by_source_ref(Product, "woo:product:1")
+    assert found is not None and "ProductByRef" in sim.operations()

@@ -189,6 +189,13 @@ COLLECTION_BY_REF = (
     + f" collectionByIdentifier{_BY_REF} {{ ...CollectionFields }} }}"
 )
 
+SOURCE_REF_DEFINITIONS = """
+query SourceRefDefinitions($owner: MetafieldOwnerType!) {
+  metafieldDefinitions(first: 1, ownerType: $owner, namespace: "cartmigrate", key: "source_ref") {
+    nodes { id type { name } }
+  }
+}"""
+
 METAFIELD_DEFINITION_CREATE = """
 mutation SourceRefDefinition($definition: MetafieldDefinitionInput!) {
   metafieldDefinitionCreate(definition: $definition) {
@@ -338,6 +345,7 @@ COSTS: dict[str, int] = {
     "Collections": 2 + PAGE_COLLECTIONS * 4,
     "Collection": 4,
     "VariantItem": 6,
+    "SourceRefDefinitions": 5,
     "CustomerAddresses": 1 + 2 + 250,
     "ProductByRef": 354,
     "CustomerByRef": 7 + 2 * CUSTOMER_ADDRESSES_FIRST,

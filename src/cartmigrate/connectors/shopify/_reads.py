@@ -135,7 +135,7 @@ class Reads(ShopifyBase):
         self._require(kind)
         if kind is Manufacturer:
             return None
-        if self.custom_ids(kind):
+        if self.custom_ids(kind, create=False):
             operation, document, root = {
                 Product: ("ProductByRef", docs.PRODUCT_BY_REF, "productByIdentifier"),
                 Customer: ("CustomerByRef", docs.CUSTOMER_BY_REF, "customerByIdentifier"),

@@ -248,13 +248,15 @@ class ShopifyBase(Cart):
         return HttpClient.paginate(fetch)
 
     # -- custom IDs -----------------------------------------------------------
-    def custom_ids(self, kind: type[Entity]) -> bool:
+    def custom_ids(self, kind: type[Entity], *, create: bool = True) -> bool:
         """Whether ``kind``'s source reference is a custom ID here (2026-01 on).
 
-        The first time, the ``cartmigrate.source_ref`` metafield definition of
-        type ``id`` (unique values) is created for the owner type; "taken" means
-        it exists. A shop where it cannot be made (say, an older text definition
-        of that key) falls back to the reference tag, and the report says so.
+        Before the first create of a kind, the ``cartmigrate.source_ref``
+        metafield definition of type ``id`` (unique values) is created for the
+        owner type; "taken" means it exists. A shop where it cannot be made
+        (say, an older text definition of that key) falls back to the reference
+        tag, and the report says so. ``create=False`` (a look-up, which a dry
+        run makes too) only asks whether it exists: nothing is written.
         """
         owner = _OWNER_TYPES.get(kind)
         if owner is None or not self.modern:
@@ -263,6 +265,15 @@ class ShopifyBase(Cart):
             known = self._custom_ids.get(owner)
             if known is not None:
                 return known
+            if not create:
+                data = self.run(
+                    "SourceRefDefinitions", docs.SOURCE_REF_DEFINITIONS, {"owner": owner}
+                )
+                nodes = (data.get("metafieldDefinitions") or {}).get("nodes") or []
+                if nodes and (nodes[0].get("type") or {}).get("name") == cv.CUSTOM_ID:
+                    self._custom_ids[owner] = True
+                    return True
+                return False  # not made yet: nothing can have been created by it
             data = self.graphql.execute(
                 "SourceRefDefinition",
                 docs.METAFIELD_DEFINITION_CREATE,

@@ -488,6 +488,22 @@ def query_root(store: Store) -> dict[str, Any]:
         names = sorted({p["vendor"] for p in store.products.values() if p["vendor"]})
         return page(list(enumerate(names)), first=first, after=after)
 
+    def definitions(
+        info: Any,
+        ownerType: str,
+        first: int | None = None,
+        after: str | None = None,
+        namespace: str | None = None,
+        key: str | None = None,
+        **_: Any,
+    ) -> Any:
+        chosen = [
+            (d["id"], _definition_view(d))
+            for (owner, ns, k), d in store.definitions.items()
+            if owner == ownerType and namespace in (None, ns) and key in (None, k)
+        ]
+        return page(chosen, first=first, after=after)
+
     def by_custom_id(
         owner: str, table: Mapping[int, Any], view: Callable[[int], Any], kind: str
     ) -> Resolver:
@@ -516,6 +532,7 @@ def query_root(store: Store) -> dict[str, Any]:
             "COLLECTION", store.collections, views.collection, "Collection"
         ),
         "productVariantsCount": counter(store.variants, variant_fields),
+        "metafieldDefinitions": definitions,
         "productVendors": vendors,
         "location": location,
         "product": by_id(store.products, "Product", views.product),
@@ -532,4 +549,15 @@ def query_root(store: Store) -> dict[str, Any]:
         "collectionsCount": counter(store.collections, collection_fields),
         "customersCount": counter(store.customers, customer_fields),
         "ordersCount": counter(store.orders, order_fields),
+    }
+
+
+def _definition_view(definition: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "id": gid("MetafieldDefinition", definition["id"]),
+        "name": definition["name"],
+        "namespace": definition["namespace"],
+        "key": definition["key"],
+        "ownerType": definition["ownerType"],
+        "type": {"name": definition["type"], "category": "TEXT"},
     }
