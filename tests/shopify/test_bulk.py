@@ -131,3 +131,28 @@ def test_a_bulk_migration_ends_equal_to_a_per_call_one(
     assert len(bulk_sim.store.variants) == len(per_call_sim.store.variants) == 720
     assert bulk_sim.operations().count("ProductSet") == 40  # the last 40 of 240: one batch
     assert per_call_sim.operations().count("ProductSet") == 240
+
+
+def test_every_staged_line_uses_nothing_deprecated(
+    sim: ShopifySimulator, clock: FakeClock, schema: graphql.GraphQLSchema
+) -> None:
+    """The lines go to Shopify's storage, not through a GraphQL request: checked here."""
+    import json
+
+    from cartmigrate.connectors.shopify import _graphql as docs
+    from cartmigrate.testing.shopify import deprecated_uses
+
+    cart = _bulk_cart(sim, clock)
+    products = _products(6)
+    cart.create_many(products, source_refs=_refs(products))
+    [content] = sim.bulk.files.values()
+    lines = [json.loads(line) for line in content.decode().splitlines()]
+    assert len(lines) == 6
+    for line in lines:
+        assert deprecated_uses(schema, docs.BULK_PRODUCT_SET, line) == []
+        operation = graphql.get_operation_ast(graphql.parse(docs.BULK_PRODUCT_SET))
+        assert operation is not None
+        coerced = graphql.execution.values.get_variable_values(
+            schema, operation.variable_definitions or (), line
+        )
+        assert not isinstance(coerced, list), coerced

@@ -182,3 +182,32 @@ def test_a_look_up_by_reference_writes_nothing(cart: ShopifyCart, sim: ShopifySi
     cart.create(Product(name="P", sku="P1"), source_ref="woo:product:1")
     found = cart.find_by_source_ref(Product, "woo:product:1")
     assert found is not None and "ProductByRef" in sim.operations()
+
+
+def test_an_order_whose_fulfilment_failed_after_the_create_is_fulfilled_later(
+    sim: ShopifySimulator, clock: FakeClock
+) -> None:
+    from cartmigrate import MemoryCart
+
+    order = Order(
+        id="o1",
+        number="#1003",
+        status=OrderStatus.COMPLETED,
+        lines=[OrderLine(name="Mug", sku="MUG", quantity=2, price="5")],
+        shipments=[
+            Shipment(
+                carrier="DHL", tracking_number="T3", lines=[ShipmentLine(sku="MUG", quantity=2)]
+            )
+        ],
+    )
+    engine = SyncEngine(MemoryCart([order]), make_cart(sim, clock), clock=clock.now)
+    sim.fail_operation("FulfillmentCreate", *(["5xx"] * 4))
+    first = engine.full_migrate()
+    assert [f.entity for f in first.failures] == ["order"]
+    [record] = sim.store.orders.values()
+    assert record["fulfillments"] == []
+    engine.full_migrate()  # adopts the order it made (found by reference)
+    engine.smart_update()  # its shipment does not read back unfulfilled: made now
+    assert len(sim.store.orders) == 1
+    assert [t["number"] for f in record["fulfillments"] for t in f["tracking"]] == ["T3"]
+    assert engine.smart_update().summary().get("order", {}).get("updated", 0) == 0
