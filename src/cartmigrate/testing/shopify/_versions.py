@@ -22,7 +22,7 @@ from typing import Any
 
 import graphql
 
-from ._deprecations import deprecated_uses
+from ._deprecations import deprecated_uses, removed_in
 
 __all__ = ["idempotency_keys", "version_problems"]
 
@@ -41,6 +41,27 @@ def _key_required_since(schema: graphql.GraphQLSchema) -> dict[str, str]:
         if match:
             found[name] = match.group(1)
     return found
+
+
+@functools.lru_cache(maxsize=8)
+def _earliest_removal(schema: graphql.GraphQLSchema) -> str | None:
+    """The first version any deprecation reason of ``schema`` says removes something."""
+    found: set[str] = set()
+    for named in schema.type_map.values():
+        members: list[Any] = []
+        if isinstance(named, graphql.GraphQLObjectType | graphql.GraphQLInterfaceType):
+            for field in named.fields.values():
+                members.append(field)
+                members.extend(field.args.values())
+        elif isinstance(named, graphql.GraphQLInputObjectType):
+            members.extend(named.fields.values())
+        elif isinstance(named, graphql.GraphQLEnumType):
+            members.extend(named.values.values())
+        for member in members:
+            gone = removed_in(getattr(member, "deprecation_reason", None))
+            if gone is not None:
+                found.add(gone)
+    return min(found) if found else None
 
 
 def _error(message: str, code: str) -> dict[str, Any]:
@@ -91,6 +112,9 @@ def version_problems(
                         "IDEMPOTENCY_KEY_REQUIRED",
                     )
                 )
+    earliest = _earliest_removal(schema)
+    if earliest is None or version < earliest:
+        return problems  # nothing this schema announces is gone yet
     name = operation.name.value if operation.name else None
     for use in deprecated_uses(schema, document, variables, name):
         gone = use.removed_in
