@@ -47,6 +47,7 @@ class CatalogStore(StoreBase):
             record["products"].add(parse_gid(product, "Product"))
         self.stamp(record, created=True)
         self.collections[number] = record
+        self.remember("COLLECTION", number)
         return number
 
     def collection_update(self, data: Mapping[str, Any]) -> int:
@@ -68,6 +69,7 @@ class CatalogStore(StoreBase):
         self.set_metafields(record, data.get("metafields"), [], owner="COLLECTION", own=number)
         record.update(changes)
         self.stamp(record)
+        self.remember("COLLECTION", number)
         return number
 
     def collection_add_products(self, collection: Any, products: Sequence[Any]) -> int:
@@ -279,6 +281,7 @@ class CatalogStore(StoreBase):
             record["variants"] = keep
         self.stamp(record, created=created)
         self.products[number] = record
+        self.remember("PRODUCT", number)
         if collections is not None:
             for cid, collection in self.collections.items():
                 if cid in collections:
@@ -311,6 +314,7 @@ class CatalogStore(StoreBase):
         for cid in leave:
             self.collections[cid]["products"].discard(number)
         self.stamp(record)
+        self.remember("PRODUCT", number)
         return number
 
     def variants_bulk_update(self, product: Any, variants: Sequence[Mapping[str, Any]]) -> int:

@@ -76,6 +76,8 @@ class StoreBase:
         self.orders: dict[int, dict[str, Any]] = {}
         self.fulfillment_orders: dict[int, dict[str, Any]] = {}
         self.order_number = 1000
+        # (owner type, namespace, key, value) -> record number; see ``remember``
+        self._by_value: dict[tuple[str, str, str, str], int] = {}
         # (owner type, namespace, key) -> metafield definition
         self.definitions: dict[tuple[str, str, str], dict[str, Any]] = {}
         # Seconds a write takes to reach search results (``query:``); 0: at once.
@@ -91,13 +93,22 @@ class StoreBase:
             "COLLECTION": self.collections,
         }[owner]
 
+    def remember(self, owner: str, number: int) -> None:
+        """Index the metafield values of ``owner`` record ``number`` (after a write),
+        so look-ups by value need no scan of the whole table."""
+        record = self.owner_table(owner).get(number) or {}
+        for (namespace, key), metafield in (record.get("metafields") or {}).items():
+            self._by_value[(owner, namespace, key, str(metafield["value"]))] = number
+
     def by_custom_id(self, owner: str, namespace: str, key: str, value: Any) -> int | None:
         """The ``owner`` record whose metafield ``namespace.key`` is ``value``."""
-        for number, record in self.owner_table(owner).items():
-            found = (record.get("metafields") or {}).get((namespace, key))
-            if found is not None and found["value"] == value:
-                return number
-        return None
+        number = self._by_value.get((owner, namespace, key, str(value)))
+        if number is None:
+            return None
+        found = (self.owner_table(owner).get(number, {}).get("metafields") or {}).get(
+            (namespace, key)
+        )
+        return number if found is not None and found["value"] == value else None
 
     def custom_id(self, owner: str, identifier: Mapping[str, Any], field: list[str]) -> int | None:
         """The record a ``UniqueMetafieldValueInput`` names (None: none yet).

@@ -51,6 +51,7 @@ class SalesStore(StoreBase):
         )
         self.stamp(record, created=True)
         self.customers[number] = record
+        self.remember("CUSTOMER", number)
         return number
 
     def customer_update(self, data: Mapping[str, Any]) -> int:
@@ -70,6 +71,7 @@ class SalesStore(StoreBase):
             record["addresses"] = [dict(a) for a in data["addresses"] or ()]
         record["metafields"].update(holder["metafields"])
         self.stamp(record)
+        self.remember("CUSTOMER", number)
         return number
 
     def customer_set(
@@ -238,6 +240,7 @@ class SalesStore(StoreBase):
                 for line in planned_lines
             ],
         }
+        self.remember("ORDER", number)
         return number
 
     def order_for(self, value: Any, field: list[str]) -> dict[str, Any]:
@@ -262,6 +265,7 @@ class SalesStore(StoreBase):
             record["shippingAddress"] = data["shippingAddress"]
         record["metafields"].update(holder["metafields"])
         self.stamp(record)
+        self.remember("ORDER", int(record["id"]))
         return int(record["id"])
 
     def order_close(self, value: Any) -> int:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import functools
 import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
@@ -31,6 +32,11 @@ class Term:
     field: str
     op: str
     value: str
+
+
+@functools.lru_cache(maxsize=256)
+def _parsed(query: str) -> tuple[tuple[Term, ...], ...]:
+    return tuple(tuple(group) for group in parse_query(query))
 
 
 def parse_query(query: str | None) -> list[list[Term]]:
@@ -94,9 +100,9 @@ def _term_matches(term: Term, values: Sequence[Any]) -> bool:
 
 def matches(query: str | None, fields: Mapping[str, Callable[[], Sequence[Any]]]) -> bool:
     """Whether an entity whose searchable ``fields`` are given matches ``query``."""
-    groups = parse_query(query)
-    if not groups:
+    if not query or not query.strip():
         return True
+    groups = _parsed(query)  # parsed once per query, not once per record
     for group in groups:
         if all(
             term.field in fields and _term_matches(term, fields[term.field]()) for term in group
