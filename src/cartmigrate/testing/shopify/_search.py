@@ -19,7 +19,7 @@ from typing import Any
 
 import attrs
 
-__all__ = ["Term", "matches", "page", "parse_query"]
+__all__ = ["Term", "equality_values", "matches", "page", "parse_query"]
 
 _TERM = re.compile(
     r"""(?P<field>[a-z_]+):(?P<op>>=|<=|>|<)?(?P<value>"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|\S+)""",
@@ -96,6 +96,18 @@ def _term_matches(term: Term, values: Sequence[Any]) -> bool:
         elif value is not None and str(value).casefold() == term.value.casefold():
             return True
     return False
+
+
+def equality_values(query: str | None, field: str) -> frozenset[str] | None:
+    """The values (casefolded) when ``query`` is only ``field:value`` terms joined
+    by OR (the SKU look-up), so a caller can select by a set instead of testing
+    every term on every record; None for any other query."""
+    if not query or not query.strip():
+        return None
+    groups = _parsed(query)
+    if not all(len(g) == 1 and g[0].field == field and g[0].op == "=" for g in groups):
+        return None
+    return frozenset(g[0].value.casefold() for g in groups)
 
 
 def matches(query: str | None, fields: Mapping[str, Callable[[], Sequence[Any]]]) -> bool:

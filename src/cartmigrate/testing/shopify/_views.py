@@ -12,7 +12,7 @@ import decimal
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from ._search import matches, page
+from ._search import equality_values, matches, page
 from ._store import Store, gid
 
 __all__ = ["Views", "query_root"]
@@ -403,9 +403,11 @@ def query_root(store: Store) -> dict[str, Any]:
             query: str | None = None,
             **_: Any,
         ) -> Any:
-            chosen = [
-                n for n, r in table.items() if matches(query, fields(r)) and indexed(query, r)
-            ]
+            records: Any = table.items()
+            skus = equality_values(query, "sku") if table is store.variants else None
+            if skus is not None:  # the SKU look-up: by a set, not term by term
+                records = [(n, r) for n, r in records if str(r["sku"] or "").casefold() in skus]
+            chosen = [n for n, r in records if matches(query, fields(r)) and indexed(query, r)]
             return page([(n, view(n)) for n in chosen], first=first, after=after)
 
         return resolve
