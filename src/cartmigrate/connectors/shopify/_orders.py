@@ -67,7 +67,8 @@ class OrderWrites(ShopifyBase):
                 raise
             logger.info("shopify: orderCreate's answer was lost; it landed as %s", found)
             order_id = found
-        # The order exists from here on. A follow-up step that fails makes the
+        # The order exists from here on, its follow-ups not yet run (a found one
+        # too: they come after the create). A follow-up step that fails makes the
         # create's outcome "unknown": the engine then finds the order by its
         # source reference (no duplicate), adopts it, and the next smart update
         # compares its status and shipments with what Shopify holds and
@@ -75,7 +76,7 @@ class OrderWrites(ShopifyBase):
         # Swallowing the error would lose the step for good.
         try:
             if order.status == OrderStatus.CANCELLED:
-                self._cancel_once(order_id, order)
+                self._cancel(order_id, order)
             if order.shipments:
                 kept = self._ensure_shipments(order_id, order.shipments, fresh=True)
                 if kept:
@@ -98,12 +99,6 @@ class OrderWrites(ShopifyBase):
             return None  # still unknown: the engine looks again later
         node = data.get("orderByIdentifier")
         return str(node["id"]) if node else None
-
-    def _cancel_once(self, order_id: str, order: Order) -> None:
-        """Cancel, unless it is (a found order may have been cancelled already)."""
-        node = self.node(Order, order_id) or {}
-        if not node.get("cancelledAt"):
-            self._cancel(order_id, order)
 
     def _keep(self, order_id: str, shipments: Sequence[Shipment], kept: set[int]) -> None:
         """Mark the shipments that could not become fulfillments as kept in the
