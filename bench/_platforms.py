@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import os
 import tempfile
 import time
 from pathlib import Path
@@ -42,11 +43,13 @@ WC_BATCH = 100  # WooCommerce's /batch limit
 SHOPIFY_CAPACITY = 1000.0  # standard plan bucket
 SHOPIFY_RESTORE = 50.0  # points per second, standard plan
 SHOPIFY_SCHEMA = (
-    Path(__file__).resolve().parent.parent.parent
-    / "shared"
+    Path(
+        os.environ.get("CARTMIGRATE_SHARED")
+        or Path(__file__).resolve().parent.parent.parent / "shared"
+    )
     / "specs"
     / "shopify"
-    / "admin_schema_2025-01.json.gz"
+    / "admin_schema_2026-01_public.graphql.gz"
 )
 KEY, SECRET = "ck_bench", "cs_bench"
 TOKEN = "shpat_bench"

@@ -339,6 +339,14 @@ def versus_script(quick: bool) -> list[Row]:
     return [*_platforms.versus_script(quick), _platforms.shopify_script_row()]
 
 
+def shopify_bulk(quick: bool) -> list[Row]:
+    """6. Shopify bulk operations vs per-call ``productSet`` (``shopify_bulk``)."""
+    import shopify_bulk as bulk
+
+    print("… Shopify bulk vs per-call", file=sys.stderr, flush=True)
+    return bulk.bulk_vs_per_call(quick)
+
+
 SCENARIOS: dict[str, Callable[[int], list[Row]]] = {
     "overhead": overhead,
     "memory": memory,
@@ -349,6 +357,7 @@ SIZES.update(STATE_SIZES)
 IN_PROCESS: dict[str, Callable[[bool], list[Row]]] = {
     "ceiling": ceiling,
     "script": versus_script,
+    "bulk": shopify_bulk,
 }
 
 

@@ -50,7 +50,8 @@ SAMPLE = Path(
 )
 SCHEMA = Path(
     os.environ.get(
-        "CARTMIGRATE_SHOPIFY_SCHEMA", SHARED / "specs/shopify/admin_schema_2025-01.json.gz"
+        "CARTMIGRATE_SHOPIFY_SCHEMA",
+        SHARED / "specs/shopify/admin_schema_2026-01_public.graphql.gz",
     )
 )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,7 +11,8 @@ import pytest
 from cartmigrate.connectors._http import set_testing
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-SHARED = REPO_ROOT.parent / "shared"
+# CARTMIGRATE_SHARED points elsewhere (e.g. from a git worktree, whose parent has none).
+SHARED = Path(os.environ.get("CARTMIGRATE_SHARED") or REPO_ROOT.parent / "shared")
 
 
 @pytest.fixture(autouse=True)

@@ -30,7 +30,8 @@ def test_woocommerce_to_shopify_runs_offline(
         str(shared_dir / "data/woocommerce-sample-data/sample_products.csv"),
     )
     monkeypatch.setenv(
-        "CARTMIGRATE_SHOPIFY_SCHEMA", str(shared_dir / "specs/shopify/admin_schema_2025-01.json.gz")
+        "CARTMIGRATE_SHOPIFY_SCHEMA",
+        str(shared_dir / "specs/shopify/admin_schema_2026-01_public.graphql.gz"),
     )
     runpy.run_path(str(EXAMPLES / "woocommerce_to_shopify.py"), run_name="__main__")
     out = capsys.readouterr().out

@@ -138,7 +138,7 @@ def test_woocommerce_echoing_server_shows_no_credential(
 
 @pytest.fixture(scope="module")
 def schema(shared_dir: Path) -> graphql.GraphQLSchema:
-    return load_schema(shared_dir / "specs" / "shopify" / "admin_schema_2025-01.json.gz")
+    return load_schema(shared_dir / "specs" / "shopify" / "admin_schema_2026-01_public.graphql.gz")
 
 
 def _shopify(transport: httpx.BaseTransport) -> ShopifyCart:

@@ -150,6 +150,8 @@ def source_store(clock: FakeClock) -> MemoryCart:
 def snapshot(cart: ShopifyCart) -> dict[str, list[Any]]:
     """What the shop holds, without its ids and times (which differ from run to run)."""
 
+    slugs = {c.id: c.slug for c in cart.read(Category)}
+
     def plain(entity: Any) -> Any:
         import attrs
 
@@ -164,6 +166,8 @@ def snapshot(cart: ShopifyCart) -> dict[str, list[Any]]:
             "lines",
         }
         data = {k: v for k, v in attrs.asdict(entity, recurse=False).items() if k not in drop}
+        if isinstance(entity, Category):  # the parent by its slug: ids follow creation order
+            data["parent_id"] = slugs.get(entity.parent_id, entity.parent_id)
         if isinstance(entity, Product):
             data["variants"] = [
                 (v.sku, v.quantity, v.price, dict(v.options)) for v in entity.variants

@@ -143,3 +143,97 @@ def test_wsgi_app_serves_the_same_api(sim: ShopifySimulator) -> None:
     out = b"".join(sim.wsgi_app(environ, lambda status, headers: statuses.append(status)))
     assert statuses == ["200 OK"]
     assert sim.location_gid.encode() in out
+
+
+SET = """mutation S($input: CustomerSetInput!, $identifier: CustomerSetIdentifiers) {
+  customerSet(input: $input, identifier: $identifier) {
+    customer { id } userErrors { field message code } } }"""
+DEFINE = """mutation D($definition: MetafieldDefinitionInput!) {
+  metafieldDefinitionCreate(definition: $definition) {
+    createdDefinition { id } userErrors { field message code } } }"""
+CUSTOM = {"customId": {"namespace": "cartmigrate", "key": "source_ref", "value": "s:customer:1"}}
+
+
+def _define(sim: ShopifySimulator, owner: str = "CUSTOMER") -> Any:
+    definition = {
+        "name": "ref",
+        "namespace": "cartmigrate",
+        "key": "source_ref",
+        "type": "id",
+        "ownerType": owner,
+    }
+    return post(sim, DEFINE, {"definition": definition}).json()["data"]
+
+
+def test_custom_ids_need_a_definition_and_upsert(sim: ShopifySimulator) -> None:
+    refused = post(sim, SET, {"input": {"email": "a@example.com"}, "identifier": CUSTOM}).json()
+    assert refused["data"]["customerSet"]["userErrors"][0]["code"] == "NOT_FOUND"
+    assert _define(sim)["metafieldDefinitionCreate"]["userErrors"] == []
+    again = _define(sim)["metafieldDefinitionCreate"]["userErrors"]
+    assert [e["code"] for e in again] == ["TAKEN"]
+    first = post(sim, SET, {"input": {"email": "a@example.com"}, "identifier": CUSTOM}).json()
+    second = post(sim, SET, {"input": {"firstName": "Ann"}, "identifier": CUSTOM}).json()
+    ids = {r["data"]["customerSet"]["customer"]["id"] for r in (first, second)}
+    assert len(ids) == 1 and len(sim.store.customers) == 1  # the second updated the first
+    [record] = sim.store.customers.values()
+    assert (record["email"], record["firstName"]) == ("a@example.com", "Ann")
+
+
+def test_a_custom_id_is_unique_per_owner_type(sim: ShopifySimulator) -> None:
+    _define(sim)
+    create = """mutation C($input: CustomerInput!) {
+      customerCreate(input: $input) { customer { id } userErrors { field message } } }"""
+    field = {"namespace": "cartmigrate", "key": "source_ref", "value": "s:1", "type": "id"}
+    ok = post(sim, create, {"input": {"email": "a@example.com", "metafields": [field]}}).json()
+    assert ok["data"]["customerCreate"]["userErrors"] == []
+    taken = post(sim, create, {"input": {"email": "b@example.com", "metafields": [field]}}).json()
+    [error] = taken["data"]["customerCreate"]["userErrors"]
+    assert error["message"] == "Value is already taken by another resource"
+    assert len(sim.store.customers) == 1
+
+
+def test_searches_lag_behind_writes_but_look_ups_do_not(
+    schema: graphql.GraphQLSchema, clock: FakeClock
+) -> None:
+    sim = ShopifySimulator(schema=schema, clock=clock, access_token=TOKEN, search_lag=60)
+    _define(sim)
+    post(sim, SET, {"input": {"email": "a@example.com"}, "identifier": CUSTOM})
+    search = 'query { customers(first: 5, query: "email:a@example.com") { nodes { id } } }'
+    by_id = """query L($identifier: CustomerIdentifierInput!) {
+      customerByIdentifier(identifier: $identifier) { id } }"""
+    assert post(sim, search).json()["data"]["customers"]["nodes"] == []
+    assert post(sim, by_id, {"identifier": CUSTOM}).json()["data"]["customerByIdentifier"]
+    clock.sleep(61)
+    assert len(post(sim, search).json()["data"]["customers"]["nodes"]) == 1
+
+
+def test_one_bulk_mutation_at_a_time(sim: ShopifySimulator) -> None:
+    stage = """mutation U($input: [StagedUploadInput!]!) {
+      stagedUploadsCreate(input: $input) { stagedTargets { url parameters { name value } } } }"""
+    run = """mutation R($m: String!, $p: String!) {
+      bulkOperationRunMutation(mutation: $m, stagedUploadPath: $p) {
+        bulkOperation { id status } userErrors { code } } }"""
+    inner = (
+        "mutation M($input: CustomerInput!) { customerCreate(input: $input) { customer { id } } }"
+    )
+    item = {"resource": "BULK_MUTATION_VARIABLES", "filename": "b.jsonl", "mimeType": "text/jsonl"}
+    [target] = post(sim, stage, {"input": [item]}).json()["data"]["stagedUploadsCreate"][
+        "stagedTargets"
+    ]
+    fields = {p["name"]: p["value"] for p in target["parameters"]}
+    lines = b"".join(b'{"input": {"email": "b%d@example.com"}}\n' % n for n in range(30))
+    with httpx.Client(transport=sim.transport) as client:
+        uploaded = client.post(target["url"], data=fields, files={"file": ("b.jsonl", lines)})
+        assert uploaded.status_code == 201
+    first = post(sim, run, {"m": inner, "p": fields["key"]}).json()["data"]
+    busy = post(sim, run, {"m": inner, "p": fields["key"]}).json()["data"]
+    assert first["bulkOperationRunMutation"]["bulkOperation"]["status"] in ("CREATED", "RUNNING")
+    assert busy["bulkOperationRunMutation"]["userErrors"] == [{"code": "OPERATION_IN_PROGRESS"}]
+    sim.clock.sleep(30 / sim.bulk.rate)
+    status = """query S($id: ID!) { bulkOperation(id: $id) { status objectCount url } }"""
+    operation_id = first["bulkOperationRunMutation"]["bulkOperation"]["id"]
+    done = post(sim, status, {"id": operation_id}).json()["data"]["bulkOperation"]
+    assert done["status"] == "COMPLETED" and done["objectCount"] == "30"
+    assert len(sim.store.customers) == 30
+    with httpx.Client(transport=sim.transport) as client:
+        assert len(client.get(done["url"]).text.splitlines()) == 30

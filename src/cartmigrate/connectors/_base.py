@@ -253,6 +253,18 @@ class Cart(abc.ABC):
         """
         return entity
 
+    def required_references(self, kind: type[Entity]) -> frozenset[str]:
+        """Fields of ``kind`` whose references this cart cannot add after the create.
+
+        Shopify cannot attach a customer to an order, or link an order line to
+        its product, once the order exists. The engine holds such an entity
+        back while a reference in these fields waits for a create whose outcome
+        is unknown (a passing failure): it is created by a later call, with the
+        reference, instead of now without it for good. A reference that cannot
+        resolve (refused, not migrated) is dropped and reported as before.
+        """
+        return frozenset()
+
     def write_notes(self, kind: type[Entity]) -> tuple[str, ...]:
         """What users must know about writing ``kind`` here, said once per migration.
 

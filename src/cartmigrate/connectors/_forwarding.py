@@ -66,6 +66,9 @@ class ForwardingCart(Cart):
     def as_stored(self, entity: E) -> E:
         return self.inner.as_stored(entity)
 
+    def required_references(self, kind: type[Entity]) -> frozenset[str]:
+        return self.inner.required_references(kind)
+
     def write_notes(self, kind: type[Entity]) -> tuple[str, ...]:
         return self.inner.write_notes(kind)
 

@@ -999,6 +999,9 @@ class SyncEngine:
         failures: list[FailureRecord],
     ) -> None:
         name = kind.kind
+        entities = self._hold_back(run, kind, entities, failures)
+        if not entities:
+            return
         # The target assigns its own ids.
         translated = self._translate(run, entities, warn=True, clear_id=True)
         payloads = [t for t, _ in translated]
@@ -1058,6 +1061,62 @@ class SyncEngine:
         if succeeded:
             run.state.clear_failures(name, succeeded)
         run.stopped()  # what this batch created is recorded: now stop, if it must
+
+    def _hold_back(
+        self,
+        run: _Run,
+        kind: type[Entity],
+        entities: Sequence[Entity],
+        failures: list[FailureRecord],
+    ) -> list[Entity]:
+        """The entities to create now: not those with a reference the target
+        needs at creation (``required_references``) to an entity whose own
+        create is pending (its outcome unknown after a passing failure). Those
+        fail for this call, saying why, and the next call creates them."""
+        required = run.target.required_references(kind)
+        if not required:
+            return list(entities)
+        wanted: dict[type[Entity], set[str]] = {}
+        for entity in entities:
+            for field, ref_kind, ref_id in _reference_triples(entity):
+                if field.split(".")[0] in required:
+                    wanted.setdefault(ref_kind, set()).add(ref_id)
+        pending = {
+            ref_kind: {
+                sid
+                for sid, record in run.state.get(ref_kind.kind, sorted(ids)).items()
+                if record.status == "pending"
+            }
+            for ref_kind, ids in wanted.items()
+        }
+        ready: list[Entity] = []
+        for entity in entities:
+            waits = next(
+                (
+                    (field, ref_kind, ref_id)
+                    for field, ref_kind, ref_id in _reference_triples(entity)
+                    if field.split(".")[0] in required and ref_id in pending.get(ref_kind, ())
+                ),
+                None,
+            )
+            if waits is None:
+                ready.append(entity)
+                continue
+            field, ref_kind, ref_id = waits
+            self._fail(
+                run,
+                kind.kind,
+                cast(str, entity.id),
+                TransientError(
+                    f"waits for {ref_kind.kind} {ref_id}, whose create did not finish (a"
+                    f" passing failure); {self.target.name} cannot add {field} afterwards,"
+                    " so the next call creates it",
+                    entity=kind.kind,
+                    field=field,
+                ),
+                failures,
+            )
+        return ready
 
     def _synced(
         self,

@@ -50,11 +50,18 @@ def _error_for(response: httpx.Response) -> ConnectorError | None:
 class GraphQLClient:
     """Sends documents to ``/admin/api/{version}/graphql.json`` through ``HttpClient``."""
 
-    def __init__(self, http: HttpClient, bucket: CostBucket, path: str) -> None:
+    def __init__(
+        self,
+        http: HttpClient,
+        bucket: CostBucket,
+        path: str,
+        *,
+        estimates: Mapping[str, float] | None = None,
+    ) -> None:
         self.http = http
         self.bucket = bucket
         self.path = path
-        self._estimates: dict[str, float] = dict(docs.COSTS)
+        self._estimates: dict[str, float] = dict(estimates if estimates is not None else docs.COSTS)
         self.requested = 0.0  # total requested cost of answered requests
         self.throttled = 0
 

@@ -14,16 +14,16 @@ Decisions, each documented in docs/connectors/shopify.md:
   shipments' dates are kept in ``cartmigrate`` metafields on the order (visible
   in the admin under the order's metafields); Shopify's own state (paid,
   cancelled, closed, fulfillments with tracking) is set to the nearest match.
-- The source reference is kept in the ``cartmigrate.source_ref`` metafield and,
-  because Shopify can only search products, customers and orders by tag (not
-  by an arbitrary metafield in 2025-01), in a ``cartmigrate:<ref>`` tag.
+- The source reference is kept in the ``cartmigrate.source_ref`` metafield:
+  from 2026-01 on a custom ID (metafield type ``id``, unique per owner type),
+  which ``productSet`` / ``customerSet`` create by and ``*ByIdentifier`` find
+  by at once; on 2025-01 a plain text metafield plus a ``cartmigrate:<ref>``
+  tag, found by a tag search (which lags behind writes).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import decimal
-import json
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -31,18 +31,12 @@ from ...models import (
     Address,
     Category,
     Customer,
-    Order,
-    OrderLine,
-    OrderStatus,
     Product,
     ProductStatus,
-    Shipment,
-    ShipmentLine,
-    StatusChange,
     StockStatus,
     Variant,
 )
-from ._graphql import NAMESPACE
+from ._graphql import NAMESPACE, SOURCE_REF
 
 __all__ = [
     "REF_TAG",
@@ -51,12 +45,9 @@ __all__ = [
     "customer_from",
     "customer_input",
     "metafield",
-    "order_from",
-    "order_input",
     "product_from",
     "product_set_input",
     "ref_tag",
-    "shipments_json",
 ]
 
 REF_TAG = "cartmigrate:"
@@ -71,6 +62,20 @@ def ref_tag(source_ref: str) -> str:
 
 def metafield(key: str, value: str, kind: str = "single_line_text_field") -> dict[str, str]:
     return {"namespace": NAMESPACE, "key": key, "value": value, "type": kind}
+
+
+#: Metafield type of the source reference: "id" where it is a custom ID.
+TEXT = "single_line_text_field"
+CUSTOM_ID = "id"
+
+
+def ref_metafield(source_ref: str, ref_type: str) -> dict[str, str]:
+    return metafield(SOURCE_REF, source_ref, ref_type)
+
+
+def custom_id(source_ref: str) -> dict[str, str]:
+    """The ``UniqueMetafieldValueInput`` naming an entity by its source reference."""
+    return {"namespace": NAMESPACE, "key": SOURCE_REF, "value": source_ref}
 
 
 def _value(node: Mapping[str, Any] | None) -> str | None:
@@ -92,13 +97,15 @@ def _without_refs(tags: Iterable[str]) -> tuple[str, ...]:
 
 
 # -- categories -------------------------------------------------------------
-def category_input(category: Category, source_ref: str | None) -> dict[str, Any]:
+def category_input(
+    category: Category, source_ref: str | None, ref_type: str = TEXT
+) -> dict[str, Any]:
     data: dict[str, Any] = {"title": category.name, "descriptionHtml": category.description or ""}
     if category.slug:
         data["handle"] = category.slug
     metafields = []
     if source_ref:
-        metafields.append(metafield("source_ref", source_ref))
+        metafields.append(ref_metafield(source_ref, ref_type))
     if category.parent_id:
         metafields.append(metafield("parent_id", category.parent_id))
     if metafields:
@@ -160,13 +167,15 @@ def option_names(product: Product) -> list[str]:
     return names
 
 
-def product_set_input(product: Product, source_ref: str | None, location_id: str) -> dict[str, Any]:
+def product_set_input(
+    product: Product, source_ref: str | None, location_id: str, ref_type: str = TEXT
+) -> dict[str, Any]:
     """``ProductSetInput`` for creating ``product`` (variants in input order)."""
     tags = list(product.tags)
     metafields = []
     if source_ref:
         tags.append(ref_tag(source_ref))
-        metafields.append(metafield("source_ref", source_ref))
+        metafields.append(ref_metafield(source_ref, ref_type))
     data: dict[str, Any] = {
         "title": product.name,
         "descriptionHtml": product.description or "",
@@ -254,6 +263,12 @@ def is_default(node: Mapping[str, Any]) -> bool:
     )
 
 
+def _images(node: Mapping[str, Any]) -> list[str]:
+    """Image URLs from ``media`` (MediaImage nodes; other media have no ``image``)."""
+    media = (node.get("media") or {}).get("nodes") or ()
+    return [m["image"]["url"] for m in media if (m or {}).get("image")]
+
+
 def product_from(node: Mapping[str, Any]) -> Product:
     variant_nodes = ((node.get("variants") or {}).get("nodes")) or []
     tags = list(node.get("tags") or ())
@@ -266,7 +281,7 @@ def product_from(node: Mapping[str, Any]) -> Product:
         "status": ProductStatus(str(node.get("status") or "ACTIVE").lower()),
         "category_ids": [c["id"] for c in (node.get("collections") or {}).get("nodes") or ()],
         "manufacturer_id": node.get("vendor") or None,
-        "images": [i["url"] for i in (node.get("images") or {}).get("nodes") or ()],
+        "images": _images(node),
         "tags": _without_refs(tags),
         "slug": node.get("handle"),
         "meta_title": seo.get("title"),
@@ -342,7 +357,15 @@ def address_from(node: Mapping[str, Any] | None) -> Address | None:
     )
 
 
+def customer_set_input(customer: Customer, source_ref: str | None) -> dict[str, Any]:
+    """``CustomerSetInput`` (2026-01): the reference goes in ``identifier``, not here."""
+    data = customer_input(customer, source_ref)
+    data.pop("metafields", None)
+    return data
+
+
 def customer_input(customer: Customer, source_ref: str | None) -> dict[str, Any]:
+    """``CustomerInput`` (2025-01) for creating ``customer``."""
     tags = [f"{GROUP_TAG}{customer.group}"] if customer.group else []
     data: dict[str, Any] = {
         "email": customer.email,
@@ -354,7 +377,7 @@ def customer_input(customer: Customer, source_ref: str | None) -> dict[str, Any]
         data["phone"] = customer.phone
     if source_ref:
         tags.append(ref_tag(source_ref))
-        data["metafields"] = [metafield("source_ref", source_ref)]
+        data["metafields"] = [ref_metafield(source_ref, TEXT)]
     data["tags"] = tags
     return data
 
@@ -362,231 +385,22 @@ def customer_input(customer: Customer, source_ref: str | None) -> dict[str, Any]
 def customer_from(node: Mapping[str, Any]) -> Customer:
     tags = list(node.get("tags") or ())
     groups = [t[len(GROUP_TAG) :] for t in tags if t.startswith(GROUP_TAG)]
+    email = (node.get("defaultEmailAddress") or {}).get("emailAddress") or node.get("email")
+    phone = (node.get("defaultPhoneNumber") or {}).get("phoneNumber") or node.get("phone")
+    address_nodes = (
+        (node["addressesV2"].get("nodes") or ())
+        if "addressesV2" in node
+        else node.get("addresses") or ()
+    )
     return Customer(
         id=node["id"],
-        email=node.get("email") or "",
+        email=email or "",
         first_name=node.get("firstName"),
         last_name=node.get("lastName"),
-        phone=node.get("phone"),
-        addresses=[a for a in (address_from(n) for n in node.get("addresses") or ()) if a],
+        phone=phone,
+        addresses=[a for a in (address_from(n) for n in address_nodes) if a],
         group=groups[0] if groups else None,
         created_at=node.get("createdAt"),
         updated_at=node.get("updatedAt"),
         extra={"source_ref": _value(node.get("sourceRef")), "tags": _without_refs(tags)},
-    )
-
-
-# -- orders -----------------------------------------------------------------
-_FINANCIAL: dict[str, str] = {
-    OrderStatus.PENDING: "PENDING",
-    OrderStatus.ON_HOLD: "PENDING",
-    OrderStatus.PROCESSING: "PAID",
-    OrderStatus.COMPLETED: "PAID",
-    OrderStatus.CANCELLED: "VOIDED",
-    OrderStatus.REFUNDED: "REFUNDED",
-    OrderStatus.FAILED: "VOIDED",
-}
-
-
-def financial_status(status: OrderStatus | str) -> str:
-    return _FINANCIAL.get(status, "PENDING")
-
-
-def history_json(history: Sequence[StatusChange]) -> str:
-    return json.dumps(
-        [{"status": str(c.status), "at": c.at.isoformat(), "comment": c.comment} for c in history]
-    )
-
-
-def shipments_json(shipments: Sequence[Shipment]) -> str:
-    return json.dumps(
-        [
-            {
-                "carrier": s.carrier,
-                "tracking_number": s.tracking_number,
-                "tracking_url": s.tracking_url,
-                "shipped_at": s.shipped_at.isoformat() if s.shipped_at else None,
-                "lines": [{"sku": line.sku, "quantity": line.quantity} for line in s.lines],
-            }
-            for s in shipments
-        ]
-    )
-
-
-def order_metafields(order: Order, source_ref: str | None) -> list[dict[str, str]]:
-    fields = [
-        metafield("status", str(order.status)),
-        metafield("status_history", history_json(order.status_history), "json"),
-        metafield("shipments", shipments_json(order.shipments), "json"),
-    ]
-    if source_ref:
-        fields.append(metafield("source_ref", source_ref))
-    return fields
-
-
-def _bag(amount: decimal.Decimal, currency: str) -> dict[str, Any]:
-    return {"shopMoney": {"amount": str(amount), "currencyCode": currency}}
-
-
-def order_input(order: Order, source_ref: str | None) -> dict[str, Any]:
-    """``OrderCreateOrderInput`` for a historical order."""
-    currency = order.currency or "USD"
-    tags = ["cartmigrate"]
-    if source_ref:
-        tags.append(ref_tag(source_ref))
-    data: dict[str, Any] = {
-        "name": order.number,
-        "currency": currency,
-        "financialStatus": financial_status(order.status),
-        "tags": tags,
-        "metafields": order_metafields(order, source_ref),
-        "lineItems": [],
-    }
-    for line in order.lines:
-        item: dict[str, Any] = {
-            "title": line.name,
-            "quantity": line.quantity,
-            "priceSet": _bag(line.price, currency),
-        }
-        if line.variant_id:
-            item["variantId"] = line.variant_id
-        if line.sku:
-            item["sku"] = line.sku
-        data["lineItems"].append(item)
-    if order.email:
-        data["email"] = order.email
-    if order.customer_id:
-        data["customer"] = {"toAssociate": {"id": order.customer_id}}
-    if order.created_at:
-        data["processedAt"] = order.created_at.isoformat()
-    if order.status == OrderStatus.COMPLETED:
-        when = order.status_history[-1].at if order.status_history else order.updated_at
-        data["closedAt"] = (when or order.created_at or dt.datetime.now(dt.UTC)).isoformat()
-    if order.note:
-        data["note"] = order.note
-    if order.billing_address:
-        data["billingAddress"] = address_input(order.billing_address)
-    if order.shipping_address:
-        data["shippingAddress"] = address_input(order.shipping_address)
-    if order.shipping_total:
-        data["shippingLines"] = [
-            {"title": "Shipping", "priceSet": _bag(order.shipping_total, currency)}
-        ]
-    if order.tax_total:
-        base = order.subtotal or sum(
-            (x.price * x.quantity for x in order.lines), decimal.Decimal(0)
-        )
-        rate = (order.tax_total / base).quantize(decimal.Decimal("0.0001")) if base else 0
-        data["taxLines"] = [
-            {"title": "Tax", "rate": str(rate), "priceSet": _bag(order.tax_total, currency)}
-        ]
-    return data
-
-
-def _derived_status(node: Mapping[str, Any]) -> OrderStatus:
-    financial = node.get("displayFinancialStatus")
-    if node.get("cancelledAt"):
-        return OrderStatus.CANCELLED
-    if financial == "REFUNDED":
-        return OrderStatus.REFUNDED
-    if financial == "VOIDED":
-        return OrderStatus.FAILED
-    if financial in ("PAID", "PARTIALLY_REFUNDED"):
-        closed = node.get("closed") or node.get("displayFulfillmentStatus") == "FULFILLED"
-        return OrderStatus.COMPLETED if closed else OrderStatus.PROCESSING
-    return OrderStatus.PENDING
-
-
-def _shipments(node: Mapping[str, Any]) -> tuple[Shipment, ...]:
-    stored = json.loads(_value(node.get("shipments")) or "[]")
-    by_number = {s.get("tracking_number"): s for s in stored if s.get("tracking_number")}
-    untracked = [s for s in stored if not s.get("tracking_number")]
-    shipments: list[Shipment] = []
-    used: set[int] = set()
-    for fulfillment in node.get("fulfillments") or ():
-        if fulfillment.get("status") in ("CANCELLED", "ERROR", "FAILURE"):
-            continue
-        tracking = (
-            (fulfillment.get("trackingInfo") or [{}])[0] if fulfillment.get("trackingInfo") else {}
-        )
-        number = tracking.get("number")
-        record = by_number.get(number) if number else (untracked.pop(0) if untracked else None)
-        if record is not None:
-            used.add(id(record))
-        shipments.append(
-            Shipment(
-                carrier=tracking.get("company") or (record or {}).get("carrier"),
-                tracking_number=number,
-                tracking_url=tracking.get("url") or (record or {}).get("tracking_url"),
-                # What the source said (even "no date") wins over Shopify's stamp.
-                shipped_at=record.get("shipped_at")
-                if record is not None
-                else fulfillment.get("createdAt"),
-                lines=[ShipmentLine(**line) for line in (record or {}).get("lines") or ()],
-            )
-        )
-    for record in stored:
-        if id(record) not in used and (
-            record.get("tracking_number") not in {s.tracking_number for s in shipments}
-            or not record.get("tracking_number")
-        ):
-            shipments.append(
-                Shipment(
-                    carrier=record.get("carrier"),
-                    tracking_number=record.get("tracking_number"),
-                    tracking_url=record.get("tracking_url"),
-                    shipped_at=record.get("shipped_at"),
-                    lines=[ShipmentLine(**line) for line in record.get("lines") or ()],
-                )
-            )
-    return tuple(shipments)
-
-
-def order_from(node: Mapping[str, Any]) -> Order:
-    history = [StatusChange(**c) for c in json.loads(_value(node.get("statusHistory")) or "[]")]
-    status: OrderStatus | str = _value(node.get("sourceStatus")) or _derived_status(node)
-    if status == OrderStatus.CANCELLED and not node.get("cancelledAt"):
-        # The source's word only stands where Shopify agrees: a cancel that did
-        # not go through shows as what Shopify holds, so a sync sends it again.
-        status = _derived_status(node)
-    lines = [
-        OrderLine(
-            name=line.get("name") or line.get("sku") or "item",
-            sku=line.get("sku"),
-            quantity=line["quantity"],
-            price=_amount(line.get("originalUnitPriceSet")) or 0,
-            product_id=(line.get("product") or {}).get("id"),
-            variant_id=(line.get("variant") or {}).get("id"),
-        )
-        for line in (node.get("lineItems") or {}).get("nodes") or ()
-    ]
-    tags = list(node.get("tags") or ())
-    return Order(
-        id=node["id"],
-        number=node["name"],
-        customer_id=(node.get("customer") or {}).get("id"),
-        email=node.get("email"),
-        status=status,
-        lines=lines,
-        currency=node.get("currencyCode"),
-        subtotal=_amount(node.get("subtotalPriceSet")),
-        shipping_total=_amount(node.get("totalShippingPriceSet")),
-        tax_total=_amount(node.get("totalTaxSet")),
-        discount_total=_amount(node.get("totalDiscountsSet")),
-        total=_amount(node.get("totalPriceSet")),
-        billing_address=address_from(node.get("billingAddress")),
-        shipping_address=address_from(node.get("shippingAddress")),
-        status_history=history,
-        shipments=_shipments(node),
-        note=node.get("note"),
-        created_at=node.get("processedAt") or node.get("createdAt"),
-        updated_at=node.get("updatedAt"),
-        extra={
-            "source_ref": _value(node.get("sourceRef")),
-            "tags": [t for t in tags if not t.startswith(REF_TAG)],
-            "financial_status": node.get("displayFinancialStatus"),
-            "fulfillment_status": node.get("displayFulfillmentStatus"),
-            "closed": node.get("closed"),
-            "cancelled_at": node.get("cancelledAt"),
-        },
     )

@@ -1,8 +1,11 @@
-"""Every GraphQL document the connector sends, in one place.
+"""Every GraphQL document the connector sends to Admin API 2026-01 and later.
 
-They use only fields and arguments present in Admin API 2025-01 (the tests
-validate each sent document and its variables against that schema), so they
-keep working on any later version Shopify still serves. Page sizes are chosen
+They validate against the official 2026-01 schema and use nothing it marks
+deprecated, in the document or in the variables the connector passes (the
+tests check every document sent). The few that 2025-01 cannot take
+(``customerSet``, ``productSet(identifier:)``, ``@idempotent``,
+``changeFromQuantity``, ``defaultEmailAddress``, ``refundMethod``) have a
+2025-01 twin in ``_legacy``, for shops pinned to that version. Page sizes are chosen
 so that each query's requested cost stays under Shopify's 1,000-point
 single-query limit; ``COSTS`` holds those requested costs, the first estimate
 the throttle uses before the server has reported one.
@@ -10,15 +13,20 @@ the throttle uses before the server has reported one.
 
 from __future__ import annotations
 
-__all__ = ["COSTS", "NAMESPACE"]
+__all__ = ["COSTS", "NAMESPACE", "SOURCE_REF"]
 
 #: Metafield namespace holding cartmigrate's own data on Shopify entities.
 NAMESPACE = "cartmigrate"
+#: The key of the metafield holding the source reference: a custom ID (type
+#: ``id``, unique per owner type) that entities are created and found by.
+SOURCE_REF = "source_ref"
 
 PAGE_COLLECTIONS = 100
 PAGE_PRODUCTS = 2
-PAGE_CUSTOMERS = 50
+PAGE_CUSTOMERS = 20
 PAGE_ORDERS = 3
+#: Addresses read with each customer; more are fetched by CUSTOMER_ADDRESSES.
+CUSTOMER_ADDRESSES_FIRST = 20
 
 _PAGE_INFO = "pageInfo { hasNextPage endCursor }"
 
@@ -37,7 +45,7 @@ fragment ProductFields on Product {
   options { name values }
   sourceRef: metafield(namespace: "cartmigrate", key: "source_ref") { value }
   collections(first: 25) { nodes { id } }
-  images(first: 20) { nodes { url } }
+  media(first: 20) { nodes { ... on MediaImage { image { url } } } }
   variants(first: 100) {
     nodes {
       id sku price compareAtPrice inventoryPolicy position
@@ -53,8 +61,10 @@ _ADDRESS = "firstName lastName company address1 address2 city provinceCode zip c
 
 _CUSTOMER = f"""
 fragment CustomerFields on Customer {{
-  id email firstName lastName phone tags createdAt updatedAt
-  addresses(first: 50) {{ {_ADDRESS} }}
+  id firstName lastName tags createdAt updatedAt
+  defaultEmailAddress {{ emailAddress }}
+  defaultPhoneNumber {{ phoneNumber }}
+  addressesV2(first: {CUSTOMER_ADDRESSES_FIRST}) {{ nodes {{ {_ADDRESS} }} {_PAGE_INFO} }}
   sourceRef: metafield(namespace: "cartmigrate", key: "source_ref") {{ value }}
 }}
 """
@@ -122,8 +132,14 @@ query VariantsBySku($query: String!) {
 }"""
 
 VARIANT_ITEM = """
-query VariantItem($id: ID!) {
-  productVariant(id: $id) { id product { id } inventoryItem { id tracked } }
+query VariantItem($id: ID!, $locationId: ID!) {
+  productVariant(id: $id) {
+    id inventoryQuantity product { id }
+    inventoryItem {
+      id tracked
+      inventoryLevel(locationId: $locationId) { quantities(names: ["available"]) { quantity } }
+    }
+  }
 }"""
 
 PRODUCT_VENDORS = f"""
@@ -142,6 +158,51 @@ query Customers($first: Int!, $after: String, $query: String) {{
 )
 
 CUSTOMER = _CUSTOMER + "query Customer($id: ID!) { customer(id: $id) { ...CustomerFields } }"
+
+CUSTOMER_ADDRESSES = f"""
+query CustomerAddresses($id: ID!, $after: String) {{
+  customer(id: $id) {{
+    addressesV2(first: 250, after: $after) {{ nodes {{ {_ADDRESS} }} {_PAGE_INFO} }}
+  }}
+}}"""
+
+# Found by the source reference, a custom ID: read at once, unlike a tag
+# search, which lags behind writes (Shopify's search index is eventually
+# consistent), so a create whose answer was lost is found right away.
+_BY_REF = '(identifier: {customId: {namespace: "cartmigrate", key: "source_ref", value: $ref}})'
+PRODUCT_BY_REF = (
+    _PRODUCT
+    + f"query ProductByRef($ref: String!) {{ productByIdentifier{_BY_REF} {{ ...ProductFields }} }}"
+)
+CUSTOMER_BY_REF = (
+    _CUSTOMER
+    + "query CustomerByRef($ref: String!) {"
+    + f" customerByIdentifier{_BY_REF} {{ ...CustomerFields }} }}"
+)
+ORDER_BY_REF = (
+    _ORDER
+    + f"query OrderByRef($ref: String!) {{ orderByIdentifier{_BY_REF} {{ ...OrderFields }} }}"
+)
+COLLECTION_BY_REF = (
+    _COLLECTION
+    + "query CollectionByRef($ref: String!) {"
+    + f" collectionByIdentifier{_BY_REF} {{ ...CollectionFields }} }}"
+)
+
+SOURCE_REF_DEFINITIONS = """
+query SourceRefDefinitions($owner: MetafieldOwnerType!) {
+  metafieldDefinitions(first: 1, ownerType: $owner, namespace: "cartmigrate", key: "source_ref") {
+    nodes { id type { name } }
+  }
+}"""
+
+METAFIELD_DEFINITION_CREATE = """
+mutation SourceRefDefinition($definition: MetafieldDefinitionInput!) {
+  metafieldDefinitionCreate(definition: $definition) {
+    createdDefinition { id }
+    userErrors { field message code }
+  }
+}"""
 
 ORDERS = (
     _ORDER
@@ -190,8 +251,8 @@ mutation CollectionDelete($input: CollectionDeleteInput!) {{
 }}"""
 
 PRODUCT_SET = """
-mutation ProductSet($input: ProductSetInput!) {
-  productSet(input: $input, synchronous: true) {
+mutation ProductSet($input: ProductSetInput!, $identifier: ProductSetIdentifiers) {
+  productSet(input: $input, identifier: $identifier, synchronous: true) {
     product { id variants(first: 100) { nodes { id sku selectedOptions { name value } } } }
     userErrors { field message code }
   }
@@ -215,22 +276,20 @@ mutation ProductDelete($input: ProductDeleteInput!) {{
 }}"""
 
 SET_QUANTITIES = """
-mutation SetQuantities($input: InventorySetQuantitiesInput!) {
-  inventorySetQuantities(input: $input) {
+mutation SetQuantities($input: InventorySetQuantitiesInput!, $key: String!) {
+  inventorySetQuantities(input: $input) @idempotent(key: $key) {
     inventoryAdjustmentGroup { id }
     userErrors { field message code }
   }
 }"""
 
-CUSTOMER_CREATE = f"""
-mutation CustomerCreate($input: CustomerInput!) {{
-  customerCreate(input: $input) {{ customer {{ id }} {_ERRORS} }}
-}}"""
-
-CUSTOMER_UPDATE = f"""
-mutation CustomerUpdate($input: CustomerInput!) {{
-  customerUpdate(input: $input) {{ customer {{ id }} {_ERRORS} }}
-}}"""
+CUSTOMER_SET = """
+mutation CustomerSet($input: CustomerSetInput!, $identifier: CustomerSetIdentifiers) {
+  customerSet(input: $input, identifier: $identifier) {
+    customer { id }
+    userErrors { field message code }
+  }
+}"""
 
 CUSTOMER_DELETE = f"""
 mutation CustomerDelete($input: CustomerDeleteInput!) {{
@@ -262,8 +321,8 @@ mutation OrderMarkAsPaid($input: OrderMarkAsPaidInput!) {{
 
 ORDER_CANCEL = """
 mutation OrderCancel($orderId: ID!, $staffNote: String) {
-  orderCancel(orderId: $orderId, refund: false, restock: false, reason: OTHER,
-              notifyCustomer: false, staffNote: $staffNote) {
+  orderCancel(orderId: $orderId, refundMethod: {originalPaymentMethodsRefund: false},
+              restock: false, reason: OTHER, notifyCustomer: false, staffNote: $staffNote) {
     job { id }
     orderCancelUserErrors { field message code }
   }
@@ -285,15 +344,58 @@ COSTS: dict[str, int] = {
     "PrimaryLocation": 1,
     "Collections": 2 + PAGE_COLLECTIONS * 4,
     "Collection": 4,
-    "VariantItem": 3,
+    "VariantItem": 6,
+    "SourceRefDefinitions": 5,
+    "CustomerAddresses": 1 + 2 + 250,
+    "ProductByRef": 354,
+    "CustomerByRef": 7 + 2 * CUSTOMER_ADDRESSES_FIRST,
+    "OrderByRef": 271,
+    "CollectionByRef": 4,
     "ProductVendors": 2 + 250,
-    "Products": 2 + PAGE_PRODUCTS * 356,
-    "Product": 356,
+    "Products": 2 + PAGE_PRODUCTS * 376,
+    "Product": 376,
     "VariantsBySku": 2 + 50 * 2,
-    "Customers": 2 + PAGE_CUSTOMERS * 4,
-    "Customer": 4,
+    "Customers": 2 + PAGE_CUSTOMERS * (7 + 2 * CUSTOMER_ADDRESSES_FIRST),
+    "Customer": 7 + 2 * CUSTOMER_ADDRESSES_FIRST,
     "Orders": 2 + PAGE_ORDERS * 273,
     "Order": 273,
     "OrderFulfillmentOrders": 1 + 2 + 3 * (1 + 2 + 50),
 }
 MUTATION_COST = 10
+
+# -- bulk writes (see _bulk) ---------------------------------------------------
+#: Run once per line of the staged JSONL file; the answer names the source
+#: reference, so every result line maps back to its entity by it.
+BULK_PRODUCT_SET = """
+mutation BulkProductSet($input: ProductSetInput!, $identifier: ProductSetIdentifiers) {
+  productSet(input: $input, identifier: $identifier) {
+    product {
+      id
+      sourceRef: metafield(namespace: "cartmigrate", key: "source_ref") { value }
+      variants(first: 100) { nodes { id selectedOptions { name value } } }
+    }
+    userErrors { field message code }
+  }
+}"""
+
+STAGED_UPLOADS_CREATE = """
+mutation StagedUpload($input: [StagedUploadInput!]!) {
+  stagedUploadsCreate(input: $input) {
+    stagedTargets { url resourceUrl parameters { name value } }
+    userErrors { field message }
+  }
+}"""
+
+BULK_RUN_MUTATION = """
+mutation BulkRun($mutation: String!, $path: String!, $client: String) {
+  bulkOperationRunMutation(mutation: $mutation, stagedUploadPath: $path,
+                           clientIdentifier: $client) {
+    bulkOperation { id status }
+    userErrors { field message code }
+  }
+}"""
+
+BULK_OPERATION = """
+query BulkOperation($id: ID!) {
+  bulkOperation(id: $id) { id status errorCode objectCount url partialDataUrl }
+}"""

@@ -2,7 +2,7 @@
 
     from cartmigrate.testing.shopify import ShopifySimulator, load_schema
 
-    sim = ShopifySimulator(schema=load_schema("admin_schema_2025-01.json.gz"))
+    sim = ShopifySimulator(schema=load_schema("admin_schema_2026-01_public.graphql.gz"))
     cart = ShopifyCart("example", "shpat_simulated", transport=sim.transport)
 
 Needs graphql-core (the ``test`` extra).
@@ -10,7 +10,16 @@ Needs graphql-core (the ``test`` extra).
 
 from __future__ import annotations
 
+from ._deprecations import Deprecation, deprecated_uses
 from ._schema import load_schema
-from ._sim import FAULT_KINDS, RecordedRequest, ShopifySimulator
+from ._sim import FAULT_KINDS, RecordedRequest, ShopifySimulator, capture_requests
 
-__all__ = ["FAULT_KINDS", "RecordedRequest", "ShopifySimulator", "load_schema"]
+__all__ = [
+    "FAULT_KINDS",
+    "Deprecation",
+    "RecordedRequest",
+    "ShopifySimulator",
+    "capture_requests",
+    "deprecated_uses",
+    "load_schema",
+]

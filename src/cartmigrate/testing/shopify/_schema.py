@@ -1,8 +1,11 @@
-"""Loading Shopify's official Admin GraphQL schema (an introspection result).
+"""Loading Shopify's official Admin GraphQL schemas.
 
-The schema file is Shopify's own (ISC licence, 8.9 MB uncompressed), so it is
-not shipped in the package: tests point at a copy. Loading takes a fraction of
-a second but is cached per path, so a test session pays for it once.
+Two forms are read: an introspection result (``.json`` / ``.json.gz``, as
+Shopify published 2025-01) and SDL (``.graphql`` / ``.graphql.gz``, as
+Shopify publishes 2026-01, with every deprecation reason). The files are
+Shopify's own, so they are not shipped in the package: tests point at a copy.
+Loading 2026-01 takes about a second, so it is cached per path and a test
+session pays for it once.
 """
 
 from __future__ import annotations
@@ -19,9 +22,9 @@ __all__ = ["load_schema"]
 
 @functools.lru_cache(maxsize=4)
 def load_schema(path: str | Path) -> graphql.GraphQLSchema:
-    """The schema in ``path`` (``.json`` or ``.json.gz`` introspection result).
+    """The schema in ``path`` (introspection JSON or SDL, optionally gzipped).
 
-    graphql-core's schema validator rejects Shopify's published schema for one
+    graphql-core's schema validator rejects Shopify's published schemas for one
     rule only: some implementations of an interface field are deprecated while
     the interface field is not (``Customer.hasTimelineComment``). That is a
     quirk of Shopify's deprecation bookkeeping, not a type error, so those
@@ -30,8 +33,12 @@ def load_schema(path: str | Path) -> graphql.GraphQLSchema:
     file = Path(path)
     opener = gzip.open if file.suffix == ".gz" else open
     with opener(file, "rt", encoding="utf-8") as stream:
-        document = json.load(stream)
-    schema = graphql.build_client_schema(document.get("data", document))
+        text = stream.read()
+    if file.name.removesuffix(".gz").endswith(".graphql"):
+        schema = graphql.build_schema(text)
+    else:
+        document = json.loads(text)
+        schema = graphql.build_client_schema(document.get("data", document))
     errors = graphql.validate_schema(schema)
     serious = [e for e in errors if "must not be deprecated" not in e.message]
     if serious:

@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import functools
 import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import attrs
 
-__all__ = ["Term", "matches", "page", "parse_query"]
+__all__ = ["Term", "equality_values", "matches", "page", "parse_query"]
 
 _TERM = re.compile(
     r"""(?P<field>[a-z_]+):(?P<op>>=|<=|>|<)?(?P<value>"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|\S+)""",
@@ -31,6 +32,11 @@ class Term:
     field: str
     op: str
     value: str
+
+
+@functools.lru_cache(maxsize=256)
+def _parsed(query: str) -> tuple[tuple[Term, ...], ...]:
+    return tuple(tuple(group) for group in parse_query(query))
 
 
 def parse_query(query: str | None) -> list[list[Term]]:
@@ -92,11 +98,23 @@ def _term_matches(term: Term, values: Sequence[Any]) -> bool:
     return False
 
 
+def equality_values(query: str | None, field: str) -> frozenset[str] | None:
+    """The values (casefolded) when ``query`` is only ``field:value`` terms joined
+    by OR (the SKU look-up), so a caller can select by a set instead of testing
+    every term on every record; None for any other query."""
+    if not query or not query.strip():
+        return None
+    groups = _parsed(query)
+    if not all(len(g) == 1 and g[0].field == field and g[0].op == "=" for g in groups):
+        return None
+    return frozenset(g[0].value.casefold() for g in groups)
+
+
 def matches(query: str | None, fields: Mapping[str, Callable[[], Sequence[Any]]]) -> bool:
     """Whether an entity whose searchable ``fields`` are given matches ``query``."""
-    groups = parse_query(query)
-    if not groups:
+    if not query or not query.strip():
         return True
+    groups = _parsed(query)  # parsed once per query, not once per record
     for group in groups:
         if all(
             term.field in fields and _term_matches(term, fields[term.field]()) for term in group

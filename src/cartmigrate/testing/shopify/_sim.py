@@ -17,9 +17,12 @@ lost), and a bucket drained by "another app". Time comes from an injected
 
 from __future__ import annotations
 
+import contextlib
 import json
 import random
-from collections.abc import Callable, Iterable, Iterator
+import threading
+import urllib.parse
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 import attrs
@@ -27,11 +30,14 @@ import graphql
 import httpx
 
 from .._clock import FakeClock
+from ._bulk import DEFAULT_RATE, RESULT_HOST, UPLOAD_HOST, BulkOperations
 from ._cost import SimBucket, query_cost
+from ._mutations import mutation_root
 from ._store import Store
-from ._views import mutation_root, query_root
+from ._versions import idempotency_keys, version_problems
+from ._views import query_root
 
-__all__ = ["FAULT_KINDS", "RecordedRequest", "ShopifySimulator"]
+__all__ = ["FAULT_KINDS", "RecordedRequest", "ShopifySimulator", "capture_requests"]
 
 #: Fault kinds: "5xx" (a 502/503 before anything happens), "timeout" (read
 #: time-out before anything happens), "lost" (a mutation is applied, then its
@@ -54,26 +60,43 @@ class RecordedRequest:
     cost: int | None = None
     throttled: bool = False
     fault: str | None = None
+    api_version: str | None = None
+    user_agent: str | None = None
 
 
 class ShopifySimulator:
     """An in-memory shop behind ``transport`` (httpx) and ``wsgi_app`` (WSGI).
 
-    ``schema`` is the official schema (see ``load_schema``). ``capacity`` and
+    ``schema`` is the official schema (see ``load_schema``); ``schemas`` maps
+    an API version to the schema that applies from it on (``{"2025-01": s25,
+    "2026-01": s26}``), for a simulator serving versions of both. A request is
+    validated and executed against its version's schema, and refused what that
+    version removed (see ``_versions``). ``capacity`` and
     ``restore_rate`` are the bucket's (1,000 / 50 on standard plans; 2,000 /
     100 on Advanced). ``latency`` seconds pass on ``clock`` per request.
+    ``search_lag``: seconds before a write shows in search results (``query:``
+    arguments), as Shopify's eventually consistent index does; look-ups by id
+    or by custom ID see it at once. ``client_credentials`` (client id, secret)
+    enables the client-credentials grant at ``/admin/oauth/access_token``; its
+    tokens expire after ``token_lifetime`` seconds of ``clock``. Bulk
+    mutations (``sim.bulk``, see ``_bulk``) run ``bulk_rate`` lines a second.
     """
 
     def __init__(
         self,
         *,
         schema: graphql.GraphQLSchema,
+        schemas: Mapping[str, graphql.GraphQLSchema] | None = None,
         shop: str = "example",
         access_token: str = "shpat_simulated",
         clock: FakeClock | None = None,
         capacity: float = 1000.0,
         restore_rate: float = 50.0,
         latency: float = 0.0,
+        search_lag: float = 0.0,
+        client_credentials: tuple[str, str] | None = None,
+        token_lifetime: float = 86_399.0,
+        bulk_rate: float = DEFAULT_RATE,
         api_versions: Iterable[str] = (
             "2025-01",
             "2025-04",
@@ -86,22 +109,50 @@ class ShopifySimulator:
         ),
     ) -> None:
         self.schema = schema
+        self._schemas = sorted((schemas or {}).items())
         self.shop = shop
         self.clock = clock if clock is not None else FakeClock()
         self._token = access_token
         self.latency = latency
         self.api_versions = frozenset(api_versions)
+        self.client_credentials = client_credentials
+        self.token_lifetime = token_lifetime
+        self.tokens_issued = 0
+        self.unauthorised = 0  # requests answered 401
+        self._issued: dict[str, float] = {}  # token -> when it expires (clock.monotonic)
         self.store = Store(self.clock.now)
+        self.store.search_lag = search_lag
         self.bucket = SimBucket(capacity, restore_rate, self.clock.monotonic)
         self.requests: list[RecordedRequest] = []
         self._faults: list[str] = []
+        self._operation_faults: dict[str, list[str]] = {}
         self._random: tuple[float, random.Random, tuple[str, ...]] | None = None
+        # @idempotent key -> (what was asked, the answer given), replayed on a repeat.
+        self._idempotent: dict[tuple[str, str], tuple[str, dict[str, Any]]] = {}
+        self.bulk = BulkOperations(
+            schema_for=self.schema_for,
+            mutation_root={},
+            now=self.clock.monotonic,
+            stamp=lambda: self.clock.now().isoformat(),
+            new_id=self.store.new_id,
+            rate=bulk_rate,
+        )
         self._query_root = query_root(self.store)
-        self._mutation_root = mutation_root(self.store)
+        self._query_root["bulkOperation"] = self.bulk.resolve
+        self._mutation_root = mutation_root(self.store, self.bulk)
+        self.bulk._root = self._mutation_root
         self.transport = httpx.MockTransport(self.handle)
 
     def __repr__(self) -> str:
         return f"ShopifySimulator(shop={self.shop!r})"
+
+    def schema_for(self, version: str) -> graphql.GraphQLSchema:
+        """The schema requests to ``version`` are held to."""
+        chosen = self.schema
+        for since, candidate in self._schemas:
+            if since <= version:
+                chosen = candidate
+        return chosen
 
     @property
     def base_url(self) -> str:
@@ -125,7 +176,18 @@ class ShopifySimulator:
         """Fail a share ``rate`` of requests with a seeded choice of ``kinds``; 0 stops."""
         self._random = None if rate <= 0 else (rate, random.Random(seed), tuple(kinds))
 
-    def _fault(self) -> str | None:
+    def fail_operation(self, operation: str, *kinds: str) -> None:
+        """Inject these faults, in order, into the next requests of ``operation``
+        (by operation name, e.g. ``"ProductSet"``), leaving other requests alone."""
+        for kind in kinds:
+            if kind not in FAULT_KINDS:
+                raise ValueError(f"unknown fault {kind!r}; choose from {FAULT_KINDS}")
+        self._operation_faults.setdefault(operation, []).extend(kinds)
+
+    def _fault(self, operation: str | None) -> str | None:
+        queued = self._operation_faults.get(operation or "")
+        if queued:
+            return queued.pop(0)
         if self._faults:
             return self._faults.pop(0)
         if self._random is not None:
@@ -150,6 +212,16 @@ class ShopifySimulator:
 
     def _handle(self, request: httpx.Request) -> httpx.Response:
         parts = request.url.path.strip("/").split("/")
+        if request.url.host == UPLOAD_HOST:
+            return self.bulk.upload(request)
+        if request.url.host == RESULT_HOST:
+            return self.bulk.download(request)
+        if request.url.host == f"{self.shop}.myshopify.com" and parts == [
+            "admin",
+            "oauth",
+            "access_token",
+        ]:
+            return self._grant(request)
         if (
             request.url.host != f"{self.shop}.myshopify.com"
             or len(parts) != 4
@@ -157,9 +229,11 @@ class ShopifySimulator:
             or parts[3] != "graphql.json"
         ):
             return self._json(404, {"errors": "Not Found"})
-        if parts[2] not in self.api_versions:
+        version = parts[2]
+        if version not in self.api_versions:
             return self._json(404, {"errors": "Not Found"})
-        if request.headers.get("X-Shopify-Access-Token") != self._token:
+        if not self._authorised(request.headers.get("X-Shopify-Access-Token")):
+            self.unauthorised += 1
             return self._json(
                 401,
                 {"errors": _INVALID_TOKEN},
@@ -173,19 +247,23 @@ class ShopifySimulator:
         except (ValueError, KeyError, TypeError):
             return self._json(400, {"errors": {"query": "Required parameter missing or invalid"}})
         operation_name = body.get("operationName")
-        fault = self._fault()
+        fault = self._fault(operation_name or _operation_name(query))
 
         def record(status: int, **more: Any) -> None:
-            self.requests.append(
-                RecordedRequest(
-                    operation=operation_name or _operation_name(query),
-                    query=query,
-                    variables=variables,
-                    status=status,
-                    fault=fault,
-                    **more,
-                )
+            recorded = RecordedRequest(
+                operation=operation_name or _operation_name(query),
+                query=query,
+                variables=variables,
+                status=status,
+                fault=fault,
+                api_version=version,
+                user_agent=request.headers.get("User-Agent"),
+                **more,
             )
+            self.requests.append(recorded)
+            with _CAPTURE_LOCK:
+                for capture in _CAPTURES:
+                    capture.append(recorded)
 
         if fault == "5xx":
             record(503)
@@ -198,7 +276,8 @@ class ShopifySimulator:
         except graphql.GraphQLError as error:
             record(200)
             return self._json(200, {"errors": [error.formatted]})
-        problems = graphql.validate(self.schema, document)
+        schema = self.schema_for(version)
+        problems = graphql.validate(schema, document)
         if problems:
             record(200)
             return self._json(200, {"errors": [p.formatted for p in problems]})
@@ -206,7 +285,11 @@ class ShopifySimulator:
         if operation is None:
             record(200)
             return self._json(200, {"errors": [{"message": "No operation to execute"}]})
-        cost = query_cost(self.schema, document, operation, variables)
+        refused = version_problems(schema, document, operation, variables, version)
+        if refused:
+            record(200)
+            return self._json(200, {"errors": refused})
+        cost = query_cost(schema, document, operation, variables)
         if cost > MAX_QUERY_COST:
             record(200, cost=cost)
             return self._json(
@@ -246,16 +329,42 @@ class ShopifySimulator:
                 },
             )
         mutation = operation.operation == graphql.OperationType.MUTATION
-        result = graphql.execute_sync(
-            self.schema,
-            document,
-            root_value=self._mutation_root if mutation else self._query_root,
-            variable_values=variables,
-            operation_name=operation_name,
-        )
-        payload: dict[str, Any] = {"data": result.data}
-        if result.errors:
-            payload["errors"] = [e.formatted for e in result.errors]
+        keys = tuple(sorted(idempotency_keys(operation, variables).items())) if mutation else ()
+        asked = json.dumps([query, variables], sort_keys=True, default=str)
+        replay = self._idempotent.get(keys[0]) if keys else None
+        if replay is not None and replay[0] != asked:
+            record(200, cost=cost)
+            return self._json(
+                200,
+                {
+                    "errors": [
+                        {
+                            "message": "The idempotency key was used with other parameters",
+                            "extensions": {"code": "IDEMPOTENCY_KEY_PARAMETER_MISMATCH"},
+                        }
+                    ],
+                    "extensions": self._cost(cost, None),
+                },
+            )
+        payload: dict[str, Any]
+        if replay is not None:
+            # The same key and the same request: Shopify answers what it answered
+            # the first time and applies nothing again.
+            payload = json.loads(json.dumps(replay[1]))
+        else:
+            self.store.version = self.bulk.version = version
+            result = graphql.execute_sync(
+                schema,
+                document,
+                root_value=self._mutation_root if mutation else self._query_root,
+                variable_values=variables,
+                operation_name=operation_name,
+            )
+            payload = {"data": result.data}
+            if result.errors:
+                payload["errors"] = [e.formatted for e in result.errors]
+            for key in keys:
+                self._idempotent[key] = (asked, json.loads(json.dumps(payload, default=str)))
         # Shopify charges the requested cost up front, then refunds what the
         # answer did not use: a query's actual cost follows the objects returned.
         actual = cost if mutation else min(cost, max(1, _objects(result.data)))
@@ -276,6 +385,50 @@ class ShopifySimulator:
                 "throttleStatus": self.bucket.status(),
             }
         }
+
+    # -- access tokens ------------------------------------------------------------
+    def _authorised(self, token: str | None) -> bool:
+        if token is None:
+            return False
+        if token == self._token:
+            return True
+        expires = self._issued.get(token)
+        return expires is not None and self.clock.monotonic() < expires
+
+    def _grant(self, request: httpx.Request) -> httpx.Response:
+        """``POST /admin/oauth/access_token``: the client-credentials grant."""
+        if request.method != "POST":
+            return self._json(405, {"errors": "Method Not Allowed"})
+        form = dict(urllib.parse.parse_qsl(request.content.decode()))
+        if form.get("grant_type") != "client_credentials":
+            return self._json(400, {"error": "unsupported_grant_type"})
+        if (
+            self.client_credentials is None
+            or (
+                form.get("client_id"),
+                form.get("client_secret"),
+            )
+            != self.client_credentials
+        ):
+            return self._json(
+                401,
+                {"error": "invalid_client", "error_description": "Client authentication failed"},
+            )
+        self.tokens_issued += 1
+        token = f"shpca_simulated{self.tokens_issued:06d}"
+        self._issued[token] = self.clock.monotonic() + self.token_lifetime
+        return self._json(
+            200,
+            {
+                "access_token": token,
+                "scope": "read_products,write_products,read_customers,write_customers",
+                "expires_in": int(self.token_lifetime),
+            },
+        )
+
+    def revoke_tokens(self) -> None:
+        """Invalidate every token the grant issued (as a rotated secret would)."""
+        self._issued.clear()
 
     # -- WSGI -------------------------------------------------------------------
     def wsgi_app(
@@ -308,6 +461,27 @@ class ShopifySimulator:
     def operations(self) -> list[str | None]:
         """The operation name of every request so far, in order."""
         return [r.operation for r in self.requests]
+
+
+_CAPTURE_LOCK = threading.Lock()
+_CAPTURES: list[list[RecordedRequest]] = []
+
+
+@contextlib.contextmanager
+def capture_requests() -> Iterator[list[RecordedRequest]]:
+    """Every request any simulator receives while the block runs, in order.
+
+    For checks across simulators a test (or an example it runs) creates on its
+    own, e.g. "every document the connector sent validates".
+    """
+    captured: list[RecordedRequest] = []
+    with _CAPTURE_LOCK:
+        _CAPTURES.append(captured)
+    try:
+        yield captured
+    finally:
+        with _CAPTURE_LOCK:
+            _CAPTURES.remove(captured)
 
 
 def _operation_name(query: str) -> str | None:

@@ -7,14 +7,15 @@ fails loudly instead of silently."""
 
 from __future__ import annotations
 
+import datetime as dt
 import decimal
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from ._search import matches, page
+from ._search import equality_values, matches, page
 from ._store import Store, gid
 
-__all__ = ["mutation_root", "query_root"]
+__all__ = ["Views", "query_root"]
 
 Resolver = Callable[..., Any]
 
@@ -156,6 +157,24 @@ class Views:
                 first=first,
                 after=after,
             ),
+            "media": lambda info, first=None, after=None, **_: page(
+                [
+                    (
+                        i,
+                        {
+                            "__typename": "MediaImage",
+                            "id": gid("MediaImage", number * 100 + i),
+                            "mediaContentType": "IMAGE",
+                            "status": "READY",
+                            "alt": None,
+                            "image": {"id": gid("ImageSource", number * 100 + i), "url": url},
+                        },
+                    )
+                    for i, url in enumerate(record["images"])
+                ],
+                first=first,
+                after=after,
+            ),
             "images": lambda info, first=None, after=None, **_: page(
                 [
                     (
@@ -208,9 +227,27 @@ class Views:
             "createdAt": record["createdAt"],
             "updatedAt": record["updatedAt"],
             "metafield": _metafield(record),
+            "defaultEmailAddress": None
+            if not record["email"]
+            else {
+                "emailAddress": record["email"],
+                "marketingState": "NOT_SUBSCRIBED",
+                "marketingUnsubscribeUrl": "https://example.invalid/unsubscribe",
+                "openTrackingLevel": "UNKNOWN",
+                "openTrackingUrl": "https://example.invalid/open",
+                "validFormat": True,
+            },
+            "defaultPhoneNumber": None
+            if not record["phone"]
+            else {"phoneNumber": record["phone"], "marketingState": "NOT_SUBSCRIBED"},
             "addresses": lambda info, first=None: [
                 self.address(a) for a in record["addresses"][: first or None]
             ],
+            "addressesV2": lambda info, first=None, after=None, **_: page(
+                [(i, self.address(a)) for i, a in enumerate(record["addresses"])],
+                first=first,
+                after=after,
+            ),
         }
 
     def line_item(self, line: Mapping[str, Any], currency: str) -> dict[str, Any]:
@@ -366,10 +403,23 @@ def query_root(store: Store) -> dict[str, Any]:
             query: str | None = None,
             **_: Any,
         ) -> Any:
-            chosen = [n for n, r in table.items() if matches(query, fields(r))]
+            records: Any = table.items()
+            skus = equality_values(query, "sku") if table is store.variants else None
+            if skus is not None:  # the SKU look-up: by a set, not term by term
+                records = [(n, r) for n, r in records if str(r["sku"] or "").casefold() in skus]
+            chosen = [n for n, r in records if matches(query, fields(r)) and indexed(query, r)]
             return page([(n, view(n)) for n in chosen], first=first, after=after)
 
         return resolve
+
+    def indexed(query: str | None, record: Mapping[str, Any]) -> bool:
+        """Whether a search sees ``record`` yet: Shopify's search index follows
+        writes after a while (``store.search_lag`` seconds here); a look-up by
+        id or custom ID sees them at once."""
+        if not query or not store.search_lag:
+            return True
+        changed = dt.datetime.fromisoformat(str(record.get("updatedAt")))
+        return (store.now() - changed).total_seconds() >= store.search_lag
 
     def counter(
         table: Mapping[int, Mapping[str, Any]],
@@ -440,7 +490,51 @@ def query_root(store: Store) -> dict[str, Any]:
         names = sorted({p["vendor"] for p in store.products.values() if p["vendor"]})
         return page(list(enumerate(names)), first=first, after=after)
 
+    def definitions(
+        info: Any,
+        ownerType: str,
+        first: int | None = None,
+        after: str | None = None,
+        namespace: str | None = None,
+        key: str | None = None,
+        **_: Any,
+    ) -> Any:
+        chosen = [
+            (d["id"], _definition_view(d))
+            for (owner, ns, k), d in store.definitions.items()
+            if owner == ownerType and namespace in (None, ns) and key in (None, k)
+        ]
+        return page(chosen, first=first, after=after)
+
+    def by_custom_id(
+        owner: str, table: Mapping[int, Any], view: Callable[[int], Any], kind: str
+    ) -> Resolver:
+        def resolve(info: Any, identifier: Mapping[str, Any]) -> Any:
+            if identifier.get("id"):
+                return by_id(table, kind, view)(info, identifier["id"])
+            if identifier.get("handle"):
+                wanted = str(identifier["handle"]).casefold()
+                found = [n for n, r in table.items() if r.get("handle", "").casefold() == wanted]
+                return view(found[0]) if found else None
+            custom = identifier.get("customId")
+            if not custom:
+                return None
+            number = store.custom_id(owner, custom, ["identifier", "customId"])
+            return None if number is None else view(number)
+
+        return resolve
+
     return {
+        "productByIdentifier": by_custom_id("PRODUCT", store.products, views.product, "Product"),
+        "customerByIdentifier": by_custom_id(
+            "CUSTOMER", store.customers, views.customer, "Customer"
+        ),
+        "orderByIdentifier": by_custom_id("ORDER", store.orders, views.order, "Order"),
+        "collectionByIdentifier": by_custom_id(
+            "COLLECTION", store.collections, views.collection, "Collection"
+        ),
+        "productVariantsCount": counter(store.variants, variant_fields),
+        "metafieldDefinitions": definitions,
         "productVendors": vendors,
         "location": location,
         "product": by_id(store.products, "Product", views.product),
@@ -460,139 +554,12 @@ def query_root(store: Store) -> dict[str, Any]:
     }
 
 
-def mutation_root(store: Store) -> dict[str, Any]:
-    """The ``Mutation`` fields the simulator serves; each returns its payload."""
-    from ._store import UserError
-
-    views = Views(store)
-
-    def guarded(
-        run: Callable[..., dict[str, Any]],
-        errors_key: str = "userErrors",
-        empty: Mapping[str, Any] | None = None,
-    ) -> Resolver:
-        def resolve(info: Any, **arguments: Any) -> Any:
-            try:
-                payload = run(**arguments)
-            except UserError as error:
-                payload = dict(empty or {})
-                payload[errors_key] = [error.as_dict()]
-                if errors_key != "userErrors":
-                    payload["userErrors"] = [error.as_dict()]
-                return payload
-            payload.setdefault(errors_key, [])
-            payload.setdefault("userErrors", [])
-            return payload
-
-        return resolve
-
-    shop = {"id": "gid://shopify/Shop/1", "name": "Simulated shop"}
-
-    def set_quantities(input: Mapping[str, Any]) -> dict[str, Any]:
-        store.set_quantities(input)
-        group = {
-            "id": gid("InventoryAdjustmentGroup", store.new_id()),
-            "createdAt": store.now().isoformat(),
-            "reason": input["reason"],
-            "changes": [],
-        }
-        return {"inventoryAdjustmentGroup": group}
-
+def _definition_view(definition: Mapping[str, Any]) -> dict[str, Any]:
     return {
-        "collectionCreate": guarded(
-            lambda input: {"collection": views.collection(store.collection_create(input))}
-        ),
-        "collectionUpdate": guarded(
-            lambda input: {"collection": views.collection(store.collection_update(input))}
-        ),
-        "collectionAddProducts": guarded(
-            lambda id, productIds: {
-                "collection": views.collection(store.collection_add_products(id, productIds))
-            }
-        ),
-        "collectionDelete": guarded(
-            lambda input: {
-                "deletedCollectionId": gid(
-                    "Collection", _pop(store.collections, input["id"], "Collection")
-                ),
-                "shop": shop,
-            },
-            empty={"shop": shop},
-        ),
-        "productSet": guarded(
-            lambda input, synchronous=True: {"product": views.product(store.product_set(input))}
-        ),
-        "productUpdate": guarded(
-            lambda product=None, media=None: {
-                "product": views.product(store.product_update(product or {}))
-            }
-        ),
-        "productVariantsBulkUpdate": guarded(
-            lambda productId, variants, **_: {
-                "product": views.product(store.variants_bulk_update(productId, variants))
-            }
-        ),
-        "productDelete": guarded(
-            lambda input, synchronous=True: {
-                "deletedProductId": gid("Product", store.product_delete(input["id"])),
-                "shop": shop,
-            },
-            empty={"shop": shop},
-        ),
-        "inventorySetQuantities": guarded(set_quantities),
-        "customerCreate": guarded(
-            lambda input: {"customer": views.customer(store.customer_create(input))}
-        ),
-        "customerUpdate": guarded(
-            lambda input: {"customer": views.customer(store.customer_update(input))}
-        ),
-        "customerDelete": guarded(
-            lambda input: {
-                "deletedCustomerId": gid("Customer", store.customer_delete(input["id"])),
-                "shop": shop,
-            },
-            empty={"shop": shop},
-        ),
-        "orderCreate": guarded(
-            lambda order, options=None: {"order": views.order(store.order_create(order, options))}
-        ),
-        "orderUpdate": guarded(lambda input: {"order": views.order(store.order_update(input))}),
-        "orderClose": guarded(lambda input: {"order": views.order(store.order_close(input["id"]))}),
-        "orderMarkAsPaid": guarded(
-            lambda input: {"order": views.order(store.order_mark_as_paid(input["id"]))}
-        ),
-        "orderCancel": guarded(
-            lambda orderId, refund, restock, reason, notifyCustomer=False, staffNote=None: {
-                "job": {"id": gid("Job", store.order_cancel(orderId)), "done": True}
-            },
-            errors_key="orderCancelUserErrors",
-        ),
-        "orderDelete": guarded(
-            lambda orderId: {"deletedId": gid("Order", store.order_delete(orderId))}
-        ),
-        "fulfillmentCreate": guarded(
-            lambda fulfillment, message=None: {
-                "fulfillment": _fulfillment_view(
-                    views, store, store.fulfillment_create(fulfillment)
-                )
-            }
-        ),
+        "id": gid("MetafieldDefinition", definition["id"]),
+        "name": definition["name"],
+        "namespace": definition["namespace"],
+        "key": definition["key"],
+        "ownerType": definition["ownerType"],
+        "type": {"name": definition["type"], "category": "TEXT"},
     }
-
-
-def _pop(table: dict[int, Any], value: Any, kind: str) -> int:
-    from ._store import UserError, parse_gid
-
-    number = parse_gid(value, kind)
-    if number is None or number not in table:
-        raise UserError(["id"], f"{kind} does not exist")
-    del table[number]
-    return number
-
-
-def _fulfillment_view(views: Views, store: Store, number: int) -> dict[str, Any]:
-    for order in store.orders.values():
-        for fulfillment in order["fulfillments"]:
-            if fulfillment["id"] == number:
-                return views.fulfillment(fulfillment, order["currencyCode"])
-    raise LookupError(number)
