@@ -232,7 +232,9 @@ def target_maker(request: pytest.FixtureRequest) -> Iterator[Callable[[FakeClock
         yield _woocommerce
     else:
         shared = request.getfixturevalue("shared_dir")
-        schema = load_schema(shared / "specs" / "shopify" / "admin_schema_2026-01_public.graphql.gz")
+        schema = load_schema(
+            shared / "specs" / "shopify" / "admin_schema_2026-01_public.graphql.gz"
+        )
         yield _shopify(schema)
 
 
@@ -252,7 +254,9 @@ def test_fifteen_percent_faults_converge_to_the_fault_free_run(
 def test_a_non_json_answer_to_a_shopify_query_is_retried(shared_dir: Path) -> None:
     """Item 13: an HTML page (or a cut answer) to a query is retried by the HTTP
     layer like a 5xx, not raised at once; the read then succeeds."""
-    schema = load_schema(shared_dir / "specs" / "shopify" / "admin_schema_2026-01_public.graphql.gz")
+    schema = load_schema(
+        shared_dir / "specs" / "shopify" / "admin_schema_2026-01_public.graphql.gz"
+    )
     clock = FakeClock()
     sim = ShopifySimulator(schema=schema, clock=clock, access_token=TOKEN, shop="faults")
     timer = BucketClock(clock)

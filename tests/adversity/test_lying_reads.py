@@ -232,7 +232,9 @@ def test_one_odd_shopify_id_fails_that_record_alone(shared_dir: Path) -> None:
 
     from ..shopify.conftest import BucketClock
 
-    schema = load_schema(shared_dir / "specs" / "shopify" / "admin_schema_2026-01_public.graphql.gz")
+    schema = load_schema(
+        shared_dir / "specs" / "shopify" / "admin_schema_2026-01_public.graphql.gz"
+    )
     clock = FakeClock()
     sim = ShopifySimulator(schema=schema, clock=clock, access_token="shpat_odd_ids_0001")
     timer = BucketClock(clock)

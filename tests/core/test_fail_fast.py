@@ -143,7 +143,9 @@ def test_a_wrong_shopify_token_is_one_failure_and_nothing_is_written(shared_dir:
     from cartmigrate.connectors.shopify import ShopifyCart
     from cartmigrate.testing.shopify import ShopifySimulator, load_schema
 
-    schema = load_schema(shared_dir / "specs" / "shopify" / "admin_schema_2026-01_public.graphql.gz")
+    schema = load_schema(
+        shared_dir / "specs" / "shopify" / "admin_schema_2026-01_public.graphql.gz"
+    )
     sim = ShopifySimulator(schema=schema, access_token="shpat_right")
     sent: list[int] = []
 

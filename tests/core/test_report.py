@@ -195,7 +195,9 @@ def test_a_shopify_target_counts_its_categories_for_the_reconciliation(shared_di
     from cartmigrate.connectors.shopify import ShopifyCart
     from cartmigrate.testing.shopify import ShopifySimulator, load_schema
 
-    schema = load_schema(shared_dir / "specs" / "shopify" / "admin_schema_2026-01_public.graphql.gz")
+    schema = load_schema(
+        shared_dir / "specs" / "shopify" / "admin_schema_2026-01_public.graphql.gz"
+    )
     sim = ShopifySimulator(schema=schema, access_token="shpat_x")
     target = ShopifyCart("example", "shpat_x", transport=sim.transport)
     source = MemoryCart([Category(id="1", name="Tees", slug="tees")])
