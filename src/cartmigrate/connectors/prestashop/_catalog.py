@@ -1,0 +1,110 @@
+"""Categories and manufacturers: one object each, no follow-ups.
+
+Root (id 1) and Home (``is_root_category``) are the frame of PrestaShop's
+tree, not categories a merchant made: they are not read, a category under
+Home reads as top-level, and a top-level category is written under Home.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from ...models import Category, Manufacturer
+from .._base import Created
+from ._resource import Resource, Row
+from ._values import field, optional_id, slugify, text
+from ._xml import Lang
+
+__all__ = ["CategoryResource", "ManufacturerResource"]
+
+_CATEGORY_EXTRA = ("active", "position", "meta_title", "meta_description", "meta_keywords")
+
+
+class CategoryResource(Resource[Category]):
+    kind = Category
+    route = "categories"
+    element = "category"
+    writable = frozenset({"name", "parent_id", "slug", "description"})
+
+    def keep(self, row: Row) -> bool:
+        return str(row["id"]) not in self.lookups.structural_categories()
+
+    def to_model(self, row: Row, extras: Any) -> Category:
+        parent = optional_id(row, "id_parent")
+        if parent in self.lookups.structural_categories():
+            parent = None
+        extra = {key: text(row, key, self.language) for key in _CATEGORY_EXTRA if key in row}
+        return Category(
+            id=str(row["id"]),
+            name=text(row, "name", self.language),
+            parent_id=parent,
+            slug=text(row, "link_rewrite", self.language) or None,
+            description=text(row, "description", self.language) or None,
+            extra=extra,
+        )
+
+    def find_params(self, natural_key: str) -> list[dict[str, Any]]:
+        return [{"filter[link_rewrite]": f"[{natural_key}]"}]
+
+    def fields(self, category: Category) -> dict[str, Any]:
+        return {
+            "id_parent": category.parent_id or self.lookups.home_category(),
+            "active": 1,
+            "name": Lang(category.name),
+            "link_rewrite": Lang(slugify(category.slug or category.name)),
+            "description": Lang(category.description or ""),
+        }
+
+    def create(self, entity: Category) -> Created:
+        answer = self.ws.create(self.route, self.element, self.fields(entity), self.langs)
+        return Created(id=str(answer["id"]))
+
+    @property
+    def langs(self) -> Sequence[int]:
+        return self.lookups.languages()
+
+    def update(self, id: str, changes: Mapping[str, Any], parent_id: str | None) -> None:
+        self.check_fields(changes)
+        updated = self.evolve(self.current(id), changes)
+        full = self.fields(updated)
+        keys = {
+            "name": "name",
+            "parent_id": "id_parent",
+            "slug": "link_rewrite",
+            "description": "description",
+        }
+        body = {keys[name]: full[keys[name]] for name in changes if name in keys}
+        if body:
+            self.ws.patch(self.route, self.element, id, body, self.langs)
+
+
+class ManufacturerResource(Resource[Manufacturer]):
+    kind = Manufacturer
+    route = "manufacturers"
+    element = "manufacturer"
+    writable = frozenset({"name"})
+
+    def to_model(self, row: Row, extras: Any) -> Manufacturer:
+        extra = {
+            "active": field(row, "active", "0"),
+            "description": text(row, "description", self.language),
+        }
+        return Manufacturer(id=str(row["id"]), name=field(row, "name"), extra=extra)
+
+    def find_params(self, natural_key: str) -> list[dict[str, Any]]:
+        return [{"filter[name]": f"[{natural_key}]"}]
+
+    def create(self, entity: Manufacturer) -> Created:
+        answer = self.ws.create(
+            self.route,
+            self.element,
+            {"active": 1, "name": entity.name},
+            self.lookups.languages(),
+        )
+        return Created(id=str(answer["id"]))
+
+    def update(self, id: str, changes: Mapping[str, Any], parent_id: str | None) -> None:
+        self.check_fields(changes)
+        updated = self.evolve(self.current(id), changes)
+        self.ws.patch(self.route, self.element, id, {"name": updated.name}, [])

@@ -1,0 +1,372 @@
+"""Products: the product object, its combinations (variants) and their stock.
+
+Reading a page of products costs three listings: the products, their
+combinations (``filter[id_product]=[..]``) and their stock rows; option
+names come from two cached tables. A combination's price is an *impact* on
+the product's price; a variant's price here is the sum. A combination whose
+``reference`` is empty or the product's own (the demo's combinations all
+repeat it) has no SKU of its own: the variant's ``sku`` is None and the raw
+reference stays in ``extra``.
+
+Creating one is a POST of the product (with ``state=1``, ``available_for_order``,
+``show_price`` and ``minimal_quantity``, which a POST otherwise leaves 0), a
+POST per combination (options and values matched by name or created), a
+PATCH of the default combination, one stock listing and a PATCH per stock
+row. A create whose answer was lost is resolved by reference (the ids with
+that reference before the POST against after), never by posting again; a
+product whose follow-ups failed is deleted and the error raised, so the next
+call creates it whole.
+"""
+
+from __future__ import annotations
+
+import decimal
+import logging
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import attrs
+
+from ..._exceptions import (
+    CartMigrateError,
+    EntityNotFound,
+    EntityRejected,
+    TransientError,
+    WriteOutcomeUnknown,
+)
+from ...models import Product, ProductStatus, StockStatus, Variant
+from .._base import Created
+from ._resource import Resource, Row
+from ._stock import StockRows, out_of_stock_policy, stock_status
+from ._values import (
+    associated_ids,
+    field,
+    flag,
+    money,
+    optional_id,
+    ps_amount,
+    slugify,
+    text,
+    timestamp,
+)
+from ._xml import Assoc, Lang
+
+__all__ = ["ProductResource"]
+
+logger = logging.getLogger("cartmigrate.prestashop")
+
+_EXTRA = ("wholesale_price", "ean13", "upc", "isbn", "mpn", "condition", "visibility", "on_sale")
+_PRODUCT_KEYS: dict[str, tuple[str, ...]] = {
+    "name": ("name",),
+    "sku": ("reference",),
+    "description": ("description",),
+    "price": ("price",),
+    "status": ("active",),
+    "category_ids": ("id_category_default", "associations"),
+    "manufacturer_id": ("id_manufacturer",),
+    "slug": ("link_rewrite",),
+    "meta_title": ("meta_title",),
+    "meta_description": ("meta_description",),
+    "weight": ("weight",),
+}
+_STOCK_FIELDS = frozenset({"quantity", "stock_status"})
+
+
+@attrs.define(frozen=True)
+class _PageExtras:
+    combinations: dict[str, list[Row]]
+    stock: dict[tuple[str, str], Row]
+
+
+class ProductResource(Resource[Product]):
+    kind = Product
+    route = "products"
+    element = "product"
+    #: A stock change does not move ``date_upd``: products are read in full.
+    incremental = False
+    writable = frozenset(_PRODUCT_KEYS) | _STOCK_FIELDS
+    variant_writable = frozenset({"sku", "price"}) | _STOCK_FIELDS
+
+    #: Set by the cart: where product images are served, and the tax rules
+    #: group written on products (0: prices as given, no tax added).
+    image_base: str = ""
+    tax_rules_group: int = 0
+
+    @property
+    def stock(self) -> StockRows:
+        rows: StockRows | None = self.__dict__.get("_stock")
+        if rows is None:
+            rows = self.__dict__["_stock"] = StockRows(self.ws)
+        return rows
+
+    # -- reading --------------------------------------------------------------
+    def follow_ups(self, rows: Sequence[Row]) -> _PageExtras:
+        ids = [str(r["id"]) for r in rows]
+        combinations: dict[str, list[Row]] = {}
+        with_combinations = [str(r["id"]) for r in rows if associated_ids(r, "combinations")]
+        if with_combinations:
+            for row in self.ws.where("combinations", "id_product", with_combinations):
+                combinations.setdefault(field(row, "id_product"), []).append(row)
+        stock = self.stock.of_products(ids) if ids else {}
+        return _PageExtras(combinations=combinations, stock=stock)
+
+    def to_model(self, row: Row, extras: Any) -> Product:
+        page: _PageExtras = extras
+        product_id = str(row["id"])
+        reference = field(row, "reference")
+        base = money(row.get("price"))
+        own_stock = page.stock.get((product_id, "0"))
+        variants = [
+            self._variant(c, reference, base, page.stock.get((product_id, str(c["id"]))))
+            for c in sorted(page.combinations.get(product_id, []), key=lambda c: int(c["id"]))
+        ]
+        weight = money(row.get("weight"))
+        structural = self.lookups.structural_categories()
+        categories = [c for c in associated_ids(row, "categories") if c not in structural]
+        active = flag(row, "active") and flag(row, "state")
+        extra: dict[str, Any] = {key: field(row, key) for key in _EXTRA if key in row}
+        extra["product_type"] = field(row, "product_type")
+        extra["id_tax_rules_group"] = field(row, "id_tax_rules_group", "0")
+        return Product(
+            id=product_id,
+            name=text(row, "name", self.language),
+            sku=reference or None,
+            description=text(row, "description", self.language) or None,
+            price=base,
+            quantity=int(field(own_stock, "quantity", "0")) if own_stock else None,
+            stock_status=stock_status(own_stock),
+            status=ProductStatus.ACTIVE if active else ProductStatus.DRAFT,
+            category_ids=categories,
+            manufacturer_id=optional_id(row, "id_manufacturer"),
+            images=[self._image_url(i) for i in associated_ids(row, "images")],
+            variants=variants,
+            tags=[self.lookups.tags().get(t, t) for t in associated_ids(row, "tags")],
+            slug=text(row, "link_rewrite", self.language) or None,
+            meta_title=text(row, "meta_title", self.language) or None,
+            meta_description=text(row, "meta_description", self.language) or None,
+            weight=weight or None,
+            created_at=timestamp(row, "date_add", self.zone),
+            updated_at=timestamp(row, "date_upd", self.zone),
+            extra=extra,
+        )
+
+    def _variant(
+        self, row: Row, product_reference: str, base: decimal.Decimal, stock: Row | None
+    ) -> Variant:
+        reference = field(row, "reference")
+        values = self.lookups.option_values()
+        options: dict[str, str] = {}
+        for value_id in sorted(associated_ids(row, "product_option_values"), key=int):
+            option_id, name = values.get(value_id, ("", value_id))
+            options[self.lookups.options().get(option_id, option_id)] = name
+        impact = money(row.get("price"))
+        return Variant(
+            id=str(row["id"]),
+            sku=reference if reference and reference != product_reference else None,
+            price=money(base + impact),
+            quantity=int(field(stock, "quantity", "0")) if stock else None,
+            stock_status=stock_status(stock),
+            options=options,
+            extra={
+                "reference": reference,
+                "price_impact": str(impact),
+                "default_on": flag(row, "default_on"),
+            },
+        )
+
+    def _image_url(self, image_id: str) -> str:
+        return f"{self.image_base}/img/p/{'/'.join(image_id)}/{image_id}.jpg"
+
+    def find_params(self, natural_key: str) -> list[dict[str, Any]]:
+        return [
+            {"filter[reference]": f"[{natural_key}]"},
+            {"filter[link_rewrite]": f"[{natural_key}]"},
+        ]
+
+    # -- writing --------------------------------------------------------------
+    def fields(self, product: Product) -> dict[str, Any]:
+        categories = list(product.category_ids) or [self.lookups.home_category()]
+        base = self._base_price(product)
+        return {
+            "price": ps_amount(base),
+            "id_tax_rules_group": self.tax_rules_group,
+            "reference": product.sku or "",
+            "name": Lang(product.name),
+            "link_rewrite": Lang(slugify(product.slug or product.name)),
+            "description": Lang(product.description or ""),
+            "meta_title": Lang(product.meta_title or ""),
+            "meta_description": Lang(product.meta_description or ""),
+            "active": 1 if product.status == ProductStatus.ACTIVE else 0,
+            "state": 1,
+            "available_for_order": 1,
+            "show_price": 1,
+            "minimal_quantity": 1,
+            "visibility": "both",
+            "product_type": "combinations" if product.variants else "standard",
+            "id_manufacturer": product.manufacturer_id or 0,
+            "weight": ps_amount(product.weight),
+            "id_category_default": categories[0],
+            "associations": {
+                "categories": Assoc("category", [{"id": c} for c in categories]),
+            },
+        }
+
+    @staticmethod
+    def _base_price(product: Product) -> decimal.Decimal:
+        if product.price is not None:
+            return product.price
+        prices = [v.price for v in product.variants if v.price is not None]
+        return min(prices) if prices else decimal.Decimal(0)
+
+    @property
+    def langs(self) -> Sequence[int]:
+        return self.lookups.languages()
+
+    def _ids_with_reference(self, reference: str | None) -> set[str]:
+        if not reference:
+            return set()
+        params = {"filter[reference]": f"[{reference}]"}
+        return {str(r["id"]) for r in self.ws.all(self.route, params)}
+
+    def create(self, entity: Product) -> Created:
+        before = self._ids_with_reference(entity.sku)
+        try:
+            answer = self.ws.create(self.route, self.element, self.fields(entity), self.langs)
+            product_id = str(answer["id"])
+        except WriteOutcomeUnknown:
+            new = self._ids_with_reference(entity.sku) - before
+            if len(new) != 1:
+                raise
+            (product_id,) = new
+            logger.info("prestashop: lost answer to a product create; found it as %s", product_id)
+        try:
+            variant_ids = self._create_variants(product_id, entity)
+            self._write_stock(product_id, entity, variant_ids)
+        except CartMigrateError as error:
+            self.lookups.forget("options")
+            self.lookups.forget("option_values")
+            self._discard(product_id)
+            raise TransientError(
+                f"prestashop: combinations or stock of product {entity.sku or entity.name}"
+                f" could not be written ({error}); the product was removed and will be"
+                " created again"
+            ) from error
+        return Created(id=product_id, variant_ids=variant_ids)
+
+    def _discard(self, product_id: str) -> None:
+        try:
+            self.ws.delete(self.route, product_id)
+        except EntityNotFound:
+            pass
+        except CartMigrateError as error:
+            logger.warning(
+                "prestashop: could not remove half-created product %s: %s", product_id, error
+            )
+
+    def _create_variants(self, product_id: str, product: Product) -> list[str]:
+        base = self._base_price(product)
+        ids: list[str] = []
+        for variant in product.variants:
+            values = [
+                {"id": self.lookups.option_value_id(option, value)}
+                for option, value in variant.options.items()
+            ]
+            impact = (variant.price if variant.price is not None else base) - base
+            answer = self.ws.create(
+                "combinations",
+                "combination",
+                {
+                    "id_product": product_id,
+                    "minimal_quantity": 1,
+                    "reference": variant.sku or "",
+                    "price": ps_amount(impact),
+                    "associations": {
+                        "product_option_values": Assoc("product_option_value", values)
+                    },
+                },
+                self.langs,
+            )
+            ids.append(str(answer["id"]))
+        if ids:
+            self.ws.patch(
+                self.route, self.element, product_id, {"id_default_combination": ids[0]}, []
+            )
+        return ids
+
+    def _write_stock(self, product_id: str, product: Product, variant_ids: Sequence[str]) -> None:
+        rows = self.stock.of_products([product_id])
+        wanted: list[tuple[str, int | None, StockStatus | str]] = [
+            (variant_id, variant.quantity, variant.stock_status)
+            for variant, variant_id in zip(product.variants, variant_ids, strict=True)
+        ]
+        if not product.variants:
+            wanted.append(("0", product.quantity, product.stock_status))
+        for combination_id, quantity, status in wanted:
+            row = rows.get((product_id, combination_id))
+            policy = out_of_stock_policy(status, quantity)
+            if row is not None and (
+                int(field(row, "quantity", "0")) == (quantity or 0)
+                and field(row, "out_of_stock", "2") == policy
+            ):
+                continue  # already so: a new row holds 0, and the default policy
+            self.stock.write(product_id, combination_id, quantity, status)
+
+    def update(self, id: str, changes: Mapping[str, Any], parent_id: str | None) -> None:
+        if parent_id is not None:
+            self._update_variant(parent_id, id, changes)
+            return
+        self.check_fields(changes)
+        current = self.current(id)
+        updated = self.evolve(current, changes)
+        full = self.fields(updated)
+        body: dict[str, Any] = {}
+        for name in changes:
+            for key in _PRODUCT_KEYS.get(name, ()):
+                body[key] = full[key]
+        if body:
+            self.ws.patch(self.route, self.element, id, body, self.langs)
+        if "price" in changes and updated.variants:
+            # Combination prices are impacts on the product's: keep each variant's own.
+            self._repatch_impacts(updated)
+        if _STOCK_FIELDS & set(changes) and not updated.variants:
+            self.stock.write(id, "0", updated.quantity, updated.stock_status)
+
+    def _repatch_impacts(self, product: Product) -> None:
+        base = self._base_price(product)
+        for variant in product.variants:
+            if variant.id is not None and variant.price is not None:
+                self.ws.patch(
+                    "combinations",
+                    "combination",
+                    variant.id,
+                    {"price": ps_amount(variant.price - base)},
+                    [],
+                )
+
+    def _update_variant(self, product_id: str, id: str, changes: Mapping[str, Any]) -> None:
+        for name in changes:
+            if name not in self.variant_writable and name != "id":
+                raise EntityRejected(
+                    f"the PrestaShop connector cannot change variant.{name}",
+                    entity="variant",
+                    field=name,
+                )
+        product = self.current(product_id)
+        variant = next((v for v in product.variants if v.id == id), None)
+        if variant is None:
+            raise EntityNotFound(
+                f"no combination {id} of product {product_id} in prestashop", entity="variant"
+            )
+        try:
+            updated = attrs.evolve(variant, **{k: v for k, v in changes.items() if k != "id"})
+        except CartMigrateError as error:
+            raise EntityRejected(str(error), entity="variant") from error
+        body: dict[str, Any] = {}
+        if "sku" in changes:
+            body["reference"] = updated.sku or ""
+        if "price" in changes and updated.price is not None:
+            body["price"] = ps_amount(updated.price - self._base_price(product))
+        if body:
+            self.ws.patch("combinations", "combination", id, body, [])
+        if _STOCK_FIELDS & set(changes):
+            self.stock.write(product_id, id, updated.quantity, updated.stock_status)
