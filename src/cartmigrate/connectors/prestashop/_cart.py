@@ -234,7 +234,12 @@ class PrestaShopCart(Cart):
     def create_many(
         self, entities: Sequence[E], *, source_refs: Sequence[str | None] | None = None
     ) -> list[WriteResult]:
-        """Creates side by side, up to ``max_concurrency`` at once; each fails alone."""
+        """Creates side by side, up to ``max_concurrency`` at once; each fails alone.
+
+        Entities sharing a natural key (an e-mail, a SKU) never go at once:
+        PrestaShop checks an e-mail in PHP, not with a unique index, so two
+        POSTs side by side could both pass; the first in order goes first.
+        """
 
         def one(entity: E) -> WriteResult:
             try:
@@ -242,7 +247,24 @@ class PrestaShopCart(Cart):
             except CartMigrateError as error:
                 return error
 
-        return fan_out(one, entities, max_workers=self._max_concurrency)
+        seen: set[str] = set()
+        first: list[int] = []
+        later: list[int] = []
+        for position, entity in enumerate(entities):
+            key = entity.natural_key
+            (later if key is not None and key.casefold() in seen else first).append(position)
+            if key is not None:
+                seen.add(key.casefold())
+        results: dict[int, WriteResult] = dict(
+            zip(
+                first,
+                fan_out(one, [entities[i] for i in first], max_workers=self._max_concurrency),
+                strict=True,
+            )
+        )
+        for position in later:
+            results[position] = one(entities[position])
+        return [results[i] for i in range(len(entities))]
 
     def update(
         self,
