@@ -12,11 +12,15 @@ from cartmigrate.testing import CartContract
 from .._stores import RealStore
 
 
-class TestPrestaShopContractOnTheRealStore(CartContract):
-    @pytest.fixture(scope="class")
-    def _baseline(self, real_prestashop: RealStore) -> None:
-        real_prestashop.reset()
+@pytest.fixture(scope="module")
+def baseline(real_prestashop: RealStore) -> RealStore:
+    real_prestashop.reset()
+    return real_prestashop
 
+
+class TestPrestaShopContractOnTheRealStore(CartContract):
     @pytest.fixture
-    def cart(self, _baseline: None, make_presta: Callable[..., PrestaShopCart]) -> PrestaShopCart:
+    def cart(
+        self, baseline: RealStore, make_presta: Callable[..., PrestaShopCart]
+    ) -> PrestaShopCart:
         return make_presta()
