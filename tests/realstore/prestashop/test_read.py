@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+from collections.abc import Callable
+
+import httpx
 
 from cartmigrate import MemoryCart, MemoryStateStore, SyncEngine
 from cartmigrate.connectors.prestashop import PrestaShopCart
-from cartmigrate.models import Category, Customer, Manufacturer, Order, Product
+from cartmigrate.connectors.prestashop._xml import xml_body
+from cartmigrate.models import Category, Customer, Manufacturer, Order, Product, Variant
 
 from .._stores import RealStore
-from .conftest import Query
+from ._transports import RealTransport
+from .conftest import API, Query
 
 
 def _money(text: str) -> decimal.Decimal:
@@ -146,3 +151,47 @@ def test_full_migrate_of_the_demo_store_carries_what_the_database_holds(
     categories = {c.name for c in target.list(Category)}
     check("categories", "Home" in categories or "Root" in categories, False)
     assert mismatches == []
+
+
+def test_smart_update_from_the_store_carries_stock_and_status_changes(
+    real_prestashop: RealStore, make_presta: Callable[..., PrestaShopCart], shop_db: Query
+) -> None:
+    real_prestashop.reset()
+    transport = RealTransport()
+    presta = make_presta(transport=transport)
+    target = MemoryCart()
+    state = MemoryStateStore()
+    engine = SyncEngine(presta, target, state=state)
+    assert engine.full_migrate().failures == []
+
+    # On the old shop: a sale of one combination (stock moves, no date does),
+    # and an order moved to "Payment accepted".
+    writer = make_presta()
+    writer.update(Variant, "3", {"quantity": 297}, parent_id="1")
+    order_id = shop_db("select id_order from ps_orders where current_state = 10")[0][0]
+    history = xml_body("order_history", {"id_order": order_id, "id_order_state": 2}, languages=[1])
+    response = httpx.post(
+        f"{API}/order_histories",
+        content=history,
+        auth=(real_prestashop.credentials["PS_WS_KEY"], ""),
+        headers={"Content-Type": "text/xml"},
+    )
+    assert response.status_code == 201, response.text
+
+    transport.counts.clear()
+    report = engine.smart_update()
+    assert report.failures == []
+    # Products are read whole (stock has no date): one listing of stock_availables.
+    assert transport.counts[("GET", "stock_availables")] == 1, transport.counts
+    variant_target = state.get("variant", ["3"])["3"].target_id
+    product = target.get(Product, str(state.get("product", ["1"])["1"].target_id))
+    assert product is not None
+    assert {v.id: v.quantity for v in product.variants}[variant_target] == 297
+    order = target.get(Order, str(state.get("order", [order_id])[order_id].target_id))
+    assert order is not None
+    assert order.status == "processing"
+    assert [c.status for c in order.status_history][-1] == "processing"
+
+    report = engine.smart_update()
+    for counts in report.summary().values():
+        assert counts["created"] == 0 and counts["updated"] == 0, report.summary()

@@ -223,6 +223,8 @@ class PrestaShopCart(Cart):
             rows = self._ws.all(resource.route, params)
             for model in self._models(resource, rows):
                 own = model.natural_key
+                if not resource.finished(model):
+                    continue  # half-made by an interrupted create: created again
                 if own is not None and own.casefold() == key.casefold():
                     return cast(E, model)
         return None

@@ -34,6 +34,8 @@ logger = logging.getLogger("cartmigrate.prestashop")
 #: What PrestaShop requires where the model has nothing (its validators refuse "").
 PLACEHOLDER_NAME = "Customer"
 PLACEHOLDER = "-"
+#: The private note of a customer whose addresses are still being written.
+CREATING = "cartmigrate: being created"
 _SECRET_FIELDS = frozenset({"passwd", "secure_key", "reset_password_token", "last_passwd_gen"})
 _EXTRA = ("newsletter", "optin", "birthday", "company", "active", "is_guest", "note", "id_gender")
 
@@ -112,10 +114,20 @@ class CustomerResource(Resource[Customer]):
     def find_params(self, natural_key: str) -> list[dict[str, Any]]:
         return [{"filter[email]": f"[{natural_key}]", **self.list_params()}]
 
+    def finished(self, model: Customer) -> bool:
+        return model.extra.get("note") != CREATING
+
     # -- writing ---------------------------------------------------------------
-    def _ids_with_email(self, email: str) -> list[str]:
-        rows = self.ws.all(self.route, {"filter[email]": f"[{email}]"})
-        return sorted((str(r["id"]) for r in rows), key=int)
+    def _ids_with_email(self, email: str, *, unfinished: bool | None = None) -> list[str]:
+        rows = self.ws.all(self.route, {"filter[email]": f"[{email}]"}, display="[id,note]")
+        return sorted(
+            (
+                str(r["id"])
+                for r in rows
+                if unfinished is None or (field(r, "note") == CREATING) == unfinished
+            ),
+            key=int,
+        )
 
     def fields(self, customer: Customer) -> dict[str, Any]:
         group = self.lookups.group_id(customer.group) or self.lookups.customer_group()
@@ -129,6 +141,12 @@ class CustomerResource(Resource[Customer]):
         }
 
     def create(self, entity: Customer) -> Created:
+        # A customer with addresses is posted with a private note saying it is
+        # being made, cleared once its addresses are in: one an interrupted
+        # create left with the note is ours, removed and made again, never
+        # adopted without its addresses.
+        for unfinished in self._ids_with_email(entity.email, unfinished=True):
+            self._discard(unfinished)
         existing = self._ids_with_email(entity.email)
         if existing:
             raise DuplicateEntity(
@@ -139,6 +157,8 @@ class CustomerResource(Resource[Customer]):
                 field="email",
             )
         body = {**self.fields(entity), "passwd": secrets.token_urlsafe(18)}
+        if entity.addresses:
+            body["note"] = CREATING
         try:
             answer = self.ws.create(self.route, self.element, body, self.lookups.languages())
             customer_id = str(answer["id"])
@@ -155,6 +175,8 @@ class CustomerResource(Resource[Customer]):
         try:
             for position, address in enumerate(entity.addresses):
                 self._post_address(customer_id, entity, address, position)
+            if entity.addresses:
+                self.ws.patch(self.route, self.element, customer_id, {"note": ""}, [])
         except CartMigrateError as error:
             self._discard(customer_id)
             raise TransientError(

@@ -127,6 +127,7 @@ class ProductResource(Resource[Product]):
         extra: dict[str, Any] = {key: field(row, key) for key in _EXTRA if key in row}
         extra["product_type"] = field(row, "product_type")
         extra["id_tax_rules_group"] = field(row, "id_tax_rules_group", "0")
+        extra["state"] = field(row, "state", "0")
         return Product(
             id=product_id,
             name=text(row, "name", self.language),
@@ -178,9 +179,10 @@ class ProductResource(Resource[Product]):
         return f"{self.image_base}/img/p/{'/'.join(image_id)}/{image_id}.jpg"
 
     def find_params(self, natural_key: str) -> list[dict[str, Any]]:
+        # A temporary product (state=0) is an unfinished create: never found.
         return [
-            {"filter[reference]": f"[{natural_key}]"},
-            {"filter[link_rewrite]": f"[{natural_key}]"},
+            {"filter[reference]": f"[{natural_key}]", "filter[state]": "[1]"},
+            {"filter[link_rewrite]": f"[{natural_key}]", "filter[state]": "[1]"},
         ]
 
     # -- writing --------------------------------------------------------------
@@ -222,19 +224,32 @@ class ProductResource(Resource[Product]):
     def langs(self) -> Sequence[int]:
         return self.lookups.languages()
 
-    def _ids_with_reference(self, reference: str | None) -> set[str]:
-        if not reference:
-            return set()
-        params = {"filter[reference]": f"[{reference}]"}
-        return {str(r["id"]) for r in self.ws.all(self.route, params)}
+    def _ids_like(self, product: Product, state: str) -> set[str]:
+        """Ids of products in ``state`` with this product's SKU (else its slug)."""
+        if product.sku:
+            key = {"filter[reference]": f"[{product.sku}]"}
+        else:
+            key = {"filter[link_rewrite]": f"[{slugify(product.slug or product.name)}]"}
+        params = {**key, "filter[state]": f"[{state}]"}
+        return {str(r["id"]) for r in self.ws.all(self.route, params, display="[id]")}
+
+    def finished(self, model: Product) -> bool:
+        return model.extra.get("state") != "0"
 
     def create(self, entity: Product) -> Created:
-        before = self._ids_with_reference(entity.sku)
+        # A product is posted as "temporary" (state=0: PrestaShop's own mark of
+        # a product being made, hidden from the back office) and made real only
+        # once its combinations and stock are in. One left temporary by an
+        # interrupted create is ours: it is removed, never adopted half-made.
+        for unfinished in sorted(self._ids_like(entity, "0"), key=int):
+            self._discard(unfinished)
+        before = self._ids_like(entity, "0")
+        fields = {**self.fields(entity), "state": 0}
         try:
-            answer = self.ws.create(self.route, self.element, self.fields(entity), self.langs)
+            answer = self.ws.create(self.route, self.element, fields, self.langs)
             product_id = str(answer["id"])
         except WriteOutcomeUnknown:
-            new = self._ids_with_reference(entity.sku) - before
+            new = self._ids_like(entity, "0") - before
             if len(new) != 1:
                 raise
             (product_id,) = new
@@ -242,6 +257,11 @@ class ProductResource(Resource[Product]):
         try:
             variant_ids = self._create_variants(product_id, entity)
             self._write_stock(product_id, entity, variant_ids)
+            finish: dict[str, Any] = {"state": 1}
+            if variant_ids:
+                # The first combination does not become the default by itself.
+                finish["id_default_combination"] = variant_ids[0]
+            self.ws.patch(self.route, self.element, product_id, finish, [])
         except CartMigrateError as error:
             self.lookups.forget("options")
             self.lookups.forget("option_values")
@@ -287,10 +307,6 @@ class ProductResource(Resource[Product]):
                 self.langs,
             )
             ids.append(str(answer["id"]))
-        if ids:
-            self.ws.patch(
-                self.route, self.element, product_id, {"id_default_combination": ids[0]}, []
-            )
         return ids
 
     def _write_stock(self, product_id: str, product: Product, variant_ids: Sequence[str]) -> None:
@@ -309,7 +325,7 @@ class ProductResource(Resource[Product]):
                 and field(row, "out_of_stock", "2") == policy
             ):
                 continue  # already so: a new row holds 0, and the default policy
-            self.stock.write(product_id, combination_id, quantity, status)
+            self.stock.write(product_id, combination_id, quantity=quantity, status=status)
 
     def update(self, id: str, changes: Mapping[str, Any], parent_id: str | None) -> None:
         if parent_id is not None:
@@ -329,7 +345,7 @@ class ProductResource(Resource[Product]):
             # Combination prices are impacts on the product's: keep each variant's own.
             self._repatch_impacts(updated)
         if _STOCK_FIELDS & set(changes) and not updated.variants:
-            self.stock.write(id, "0", updated.quantity, updated.stock_status)
+            self._write_stock_changes(id, "0", changes)
 
     def _repatch_impacts(self, product: Product) -> None:
         base = self._base_price(product)
@@ -343,6 +359,21 @@ class ProductResource(Resource[Product]):
                     [],
                 )
 
+    def _write_stock_changes(
+        self, product_id: str, combination_id: str, changes: Mapping[str, Any]
+    ) -> None:
+        """Only the stock fields named: a quantity alone keeps the row's policy."""
+        status = changes.get("stock_status")
+        if status is not None:
+            status = StockStatus(status)
+        self.stock.write(
+            product_id,
+            combination_id,
+            quantity=changes.get("quantity"),
+            status=status,
+            set_quantity="quantity" in changes,
+        )
+
     def _update_variant(self, product_id: str, id: str, changes: Mapping[str, Any]) -> None:
         for name in changes:
             if name not in self.variant_writable and name != "id":
@@ -351,22 +382,29 @@ class ProductResource(Resource[Product]):
                     entity="variant",
                     field=name,
                 )
-        product = self.current(product_id)
-        variant = next((v for v in product.variants if v.id == id), None)
-        if variant is None:
-            raise EntityNotFound(
-                f"no combination {id} of product {product_id} in prestashop", entity="variant"
-            )
         try:
-            updated = attrs.evolve(variant, **{k: v for k, v in changes.items() if k != "id"})
+            probe = Variant(**{k: v for k, v in changes.items() if k != "id"})
         except CartMigrateError as error:
             raise EntityRejected(str(error), entity="variant") from error
         body: dict[str, Any] = {}
-        if "sku" in changes:
-            body["reference"] = updated.sku or ""
-        if "price" in changes and updated.price is not None:
-            body["price"] = ps_amount(updated.price - self._base_price(product))
+        if {"sku", "price"} & set(changes):
+            # A price is an impact on the product's: that needs the product.
+            product = self.current(product_id)
+            if not any(v.id == id for v in product.variants):
+                raise EntityNotFound(
+                    f"no combination {id} of product {product_id} in prestashop",
+                    entity="variant",
+                )
+            if "sku" in changes:
+                body["reference"] = probe.sku or ""
+            if "price" in changes and probe.price is not None:
+                body["price"] = ps_amount(probe.price - self._base_price(product))
         if body:
             self.ws.patch("combinations", "combination", id, body, [])
         if _STOCK_FIELDS & set(changes):
-            self.stock.write(product_id, id, updated.quantity, updated.stock_status)
+            # Stock alone costs one PATCH: the row id is known from the last read.
+            self._write_stock_changes(product_id, id, {**changes, **_converted(probe, changes)})
+
+
+def _converted(variant: Variant, changes: Mapping[str, Any]) -> dict[str, Any]:
+    return {name: getattr(variant, name) for name in _STOCK_FIELDS if name in changes}

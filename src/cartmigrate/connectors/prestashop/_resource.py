@@ -91,6 +91,10 @@ class Resource(Generic[E]):
     def to_model(self, row: Row, extras: Any) -> E:
         raise NotImplementedError
 
+    def finished(self, model: E) -> bool:
+        """False for an entity an interrupted create of ours left half-made."""
+        return True
+
     def find_params(self, natural_key: str) -> list[dict[str, Any]]:
         """List filters that find an entity by its natural key, tried in order."""
         return []

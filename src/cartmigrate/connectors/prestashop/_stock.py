@@ -70,8 +70,19 @@ class StockRows:
         return known
 
     def write(
-        self, product_id: str, combination_id: str, quantity: int | None, status: StockStatus | str
+        self,
+        product_id: str,
+        combination_id: str,
+        *,
+        quantity: int | None = None,
+        status: StockStatus | str | None = None,
+        set_quantity: bool = True,
     ) -> None:
+        """PATCH a row's quantity and/or its out-of-stock policy (from ``status``).
+
+        With ``set_quantity=False`` only the policy is written, so a change of
+        status alone leaves the quantity as the shop has it.
+        """
         row_id = self.row_id(product_id, combination_id)
         if row_id is None:
             raise EntityNotFound(
@@ -79,10 +90,12 @@ class StockRows:
                 entity="product",
                 field="quantity",
             )
-        self._ws.patch(
-            "stock_availables",
-            "stock_available",
-            row_id,
-            {"quantity": quantity or 0, "out_of_stock": out_of_stock_policy(status, quantity)},
-            [],
-        )
+        fields: dict[str, object] = {}
+        if set_quantity:
+            fields["quantity"] = quantity or 0
+        if status is not None:
+            fields["out_of_stock"] = out_of_stock_policy(status, quantity)
+        elif set_quantity and quantity is None:
+            fields["out_of_stock"] = out_of_stock_policy(StockStatus.IN_STOCK, None)
+        if fields:
+            self._ws.patch("stock_availables", "stock_available", row_id, fields, [])

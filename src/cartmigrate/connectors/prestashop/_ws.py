@@ -199,8 +199,10 @@ class Webservice:
             if by_offset:
                 offset += len(items)
 
-    def all(self, resource: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
-        return [item for page in self.pages(resource, params) for item in page]
+    def all(
+        self, resource: str, params: Mapping[str, Any] | None = None, *, display: str = "full"
+    ) -> list[dict[str, Any]]:
+        return [item for page in self.pages(resource, params, display=display) for item in page]
 
     def by_ids(
         self, resource: str, ids: Sequence[str], params: Mapping[str, Any] | None = None
@@ -231,8 +233,14 @@ class Webservice:
         return found
 
     def _write(self, method: str, path: str, resource: str, body: bytes) -> dict[str, Any]:
+        # A PATCH sets values (never adds to them): safe to repeat when its answer is lost.
         response = self.http.request(
-            method, path, params={"output_format": "JSON"}, content=body, headers=_XML
+            method,
+            path,
+            params={"output_format": "JSON"},
+            content=body,
+            headers=_XML,
+            idempotent=method != "POST",
         )
         try:
             answer = response.json()
