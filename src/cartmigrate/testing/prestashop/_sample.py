@@ -415,7 +415,7 @@ def _people_and_orders(shop: Shop) -> None:
                 "id_currency": "1",
                 "id_lang": "1",
                 "id_carrier": "2",
-                "current_order_state": order_state,
+                "current_state": order_state,
                 "valid": "1" if order_state == "4" else "0",
                 "module": "ps_checkpayment",
                 "payment": "Payment by check",

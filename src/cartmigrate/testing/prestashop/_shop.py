@@ -119,6 +119,9 @@ class Shop:
     def put(self, resource: str, row: Row) -> Row:
         """Store a row as is (seeding); its id moves the counter on."""
         schema = RESOURCES[resource]
+        unknown = set(row) - schema.names - {"associations"}
+        if unknown:
+            raise ValueError(f"{resource} has no field {sorted(unknown)[0]!r}")
         full: Row = {name: _default(name) for name in schema.fields}
         full.update(row)
         full["id"] = int(row["id"])

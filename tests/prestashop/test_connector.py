@@ -1,0 +1,281 @@
+"""What the PrestaShop connector does with the webservice's habits, offline."""
+
+from __future__ import annotations
+
+import logging
+import xml.etree.ElementTree as ET
+from collections.abc import Callable
+
+import httpx
+import pytest
+
+from cartmigrate import (
+    AuthenticationError,
+    ConfigurationError,
+    ConnectorError,
+    DuplicateEntity,
+    EntityRejected,
+    MemoryCart,
+    SyncEngine,
+    WriteOutcomeUnknown,
+)
+from cartmigrate.connectors.prestashop import PrestaShopCart
+from cartmigrate.connectors.prestashop._values import field, money, text
+from cartmigrate.connectors.prestashop._xml import Assoc, Lang, xml_body
+from cartmigrate.models import Address, Category, Customer, Order, Product, Variant
+from cartmigrate.testing.prestashop import PrestaShopSimulator
+
+from .conftest import utc
+
+MakeCart = Callable[..., PrestaShopCart]
+
+
+# -- values -----------------------------------------------------------------
+def test_a_missing_falsy_field_reads_as_empty_and_both_multilingual_shapes_read() -> None:
+    row = {"id": 3, "name": [{"id": "1", "value": "Shirt"}, {"id": "2", "value": "Chemise"}]}
+    assert field(row, "active", "0") == "0"  # dropped by a single-object GET
+    assert text(row, "name", 2) == "Chemise"
+    assert text(row, "name", 1) == "Shirt"
+    assert text(row, "name", 7) == "Shirt"  # the first when the language is absent
+    assert text({"name": "Shirt"}, "name", 2) == "Shirt"
+    assert money("23.900000") == money("23.9")
+    assert str(money("23.900000")) == "23.90"
+
+
+def test_xml_bodies_are_built_not_pasted() -> None:
+    hostile = "Tom & Jerry </name><active>0</active> ]]>"
+    body = xml_body(
+        "product",
+        {
+            "name": Lang(hostile),
+            "active": 1,
+            "associations": {"categories": Assoc("category", [{"id": 2}, {"id": 5}])},
+        },
+        languages=[1, 2],
+    )
+    root = ET.fromstring(body)
+    product = root.find("product")
+    assert product is not None
+    assert [n.text for n in product.iter("language")] == [hostile, hostile]
+    assert [n.get("id") for n in product.iter("language")] == ["1", "2"]
+    assert product.findtext("active") == "1"
+    assert [i.text for i in product.iter("id")] == ["2", "5"]
+
+
+# -- configuration ------------------------------------------------------------
+def test_plain_http_is_refused_except_on_loopback() -> None:
+    with pytest.raises(ConfigurationError):
+        PrestaShopCart("http://shop.example", "KEY")
+    PrestaShopCart("http://127.0.0.1:8090/api", "KEY").close()
+
+
+def test_the_key_shows_nowhere(
+    sim: PrestaShopSimulator, make_cart: MakeCart, caplog: pytest.LogCaptureFixture
+) -> None:
+    cart = make_cart(sim, key="WRONGKEYWRONGKEYWRONGKEYWRONGKEY")
+    caplog.set_level(logging.DEBUG)
+    with pytest.raises(AuthenticationError) as raised:
+        list(cart.read(Category))
+    assert "WRONGKEY" not in repr(cart)
+    assert "WRONGKEY" not in str(raised.value)
+    assert "WRONGKEY" not in caplog.text
+
+
+def test_another_host_is_a_redirect_and_never_followed(make_cart: MakeCart) -> None:
+    sim = PrestaShopSimulator(host="127.0.0.1:8090")
+    cart = PrestaShopCart("https://localhost:8090", sim.key, transport=sim.transport)
+    with pytest.raises(ConnectorError, match="redirected"):
+        list(cart.read(Category))
+    assert sim.requests == []  # the redirect came before the webservice
+
+
+# -- reading ------------------------------------------------------------------
+def test_pages_are_sorted_by_id_and_end_on_a_short_page(
+    sim: PrestaShopSimulator, make_cart: MakeCart
+) -> None:
+    cart = make_cart(sim, page_size=2)
+    products = list(cart.read(Product))
+    assert [p.id for p in products] == ["1", "2", "3", "4"]
+    pages = [dict(r.params) for r in sim.requests_to("GET", "products")]
+    assert len(pages) == 3  # 2 + 2 + an empty page: no total anywhere
+    assert all(p["sort"] == "[id_ASC]" and p["limit"] == "0,2" for p in pages)
+    assert [p["filter[id]"] for p in pages] == [">[0]", ">[2]", ">[4]"]
+
+
+def test_products_read_with_combinations_stock_and_options(cart: PrestaShopCart) -> None:
+    shirt = cart.get(Product, "1")
+    assert shirt is not None
+    assert shirt.sku == "demo_1" and shirt.quantity == 1200
+    # The demo's combinations repeat the product's reference: no SKU of their own.
+    assert [v.sku for v in shirt.variants] == [None] * 4
+    assert shirt.variants[0].extra["reference"] == "demo_1"
+    assert dict(shirt.variants[1].options) == {"Size": "S", "Color": "Black"}
+    assert [v.quantity for v in shirt.variants] == [300] * 4
+    assert shirt.category_ids == ("4",)  # Home is the tree's frame, not a category
+    assert cart.derived_fields(shirt) == {"quantity", "stock_status"}
+
+
+def test_a_second_language_reads_in_the_cart_language(
+    sim: PrestaShopSimulator, make_cart: MakeCart
+) -> None:
+    rows = [dict(r) for r in sim.shop.tables["categories"].values()]
+    for row in rows:
+        row["name"] = [{"id": "1", "value": row["name"]}, {"id": "2", "value": f"fr {row['name']}"}]
+    sim.load({"categories": rows})
+    assert {c.name for c in make_cart(sim, language=2).read(Category)} == {
+        "fr Clothes",
+        "fr Men",
+        "fr Women",
+        "fr Accessories",
+    }
+    assert "Men" in {c.name for c in make_cart(sim).read(Category)}
+
+
+def test_incremental_reads_filter_by_date_upd_with_date_1(
+    sim: PrestaShopSimulator, cart: PrestaShopCart
+) -> None:
+    since = utc(2026, 12, 1)
+    sim.shop.tables["addresses"][3]["date_upd"] = "2026-12-02 08:00:00"
+    customers = list(cart.read(Customer, since=since))
+    # Nobody's own row changed; John's address did, which does not move his date_upd.
+    assert [c.email for c in customers] == ["pub@prestashop.com"]
+    first = dict(sim.requests_to("GET", "customers")[0].params)
+    assert first["filter[date_upd]"] == "[2026-12-01 00:00:00,2999-12-31 00:00:00]"
+    assert first["date"] == "1"
+
+
+# -- writing ------------------------------------------------------------------
+def test_updates_are_patches_and_stock_costs_one_patch(
+    sim: PrestaShopSimulator, cart: PrestaShopCart
+) -> None:
+    cart.get(Product, "1")
+    before = len(sim.requests)
+    cart.update(Variant, "2", {"quantity": 17}, parent_id="1")
+    assert [(r.method, r.resource) for r in sim.requests[before:]] == [
+        ("PATCH", "stock_availables")
+    ]
+    cart.update(Product, "3", {"name": "Poster", "quantity": 5})
+    assert sim.requests_to("PUT", "products") == []
+    poster = cart.get(Product, "3")
+    assert poster is not None and (poster.name, poster.quantity) == ("Poster", 5)
+    assert poster.description == "<p>The mountain poster.</p>", "PATCH keeps the rest"
+    shirt = cart.get(Product, "1")
+    assert shirt is not None and shirt.quantity == 300 * 3 + 17
+
+
+def test_a_product_is_made_whole_with_options_matched_or_created(
+    sim: PrestaShopSimulator, cart: PrestaShopCart
+) -> None:
+    created = cart.create(
+        Product(
+            name="Scarf",
+            sku="SCARF",
+            price="20",
+            variants=[
+                Variant(sku="SCARF-S", price="20", quantity=2, options={"Size": "s"}),
+                Variant(sku="SCARF-SILK", price="31.5", quantity=0, options={"Fabric": "Silk"}),
+            ],
+        )
+    )
+    scarf = cart.get(Product, created.id)
+    assert scarf is not None and scarf.extra["state"] == "1"
+    assert [(v.sku, v.price, v.quantity) for v in scarf.variants] == [
+        ("SCARF-S", money("20"), 2),
+        ("SCARF-SILK", money("31.5"), 0),
+    ]
+    assert dict(scarf.variants[0].options) == {"Size": "S"}  # the shop's own Size/S
+    assert len(sim.requests_to("POST", "product_option_values")) == 1  # Silk only
+    row = sim.shop.tables["products"][int(created.id)]
+    assert (row["state"], row["available_for_order"], row["show_price"]) == ("1", "1", "1")
+    assert row["id_default_combination"] == created.variant_ids[0]
+
+
+def test_a_lost_answer_to_a_product_is_found_not_posted_again(
+    sim: PrestaShopSimulator, cart: PrestaShopCart
+) -> None:
+    sim.fail_next("POST", "products")
+    created = cart.create(Product(name="Cap", sku="CAP-1", price="9", quantity=4))
+    assert len(sim.requests_to("POST", "products")) == 1
+    cap = cart.get(Product, created.id)
+    assert cap is not None and cap.quantity == 4
+
+
+def test_a_lost_answer_to_a_customer_is_found_by_e_mail(
+    sim: PrestaShopSimulator, cart: PrestaShopCart
+) -> None:
+    sim.fail_next("POST", "customers", timeout=True)
+    created = cart.create(
+        Customer(
+            email="ada@example.com",
+            first_name="Ada",
+            last_name="Lovelace",
+            addresses=[Address(line1="1 Main St", city="Austin", region="CA", country="US")],
+        )
+    )
+    assert len(sim.requests_to("POST", "customers")) == 1
+    ada = cart.get(Customer, created.id)
+    assert ada is not None and ada.addresses[0].region == "CA"
+    assert ada.extra.get("note") == "", "the being-created mark is cleared"
+
+
+def test_a_duplicate_e_mail_is_refused_with_the_existing_id(cart: PrestaShopCart) -> None:
+    with pytest.raises(DuplicateEntity) as raised:
+        cart.create(Customer(email="PUB@prestashop.com", first_name="J", last_name="D"))
+    assert raised.value.existing_id == "2"
+
+
+def test_a_500_on_a_category_is_an_unknown_outcome_the_engine_resolves(
+    sim: PrestaShopSimulator, cart: PrestaShopCart
+) -> None:
+    source = MemoryCart([Category(id="c1", name="Sale", slug="sale")])
+    sim.fail_next("POST", "categories")
+    engine = SyncEngine(source, cart)
+    first = engine.full_migrate()
+    assert [f.error for f in first.failures] == [WriteOutcomeUnknown.__name__]
+    assert engine.full_migrate().failures == []
+    slugs = [r["link_rewrite"] for r in sim.shop.tables["categories"].values()]
+    assert slugs.count("sale") == 1
+
+
+def test_a_bad_filter_is_refused_at_once_not_retried(
+    sim: PrestaShopSimulator, cart: PrestaShopCart
+) -> None:
+    with pytest.raises(EntityRejected):
+        cart._ws.all("products", {"filter[nope]": "[1]"})
+    assert len(sim.requests_to("GET", "products")) == 1
+
+
+def test_an_unfinished_product_is_never_found_and_is_replaced(
+    sim: PrestaShopSimulator, cart: PrestaShopCart
+) -> None:
+    # A create killed after the product's POST: the product is still "temporary".
+    sim.shop.create("products", {"name": "Cap", "price": "9", "reference": "CAP-2", "state": "0"})
+    assert cart.find(Product, "CAP-2") is None
+    created = cart.create(Product(name="Cap", sku="CAP-2", price="9", quantity=1))
+    references = [r["reference"] for r in sim.shop.tables["products"].values()]
+    assert references.count("CAP-2") == 1
+    found = cart.find(Product, "CAP-2")
+    assert found is not None and found.id == created.id
+
+
+def test_what_cannot_be_written_is_said(cart: PrestaShopCart) -> None:
+    assert Order in cart.capabilities.reads
+    assert Order not in cart.capabilities.writes
+    assert "payment module" in " ".join(cart.write_notes(Order))
+    assert "random password" in " ".join(cart.write_notes(Customer))
+    assert "images are not uploaded" in " ".join(cart.write_notes(Product))
+
+
+def test_transport_errors_on_reads_are_retried(
+    sim: PrestaShopSimulator, make_cart: MakeCart
+) -> None:
+    calls = {"n": 0}
+
+    def flaky(request: httpx.Request) -> httpx.Response:
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise httpx.ConnectError("refused", request=request)
+        return sim.handle(request)
+
+    cart = make_cart(sim, transport=httpx.MockTransport(flaky))
+    assert len(list(cart.read(Category))) == 4
