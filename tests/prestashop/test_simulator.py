@@ -58,8 +58,10 @@ def test_client_errors_come_as_500s_with_their_codes(http: httpx.Client) -> None
         {"firstname": "A", "lastname": "B", "email": "pub@prestashop.com", "passwd": "x"},
     )
     assert (duplicate.status_code, codes(duplicate)) == (500, [140, 46])
-    json_body = http.post("products", content=b'{"product": {}}')
-    assert (json_body.status_code, codes(json_body)) == (500, [3])
+    json_body = http.post("products", params={"output_format": "JSON"}, content=b'{"product": {}}')
+    assert (json_body.status_code, codes(json_body)) == (500, [3, 127])
+    as_xml = http.delete("manufacturers/999999")  # no output_format: errors in XML
+    assert as_xml.status_code == 404 and "<code>87</code>" in as_xml.text
     stock = _post(http, "stock_availables", "stock_available", {"quantity": 1})
     assert (stock.status_code, codes(stock)) == (405, [101])
     missing = http.get("products/999", params={"output_format": "JSON"})
@@ -90,7 +92,8 @@ def test_combinations_make_stock_rows_and_the_product_row_is_their_sum(
     ).json()["combination"]
     row = sim.shop.stock_row(3, int(made["id"]))
     assert row is not None and row["quantity"] == "0"
-    assert made["default_on"] == ""  # not the default by itself
+    assert "default_on" not in made  # not the default by itself (and falsy: dropped)
+    assert "ean13" not in made and made["id"] == str(made["id"])
     stock = xml_body("stock_available", {"id": row["id"], "quantity": 8}, languages=[1])
     http.patch(f"stock_availables/{row['id']}", content=stock)
     own = sim.shop.stock_row(3, 0)

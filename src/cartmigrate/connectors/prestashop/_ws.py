@@ -7,7 +7,8 @@ turned into the library's errors:
   codes 25/26 for what the key may not do, 400 for validation, an empty 404
   for an unknown id;
 - many *client* errors arrive as 500: a bad filter/sort/display (codes 32,
-  35, 38) and a duplicate e-mail (140) are raised at once as refusals, never
+  35, 38), a body that is not XML (127) and a duplicate e-mail (140) are
+  raised at once as refusals, never
   retried; any other 500 after a write may hide a write that succeeded (a
   PHP warning forces 500) and becomes ``WriteOutcomeUnknown``, which the
   cart resolves by looking the entity up, never by sending it again.
@@ -37,8 +38,9 @@ from ._xml import xml_body
 
 __all__ = ["Webservice", "errors_of", "id_filter"]
 
-#: 500 codes that are the client's fault: unknown filter / display / sort field.
-_QUERY_CODES = frozenset({32, 35, 38})
+#: 500 codes that are the client's fault, with nothing written: unknown filter /
+#: display / sort field, a body that is not XML.
+_REFUSED_CODES = frozenset({32, 35, 38, 127})
 _DUPLICATE_EMAIL = 140
 _XML = {"Content-Type": "text/xml; charset=utf-8"}
 
@@ -96,7 +98,7 @@ def server_error(response: httpx.Response) -> ConnectorError | None:
             status_code=response.status_code,
             platform_message=platform,
         )
-    if codes & _QUERY_CODES:
+    if codes & _REFUSED_CODES:
         return EntityRejected(
             _describe(response, errors), status_code=response.status_code, platform_message=platform
         )

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import random
+import re
 import string
 from collections.abc import Callable
 from typing import Any
@@ -154,7 +155,7 @@ class Shop:
         if schema.no_post:
             raise ApiError(405, [(101, "Method not allowed for this resource")])
         missing = [f for f in schema.required if not str(values.get(f) or "").strip()]
-        if resource in ("products", "categories") and missing:
+        if resource == "products" and missing:
             # A PHP warning, and nothing created (as the real store did).
             raise ApiError(500, [(3, f"[PHP Warning #2] Undefined array key {missing[0]!r}")])
         if missing:
@@ -177,6 +178,20 @@ class Shop:
         row = self.new_row("customers", values)
         row["passwd"] = "$2y$10$" + "".join(self._random.choices(string.ascii_letters, k=53))
         row["secure_key"] = "".join(self._random.choices("0123456789abcdef", k=32))
+        return row
+
+    def _create_categories(self, values: Row) -> Row:
+        row = self.new_row("categories", values)
+        parent = self.get("categories", int(str(row["id_parent"] or 0) or 0))
+        row["level_depth"] = int(parent["level_depth"] or 0) + 1 if parent else 1
+        row["nb_products_recursive"] = -1  # ints, as the real answer has them
+        row["id_shop_default"] = "1"
+        return row
+
+    def _create_manufacturers(self, values: Row) -> Row:
+        row = self.new_row("manufacturers", values)
+        slug = re.sub(r"[^a-z0-9]+", "-", str(row["name"]).casefold()).strip("-")
+        row["link_rewrite"] = slug
         return row
 
     def _create_products(self, values: Row) -> Row:

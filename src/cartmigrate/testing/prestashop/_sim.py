@@ -130,6 +130,10 @@ class PrestaShopSimulator:
         auth = self._auth(request, dict(params))
         if auth is not None:
             return auth
+        as_json = (
+            dict(params).get("output_format") == "JSON"
+            or request.headers.get("Output-Format") == "JSON"
+        )
         try:
             if resource not in RESOURCES:
                 raise ApiError(400, [(27, f'Resource of type "{resource}" does not exists.')])
@@ -150,6 +154,8 @@ class PrestaShopSimulator:
                 )
             if error.status == 404 and not error.errors:
                 return httpx.Response(404, content=b"")
+            if not as_json:
+                return _xml_errors(error.status, error.errors)
             return self._errors(error.status, error.errors)
 
     def _auth(self, request: httpx.Request, params: dict[str, str]) -> httpx.Response | None:
@@ -256,7 +262,11 @@ class PrestaShopSimulator:
             root = ET.fromstring(content)
         except ET.ParseError as error:
             raise ApiError(
-                500, [(3, f"SimpleXMLElement::__construct(): parser error: {error}")]
+                500,
+                [
+                    (3, f"[PHP Warning #2] SimpleXMLElement::__construct(): parser error: {error}"),
+                    (127, "XML error : String could not be parsed as XML"),
+                ],
             ) from None
         node = root.find(schema.element)
         if node is None:
@@ -303,7 +313,7 @@ class PrestaShopSimulator:
                 row[name] = value
         if schema.dated:
             row["date_upd"] = self.shop.stamp()
-        if resource == "stock_availables":
+        if resource == "stock_availables" and row["id_product_attribute"] != "0":
             self.shop.sum_stock(int(row["id_product"]))
         if resource == "orders" and state is not None and state != row["current_state"]:
             self.shop.change_state(row, str(state), send_email=True)
@@ -312,6 +322,18 @@ class PrestaShopSimulator:
                 if carrier["id_order"] == str(row["id"]):
                     carrier["tracking_number"] = shipping
         return row
+
+
+def _xml_errors(status: int, errors: list[tuple[int, str]]) -> httpx.Response:
+    """The XML error shape (what the webservice answers without ``output_format=JSON``)."""
+    root = ET.Element("prestashop", {"xmlns:xlink": "http://www.w3.org/1999/xlink"})
+    listed = ET.SubElement(root, "errors")
+    for code, message in errors:
+        entry = ET.SubElement(listed, "error")
+        ET.SubElement(entry, "code").text = str(code)
+        ET.SubElement(entry, "message").text = message
+    body = b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="utf-8")
+    return httpx.Response(status, content=body, headers={"Content-Type": "text/xml;charset=utf-8"})
 
 
 def _shown(row: Row) -> Row:
@@ -323,8 +345,8 @@ def _shown(row: Row) -> Row:
 
 
 def _written(row: Row) -> Row:
-    """A write's answer: the object, its id as a string."""
-    return {**_shown(row), "id": str(row["id"])}
+    """A write's answer: the object without its falsy fields, its id as a string."""
+    return {**_falsy_dropped(_shown(row)), "id": str(row["id"])}
 
 
 def _falsy_dropped(row: Row) -> Row:
