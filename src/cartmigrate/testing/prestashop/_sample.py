@@ -378,7 +378,7 @@ def _people_and_orders(shop: Shop) -> None:
                 "address1": line,
                 "city": city,
                 "postcode": "33133" if country == 21 else "75002",
-                "phone": "0102030405",
+                "phone": "0000000000" if customer == 1 else "0102030405",
                 "date_add": _STAMP,
                 "date_upd": _STAMP,
             },
