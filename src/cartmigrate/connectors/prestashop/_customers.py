@@ -20,7 +20,13 @@ import secrets
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
-from ..._exceptions import CartMigrateError, DuplicateEntity, TransientError, WriteOutcomeUnknown
+from ..._exceptions import (
+    CartMigrateError,
+    DuplicateEntity,
+    EntityNotFound,
+    TransientError,
+    WriteOutcomeUnknown,
+)
 from ...models import Address, Customer
 from .._base import Created
 from ._resource import Resource, Row
@@ -118,16 +124,12 @@ class CustomerResource(Resource[Customer]):
         return model.extra.get("note") != CREATING
 
     # -- writing ---------------------------------------------------------------
-    def _ids_with_email(self, email: str, *, unfinished: bool | None = None) -> list[str]:
+    def _ids_with_email(self, email: str) -> list[tuple[str, bool]]:
+        """(id, whether an interrupted create left it unfinished) of every account
+        with this e-mail, oldest first, in one request."""
         rows = self.ws.all(self.route, {"filter[email]": f"[{email}]"}, display="[id,note]")
-        return sorted(
-            (
-                str(r["id"])
-                for r in rows
-                if unfinished is None or (field(r, "note") == CREATING) == unfinished
-            ),
-            key=int,
-        )
+        found = [(str(r["id"]), field(r, "note") == CREATING) for r in rows]
+        return sorted(found, key=lambda pair: int(pair[0]))
 
     def fields(self, customer: Customer) -> dict[str, Any]:
         group = self.lookups.group_id(customer.group) or self.lookups.customer_group()
@@ -145,9 +147,15 @@ class CustomerResource(Resource[Customer]):
         # being made, cleared once its addresses are in: one an interrupted
         # create left with the note is ours, removed and made again, never
         # adopted without its addresses.
-        for unfinished in self._ids_with_email(entity.email, unfinished=True):
-            self._discard(unfinished)
-        existing = self._ids_with_email(entity.email)
+        existing: list[str] = []
+        for customer_id, unfinished in self._ids_with_email(entity.email):
+            if not unfinished:
+                existing.append(customer_id)
+            elif not self._discard(customer_id):
+                raise TransientError(
+                    f"prestashop: customer {customer_id} ({entity.email}) was left unfinished"
+                    " by an interrupted create and could not be removed yet"
+                )
         if existing:
             raise DuplicateEntity(
                 f"prestashop: e-mail {entity.email!r} is already registered"
@@ -163,13 +171,13 @@ class CustomerResource(Resource[Customer]):
             answer = self.ws.create(self.route, self.element, body, self.lookups.languages())
             customer_id = str(answer["id"])
         except WriteOutcomeUnknown:
-            found = self._ids_with_email(entity.email)
+            found = [i for i, _ in self._ids_with_email(entity.email) if i not in existing]
             if not found:
                 raise
             customer_id = found[-1]  # absent before the POST: this one is ours
             logger.info("prestashop: lost answer to a customer create; found it as %s", customer_id)
         except DuplicateEntity as error:
-            found = self._ids_with_email(entity.email)
+            found = [i for i, _ in self._ids_with_email(entity.email)]
             error.existing_id = found[0] if found else None
             raise
         try:
@@ -185,11 +193,16 @@ class CustomerResource(Resource[Customer]):
             ) from error
         return Created(id=customer_id)
 
-    def _discard(self, customer_id: str) -> None:
+    def _discard(self, customer_id: str) -> bool:
+        """Delete a half-made customer; say whether it is gone."""
         try:
             self.delete(customer_id)
+        except EntityNotFound:
+            return True
         except CartMigrateError as error:
             logger.warning("prestashop: could not remove customer %s: %s", customer_id, error)
+            return False
+        return True
 
     def address_fields(
         self, customer_id: str, customer: Customer, address: Address, position: int

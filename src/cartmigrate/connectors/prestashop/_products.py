@@ -241,9 +241,11 @@ class ProductResource(Resource[Product]):
         # a product being made, hidden from the back office) and made real only
         # once its combinations and stock are in. One left temporary by an
         # interrupted create is ours: it is removed, never adopted half-made.
-        for unfinished in sorted(self._ids_like(entity, "0"), key=int):
-            self._discard(unfinished)
-        before = self._ids_like(entity, "0")
+        before = {
+            unfinished
+            for unfinished in sorted(self._ids_like(entity, "0"), key=int)
+            if not self._discard(unfinished)
+        }
         fields = {**self.fields(entity), "state": 0}
         try:
             answer = self.ws.create(self.route, self.element, fields, self.langs)
@@ -273,15 +275,18 @@ class ProductResource(Resource[Product]):
             ) from error
         return Created(id=product_id, variant_ids=variant_ids)
 
-    def _discard(self, product_id: str) -> None:
+    def _discard(self, product_id: str) -> bool:
+        """Delete a half-made product; say whether it is gone."""
         try:
             self.ws.delete(self.route, product_id)
         except EntityNotFound:
-            pass
+            return True
         except CartMigrateError as error:
             logger.warning(
                 "prestashop: could not remove half-created product %s: %s", product_id, error
             )
+            return False
+        return True
 
     def _create_variants(self, product_id: str, product: Product) -> list[str]:
         base = self._base_price(product)
