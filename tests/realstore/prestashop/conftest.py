@@ -54,12 +54,17 @@ def presta(make_presta: Callable[..., PrestaShopCart]) -> PrestaShopCart:
 @pytest.fixture
 def shop_db(real_prestashop: RealStore) -> Query:
     def query(sql: str) -> list[tuple[str, ...]]:
+        # The shop's own database user (not root: tests need not run as root).
+        env = real_prestashop.credentials
         done = subprocess.run(
             [
                 "mariadb",
-                f"--defaults-file={real_prestashop.home / 'my.cnf'}",
-                "-uroot",
-                "presta",
+                "--no-defaults",
+                f"--host={env.get('PS_DB_HOST', '127.0.0.1')}",
+                f"--port={env.get('PS_DB_PORT', '3308')}",
+                f"--user={env.get('PS_DB_USER', 'presta')}",
+                f"--password={env.get('PS_DB_PASSWORD', '')}",
+                env.get("PS_DB_NAME", "presta"),
                 "--batch",
                 "--skip-column-names",
                 "-e",
