@@ -279,3 +279,18 @@ def test_transport_errors_on_reads_are_retried(
 
     cart = make_cart(sim, transport=httpx.MockTransport(flaky))
     assert len(list(cart.read(Category))) == 4
+
+
+def test_a_sku_no_filter_can_hold_is_still_found(cart: PrestaShopCart) -> None:
+    created = cart.create(Product(name="Odd", sku="A,B|C", price="1", quantity=1))
+    found = cart.find(Product, "a,b|c")
+    assert found is not None and found.id == created.id
+
+
+def test_leftovers_are_matched_exactly_never_by_a_filter_pattern(
+    sim: PrestaShopSimulator, cart: PrestaShopCart
+) -> None:
+    # Someone's temporary product whose reference falls in the range "A,C" must survive.
+    sim.shop.create("products", {"name": "Other", "price": "1", "reference": "B", "state": "0"})
+    cart.create(Product(name="Odd", sku="A,C", price="1", quantity=1))
+    assert "B" in [r["reference"] for r in sim.shop.tables["products"].values()]

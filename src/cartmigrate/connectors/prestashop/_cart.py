@@ -217,8 +217,9 @@ class PrestaShopCart(Cart):
     def find(self, kind: type[E], natural_key: str) -> E | None:
         resource = self._resource(kind)
         key = natural_key.strip()
-        if not key or any(c in key for c in "[]|"):
-            return None  # not expressible in a filter, and no SKU or e-mail holds them
+        if not key or any(c in key for c in "[]|,"):
+            # Not expressible as one exact filter value ("," makes a range, "|" a choice).
+            return cast(E | None, self._scan(resource, key))
         for params in resource.find_params(key):
             rows = self._ws.all(resource.route, params)
             for model in self._models(resource, rows):
@@ -227,6 +228,14 @@ class PrestaShopCart(Cart):
                     continue  # half-made by an interrupted create: created again
                 if own is not None and own.casefold() == key.casefold():
                     return cast(E, model)
+        return None
+
+    def _scan(self, resource: Resource[Any], key: str) -> Any:
+        """``find`` the slow way, for a key no filter can hold."""
+        for model in self.read(resource.kind):
+            own = model.natural_key
+            if own is not None and own.casefold() == key.casefold() and resource.finished(model):
+                return model
         return None
 
     # -- writing ------------------------------------------------------------

@@ -36,6 +36,7 @@ from ..._exceptions import (
 )
 from ...models import Product, ProductStatus, StockStatus, Variant
 from .._base import Created
+from ._lookups import Lookups
 from ._resource import Resource, Row
 from ._stock import StockRows, out_of_stock_policy, stock_status
 from ._values import (
@@ -49,6 +50,7 @@ from ._values import (
     text,
     timestamp,
 )
+from ._ws import Webservice
 from ._xml import Assoc, Lang
 
 __all__ = ["ProductResource"]
@@ -92,12 +94,9 @@ class ProductResource(Resource[Product]):
     image_base: str = ""
     tax_rules_group: int = 0
 
-    @property
-    def stock(self) -> StockRows:
-        rows: StockRows | None = self.__dict__.get("_stock")
-        if rows is None:
-            rows = self.__dict__["_stock"] = StockRows(self.ws)
-        return rows
+    def __init__(self, ws: Webservice, lookups: Lookups) -> None:
+        super().__init__(ws, lookups)
+        self.stock = StockRows(ws)
 
     # -- reading --------------------------------------------------------------
     def follow_ups(self, rows: Sequence[Row]) -> _PageExtras:
@@ -225,13 +224,18 @@ class ProductResource(Resource[Product]):
         return self.lookups.languages()
 
     def _ids_like(self, product: Product, state: str) -> set[str]:
-        """Ids of products in ``state`` with this product's SKU (else its slug)."""
-        if product.sku:
-            key = {"filter[reference]": f"[{product.sku}]"}
-        else:
-            key = {"filter[link_rewrite]": f"[{slugify(product.slug or product.name)}]"}
-        params = {**key, "filter[state]": f"[{state}]"}
-        return {str(r["id"]) for r in self.ws.all(self.route, params, display="[id]")}
+        """Ids of products in ``state`` with this product's SKU (else its slug), exactly."""
+        column, value = (
+            ("reference", product.sku)
+            if product.sku
+            else ("link_rewrite", slugify(product.slug or product.name))
+        )
+        params = {"filter[state]": f"[{state}]"}
+        if not any(c in value for c in "[]|,%<>"):
+            params[f"filter[{column}]"] = f"[{value}]"  # else: all in that state, compared here
+        rows = self.ws.all(self.route, params, display=f"[id,{column}]")
+        wanted = value.casefold()
+        return {str(r["id"]) for r in rows if text(r, column, self.language).casefold() == wanted}
 
     def finished(self, model: Product) -> bool:
         return model.extra.get("state") != "0"
