@@ -294,3 +294,43 @@ def test_leftovers_are_matched_exactly_never_by_a_filter_pattern(
     sim.shop.create("products", {"name": "Other", "price": "1", "reference": "B", "state": "0"})
     cart.create(Product(name="Odd", sku="A,C", price="1", quantity=1))
     assert "B" in [r["reference"] for r in sim.shop.tables["products"].values()]
+
+
+PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
+    b"\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00"
+    b"\x00\x00\x00IEND\xaeB`\x82"
+)
+
+
+def _image_host(request: httpx.Request) -> httpx.Response:
+    assert "Authorization" not in request.headers, "the shop's key never goes to image hosts"
+    if request.url.path.endswith(".png"):
+        return httpx.Response(200, content=PNG, headers={"Content-Type": "image/png"})
+    return httpx.Response(404, content=b"gone")
+
+
+def test_images_are_uploaded_and_a_dead_one_fails_its_product(
+    sim: PrestaShopSimulator, make_cart: MakeCart
+) -> None:
+    images = httpx.Client(transport=httpx.MockTransport(_image_host))
+    cart = make_cart(sim, upload_images=True, image_client=images)
+    created = cart.create(
+        Product(
+            name="Framed",
+            sku="FRAME-1",
+            price="30",
+            quantity=1,
+            images=["https://cdn.example/a.png", "https://cdn.example/b.png"],
+        )
+    )
+    framed = cart.get(Product, created.id)
+    assert framed is not None and len(framed.images) == 2
+    assert len(sim.requests_to("POST", "images")) == 2
+    with pytest.raises(EntityRejected) as refused:
+        cart.create(
+            Product(name="Lost", sku="LOST-1", price="3", images=["https://cdn.example/x.jpg"])
+        )
+    assert refused.value.field == "images"
+    assert "LOST-1" not in [r["reference"] for r in sim.shop.tables["products"].values()]
+    assert "images are uploaded" in " ".join(cart.write_notes(Product))

@@ -6,6 +6,7 @@ from collections import Counter
 from collections.abc import Callable
 
 import attrs
+import httpx
 
 from cartmigrate import MemoryCart, MemoryStateStore, SyncEngine
 from cartmigrate.connectors.prestashop import PrestaShopCart
@@ -134,3 +135,23 @@ def test_migrate_keep_in_step_and_migrate_again(
     assert _references(shop_db, "SKU-") == Counter({p.sku: 1 for p in source.list(Product)})
     assert _emails(shop_db) == Counter({c.email: 1 for c in source.list(Customer)})
     assert real_prestashop.mails() == mails, "no e-mail for customers or products"
+
+
+def test_images_are_uploaded_to_the_real_store(
+    real_prestashop: RealStore, make_presta: Callable[..., PrestaShopCart], shop_db: Query
+) -> None:
+    real_prestashop.reset()
+    presta = make_presta(upload_images=True)
+    # The demo's own photo, served by the store's web server, is the source image.
+    source_image = "http://127.0.0.1:8090/img/p/1/1.jpg"
+    created = presta.create(
+        Product(name="Photo frame", sku="PHOTO-1", price="12.5", quantity=3, images=[source_image])
+    )
+    rows = shop_db(f"select count(*) from ps_image where id_product = {int(created.id)}")
+    assert rows == [("1",)]
+    copy = presta.get(Product, created.id)
+    assert copy is not None and len(copy.images) == 1 and copy.quantity == 3
+    served = httpx.get(copy.images[0], timeout=30)
+    assert served.status_code == 200
+    assert served.headers["Content-Type"].startswith("image/")
+    assert served.content[:3] == b"\xff\xd8\xff"  # a JPEG, as uploaded

@@ -27,6 +27,7 @@ from .._http import CostBucket, HttpClient, RetryPolicy, Secret
 from .._rest import fan_out
 from ._catalog import CategoryResource, ManufacturerResource
 from ._customers import CustomerResource
+from ._images import ImageUploader
 from ._lookups import Lookups
 from ._orders import OrderResource
 from ._products import ProductResource
@@ -52,7 +53,9 @@ class PrestaShopCart(Cart):
     would be lost). ``language`` is the language id multilingual fields are
     read in (default: the shop's default language); writes fill every
     language with the same text. ``tax_rules_group`` is written on new
-    products (0: prices as given, no tax added).
+    products (0: prices as given, no tax added). With ``upload_images`` a new
+    product's images are fetched from their URLs (with ``image_client``, or a
+    client of its own that never carries the key) and uploaded.
     """
 
     def __init__(
@@ -71,6 +74,8 @@ class PrestaShopCart(Cart):
         timezone: dt.tzinfo | None = None,
         page_size: int = 100,
         tax_rules_group: int = 0,
+        upload_images: bool = False,
+        image_client: httpx.Client | None = None,
         sleep: Callable[[float], None] | None = None,
         name: str = "prestashop",
     ) -> None:
@@ -113,6 +118,15 @@ class PrestaShopCart(Cart):
         products = ProductResource(self._ws, self._lookups)
         products.image_base = self._url
         products.tax_rules_group = tax_rules_group
+        self._image_client: httpx.Client | None = None
+        if upload_images:
+            if image_client is None:
+                # Its own client, without the key: an image URL may point anywhere.
+                image_client = self._image_client = httpx.Client(
+                    timeout=timeout, follow_redirects=True
+                )
+            products.images = ImageUploader(http, image_client)
+        self._upload_images = upload_images
         self._resources: dict[type[Entity], Resource[Any]] = {
             Category: CategoryResource(self._ws, self._lookups),
             Manufacturer: ManufacturerResource(self._ws, self._lookups),
@@ -131,6 +145,8 @@ class PrestaShopCart(Cart):
 
     def close(self) -> None:
         self._ws.http.close()
+        if self._image_client is not None:
+            self._image_client.close()
 
     # -- capabilities -------------------------------------------------------
     @property
@@ -161,9 +177,16 @@ class PrestaShopCart(Cart):
                 " them)",
             )
         if kind is Product:
+            images = (
+                "images are uploaded from their URLs; a product whose image cannot be fetched"
+                " fails with it"
+                if self._upload_images
+                else "images are not uploaded (upload_images=False)"
+            )
             return (
-                "images are not uploaded; compare-at (sale) prices, which PrestaShop keeps as"
-                " specific prices, and tags are not written",
+                images,
+                "compare-at (sale) prices, which PrestaShop keeps as specific prices, and tags"
+                " are not written",
                 "prices are written as given, with the tax rules group of the"
                 " tax_rules_group option (default 0: no tax added)",
                 "a variant without its own quantity is written with stock 0, taking orders",

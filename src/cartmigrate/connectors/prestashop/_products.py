@@ -36,6 +36,7 @@ from ..._exceptions import (
 )
 from ...models import Product, ProductStatus, StockStatus, Variant
 from .._base import Created
+from ._images import ImageUploader
 from ._lookups import Lookups
 from ._resource import Resource, Row
 from ._stock import StockRows, out_of_stock_policy, stock_status
@@ -97,6 +98,8 @@ class ProductResource(Resource[Product]):
     def __init__(self, ws: Webservice, lookups: Lookups) -> None:
         super().__init__(ws, lookups)
         self.stock = StockRows(ws)
+        #: Set by the cart when images are to be uploaded.
+        self.images: ImageUploader | None = None
 
     # -- reading --------------------------------------------------------------
     def follow_ups(self, rows: Sequence[Row]) -> _PageExtras:
@@ -263,11 +266,17 @@ class ProductResource(Resource[Product]):
         try:
             variant_ids = self._create_variants(product_id, entity)
             self._write_stock(product_id, entity, variant_ids)
+            if self.images is not None and entity.images:
+                self.images.upload(product_id, entity.images)
             finish: dict[str, Any] = {"state": 1}
             if variant_ids:
                 # The first combination does not become the default by itself.
                 finish["id_default_combination"] = variant_ids[0]
             self.ws.patch(self.route, self.element, product_id, finish, [])
+        except EntityRejected as error:
+            self._discard(product_id)  # made again whole once the data is fixed
+            error.entity = "product"
+            raise
         except CartMigrateError as error:
             self.lookups.forget("options")
             self.lookups.forget("option_values")

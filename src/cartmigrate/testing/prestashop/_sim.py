@@ -135,6 +135,8 @@ class PrestaShopSimulator:
             or request.headers.get("Output-Format") == "JSON"
         )
         try:
+            if resource == "images":
+                return self._image(request, parts)
             if resource not in RESOURCES:
                 raise ApiError(400, [(27, f'Resource of type "{resource}" does not exists.')])
             item = parts[1] if len(parts) > 1 else None
@@ -210,6 +212,23 @@ class PrestaShopSimulator:
             row = self._update(resource, schema, item, values, replace=method == "PUT")
             return httpx.Response(200, json={schema.element: _written(row)})
         raise ApiError(405, [(100, f"Method {method} is not valid")])
+
+    def _image(self, request: httpx.Request, parts: list[str]) -> httpx.Response:
+        """``POST images/products/{id}``: a multipart ``image``; the answer is the image."""
+        if request.method != "POST" or len(parts) != 3 or parts[1] != "products":
+            raise ApiError(405, [(100, "Only product image uploads are simulated")])
+        product = self.shop.get("products", int(parts[2])) if parts[2].isdigit() else None
+        if product is None:
+            raise ApiError(404, [(87, f"Id(s) not exists: {parts[2]}")])
+        data = _uploaded_image(request)
+        if data is None:
+            raise ApiError(400, [(76, "Image upload error: the file is not an image")])
+        image_id = self.shop.next_ids.setdefault("images", 1)
+        self.shop.next_ids["images"] = image_id + 1
+        product["associations"].setdefault("images", []).append({"id": str(image_id)})
+        if product["id_default_image"] in ("", "0"):
+            product["id_default_image"] = str(image_id)
+        return httpx.Response(200, content=data, headers={"Content-Type": "text/xml"})
 
     # -- reading --------------------------------------------------------------
     def _get(
@@ -322,6 +341,23 @@ class PrestaShopSimulator:
                 if carrier["id_order"] == str(row["id"]):
                     carrier["tracking_number"] = shipping
         return row
+
+
+_IMAGE_MAGIC = (b"\xff\xd8\xff", b"\x89PNG", b"GIF8", b"RIFF")
+
+
+def _uploaded_image(request: httpx.Request) -> bytes | None:
+    """The bytes of the multipart field ``image`` when they are an image, else None."""
+    kind = request.headers.get("Content-Type", "")
+    boundary = kind.partition("boundary=")[2].strip('"')
+    if not kind.startswith("multipart/form-data") or not boundary:
+        return None
+    for part in request.content.split(b"--" + boundary.encode()):
+        head, _, body = part.partition(b"\r\n\r\n")
+        if b'name="image"' in head:
+            data = body.removesuffix(b"\r\n")
+            return data if data.startswith(_IMAGE_MAGIC) else None
+    return None
 
 
 def _xml_errors(status: int, errors: list[tuple[int, str]]) -> httpx.Response:
