@@ -334,3 +334,15 @@ def test_images_are_uploaded_and_a_dead_one_fails_its_product(
     assert refused.value.field == "images"
     assert "LOST-1" not in [r["reference"] for r in sim.shop.tables["products"].values()]
     assert "images are uploaded" in " ".join(cart.write_notes(Product))
+
+
+def test_order_states_map_to_the_vocabulary_or_read_as_their_slug(
+    sim: PrestaShopSimulator, cart: PrestaShopCart
+) -> None:
+    sim.shop.put("order_states", {"id": 14, "name": "Awaiting pick-up (store)"})
+    sim.shop.tables["orders"][1]["current_state"] = "14"
+    sim.shop.tables["orders"][2]["current_state"] = "9"
+    statuses = {o.id: o.status for o in cart.read(Order)}
+    assert statuses == {"1": "awaiting-pick-up-store", "2": "on-backorder-paid"}
+    history = [c.status for c in next(iter(cart.read(Order))).status_history]
+    assert history == ["pending", "cancelled"]
