@@ -346,3 +346,14 @@ def test_order_states_map_to_the_vocabulary_or_read_as_their_slug(
     assert statuses == {"1": "awaiting-pick-up-store", "2": "on-backorder-paid"}
     history = [c.status for c in next(iter(cart.read(Order))).status_history]
     assert history == ["pending", "cancelled"]
+
+
+def test_a_record_the_models_refuse_is_reported_not_dropped(
+    sim: PrestaShopSimulator, cart: PrestaShopCart
+) -> None:
+    sim.shop.tables["customers"][1]["email"] = "not an e-mail"
+    report = SyncEngine(cart, MemoryCart()).full_migrate(entities=[Customer])
+    assert report.summary()["customer"]["created"] == 1
+    assert [(f.entity, f.source_id, f.field) for f in report.failures] == [
+        ("customer", "1", "email")
+    ]

@@ -8,14 +8,16 @@ the product's price; a variant's price here is the sum. A combination whose
 repeat it) has no SKU of its own: the variant's ``sku`` is None and the raw
 reference stays in ``extra``.
 
-Creating one is a POST of the product (with ``state=1``, ``available_for_order``,
-``show_price`` and ``minimal_quantity``, which a POST otherwise leaves 0), a
-POST per combination (options and values matched by name or created), a
-PATCH of the default combination, one stock listing and a PATCH per stock
-row. A create whose answer was lost is resolved by reference (the ids with
-that reference before the POST against after), never by posting again; a
-product whose follow-ups failed is deleted and the error raised, so the next
-call creates it whole.
+Creating one is a look-up by reference, a POST of the product as
+*temporary* (``state=0``; with ``available_for_order``, ``show_price`` and
+``minimal_quantity``, which a POST otherwise leaves 0), a POST per
+combination (options and values matched by name or created), one stock
+listing and a PATCH per stock row that differs, the images (if asked), and a
+PATCH making it real (``state=1``) with its default combination. A create
+whose answer was lost is resolved by reference (the ids with that reference
+before the POST against after), never by posting again; a product whose
+follow-ups failed is deleted and the error raised, so the next call creates
+it whole; one a killed process left temporary is removed by the next create.
 """
 
 from __future__ import annotations

@@ -46,7 +46,8 @@ _XML = {"Content-Type": "text/xml; charset=utf-8"}
 
 
 def errors_of(response: httpx.Response) -> list[tuple[int, str]]:
-    """The ``(code, message)`` pairs of an error body, JSON or XML; [] when none."""
+    """The ``(code, message)`` pairs of a JSON error body; [] when none (the cart
+    always asks for JSON, so an XML or empty body is a fatal error's)."""
     text = response.text
     if not text.strip().startswith("{"):
         return []
@@ -132,17 +133,6 @@ class Webservice:
             raise TransientError(
                 f"prestashop: GET {resource} answered {response.status_code} without JSON"
             ) from None
-
-    def one(self, resource: str, id: str) -> dict[str, Any] | None:
-        """``GET resource/id``'s object (falsy fields missing!), or None."""
-        try:
-            body = self.get(f"{resource}/{id}")
-        except EntityNotFound:
-            return None
-        if not isinstance(body, Mapping):
-            return None
-        values = [v for v in body.values() if isinstance(v, Mapping)]
-        return dict(values[0]) if values else None
 
     def page(
         self,
