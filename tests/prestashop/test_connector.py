@@ -357,3 +357,61 @@ def test_a_record_the_models_refuse_is_reported_not_dropped(
     assert [(f.entity, f.source_id, f.field) for f in report.failures] == [
         ("customer", "1", "email")
     ]
+
+
+def test_a_sale_for_everyone_reads_as_price_and_compare_at(cart: PrestaShopCart) -> None:
+    sweater = cart.get(Product, "2")
+    assert sweater is not None
+    assert (sweater.price, sweater.compare_at_price) == (money("28.72"), money("35.90"))
+    assert {(v.price, v.compare_at_price) for v in sweater.variants} == {
+        (money("28.72"), money("35.90"))
+    }
+    notebook = cart.get(Product, "4")  # only wholesale customers pay less: not a sale
+    assert notebook is not None
+    assert (notebook.price, notebook.compare_at_price) == (money("12.90"), None)
+    assert notebook.extra["specific_prices"] == 1
+
+
+def test_a_sale_is_written_as_a_specific_price_and_updated(
+    sim: PrestaShopSimulator, cart: PrestaShopCart
+) -> None:
+    created = cart.create(
+        Product(
+            name="Tote",
+            sku="TOTE",
+            price="15",
+            compare_at_price="20",
+            variants=[
+                Variant(
+                    sku="TOTE-R",
+                    price="15",
+                    compare_at_price="20",
+                    quantity=1,
+                    options={"Color": "White"},
+                ),
+                Variant(sku="TOTE-B", price="22", quantity=1, options={"Color": "Black"}),
+            ],
+        )
+    )
+    tote = cart.get(Product, created.id)
+    assert tote is not None
+    assert [(v.price, v.compare_at_price) for v in tote.variants] == [
+        (money("15"), money("20")),
+        (money("22"), None),
+    ]
+    cart.update(Variant, created.variant_ids[1], {"compare_at_price": "30"}, parent_id=created.id)
+    cart.update(Variant, created.variant_ids[0], {"compare_at_price": None}, parent_id=created.id)
+    tote = cart.get(Product, created.id)
+    assert tote is not None
+    assert [(v.price, v.compare_at_price) for v in tote.variants] == [
+        (money("15"), None),
+        (money("22"), money("30")),
+    ]
+    simple = cart.create(
+        Product(name="Pin", sku="PIN", price="2", compare_at_price="3", quantity=1)
+    )
+    pin = cart.get(Product, simple.id)
+    assert pin is not None and (pin.price, pin.compare_at_price) == (money("2"), money("3"))
+    cart.update(Product, simple.id, {"price": "2.5"})
+    pin = cart.get(Product, simple.id)
+    assert pin is not None and (pin.price, pin.compare_at_price) == (money("2.5"), money("3"))

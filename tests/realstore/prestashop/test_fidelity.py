@@ -23,6 +23,7 @@ from .._stores import RealStore
 from .conftest import API
 
 SNAPSHOT = [
+    "specific_prices",
     "products",
     "combinations",
     "stock_availables",
@@ -46,6 +47,7 @@ SNAPSHOT = [
     "configurations",
 ]
 READ_ONLY = [
+    "specific_prices",
     "products",
     "combinations",
     "stock_availables",

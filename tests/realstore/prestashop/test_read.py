@@ -65,6 +65,16 @@ def test_full_migrate_of_the_demo_store_carries_what_the_database_holds(
         )
     }
     manufacturers = dict(shop_db("select id_manufacturer, name from ps_manufacturer"))
+    # The demo's sales for everyone: a percentage off (products 1 and 2, 20 %).
+    sales = {
+        p: _money(r)
+        for p, r in shop_db(
+            "select id_product, reduction from ps_specific_price where reduction_type ="
+            " 'percentage' and id_customer = 0 and id_group = 0 and id_cart = 0"
+            " and id_country = 0 and id_currency = 0 and from_quantity = 1"
+        )
+    }
+    assert len(sales) == 2
     products = {
         row[0]: row
         for row in shop_db(
@@ -77,7 +87,11 @@ def test_full_migrate_of_the_demo_store_carries_what_the_database_holds(
         pid, reference, price, active, manufacturer = products[source_id]
         check(f"product {pid} name", product.name, names[pid])
         check(f"product {pid} sku", product.sku, reference)
-        check(f"product {pid} price", product.price, _money(price))
+        regular = _money(price)
+        off = sales.get(pid)
+        paid = (regular * (1 - off)).quantize(decimal.Decimal("0.01")) if off else regular
+        check(f"product {pid} price", product.price, paid)
+        check(f"product {pid} compare_at", product.compare_at_price, regular if off else None)
         check(f"product {pid} status", product.status, "active" if active == "1" else "draft")
         check(f"product {pid} quantity", product.quantity, stock[(pid, "0")])
         brand = (
@@ -92,7 +106,12 @@ def test_full_migrate_of_the_demo_store_carries_what_the_database_holds(
         check(f"product {pid} variants", len(product.variants), len(combinations))
         for variant, combination in zip(product.variants, combinations, strict=False):
             _, impact, _ = impacts[combination]
-            check(f"variant {combination} price", variant.price, _money(price) + impact)
+            full = regular + impact
+            sale = (full * (1 - off)).quantize(decimal.Decimal("0.01")) if off else full
+            check(f"variant {combination} price", variant.price, sale)
+            check(
+                f"variant {combination} compare_at", variant.compare_at_price, full if off else None
+            )
             check(f"variant {combination} quantity", variant.quantity, stock[(pid, combination)])
             check(f"variant {combination} options", len(variant.options) > 0, True)
 

@@ -40,6 +40,7 @@ from ...models import Product, ProductStatus, StockStatus, Variant
 from .._base import Created
 from ._images import ImageUploader
 from ._lookups import Lookups
+from ._prices import SalePrices, regular_and_sale
 from ._resource import Resource, Row
 from ._stock import StockRows, out_of_stock_policy, stock_status
 from ._values import (
@@ -66,6 +67,7 @@ _PRODUCT_KEYS: dict[str, tuple[str, ...]] = {
     "sku": ("reference",),
     "description": ("description",),
     "price": ("price",),
+    "compare_at_price": ("price",),
     "status": ("active",),
     "category_ids": ("id_category_default", "associations"),
     "manufacturer_id": ("id_manufacturer",),
@@ -81,6 +83,8 @@ _STOCK_FIELDS = frozenset({"quantity", "stock_status"})
 class _PageExtras:
     combinations: dict[str, list[Row]]
     stock: dict[tuple[str, str], Row]
+    sales: dict[tuple[str, str], Row]
+    other_prices: dict[str, int]
 
 
 class ProductResource(Resource[Product]):
@@ -90,7 +94,7 @@ class ProductResource(Resource[Product]):
     #: A stock change does not move ``date_upd``: products are read in full.
     incremental = False
     writable = frozenset(_PRODUCT_KEYS) | _STOCK_FIELDS
-    variant_writable = frozenset({"sku", "price"}) | _STOCK_FIELDS
+    variant_writable = frozenset({"sku", "price", "compare_at_price"}) | _STOCK_FIELDS
 
     #: Set by the cart: where product images are served, and the tax rules
     #: group written on products (0: prices as given, no tax added).
@@ -100,6 +104,7 @@ class ProductResource(Resource[Product]):
     def __init__(self, ws: Webservice, lookups: Lookups) -> None:
         super().__init__(ws, lookups)
         self.stock = StockRows(ws)
+        self.sales = SalePrices(ws)
         #: Set by the cart when images are to be uploaded.
         self.images: ImageUploader | None = None
 
@@ -112,16 +117,25 @@ class ProductResource(Resource[Product]):
             for row in self.ws.where("combinations", "id_product", with_combinations):
                 combinations.setdefault(field(row, "id_product"), []).append(row)
         stock = self.stock.of_products(ids) if ids else {}
-        return _PageExtras(combinations=combinations, stock=stock)
+        sales, others = self.sales.of_products(ids, self.zone)
+        return _PageExtras(combinations, stock, sales, others)
 
     def to_model(self, row: Row, extras: Any) -> Product:
         page: _PageExtras = extras
         product_id = str(row["id"])
         reference = field(row, "reference")
         base = money(row.get("price"))
+        own_sale = page.sales.get((product_id, "0"))
+        price, compare_at = regular_and_sale(base, decimal.Decimal(0), own_sale)
         own_stock = page.stock.get((product_id, "0"))
         variants = [
-            self._variant(c, reference, base, page.stock.get((product_id, str(c["id"]))))
+            self._variant(
+                c,
+                reference,
+                base,
+                page.stock.get((product_id, str(c["id"]))),
+                page.sales.get((product_id, str(c["id"])), own_sale),
+            )
             for c in sorted(page.combinations.get(product_id, []), key=lambda c: int(c["id"]))
         ]
         weight = money(row.get("weight"))
@@ -132,12 +146,16 @@ class ProductResource(Resource[Product]):
         extra["product_type"] = field(row, "product_type")
         extra["id_tax_rules_group"] = field(row, "id_tax_rules_group", "0")
         extra["state"] = field(row, "state", "0")
+        if page.other_prices.get(product_id):
+            # For a group, a customer, a quantity or a later date: no model field holds them.
+            extra["specific_prices"] = page.other_prices[product_id]
         return Product(
             id=product_id,
             name=text(row, "name", self.language),
             sku=reference or None,
             description=text(row, "description", self.language) or None,
-            price=base,
+            price=price,
+            compare_at_price=compare_at,
             quantity=int(field(own_stock, "quantity", "0")) if own_stock else None,
             stock_status=stock_status(own_stock),
             status=ProductStatus.ACTIVE if active else ProductStatus.DRAFT,
@@ -156,7 +174,12 @@ class ProductResource(Resource[Product]):
         )
 
     def _variant(
-        self, row: Row, product_reference: str, base: decimal.Decimal, stock: Row | None
+        self,
+        row: Row,
+        product_reference: str,
+        base: decimal.Decimal,
+        stock: Row | None,
+        sale: Row | None,
     ) -> Variant:
         reference = field(row, "reference")
         values = self.lookups.option_values()
@@ -165,10 +188,12 @@ class ProductResource(Resource[Product]):
             option_id, name = values.get(value_id, ("", value_id))
             options[self.lookups.options().get(option_id, option_id)] = name
         impact = money(row.get("price"))
+        price, compare_at = regular_and_sale(base, impact, sale)
         return Variant(
             id=str(row["id"]),
             sku=reference if reference and reference != product_reference else None,
-            price=money(base + impact),
+            price=price,
+            compare_at_price=compare_at,
             quantity=int(field(stock, "quantity", "0")) if stock else None,
             stock_status=stock_status(stock),
             options=options,
@@ -219,10 +244,13 @@ class ProductResource(Resource[Product]):
 
     @staticmethod
     def _base_price(product: Product) -> decimal.Decimal:
-        if product.price is not None:
-            return product.price
-        prices = [v.price for v in product.variants if v.price is not None]
-        return min(prices) if prices else decimal.Decimal(0)
+        """The product's regular price (before a sale): what PrestaShop keeps as ``price``."""
+        own = _regular(product.price, product.compare_at_price)
+        if own is not None:
+            return own
+        prices = [_regular(v.price, v.compare_at_price) for v in product.variants]
+        known = [p for p in prices if p is not None]
+        return min(known) if known else decimal.Decimal(0)
 
     @property
     def langs(self) -> Sequence[int]:
@@ -268,6 +296,7 @@ class ProductResource(Resource[Product]):
         try:
             variant_ids = self._create_variants(product_id, entity)
             self._write_stock(product_id, entity, variant_ids)
+            self._write_sales(product_id, entity, variant_ids)
             if self.images is not None and entity.images:
                 self.images.upload(product_id, entity.images)
             finish: dict[str, Any] = {"state": 1}
@@ -311,7 +340,8 @@ class ProductResource(Resource[Product]):
                 {"id": self.lookups.option_value_id(option, value)}
                 for option, value in variant.options.items()
             ]
-            impact = (variant.price if variant.price is not None else base) - base
+            regular = _regular(variant.price, variant.compare_at_price)
+            impact = (regular if regular is not None else base) - base
             answer = self.ws.create(
                 "combinations",
                 "combination",
@@ -328,6 +358,17 @@ class ProductResource(Resource[Product]):
             )
             ids.append(str(answer["id"]))
         return ids
+
+    def _write_sales(self, product_id: str, product: Product, variant_ids: Sequence[str]) -> None:
+        """A sale for everyone where ``compare_at_price`` is above ``price``."""
+        if not product.variants:
+            off = _sale_off(product.price, product.compare_at_price)
+            if off:
+                self.sales.write(product_id, "0", off)
+        for variant, variant_id in zip(product.variants, variant_ids, strict=True):
+            off = _sale_off(variant.price, variant.compare_at_price)
+            if off:
+                self.sales.write(product_id, variant_id, off)
 
     def _write_stock(self, product_id: str, product: Product, variant_ids: Sequence[str]) -> None:
         rows = self.stock.of_products([product_id])
@@ -361,21 +402,28 @@ class ProductResource(Resource[Product]):
                 body[key] = full[key]
         if body:
             self.ws.patch(self.route, self.element, id, body, self.langs)
-        if "price" in changes and updated.variants:
-            # Combination prices are impacts on the product's: keep each variant's own.
-            self._repatch_impacts(updated)
+        if {"price", "compare_at_price"} & set(changes):
+            if updated.variants:
+                # Combination prices are impacts on the product's: keep each variant's own.
+                self._repatch_impacts(updated)
+            else:
+                self.sales.clear(id, "0")
+                off = _sale_off(updated.price, updated.compare_at_price)
+                if off:
+                    self.sales.write(id, "0", off)
         if _STOCK_FIELDS & set(changes) and not updated.variants:
             self._write_stock_changes(id, "0", changes)
 
     def _repatch_impacts(self, product: Product) -> None:
         base = self._base_price(product)
         for variant in product.variants:
-            if variant.id is not None and variant.price is not None:
+            regular = _regular(variant.price, variant.compare_at_price)
+            if variant.id is not None and regular is not None:
                 self.ws.patch(
                     "combinations",
                     "combination",
                     variant.id,
-                    {"price": ps_amount(variant.price - base)},
+                    {"price": ps_amount(regular - base)},
                     [],
                 )
 
@@ -407,7 +455,7 @@ class ProductResource(Resource[Product]):
         except CartMigrateError as error:
             raise EntityRejected(str(error), entity="variant") from error
         body: dict[str, Any] = {}
-        if {"sku", "price"} & set(changes):
+        if {"sku", "price", "compare_at_price"} & set(changes):
             # A price is an impact on the product's: that needs the product.
             product = self.current(product_id)
             if not any(v.id == id for v in product.variants):
@@ -417,13 +465,39 @@ class ProductResource(Resource[Product]):
                 )
             if "sku" in changes:
                 body["reference"] = probe.sku or ""
-            if "price" in changes and probe.price is not None:
-                body["price"] = ps_amount(probe.price - self._base_price(product))
+            priced = {"price", "compare_at_price"} & set(changes)
+            current = next(v for v in product.variants if v.id == id)
+            new = attrs.evolve(current, **{k: getattr(probe, k) for k in priced})
+            regular = _regular(new.price, new.compare_at_price)
+            if priced and regular is not None:
+                body["price"] = ps_amount(regular - self._base_price(product))
         if body:
             self.ws.patch("combinations", "combination", id, body, [])
+        if {"price", "compare_at_price"} & set(changes):
+            self.sales.clear(product_id, id)
+            off = _sale_off(new.price, new.compare_at_price)
+            if off:
+                self.sales.write(product_id, id, off)
         if _STOCK_FIELDS & set(changes):
             # Stock alone costs one PATCH: the row id is known from the last read.
             self._write_stock_changes(product_id, id, {**changes, **_converted(probe, changes)})
+
+
+def _regular(
+    price: decimal.Decimal | None, compare_at: decimal.Decimal | None
+) -> decimal.Decimal | None:
+    """The regular price: the compare-at price when it is above the price paid."""
+    if price is not None and compare_at is not None and compare_at > price:
+        return compare_at
+    return price
+
+
+def _sale_off(
+    price: decimal.Decimal | None, compare_at: decimal.Decimal | None
+) -> decimal.Decimal | None:
+    if price is not None and compare_at is not None and compare_at > price:
+        return compare_at - price
+    return None
 
 
 def _converted(variant: Variant, changes: Mapping[str, Any]) -> dict[str, Any]:

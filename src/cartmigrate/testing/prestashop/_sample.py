@@ -327,6 +327,46 @@ def _catalogue(shop: Shop) -> None:
         )
 
 
+def _sales(shop: Shop) -> None:
+    """The sweater is 20 % off for everyone; the notebook costs less for wholesale (group 3)."""
+    common = {
+        "id_shop": "0",
+        "id_cart": "0",
+        "id_currency": "0",
+        "id_country": "0",
+        "id_customer": "0",
+        "price": "-1.000000",
+        "from_quantity": "1",
+        "reduction_tax": "1",
+        "from": "0000-00-00 00:00:00",
+        "to": "0000-00-00 00:00:00",
+    }
+    shop.put(
+        "specific_prices",
+        {
+            **common,
+            "id": 1,
+            "id_product": "2",
+            "id_product_attribute": "0",
+            "id_group": "0",
+            "reduction": "0.200000",
+            "reduction_type": "percentage",
+        },
+    )
+    shop.put(
+        "specific_prices",
+        {
+            **common,
+            "id": 2,
+            "id_product": "4",
+            "id_product_attribute": "0",
+            "id_group": "3",
+            "reduction": "1.000000",
+            "reduction_type": "amount",
+        },
+    )
+
+
 def _people_and_orders(shop: Shop) -> None:
     shop.put(
         "customers",
@@ -480,4 +520,5 @@ def load_sample(shop: Shop) -> None:
     """Fill ``shop`` with the demo."""
     _reference_tables(shop)
     _catalogue(shop)
+    _sales(shop)
     _people_and_orders(shop)

@@ -231,6 +231,14 @@ RESOURCES: dict[str, Schema] = {
         multilang=frozenset({"name"}),
     ),
     "tags": _schema("tag", "id_lang name", dated=False),
+    "specific_prices": _schema(
+        "specific_price",
+        "id_shop_group id_shop id_cart id_product id_product_attribute id_currency id_country"
+        " id_group id_customer id_specific_price_rule price from_quantity reduction"
+        " reduction_tax reduction_type from to",
+        required=("id_product", "price", "from_quantity", "reduction", "reduction_type"),
+        dated=False,
+    ),
     "configurations": _schema(
         "configuration", "value name id_shop_group id_shop date_add date_upd"
     ),
