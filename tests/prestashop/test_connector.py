@@ -415,3 +415,18 @@ def test_a_sale_is_written_as_a_specific_price_and_updated(
     cart.update(Product, simple.id, {"price": "2.5"})
     pin = cart.get(Product, simple.id)
     assert pin is not None and (pin.price, pin.compare_at_price) == (money("2.5"), money("3"))
+
+
+def test_tags_are_matched_by_name_or_created(
+    sim: PrestaShopSimulator, cart: PrestaShopCart
+) -> None:
+    sim.shop.put("tags", {"id": 1, "id_lang": "1", "name": "summer"})
+    created = cart.create(
+        Product(name="Hat", sku="HAT", price="5", quantity=1, tags=["Summer", "straw"])
+    )
+    hat = cart.get(Product, created.id)
+    assert hat is not None and hat.tags == ("summer", "straw")
+    assert len(sim.requests_to("POST", "tags")) == 1  # "straw" only
+    cart.update(Product, created.id, {"tags": ["beach"]})
+    hat = cart.get(Product, created.id)
+    assert hat is not None and hat.tags == ("beach",) and hat.category_ids == ()

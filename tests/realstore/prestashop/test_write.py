@@ -19,7 +19,7 @@ from .conftest import Query
 
 #: Fields the connector says it cannot carry (write_notes), or maps by a rule.
 NOT_CARRIED = {
-    Product: {"images", "compare_at_price", "tags", "created_at", "updated_at"},
+    Product: {"images", "created_at", "updated_at"},
     Customer: {"group", "created_at", "updated_at"},
     Category: set(),
     Manufacturer: set(),
@@ -30,7 +30,12 @@ def _source() -> MemoryCart:
     store = generate_store(
         seed=12, products=5, customers=4, orders=3, categories=4, manufacturers=2, reviews=0
     )
-    return MemoryCart(store)
+    cart = MemoryCart(store)
+    first = cart.list(Product)[0]
+    # A sale on a variant, and tags: both have a PrestaShop home of their own.
+    on_sale = attrs.evolve(first.variants[0], compare_at_price=first.variants[0].price + 5)
+    cart.add(attrs.evolve(first, tags=["linen", "summer"], variants=[on_sale, *first.variants[1:]]))
+    return cart
 
 
 def _field_mismatches(

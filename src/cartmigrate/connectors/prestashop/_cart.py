@@ -185,8 +185,9 @@ class PrestaShopCart(Cart):
             )
             return (
                 images,
-                "tags are not written; a sale (compare_at_price above price) is written as a"
-                " specific price for everyone, per combination on a product with combinations",
+                "a sale (compare_at_price above price) is written as a specific price for"
+                " everyone, per combination on a product with combinations; tags are matched"
+                " by name or created",
                 "prices are written as given, with the tax rules group of the"
                 " tax_rules_group option (default 0: no tax added)",
                 "a variant without its own quantity is written with stock 0, taking orders",

@@ -223,6 +223,19 @@ class Lookups:
         found: dict[str, str] = self._cached("tags", load)
         return found
 
+    def tag_id(self, name: str) -> str:
+        """The id of tag ``name`` in the cart's language, created when missing."""
+        with self._lock:
+            for tag_id, tag in self.tags().items():
+                if tag.casefold() == name.casefold():
+                    return tag_id
+            created = self._ws.create(
+                "tags", "tag", {"id_lang": self.language, "name": name}, self.languages()
+            )
+            tag_id = str(created["id"])
+            self.tags()[tag_id] = name
+            return tag_id
+
     def options(self) -> dict[str, str]:
         """Product option (attribute group) id -> name."""
 

@@ -75,6 +75,7 @@ _PRODUCT_KEYS: dict[str, tuple[str, ...]] = {
     "meta_title": ("meta_title",),
     "meta_description": ("meta_description",),
     "weight": ("weight",),
+    "tags": ("tag_rows",),
 }
 _STOCK_FIELDS = frozenset({"quantity", "stock_status"})
 
@@ -215,6 +216,11 @@ class ProductResource(Resource[Product]):
         ]
 
     # -- writing --------------------------------------------------------------
+    def tag_rows(self, product: Product) -> dict[str, Any]:
+        """``associations/tags``, tags matched by name or created (a write, so only when sent)."""
+        rows = [{"id": self.lookups.tag_id(tag)} for tag in dict.fromkeys(product.tags) if tag]
+        return {"tags": Assoc("tag", rows)}
+
     def fields(self, product: Product) -> dict[str, Any]:
         categories = list(product.category_ids) or [self.lookups.home_category()]
         base = self._base_price(product)
@@ -284,6 +290,8 @@ class ProductResource(Resource[Product]):
             if not self._discard(unfinished)
         }
         fields = {**self.fields(entity), "state": 0}
+        if entity.tags:
+            fields["associations"] = {**fields["associations"], **self.tag_rows(entity)}
         try:
             answer = self.ws.create(self.route, self.element, fields, self.langs)
             product_id = str(answer["id"])
@@ -399,7 +407,13 @@ class ProductResource(Resource[Product]):
         body: dict[str, Any] = {}
         for name in changes:
             for key in _PRODUCT_KEYS.get(name, ()):
-                body[key] = full[key]
+                if key == "tag_rows":
+                    associations = body.setdefault("associations", {})
+                    associations.update(self.tag_rows(updated))
+                elif key == "associations":
+                    body.setdefault("associations", {}).update(full["associations"])
+                else:
+                    body[key] = full[key]
         if body:
             self.ws.patch(self.route, self.element, id, body, self.langs)
         if {"price", "compare_at_price"} & set(changes):
