@@ -1,8 +1,9 @@
 """Products: the product object, its combinations (variants) and their stock.
 
-Reading a page of products costs three listings: the products, their
-combinations (``filter[id_product]=[..]``) and their stock rows; option
-names come from two cached tables. A combination's price is an *impact* on
+Reading a page of products costs four listings: the products, their
+combinations (``filter[id_product]=[..]``), their stock rows and their
+specific prices (sales, see ``_prices``); option names and tags come from
+cached tables. A combination's price is an *impact* on
 the product's price; a variant's price here is the sum. A combination whose
 ``reference`` is empty or the product's own (the demo's combinations all
 repeat it) has no SKU of its own: the variant's ``sku`` is None and the raw
