@@ -22,7 +22,7 @@ from cartmigrate import (
 from cartmigrate.connectors.prestashop import PrestaShopCart
 from cartmigrate.connectors.prestashop._values import field, money, text
 from cartmigrate.connectors.prestashop._xml import Assoc, Lang, xml_body
-from cartmigrate.models import Address, Category, Customer, Order, Product, Variant
+from cartmigrate.models import Address, Category, Customer, Manufacturer, Order, Product, Variant
 from cartmigrate.testing.prestashop import PrestaShopSimulator
 
 from .conftest import utc
@@ -224,14 +224,39 @@ def test_a_duplicate_e_mail_is_refused_with_the_existing_id(cart: PrestaShopCart
     assert raised.value.existing_id == "2"
 
 
-def test_a_500_on_a_category_is_an_unknown_outcome_the_engine_resolves(
+def test_a_500_after_a_category_was_made_is_settled_by_its_slug(
     sim: PrestaShopSimulator, cart: PrestaShopCart
 ) -> None:
     source = MemoryCart([Category(id="c1", name="Sale", slug="sale")])
     sim.fail_next("POST", "categories")
+    assert SyncEngine(source, cart).full_migrate().failures == []
+    slugs = [r["link_rewrite"] for r in sim.shop.tables["categories"].values()]
+    assert slugs.count("sale") == 1
+    assert len(sim.requests_to("POST", "categories")) == 1
+
+
+def test_a_500_that_made_nothing_is_sent_once_more(
+    sim: PrestaShopSimulator, cart: PrestaShopCart
+) -> None:
+    sim.fail_next("POST", "manufacturers", applied=False)
+    created = cart.create(Manufacturer(name="Loom & Co"))
+    assert len(sim.requests_to("POST", "manufacturers")) == 2
+    names = [r["name"] for r in sim.shop.tables["manufacturers"].values()]
+    assert names.count("Loom & Co") == 1 and created.id == str(
+        sim.shop.next_ids["manufacturers"] - 1
+    )
+
+
+def test_a_time_out_that_made_nothing_stays_unknown_and_the_engine_settles_it(
+    sim: PrestaShopSimulator, cart: PrestaShopCart
+) -> None:
+    # After a time-out the server may still be at it: not sent again at once.
+    source = MemoryCart([Category(id="c1", name="Sale", slug="sale")])
+    sim.fail_next("POST", "categories", timeout=True, applied=False)
     engine = SyncEngine(source, cart)
     first = engine.full_migrate()
     assert [f.error for f in first.failures] == [WriteOutcomeUnknown.__name__]
+    assert len(sim.requests_to("POST", "categories")) == 1
     assert engine.full_migrate().failures == []
     slugs = [r["link_rewrite"] for r in sim.shop.tables["categories"].values()]
     assert slugs.count("sale") == 1

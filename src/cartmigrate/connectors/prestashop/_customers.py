@@ -25,7 +25,6 @@ from ..._exceptions import (
     DuplicateEntity,
     EntityNotFound,
     TransientError,
-    WriteOutcomeUnknown,
 )
 from ...models import Address, Customer
 from .._base import Created
@@ -168,14 +167,12 @@ class CustomerResource(Resource[Customer]):
         if entity.addresses:
             body["note"] = CREATING
         try:
-            answer = self.ws.create(self.route, self.element, body, self.lookups.languages())
-            customer_id = str(answer["id"])
-        except WriteOutcomeUnknown:
-            found = [i for i, _ in self._ids_with_email(entity.email) if i not in existing]
-            if not found:
-                raise
-            customer_id = found[-1]  # absent before the POST: this one is ours
-            logger.info("prestashop: lost answer to a customer create; found it as %s", customer_id)
+            customer_id = self.post_settled(
+                body,
+                self.lookups.languages(),
+                lambda: {i for i, _ in self._ids_with_email(entity.email)},
+                set(existing),
+            )
         except DuplicateEntity as error:
             found = [i for i, _ in self._ids_with_email(entity.email)]
             error.existing_id = found[0] if found else None

@@ -35,7 +35,6 @@ from ..._exceptions import (
     EntityNotFound,
     EntityRejected,
     TransientError,
-    WriteOutcomeUnknown,
 )
 from ...models import Product, ProductStatus, StockStatus, Variant
 from .._base import Created
@@ -293,15 +292,9 @@ class ProductResource(Resource[Product]):
         fields = {**self.fields(entity), "state": 0}
         if entity.tags:
             fields["associations"] = {**fields["associations"], **self.tag_rows(entity)}
-        try:
-            answer = self.ws.create(self.route, self.element, fields, self.langs)
-            product_id = str(answer["id"])
-        except WriteOutcomeUnknown:
-            new = self._ids_like(entity, "0") - before
-            if len(new) != 1:
-                raise
-            (product_id,) = new
-            logger.info("prestashop: lost answer to a product create; found it as %s", product_id)
+        product_id = self.post_settled(
+            fields, self.langs, lambda: self._ids_like(entity, "0"), before
+        )
         try:
             variant_ids = self._create_variants(product_id, entity)
             self._write_stock(product_id, entity, variant_ids)

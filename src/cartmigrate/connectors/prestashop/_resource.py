@@ -9,12 +9,13 @@ kind of entity.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Mapping, Sequence
+import logging
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, ClassVar, Generic, TypeVar
 
 import attrs
 
-from ..._exceptions import EntityNotFound, EntityRejected, InvalidEntity
+from ..._exceptions import EntityNotFound, EntityRejected, InvalidEntity, WriteOutcomeUnknown
 from ...models import Entity
 from .._base import Created
 from ._lookups import Lookups
@@ -24,6 +25,8 @@ from ._ws import Webservice
 __all__ = ["Resource", "Row"]
 
 E = TypeVar("E", bound=Entity)
+
+logger = logging.getLogger("cartmigrate.prestashop")
 
 #: A raw object as the webservice's JSON gives it.
 Row = dict[str, Any]
@@ -116,6 +119,45 @@ class Resource(Generic[E]):
             raise
 
     # -- helpers for writers --------------------------------------------------
+    def post_settled(
+        self,
+        fields: Mapping[str, Any],
+        languages: Sequence[int],
+        ids: Callable[[], set[str]],
+        before: set[str],
+    ) -> str:
+        """POST one object; an unknown outcome is settled by looking, never by guessing.
+
+        ``ids()`` lists the objects this one would be (same SKU, e-mail, slug);
+        ``before`` is what it listed before the POST. After a lost answer the
+        one new id is ours. None new after a 5xx *answer* (the request is over:
+        PrestaShop writes synchronously) means nothing was made, and it is sent
+        once more; after a time-out the server may still be at it, so the
+        unknown outcome is raised for the engine to look up later.
+        """
+        for attempt in (1, 2):
+            try:
+                answer = self.ws.create(self.route, self.element, fields, languages)
+                return str(answer["id"])
+            except WriteOutcomeUnknown as error:
+                new = ids() - before
+                if len(new) == 1:
+                    (found,) = new
+                    logger.info(
+                        "prestashop: lost answer to a %s create; found it as %s",
+                        self.kind.kind,
+                        found,
+                    )
+                    return found
+                if new or error.status_code is None or attempt == 2:
+                    raise
+                logger.warning(
+                    "prestashop: %s create answered %s and made nothing; sending it once more",
+                    self.kind.kind,
+                    error.status_code,
+                )
+        raise AssertionError("unreachable")  # pragma: no cover
+
     def current(self, id: str) -> E:
         """The entity as it is now (for an update that needs the rest of it)."""
         rows = self.ws.by_ids(self.route, [id], self.list_params())

@@ -20,9 +20,10 @@ to a shop. What it reproduces (from the real store's README):
   a stock change does not touch the product's ``date_upd``;
 - orders from carts through the payment-module path (see ``_shop``).
 
-Faults: ``fail_next("POST", "products", after_write=True)`` applies the next
-such write and answers a 500 with a PHP warning (or, with ``timeout=True``,
-raises a read time-out): the lost answers a connector must resolve.
+Faults: ``fail_next("POST", "products")`` applies the next such write and
+answers a 500 with a PHP warning (or, with ``timeout=True``, raises a read
+time-out); with ``applied=False`` nothing is written (a fatal error's empty
+500): the unknown outcomes a connector must settle.
 """
 
 from __future__ import annotations
@@ -61,6 +62,7 @@ class _Fault:
     method: str
     resource: str
     timeout: bool
+    applied: bool
 
 
 class PrestaShopSimulator:
@@ -103,10 +105,13 @@ class PrestaShopSimulator:
                 for item in items:
                     self.shop.put(resource, dict(item))
 
-    def fail_next(self, method: str, resource: str, *, timeout: bool = False) -> None:
-        """The next ``method`` on ``resource`` is applied, and its answer lost."""
+    def fail_next(
+        self, method: str, resource: str, *, timeout: bool = False, applied: bool = True
+    ) -> None:
+        """The next ``method`` on ``resource`` is applied (or, with ``applied=False``,
+        not), and its answer lost: a 500 with a PHP warning, or a read time-out."""
         with self._lock:
-            self._faults.append(_Fault(method.upper(), resource, timeout))
+            self._faults.append(_Fault(method.upper(), resource, timeout, applied))
 
     def requests_to(self, method: str, resource: str) -> list[RecordedRequest]:
         return [r for r in self.requests if (r.method, r.resource) == (method, resource)]
@@ -141,6 +146,10 @@ class PrestaShopSimulator:
                 raise ApiError(400, [(27, f'Resource of type "{resource}" does not exists.')])
             item = parts[1] if len(parts) > 1 else None
             fault = self._take_fault(request.method, resource)
+            if fault is not None and not fault.applied:
+                if fault.timeout:
+                    raise httpx.ReadTimeout("simulated lost request", request=request)
+                return httpx.Response(500, content=b"")  # a fatal error: an empty body
             response = self._dispatch(request, resource, item, dict(params))
             if fault is not None:
                 if fault.timeout:
