@@ -282,6 +282,11 @@ class PrestaShopCart(Cart):
             except CartMigrateError as error:
                 return error
 
+        kinds = {type(e) for e in entities}
+        side_by_side = all(
+            self._resources[k].parallel_creates for k in kinds if k in self._resources
+        )
+        workers = self._max_concurrency if side_by_side else 1
         seen: set[str] = set()
         first: list[int] = []
         later: list[int] = []
@@ -293,7 +298,7 @@ class PrestaShopCart(Cart):
         results: dict[int, WriteResult] = dict(
             zip(
                 first,
-                fan_out(one, [entities[i] for i in first], max_workers=self._max_concurrency),
+                fan_out(one, [entities[i] for i in first], max_workers=workers),
                 strict=True,
             )
         )

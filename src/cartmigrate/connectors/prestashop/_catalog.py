@@ -25,6 +25,7 @@ class CategoryResource(Resource[Category]):
     kind = Category
     route = "categories"
     element = "category"
+    parallel_creates = False
     writable = frozenset({"name", "parent_id", "slug", "description"})
 
     def keep(self, row: Row) -> bool:

@@ -40,6 +40,9 @@ class Resource(Generic[E]):
     element: ClassVar[str]  # "product": the XML element of one object
     #: Whether ``date_upd`` moves with every change the model covers.
     incremental: ClassVar[bool] = True
+    #: Whether creates may run side by side (a category rebuilds the whole tree's
+    #: nested set on every add: two at once can collide).
+    parallel_creates: ClassVar[bool] = True
     #: Fields of the model ``update`` can write.
     writable: ClassVar[frozenset[str]] = frozenset()
 
