@@ -106,10 +106,13 @@ def test_killed_mid_migration_then_resumed(
     source = _source(seed=22)
     state_file = tmp_path / "migration.db"
 
-    # 1. Killed right after the store took a product (before its combinations),
-    #    a customer's address (before the next one), then a customer.
+    # 1. Killed five times, each right after the store took: a product's 2nd
+    #    combination, a product (before its combinations), a stock row, a
+    #    customer's address (before the next one), a customer.
     for plan in (
+        {("POST", "combinations"): {2: "crash"}},
         {("POST", "products"): {3: "crash"}},
+        {("PATCH", "stock_availables"): {4: "crash"}},
         {("POST", "addresses"): {3: "crash"}},
         {("POST", "customers"): {2: "crash"}},
     ):
