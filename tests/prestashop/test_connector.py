@@ -6,6 +6,7 @@ import logging
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 
+import attrs
 import httpx
 import pytest
 
@@ -17,6 +18,7 @@ from cartmigrate import (
     EntityRejected,
     MemoryCart,
     SyncEngine,
+    TransientError,
     WriteOutcomeUnknown,
 )
 from cartmigrate.connectors.prestashop import PrestaShopCart
@@ -455,3 +457,22 @@ def test_tags_are_matched_by_name_or_created(
     cart.update(Product, created.id, {"tags": ["beach"]})
     hat = cart.get(Product, created.id)
     assert hat is not None and hat.tags == ("beach",) and hat.category_ids == ()
+
+
+def test_a_customer_whose_addresses_failed_is_removed_with_them(
+    sim: PrestaShopSimulator, cart: PrestaShopCart
+) -> None:
+    sim.fail_next("POST", "addresses", timeout=True, applied=False, after=1)
+    addresses = [Address(line1=f"{n} Main St", city="Lyon", country="FR") for n in (1, 2)]
+    customer = Customer(email="two@example.com", first_name="T", last_name="W")
+    with pytest.raises(TransientError):
+        cart.create(attrs.evolve(customer, addresses=[addresses[1], addresses[0]]))
+    assert [r["email"] for r in sim.shop.tables["customers"].values()].count("two@example.com") == 0
+    created = cart.create(attrs.evolve(customer, addresses=addresses))
+    owned = [a for a in sim.shop.tables["addresses"].values() if a["id_customer"] == created.id]
+    assert len(owned) == 2
+    assert not [
+        a
+        for a in sim.shop.tables["addresses"].values()
+        if a["city"] == "Lyon" and a["id_customer"] != created.id
+    ]

@@ -191,8 +191,10 @@ class CustomerResource(Resource[Customer]):
         return Created(id=customer_id)
 
     def _discard(self, customer_id: str) -> bool:
-        """Delete a half-made customer; say whether it is gone."""
+        """Delete a half-made customer and the addresses it got; say whether it is gone."""
         try:
+            for row in self.ws.all("addresses", {"filter[id_customer]": f"[{customer_id}]"}):
+                self.ws.delete("addresses", str(row["id"]))
             self.delete(customer_id)
         except EntityNotFound:
             return True

@@ -63,6 +63,7 @@ class _Fault:
     resource: str
     timeout: bool
     applied: bool
+    after: int
 
 
 class PrestaShopSimulator:
@@ -106,12 +107,19 @@ class PrestaShopSimulator:
                     self.shop.put(resource, dict(item))
 
     def fail_next(
-        self, method: str, resource: str, *, timeout: bool = False, applied: bool = True
+        self,
+        method: str,
+        resource: str,
+        *,
+        timeout: bool = False,
+        applied: bool = True,
+        after: int = 0,
     ) -> None:
-        """The next ``method`` on ``resource`` is applied (or, with ``applied=False``,
-        not), and its answer lost: a 500 with a PHP warning, or a read time-out."""
+        """The next ``method`` on ``resource`` (once ``after`` more went well) is
+        applied (or, with ``applied=False``, not), and its answer lost: a 500
+        with a PHP warning, or a read time-out."""
         with self._lock:
-            self._faults.append(_Fault(method.upper(), resource, timeout, applied))
+            self._faults.append(_Fault(method.upper(), resource, timeout, applied, after))
 
     def requests_to(self, method: str, resource: str) -> list[RecordedRequest]:
         return [r for r in self.requests if (r.method, r.resource) == (method, resource)]
@@ -190,6 +198,9 @@ class PrestaShopSimulator:
     def _take_fault(self, method: str, resource: str) -> _Fault | None:
         for fault in self._faults:
             if (fault.method, fault.resource) == (method, resource):
+                if fault.after:
+                    fault.after -= 1
+                    return None
                 self._faults.remove(fault)
                 return fault
         return None
