@@ -192,6 +192,8 @@ LOGGERS = (
     "cartmigrate.http",
     "cartmigrate.woocommerce",
     "cartmigrate.shopify",
+    "cartmigrate.prestashop",
+    "cartmigrate.magento",
     "httpx",
     "httpcore",
 )

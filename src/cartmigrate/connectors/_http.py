@@ -241,6 +241,15 @@ class CostBucket:
             self._stamp = self._clock()
 
 
+@attrs.define(frozen=True)
+class _Body:
+    """What a request sends: JSON, or raw content with its headers."""
+
+    json: Any
+    content: bytes | None
+    headers: Mapping[str, str] | None
+
+
 class _Retry(Exception):
     """Internal: this attempt may be repeated after ``delay`` (None: backoff)."""
 
@@ -316,7 +325,11 @@ class HttpClient:
     or ``transport=`` to talk to a simulator offline. ``max_in_flight`` bounds
     the requests awaiting an answer at once, across every thread using the
     client. ``error_for`` lets the connector turn its platform's error bodies
-    into typed errors. TLS verification is always on for clients created here.
+    into typed errors. ``server_error_for`` does the same for 5xx answers, for
+    platforms that answer some client errors with a 500 (PrestaShop: a bad
+    filter, a duplicate e-mail): what it returns is raised at once, neither
+    retried nor taken for a lost write; None leaves the 5xx handling as is.
+    TLS verification is always on for clients created here.
     """
 
     def __init__(
@@ -332,6 +345,7 @@ class HttpClient:
         retry: RetryPolicy | None = None,
         bucket: CostBucket | None = None,
         error_for: ErrorHook | None = None,
+        server_error_for: ErrorHook | None = None,
         sleep: Callable[[float], None] = _sleep,
         max_in_flight: int | None = None,
         expect_json: bool = False,
@@ -351,6 +365,7 @@ class HttpClient:
         self.retry = retry if retry is not None else RetryPolicy()
         self.bucket = bucket
         self._error_for = error_for
+        self._server_error_for = server_error_for
         self._sleep = sleep
         self.requests = 0
         self._answered = False  # whether the host ever answered: see RetryPolicy
@@ -391,6 +406,8 @@ class HttpClient:
         *,
         params: Mapping[str, Any] | None = None,
         json: Any = None,
+        content: bytes | None = None,
+        headers: Mapping[str, str] | None = None,
         idempotent: bool | None = None,
         cost: float = 1.0,
     ) -> httpx.Response:
@@ -398,6 +415,8 @@ class HttpClient:
 
         ``idempotent`` defaults to True for GET/HEAD/PUT/DELETE, False for POST
         and PATCH; pass it explicitly for e.g. a GraphQL query sent by POST.
+        ``content`` (with its ``headers``) is a raw body, for platforms that
+        take no JSON (PrestaShop reads XML).
         """
         if idempotent is None:
             idempotent = method.upper() in ("GET", "HEAD", "PUT", "DELETE", "OPTIONS")
@@ -436,7 +455,8 @@ class HttpClient:
         )
         try:
             try:
-                return retrying(self._attempt, method, url, params, json, idempotent, cost)
+                body = _Body(json, content, headers)
+                return retrying(self._attempt, method, url, params, body, idempotent, cost)
             except _Retry as exhausted:
                 raise exhausted.error from None
         except BaseException as error:
@@ -448,7 +468,7 @@ class HttpClient:
         method: str,
         url: str,
         params: Mapping[str, Any] | None,
-        json: Any,
+        body: _Body,
         idempotent: bool,
         cost: float,
     ) -> httpx.Response:
@@ -465,7 +485,9 @@ class HttpClient:
                     method,
                     self._base.join(url),
                     params=params,
-                    json=json,
+                    json=body.json,
+                    content=body.content,
+                    headers=body.headers,
                     follow_redirects=False,
                     **extra,
                 )
@@ -505,6 +527,10 @@ class HttpClient:
         if status == 429:
             delay = parse_retry_after(response.headers.get("Retry-After"))
             raise _Retry(TransientError(self._message(response), status_code=429), delay)
+        if status >= 500 and self._server_error_for is not None:
+            refused = self._server_error_for(response)
+            if refused is not None:
+                raise refused
         if status in _RETRY_STATUS or status >= 500:
             message = self._message(response)
             if not idempotent:

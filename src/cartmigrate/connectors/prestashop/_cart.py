@@ -1,0 +1,347 @@
+"""The PrestaShop cart: the webservice (``/api``) through the shared HTTP layer.
+
+The cart itself only dispatches: each entity type is one resource
+(``_catalog``, ``_products``, ``_customers``, ``_orders``) with its route,
+reader, payload and follow-ups. Requests per operation are listed in
+docs/connectors/prestashop.md.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import Any, TypeVar, cast
+
+import httpx
+
+from ..._exceptions import (
+    CartMigrateError,
+    ConfigurationError,
+    EntityNotFound,
+    InvalidEntity,
+    UnsupportedEntity,
+)
+from ...models import Category, Customer, Entity, Manufacturer, Order, Product, Variant
+from .._base import Capabilities, Cart, Created, WriteResult
+from .._http import CostBucket, HttpClient, RetryPolicy, Secret
+from .._rest import fan_out
+from ._catalog import CategoryResource, ManufacturerResource
+from ._customers import CustomerResource
+from ._images import ImageUploader
+from ._lookups import Lookups
+from ._orders import OrderResource
+from ._products import ProductResource
+from ._resource import Resource
+from ._ws import Webservice, client_error, server_error
+
+__all__ = ["PrestaShopCart"]
+
+E = TypeVar("E", bound=Entity)
+
+_LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
+
+
+class PrestaShopCart(Cart):
+    """A PrestaShop 8 shop through its webservice.
+
+    ``key`` is a webservice key (Advanced Parameters -> Webservice) with GET,
+    POST, PATCH and DELETE on the resources listed in the docs; it is sent as
+    the Basic-auth user, over HTTPS only (plain http is refused except for
+    loopback or with ``transport=``). ``url`` is the shop's address, with or
+    without ``/api``, and must be the host the shop answers to: PrestaShop
+    redirects any other host, and redirects are refused (a redirected POST
+    would be lost). ``language`` is the language id multilingual fields are
+    read in (default: the shop's default language); writes fill every
+    language with the same text. ``tax_rules_group`` is written on new
+    products (0: prices as given, no tax added). With ``upload_images`` a new
+    product's images are fetched from their URLs (with ``image_client``, or a
+    client of its own that never carries the key) and uploaded.
+    """
+
+    def __init__(
+        self,
+        url: str,
+        key: str | Secret,
+        *,
+        transport: httpx.BaseTransport | None = None,
+        client: httpx.Client | None = None,
+        timeout: float = 60.0,
+        max_concurrency: int = 4,
+        requests_per_second: float = 20.0,
+        burst: float = 20.0,
+        retry: RetryPolicy | None = None,
+        language: int | None = None,
+        timezone: dt.tzinfo | None = None,
+        page_size: int = 100,
+        tax_rules_group: int = 0,
+        upload_images: bool = False,
+        image_client: httpx.Client | None = None,
+        sleep: Callable[[float], None] | None = None,
+        name: str = "prestashop",
+    ) -> None:
+        parsed = httpx.URL(url)
+        if parsed.scheme not in ("http", "https") or not parsed.host:
+            raise ConfigurationError(f"not a shop URL: {parsed.copy_with(query=None)!s}")
+        if parsed.scheme == "http" and parsed.host not in _LOCAL_HOSTS and transport is None:
+            raise ConfigurationError(
+                "the webservice key is sent with every request: use https://"
+                " (plain http is only allowed for loopback or a simulator transport)"
+            )
+        if page_size < 1:
+            raise ConfigurationError(f"page_size must be at least 1, not {page_size}")
+        self.name = name
+        path = parsed.path.rstrip("/")
+        if path.endswith("/api"):
+            path = path[: -len("/api")]
+        self._url = str(parsed.copy_with(path=path or "/", query=None, fragment=None)).rstrip("/")
+        self._key = key if isinstance(key, Secret) else Secret(key)
+        http_args: dict[str, Any] = {} if sleep is None else {"sleep": sleep}
+        bucket_args: dict[str, Any] = {} if sleep is None else {"sleep": sleep}
+        self._max_concurrency = max(1, max_concurrency)
+        http = HttpClient(
+            f"{self._url}/api/",
+            platform=name,
+            auth=httpx.BasicAuth(self._key.reveal(), ""),
+            client=client,
+            transport=transport,
+            timeout=timeout,
+            retry=retry,
+            bucket=CostBucket(burst, requests_per_second, **bucket_args),
+            error_for=client_error,
+            server_error_for=server_error,
+            headers={"User-Agent": "cartmigrate"},
+            max_in_flight=self._max_concurrency,
+            **http_args,
+        )
+        self._ws = Webservice(http, page_size=page_size)
+        self._lookups = Lookups(self._ws, language=language, zone=timezone)
+        products = ProductResource(self._ws, self._lookups)
+        products.image_base = self._url
+        products.tax_rules_group = tax_rules_group
+        self._image_client: httpx.Client | None = None
+        if upload_images:
+            if image_client is None:
+                # Its own client, without the key: an image URL may point anywhere.
+                image_client = self._image_client = httpx.Client(
+                    timeout=timeout, follow_redirects=True
+                )
+            products.images = ImageUploader(http, image_client)
+        self._upload_images = upload_images
+        self._resources: dict[type[Entity], Resource[Any]] = {
+            Category: CategoryResource(self._ws, self._lookups),
+            Manufacturer: ManufacturerResource(self._ws, self._lookups),
+            Product: products,
+            Customer: CustomerResource(self._ws, self._lookups),
+            Order: OrderResource(self._ws, self._lookups),
+        }
+
+    def __repr__(self) -> str:
+        return f"PrestaShopCart(url={self._url!r})"
+
+    @property
+    def store_identity(self) -> str:
+        # Kept in state files and shown in errors: never with credentials in it.
+        url = httpx.URL(self._url).copy_with(username=None, password=None)
+        return f"prestashop:{str(url).rstrip('/')}"
+
+    @property
+    def requests(self) -> int:
+        """How many HTTP requests (retries included) this cart has sent."""
+        return self._ws.requests
+
+    def close(self) -> None:
+        self._ws.http.close()
+        if self._image_client is not None:
+            self._image_client.close()
+
+    # -- capabilities -------------------------------------------------------
+    @property
+    def capabilities(self) -> Capabilities:
+        kinds = set(self._resources)
+        return Capabilities(
+            reads=kinds,
+            writes=kinds - {Order},
+            incremental={k for k, r in self._resources.items() if r.incremental},
+            batch_size=self._max_concurrency,
+            source_refs=False,
+            read_ahead=True,
+        )
+
+    def derived_fields(self, entity: Entity) -> frozenset[str]:
+        if isinstance(entity, Product) and entity.variants:
+            # The product's stock row is PrestaShop's sum of its combinations'.
+            return frozenset({"quantity", "stock_status"})
+        return frozenset()
+
+    def write_notes(self, kind: type[Entity]) -> tuple[str, ...]:
+        if kind is Customer:
+            return (
+                "passwords cannot be moved (the source holds only a hash): each new customer"
+                " gets a random password and must reset it ('Forgot your password?')",
+                "a missing first or last name is written as 'Customer', a missing street or"
+                " city as '-', a missing country as the shop's default (PrestaShop requires"
+                " them)",
+            )
+        if kind is Product:
+            images = (
+                "images are uploaded from their URLs; a product whose image cannot be fetched"
+                " fails with it"
+                if self._upload_images
+                else "images are not uploaded (upload_images=False)"
+            )
+            return (
+                images,
+                "a sale (compare_at_price above price) is written as a specific price for"
+                " everyone, per combination on a product with combinations; tags are matched"
+                " by name or created",
+                "prices are written as given, with the tax rules group of the"
+                " tax_rules_group option (default 0: no tax added)",
+                "a variant without its own quantity is written with stock 0, taking orders",
+            )
+        if kind is Order:
+            return (
+                "orders are not written to PrestaShop: the webservice creates an order only"
+                " from a cart through a payment module, which takes its prices from the"
+                " catalogue, decrements stock and e-mails the customer",
+            )
+        return ()
+
+    # -- reading ------------------------------------------------------------
+    def _resource(self, kind: type[Entity], *, write: bool = False) -> Resource[Any]:
+        self._require(kind, write=write)
+        return self._resources[Product if kind is Variant else kind]
+
+    def _models(self, resource: Resource[Any], rows: Sequence[dict[str, Any]]) -> list[Any]:
+        models: list[Any] = []
+        for entity_id, model in resource.convert(rows):
+            if isinstance(model, InvalidEntity):
+                self.report_unreadable(resource.kind, entity_id, model)
+            else:
+                models.append(model)
+        return models
+
+    def read(self, kind: type[E], *, since: dt.datetime | None = None) -> Iterator[E]:
+        resource = self._resource(kind)
+        if since is not None and resource.incremental:
+            pages = resource.since_pages(since)
+        else:
+            pages = self._ws.pages(resource.route, resource.list_params())
+        for rows in pages:
+            yield from self._models(resource, rows)
+
+    def get(self, kind: type[E], id: str) -> E | None:
+        return self.get_many(kind, [id]).get(id)
+
+    def get_many(self, kind: type[E], ids: Sequence[str]) -> dict[str, E]:
+        resource = self._resource(kind)
+        rows = self._ws.by_ids(resource.route, list(ids), resource.list_params())
+        return {cast(str, m.id): m for m in self._models(resource, rows)}
+
+    def count(self, kind: type[Entity]) -> int | None:
+        if kind not in self._resources or kind is Category:
+            return None  # Root and Home are listed but not read
+        resource = self._resources[kind]
+        pages = self._ws.pages(resource.route, resource.list_params(), display="[id]")
+        return sum(len(page) for page in pages)
+
+    def find(self, kind: type[E], natural_key: str) -> E | None:
+        resource = self._resource(kind)
+        key = natural_key.strip()
+        if not key or any(c in key for c in "[]|,"):
+            # Not expressible as one exact filter value ("," makes a range, "|" a choice).
+            return cast(E | None, self._scan(resource, key))
+        for params in resource.find_params(key):
+            rows = self._ws.all(resource.route, params)
+            for model in self._models(resource, rows):
+                own = model.natural_key
+                if not resource.finished(model):
+                    continue  # half-made by an interrupted create: created again
+                if own is not None and own.casefold() == key.casefold():
+                    return cast(E, model)
+        return None
+
+    def _scan(self, resource: Resource[Any], key: str) -> Any:
+        """``find`` the slow way, for a key no filter can hold."""
+        for model in self.read(resource.kind):
+            own = model.natural_key
+            if own is not None and own.casefold() == key.casefold() and resource.finished(model):
+                return model
+        return None
+
+    # -- writing ------------------------------------------------------------
+    def create(self, entity: E, *, source_ref: str | None = None) -> Created:
+        return self._resource(type(entity), write=True).create(entity)
+
+    def create_many(
+        self, entities: Sequence[E], *, source_refs: Sequence[str | None] | None = None
+    ) -> list[WriteResult]:
+        """Creates side by side, up to ``max_concurrency`` at once; each fails alone.
+
+        Entities sharing a natural key (an e-mail, a SKU) never go at once:
+        PrestaShop checks an e-mail in PHP, not with a unique index, so two
+        POSTs side by side could both pass; the first in order goes first.
+        """
+
+        def one(entity: E) -> WriteResult:
+            try:
+                return self.create(entity)
+            except CartMigrateError as error:
+                return error
+
+        kinds = {type(e) for e in entities}
+        side_by_side = all(
+            self._resources[k].parallel_creates for k in kinds if k in self._resources
+        )
+        workers = self._max_concurrency if side_by_side else 1
+        seen: set[str] = set()
+        first: list[int] = []
+        later: list[int] = []
+        for position, entity in enumerate(entities):
+            key = entity.natural_key
+            (later if key is not None and key.casefold() in seen else first).append(position)
+            if key is not None:
+                seen.add(key.casefold())
+        results: dict[int, WriteResult] = dict(
+            zip(
+                first,
+                fan_out(one, [entities[i] for i in first], max_workers=workers),
+                strict=True,
+            )
+        )
+        for position in later:
+            results[position] = one(entities[position])
+        return [results[i] for i in range(len(entities))]
+
+    def update(
+        self,
+        kind: type[Entity],
+        id: str,
+        changes: Mapping[str, Any],
+        *,
+        parent_id: str | None = None,
+    ) -> None:
+        resource = self._resource(kind, write=True)
+        if kind is Variant and not parent_id:
+            raise UnsupportedEntity("a variant update needs its product's id", entity="variant")
+        if not id.isdigit():
+            raise EntityNotFound(f"no {kind.kind} {id} in {self.name}", entity=kind.kind)
+        resource.update(id, changes, parent_id if kind is Variant else None)
+
+    def delete(self, kind: type[Entity], id: str) -> None:
+        if kind is Variant:
+            raise UnsupportedEntity("delete a variant through its product", entity="variant")
+        self._resource(kind, write=True).delete(id)
+
+    def clear(self, kind: type[Entity]) -> int:
+        """Delete every entity of ``kind``, newest first (a category takes its
+        children with it, so a child already gone is not an error)."""
+        resource = self._resource(kind, write=True)
+        ids = [m.id for m in self.read(kind) if m.id is not None]
+        deleted = 0
+        for entity_id in sorted(ids, key=int, reverse=True):
+            try:
+                resource.delete(entity_id)
+                deleted += 1
+            except EntityNotFound:
+                continue
+        return deleted
