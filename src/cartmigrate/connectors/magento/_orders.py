@@ -30,6 +30,7 @@ from .._base import Created
 from .._rest import chunked
 from ._api import PAGE_SIZE, Filter, magento_time, parse_time
 from ._customers import Directory, address_from_raw
+from ._product_payload import money
 from ._resource import Context, Resource
 
 __all__ = ["OrderResource"]
@@ -67,12 +68,6 @@ def read_status(value: Any) -> OrderStatus | str:
 def write_status(status: OrderStatus | str) -> tuple[str, str]:
     text = str(status)
     return _WRITE_STATUS.get(text, (text, "processing"))
-
-
-def _money(value: Any) -> decimal.Decimal | None:
-    if value is None or value == "":
-        return None
-    return decimal.Decimal(str(value))
 
 
 def _shipment_comment(shipment: Shipment) -> str:
@@ -160,7 +155,7 @@ class OrderResource(Resource[Order]):
                     sku=item.get("sku"),
                     name=item.get("name") or item.get("sku") or "-",
                     quantity=int(float(item.get("qty_ordered") or 0)),
-                    price=_money(item.get("price")) or 0,
+                    price=money(item.get("price")) or 0,
                 )
             )
         history: list[StatusChange] = []
@@ -194,7 +189,7 @@ class OrderResource(Resource[Order]):
                 shipping = address_from_raw(address)
                 break
         billing = raw.get("billing_address")
-        discount = _money(raw.get("discount_amount"))
+        discount = money(raw.get("discount_amount"))
         guest = bool(raw.get("customer_is_guest")) or not raw.get("customer_id")
         return Order(
             id=str(raw["entity_id"]),
@@ -204,11 +199,11 @@ class OrderResource(Resource[Order]):
             status=read_status(raw.get("status")),
             lines=lines,
             currency=raw.get("order_currency_code"),
-            subtotal=_money(raw.get("subtotal")),
-            shipping_total=_money(raw.get("shipping_amount")),
-            tax_total=_money(raw.get("tax_amount")),
+            subtotal=money(raw.get("subtotal")),
+            shipping_total=money(raw.get("shipping_amount")),
+            tax_total=money(raw.get("tax_amount")),
             discount_total=abs(discount) if discount is not None else None,
-            total=_money(raw.get("grand_total")),
+            total=money(raw.get("grand_total")),
             billing_address=address_from_raw(billing) if billing else None,
             shipping_address=shipping,
             status_history=history,
@@ -271,6 +266,29 @@ class OrderResource(Resource[Order]):
             body["email"] = email
         return body
 
+    @staticmethod
+    def _item(line: OrderLine, *, parent_item: int | None = None) -> dict[str, Any]:
+        """One order item; a variant's line is its parent's item, with the child's after it."""
+        child = parent_item is not None
+        product = line.variant_id if child else line.product_id
+        price = decimal.Decimal(0) if child else line.price
+        item: dict[str, Any] = {
+            "sku": line.sku or "",
+            "name": line.name,
+            "product_type": "configurable" if line.variant_id and not child else "simple",
+            "qty_ordered": line.quantity,
+            "price": float(price),
+            "base_price": float(price),
+            "original_price": float(price),
+            "row_total": float(price * line.quantity),
+            "base_row_total": float(price * line.quantity),
+        }
+        if product and product.isdigit():
+            item["product_id"] = int(product)
+        if child:
+            item["parent_item_id"] = parent_item
+        return item
+
     def body(self, order: Order) -> dict[str, Any]:
         status, state = write_status(order.status)
         currency = order.currency or "USD"
@@ -306,25 +324,7 @@ class OrderResource(Resource[Order]):
             "grand_total": float(total),
             "base_grand_total": float(total),
             "total_qty_ordered": sum(line.quantity for line in order.lines),
-            "items": [
-                {
-                    "sku": line.sku or "",
-                    "name": line.name,
-                    "product_type": "simple",
-                    "qty_ordered": line.quantity,
-                    "price": float(line.price),
-                    "base_price": float(line.price),
-                    "original_price": float(line.price),
-                    "row_total": float(line.price * line.quantity),
-                    "base_row_total": float(line.price * line.quantity),
-                    **(
-                        {"product_id": int(line.variant_id or line.product_id or 0)}
-                        if (line.variant_id or line.product_id or "").isdigit()
-                        else {}
-                    ),
-                }
-                for line in order.lines
-            ],
+            "items": [self._item(line) for line in order.lines],
             "billing_address": self._address(billing, "billing", order.email),
             "payment": {"method": "checkmo"},
             "status_histories": self._history(order.status_history)
@@ -366,7 +366,24 @@ class OrderResource(Resource[Order]):
         raw = self.api.send("POST", "orders", {"entity": self.body(entity)})
         if not isinstance(raw, Mapping) or "entity_id" not in raw:
             raise EntityRejected("magento: POST /orders answered without an entity_id")
-        return Created(id=str(raw["entity_id"]))
+        order_id = str(raw["entity_id"])
+        self._add_children(order_id, entity, list(raw.get("items") or ()))
+        return Created(id=order_id)
+
+    def _add_children(self, order_id: str, order: Order, items: list[Mapping[str, Any]]) -> None:
+        """The child items of variant lines, under the parent items just stored.
+
+        Magento ties a configurable line to its child item by the parent's item
+        id, which only exists once the order does: a second save adds them.
+        """
+        children = [
+            self._item(line, parent_item=int(item["item_id"]))
+            for line, item in zip(order.lines, items, strict=False)
+            if line.variant_id and item.get("item_id")
+        ]
+        if children:
+            entity = {"entity_id": int(order_id), "items": children}
+            self.api.send("POST", "orders", {"entity": entity}, idempotent=True)
 
     def update(self, id: str, changes: Mapping[str, Any], *, parent_id: str | None) -> None:
         before = self.current(id)
@@ -406,7 +423,8 @@ class OrderResource(Resource[Order]):
             "shipments are kept in an order comment ('cartmigrate shipment: ...'), not as"
             " shipment documents: every Magento shipment document deducts its items from"
             " the stock again",
-            "order lines are written as simple items of the product or variant ordered",
+            "a variant's order line is written as Magento's pair of items (the configurable"
+            " product's, and its child's)",
             "the 'failed' status is written as canceled (Magento has no failed status)",
             "orders cannot be deleted through Magento's REST API",
         )

@@ -24,7 +24,14 @@ from ._api import parse_time
 from ._categories import custom_attribute
 from ._stock import Level
 
-__all__ = ["product_payload", "product_from_raw", "slugify", "variant_from_raw"]
+__all__ = [
+    "money",
+    "price_fields",
+    "product_from_raw",
+    "product_payload",
+    "slugify",
+    "variant_from_raw",
+]
 
 
 def slugify(text: str) -> str:
@@ -33,18 +40,22 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "product"
 
 
-def _money(value: Any) -> decimal.Decimal | None:
+def money(value: Any) -> decimal.Decimal | None:
+    """An amount as the shop meant it: Magento's "19.900000" is 19.9."""
     if value is None or value == "":
         return None
     try:
-        return decimal.Decimal(str(value))
+        amount = decimal.Decimal(str(value))
     except decimal.InvalidOperation:
         return None
+    if amount == amount.to_integral_value():
+        return amount.quantize(decimal.Decimal(1))
+    return amount.normalize()
 
 
 def _prices(raw: Mapping[str, Any]) -> tuple[decimal.Decimal | None, decimal.Decimal | None]:
-    price = _money(raw.get("price"))
-    special = _money(custom_attribute(raw, "special_price"))
+    price = money(raw.get("price"))
+    special = money(custom_attribute(raw, "special_price"))
     if special is not None and price is not None and special < price:
         return special, price
     return price, None
@@ -121,7 +132,7 @@ def product_from_raw(
         slug=_text(raw, "url_key"),
         meta_title=_text(raw, "meta_title"),
         meta_description=_text(raw, "meta_description"),
-        weight=_money(raw.get("weight")),
+        weight=money(raw.get("weight")),
         created_at=parse_time(raw.get("created_at")),
         updated_at=parse_time(raw.get("updated_at")),
         extra={
@@ -139,12 +150,16 @@ def _attribute(code: str, value: Any) -> dict[str, Any]:
 
 
 def price_fields(
-    price: decimal.Decimal | None, compare: decimal.Decimal | None
+    price: decimal.Decimal | None, compare: decimal.Decimal | None, *, clear: bool
 ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """The ``price`` field and the ``special_price`` attribute for a price pair."""
+    """The ``price`` field and the ``special_price`` attribute for a price pair.
+
+    ``clear`` (an update) removes a sale price that is no longer there; on a
+    create nothing is sent, since an empty special price is stored as 0.
+    """
     if compare is not None and price is not None and compare > price:
         return {"price": float(compare)}, [_attribute("special_price", str(price))]
-    return {"price": float(price or 0)}, [_attribute("special_price", "")]
+    return {"price": float(price or 0)}, ([_attribute("special_price", None)] if clear else [])
 
 
 def product_payload(
@@ -165,7 +180,9 @@ def product_payload(
     body: dict[str, Any] = {}
     attributes: list[dict[str, Any]] = []
     if wanted("price") or wanted("compare_at_price"):
-        plain, extra = price_fields(product.price, product.compare_at_price)
+        plain, extra = price_fields(
+            product.price, product.compare_at_price, clear=fields is not None
+        )
         body.update(plain)
         attributes += extra
     if isinstance(product, Variant):
