@@ -105,11 +105,11 @@ class CustomerResource(Resource[Customer]):
         self.directory = directory
         self._website = website
         self._groups: dict[str, str] | None = None
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
 
     def groups(self) -> dict[str, str]:
         """group id -> group code."""
-        with self._lock:
+        with self._lock:  # re-entrant: group_id holds it too
             if self._groups is None:
                 items, _ = self.api.page("customerGroups/search", size=200, sort="id")
                 self._groups = {str(g["id"]): str(g.get("code")) for g in items}
@@ -156,11 +156,21 @@ class CustomerResource(Resource[Customer]):
         return None
 
     def group_id(self, group: str | None) -> int:
-        if group:
+        """The id of the customer group named ``group``, created when the store has none."""
+        if not group or not group.strip():
+            return 1  # "General", Magento's default group for new accounts
+        wanted = group.strip()
+        with self._lock:
             for ident, code in self.groups().items():
-                if code.casefold() == group.strip().casefold():
+                if code.casefold() == wanted.casefold():  # Magento's codes ignore case
                     return int(ident)
-        return 1  # "General", Magento's default group for new accounts
+            # "Retail customer tax class" (3) is the one Magento's own groups use.
+            answer = self.api.send(
+                "POST", "customerGroups", {"group": {"code": wanted, "tax_class_id": 3}}
+            )
+            ident = str(answer["id"])
+            self.groups()[ident] = wanted
+            return int(ident)
 
     def body(self, customer: Customer) -> dict[str, Any]:
         addresses = [
@@ -224,4 +234,6 @@ class CustomerResource(Resource[Customer]):
             " switch); to send none, set Stores > Configuration > Advanced > System > Mail"
             " Sending Settings > Disable Email Communications while migrating",
             "an address without a telephone is stored with '-' (Magento requires one)",
+            "a customer group the store lacks is created (tax class 'Retail Customer'); one"
+            " that differs only in case is the store's ('wholesale' is 'Wholesale')",
         )
