@@ -24,7 +24,7 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ..._exceptions import DuplicateEntity, EntityRejected
+from ..._exceptions import DuplicateEntity, EntityRejected, TransientError, WriteOutcomeUnknown
 from ...models import Address, Order, OrderLine, OrderStatus, Shipment, ShipmentLine, StatusChange
 from .._base import Created
 from .._rest import chunked
@@ -36,7 +36,7 @@ from ._resource import Context, Resource
 __all__ = ["OrderResource"]
 
 SHIPMENT_MARK = "cartmigrate shipment: "
-_WRITABLE = frozenset({"status", "status_history", "shipments"})
+_WRITABLE = frozenset({"status", "status_history", "shipments", "lines"})
 
 #: Magento status -> the models' status (others stay raw strings).
 _READ_STATUS: dict[str, OrderStatus] = {
@@ -363,27 +363,85 @@ class OrderResource(Resource[Order]):
                 entity="order",
                 field="number",
             )
-        raw = self.api.send("POST", "orders", {"entity": self.body(entity)})
+        try:
+            raw = self.api.send("POST", "orders", {"entity": self.body(entity)})
+        except WriteOutcomeUnknown:
+            # The order may be in: look (by its number) before anyone sends it again.
+            items, _ = self.api.page(self.list_path, [Filter("increment_id", entity.number)])
+            if not items:
+                raise
+            raw = items[0]
         if not isinstance(raw, Mapping) or "entity_id" not in raw:
             raise EntityRejected("magento: POST /orders answered without an entity_id")
         order_id = str(raw["entity_id"])
-        self._add_children(order_id, entity, list(raw.get("items") or ()))
+        self._sync_lines(order_id, entity.lines, list(raw.get("items") or ()))
         return Created(id=order_id)
 
-    def _add_children(self, order_id: str, order: Order, items: list[Mapping[str, Any]]) -> None:
-        """The child items of variant lines, under the parent items just stored.
+    def _line_items(
+        self, lines: Sequence[OrderLine], items: Sequence[Mapping[str, Any]]
+    ) -> list[dict[str, Any]]:
+        """The item changes that make the stored items point where ``lines`` do.
 
-        Magento ties a configurable line to its child item by the parent's item
-        id, which only exists once the order does: a second save adds them.
+        Magento ties a variant's line to its child item by the parent's item
+        id, which only exists once the order does, so child items are added by
+        a second save; and a line whose product arrived later is pointed at it.
+        Computed from what is stored, so it can be sent again after a lost answer.
         """
-        children = [
-            self._item(line, parent_item=int(item["item_id"]))
-            for line, item in zip(order.lines, items, strict=False)
-            if line.variant_id and item.get("item_id")
-        ]
-        if children:
-            entity = {"entity_id": int(order_id), "items": children}
-            self.api.send("POST", "orders", {"entity": entity}, idempotent=True)
+        tops = [i for i in items if not i.get("parent_item_id")]
+        children = {str(i.get("parent_item_id")): i for i in items if i.get("parent_item_id")}
+        changes: list[dict[str, Any]] = []
+        for line, item in zip(lines, tops, strict=False):
+            if not item.get("item_id"):
+                continue
+            parent_id = int(item["item_id"])
+            product = (
+                int(line.product_id) if line.product_id and line.product_id.isdigit() else None
+            )
+            if product is not None and item.get("product_id") != product:
+                changes.append(
+                    {
+                        "item_id": parent_id,
+                        "sku": item.get("sku") or line.sku or "",
+                        "product_id": product,
+                        "product_type": "configurable" if line.variant_id else "simple",
+                    }
+                )
+            if not (line.variant_id or "").isdigit():
+                continue
+            child = children.get(str(parent_id))
+            if child is None:
+                changes.append(self._item(line, parent_item=parent_id))
+            elif child.get("product_id") != int(str(line.variant_id)):
+                changes.append(
+                    {
+                        "item_id": child["item_id"],
+                        "sku": child.get("sku") or "",
+                        "product_id": int(str(line.variant_id)),
+                    }
+                )
+        return changes
+
+    def _sync_lines(
+        self, order_id: str, lines: Sequence[OrderLine], items: Sequence[Mapping[str, Any]]
+    ) -> None:
+        changes = self._line_items(lines, items)
+        for _ in range(3):
+            if not changes:
+                return
+            entity = {"entity_id": int(order_id), "items": changes}
+            try:
+                # Not idempotent: a repeated save would add child items twice.
+                self.api.send("POST", "orders", {"entity": entity}, idempotent=False)
+                return
+            except TransientError:
+                # Lost or failed: see what is stored before sending anything again.
+                stored = self.api.get(f"orders/{order_id}")
+                changes = self._line_items(lines, list(stored.get("items") or ()))
+        raise WriteOutcomeUnknown(
+            f"magento: order {order_id} was stored, but its lines may not point at their"
+            " products and variants yet",
+            entity="order",
+        )
 
     def update(self, id: str, changes: Mapping[str, Any], *, parent_id: str | None) -> None:
         before = self.current(id)
@@ -402,6 +460,20 @@ class OrderResource(Resource[Order]):
                 s for s in fresh if s.tracking_number is None or s.tracking_number not in numbers
             ]
             entries += self._shipment_entries(after, fresh)
+        if "lines" in changes:
+            # Only where each line points (a product migrated later): what was
+            # sold, at what price, stays as recorded.
+            if [(ln.sku, ln.quantity, ln.price) for ln in after.lines] != [
+                (ln.sku, ln.quantity, ln.price) for ln in before.lines
+            ]:
+                raise EntityRejected(
+                    "magento: a recorded order's items cannot be changed, only pointed"
+                    " at their products",
+                    entity="order",
+                    field="lines",
+                )
+            stored = self.api.get(f"orders/{id}")
+            self._sync_lines(id, after.lines, list(stored.get("items") or ()))
         for entry in entries:
             entry["parent_id"] = int(id)
         if entries:

@@ -27,7 +27,13 @@ from urllib.parse import quote
 
 import attrs
 
-from ..._exceptions import DuplicateEntity, EntityNotFound, EntityRejected, InvalidEntity
+from ..._exceptions import (
+    DuplicateEntity,
+    EntityNotFound,
+    EntityRejected,
+    InvalidEntity,
+    WriteOutcomeUnknown,
+)
 from ...models import Product, ProductStatus, StockStatus, Variant
 from .._base import Created
 from .._rest import chunked
@@ -276,7 +282,14 @@ class ProductResource(Resource[Product]):
         return [{"attribute_code": "manufacturer", "value": product.manufacturer_id or ""}]
 
     def _post(self, body: Mapping[str, Any]) -> Mapping[str, Any]:
-        answer = self.api.send("POST", "products", {"product": body}, admin=True)
+        try:
+            answer = self.api.send("POST", "products", {"product": body}, admin=True)
+        except WriteOutcomeUnknown:
+            # It may be in: look it up by SKU rather than leave it to chance.
+            found = self.raw_by_sku(str(body["sku"]))
+            if found is None:
+                raise
+            answer = found
         if not isinstance(answer, Mapping) or "id" not in answer:
             raise EntityRejected("magento: POST /products answered without an id")
         return answer
