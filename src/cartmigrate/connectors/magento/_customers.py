@@ -15,7 +15,7 @@ import threading
 from collections.abc import Mapping
 from typing import Any
 
-from ..._exceptions import DuplicateEntity, EntityNotFound
+from ..._exceptions import DuplicateEntity, EntityNotFound, WriteOutcomeUnknown
 from ...models import Address, Customer
 from .._base import Created
 from ._api import Filter, magento_time, parse_time
@@ -200,6 +200,12 @@ class CustomerResource(Resource[Customer]):
             error.existing_id = found.id if found else None
             error.entity = "customer"
             raise
+        except WriteOutcomeUnknown:
+            # It may be in: the e-mail says (it was free, or the create had failed).
+            found = self.find(entity.email)
+            if found is None or found.id is None:
+                raise
+            return Created(id=found.id)
         return Created(id=str(raw["id"]))
 
     def update(self, id: str, changes: Mapping[str, Any], *, parent_id: str | None) -> None:
