@@ -33,11 +33,7 @@ def load_yaml(text: str) -> Any:
     ]
 
     def block(i: int, indent: int) -> tuple[Any, int]:
-        if (
-            i < len(lines)
-            and lines[i][1].startswith("- ")
-            or (i < len(lines) and lines[i][1] == "-")
-        ):
+        if i < len(lines) and (lines[i][1].startswith("- ") or lines[i][1] == "-"):
             items: list[Any] = []
             while i < len(lines) and lines[i][0] == indent and lines[i][1].startswith("-"):
                 rest = lines[i][1][1:].strip()

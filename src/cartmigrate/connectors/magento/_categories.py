@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ..._exceptions import DuplicateEntity, EntityNotFound
+from ..._exceptions import DuplicateEntity, EntityNotFound, WriteOutcomeUnknown
 from ...models import Category
 from .._base import Created
 from ._api import Filter
@@ -104,9 +104,19 @@ class CategoryResource(Resource[Category]):
                     entity="category",
                     field="slug",
                 )
-        raw = self.api.send(
-            "POST", "categories", {"category": self.payload(entity, with_parent=True)}, admin=True
-        )
+        try:
+            raw = self.api.send(
+                "POST",
+                "categories",
+                {"category": self.payload(entity, with_parent=True)},
+                admin=True,
+            )
+        except WriteOutcomeUnknown:
+            # It may be in: its URL key says, before anything is sent again.
+            found = self.find(entity.slug) if entity.slug else None
+            if found is None or found.id is None:
+                raise
+            return Created(id=found.id)
         return Created(id=str(raw["id"]))
 
     def update(self, id: str, changes: Mapping[str, Any], *, parent_id: str | None) -> None:

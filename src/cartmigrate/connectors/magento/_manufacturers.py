@@ -8,11 +8,12 @@ without the attribute has no manufacturers (the cart then declares none).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
-from ..._exceptions import DuplicateEntity, EntityNotFound, EntityRejected
+from ..._exceptions import DuplicateEntity, EntityNotFound, EntityRejected, WriteOutcomeUnknown
 from ...models import Manufacturer
 from .._base import Created
 from ._resource import Resource
@@ -63,10 +64,11 @@ class ManufacturerResource(Resource[Manufacturer]):
                 entity="manufacturer",
                 field="name",
             )
-        self.api.send("POST", self.list_path, {"option": {"label": entity.name}}, admin=True)
+        with contextlib.suppress(WriteOutcomeUnknown):  # it may be in: the list below says
+            self.api.send("POST", self.list_path, {"option": {"label": entity.name}}, admin=True)
         created = self.find(entity.name)
         if created is None or created.id is None:
-            raise EntityRejected(f"magento: manufacturer {entity.name!r} was not stored")
+            raise WriteOutcomeUnknown(f"magento: manufacturer {entity.name!r} is not listed yet")
         attribute = self.ctx.attributes.by_code(CODE)
         if attribute is not None:
             self.ctx.attributes.refresh(attribute)
