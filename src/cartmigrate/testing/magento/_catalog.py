@@ -26,46 +26,12 @@ _FIRST = (
 # -- store -----------------------------------------------------------------------
 @route("GET", "store/storeViews")
 def store_views(call: Call) -> Any:
-    return [
-        {
-            "id": 1,
-            "code": "default",
-            "name": "Default Store View",
-            "website_id": 1,
-            "store_group_id": 1,
-            "is_active": 1,
-        },
-        {
-            "id": 0,
-            "code": "admin",
-            "name": "Admin",
-            "website_id": 0,
-            "store_group_id": 0,
-            "is_active": 1,
-        },
-    ]
+    return call.store.baseline["store_views"]
 
 
 @route("GET", "store/storeGroups")
 def store_groups(call: Call) -> Any:
-    return [
-        {
-            "id": 0,
-            "website_id": 0,
-            "root_category_id": 0,
-            "default_store_id": 0,
-            "name": "Default",
-            "code": "default",
-        },
-        {
-            "id": 1,
-            "website_id": 1,
-            "root_category_id": 2,
-            "default_store_id": 1,
-            "name": "Main Website Store",
-            "code": "main_website_store",
-        },
-    ]
+    return call.store.baseline["store_groups"]
 
 
 # -- categories --------------------------------------------------------------------
@@ -73,13 +39,39 @@ def _custom(values: Mapping[str, Any]) -> list[dict[str, Any]]:
     return [{"attribute_code": k, "value": v} for k, v in values.items()]
 
 
-def render_category(raw: Mapping[str, Any]) -> dict[str, Any]:
+def _url_path(store: MagentoStore, raw: Mapping[str, Any]) -> str | None:
+    parts = []
+    for ident in str(raw["path"]).split("/")[2:]:
+        category = store.categories.get(int(ident))
+        key = category["custom_attributes"].get("url_key") if category else None
+        if key:
+            parts.append(str(key))
+    return "/".join(parts) or None
+
+
+def render_category(store: MagentoStore, raw: Mapping[str, Any]) -> dict[str, Any]:
+    """A category as the store answers: the attributes it shows depend on the level."""
     body = {k: v for k, v in raw.items() if k != "custom_attributes"}
-    custom = {"is_anchor": "1", "path": raw["path"], "children_count": "0"}
-    custom.update(raw["custom_attributes"])
-    if "url_key" in custom:
-        custom["url_path"] = custom["url_key"]
-    body["custom_attributes"] = _custom({k: v for k, v in custom.items() if v is not None})
+    children = sorted(
+        (c for c in store.categories.values() if c["parent_id"] == raw["id"]),
+        key=lambda c: c["id"],
+    )
+    body["children"] = ",".join(str(c["id"]) for c in children)
+    below = sum(1 for c in store.categories.values() if f"/{raw['id']}/" in f"/{c['path']}/") - 1
+    if raw["level"] == 0:
+        body.pop("is_active", None)
+        custom: dict[str, Any] = {}
+    elif raw["level"] == 1:
+        custom = {"display_mode": "PRODUCTS"}
+    else:
+        custom = {"is_anchor": "1"}
+    custom.update(path=raw["path"], children_count=str(below))
+    for key, value in raw["custom_attributes"].items():
+        if raw["level"] > 1:
+            custom[key] = value
+    if raw["level"] > 1 and custom.get("url_key"):
+        custom["url_path"] = _url_path(store, raw)
+    body["custom_attributes"] = _custom(custom)
     return body
 
 
@@ -106,12 +98,14 @@ def _slug(text: str) -> str:
 
 @route("GET", "categories/list")
 def categories_list(call: Call) -> Any:
-    return listing(call, list(call.store.categories.values()), render_category)
+    return listing(
+        call, list(call.store.categories.values()), lambda r: render_category(call.store, r)
+    )
 
 
 @route("GET", "categories/{id}")
 def category_get(call: Call) -> Any:
-    return render_category(_category(call.store, call.path["id"]))
+    return render_category(call.store, _category(call.store, call.path["id"]))
 
 
 @route("POST", "categories")
@@ -125,12 +119,13 @@ def category_create(call: Call) -> Any:
     ident = store.next_id("category")
     stamp = store.now()
     custom["url_key"] = key
+    siblings = [c for c in store.categories.values() if c["parent_id"] == parent["id"]]
     store.categories[ident] = {
         "id": ident,
         "parent_id": parent["id"],
         "name": data.get("name"),
         "is_active": bool(data.get("is_active", True)),
-        "position": 1,
+        "position": len(siblings) + 1,
         "level": parent["level"] + 1,
         "children": "",
         "created_at": stamp,
@@ -139,7 +134,7 @@ def category_create(call: Call) -> Any:
         "include_in_menu": bool(data.get("include_in_menu", True)),
         "custom_attributes": {k: v for k, v in custom.items() if v not in (None, "")},
     }
-    return render_category(store.categories[ident])
+    return render_category(store, store.categories[ident])
 
 
 @route("PUT", "categories/{id}")
@@ -158,7 +153,7 @@ def category_update(call: Call) -> Any:
         else:
             raw["custom_attributes"][key] = value
     raw["updated_at"] = store.now()
-    return render_category(raw)
+    return render_category(store, raw)
 
 
 @route("PUT", "categories/{id}/move")
@@ -236,7 +231,7 @@ def option_create(call: Call) -> Any:
             )
     ident = str(store.next_id("option"))
     attribute["options"].append({"label": label, "value": ident})
-    return f"id_{ident}"
+    return ident
 
 
 @route("DELETE", "products/attributes/{code}/options/{option}")
@@ -277,14 +272,4 @@ def set_attributes(call: Call) -> Any:
             "No such entity with %fieldName = %fieldValue",
             {"fieldName": "id", "fieldValue": ident},
         )
-    return [
-        {
-            "attribute_code": code,
-            **(
-                {"attribute_id": call.store.attributes[code]["attribute_id"]}
-                if code in call.store.attributes
-                else {}
-            ),
-        }
-        for code in sorted(found["codes"])
-    ]
+    return found["listed"]

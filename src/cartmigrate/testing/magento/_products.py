@@ -8,14 +8,42 @@ from urllib.parse import unquote
 
 from ._catalog import _FIRST, _URL_KEY_TAKEN, _custom, _slug
 from ._routes import Call, listing, route
-from ._store import MagentoStore, SimError
+from ._store import MagentoStore, SimError, tidy
 
 __all__: list[str] = []
 
+#: A stock item's settings as a fresh store answers them (the store's defaults).
+_STOCK_ITEM: dict[str, Any] = {
+    "stock_id": 1,
+    "is_qty_decimal": False,
+    "show_default_notification_message": False,
+    "use_config_min_qty": True,
+    "min_qty": 0,
+    "use_config_min_sale_qty": 1,
+    "min_sale_qty": 1,
+    "use_config_max_sale_qty": True,
+    "max_sale_qty": 10000,
+    "use_config_backorders": True,
+    "backorders": 0,
+    "use_config_notify_stock_qty": True,
+    "notify_stock_qty": 1,
+    "use_config_qty_increments": True,
+    "qty_increments": 0,
+    "use_config_enable_qty_inc": True,
+    "enable_qty_increments": False,
+    "use_config_manage_stock": True,
+    "manage_stock": True,
+    "low_stock_date": None,
+    "is_decimal_divided": False,
+    "stock_status_changed_auto": 0,
+}
 _PLAIN = ("sku", "name", "attribute_set_id", "price", "status", "visibility", "type_id", "weight")
 
 
-def render_product(store: MagentoStore, raw: Mapping[str, Any], *, stock: bool) -> dict[str, Any]:
+def render_product(
+    store: MagentoStore, raw: Mapping[str, Any], *, stock: bool, saved: bool = False
+) -> dict[str, Any]:
+    """A product as a list, a GET (``stock``: with its stock item) or a save shows it."""
     body: dict[str, Any] = {"id": raw["id"]}
     for key in (
         "sku",
@@ -40,17 +68,20 @@ def render_product(store: MagentoStore, raw: Mapping[str, Any], *, stock: bool) 
         ]
         extension["configurable_product_links"] = list(raw.get("configurable_product_links") or ())
     if stock:
-        level = store.stock.get(raw["sku"], {"quantity": 0, "status": 0})
+        # A configurable product has no source item; its own stock item says in stock.
+        default = 1 if raw["type_id"] == "configurable" else 0
+        level = store.stock.get(raw["sku"], {"quantity": 0, "status": default})
         extension["stock_item"] = {
             "item_id": raw["id"],
             "product_id": raw["id"],
-            "stock_id": 1,
+            **_STOCK_ITEM,
             "qty": level["quantity"],
             "is_in_stock": level["status"] == 1,
-            "manage_stock": True,
         }
     body["extension_attributes"] = extension
     body.update(product_links=[], options=[], media_gallery_entries=[], tier_prices=[])
+    if saved:  # a save's answer leaves out links and tier prices
+        del body["product_links"], body["tier_prices"]
     custom = dict(raw["custom_attributes"])
     custom.setdefault("msrp_display_actual_price_type", "0")
     custom.setdefault("required_options", "0")
@@ -95,6 +126,7 @@ def _url_key_free(store: MagentoStore, key: str, own: int | None) -> None:
 
 def _apply(store: MagentoStore, raw: dict[str, Any], data: Mapping[str, Any]) -> None:
     """A product body's fields onto a stored product (PUT is partial)."""
+    data = tidy(data)
     for key in _PLAIN:
         if key in data and key != "sku":
             raw[key] = data[key]
@@ -111,6 +143,8 @@ def _apply(store: MagentoStore, raw: dict[str, Any], data: Mapping[str, Any]) ->
             raw["custom_attributes"][code] = (
                 f"{float(value):.6f}" if code == "special_price" else value
             )
+            if code == "special_price":  # the store dates a special price from today
+                raw["custom_attributes"]["special_from_date"] = store.now()[:10] + " 00:00:00"
     extension = data.get("extension_attributes") or {}
     if "website_ids" in extension:
         raw["website_ids"] = list(extension["website_ids"])
@@ -188,7 +222,7 @@ def product_create(call: Call) -> Any:
     if existing is not None:  # the real store's upsert
         _apply(store, existing, data)
         existing["updated_at"] = store.now()
-        return render_product(store, existing, stock=True)
+        return render_product(store, existing, stock=True, saved=True)
     set_id = data.get("attribute_set_id")
     if set_id is None or int(set_id) not in store.attribute_sets:
         raise SimError(400, "Invalid product data: %1", ["Invalid attribute set entity type"])
@@ -223,7 +257,7 @@ def product_create(call: Call) -> Any:
     except SimError:
         del store.products[ident]
         raise
-    return render_product(store, raw, stock=True)
+    return render_product(store, raw, stock=True, saved=True)
 
 
 @route("PUT", "products/{sku}")
@@ -236,7 +270,7 @@ def product_update(call: Call) -> Any:
         _url_key_free(store, str(custom["url_key"]), raw["id"])
     _apply(store, raw, data)
     raw["updated_at"] = store.now()
-    return render_product(store, raw, stock=True)
+    return render_product(store, raw, stock=True, saved=True)
 
 
 @route("DELETE", "products/{sku}")
@@ -254,14 +288,7 @@ def product_delete(call: Call) -> Any:
 # -- MSI ----------------------------------------------------------------------------
 @route("GET", "inventory/sources")
 def sources(call: Call) -> Any:
-    record = {
-        "source_code": "default",
-        "name": "Default Source",
-        "enabled": True,
-        "country_id": "US",
-        "postcode": "00000",
-    }
-    return listing(call, [record], dict, id_field="source_code")
+    return listing(call, call.store.baseline["sources"], dict, id_field="source_code")
 
 
 @route("GET", "inventory/source-items")
@@ -295,7 +322,7 @@ def source_items_save(call: Call) -> Any:
             "quantity": item.get("quantity", 0),
             "status": int(item.get("status", 1)),
         }
-    return None  # the real store answers with an empty body
+    return []
 
 
 @route("GET", "inventory/get-product-salable-quantity/{sku}/{stock}")

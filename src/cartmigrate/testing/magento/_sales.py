@@ -7,24 +7,16 @@ from collections.abc import Mapping
 from typing import Any
 
 from ._routes import Call, listing, route
-from ._store import MagentoStore, SimError, not_found_field
+from ._store import MagentoStore, SimError, not_found_field, tidy
 
 __all__: list[str] = []
 
-#: The directory's region lists for the countries the tests use (ids as Magento's).
-REGIONS: dict[str, list[dict[str, Any]]] = {
-    "US": [
-        {"id": 12, "code": "CA", "name": "California"},
-        {"id": 43, "code": "NY", "name": "New York"},
-        {"id": 57, "code": "TX", "name": "Texas"},
-    ],
-    "DE": [
-        {"id": 82, "code": "BER", "name": "Berlin"},
-        {"id": 81, "code": "BAY", "name": "Bayern"},
-    ],
-    "FR": [{"id": 256, "code": "69", "name": "Rhône"}],
-}
 _REQUIRED = frozenset({"US"})
+
+
+def _regions(store: MagentoStore, country: str) -> list[dict[str, Any]]:
+    found = store.baseline["countries"].get(country) or {}
+    return list(found.get("available_regions") or ())
 
 
 @route("POST", "integration/admin/token")
@@ -42,10 +34,10 @@ def admin_token(call: Call) -> Any:
 @route("GET", "directory/countries/{id}")
 def country(call: Call) -> Any:
     code = call.path["id"].upper()
-    body: dict[str, Any] = {"id": code, "two_letter_abbreviation": code}
-    if code in REGIONS:
-        body["available_regions"] = REGIONS[code]
-    return body
+    known = call.store.baseline["countries"].get(code)
+    if known is None:
+        return {"id": code, "two_letter_abbreviation": code}
+    return copy.deepcopy(known)
 
 
 # -- customers --------------------------------------------------------------------------
@@ -65,12 +57,12 @@ def _address(store: MagentoStore, data: Mapping[str, Any], customer_id: int) -> 
     country = str(data.get("country_id") or "")
     region: dict[str, Any] | None = None
     if data.get("region_id"):
-        for item in REGIONS.get(country, ()):
-            if item["id"] == int(data["region_id"]):
+        for item in _regions(store, country):
+            if int(item["id"]) == int(data["region_id"]):
                 region = {
                     "region_code": item["code"],
                     "region": item["name"],
-                    "region_id": item["id"],
+                    "region_id": int(item["id"]),
                 }
     elif isinstance(data.get("region"), Mapping) and data["region"].get("region"):
         text = data["region"]["region"]
@@ -234,14 +226,84 @@ def _order(store: MagentoStore, ident: str) -> dict[str, Any]:
     return raw
 
 
+#: What every stored order item carries beside what was given (the store's defaults).
+_ITEM_DEFAULTS: dict[str, Any] = {
+    "amount_refunded": 0,
+    "base_amount_refunded": 0,
+    "base_cost": 0,
+    "base_discount_amount": 0,
+    "base_discount_invoiced": 0,
+    "base_row_invoiced": 0,
+    "base_tax_amount": 0,
+    "base_tax_invoiced": 0,
+    "discount_amount": 0,
+    "discount_invoiced": 0,
+    "discount_percent": 0,
+    "free_shipping": 0,
+    "no_discount": 0,
+    "qty_backordered": 0,
+    "qty_canceled": 0,
+    "qty_invoiced": 0,
+    "qty_refunded": 0,
+    "qty_shipped": 0,
+    "row_invoiced": 0,
+    "row_weight": 0,
+    "tax_amount": 0,
+    "tax_invoiced": 0,
+    "tax_percent": 0,
+    "weight": 0,
+}
+_ORDER_EXTENSIONS: dict[str, Any] = {
+    "payment_additional_info": [],
+    "applied_taxes": [],
+    "item_applied_taxes": [],
+    "converting_from_quote": False,
+    "taxes": [],
+    "additional_itemized_taxes": [],
+}
+
+
 def render_order(raw: Mapping[str, Any]) -> dict[str, Any]:
+    """An order as a GET shows it: stored items with the defaults, shipping assignment totals."""
     body = copy.deepcopy(dict(raw))
     body["status_histories"] = sorted(
         body.get("status_histories") or (),
         key=lambda h: (h.get("created_at") or "", h.get("entity_id") or 0),
         reverse=True,
     )
+    for entry in body["status_histories"]:
+        entry["comment"] = entry.get("comment") or None  # an empty comment reads back as null
+    if raw.get("seeded"):
+        body.pop("seeded")
+        return body
+    body["items"] = [
+        {**_ITEM_DEFAULTS, **item, "extension_attributes": {"itemized_taxes": []}}
+        for item in body["items"]
+    ]
+    by_id = {item["item_id"]: item for item in body["items"]}
+    for item in body["items"]:
+        parent = by_id.get(item.get("parent_item_id"))
+        if parent is not None:
+            item["parent_item"] = {k: v for k, v in parent.items() if k != "extension_attributes"}
+    extension = dict(body.get("extension_attributes") or {})
+    for assignment in extension.get("shipping_assignments") or ():
+        shipping = assignment.setdefault("shipping", {})
+        shipping["total"] = {
+            "base_shipping_amount": raw.get("base_shipping_amount", 0),
+            "shipping_amount": raw.get("shipping_amount", 0),
+        }
+        assignment["items"] = [dict(item) for item in body["items"]]
+    body["extension_attributes"] = {**extension, **_ORDER_EXTENSIONS}
     return body
+
+
+def _address_record(store: MagentoStore, data: Mapping[str, Any], order_id: int) -> dict[str, Any]:
+    record = {**data, "entity_id": store.next_id("order_address"), "parent_id": order_id}
+    if record.get("region_id"):
+        for item in _regions(store, str(record.get("country_id"))):
+            if int(item["id"]) == int(record["region_id"]):
+                record["region_code"] = item["code"]
+    return record
 
 
 @route("GET", "orders")
@@ -264,13 +326,15 @@ def _items(store: MagentoStore, order: dict[str, Any], items: list[Any]) -> None
         if known is not None:
             known.update({k: v for k, v in data.items() if k != "item_id"})
             continue
-        item = {k: v for k, v in data.items() if k != "parent_item"}
+        item = {k: v for k, v in tidy(data).items() if k != "parent_item"}
         item.update(
             item_id=store.next_id("item"),
             order_id=order["entity_id"],
             created_at=stamp,
             updated_at=stamp,
         )
+        item.setdefault("row_total_incl_tax", item.get("row_total", 0))
+        item.setdefault("base_row_total_incl_tax", item.get("base_row_total", 0))
         order["items"].append(item)
 
 
@@ -285,6 +349,8 @@ def _histories(store: MagentoStore, order: dict[str, Any], entries: list[Any]) -
             "parent_id": order["entity_id"],
             "status": data.get("status"),
         }
+        if "entity_name" in data:
+            entry["entity_name"] = data["entity_name"]
         order["status_histories"].append(entry)
 
 
@@ -299,13 +365,35 @@ def order_save(call: Call) -> Any:
         for key, value in data.items():
             if key not in ("entity_id", "items", "status_histories", "extension_attributes"):
                 order[key] = value
+        before_items = len(order["items"])
+        before_history = len(order["status_histories"])
         _items(store, order, list(data.get("items") or ()))
         _histories(store, order, list(data.get("status_histories") or ()))
         order["updated_at"] = stamp
-        answer = render_order(order)
-        for key in ("grand_total", "base_grand_total", "customer_email"):
-            if key not in data:
-                answer[key] = None  # the partial save answers with what it was given
+        # The partial save answers with the entity it built from what it was given.
+        answer: dict[str, Any] = {
+            "base_grand_total": None,
+            "base_total_due": 0,
+            "billing_address_id": order.get("billing_address_id"),
+            "created_at": order.get("created_at"),
+            "customer_email": None,
+            "entity_id": order["entity_id"],
+            "grand_total": None,
+            "total_due": 0,
+            "updated_at": stamp,
+            **{k: v for k, v in data.items() if k in ("state", "status")},
+            # What was given, else what is stored (loaded, with the store's defaults).
+            "items": copy.deepcopy(order["items"][before_items:])
+            if data.get("items")
+            else render_order(order)["items"],
+            "billing_address": copy.deepcopy(order.get("billing_address")),
+            "payment": copy.deepcopy(order.get("payment")),
+            "status_histories": copy.deepcopy(order["status_histories"][before_history:])
+            if data.get("status_histories")
+            else copy.deepcopy(order["status_histories"]),
+        }
+        for entry in answer["status_histories"]:
+            entry["comment"] = entry.get("comment") or None
         return answer
     number = str(data.get("increment_id") or "")
     if any(o["increment_id"] == number for o in store.orders.values()):
@@ -324,17 +412,31 @@ def order_save(call: Call) -> Any:
         store_name="Main Website\nMain Website Store\nDefault Store View",
     )
     if isinstance(order.get("billing_address"), Mapping):
-        order["billing_address"] = {
-            **order["billing_address"],
-            "entity_id": store.next_id("address"),
-            "parent_id": ident,
-        }
+        order["billing_address"] = _address_record(store, order["billing_address"], ident)
+        order["billing_address_id"] = order["billing_address"]["entity_id"]
+    for assignment in (order.get("extension_attributes") or {}).get("shipping_assignments") or ():
+        shipping = assignment.get("shipping") or {}
+        if isinstance(shipping.get("address"), Mapping):
+            shipping["address"] = _address_record(store, shipping["address"], ident)
+    paid = order.get("total_paid") or 0
+    order["base_total_due"] = order["total_due"] = tidy(
+        float(order.get("grand_total") or 0) - float(paid)
+    )
+    order["protect_code"] = f"{ident:032x}"
+    order["total_item_count"] = len(list(data.get("items") or ()))
     payment = order.get("payment")
-    order["payment"] = {**(payment or {}), "entity_id": ident, "parent_id": ident}
+    order["payment"] = {
+        "account_status": None,
+        "additional_information": [],
+        "cc_last4": None,
+        **(payment or {}),
+        "entity_id": ident,
+        "parent_id": ident,
+    }
     _items(store, order, list(data.get("items") or ()))
     _histories(store, order, list(data.get("status_histories") or ()))
-    store.orders[ident] = order
-    return render_order(order)
+    store.orders[ident] = tidy(order)
+    return copy.deepcopy(store.orders[ident])  # the saved entity, not reloaded
 
 
 @route("GET", "shipments")

@@ -14,37 +14,34 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import json
 import threading
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import Any
 
 import attrs
 
-__all__ = ["MagentoStore", "SentMail", "SimError"]
+__all__ = ["MagentoStore", "SentMail", "SimError", "load_baseline", "tidy"]
 
-_BASE_CODES = frozenset(
-    {
-        "name",
-        "sku",
-        "price",
-        "special_price",
-        "status",
-        "visibility",
-        "url_key",
-        "description",
-        "short_description",
-        "meta_title",
-        "meta_description",
-        "weight",
-        "category_ids",
-        "tax_class_id",
-        "quantity_and_stock_status",
-        "options_container",
-        "msrp_display_actual_price_type",
-        "required_options",
-        "has_options",
-    }
-)
+_BASELINE = Path(__file__).with_name("baseline.json")
+
+
+def load_baseline() -> dict[str, Any]:
+    """The real test store's seeded records as its REST API answered them (recorded once)."""
+    data: dict[str, Any] = json.loads(_BASELINE.read_text())
+    return data
+
+
+def tidy(value: Any) -> Any:
+    """Numbers as Magento's JSON writes them: 20.0 is 20."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, dict):
+        return {k: tidy(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [tidy(v) for v in value]
+    return value
 
 
 class SimError(Exception):
@@ -131,43 +128,19 @@ class MagentoStore:
             group=4,
             source_item=6,
         )
-        self.attributes["color"] = {
-            "attribute_id": 93,
-            "attribute_code": "color",
-            "default_frontend_label": "Color",
-            "frontend_input": "select",
-            "scope": "global",
-            "options": [{"label": " ", "value": ""}]
-            + [{"label": t, "value": str(v)} for t, v in (("Red", 4), ("Blue", 5), ("Green", 6))],
-        }
-        self.attributes["size"] = {
-            "attribute_id": 144,
-            "attribute_code": "size",
-            "default_frontend_label": "Size",
-            "frontend_input": "select",
-            "scope": "global",
-            "options": [{"label": " ", "value": ""}]
-            + [
-                {"label": t, "value": str(v)}
-                for t, v in (("XS", 166), ("S", 167), ("M", 168), ("L", 169), ("XL", 170))
-            ],
-        }
-        self.attributes["manufacturer"] = {
-            "attribute_id": 83,
-            "attribute_code": "manufacturer",
-            "default_frontend_label": "Manufacturer",
-            "frontend_input": "select",
-            "scope": "global",
-            "options": [{"label": " ", "value": ""}],
-        }
-        self.attribute_sets = {
-            9: {
-                "attribute_set_name": "Top",
-                "sort_order": 0,
-                "codes": _BASE_CODES | {"color", "size"},
-            },
-            4: {"attribute_set_name": "Default", "sort_order": 1, "codes": _BASE_CODES | {"color"}},
-        }
+        baseline = load_baseline()
+        for code, attribute in baseline["attributes"].items():
+            self.attributes[code] = copy.deepcopy(attribute)
+        for raw in baseline["sets"]:
+            listed = baseline["set_attributes"][str(raw["attribute_set_id"])]
+            self.attribute_sets[int(raw["attribute_set_id"])] = {
+                "attribute_set_name": raw["attribute_set_name"],
+                "sort_order": raw["sort_order"],
+                "codes": frozenset(a["attribute_code"] for a in listed),
+                "listed": listed,
+            }
+        self.groups = {int(g["id"]): str(g["code"]) for g in baseline["groups"]}
+        self.baseline = baseline
         stamp = self.now()
         for ident, parent, name, level, key in (
             (1, 0, "Root Catalog", 0, None),
@@ -248,150 +221,8 @@ class MagentoStore:
             }
         ]
         self.products[5]["configurable_product_links"] = [3, 4]
-        address = {
-            "id": 1,
-            "customer_id": 1,
-            "region": {"region_code": "TX", "region": "Texas", "region_id": 57},
-            "region_id": 57,
-            "country_id": "US",
-            "street": ["1 Main St"],
-            "telephone": "5125550100",
-            "postcode": "78701",
-            "city": "Austin",
-            "firstname": "Jane",
-            "lastname": "Doe",
-            "default_shipping": True,
-            "default_billing": True,
-        }
-        self.customers[1] = {
-            "id": 1,
-            "group_id": 1,
-            "default_billing": "1",
-            "default_shipping": "1",
-            "created_at": stamp,
-            "updated_at": stamp,
-            "created_in": "Default Store View",
-            "email": "jane@example.test",
-            "firstname": "Jane",
-            "lastname": "Doe",
-            "store_id": 1,
-            "website_id": 1,
-            "addresses": [address],
-            "disable_auto_group_change": 0,
-            "extension_attributes": {"is_subscribed": False},
-        }
-        guest = {
-            "city": "Austin",
-            "country_id": "US",
-            "email": "guest@example.test",
-            "firstname": "Guest",
-            "lastname": "Buyer",
-            "postcode": "78701",
-            "region": "Texas",
-            "region_code": "TX",
-            "region_id": 57,
-            "street": ["2 Elm St"],
-            "telephone": "5125550101",
-        }
-        self.orders[1] = {
-            "entity_id": 1,
-            "increment_id": "000000001",
-            "state": "new",
-            "status": "pending",
-            "store_id": 1,
-            "customer_email": "guest@example.test",
-            "customer_is_guest": 1,
-            "customer_firstname": "Guest",
-            "customer_lastname": "Buyer",
-            "order_currency_code": "USD",
-            "base_currency_code": "USD",
-            "global_currency_code": "USD",
-            "store_currency_code": "USD",
-            "subtotal": 69.98,
-            "base_subtotal": 69.98,
-            "shipping_amount": 15,
-            "base_shipping_amount": 15,
-            "tax_amount": 0,
-            "base_tax_amount": 0,
-            "discount_amount": 0,
-            "base_discount_amount": 0,
-            "grand_total": 84.98,
-            "base_grand_total": 84.98,
-            "total_qty_ordered": 3,
-            "created_at": stamp,
-            "updated_at": stamp,
-            "shipping_description": "Flat Rate - Fixed",
-            "items": [
-                {
-                    "item_id": 1,
-                    "order_id": 1,
-                    "sku": "RM-SIMPLE-1",
-                    "name": "RealMagento Simple 1",
-                    "product_id": 1,
-                    "product_type": "simple",
-                    "qty_ordered": 2,
-                    "price": 19.99,
-                    "base_price": 19.99,
-                    "original_price": 19.99,
-                    "row_total": 39.98,
-                    "base_row_total": 39.98,
-                    "created_at": stamp,
-                    "updated_at": stamp,
-                },
-                {
-                    "item_id": 2,
-                    "order_id": 1,
-                    "sku": "RM-CONF-1-BLUE",
-                    "name": "RealMagento Configurable 1",
-                    "product_id": 5,
-                    "product_type": "configurable",
-                    "qty_ordered": 1,
-                    "price": 30,
-                    "base_price": 30,
-                    "original_price": 30,
-                    "row_total": 30,
-                    "base_row_total": 30,
-                    "created_at": stamp,
-                    "updated_at": stamp,
-                },
-                {
-                    "item_id": 3,
-                    "order_id": 1,
-                    "parent_item_id": 2,
-                    "sku": "RM-CONF-1-BLUE",
-                    "name": "RM Conf 1 Blue",
-                    "product_id": 4,
-                    "product_type": "simple",
-                    "qty_ordered": 1,
-                    "price": 0,
-                    "base_price": 0,
-                    "original_price": 0,
-                    "row_total": 0,
-                    "base_row_total": 0,
-                    "created_at": stamp,
-                    "updated_at": stamp,
-                },
-            ],
-            "billing_address": {**guest, "address_type": "billing", "entity_id": 2, "parent_id": 1},
-            "payment": {"method": "checkmo", "entity_id": 1, "parent_id": 1},
-            "status_histories": [],
-            "extension_attributes": {
-                "shipping_assignments": [
-                    {
-                        "shipping": {
-                            "address": {
-                                **guest,
-                                "address_type": "shipping",
-                                "entity_id": 1,
-                                "parent_id": 1,
-                            },
-                            "method": "flatrate_flatrate",
-                        },
-                        "items": [],
-                    }
-                ]
-            },
-        }
+        self.customers[1] = copy.deepcopy(baseline["customer"])
+        self.orders[1] = {**copy.deepcopy(baseline["order"]), "seeded": True}
         # The seed order reserved two RM-SIMPLE-1 and one blue child.
         self.reservations: dict[str, float] = {"RM-SIMPLE-1": -2, "RM-CONF-1-BLUE": -1}
 
