@@ -8,8 +8,9 @@ from typing import Any
 
 import pytest
 
-from cartmigrate import Customer, Order, Product
+from cartmigrate import Cart, Category, Customer, Order, Product
 from cartmigrate.connectors.magento import MagentoCart
+from cartmigrate.models import Entity
 from cartmigrate.testing import CartContract
 
 from .._stores import RealStore
@@ -28,6 +29,20 @@ class TestRealMagentoContract(CartContract):
     def cart(self, make_cart: Any) -> MagentoCart:
         cart: MagentoCart = make_cart()
         return cart
+
+    @pytest.mark.parametrize("kind", [Category, Customer, Order], ids=lambda k: k.kind)
+    def test_create_then_get_read_and_find(self, cart: Cart, kind: type[Entity]) -> None:
+        # Products are left to the test below: reading all of them here would read
+        # the 1,999-product catalogue a second time (test_read reads it once).
+        super().test_create_then_get_read_and_find(cart, kind)
+
+    def test_created_product_is_got_found_and_listed_by_id(self, cart: MagentoCart) -> None:
+        product = self.make_product()
+        created = cart.create(product)
+        assert cart.get(Product, created.id) is not None
+        found = cart.find(Product, str(product.sku))
+        assert found is not None and found.id == created.id
+        assert created.id in cart.get_many(Product, [created.id, "1"])
 
 
 def test_customers_and_orders_read_incrementally(make_cart: Any, raw: Raw) -> None:
