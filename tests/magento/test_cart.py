@@ -189,3 +189,22 @@ def test_write_notes_say_what_cannot_move(sim: MagentoSimulator, make_cart: Any)
     assert any("passwords" in note for note in cart.write_notes(Customer))
     assert any("shipment" in note for note in cart.write_notes(Order))
     assert SyncEngine(MemoryCart(), cart).full_migrate().failures == []
+
+
+def test_legacy_stock_where_msi_is_off(make_cart: Any) -> None:
+    sim = MagentoSimulator(msi=False)
+    cart: MagentoCart = make_cart(sim)
+    products = {p.sku: p for p in cart.read(Product)}
+    assert products["RM-SIMPLE-1"].quantity == 100
+    cart.update(Variant, "3", {"quantity": 6}, parent_id="5")
+    assert sim.store.stock["RM-CONF-1-RED"]["quantity"] == 6
+    assert not [r for r in sim.requests if r.template and r.template.startswith("inventory/")]
+    assert any(r.template == "products/{sku}/stockItems/{item}" for r in sim.requests)
+
+
+def test_store_code_reads_that_view(sim: MagentoSimulator, make_cart: Any) -> None:
+    cart: MagentoCart = make_cart(sim, store_code="default")
+    assert [c.email for c in cart.read(Customer)] == ["jane@example.test"]
+    cart.create(Category(name="Seasonal", slug="seasonal"))
+    paths = {r.path.split("/V1/")[0] for r in sim.requests}
+    assert paths == {"/rest/default", "/rest/all"}  # reads in the view, writes global

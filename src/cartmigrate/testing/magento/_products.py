@@ -331,3 +331,24 @@ def salable(call: Call) -> Any:
     sku = unquote(call.path["sku"])
     level = store.stock.get(sku, {"quantity": 0})
     return level["quantity"] + store.reservations.get(sku, 0)
+
+
+# -- legacy stock (a store without MSI) ---------------------------------------------------
+@route("GET", "stockItems/{sku}")
+def stock_item(call: Call) -> Any:
+    store = call.store
+    raw = store.product_by_sku(unquote(call.path["sku"]))
+    return render_product(store, raw, stock=True)["extension_attributes"]["stock_item"]
+
+
+@route("PUT", "products/{sku}/stockItems/{item}")
+def stock_item_save(call: Call) -> Any:
+    store = call.store
+    raw = store.product_by_sku(unquote(call.path["sku"]))
+    data = (call.body or {}).get("stockItem") or {}
+    level = store.stock.setdefault(raw["sku"], {"quantity": 0, "status": 1})
+    if "qty" in data:
+        level["quantity"] = data["qty"]
+    if "is_in_stock" in data:
+        level["status"] = 1 if data["is_in_stock"] else 0
+    return raw["id"]

@@ -55,8 +55,11 @@ class MagentoSimulator:
         url: str = "https://magento.example.test",
         token: str = TOKEN,
         clock: Callable[[], dt.datetime] = _utcnow,
+        msi: bool = True,
     ) -> None:
+        """``msi=False``: a store with Multi-Source Inventory off (no ``/inventory`` routes)."""
         self.url = url.rstrip("/")
+        self.msi = msi
         self.token = token
         self.store = MagentoStore(clock=clock)
         self.requests: list[RecordedRequest] = []
@@ -109,6 +112,8 @@ class MagentoSimulator:
         for method, pattern, template, handler in ROUTES:
             match = pattern.match(route_path)
             if method != request.method or match is None:
+                continue
+            if not self.msi and template.startswith("inventory/"):
                 continue
             if template != "integration/admin/token" and not self._authorized(request):
                 return self._answer(
