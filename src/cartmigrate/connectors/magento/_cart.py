@@ -126,7 +126,7 @@ class MagentoCart(Cart):
             headers={"User-Agent": "cartmigrate", "Accept": "application/json"},
             max_in_flight=self._max_concurrency,
         )
-        self._auth_lock = threading.Lock()
+        self._setup_lock = threading.Lock()  # the resources are made once, on first use
         self._authorize()
         self._api = MagentoApi(self._http, base=base, store_code=store_code)
         self._ctx = Context(
@@ -181,7 +181,7 @@ class MagentoCart(Cart):
         return int(chosen[0].get("website_id") or 1), int(chosen[0].get("id") or 1)
 
     def _resource(self, kind: type[Entity]) -> Resource[Any]:
-        with self._auth_lock:
+        with self._setup_lock:
             if self._resources is None:
                 website, store = self._store_facts()
                 directory = Directory(self._ctx)
