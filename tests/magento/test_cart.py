@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+import attrs
 import httpx
 import pytest
 
@@ -16,6 +17,7 @@ from cartmigrate import (
     DuplicateEntity,
     EntityRejected,
     MemoryCart,
+    MemoryStateStore,
     Order,
     Product,
     SyncEngine,
@@ -208,3 +210,32 @@ def test_store_code_reads_that_view(sim: MagentoSimulator, make_cart: Any) -> No
     cart.create(Category(name="Seasonal", slug="seasonal"))
     paths = {r.path.split("/V1/")[0] for r in sim.requests}
     assert paths == {"/rest/default", "/rest/all"}  # reads in the view, writes global
+
+
+def test_an_order_line_is_pointed_at_a_product_migrated_later(
+    sim: MagentoSimulator, make_cart: Any
+) -> None:
+    source = source_store(6, products=2, orders=4)
+    product = source.list(Product)[0]
+    source.add(attrs.evolve(product, slug="realmagento-simple-1"))  # taken on the target
+    cart: MagentoCart = make_cart(sim)
+    state = MemoryStateStore()
+    engine = SyncEngine(source, cart, state=state)
+    first = engine.full_migrate()
+    assert [f.field for f in first.failures] == ["slug"]
+    source.add(attrs.evolve(product, slug="fixed-slug"))
+    assert engine.full_migrate().failures == []
+    engine.smart_update()
+    target_product = state.get("product", [str(product.id)])[str(product.id)].target_id
+    for order in source.list(Order):
+        wanted = [ln.product_id == product.id for ln in order.lines]
+        if not any(wanted):
+            continue
+        migrated = state.get("order", [str(order.id)])[str(order.id)].target_id
+        stored = cart.get(Order, str(migrated))
+        assert stored is not None
+        for line, is_it in zip(stored.lines, wanted, strict=True):
+            if is_it:
+                assert line.product_id == target_product and line.variant_id is not None
+        return
+    raise AssertionError("no order refers to the product")
