@@ -239,3 +239,21 @@ def test_an_order_line_is_pointed_at_a_product_migrated_later(
                 assert line.product_id == target_product and line.variant_id is not None
         return
     raise AssertionError("no order refers to the product")
+
+
+def test_a_stock_change_on_the_source_moves_in_the_smart_update(
+    sim: MagentoSimulator, make_cart: Any
+) -> None:
+    cart: MagentoCart = make_cart(sim)
+    memory = MemoryCart()
+    state = MemoryStateStore()
+    engine = SyncEngine(cart, memory, state=state)
+    assert engine.full_migrate().failures == []
+    stamp = sim.store.products[3]["updated_at"]
+    sim.store.stock["RM-CONF-1-RED"]["quantity"] = 2  # sold in the old shop's admin
+    report = engine.smart_update()
+    assert sim.store.products[3]["updated_at"] == stamp  # no updated_at moved...
+    assert report.summary()["variant"]["updated"] == 1  # ... and the change still moved
+    migrated = state.get("variant", ["3"])["3"].target_id
+    [product] = [p for p in memory.list(Product) if p.sku == "RM-CONF-1"]
+    assert {v.id: v.quantity for v in product.variants}[migrated] == 2
