@@ -1,0 +1,502 @@
+"""Orders: read with lines, totals, history and shipments; written as history.
+
+Magento's checkout (cart -> shipping information -> payment information)
+reprices every line from today's catalogue, reserves stock and e-mails the
+buyer: it places a new order, it does not record an old one. The order
+repository (``POST /orders`` with an ``entity``) records one as given: the
+source's number (``increment_id``), prices, totals, state and status, dates
+and status history, without a reservation, a stock change or an e-mail
+(measured on the real store). That is what the cart writes.
+
+Shipments are the exception: every shipment document Magento saves (through
+``/order/{id}/ship`` or ``POST /shipment``) deducts its items from the source
+stock again, and one without items is refused. A migrated order's shipments
+(carrier, tracking number, date, lines) are therefore kept in an order
+comment of their own, marked ``cartmigrate shipment:``, which reads back as
+the shipment. Shipment documents made on Magento itself read as shipments
+with their tracks.
+"""
+
+from __future__ import annotations
+
+import decimal
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from ..._exceptions import DuplicateEntity, EntityRejected, TransientError, WriteOutcomeUnknown
+from ...models import Address, Order, OrderLine, OrderStatus, Shipment, ShipmentLine, StatusChange
+from .._base import Created
+from .._rest import chunked
+from ._api import PAGE_SIZE, Filter, magento_time, parse_time
+from ._customers import Directory, address_from_raw
+from ._product_payload import money
+from ._resource import Context, Resource
+
+__all__ = ["OrderResource"]
+
+SHIPMENT_MARK = "cartmigrate shipment: "
+_WRITABLE = frozenset({"status", "status_history", "shipments", "lines"})
+
+#: Magento status -> the models' status (others stay raw strings).
+_READ_STATUS: dict[str, OrderStatus] = {
+    "pending": OrderStatus.PENDING,
+    "processing": OrderStatus.PROCESSING,
+    "holded": OrderStatus.ON_HOLD,
+    "complete": OrderStatus.COMPLETED,
+    "canceled": OrderStatus.CANCELLED,
+    "closed": OrderStatus.REFUNDED,
+}
+#: the models' status -> (Magento status, its state)
+_WRITE_STATUS: dict[str, tuple[str, str]] = {
+    "pending": ("pending", "new"),
+    "processing": ("processing", "processing"),
+    "on_hold": ("holded", "holded"),
+    "completed": ("complete", "complete"),
+    "cancelled": ("canceled", "canceled"),
+    "refunded": ("closed", "closed"),
+    "failed": ("canceled", "canceled"),
+}
+_PAID = frozenset({"processing", "complete", "closed"})
+
+
+def read_status(value: Any) -> OrderStatus | str:
+    text = str(value or "pending")
+    return _READ_STATUS.get(text, text)
+
+
+def write_status(status: OrderStatus | str) -> tuple[str, str]:
+    text = str(status)
+    return _WRITE_STATUS.get(text, (text, "processing"))
+
+
+def _shipment_comment(shipment: Shipment) -> str:
+    data = {
+        "carrier": shipment.carrier,
+        "tracking_number": shipment.tracking_number,
+        "tracking_url": shipment.tracking_url,
+        "shipped_at": shipment.shipped_at.isoformat() if shipment.shipped_at else None,
+        "lines": [[line.sku, line.quantity] for line in shipment.lines],
+    }
+    return SHIPMENT_MARK + json.dumps(data, sort_keys=True)
+
+
+def _shipment_from_comment(text: str) -> Shipment | None:
+    try:
+        data = json.loads(text[len(SHIPMENT_MARK) :])
+        return Shipment(
+            carrier=data.get("carrier"),
+            tracking_number=data.get("tracking_number"),
+            tracking_url=data.get("tracking_url"),
+            shipped_at=data.get("shipped_at"),
+            lines=[ShipmentLine(sku=sku, quantity=qty) for sku, qty in data.get("lines") or ()],
+        )
+    except (ValueError, TypeError, AttributeError):
+        return None
+
+
+def _documents(raws: Sequence[Mapping[str, Any]]) -> list[Shipment]:
+    """Magento's own shipment documents: one model shipment per track."""
+    out: list[Shipment] = []
+    for raw in raws:
+        lines = [
+            ShipmentLine(sku=item.get("sku"), quantity=int(float(item.get("qty") or 0)))
+            for item in raw.get("items") or ()
+        ]
+        tracks = list(raw.get("tracks") or ()) or [{}]
+        for position, track in enumerate(tracks):
+            out.append(
+                Shipment(
+                    carrier=track.get("title") or track.get("carrier_code"),
+                    tracking_number=track.get("track_number"),
+                    shipped_at=parse_time(raw.get("created_at")),
+                    lines=lines if position == 0 else (),
+                )
+            )
+    return out
+
+
+class OrderResource(Resource[Order]):
+    kind = Order
+    list_path = "orders"
+
+    def __init__(self, ctx: Context, *, directory: Directory, store_id: int) -> None:
+        super().__init__(ctx)
+        self.directory = directory
+        self._store_id = store_id
+
+    # -- reading ------------------------------------------------------------
+    def context_for(
+        self, raws: Sequence[Mapping[str, Any]], state: Any
+    ) -> dict[str, list[Mapping[str, Any]]]:
+        ids = [str(raw["entity_id"]) for raw in raws]
+        shipments: dict[str, list[Mapping[str, Any]]] = {}
+        for chunk in chunked(ids, PAGE_SIZE):
+            filters = [Filter("order_id", ",".join(chunk), "in")]
+            for page in self.api.search("shipments", filters):
+                for raw in page:
+                    shipments.setdefault(str(raw.get("order_id")), []).append(raw)
+        return shipments
+
+    def to_model(self, raw: Mapping[str, Any], context: Any) -> Order:
+        items = list(raw.get("items") or ())
+        children = {str(i.get("parent_item_id")): i for i in items if i.get("parent_item_id")}
+        lines = []
+        for item in items:
+            if item.get("parent_item_id"):
+                continue
+            child = children.get(str(item.get("item_id")))
+            lines.append(
+                OrderLine(
+                    product_id=str(item["product_id"]) if item.get("product_id") else None,
+                    variant_id=str(child["product_id"])
+                    if child and child.get("product_id")
+                    else None,
+                    sku=item.get("sku"),
+                    name=item.get("name") or item.get("sku") or "-",
+                    quantity=int(float(item.get("qty_ordered") or 0)),
+                    price=money(item.get("price")) or 0,
+                )
+            )
+        history: list[StatusChange] = []
+        shipments: list[Shipment] = []
+        entries = sorted(
+            raw.get("status_histories") or (),
+            key=lambda h: (h.get("created_at") or "", int(h.get("entity_id") or 0)),
+        )
+        for entry in entries:
+            comment = entry.get("comment")
+            if isinstance(comment, str) and comment.startswith(SHIPMENT_MARK):
+                shipment = _shipment_from_comment(comment)
+                if shipment is not None:
+                    shipments.append(shipment)
+                    continue
+            at = parse_time(entry.get("created_at"))
+            if at is not None:
+                history.append(
+                    StatusChange(
+                        status=read_status(entry.get("status") or raw.get("status")),
+                        at=at,
+                        comment=comment or None,
+                    )
+                )
+        shipments += _documents((context or {}).get(str(raw["entity_id"]), ()))
+        extension = raw.get("extension_attributes") or {}
+        shipping: Address | None = None
+        for assignment in extension.get("shipping_assignments") or ():
+            address = (assignment.get("shipping") or {}).get("address")
+            if address:
+                shipping = address_from_raw(address)
+                break
+        billing = raw.get("billing_address")
+        discount = money(raw.get("discount_amount"))
+        guest = bool(raw.get("customer_is_guest")) or not raw.get("customer_id")
+        return Order(
+            id=str(raw["entity_id"]),
+            number=str(raw.get("increment_id") or raw["entity_id"]),
+            customer_id=None if guest else str(raw["customer_id"]),
+            email=raw.get("customer_email"),
+            status=read_status(raw.get("status")),
+            lines=lines,
+            currency=raw.get("order_currency_code"),
+            subtotal=money(raw.get("subtotal")),
+            shipping_total=money(raw.get("shipping_amount")),
+            tax_total=money(raw.get("tax_amount")),
+            discount_total=abs(discount) if discount is not None else None,
+            total=money(raw.get("grand_total")),
+            billing_address=address_from_raw(billing) if billing else None,
+            shipping_address=shipping,
+            status_history=history,
+            shipments=shipments,
+            note=raw.get("customer_note") or None,
+            created_at=parse_time(raw.get("created_at")),
+            updated_at=parse_time(raw.get("updated_at")),
+            extra={
+                "state": raw.get("state"),
+                "payment_method": (raw.get("payment") or {}).get("method"),
+                "shipping_description": raw.get("shipping_description"),
+            },
+        )
+
+    def find(self, natural_key: str) -> Order | None:
+        key = natural_key.strip()
+        if not key:
+            return None
+        items, _ = self.api.page(self.list_path, [Filter("increment_id", key)])
+        found = self.convert_all(items)
+        return found[0] if found else None
+
+    # -- writing --------------------------------------------------------------
+    def _history(self, changes: Sequence[StatusChange]) -> list[dict[str, Any]]:
+        return [
+            {
+                "comment": change.comment or "",
+                "status": write_status(change.status)[0],
+                "created_at": magento_time(change.at),
+                "is_customer_notified": 0,
+                "is_visible_on_front": 0,
+                "entity_name": "order",
+            }
+            for change in changes
+        ]
+
+    def _shipment_entries(
+        self, order: Order, shipments: Sequence[Shipment]
+    ) -> list[dict[str, Any]]:
+        status = write_status(order.status)[0]
+        entries = []
+        for shipment in shipments:
+            entry: dict[str, Any] = {
+                "comment": _shipment_comment(shipment),
+                "status": status,
+                "is_customer_notified": 0,
+                "is_visible_on_front": 0,
+                "entity_name": "order",
+            }
+            when = shipment.shipped_at or order.created_at
+            if when is not None:
+                entry["created_at"] = magento_time(when)
+            entries.append(entry)
+        return entries
+
+    def _address(self, address: Address, kind: str, email: str | None) -> dict[str, Any]:
+        body = self.directory.address(address, None, phone=None)
+        body["address_type"] = kind
+        if email:
+            body["email"] = email
+        return body
+
+    @staticmethod
+    def _item(line: OrderLine, *, parent_item: int | None = None) -> dict[str, Any]:
+        """One order item; a variant's line is its parent's item, with the child's after it."""
+        child = parent_item is not None
+        product = line.variant_id if child else line.product_id
+        price = decimal.Decimal(0) if child else line.price
+        item: dict[str, Any] = {
+            "sku": line.sku or "",
+            "name": line.name,
+            "product_type": "configurable" if line.variant_id and not child else "simple",
+            "qty_ordered": line.quantity,
+            "price": float(price),
+            "base_price": float(price),
+            "original_price": float(price),
+            "row_total": float(price * line.quantity),
+            "base_row_total": float(price * line.quantity),
+        }
+        if product and product.isdigit():
+            item["product_id"] = int(product)
+        if child:
+            item["parent_item_id"] = parent_item
+        return item
+
+    def body(self, order: Order) -> dict[str, Any]:
+        status, state = write_status(order.status)
+        currency = order.currency or "USD"
+        subtotal = order.subtotal
+        if subtotal is None:
+            subtotal = sum((line.price * line.quantity for line in order.lines), decimal.Decimal(0))
+        shipping = order.shipping_total or decimal.Decimal(0)
+        tax = order.tax_total or decimal.Decimal(0)
+        discount = order.discount_total or decimal.Decimal(0)
+        total = order.total if order.total is not None else subtotal + shipping + tax - discount
+        billing = order.billing_address or order.shipping_address or Address()
+        body: dict[str, Any] = {
+            "increment_id": order.number,
+            "store_id": self._store_id,
+            "state": state,
+            "status": status,
+            "customer_email": order.email or "unknown@example.invalid",
+            "customer_firstname": billing.first_name,
+            "customer_lastname": billing.last_name,
+            "customer_is_guest": 0 if order.customer_id else 1,
+            "order_currency_code": currency,
+            "base_currency_code": currency,
+            "global_currency_code": currency,
+            "store_currency_code": currency,
+            "subtotal": float(subtotal),
+            "base_subtotal": float(subtotal),
+            "shipping_amount": float(shipping),
+            "base_shipping_amount": float(shipping),
+            "tax_amount": float(tax),
+            "base_tax_amount": float(tax),
+            "discount_amount": -float(discount),
+            "base_discount_amount": -float(discount),
+            "grand_total": float(total),
+            "base_grand_total": float(total),
+            "total_qty_ordered": sum(line.quantity for line in order.lines),
+            "items": [self._item(line) for line in order.lines],
+            "billing_address": self._address(billing, "billing", order.email),
+            "payment": {"method": "checkmo"},
+            "status_histories": self._history(order.status_history)
+            + self._shipment_entries(order, order.shipments),
+        }
+        if order.customer_id:
+            body["customer_id"] = int(order.customer_id)
+        if status in _PAID:
+            body.update(total_paid=float(total), base_total_paid=float(total), total_due=0)
+        if order.created_at is not None:
+            body["created_at"] = magento_time(order.created_at)
+        if order.note:
+            body["customer_note"] = order.note
+        if order.shipping_address is not None:
+            body["extension_attributes"] = {
+                "shipping_assignments": [
+                    {
+                        "shipping": {
+                            "address": self._address(
+                                order.shipping_address, "shipping", order.email
+                            ),
+                            "method": "flatrate_flatrate",
+                        },
+                        "items": [],
+                    }
+                ]
+            }
+        return body
+
+    def create(self, entity: Order) -> Created:
+        existing = self.find(entity.number)
+        if existing is not None:
+            raise DuplicateEntity(
+                f"magento: order number {entity.number!r} exists (order {existing.id})",
+                existing_id=existing.id,
+                entity="order",
+                field="number",
+            )
+        try:
+            raw = self.api.send("POST", "orders", {"entity": self.body(entity)})
+        except WriteOutcomeUnknown:
+            # The order may be in: look (by its number) before anyone sends it again.
+            items, _ = self.api.page(self.list_path, [Filter("increment_id", entity.number)])
+            if not items:
+                raise
+            raw = items[0]
+        if not isinstance(raw, Mapping) or "entity_id" not in raw:
+            raise EntityRejected("magento: POST /orders answered without an entity_id")
+        order_id = str(raw["entity_id"])
+        self._sync_lines(order_id, entity.lines, list(raw.get("items") or ()))
+        return Created(id=order_id)
+
+    def _line_items(
+        self, lines: Sequence[OrderLine], items: Sequence[Mapping[str, Any]]
+    ) -> list[dict[str, Any]]:
+        """The item changes that make the stored items point where ``lines`` do.
+
+        Magento ties a variant's line to its child item by the parent's item
+        id, which only exists once the order does, so child items are added by
+        a second save; and a line whose product arrived later is pointed at it.
+        Computed from what is stored, so it can be sent again after a lost answer.
+        """
+        tops = [i for i in items if not i.get("parent_item_id")]
+        children = {str(i.get("parent_item_id")): i for i in items if i.get("parent_item_id")}
+        changes: list[dict[str, Any]] = []
+        for line, item in zip(lines, tops, strict=False):
+            if not item.get("item_id"):
+                continue
+            parent_id = int(item["item_id"])
+            product = (
+                int(line.product_id) if line.product_id and line.product_id.isdigit() else None
+            )
+            if product is not None and item.get("product_id") != product:
+                changes.append(
+                    {
+                        "item_id": parent_id,
+                        "sku": item.get("sku") or line.sku or "",
+                        "product_id": product,
+                        "product_type": "configurable" if line.variant_id else "simple",
+                    }
+                )
+            if not (line.variant_id or "").isdigit():
+                continue
+            child = children.get(str(parent_id))
+            if child is None:
+                changes.append(self._item(line, parent_item=parent_id))
+            elif child.get("product_id") != int(str(line.variant_id)):
+                changes.append(
+                    {
+                        "item_id": child["item_id"],
+                        "sku": child.get("sku") or "",
+                        "product_id": int(str(line.variant_id)),
+                    }
+                )
+        return changes
+
+    def _sync_lines(
+        self, order_id: str, lines: Sequence[OrderLine], items: Sequence[Mapping[str, Any]]
+    ) -> None:
+        changes = self._line_items(lines, items)
+        for _ in range(3):
+            if not changes:
+                return
+            entity = {"entity_id": int(order_id), "items": changes}
+            try:
+                # Not idempotent: a repeated save would add child items twice.
+                self.api.send("POST", "orders", {"entity": entity}, idempotent=False)
+                return
+            except TransientError:
+                # Lost or failed: see what is stored before sending anything again.
+                stored = self.api.get(f"orders/{order_id}")
+                changes = self._line_items(lines, list(stored.get("items") or ()))
+        raise WriteOutcomeUnknown(
+            f"magento: order {order_id} was stored, but its lines may not point at their"
+            " products and variants yet",
+            entity="order",
+        )
+
+    def update(self, id: str, changes: Mapping[str, Any], *, parent_id: str | None) -> None:
+        before = self.current(id)
+        after = self.evolve(before, changes, _WRITABLE)
+        entity: dict[str, Any] = {"entity_id": int(id)}
+        if "status" in changes:
+            entity["status"], entity["state"] = write_status(after.status)
+        entries: list[dict[str, Any]] = []
+        if "status_history" in changes:
+            known = set(before.status_history)
+            entries += self._history([c for c in after.status_history if c not in known])
+        if "shipments" in changes:
+            numbers = {s.tracking_number for s in before.shipments}
+            fresh = [s for s in after.shipments if s not in before.shipments]
+            fresh = [
+                s for s in fresh if s.tracking_number is None or s.tracking_number not in numbers
+            ]
+            entries += self._shipment_entries(after, fresh)
+        if "lines" in changes:
+            # Only where each line points (a product migrated later): what was
+            # sold, at what price, stays as recorded.
+            if [(ln.sku, ln.quantity, ln.price) for ln in after.lines] != [
+                (ln.sku, ln.quantity, ln.price) for ln in before.lines
+            ]:
+                raise EntityRejected(
+                    "magento: a recorded order's items cannot be changed, only pointed"
+                    " at their products",
+                    entity="order",
+                    field="lines",
+                )
+            stored = self.api.get(f"orders/{id}")
+            self._sync_lines(id, after.lines, list(stored.get("items") or ()))
+        for entry in entries:
+            entry["parent_id"] = int(id)
+        if entries:
+            entity["status_histories"] = entries
+        if len(entity) > 1:
+            self.api.send("POST", "orders", {"entity": entity}, idempotent=False)
+
+    def delete(self, id: str) -> None:
+        raise EntityRejected(
+            "magento: orders cannot be deleted through REST", entity="order", status_code=None
+        )
+
+    def notes(self) -> tuple[str, ...]:
+        return (
+            "orders are recorded through the order repository (POST /orders): number,"
+            " prices, totals, status, dates and history as the source had them; no stock"
+            " is reserved or deducted and no e-mail is sent; no invoice or payment"
+            " transaction is created (paid orders carry total_paid)",
+            "shipments are kept in an order comment ('cartmigrate shipment: ...'), not as"
+            " shipment documents: every Magento shipment document deducts its items from"
+            " the stock again",
+            "a variant's order line is written as Magento's pair of items (the configurable"
+            " product's, and its child's)",
+            "the 'failed' status is written as canceled (Magento has no failed status)",
+            "orders cannot be deleted through Magento's REST API",
+        )

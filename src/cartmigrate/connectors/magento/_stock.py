@@ -1,0 +1,128 @@
+"""Stock: MSI source items where Multi-Source Inventory runs, legacy stock items elsewhere.
+
+A stock change does not move a product's ``updated_at`` (whichever API makes
+it), so stock is never read per product: a full read lists every source item
+of the default source in a few large pages, and a page of products asks for
+its SKUs in one request. Writes go to ``POST /inventory/source-items``, many
+SKUs at once; on a store without MSI, to ``PUT /products/{sku}/stockItems/{id}``.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Mapping
+from urllib.parse import quote
+
+import attrs
+
+from ..._exceptions import EntityNotFound
+from .._rest import chunked
+from ._api import Filter, MagentoApi
+
+__all__ = ["Level", "Stock"]
+
+#: Source items are small: a thousand per page is one quick answer.
+BULK_PAGE = 1000
+DEFAULT_SOURCE = "default"
+
+
+@attrs.define(frozen=True)
+class Level:
+    quantity: int | None
+    in_stock: bool
+
+
+class Stock:
+    def __init__(self, api: MagentoApi) -> None:
+        self._api = api
+        self._msi: bool | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def msi(self) -> bool:
+        """Whether the store answers the MSI routes (probed once)."""
+        with self._lock:
+            if self._msi is None:
+                try:
+                    self._api.page("inventory/sources", size=1, sort=None)
+                    self._msi = True
+                except EntityNotFound:
+                    self._msi = False
+            return self._msi
+
+    @staticmethod
+    def _level(raw: Mapping[str, object]) -> Level:
+        quantity = raw.get("quantity")
+        return Level(
+            quantity=int(float(str(quantity))) if quantity is not None else None,
+            in_stock=str(raw.get("status")) == "1",
+        )
+
+    def everything(self) -> dict[str, Level]:
+        """Every SKU's level at the default source, in pages of a thousand."""
+        if not self.msi:
+            return {}
+        levels: dict[str, Level] = {}
+        filters = [Filter("source_code", DEFAULT_SOURCE)]
+        for page in self._api.search(
+            "inventory/source-items", filters, size=BULK_PAGE, sort="source_item_id"
+        ):
+            for raw in page:
+                levels[str(raw.get("sku"))] = self._level(raw)
+        return levels
+
+    def for_skus(self, skus: Iterable[str]) -> dict[str, Level]:
+        """The levels of these SKUs (one request per hundred; a SKU with a comma alone)."""
+        wanted = sorted(set(skus))
+        levels: dict[str, Level] = {}
+        if not self.msi:
+            for sku in wanted:
+                try:
+                    raw = self._api.get(f"stockItems/{quote(sku, safe='')}")
+                except EntityNotFound:
+                    continue
+                levels[sku] = Level(
+                    quantity=int(float(raw.get("qty") or 0)),
+                    in_stock=bool(raw.get("is_in_stock")),
+                )
+            return levels
+        plain = [s for s in wanted if "," not in s]
+        groups: list[list[Filter]] = [
+            [Filter("sku", ",".join(chunk), "in")] for chunk in chunked(plain, 100)
+        ]
+        groups += [[Filter("sku", s)] for s in wanted if "," in s]
+        for filters in groups:
+            filters.append(Filter("source_code", DEFAULT_SOURCE))
+            for page in self._api.search(
+                "inventory/source-items", filters, size=BULK_PAGE, sort="source_item_id"
+            ):
+                for raw in page:
+                    levels[str(raw.get("sku"))] = self._level(raw)
+        return levels
+
+    def write(self, levels: Mapping[str, Level]) -> None:
+        """Set these SKUs' quantities and statuses (a product's ``updated_at`` stays)."""
+        if not levels:
+            return
+        if self.msi:
+            items = [
+                {
+                    "sku": sku,
+                    "source_code": DEFAULT_SOURCE,
+                    "quantity": level.quantity or 0,
+                    "status": 1 if level.in_stock else 0,
+                }
+                for sku, level in sorted(levels.items())
+            ]
+            for chunk in chunked(items, 100):
+                self._api.send(
+                    "POST", "inventory/source-items", {"sourceItems": chunk}, idempotent=True
+                )
+            return
+        for sku, level in sorted(levels.items()):
+            path = f"stockItems/{quote(sku, safe='')}"
+            item = self._api.get(path)
+            body = {"stockItem": {"qty": level.quantity or 0, "is_in_stock": level.in_stock}}
+            self._api.send(
+                "PUT", f"products/{quote(sku, safe='')}/stockItems/{item['item_id']}", body
+            )
