@@ -18,7 +18,6 @@ from ..._exceptions import (
     CartMigrateError,
     ConfigurationError,
     EntityNotFound,
-    InvalidEntity,
     UnsupportedEntity,
 )
 from ...models import Category, Customer, Entity, Manufacturer, Order, Product, Variant
@@ -111,11 +110,15 @@ class PrestaShopCart(Cart):
             server_error_for=server_error,
             headers={"User-Agent": "cartmigrate"},
             max_in_flight=self._max_concurrency,
+            # Reads and writes answer JSON (output_format=JSON): a 200 with an
+            # HTML page or a cut body is retried, or an unknown outcome for a
+            # write, never parsed. The XML index, DELETE and images opt out.
+            expect_json=True,
             **http_args,
         )
         self._ws = Webservice(http, page_size=page_size)
         self._lookups = Lookups(self._ws, language=language, zone=timezone)
-        products = ProductResource(self._ws, self._lookups)
+        products = ProductResource(self._ws, self._lookups, model_from=self.model_from)
         products.image_base = self._url
         products.tax_rules_group = tax_rules_group
         self._image_client: httpx.Client | None = None
@@ -128,11 +131,11 @@ class PrestaShopCart(Cart):
             products.images = ImageUploader(http, image_client)
         self._upload_images = upload_images
         self._resources: dict[type[Entity], Resource[Any]] = {
-            Category: CategoryResource(self._ws, self._lookups),
-            Manufacturer: ManufacturerResource(self._ws, self._lookups),
+            Category: CategoryResource(self._ws, self._lookups, model_from=self.model_from),
+            Manufacturer: ManufacturerResource(self._ws, self._lookups, model_from=self.model_from),
             Product: products,
-            Customer: CustomerResource(self._ws, self._lookups),
-            Order: OrderResource(self._ws, self._lookups),
+            Customer: CustomerResource(self._ws, self._lookups, model_from=self.model_from),
+            Order: OrderResource(self._ws, self._lookups, model_from=self.model_from),
         }
 
     def __repr__(self) -> str:
@@ -212,13 +215,7 @@ class PrestaShopCart(Cart):
         return self._resources[Product if kind is Variant else kind]
 
     def _models(self, resource: Resource[Any], rows: Sequence[dict[str, Any]]) -> list[Any]:
-        models: list[Any] = []
-        for entity_id, model in resource.convert(rows):
-            if isinstance(model, InvalidEntity):
-                self.report_unreadable(resource.kind, entity_id, model)
-            else:
-                models.append(model)
-        return models
+        return resource.convert(rows)
 
     def read(self, kind: type[E], *, since: dt.datetime | None = None) -> Iterator[E]:
         resource = self._resource(kind)

@@ -34,6 +34,7 @@ from ..._exceptions import (
     TransientError,
 )
 from .._http import HttpClient
+from .._records import positive_int_id
 from ._xml import xml_body
 
 __all__ = ["Webservice", "errors_of", "id_filter"]
@@ -123,16 +124,18 @@ class Webservice:
         return self.http.requests
 
     def get(self, resource: str, params: Mapping[str, Any] | None = None) -> Any:
+        """A JSON answer; the client is made with ``expect_json``, so an HTML page
+        or a cut body with a 200 was retried as transient before it got here."""
         query = {"output_format": "JSON", **dict(params or {})}
-        response = self.http.request("GET", resource, params=query)
-        if not response.content.strip():
-            return {}
-        try:
-            return response.json()
-        except ValueError:
-            raise TransientError(
-                f"prestashop: GET {resource} answered {response.status_code} without JSON"
-            ) from None
+        return self.http.request("GET", resource, params=query).json()
+
+    def index(self) -> str:
+        """``GET /api``: the resources the key may use, with its methods on each.
+
+        The cheapest authenticated request there is. Only XML: the JSON index
+        answers 500 with an empty body.
+        """
+        return self.http.request("GET", "", expect_json=False).text
 
     def page(
         self,
@@ -184,7 +187,8 @@ class Webservice:
                 yield items
             if len(items) < self.page_size:
                 return
-            newest = max(int(item["id"]) for item in items)
+            # An odd id (-1, "x") is its record's fault, reported when it is read.
+            newest = max((i["id"] for i in items if positive_int_id(i.get("id"))), default=last)
             if newest <= last:
                 raise TransientError(f"prestashop: paging {resource} did not move past id {last}")
             last = newest
@@ -261,4 +265,5 @@ class Webservice:
         return self._write("PATCH", f"{resources}/{id}", resource, body)
 
     def delete(self, resources: str, id: str) -> None:
-        self.http.request("DELETE", f"{resources}/{id}")
+        # A DELETE answers 200 with an empty body.
+        self.http.request("DELETE", f"{resources}/{id}", expect_json=False)
