@@ -178,6 +178,13 @@ class MagentoCart(Cart):
     def close(self) -> None:
         self._http.close()
 
+    # -- preflight ----------------------------------------------------------------
+    def check_access(self) -> None:
+        """``GET store/storeViews``: small, authenticated, and needed by every call
+        anyway. (Whether an integration may write cannot be told over REST
+        without writing, so ``check_permissions`` keeps the default.)"""
+        self._api.get("store/storeViews")
+
     # -- resources ------------------------------------------------------------
     def _store_facts(self) -> tuple[int, int]:
         """(website id, store id) of the store view this cart works in."""

@@ -24,6 +24,7 @@ from ...models import Category, Customer, Entity, Manufacturer, Order, Product, 
 from .._base import Capabilities, Cart, Created, WriteResult
 from .._http import CostBucket, HttpClient, RetryPolicy, Secret
 from .._rest import fan_out
+from ._access import missing_permissions, permissions_of
 from ._catalog import CategoryResource, ManufacturerResource
 from ._customers import CustomerResource
 from ._images import ImageUploader
@@ -156,6 +157,16 @@ class PrestaShopCart(Cart):
         self._ws.http.close()
         if self._image_client is not None:
             self._image_client.close()
+
+    # -- preflight ------------------------------------------------------------
+    def check_access(self) -> None:
+        """``GET /api``: the cheapest request the key must pass (a wrong key -> 401)."""
+        self._ws.index()
+
+    def check_permissions(self, *, write: bool) -> list[str]:
+        """What the key lacks, read from the index of what it may do (no write)."""
+        granted = permissions_of(self._ws.index())
+        return missing_permissions(granted, write=write, images=self._upload_images)
 
     # -- capabilities -------------------------------------------------------
     @property
