@@ -19,8 +19,12 @@ import attrs
 import httpx
 
 DELETE = object()
+#: ``{WHOLE: value}``: the record itself becomes ``value`` (a wrong shape).
+WHOLE = "<the whole record>"
 
 _ODD_IDS: list[dict[str, Any]] = [
+    {WHOLE: 5},
+    {WHOLE: ["x"]},
     {"id": DELETE},
     {"id": None},
     {"id": -1},
@@ -253,6 +257,16 @@ class StoreMangler:
         changes = self._choice(resource, original)
         if changes is None:
             return item
+        kind = self.kinds[resource]
+        if WHOLE in changes:
+            self.mangled[(kind, original)] = Mangled(
+                kind=kind,
+                reported_id="?",
+                original_id=original,
+                resource=resource,
+                changes={WHOLE: changes[WHOLE]},
+            )
+            return changes[WHOLE]
         item = dict(item)
         for key, value in changes.items():
             if value is DELETE:
@@ -261,7 +275,6 @@ class StoreMangler:
                 item[key] = value
         value = item.get(id_key)
         reported = "?" if value is None or isinstance(value, bool) else str(value)
-        kind = self.kinds[resource]
         self.mangled[(kind, original)] = Mangled(
             kind=kind,
             reported_id=reported,

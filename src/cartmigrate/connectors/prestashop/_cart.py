@@ -233,7 +233,7 @@ class PrestaShopCart(Cart):
         if since is not None and resource.incremental:
             pages = resource.since_pages(since)
         else:
-            pages = self._ws.pages(resource.route, resource.list_params())
+            pages = self._ws.pages(resource.route, resource.list_params(), records=True)
         for rows in pages:
             yield from self._models(resource, rows)
 
@@ -242,7 +242,7 @@ class PrestaShopCart(Cart):
 
     def get_many(self, kind: type[E], ids: Sequence[str]) -> dict[str, E]:
         resource = self._resource(kind)
-        rows = self._ws.by_ids(resource.route, list(ids), resource.list_params())
+        rows = self._ws.by_ids(resource.route, list(ids), resource.list_params(), records=True)
         return {cast(str, m.id): m for m in self._models(resource, rows)}
 
     def count(self, kind: type[Entity]) -> int | None:

@@ -77,13 +77,13 @@ class CustomerResource(Resource[Customer]):
         edit does not move the customer's ``date_upd``)."""
         seen: set[str] = set()
         for page in super().since_pages(since):
-            seen.update(str(r["id"]) for r in page)
+            seen.update(str(r.get("id")) for r in page if isinstance(r, dict))
             yield page
         params = {"filter[deleted]": "[0]", **self.since_params(since)}
         moved = {field(r, "id_customer", "0") for r in self.ws.all("addresses", params)}
         others = sorted(moved - seen - {"0"}, key=int)
         if others:
-            yield self.ws.by_ids(self.route, others, self.list_params())
+            yield self.ws.by_ids(self.route, others, self.list_params(), records=True)
 
     def follow_ups(self, rows: Sequence[Row]) -> dict[str, list[Row]]:
         ids = [str(r["id"]) for r in rows]

@@ -77,14 +77,14 @@ class OrderResource(Resource[Order]):
         """Orders changed since, and those with a state change since."""
         seen: set[str] = set()
         for page in super().since_pages(since):
-            seen.update(str(r.get("id")) for r in page)
+            seen.update(str(r.get("id")) for r in page if isinstance(r, dict))
             yield page
         window = self.since_params(since)
         params = {"filter[date_add]": window["filter[date_upd]"], "date": "1"}
         moved = {field(r, "id_order", "0") for r in self.ws.all("order_histories", params)}
         others = sorted(moved - seen - {"0"}, key=int)
         if others:
-            yield self.ws.by_ids(self.route, others)
+            yield self.ws.by_ids(self.route, others, records=True)
 
     def follow_ups(self, rows: Sequence[Row]) -> _PageExtras:
         ids = [str(r["id"]) for r in rows]

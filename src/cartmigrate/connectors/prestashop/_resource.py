@@ -80,7 +80,8 @@ class Resource(Generic[E]):
 
     def since_pages(self, since: dt.datetime) -> Iterator[list[Row]]:
         """The pages of rows changed at or after ``since``."""
-        return self.ws.pages(self.route, {**self.list_params(), **self.since_params(since)})
+        params = {**self.list_params(), **self.since_params(since)}
+        return self.ws.pages(self.route, params, records=True)
 
     def convert(self, rows: Sequence[Any]) -> list[E]:
         """Models of one page of rows (follow-ups fetched for the page at once).
@@ -188,7 +189,7 @@ class Resource(Generic[E]):
 
     def current(self, id: str) -> E:
         """The entity as it is now (for an update that needs the rest of it)."""
-        rows = self.ws.by_ids(self.route, [id], self.list_params())
+        rows = self.ws.by_ids(self.route, [id], self.list_params(), records=True)
         models = self.convert(rows)
         if not models:
             raise EntityNotFound(

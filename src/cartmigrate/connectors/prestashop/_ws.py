@@ -145,8 +145,14 @@ class Webservice:
         count: int,
         params: Mapping[str, Any] | None = None,
         display: str = "full",
-    ) -> list[dict[str, Any]]:
-        """One page of a list, sorted by id (past the end PrestaShop answers ``[]``)."""
+        records: bool = False,
+    ) -> list[Any]:
+        """One page of a list, sorted by id (past the end PrestaShop answers ``[]``).
+
+        With ``records`` (a read of entities) an item that is no object is kept,
+        for ``Cart.model_from`` to report; elsewhere (look-ups, follow-ups) it
+        is dropped.
+        """
         query = {
             "display": display,
             "sort": "[id_ASC]",
@@ -157,7 +163,11 @@ class Webservice:
         if isinstance(body, Mapping):
             items = body.get(resource)
             if isinstance(items, list):
-                return [dict(item) for item in items if isinstance(item, Mapping)]
+                return [
+                    dict(item) if isinstance(item, Mapping) else item
+                    for item in items
+                    if records or isinstance(item, Mapping)
+                ]
         return []
 
     def pages(
@@ -166,7 +176,8 @@ class Webservice:
         params: Mapping[str, Any] | None = None,
         *,
         display: str = "full",
-    ) -> Iterator[list[dict[str, Any]]]:
+        records: bool = False,
+    ) -> Iterator[list[Any]]:
         """Every page of a list; a short page is the last (there is no total).
 
         Sorted by id, each page starts after the last id seen
@@ -181,14 +192,22 @@ class Webservice:
             if not by_offset:
                 query["filter[id]"] = f">[{last}]"
             items = self.page(
-                resource, offset=offset, count=self.page_size, params=query, display=display
+                resource,
+                offset=offset,
+                count=self.page_size,
+                params=query,
+                display=display,
+                records=records,
             )
             if items:
                 yield items
             if len(items) < self.page_size:
                 return
             # An odd id (-1, "x") is its record's fault, reported when it is read.
-            newest = max((i["id"] for i in items if positive_int_id(i.get("id"))), default=last)
+            newest = max(
+                (i["id"] for i in items if isinstance(i, Mapping) and positive_int_id(i.get("id"))),
+                default=last,
+            )
             if newest <= last:
                 raise TransientError(f"prestashop: paging {resource} did not move past id {last}")
             last = newest
@@ -201,15 +220,22 @@ class Webservice:
         return [item for page in self.pages(resource, params, display=display) for item in page]
 
     def by_ids(
-        self, resource: str, ids: Sequence[str], params: Mapping[str, Any] | None = None
-    ) -> list[dict[str, Any]]:
+        self,
+        resource: str,
+        ids: Sequence[str],
+        params: Mapping[str, Any] | None = None,
+        *,
+        records: bool = False,
+    ) -> list[Any]:
         """The objects with these ids, ``page_size`` ids per request."""
         wanted = sorted({i for i in ids if i.isdigit()}, key=int)
-        found: list[dict[str, Any]] = []
+        found: list[Any] = []
         for start in range(0, len(wanted), self.page_size):
             chunk = wanted[start : start + self.page_size]
             query = {**dict(params or {}), "filter[id]": id_filter(chunk)}
-            found.extend(self.page(resource, offset=0, count=len(chunk), params=query))
+            found.extend(
+                self.page(resource, offset=0, count=len(chunk), params=query, records=records)
+            )
         return found
 
     def where(
