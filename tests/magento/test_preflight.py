@@ -1,10 +1,12 @@
 """Issue #11 and the JSON answers for Magento: a wrong token ends a call with
 one failure and no writes, after one cheap request; a 200 that is not JSON
 (an HTML error page, a cut body) is retried, or for a write an unknown
-outcome that is looked up, never a ``json.JSONDecodeError``."""
+outcome that is looked up, never a ``json.JSONDecodeError``; and a bad value
+in a record read beside a product (a variant) names the field where it was."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import httpx
@@ -78,3 +80,35 @@ def test_a_create_answered_without_json_is_looked_up_not_repeated(
     created = cart.create(Customer(email="new.one@example.test", first_name="New", last_name="One"))
     found = [c for c in sim.store.customers.values() if c["email"] == "new.one@example.test"]
     assert [str(c["id"]) for c in found] == [created.id]
+
+
+def test_a_bad_variant_fails_its_product_naming_the_field(
+    sim: MagentoSimulator, make_cart: Any
+) -> None:
+    from cartmigrate import Product
+
+    cart = make_cart(sim)
+    configurable = {p.id: p for p in cart.read(Product) if p.variants}
+    assert configurable
+    children = {v.id for p in configurable.values() for v in p.variants}
+    handle = sim.transport.handler  # type: ignore[attr-defined]
+
+    def serve(request: httpx.Request) -> httpx.Response:
+        response = handle(request)
+        if sim.requests[-1].template != "products" or request.method != "GET":
+            return response
+        body = json.loads(response.content)
+        for item in body.get("items") or ():
+            if str(item.get("id")) in children:
+                item["price"] = "1,5"
+        return httpx.Response(200, json=body)
+
+    spoiled = _cart(sim, httpx.MockTransport(serve))
+    read = {p.id for p in spoiled.read(Product)}
+    unreadable = spoiled.take_unreadable()
+    assert not read & set(configurable)
+    assert {i for _, i, _ in unreadable} == set(configurable)
+    assert all(
+        e.field is not None and e.field.startswith("variants[") and e.field.endswith("].price")
+        for _, _, e in unreadable
+    ), unreadable

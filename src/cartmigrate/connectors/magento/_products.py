@@ -36,7 +36,7 @@ from ..._exceptions import (
 )
 from ...models import Product, ProductStatus, StockStatus, Variant
 from .._base import Created
-from .._records import positive_int_id
+from .._records import positive_int_id, tracked
 from .._rest import chunked
 from ._api import PAGE_SIZE, Filter
 from ._attributes import Attribute
@@ -199,6 +199,8 @@ class ProductResource(Resource[Product]):
                 child = context.children.get(str(child_id))
                 if child is None:
                     continue  # deleted between the two requests
+                # Read apart from the product: a bad value is named "variants[<id>].price".
+                child = tracked(child, f"variants[{child_id}]")
                 values: dict[str, str] = {}
                 for label, attribute in options:
                     if attribute is None:

@@ -28,6 +28,7 @@ from ..._exceptions import (
 )
 from ...models import Address, Customer
 from .._base import Created
+from .._records import tracked
 from ._resource import Resource, Row
 from ._values import field, timestamp
 from ._xml import Assoc
@@ -96,7 +97,8 @@ class CustomerResource(Resource[Customer]):
 
     def to_model(self, row: Row, extras: Any) -> Customer:
         rows = sorted(extras.get(str(row["id"]), []), key=lambda r: int(r["id"]))
-        addresses = [address_model(r, self) for r in rows]
+        # Read apart from the customer: a bad value is named "addresses[0].city".
+        addresses = [address_model(r, self) for r in tracked(rows, "addresses")]
         phone = next((a.phone for a in addresses if a.phone), None)
         group = self.lookups.groups().get(field(row, "id_default_group", "0"))
         extra: dict[str, Any] = {
