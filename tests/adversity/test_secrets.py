@@ -290,3 +290,109 @@ def test_a_long_echo_is_scrubbed_before_it_is_cut(status: int) -> None:
     assert "Basic ***" in texts[0] or "Basic" not in texts[0]
     prefixes = [form[:12] for form in forms]
     assert not leaks(texts, prefixes)
+
+
+PS_KEY = "PSADVERSITY/0123456789+KEY=quoted"
+MAGENTO_TOKEN = "mage_adversity/token+5f3c&x=1"
+
+
+def _echoed_migrations(
+    make: Any, handle: Any, secret: str, tmp_path: Path, mode: str
+) -> tuple[list[Any], list[BaseException], Path]:
+    """A migration into and out of a store answering echoes, and direct calls."""
+    state_file = tmp_path / "state.db"
+    target = make(echoing(handle, mode, [secret], rate=0.3, seed=7))
+    engine = SyncEngine(_store(), target, state=SQLiteStateStore(state_file))
+    reports = [engine.full_migrate(), engine.smart_update(verify=True)]
+    source = make(echoing(handle, mode, [secret], rate=0.3, seed=8))
+    reader = SyncEngine(source, MemoryCart(), state=SQLiteStateStore(tmp_path / "r.db"))
+    reports.append(reader.full_migrate())
+    always = make(echoing(handle, mode, [secret], rate=1.0, seed=9))
+    errors: list[BaseException] = []
+    for call in (
+        lambda: list(always.read(Product)),
+        lambda: always.get(Customer, "1"),
+        lambda: always.create(Customer(email="a@example.com")),
+        lambda: always.check_access(),
+    ):
+        try:
+            call()
+        except CartMigrateError as error:
+            errors.append(error)
+    assert errors, "every call was answered by an echo: some must fail"
+    assert any(not report.ok for report in reports)
+    texts: list[str] = []
+    for name in ("state.db", "r.db"):
+        texts.append(_state_bytes(tmp_path / name).decode("utf-8", "replace"))
+    assert not leaks(texts, secret_forms(secret))
+    return reports, errors, state_file
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_prestashop_echoing_server_shows_no_key(
+    mode: str,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from cartmigrate.connectors.http import RetryPolicy
+    from cartmigrate.connectors.prestashop import PrestaShopCart
+    from cartmigrate.testing.prestashop import PrestaShopSimulator
+
+    caplog.set_level(logging.DEBUG)
+    handler = logging.StreamHandler(sys.stderr)
+    logging.getLogger().addHandler(handler)
+    try:
+        sim = PrestaShopSimulator(key=PS_KEY, clock=FakeClock().now)
+
+        def make(transport: httpx.BaseTransport) -> PrestaShopCart:
+            return PrestaShopCart(
+                sim.url,
+                PS_KEY,
+                transport=transport,
+                requests_per_second=1e6,
+                burst=1e6,
+                retry=RetryPolicy(initial=0.0, jitter=0.0),
+                max_concurrency=1,
+            )
+
+        reports, errors, state_file = _echoed_migrations(make, sim.handle, PS_KEY, tmp_path, mode)
+        forms = secret_forms(PS_KEY, basic=(PS_KEY, ""))
+        _check_everything(forms, reports, errors, caplog, state_file, capsys)
+    finally:
+        logging.getLogger().removeHandler(handler)
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_magento_echoing_server_shows_no_token(
+    mode: str,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from cartmigrate.connectors.http import RetryPolicy
+    from cartmigrate.connectors.magento import MagentoCart
+    from cartmigrate.testing.magento import MagentoSimulator
+
+    caplog.set_level(logging.DEBUG)
+    handler = logging.StreamHandler(sys.stderr)
+    logging.getLogger().addHandler(handler)
+    try:
+        sim = MagentoSimulator(token=MAGENTO_TOKEN, clock=FakeClock().now)
+        handle = sim.transport.handler  # type: ignore[attr-defined]
+
+        def make(transport: httpx.BaseTransport) -> MagentoCart:
+            return MagentoCart(
+                sim.url,
+                MAGENTO_TOKEN,
+                transport=transport,
+                retry=RetryPolicy(initial=0.0, jitter=0.0),
+                max_concurrency=1,
+            )
+
+        reports, errors, state_file = _echoed_migrations(
+            make, handle, MAGENTO_TOKEN, tmp_path, mode
+        )
+        _check_everything(secret_forms(MAGENTO_TOKEN), reports, errors, caplog, state_file, capsys)
+    finally:
+        logging.getLogger().removeHandler(handler)

@@ -410,13 +410,15 @@ class HttpClient:
         headers: Mapping[str, str] | None = None,
         idempotent: bool | None = None,
         cost: float = 1.0,
+        expect_json: bool | None = None,
     ) -> httpx.Response:
         """Send one request, with retries as the module docstring describes.
 
         ``idempotent`` defaults to True for GET/HEAD/PUT/DELETE, False for POST
         and PATCH; pass it explicitly for e.g. a GraphQL query sent by POST.
         ``content`` (with its ``headers``) is a raw body, for platforms that
-        take no JSON (PrestaShop reads XML).
+        take no JSON (PrestaShop reads XML). ``expect_json`` overrides the
+        client's for one request whose answer is not JSON (an image, an XML index).
         """
         if idempotent is None:
             idempotent = method.upper() in ("GET", "HEAD", "PUT", "DELETE", "OPTIONS")
@@ -456,7 +458,9 @@ class HttpClient:
         try:
             try:
                 body = _Body(json, content, headers)
-                return retrying(self._attempt, method, url, params, body, idempotent, cost)
+                return retrying(
+                    self._attempt, method, url, params, body, idempotent, cost, expect_json
+                )
             except _Retry as exhausted:
                 raise exhausted.error from None
         except BaseException as error:
@@ -471,6 +475,7 @@ class HttpClient:
         body: _Body,
         idempotent: bool,
         cost: float,
+        expect_json: bool | None = None,
     ) -> httpx.Response:
         try:
             extra: dict[str, Any] = {} if self._auth is None else {"auth": self._auth}
@@ -521,7 +526,8 @@ class HttpClient:
                 status_code=status,
             )
         if status < 400:
-            if self.expect_json and status != 204:
+            wants_json = self.expect_json if expect_json is None else expect_json
+            if wants_json and status != 204:
                 self._check_json(response, method, idempotent)
             return response
         if status == 429:

@@ -111,13 +111,19 @@ def magento_time(value: dt.datetime) -> str:
 
 
 def parse_time(value: Any) -> dt.datetime | None:
-    """Magento's ``Y-m-d H:i:s`` (UTC, without a zone) as an aware time."""
-    if not isinstance(value, str) or not value.strip():
+    """Magento's ``Y-m-d H:i:s`` (UTC, without a zone) as an aware time.
+
+    None when absent; what is no time (2024-13-45, a number) raises
+    ``ValueError``, so its record fails with the field instead of losing it.
+    """
+    if value is None or (isinstance(value, str) and not value.strip()):
         return None
+    if not isinstance(value, str):
+        raise ValueError(f"not a time: a {type(value).__name__}")
     try:
         parsed = dt.datetime.fromisoformat(value.strip().replace(" ", "T"))
     except ValueError:
-        return None
+        raise ValueError(f"not a time: {value[:40]!r}") from None
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
 
 
@@ -182,9 +188,16 @@ class MagentoApi:
         *,
         admin: bool = False,
         idempotent: bool | None = None,
+        expect_json: bool | None = None,
     ) -> Any:
+        """``expect_json=False`` for the one route answering an empty body
+        (``POST /inventory/source-items``); every other answer must be JSON."""
         response = self.http.request(
-            method, self.url(path, admin=admin), json=body, idempotent=idempotent
+            method,
+            self.url(path, admin=admin),
+            json=body,
+            idempotent=idempotent,
+            expect_json=expect_json,
         )
         if not response.content.strip():
             return None  # POST /inventory/source-items answers with an empty body

@@ -125,6 +125,9 @@ class MagentoCart(Cart):
             error_for=error_for_response,
             headers={"User-Agent": "cartmigrate", "Accept": "application/json"},
             max_in_flight=self._max_concurrency,
+            # Every answer is JSON: an HTML error page or a cut body with a 200
+            # is retried (a write's is an unknown outcome), never parsed.
+            expect_json=True,
         )
         self._setup_lock = threading.Lock()  # the resources are made once, on first use
         self._authorize()
@@ -135,6 +138,7 @@ class MagentoCart(Cart):
             name=name,
             max_concurrency=self._max_concurrency,
             report_unreadable=self.report_unreadable,
+            model_from=self.model_from,
         )
         self._stock = Stock(self._api)
         self._attribute_set = attribute_set_id
@@ -173,6 +177,13 @@ class MagentoCart(Cart):
 
     def close(self) -> None:
         self._http.close()
+
+    # -- preflight ----------------------------------------------------------------
+    def check_access(self) -> None:
+        """``GET store/storeViews``: small, authenticated, and needed by every call
+        anyway. (Whether an integration may write cannot be told over REST
+        without writing, so ``check_permissions`` keeps the default.)"""
+        self._api.get("store/storeViews")
 
     # -- resources ------------------------------------------------------------
     def _store_facts(self) -> tuple[int, int]:

@@ -15,6 +15,7 @@ from typing import Any
 from ..._exceptions import DuplicateEntity, EntityNotFound, WriteOutcomeUnknown
 from ...models import Category
 from .._base import Created
+from .._records import positive_int_id
 from ._api import Filter
 from ._resource import Resource
 
@@ -55,11 +56,14 @@ class CategoryResource(Resource[Category]):
 
     def to_model(self, raw: Mapping[str, Any], context: Any) -> Category:
         level = int(raw.get("level") or 0)
+        parent = raw["parent_id"] if level > 2 else None
+        if parent is not None and not positive_int_id(parent):
+            raise ValueError(f"not a category id: {str(parent)[:40]!r}")
         description = custom_attribute(raw, "description")
         return Category(
             id=str(raw["id"]),
             name=raw.get("name") or "",
-            parent_id=str(raw["parent_id"]) if level > 2 else None,
+            parent_id=None if parent is None else str(parent),
             slug=custom_attribute(raw, "url_key"),
             description=description if isinstance(description, str) else None,
             extra={

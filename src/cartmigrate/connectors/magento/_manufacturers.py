@@ -27,6 +27,12 @@ class ManufacturerResource(Resource[Manufacturer]):
     kind = Manufacturer
     list_path = f"products/attributes/{CODE}/options"
     incremental = False
+    record_id = "value"
+
+    @staticmethod
+    def valid_id(value: Any) -> bool:
+        """An option id: its digits as text ("12")."""
+        return isinstance(value, str) and value.isdigit() and 0 < int(value) < 2**63
 
     def available(self) -> bool:
         return self.ctx.attributes.by_code(CODE) is not None

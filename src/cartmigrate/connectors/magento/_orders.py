@@ -95,12 +95,27 @@ def _shipment_from_comment(text: str) -> Shipment | None:
         return None
 
 
+def count(value: Any) -> int:
+    """A quantity Magento spells "2.0000"; a part of one (1.5) or no number fails."""
+    if value is None or value == "":
+        return 0
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise ValueError(f"not a quantity: a {type(value).__name__}")
+    try:
+        number = decimal.Decimal(str(value))
+    except decimal.InvalidOperation:
+        raise ValueError(f"not a quantity: {str(value)[:40]!r}") from None
+    if not number.is_finite() or number != number.to_integral_value():
+        raise ValueError(f"not a whole quantity: {str(value)[:40]!r}")
+    return int(number)
+
+
 def _documents(raws: Sequence[Mapping[str, Any]]) -> list[Shipment]:
     """Magento's own shipment documents: one model shipment per track."""
     out: list[Shipment] = []
     for raw in raws:
         lines = [
-            ShipmentLine(sku=item.get("sku"), quantity=int(float(item.get("qty") or 0)))
+            ShipmentLine(sku=item.get("sku"), quantity=count(item.get("qty")))
             for item in raw.get("items") or ()
         ]
         tracks = list(raw.get("tracks") or ()) or [{}]
@@ -119,6 +134,7 @@ def _documents(raws: Sequence[Mapping[str, Any]]) -> list[Shipment]:
 class OrderResource(Resource[Order]):
     kind = Order
     list_path = "orders"
+    record_id = "entity_id"
 
     def __init__(self, ctx: Context, *, directory: Directory, store_id: int) -> None:
         super().__init__(ctx)
@@ -154,7 +170,7 @@ class OrderResource(Resource[Order]):
                     else None,
                     sku=item.get("sku"),
                     name=item.get("name") or item.get("sku") or "-",
-                    quantity=int(float(item.get("qty_ordered") or 0)),
+                    quantity=count(item.get("qty_ordered")),
                     price=money(item.get("price")) or 0,
                 )
             )

@@ -41,13 +41,21 @@ def slugify(text: str) -> str:
 
 
 def money(value: Any) -> decimal.Decimal | None:
-    """An amount as the shop meant it: Magento's "19.900000" is 19.9."""
+    """An amount as the shop meant it: Magento's "19.900000" is 19.9.
+
+    What is no amount ("1,5", a list) raises ``ValueError``: its record fails,
+    reported with the field, rather than being read as "no price".
+    """
     if value is None or value == "":
         return None
+    if isinstance(value, bool) or not isinstance(value, str | int | float | decimal.Decimal):
+        raise ValueError(f"not an amount: a {type(value).__name__}")
     try:
         amount = decimal.Decimal(str(value))
     except decimal.InvalidOperation:
-        return None
+        raise ValueError(f"not an amount: {str(value)[:40]!r}") from None
+    if not amount.is_finite():
+        raise ValueError(f"not an amount: {str(value)[:40]!r}")
     if amount == amount.to_integral_value():
         return amount.quantize(decimal.Decimal(1))
     return amount.normalize()

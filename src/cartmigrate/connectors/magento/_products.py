@@ -36,6 +36,7 @@ from ..._exceptions import (
 )
 from ...models import Product, ProductStatus, StockStatus, Variant
 from .._base import Created
+from .._records import positive_int_id, tracked
 from .._rest import chunked
 from ._api import PAGE_SIZE, Filter
 from ._attributes import Attribute
@@ -134,8 +135,12 @@ class ProductResource(Resource[Product]):
             self.list_path, [Filter("type_id", "configurable")], fields=fields
         ):
             for raw in page:
-                links = (raw.get("extension_attributes") or {}).get("configurable_product_links")
-                for child in links or ():
+                # A malformed record is skipped here and reported when it is read.
+                extension = raw.get("extension_attributes") if isinstance(raw, Mapping) else None
+                if not isinstance(extension, Mapping) or not positive_int_id(raw.get("id")):
+                    continue
+                links = extension.get("configurable_product_links")
+                for child in links if isinstance(links, list) else ():
                     index.setdefault(str(child), str(raw["id"]))
         return index
 
@@ -146,7 +151,7 @@ class ProductResource(Resource[Product]):
         for raws in self.pages(None):
             tops = []
             for raw in raws:
-                if str(raw["id"]) in index:
+                if isinstance(raw, Mapping) and str(raw.get("id")) in index:
                     state.children[str(raw["id"])] = raw
                 else:
                     tops.append(raw)
@@ -194,6 +199,8 @@ class ProductResource(Resource[Product]):
                 child = context.children.get(str(child_id))
                 if child is None:
                     continue  # deleted between the two requests
+                # Read apart from the product: a bad value is named "variants[<id>].price".
+                child = tracked(child, f"variants[{child_id}]")
                 values: dict[str, str] = {}
                 for label, attribute in options:
                     if attribute is None:

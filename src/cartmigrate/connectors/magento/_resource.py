@@ -16,9 +16,16 @@ from typing import Any, Generic, TypeVar
 
 import attrs
 
-from ..._exceptions import CartMigrateError, EntityNotFound, EntityRejected, InvalidEntity
+from ..._exceptions import (
+    CartMigrateError,
+    ConnectorError,
+    EntityNotFound,
+    EntityRejected,
+    InvalidEntity,
+)
 from ...models import Entity
 from .._base import Created
+from .._records import positive_int_id
 from .._rest import chunked
 from ._api import PAGE_SIZE, Filter, MagentoApi, magento_time
 from ._attributes import AttributeCatalog
@@ -39,6 +46,8 @@ class Context:
     name: str
     max_concurrency: int
     report_unreadable: Callable[[type[Entity], str, CartMigrateError], None]
+    #: ``Cart.model_from`` of the cart: the one boundary between raw records and models.
+    model_from: Callable[..., Any]
 
 
 class Resource(abc.ABC, Generic[E]):
@@ -51,6 +60,13 @@ class Resource(abc.ABC, Generic[E]):
     id_field: str = "entity_id"
     #: whether ``updated_at`` filters the list (and moves on every change)
     incremental: bool = True
+    #: the key of a record's own id in what the list answers
+    record_id: str = "id"
+
+    @staticmethod
+    def valid_id(value: Any) -> bool:
+        """Whether a record's id is one of Magento's (a whole number from 1)."""
+        return positive_int_id(value)
 
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
@@ -85,21 +101,37 @@ class Resource(abc.ABC, Generic[E]):
     def count(self) -> int | None:
         return self.api.total(self.list_path, self.base_filters())
 
-    def convert_all(self, raws: Sequence[Mapping[str, Any]], state: Any = None) -> list[E]:
-        """Models for a page of records; one that the models refuse is reported, not fatal.
+    def convert_all(self, raws: Sequence[Any], state: Any = None) -> list[E]:
+        """Models for a page of records; a malformed one is reported, never fatal.
 
-        ``state`` is what one ``read`` call keeps from page to page (never on
-        the resource: a read-ahead thread reads while the engine calls ``get_many``).
+        Each record goes through ``Cart.model_from``: a bad value, a missing
+        key, a record that is no mapping or an odd id fails that record alone,
+        as an ``InvalidEntity`` naming the field. ``state`` is what one
+        ``read`` call keeps from page to page (never on the resource: a
+        read-ahead thread reads while the engine calls ``get_many``). When a
+        malformed record breaks the page's follow-ups, each record fetches its
+        own, so only the bad one fails.
         """
-        context = self.context_for(raws, state)
+        good = [r for r in raws if isinstance(r, Mapping) and self.valid_id(r.get(self.record_id))]
+        shared = True
+        try:
+            context = self.context_for(good, state)
+        except ConnectorError:
+            raise
+        except Exception:  # a malformed record's field: found again record by record
+            shared, context = False, None
+
+        def convert(data: Mapping[str, Any]) -> E:
+            own = context if shared else self.context_for([data], state)
+            return self.to_model(data, own)
+
         out: list[E] = []
         for raw in raws:
-            try:
-                out.append(self.to_model(raw, context))
-            except InvalidEntity as error:
-                ident = str(raw.get("id") or raw.get("entity_id"))
-                logger.warning("%s: %s %s skipped: %s", self.ctx.name, self.kind.kind, ident, error)
-                self.ctx.report_unreadable(self.kind, ident, error)
+            model = self.ctx.model_from(
+                self.kind, raw, convert, id_key=self.record_id, valid_id=self.valid_id
+            )
+            if model is not None:
+                out.append(model)
         return out
 
     def context_for(self, raws: Sequence[Mapping[str, Any]], state: Any) -> Any:

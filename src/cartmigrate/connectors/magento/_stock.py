@@ -116,7 +116,11 @@ class Stock:
             ]
             for chunk in chunked(items, 100):
                 self._api.send(
-                    "POST", "inventory/source-items", {"sourceItems": chunk}, idempotent=True
+                    "POST",
+                    "inventory/source-items",
+                    {"sourceItems": chunk},
+                    idempotent=True,
+                    expect_json=False,
                 )
             return
         for sku, level in sorted(levels.items()):

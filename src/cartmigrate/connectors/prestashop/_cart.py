@@ -18,13 +18,13 @@ from ..._exceptions import (
     CartMigrateError,
     ConfigurationError,
     EntityNotFound,
-    InvalidEntity,
     UnsupportedEntity,
 )
 from ...models import Category, Customer, Entity, Manufacturer, Order, Product, Variant
 from .._base import Capabilities, Cart, Created, WriteResult
 from .._http import CostBucket, HttpClient, RetryPolicy, Secret
 from .._rest import fan_out
+from ._access import missing_permissions, permissions_of
 from ._catalog import CategoryResource, ManufacturerResource
 from ._customers import CustomerResource
 from ._images import ImageUploader
@@ -111,11 +111,15 @@ class PrestaShopCart(Cart):
             server_error_for=server_error,
             headers={"User-Agent": "cartmigrate"},
             max_in_flight=self._max_concurrency,
+            # Reads and writes answer JSON (output_format=JSON): a 200 with an
+            # HTML page or a cut body is retried, or an unknown outcome for a
+            # write, never parsed. The XML index, DELETE and images opt out.
+            expect_json=True,
             **http_args,
         )
         self._ws = Webservice(http, page_size=page_size)
         self._lookups = Lookups(self._ws, language=language, zone=timezone)
-        products = ProductResource(self._ws, self._lookups)
+        products = ProductResource(self._ws, self._lookups, model_from=self.model_from)
         products.image_base = self._url
         products.tax_rules_group = tax_rules_group
         self._image_client: httpx.Client | None = None
@@ -128,11 +132,11 @@ class PrestaShopCart(Cart):
             products.images = ImageUploader(http, image_client)
         self._upload_images = upload_images
         self._resources: dict[type[Entity], Resource[Any]] = {
-            Category: CategoryResource(self._ws, self._lookups),
-            Manufacturer: ManufacturerResource(self._ws, self._lookups),
+            Category: CategoryResource(self._ws, self._lookups, model_from=self.model_from),
+            Manufacturer: ManufacturerResource(self._ws, self._lookups, model_from=self.model_from),
             Product: products,
-            Customer: CustomerResource(self._ws, self._lookups),
-            Order: OrderResource(self._ws, self._lookups),
+            Customer: CustomerResource(self._ws, self._lookups, model_from=self.model_from),
+            Order: OrderResource(self._ws, self._lookups, model_from=self.model_from),
         }
 
     def __repr__(self) -> str:
@@ -153,6 +157,16 @@ class PrestaShopCart(Cart):
         self._ws.http.close()
         if self._image_client is not None:
             self._image_client.close()
+
+    # -- preflight ------------------------------------------------------------
+    def check_access(self) -> None:
+        """``GET /api``: the cheapest request the key must pass (a wrong key -> 401)."""
+        self._ws.index()
+
+    def check_permissions(self, *, write: bool) -> list[str]:
+        """What the key lacks, read from the index of what it may do (no write)."""
+        granted = permissions_of(self._ws.index())
+        return missing_permissions(granted, write=write, images=self._upload_images)
 
     # -- capabilities -------------------------------------------------------
     @property
@@ -212,20 +226,14 @@ class PrestaShopCart(Cart):
         return self._resources[Product if kind is Variant else kind]
 
     def _models(self, resource: Resource[Any], rows: Sequence[dict[str, Any]]) -> list[Any]:
-        models: list[Any] = []
-        for entity_id, model in resource.convert(rows):
-            if isinstance(model, InvalidEntity):
-                self.report_unreadable(resource.kind, entity_id, model)
-            else:
-                models.append(model)
-        return models
+        return resource.convert(rows)
 
     def read(self, kind: type[E], *, since: dt.datetime | None = None) -> Iterator[E]:
         resource = self._resource(kind)
         if since is not None and resource.incremental:
             pages = resource.since_pages(since)
         else:
-            pages = self._ws.pages(resource.route, resource.list_params())
+            pages = self._ws.pages(resource.route, resource.list_params(), records=True)
         for rows in pages:
             yield from self._models(resource, rows)
 
@@ -234,7 +242,7 @@ class PrestaShopCart(Cart):
 
     def get_many(self, kind: type[E], ids: Sequence[str]) -> dict[str, E]:
         resource = self._resource(kind)
-        rows = self._ws.by_ids(resource.route, list(ids), resource.list_params())
+        rows = self._ws.by_ids(resource.route, list(ids), resource.list_params(), records=True)
         return {cast(str, m.id): m for m in self._models(resource, rows)}
 
     def count(self, kind: type[Entity]) -> int | None:

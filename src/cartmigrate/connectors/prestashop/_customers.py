@@ -28,6 +28,7 @@ from ..._exceptions import (
 )
 from ...models import Address, Customer
 from .._base import Created
+from .._records import tracked
 from ._resource import Resource, Row
 from ._values import field, timestamp
 from ._xml import Assoc
@@ -77,13 +78,13 @@ class CustomerResource(Resource[Customer]):
         edit does not move the customer's ``date_upd``)."""
         seen: set[str] = set()
         for page in super().since_pages(since):
-            seen.update(str(r["id"]) for r in page)
+            seen.update(str(r.get("id")) for r in page if isinstance(r, dict))
             yield page
         params = {"filter[deleted]": "[0]", **self.since_params(since)}
         moved = {field(r, "id_customer", "0") for r in self.ws.all("addresses", params)}
         others = sorted(moved - seen - {"0"}, key=int)
         if others:
-            yield self.ws.by_ids(self.route, others, self.list_params())
+            yield self.ws.by_ids(self.route, others, self.list_params(), records=True)
 
     def follow_ups(self, rows: Sequence[Row]) -> dict[str, list[Row]]:
         ids = [str(r["id"]) for r in rows]
@@ -96,7 +97,8 @@ class CustomerResource(Resource[Customer]):
 
     def to_model(self, row: Row, extras: Any) -> Customer:
         rows = sorted(extras.get(str(row["id"]), []), key=lambda r: int(r["id"]))
-        addresses = [address_model(r, self) for r in rows]
+        # Read apart from the customer: a bad value is named "addresses[0].city".
+        addresses = [address_model(r, self) for r in tracked(rows, "addresses")]
         phone = next((a.phone for a in addresses if a.phone), None)
         group = self.lookups.groups().get(field(row, "id_default_group", "0"))
         extra: dict[str, Any] = {

@@ -65,4 +65,5 @@ class ImageUploader:
                 f"images/products/{product_id}",
                 content=body,
                 headers={"Content-Type": request.headers["Content-Type"]},
+                expect_json=False,  # the answer is the image itself
             )

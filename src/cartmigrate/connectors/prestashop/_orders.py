@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -77,14 +77,14 @@ class OrderResource(Resource[Order]):
         """Orders changed since, and those with a state change since."""
         seen: set[str] = set()
         for page in super().since_pages(since):
-            seen.update(str(r["id"]) for r in page)
+            seen.update(str(r.get("id")) for r in page if isinstance(r, dict))
             yield page
         window = self.since_params(since)
         params = {"filter[date_add]": window["filter[date_upd]"], "date": "1"}
         moved = {field(r, "id_order", "0") for r in self.ws.all("order_histories", params)}
         others = sorted(moved - seen - {"0"}, key=int)
         if others:
-            yield self.ws.by_ids(self.route, others)
+            yield self.ws.by_ids(self.route, others, records=True)
 
     def follow_ups(self, rows: Sequence[Row]) -> _PageExtras:
         ids = [str(r["id"]) for r in rows]
@@ -179,7 +179,16 @@ class OrderResource(Resource[Order]):
         return [{"filter[reference]": f"[{natural_key}]"}]
 
 
-def _rows(row: Row) -> list[Row]:
+def _rows(row: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """The order's lines; a shape that is not a list of records fails the order."""
     associations = row.get("associations")
-    items = associations.get("order_rows") if isinstance(associations, dict) else None
-    return [dict(i) for i in items or () if isinstance(i, dict)]
+    if associations is None:
+        return []
+    if not isinstance(associations, Mapping):
+        raise ValueError(f"associations: not a mapping but a {type(associations).__name__}")
+    items = associations.get("order_rows")
+    if items is None:
+        return []
+    if not isinstance(items, list) or not all(isinstance(i, Mapping) for i in items):
+        raise ValueError("associations.order_rows: not a list of records")
+    return list(items)

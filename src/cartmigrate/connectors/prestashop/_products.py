@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import decimal
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -102,8 +102,8 @@ class ProductResource(Resource[Product]):
     image_base: str = ""
     tax_rules_group: int = 0
 
-    def __init__(self, ws: Webservice, lookups: Lookups) -> None:
-        super().__init__(ws, lookups)
+    def __init__(self, ws: Webservice, lookups: Lookups, *, model_from: Callable[..., Any]) -> None:
+        super().__init__(ws, lookups, model_from=model_from)
         self.stock = StockRows(ws)
         self.sales = SalePrices(ws)
         #: Set by the cart when images are to be uploaded.

@@ -15,9 +15,16 @@ from typing import Any, ClassVar, Generic, TypeVar
 
 import attrs
 
-from ..._exceptions import EntityNotFound, EntityRejected, InvalidEntity, WriteOutcomeUnknown
+from ..._exceptions import (
+    ConnectorError,
+    EntityNotFound,
+    EntityRejected,
+    InvalidEntity,
+    WriteOutcomeUnknown,
+)
 from ...models import Entity
 from .._base import Created
+from .._records import positive_int_id
 from ._lookups import Lookups
 from ._values import ps_time
 from ._ws import Webservice
@@ -46,9 +53,11 @@ class Resource(Generic[E]):
     #: Fields of the model ``update`` can write.
     writable: ClassVar[frozenset[str]] = frozenset()
 
-    def __init__(self, ws: Webservice, lookups: Lookups) -> None:
+    def __init__(self, ws: Webservice, lookups: Lookups, *, model_from: Callable[..., Any]) -> None:
         self.ws = ws
         self.lookups = lookups
+        #: ``Cart.model_from`` of the cart: the one boundary between rows and models.
+        self.model_from = model_from
 
     @property
     def zone(self) -> dt.tzinfo:
@@ -71,19 +80,36 @@ class Resource(Generic[E]):
 
     def since_pages(self, since: dt.datetime) -> Iterator[list[Row]]:
         """The pages of rows changed at or after ``since``."""
-        return self.ws.pages(self.route, {**self.list_params(), **self.since_params(since)})
+        params = {**self.list_params(), **self.since_params(since)}
+        return self.ws.pages(self.route, params, records=True)
 
-    def convert(self, rows: Sequence[Row]) -> list[tuple[str, E | InvalidEntity]]:
-        """Models of one page of rows (follow-ups fetched for the page at once)."""
-        extras = self.follow_ups(rows)
-        converted: list[tuple[str, E | InvalidEntity]] = []
+    def convert(self, rows: Sequence[Any]) -> list[E]:
+        """Models of one page of rows (follow-ups fetched for the page at once).
+
+        Each row goes through ``model_from`` (the cart's ``Cart.model_from``): a bad
+        value, a missing key or an odd id fails that row alone, reported as an
+        ``InvalidEntity`` naming the field. When a malformed row breaks the
+        page's follow-ups, each row fetches its own, so only it fails.
+        """
+        good = [r for r in rows if isinstance(r, dict) and positive_int_id(r.get("id"))]
+        shared = True
+        try:
+            extras = self.follow_ups(good)
+        except ConnectorError:
+            raise
+        except Exception:  # a malformed row's field: found again row by row
+            shared, extras = False, None
+
+        def one(data: Any) -> E:
+            return self.to_model(data, extras if shared else self.follow_ups([data]))
+
+        converted: list[E] = []
         for row in rows:
-            if not self.keep(row):
+            if isinstance(row, dict) and positive_int_id(row.get("id")) and not self.keep(row):
                 continue
-            try:
-                converted.append((str(row["id"]), self.to_model(row, extras)))
-            except InvalidEntity as error:
-                converted.append((str(row["id"]), error))
+            model = self.model_from(self.kind, row, one, valid_id=positive_int_id)
+            if model is not None:
+                converted.append(model)
         return converted
 
     def keep(self, row: Row) -> bool:
@@ -163,8 +189,8 @@ class Resource(Generic[E]):
 
     def current(self, id: str) -> E:
         """The entity as it is now (for an update that needs the rest of it)."""
-        rows = self.ws.by_ids(self.route, [id], self.list_params())
-        models = [m for _, m in self.convert(rows) if not isinstance(m, InvalidEntity)]
+        rows = self.ws.by_ids(self.route, [id], self.list_params(), records=True)
+        models = self.convert(rows)
         if not models:
             raise EntityNotFound(
                 f"no {self.kind.kind} {id} in prestashop", entity=self.kind.kind, status_code=404

@@ -8,6 +8,11 @@ The webservice's JSON has three habits every reader must absorb:
 - a multilingual field is a plain string while the shop has one language,
   and a list of ``{"id": "1", "value": ...}`` once it has two — ``text``
   reads both, for the cart's language.
+
+A value none of these habits explains ("1,5" as an amount, a date
+2024-13-45, a list where a string belongs) raises ``ValueError``: the
+record it is in fails alone, reported by ``Cart.model_from`` with the field,
+rather than being read as 0 or "no date".
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ import datetime as dt
 import decimal
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 __all__ = [
@@ -37,11 +42,18 @@ _CENT = decimal.Decimal("0.01")
 _NO_DATE = ("", "0000-00-00", "0000-00-00 00:00:00")
 
 
+def _shape(value: Any) -> str:
+    """What a value is, for a message ("mapping" for a wrapped record too)."""
+    return "mapping" if isinstance(value, Mapping) else type(value).__name__
+
+
 def field(raw: Mapping[str, Any], key: str, default: str = "") -> str:
     """A plain field as a string; absent (the falsy-field quirk) means ``default``."""
     value = raw.get(key)
     if value is None or value == "":
         return default
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise ValueError(f"not a plain value: a {_shape(value)}")
     return str(value)
 
 
@@ -52,16 +64,22 @@ def text(raw: Mapping[str, Any], key: str, language: int) -> str:
         return ""
     if isinstance(value, list):
         wanted = str(language)
-        entries = [v for v in value if isinstance(v, Mapping)]
-        for entry in entries:
+        if not all(isinstance(v, Mapping) for v in value):
+            raise ValueError("a multilingual value that is not a list of {id, value}")
+        for entry in value:
             if str(entry.get("id")) == wanted:
-                return str(entry.get("value") or "")
-        return str(entries[0].get("value") or "") if entries else ""
+                return field(entry, "value")
+        return field(value[0], "value") if value else ""
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise ValueError(f"not a text: a {_shape(value)}")
     return str(value)
 
 
 def flag(raw: Mapping[str, Any], key: str) -> bool:
-    return field(raw, key, "0") not in ("0", "false")
+    value = field(raw, key, "0")
+    if value not in ("0", "1", "false", "true"):
+        raise ValueError(f"not a flag: {value[:40]!r}")
+    return value in ("1", "true")
 
 
 def optional_id(raw: Mapping[str, Any], key: str) -> str | None:
@@ -72,10 +90,14 @@ def optional_id(raw: Mapping[str, Any], key: str) -> str | None:
 
 def money(value: Any) -> decimal.Decimal:
     """``"23.900000"`` -> ``Decimal("23.90")``: cents kept, PrestaShop's padding dropped."""
+    if isinstance(value, bool) or not isinstance(value, str | int | float | decimal.Decimal | None):
+        raise ValueError(f"not an amount: a {_shape(value)}")
     try:
         amount = decimal.Decimal(str(value or "0"))
     except decimal.InvalidOperation:
-        amount = decimal.Decimal(0)
+        raise ValueError(f"not an amount: {str(value)[:40]!r}") from None
+    if not amount.is_finite():
+        raise ValueError(f"not an amount: {str(value)[:40]!r}")
     rounded = amount.quantize(_CENT)
     return rounded if rounded == amount else amount.normalize()
 
@@ -93,7 +115,7 @@ def timestamp(raw: Mapping[str, Any], key: str, zone: dt.tzinfo) -> dt.datetime 
     try:
         parsed = dt.datetime.strptime(value, "%Y-%m-%d %H:%M:%S")
     except ValueError:
-        return None
+        raise ValueError(f"not a date: {value[:40]!r}") from None
     return parsed.replace(tzinfo=zone)
 
 
@@ -105,12 +127,16 @@ def ps_time(value: dt.datetime, zone: dt.tzinfo) -> str:
 def associated_ids(raw: Mapping[str, Any], name: str) -> list[str]:
     """The ids of ``associations.<name>`` (absent when empty, like any falsy field)."""
     associations = raw.get("associations")
+    if associations is None:
+        return []
     if not isinstance(associations, Mapping):
-        return []
+        raise ValueError(f"associations: not a mapping but a {_shape(associations)}")
     items = associations.get(name)
-    if not isinstance(items, Iterable) or isinstance(items, str | bytes):
+    if items is None:
         return []
-    return [str(item["id"]) for item in items if isinstance(item, Mapping) and "id" in item]
+    if not isinstance(items, list) or not all(isinstance(i, Mapping) for i in items):
+        raise ValueError(f"associations.{name}: not a list of records")
+    return [field(item, "id") for item in items]
 
 
 def slugify(value: str) -> str:

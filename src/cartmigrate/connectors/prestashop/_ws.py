@@ -34,6 +34,7 @@ from ..._exceptions import (
     TransientError,
 )
 from .._http import HttpClient
+from .._records import positive_int_id
 from ._xml import xml_body
 
 __all__ = ["Webservice", "errors_of", "id_filter"]
@@ -123,16 +124,18 @@ class Webservice:
         return self.http.requests
 
     def get(self, resource: str, params: Mapping[str, Any] | None = None) -> Any:
+        """A JSON answer; the client is made with ``expect_json``, so an HTML page
+        or a cut body with a 200 was retried as transient before it got here."""
         query = {"output_format": "JSON", **dict(params or {})}
-        response = self.http.request("GET", resource, params=query)
-        if not response.content.strip():
-            return {}
-        try:
-            return response.json()
-        except ValueError:
-            raise TransientError(
-                f"prestashop: GET {resource} answered {response.status_code} without JSON"
-            ) from None
+        return self.http.request("GET", resource, params=query).json()
+
+    def index(self) -> str:
+        """``GET /api``: the resources the key may use, with its methods on each.
+
+        The cheapest authenticated request there is. Only XML: the JSON index
+        answers 500 with an empty body.
+        """
+        return self.http.request("GET", "", expect_json=False).text
 
     def page(
         self,
@@ -142,8 +145,14 @@ class Webservice:
         count: int,
         params: Mapping[str, Any] | None = None,
         display: str = "full",
-    ) -> list[dict[str, Any]]:
-        """One page of a list, sorted by id (past the end PrestaShop answers ``[]``)."""
+        records: bool = False,
+    ) -> list[Any]:
+        """One page of a list, sorted by id (past the end PrestaShop answers ``[]``).
+
+        With ``records`` (a read of entities) an item that is no object is kept,
+        for ``Cart.model_from`` to report; elsewhere (look-ups, follow-ups) it
+        is dropped.
+        """
         query = {
             "display": display,
             "sort": "[id_ASC]",
@@ -154,7 +163,11 @@ class Webservice:
         if isinstance(body, Mapping):
             items = body.get(resource)
             if isinstance(items, list):
-                return [dict(item) for item in items if isinstance(item, Mapping)]
+                return [
+                    dict(item) if isinstance(item, Mapping) else item
+                    for item in items
+                    if records or isinstance(item, Mapping)
+                ]
         return []
 
     def pages(
@@ -163,7 +176,8 @@ class Webservice:
         params: Mapping[str, Any] | None = None,
         *,
         display: str = "full",
-    ) -> Iterator[list[dict[str, Any]]]:
+        records: bool = False,
+    ) -> Iterator[list[Any]]:
         """Every page of a list; a short page is the last (there is no total).
 
         Sorted by id, each page starts after the last id seen
@@ -178,13 +192,22 @@ class Webservice:
             if not by_offset:
                 query["filter[id]"] = f">[{last}]"
             items = self.page(
-                resource, offset=offset, count=self.page_size, params=query, display=display
+                resource,
+                offset=offset,
+                count=self.page_size,
+                params=query,
+                display=display,
+                records=records,
             )
             if items:
                 yield items
             if len(items) < self.page_size:
                 return
-            newest = max(int(item["id"]) for item in items)
+            # An odd id (-1, "x") is its record's fault, reported when it is read.
+            newest = max(
+                (i["id"] for i in items if isinstance(i, Mapping) and positive_int_id(i.get("id"))),
+                default=last,
+            )
             if newest <= last:
                 raise TransientError(f"prestashop: paging {resource} did not move past id {last}")
             last = newest
@@ -197,15 +220,22 @@ class Webservice:
         return [item for page in self.pages(resource, params, display=display) for item in page]
 
     def by_ids(
-        self, resource: str, ids: Sequence[str], params: Mapping[str, Any] | None = None
-    ) -> list[dict[str, Any]]:
+        self,
+        resource: str,
+        ids: Sequence[str],
+        params: Mapping[str, Any] | None = None,
+        *,
+        records: bool = False,
+    ) -> list[Any]:
         """The objects with these ids, ``page_size`` ids per request."""
         wanted = sorted({i for i in ids if i.isdigit()}, key=int)
-        found: list[dict[str, Any]] = []
+        found: list[Any] = []
         for start in range(0, len(wanted), self.page_size):
             chunk = wanted[start : start + self.page_size]
             query = {**dict(params or {}), "filter[id]": id_filter(chunk)}
-            found.extend(self.page(resource, offset=0, count=len(chunk), params=query))
+            found.extend(
+                self.page(resource, offset=0, count=len(chunk), params=query, records=records)
+            )
         return found
 
     def where(
@@ -261,4 +291,5 @@ class Webservice:
         return self._write("PATCH", f"{resources}/{id}", resource, body)
 
     def delete(self, resources: str, id: str) -> None:
-        self.http.request("DELETE", f"{resources}/{id}")
+        # A DELETE answers 200 with an empty body.
+        self.http.request("DELETE", f"{resources}/{id}", expect_json=False)

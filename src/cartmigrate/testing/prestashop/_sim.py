@@ -4,7 +4,11 @@
 to a shop. What it reproduces (from the real store's README):
 
 - key as Basic user (or ``ws_key``); no key -> plain-text 401, a bad key ->
-  401 codes 20/21; any host but the shop's -> 302 to it;
+  401 codes 20/21; any host but the shop's -> 302 to it; more keys with
+  fewer permissions (``add_key``, like the real store's read-only key): a
+  resource the key may not use -> 401 code 26, a method -> 405 code 25;
+- ``GET /api``: the XML index of the resources the key may use, each with
+  ``get``/``put``/``post``/``patch``/``delete``/``head`` = ``true``/``false``;
 - JSON out (``output_format=JSON``), XML in (a JSON body -> 500 code 3);
 - lists: ids only unless ``display=full`` / ``display=[a,b]``; ``filter[f]``
   with ``[a|b]``, ``[a,b]`` ranges, ``>[n]``/``<[n]``, ``%[v]%``; date fields
@@ -47,6 +51,7 @@ from ._shop import ApiError, Row, SentMail, Shop
 __all__ = ["PrestaShopSimulator", "RecordedRequest"]
 
 _DATE_FIELDS = frozenset({"date_add", "date_upd"})
+_METHODS = ("GET", "PUT", "POST", "PATCH", "DELETE", "HEAD")
 _PHP_WARNING = (3, "[PHP Warning #2] Undefined array key 2 (/classes/ObjectModel.php, line 1234)")
 
 
@@ -79,6 +84,8 @@ class PrestaShopSimulator:
         sample: bool = True,
     ) -> None:
         self.key = key
+        #: key -> resource -> methods; None: every method on every resource
+        self._keys: dict[str, dict[str, frozenset[str]] | None] = {key: None}
         self.host = host
         self._clock = clock or (lambda: dt.datetime.now(dt.UTC))
         self.shop = Shop(now=self._clock, seed=seed)
@@ -121,6 +128,11 @@ class PrestaShopSimulator:
         with self._lock:
             self._faults.append(_Fault(method.upper(), resource, timeout, applied, after))
 
+    def add_key(self, key: str, permissions: Mapping[str, Any]) -> None:
+        """Another webservice key, allowed only ``permissions`` (resource -> methods)."""
+        with self._lock:
+            self._keys[key] = {r: frozenset(m.upper() for m in ms) for r, ms in permissions.items()}
+
     def requests_to(self, method: str, resource: str) -> list[RecordedRequest]:
         return [r for r in self.requests if (r.method, r.resource) == (method, resource)]
 
@@ -141,8 +153,21 @@ class PrestaShopSimulator:
         resource = parts[0] if parts else ""
         self.requests.append(RecordedRequest(request.method, resource, params))
         auth = self._auth(request, dict(params))
-        if auth is not None:
+        if not isinstance(auth, str):
             return auth
+        permissions = self._permissions(auth)
+        if resource == "" and request.method == "GET":
+            return self._index(permissions)
+        allowed = permissions.get(resource)
+        if resource and allowed is None:
+            return self._errors(
+                401, [(26, f'Resource of type "{resource}" is not allowed with this key')]
+            )
+        if allowed is not None and request.method not in allowed:
+            return self._errors(
+                405,
+                [(25, f"Method {request.method} is not allowed for {resource} with this key")],
+            )
         as_json = (
             dict(params).get("output_format") == "JSON"
             or request.headers.get("Output-Format") == "JSON"
@@ -177,7 +202,29 @@ class PrestaShopSimulator:
                 return _xml_errors(error.status, error.errors)
             return self._errors(error.status, error.errors)
 
-    def _auth(self, request: httpx.Request, params: dict[str, str]) -> httpx.Response | None:
+    def _permissions(self, key: str) -> dict[str, frozenset[str]]:
+        granted = self._keys[key]
+        if granted is None:
+            everything = frozenset(_METHODS)
+            return dict.fromkeys([*RESOURCES, "images"], everything)
+        return granted
+
+    def _index(self, permissions: Mapping[str, frozenset[str]]) -> httpx.Response:
+        """``GET /api`` (XML only: its JSON answers 500 with an empty body)."""
+        root = ET.Element("prestashop", {"xmlns:xlink": "http://www.w3.org/1999/xlink"})
+        api = ET.SubElement(root, "api", {"shopName": "Simulated shop"})
+        for name in sorted(permissions):
+            attributes = {
+                "xlink:href": f"{self.url}/api/{name}",
+                **{m.lower(): "true" if m in permissions[name] else "false" for m in _METHODS},
+            }
+            node = ET.SubElement(api, name, attributes)
+            ET.SubElement(node, "description", attributes).text = f"The {name}"
+        body = b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root)
+        return httpx.Response(200, content=body, headers={"Content-Type": "text/xml;charset=utf-8"})
+
+    def _auth(self, request: httpx.Request, params: dict[str, str]) -> httpx.Response | str:
+        """The key of the request, or the answer refusing it."""
         header = request.headers.get("Authorization", "")
         key = params.get("ws_key")
         if header.startswith("Basic "):
@@ -188,12 +235,12 @@ class PrestaShopSimulator:
                 content=b"401 Unauthorized",
                 headers={"WWW-Authenticate": 'Basic realm="Welcome to PrestaShop Webservice"'},
             )
-        if key != self.key:
+        if key not in self._keys:
             return self._errors(
                 401,
                 [(20, "Authentification key is not active"), (21, "No permission for this key")],
             )
-        return None
+        return key
 
     def _take_fault(self, method: str, resource: str) -> _Fault | None:
         for fault in self._faults:
