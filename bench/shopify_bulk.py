@@ -1,4 +1,4 @@
-"""Scenario 6: Shopify bulk operations vs one ``productSet`` per product.
+"""Scenario 8: Shopify bulk operations vs one ``productSet`` per product.
 
     python bench/run.py --only bulk           # 10,000 products x 3 variants
     python bench/run.py --only bulk --quick   # 500 products
@@ -121,7 +121,7 @@ def _run(schema: Any, size: int, *, threshold: int | None) -> tuple[Row, list[tu
         "per-call productSet" if threshold is None else f"bulk operations (threshold {threshold:,})"
     )
     row: Row = {
-        "scenario": f"6 Shopify {how}, {size:,} products x 3 variants, FakeClock time",
+        "scenario": f"8 Shopify {how}, {size:,} products x 3 variants, FakeClock time",
         "size": size,
         "seconds": seconds,
         "entities": size,
@@ -141,7 +141,7 @@ def bulk_vs_per_call(quick: bool) -> list[Row]:
     if not SHOPIFY_SCHEMA.is_file():
         return [
             {
-                "scenario": "6 Shopify bulk vs per-call",
+                "scenario": "8 Shopify bulk vs per-call",
                 "size": 0,
                 "seconds": None,
                 "note": f"not run: {SHOPIFY_SCHEMA} is absent",
