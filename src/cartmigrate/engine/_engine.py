@@ -60,7 +60,7 @@ from ._binding import bind, check_binding, skipped_so_far, target_count, unsaid
 from ._check import CheckReport, run_check
 from ._content import ContentIndex
 from ._dry_run import OverlayState, PlanningCart
-from ._fail_fast import StopCall, is_fatal, preflight, report_stop, stop_if_fatal
+from ._fail_fast import StopCall, preflight, report_stop, stop_if_fatal
 from ._read_ahead import ReadAhead
 from ._report import (
     Change,
@@ -72,6 +72,7 @@ from ._report import (
     Reconciliation,
     Report,
 )
+from ._run import Mode, _Run, _Streamed, fail, progress, record_update, source_ref
 from ._selection import EntitySelector, FieldSelection
 
 __all__ = ["DEFAULT_FIELDS", "SyncEngine"]
@@ -79,7 +80,6 @@ __all__ = ["DEFAULT_FIELDS", "SyncEngine"]
 logger = logging.getLogger("cartmigrate")
 
 E = TypeVar("E", bound=Entity)
-Mode = Literal["full", "smart"]
 
 #: What ``smart_update`` keeps in step unless told otherwise: stock, and where
 #: an order is in its life. Everything else stays as the target's users left it.
@@ -176,52 +176,6 @@ def _selected_fields(fields: FieldSelection | None) -> dict[type[Entity], tuple[
                 )
         selection[kind] = chosen
     return selection
-
-
-#: What the read-ahead worker hands over: a batch of a type, the type's end
-#: (None), or the error that ended the type's read.
-_Streamed = tuple[type[Entity], list[Entity] | BaseException | None]
-
-
-@attrs.define
-class _Run:
-    """Everything one call works with."""
-
-    call: str
-    source: Cart
-    target: Cart
-    state: StateStore
-    report: Report
-    dry_run: bool
-    fields: dict[type[Entity], tuple[str, ...]] = attrs.field(factory=dict)
-    verify: bool = False
-    run_id: int = 0
-    #: The newest ``updated_at`` read in this call, of any type: the best
-    #: reading of the source's clock, for types that had nothing to read.
-    newest: dt.datetime | None = None
-    #: Types with migrated entities that changed on the source and that this
-    #: (full) call left alone: their cursor must not move past those changes.
-    unsynced: set[str] = attrs.field(factory=set)
-    #: Where each type is read from (None: in full), decided when the call
-    #: starts, and the read-ahead worker reading them all, type after type.
-    reads: dict[type[Entity], dt.datetime | None] = attrs.field(factory=dict)
-    stream: ReadAhead[_Streamed] | None = None
-    #: Types whose sync stopped before their read ended: the worker moves on.
-    abandoned: set[type[Entity]] = attrs.field(factory=set)
-    #: Source ids, by type name, of the records the source could not read.
-    unreadable: dict[str, set[str]] = attrs.field(factory=dict)
-    #: Why the call cannot go on (the preflight failed, or a batch met refused
-    #: credentials), raised by ``stopped()`` where the call can stop cleanly.
-    stop: StopCall | None = None
-    #: Per type name, how many were done so far, while its progress is open.
-    progressing: dict[str, int] = attrs.field(factory=dict)
-
-    def stopped(self) -> None:
-        if self.stop is not None:
-            raise self.stop
-
-    #: A target without source references: its unowned entities by content.
-    content: ContentIndex | None = None
 
 
 class SyncEngine:
@@ -489,54 +443,6 @@ class SyncEngine:
             raise ConfigurationError("variants travel with their product: select Product")
         return [kind for kind in ENTITY_TYPES if kind in wanted]
 
-    def _fail(
-        self,
-        run: _Run,
-        kind: str,
-        source_id: str,
-        error: CartMigrateError,
-        failures: list[FailureRecord],
-        *,
-        retry_as: tuple[str, str] | None = None,
-        defer_stop: bool = False,
-    ) -> None:
-        """Report a failure, and keep it in the state so the next call retries.
-
-        ``retry_as`` (kind, source id) keeps it under another entity, the one
-        the next call must fetch again: a variant's under its product.
-        Refused credentials or a dead host stop the call instead (``StopCall``);
-        ``defer_stop`` keeps it for ``run.stopped()``, so a batch still records
-        what it created first.
-        """
-        if defer_stop and is_fatal(error):
-            run.stop = run.stop or StopCall(error)
-            return
-        stop_if_fatal(error)  # refused credentials, a dead host: not this entity's fault
-        field = getattr(error, "field", None)
-        state_kind, state_id = retry_as or (kind, source_id)
-        failure = Failure(
-            entity=kind,
-            source_id=source_id,
-            message=str(error),
-            field=field,
-            error=type(error).__name__,
-        )
-        run.report.failures.append(failure)
-        run.report.count(kind, Outcome.FAILED)
-        failures.append(
-            FailureRecord(
-                kind=state_kind,
-                source_id=state_id,
-                message=str(error),
-                field=field,
-                error=type(error).__name__,
-            )
-        )
-        logger.warning("%s %s failed: %s", kind, source_id, error)
-
-    def _source_ref(self, kind: str, source_id: str) -> str:
-        return f"{self.source.name}:{kind}:{source_id}"
-
     # -- one entity type --------------------------------------------------
     def _sync_types(self, run: _Run, kinds: Sequence[type[Entity]], mode: Mode) -> None:
         """Sync ``kinds`` in order; with read-ahead, one worker reads them all.
@@ -653,7 +559,7 @@ class SyncEngine:
             done = run.progressing.get(kind.kind)
             if done is not None:  # it ended early: its progress ends too (a bar closes)
                 try:
-                    self._progress(run, kind.kind, done, None, finished=True)
+                    progress(self, run, kind.kind, done, None, finished=True)
                 except CartMigrateError as error:  # what ended the type is reported already
                     logger.warning("%s: progress of %s: %s", run.call, kind.kind, error)
 
@@ -711,7 +617,7 @@ class SyncEngine:
                 self._sync_chunk(run, kind, chunk, mode)
                 self._record_unreadable(run, kind, retry)
                 done += len(chunk)
-                self._progress(run, name, done, total)
+                progress(self, run, name, done, total)
         self._record_unreadable(run, kind, retry)
         if retry:
             found = run.source.get_many(kind, sorted(retry)) if since is not None else {}
@@ -764,7 +670,7 @@ class SyncEngine:
                 dry_run=run.dry_run,
             ),
         )
-        self._progress(run, name, done, total, finished=True)
+        progress(self, run, name, done, total, finished=True)
 
     @staticmethod
     def _first_reads(
@@ -831,7 +737,7 @@ class SyncEngine:
                 if run.target.keeps_source_refs(kind):
                     with contextlib.suppress(CartMigrateError):
                         found = run.target.find_by_source_ref(
-                            kind, self._source_ref(name, source_id)
+                            kind, source_ref(self, name, source_id)
                         )
                 if found is not None and found.id is not None:
                     landed.append(
@@ -865,25 +771,13 @@ class SyncEngine:
         """
         failures: list[FailureRecord] = []
         for unreadable_kind, source_id, error in run.source.take_unreadable():
-            self._fail(run, unreadable_kind.kind, source_id, error, failures)
+            fail(run, unreadable_kind.kind, source_id, error, failures)
             run.unreadable.setdefault(unreadable_kind.kind, set()).add(source_id)
         ids = run.unreadable.get(kind.kind, set())
         retry.difference_update(ids)
         if failures:
             run.state.put_failures(failures)
         return ids
-
-    def _progress(
-        self, run: _Run, name: str, done: int, total: int | None, *, finished: bool = False
-    ) -> None:
-        if finished:
-            run.progressing.pop(name, None)
-        else:
-            run.progressing[name] = done
-        if self._on_progress is not None:
-            self._on_progress(
-                Progress(call=run.call, entity=name, done=done, total=total, finished=finished)
-            )
 
     def _sync_chunk(
         self, run: _Run, kind: type[Entity], chunk: Sequence[Entity], mode: Mode
@@ -908,7 +802,7 @@ class SyncEngine:
                     continue
                 prepared.append(self.rules.apply(entity))
             except CartMigrateError as error:
-                self._fail(run, name, entity.id, error, failures)
+                fail(run, name, entity.id, error, failures)
         records = run.state.get(name, [e.id for e in prepared if e.id is not None])
         to_create: list[Entity] = []
         to_resolve: list[Entity] = []
@@ -1012,7 +906,7 @@ class SyncEngine:
         run.state.put_pending(name, source_ids)
         try:
             results: list[WriteResult] = run.target.create_many(
-                payloads, source_refs=[self._source_ref(name, sid) for sid in source_ids]
+                payloads, source_refs=[source_ref(self, name, sid) for sid in source_ids]
             )
         except CartMigrateError as error:  # the whole batch failed: outcome unknown
             results = [error] * len(entities)
@@ -1056,7 +950,7 @@ class SyncEngine:
                 # A refusal means nothing was created; anything else might have been.
                 status: SyncStatus = "failed" if isinstance(result, EntityRejected) else "pending"
                 records.append(SyncRecord(kind=name, source_id=sid, status=status))
-                self._fail(run, name, sid, result, failures, defer_stop=True)
+                fail(run, name, sid, result, failures, defer_stop=True)
         run.state.put(records)
         if succeeded:
             run.state.clear_failures(name, succeeded)
@@ -1103,7 +997,7 @@ class SyncEngine:
                 ready.append(entity)
                 continue
             field, ref_kind, ref_id = waits
-            self._fail(
+            fail(
                 run,
                 kind.kind,
                 cast(str, entity.id),
@@ -1214,7 +1108,7 @@ class SyncEngine:
             try:
                 found, by_reference = self._lookup(run, kind, entity)
             except CartMigrateError as error:
-                self._fail(run, name, sid, error, failures)
+                fail(run, name, sid, error, failures)
                 continue
             if found is None or found.id is None:
                 missing.append(entity)
@@ -1252,7 +1146,7 @@ class SyncEngine:
         whether it was found by its source reference (so surely ours)."""
         sid = cast(str, entity.id)
         if run.target.keeps_source_refs(kind):
-            found = run.target.find_by_source_ref(kind, self._source_ref(kind.kind, sid))
+            found = run.target.find_by_source_ref(kind, source_ref(self, kind.kind, sid))
             if found is not None and self._free(run, kind, found, sid):
                 return found, True
         else:  # no reference to find it by: the content it was sent with, scoped to ours
@@ -1294,7 +1188,7 @@ class SyncEngine:
         existing = cast(str, error.existing_id)
         owner = batch_owners.get(existing) or run.state.source_id_for(name, existing)
         if owner is not None and owner != sid:
-            self._fail(
+            fail(
                 run,
                 name,
                 sid,
@@ -1322,13 +1216,13 @@ class SyncEngine:
         try:
             found = run.target.get(kind, existing)
         except CartMigrateError as lookup_error:
-            self._fail(run, name, sid, lookup_error, failures, defer_stop=True)
+            fail(run, name, sid, lookup_error, failures, defer_stop=True)
             return []
         if found is None:
-            self._fail(run, name, sid, error, failures, defer_stop=True)
+            fail(run, name, sid, error, failures, defer_stop=True)
             return []
         if self.existing == "fail":
-            self._fail(
+            fail(
                 run,
                 name,
                 sid,
@@ -1410,10 +1304,10 @@ class SyncEngine:
                 )
                 continue
             except CartMigrateError as error:
-                self._fail(run, name, cast(str, entity.id), error, failures)
+                fail(run, name, cast(str, entity.id), error, failures)
                 result.append((entity, record))  # the repair is retried next time
                 continue
-            self._record_update(run, kind, cast(str, entity.id), record.target_id, changes)
+            record_update(run, kind, cast(str, entity.id), record.target_id, changes)
             record = attrs.evolve(record, dropped=still_dropped)
             records.append(record)
             result.append((entity, record))
@@ -1480,7 +1374,7 @@ class SyncEngine:
             current = run.target.get_many(kind, [cast(str, r.target_id) for _, r, _ in candidates])
         except CartMigrateError as error:
             for entity, _, _ in candidates:
-                self._fail(run, name, cast(str, entity.id), error, failures)
+                fail(run, name, cast(str, entity.id), error, failures)
             return []
         translated = [t for t, _ in self._translate(run, [e for e, _, _ in candidates], warn=False)]
         variant_records: dict[str, SyncRecord] = {}
@@ -1609,32 +1503,10 @@ class SyncEngine:
                 kind, target_id, {k: c.new for k, c in changes.items()}, parent_id=parent_id
             )
         except CartMigrateError as error:
-            self._fail(run, kind.kind, source_id, error, failures, retry_as=retry_as)
+            fail(run, kind.kind, source_id, error, failures, retry_as=retry_as)
             return False
-        self._record_update(run, kind, source_id, target_id, changes)
+        record_update(run, kind, source_id, target_id, changes)
         return True
-
-    @staticmethod
-    def _record_update(
-        run: _Run,
-        kind: type[Entity],
-        source_id: str,
-        target_id: str | None,
-        changes: Mapping[str, FieldChange],
-    ) -> None:
-        """List a written update in the report, its values as plain data."""
-        run.report.changes.append(
-            Change(
-                action="update",
-                entity=kind.kind,
-                source_id=source_id,
-                target_id=target_id,
-                fields={
-                    k: attrs.evolve(c, old=plain(c.old), new=plain(c.new))
-                    for k, c in changes.items()
-                },
-            )
-        )
 
     # -- clearing ---------------------------------------------------------
     def _clear_target(
@@ -1650,7 +1522,7 @@ class SyncEngine:
                 try:
                     deleted = run.target.clear(kind)
                 except CartMigrateError as error:
-                    self._fail(run, name, "*", error, failures)
+                    fail(run, name, "*", error, failures)
                     continue
                 run.report.count(name, Outcome.DELETED, deleted)
                 run.report.changes.append(
@@ -1689,7 +1561,7 @@ class SyncEngine:
                         gone.append(source_id)
                         continue  # already gone: nothing to do
                     if outcome is not None:
-                        self._fail(run, name, source_id, outcome, failures)
+                        fail(run, name, source_id, outcome, failures)
                         continue
                     gone.append(source_id)
                     run.report.count(name, Outcome.DELETED)
