@@ -52,7 +52,7 @@ from ..models import (
     plain,
     references_of,
 )
-from ..models._references import _reference_triples, _rewrite
+from ..models._references import _reference_triples
 from ..state import FailureRecord, MemoryStateStore, StateStore, SyncRecord, SyncStatus
 from ..state._lock import default_holder
 from . import _uncarried as uncarried
@@ -74,6 +74,7 @@ from ._report import (
 )
 from ._run import Mode, _Run, _Streamed, fail, progress, record_update, source_ref
 from ._selection import EntitySelector, FieldSelection
+from ._translation import repair_references, translate
 
 __all__ = ["DEFAULT_FIELDS", "SyncEngine"]
 
@@ -826,7 +827,7 @@ class SyncEngine:
             missing, adopted = self._resolve_pending(run, kind, to_resolve, failures)
             to_create.extend(missing)
             if adopted:  # counted as created already
-                self._repair_references(run, kind, adopted, failures, count=False)
+                repair_references(run, kind, adopted, failures, count=False)
         if kind is Category:
             # A child can only be created once its parent has a target id.
             while to_create:
@@ -840,7 +841,7 @@ class SyncEngine:
             self._create(run, kind, to_create, failures)
         if to_repair:
             # A full migration counts the repair; a smart update counts the comparison.
-            repaired = self._repair_references(run, kind, to_repair, failures, count=mode == "full")
+            repaired = repair_references(run, kind, to_repair, failures, count=mode == "full")
             if mode == "smart":
                 to_compare.extend(repaired)
         if to_compare:
@@ -849,42 +850,6 @@ class SyncEngine:
             run.state.put_failures(failures)
 
     # -- creating ---------------------------------------------------------
-    def _translate(
-        self, run: _Run, entities: Sequence[E], *, warn: bool, clear_id: bool = False
-    ) -> list[tuple[E, tuple[str, ...]]]:
-        """Rewrite every reference to the target's ids (one state query per type).
-
-        Returns each entity rewritten, with the fields whose references had
-        to be dropped (``"lines"`` for an order line's product or variant).
-        ``clear_id`` also clears the id, in the same copy, for a create.
-        """
-        also: dict[str, Any] = {"id": None} if clear_id else {}
-        wanted: dict[type[Entity], set[str]] = {}
-        for entity in entities:
-            for _, ref_kind, ref_id in _reference_triples(entity):
-                wanted.setdefault(ref_kind, set()).add(ref_id)
-        known: dict[type[Entity], dict[str, str]] = {
-            ref_kind: run.state._synced_target_ids(ref_kind.kind, sorted(ids))
-            for ref_kind, ids in wanted.items()
-        }
-        translated: list[tuple[E, tuple[str, ...]]] = []
-        for entity in entities:
-            rewritten, dropped = _rewrite(entity, lambda k, i: known.get(k, {}).get(i), also)
-            fields = tuple(dict.fromkeys(ref.field.split(".")[0] for ref in dropped))
-            if warn:
-                for ref in dropped:
-                    run.report.warnings.append(
-                        Notice(
-                            entity=entity.kind,
-                            source_id=entity.id,
-                            field=ref.field,
-                            message=f"{ref.kind.kind} {ref.id} is not on the target;"
-                            " the reference was dropped",
-                        )
-                    )
-            translated.append((rewritten, fields))
-        return translated
-
     def _create(
         self,
         run: _Run,
@@ -897,7 +862,7 @@ class SyncEngine:
         if not entities:
             return
         # The target assigns its own ids.
-        translated = self._translate(run, entities, warn=True, clear_id=True)
+        translated = translate(run, entities, warn=True, clear_id=True)
         payloads = [t for t, _ in translated]
         run.report.warnings.extend(
             uncarried.on_create(run.target, entities, uncarried.chosen_statuses(self.rules))
@@ -1067,7 +1032,7 @@ class SyncEngine:
         """
         dropped: tuple[str, ...] = ()
         if owned:
-            ((translated, unresolved),) = self._translate(run, [entity], warn=False)
+            ((translated, unresolved),) = translate(run, [entity], warn=False)
             dropped = tuple(
                 field
                 for field in dict.fromkeys(r.field.split(".")[0] for r in references_of(entity))
@@ -1151,7 +1116,7 @@ class SyncEngine:
                 return found, True
         else:  # no reference to find it by: the content it was sent with, scoped to ours
             run.content = run.content or ContentIndex(run.target, run.state)
-            ((payload, _),) = self._translate(run, [entity], warn=False, clear_id=True)
+            ((payload, _),) = translate(run, [entity], warn=False, clear_id=True)
             found = run.content.match(kind, payload, lambda e: self._free(run, kind, e, sid))
             if found is not None:
                 return found, True
@@ -1257,73 +1222,6 @@ class SyncEngine:
         run.unsynced.add(name)  # adopted as is: compare it later
         return records
 
-    def _repair_references(
-        self,
-        run: _Run,
-        kind: type[Entity],
-        pairs: Sequence[tuple[Entity, SyncRecord]],
-        failures: list[FailureRecord],
-        *,
-        count: bool,
-    ) -> list[tuple[Entity, SyncRecord]]:
-        """Write references dropped earlier whose entities are now on the target.
-
-        Only the reference fields are written. Returns the pairs with their
-        records brought up to date, for a smart update to carry on with.
-        """
-        name = kind.kind
-        translated = self._translate(run, [e for e, _ in pairs], warn=False)
-        result: list[tuple[Entity, SyncRecord]] = []
-        records: list[SyncRecord] = []
-        for (entity, record), (rewritten, still_dropped) in zip(pairs, translated, strict=True):
-            fixed = [f for f in record.dropped if f not in still_dropped]
-            if not fixed:
-                result.append((entity, record))
-                if count:
-                    run.report.count_with_variants(entity, Outcome.UNCHANGED)
-                continue
-            changes = {f: FieldChange(old=None, new=getattr(rewritten, f)) for f in fixed}
-            try:
-                run.target.update(
-                    kind, cast(str, record.target_id), {f: c.new for f, c in changes.items()}
-                )
-            except EntityRejected as error:
-                # The platform cannot change these references on an existing entity:
-                # stop asking, and let the entity's selected fields sync as usual.
-                record = attrs.evolve(record, dropped=still_dropped)
-                records.append(record)
-                result.append((entity, record))
-                run.report.warnings.append(
-                    Notice(
-                        entity=name,
-                        source_id=entity.id,
-                        field=",".join(fixed),
-                        message=f"the target cannot set these references afterwards ({error});"
-                        " they stay dropped",
-                    )
-                )
-                continue
-            except CartMigrateError as error:
-                fail(run, name, cast(str, entity.id), error, failures)
-                result.append((entity, record))  # the repair is retried next time
-                continue
-            record_update(run, kind, cast(str, entity.id), record.target_id, changes)
-            record = attrs.evolve(record, dropped=still_dropped)
-            records.append(record)
-            result.append((entity, record))
-            if count:  # only references were written: the variants are as they were
-                run.report.count_with_variants(entity, Outcome.UPDATED, Outcome.UNCHANGED)
-            run.report.warnings.append(
-                Notice(
-                    entity=name,
-                    source_id=entity.id,
-                    field=",".join(fixed),
-                    message="references dropped earlier now point to the migrated entities",
-                )
-            )
-        run.state.put(records)
-        return result
-
     # -- updating ---------------------------------------------------------
     def _update(
         self,
@@ -1376,7 +1274,7 @@ class SyncEngine:
             for entity, _, _ in candidates:
                 fail(run, name, cast(str, entity.id), error, failures)
             return []
-        translated = [t for t, _ in self._translate(run, [e for e, _, _ in candidates], warn=False)]
+        translated = [t for t, _ in translate(run, [e for e, _, _ in candidates], warn=False)]
         variant_records: dict[str, SyncRecord] = {}
         if variant_selected:
             variant_records = run.state.get(
