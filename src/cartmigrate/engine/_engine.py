@@ -50,18 +50,18 @@ from ..models import (
     Variant,
     fingerprint,
     plain,
-    references_of,
 )
 from ..models._references import _reference_triples
 from ..state import FailureRecord, MemoryStateStore, StateStore, SyncRecord, SyncStatus
 from ..state._lock import default_holder
 from . import _uncarried as uncarried
+from ._adoption import adopt_existing, lookup, resolve_pending
 from ._binding import bind, check_binding, skipped_so_far, target_count, unsaid
 from ._check import CheckReport, run_check
-from ._content import ContentIndex
 from ._dry_run import OverlayState, PlanningCart
 from ._fail_fast import StopCall, preflight, report_stop, stop_if_fatal
 from ._read_ahead import ReadAhead
+from ._records import _LEFT_ALONE, _in_step, _same_source, _selection, _stamp, synced
 from ._report import (
     Change,
     Failure,
@@ -824,7 +824,7 @@ class SyncEngine:
             else:
                 to_compare.append((entity, record))
         if to_resolve:
-            missing, adopted = self._resolve_pending(run, kind, to_resolve, failures)
+            missing, adopted = resolve_pending(self, run, kind, to_resolve, failures)
             to_create.extend(missing)
             if adopted:  # counted as created already
                 repair_references(run, kind, adopted, failures, count=False)
@@ -883,9 +883,7 @@ class SyncEngine:
             sid = cast(str, entity.id)
             if isinstance(result, Created):
                 records.extend(
-                    self._synced(
-                        name, entity, result.id, result.variant_ids, True, dropped, written=True
-                    )
+                    synced(name, entity, result.id, result.variant_ids, True, dropped, written=True)
                 )
                 succeeded.append(sid)
                 run.report.count_with_variants(entity, Outcome.CREATED)
@@ -905,7 +903,7 @@ class SyncEngine:
                     )
             elif isinstance(result, DuplicateEntity) and result.existing_id is not None:
                 batch_owners = {r.target_id: r.source_id for r in records if r.kind == name}
-                adopted = self._adopt_existing(run, kind, entity, result, batch_owners, failures)
+                adopted = adopt_existing(self, run, kind, entity, result, batch_owners, failures)
                 if adopted:
                     records.extend(adopted)
                     succeeded.append(sid)
@@ -976,251 +974,6 @@ class SyncEngine:
                 failures,
             )
         return ready
-
-    def _synced(
-        self,
-        name: str,
-        entity: Entity,
-        target_id: str,
-        variant_ids: Sequence[str],
-        owned: bool,
-        dropped: tuple[str, ...] = (),
-        *,
-        written: bool,
-    ) -> list[SyncRecord]:
-        """Records of a synced entity and its variants.
-
-        ``written``: the target holds what was sent (a create), so every field
-        is in step; otherwise (an adopted entity) no fingerprint is kept and the
-        next smart update compares the selected fields before trusting it.
-        """
-        records = [
-            SyncRecord(
-                kind=name,
-                source_id=cast(str, entity.id),
-                target_id=target_id,
-                status="synced",
-                fingerprint=_stamp(fingerprint(entity), _ALL_FIELDS) if written else None,
-                owned=owned,
-                dropped=dropped,
-            )
-        ]
-        if isinstance(entity, Product):
-            # A variant needs no fingerprint of its own: its product's covers it.
-            for variant, variant_target in zip(entity.variants, variant_ids, strict=False):
-                if variant.id is not None:
-                    records.append(
-                        SyncRecord(
-                            kind=Variant.kind,
-                            source_id=variant.id,
-                            target_id=variant_target,
-                            status="synced",
-                            owned=owned,
-                            parent_id=target_id,
-                        )
-                    )
-        return records
-
-    def _adoption_records(
-        self, run: _Run, name: str, entity: Entity, found: Entity, owned: bool
-    ) -> list[SyncRecord]:
-        """Records that map ``entity`` to ``found``, a target entity it became.
-
-        A reference our own earlier create had to drop may resolve now: such
-        fields are marked dropped, so they are repaired. An entity that is not
-        ours is left as its owners made it.
-        """
-        dropped: tuple[str, ...] = ()
-        if owned:
-            ((translated, unresolved),) = translate(run, [entity], warn=False)
-            dropped = tuple(
-                field
-                for field in dict.fromkeys(r.field.split(".")[0] for r in references_of(entity))
-                if field in unresolved
-                or _reference_values(translated, field) != _reference_values(found, field)
-            )
-        variant_ids: list[str] = []
-        if isinstance(entity, Product) and isinstance(found, Product):
-            by_sku = {v.sku.casefold(): v.id for v in found.variants if v.sku and v.id}
-            for position, variant in enumerate(entity.variants):
-                match = by_sku.get(variant.sku.casefold()) if variant.sku else None
-                if match is None and position < len(found.variants):
-                    match = found.variants[position].id
-                variant_ids.append(match or "")
-        return self._synced(
-            name, entity, cast(str, found.id), variant_ids, owned, dropped, written=False
-        )
-
-    def _resolve_pending(
-        self,
-        run: _Run,
-        kind: type[Entity],
-        entities: Sequence[Entity],
-        failures: list[FailureRecord],
-    ) -> tuple[list[Entity], list[tuple[Entity, SyncRecord]]]:
-        """Find entities whose create may have landed.
-
-        Returns those not found (to create), and those adopted whose
-        references need a repair.
-        """
-        name = kind.kind
-        missing: list[Entity] = []
-        repair: list[tuple[Entity, SyncRecord]] = []
-        records: list[SyncRecord] = []
-        adopted: list[str] = []
-        for entity in entities:
-            sid = cast(str, entity.id)
-            try:
-                found, by_reference = self._lookup(run, kind, entity)
-            except CartMigrateError as error:
-                fail(run, name, sid, error, failures)
-                continue
-            if found is None or found.id is None:
-                missing.append(entity)
-                continue
-            # Found by our source reference, it is our interrupted create. Found
-            # by natural key only, it may have been there before: kept, not owned.
-            run.unsynced.add(name)  # the target copy may be older: compare it later
-            mapped = self._adoption_records(run, name, entity, found, owned=by_reference)
-            records.extend(mapped)
-            if mapped[0].dropped:
-                repair.append((entity, mapped[0]))
-            adopted.append(sid)
-            if by_reference:
-                run.report.count_with_variants(entity, Outcome.CREATED)
-                message = (
-                    f"an earlier create was interrupted; found it on the target as"
-                    f" {found.id} and kept it instead of creating it again"
-                )
-            else:
-                run.report.count_with_variants(entity, Outcome.UNCHANGED)
-                message = (
-                    f"an earlier create was interrupted; {found.id} on the target has the same"
-                    f" {'SKU' if kind is Product else 'natural key'} and was kept instead of"
-                    " creating another (remigrate will not delete it: it may have been there"
-                    " before)"
-                )
-            run.report.warnings.append(Notice(entity=name, source_id=sid, message=message))
-        run.state.put(records)
-        if adopted:
-            run.state.clear_failures(name, adopted)
-        return missing, repair
-
-    def _lookup(self, run: _Run, kind: type[Entity], entity: Entity) -> tuple[Entity | None, bool]:
-        """The target entity this source entity became, if it is there, and
-        whether it was found by its source reference (so surely ours)."""
-        sid = cast(str, entity.id)
-        if run.target.keeps_source_refs(kind):
-            found = run.target.find_by_source_ref(kind, source_ref(self, kind.kind, sid))
-            if found is not None and self._free(run, kind, found, sid):
-                return found, True
-        else:  # no reference to find it by: the content it was sent with, scoped to ours
-            run.content = run.content or ContentIndex(run.target, run.state)
-            ((payload, _),) = translate(run, [entity], warn=False, clear_id=True)
-            found = run.content.match(kind, payload, lambda e: self._free(run, kind, e, sid))
-            if found is not None:
-                return found, True
-        key = entity.natural_key
-        found = run.target.find(kind, key) if key else None
-        if found is not None and self._free(run, kind, found, sid):
-            return found, False
-        return None, False
-
-    @staticmethod
-    def _free(run: _Run, kind: type[Entity], found: Entity, source_id: str) -> bool:
-        """Whether ``found`` belongs to no other source entity."""
-        if found.id is None:
-            return False
-        return run.state.source_id_for(kind.kind, found.id) in (None, source_id)
-
-    def _adopt_existing(
-        self,
-        run: _Run,
-        kind: type[Entity],
-        entity: Entity,
-        error: DuplicateEntity,
-        batch_owners: Mapping[str | None, str],
-        failures: list[FailureRecord],
-    ) -> list[SyncRecord]:
-        """The target refused a create as a duplicate of ``error.existing_id``.
-
-        ``batch_owners`` maps target ids created earlier in the same batch
-        (not in the state yet) to their source ids. A failure here defers any
-        stop: what the batch created is recorded first.
-        """
-        name = kind.kind
-        sid = cast(str, entity.id)
-        existing = cast(str, error.existing_id)
-        owner = batch_owners.get(existing) or run.state.source_id_for(name, existing)
-        if owner is not None and owner != sid:
-            fail(
-                run,
-                name,
-                sid,
-                DuplicateEntity(
-                    f"{error} — it already holds source {name} {owner}; the two source"
-                    f" entities share it and only the first was migrated",
-                    existing_id=existing,
-                    entity=name,
-                    field=error.field,
-                ),
-                failures,
-            )
-            run.report.warnings.append(  # both are reported: the one migrated, too
-                Notice(
-                    entity=name,
-                    source_id=owner,
-                    field=error.field,
-                    message=f"shares its {error.field or 'natural key'} with source {name} {sid},"
-                    f" which was not migrated: {existing} on the target is this one",
-                )
-            )
-            return []
-        if run.stop is not None:
-            return []  # no more requests once the call must stop: the next call adopts it
-        try:
-            found = run.target.get(kind, existing)
-        except CartMigrateError as lookup_error:
-            fail(run, name, sid, lookup_error, failures, defer_stop=True)
-            return []
-        if found is None:
-            fail(run, name, sid, error, failures, defer_stop=True)
-            return []
-        if self.existing == "fail":
-            fail(
-                run,
-                name,
-                sid,
-                DuplicateEntity(
-                    f"{error} — {existing} was on the target before the migration, and"
-                    " existing='fail' does not adopt it",
-                    existing_id=existing,
-                    entity=name,
-                    field=error.field,
-                ),
-                failures,
-            )
-            return []
-        run.report.count_with_variants(entity, Outcome.UNCHANGED)
-        left = self.existing == "leave"
-        run.report.warnings.append(
-            Notice(
-                entity=name,
-                source_id=sid,
-                field=error.field,
-                message=f"already on the target as {existing} ({error}); "
-                + (
-                    "left alone (existing='leave'): references to it are kept, it is never written"
-                    if left
-                    else "adopted as is, and remigrate will not delete it"
-                ),
-            )
-        )
-        records = self._adoption_records(run, name, entity, found, owned=False)
-        if left:
-            return [attrs.evolve(r, fingerprint=_LEFT_ALONE) for r in records]
-        run.unsynced.add(name)  # adopted as is: compare it later
-        return records
 
     # -- updating ---------------------------------------------------------
     def _update(
@@ -1490,52 +1243,12 @@ class SyncEngine:
         try:
             entity = run.source.get(kind, source_id)
             found, by_reference = (
-                self._lookup(run, kind, entity) if entity is not None else (None, False)
+                lookup(self, run, kind, entity) if entity is not None else (None, False)
             )
         except CartMigrateError:
             return None
         # Delete only what is surely ours: what carries our source reference.
         return found.id if found is not None and by_reference else None
-
-
-#: The selection a create writes: every field.
-_ALL_FIELDS = "*"
-
-
-#: The fingerprint of an entity found on the target and left alone (``existing="leave"``).
-_LEFT_ALONE = "left-alone"
-
-
-def _selection(selected: Sequence[str], variant_selected: Sequence[str]) -> str:
-    """A name for a field selection, kept beside the fingerprint of what it synced."""
-    return ",".join(sorted(selected)) + "|" + ",".join(sorted(variant_selected))
-
-
-def _stamp(digest: str, selection: str) -> str:
-    """What the state keeps: the synced source's fingerprint, and for which fields."""
-    return f"{digest}/{selection}"
-
-
-def _same_source(record: SyncRecord, entity: Entity) -> bool:
-    """Whether ``entity`` is the source content last synced for ``record``."""
-    stamp = record.fingerprint
-    return stamp is not None and stamp.split("/", 1)[0] == fingerprint(entity)
-
-
-def _in_step(stamp: str | None, digest: str, selection: str) -> bool:
-    """Whether the target is known to hold ``selection`` of a source with ``digest``:
-    all of it after a create, or that same selection compared since."""
-    return stamp in (_stamp(digest, _ALL_FIELDS), _stamp(digest, selection))
-
-
-def _reference_values(entity: Entity, field: str) -> Any:
-    """The ids a reference field holds, in a form comparable across carts."""
-    value = getattr(entity, field, None)
-    if field == "lines":
-        return [(line.product_id, line.variant_id) for line in value or ()]
-    if field == "category_ids":
-        return sorted(value or ())
-    return value
 
 
 def _diff(source: Any, target: Any, names: Iterable[str]) -> dict[str, FieldChange]:
