@@ -32,7 +32,6 @@ from .._exceptions import (
     ConfirmationRequired,
     ConnectorError,
     DuplicateEntity,
-    EntityNotFound,
     EntityRejected,
     TransientError,
 )
@@ -54,9 +53,10 @@ from ..models._references import _reference_triples
 from ..state import FailureRecord, MemoryStateStore, StateStore, SyncRecord, SyncStatus
 from ..state._lock import default_holder
 from . import _uncarried as uncarried
-from ._adoption import adopt_existing, lookup, resolve_pending
+from ._adoption import adopt_existing, resolve_pending
 from ._binding import bind, check_binding, skipped_so_far, target_count, unsaid
 from ._check import CheckReport, run_check
+from ._clearing import clear_target
 from ._dry_run import OverlayState, PlanningCart
 from ._fail_fast import StopCall, preflight, report_stop, stop_if_fatal
 from ._read_ahead import ReadAhead
@@ -336,7 +336,7 @@ class SyncEngine:
                 )
             try:
                 run.stopped()  # the preflight's failure, if any, ends the call here
-                if self._clear_target(run, kinds, clear):
+                if clear_target(self, run, kinds, clear):
                     names = [k.kind for k in kinds]
                     if Product in kinds:
                         names.append(Variant.kind)
@@ -977,92 +977,3 @@ class SyncEngine:
 
     # -- updating ---------------------------------------------------------
     # -- clearing ---------------------------------------------------------
-    def _clear_target(
-        self, run: _Run, kinds: Sequence[type[Entity]], clear: Literal["migrated", "all"]
-    ) -> bool:
-        """Delete in reverse dependency order; False when a delete failed."""
-        failures: list[FailureRecord] = []
-        for kind in reversed(kinds):
-            name = kind.kind
-            if kind not in run.target.capabilities.writes:
-                continue
-            if clear == "all":
-                try:
-                    deleted = run.target.clear(kind)
-                except CartMigrateError as error:
-                    fail(run, name, "*", error, failures)
-                    continue
-                run.report.count(name, Outcome.DELETED, deleted)
-                run.report.changes.append(
-                    Change(
-                        action="delete",
-                        entity=name,
-                        source_id=None,
-                        target_id=None,
-                        fields={"count": FieldChange(old=deleted, new=0)},
-                    )
-                )
-                continue
-            owned: list[tuple[str, str]] = []  # (source id, target id)
-            for record in run.state.records(name):
-                target_id = record.target_id
-                if record.status == "pending":
-                    target_id = self._pending_target_id(run, kind, record.source_id)
-                if target_id is not None and record.owned:
-                    owned.append((record.source_id, target_id))
-            for start in range(0, len(owned), self.batch_size):
-                chunk = owned[start : start + self.batch_size]
-                # The intent first, as for a create: a call killed while the
-                # deletes are on the wire leaves them pending, and the next call
-                # looks each one up (by reference or content) before anything.
-                run.state.put(
-                    SyncRecord(kind=name, source_id=sid, target_id=tid, status="pending")
-                    for sid, tid in chunk
-                )
-                try:
-                    results = run.target.delete_many(kind, [t for _, t in chunk])
-                except CartMigrateError as error:
-                    results = [error] * len(chunk)
-                gone: list[str] = []
-                for (source_id, target_id), outcome in zip(chunk, results, strict=True):
-                    if isinstance(outcome, EntityNotFound):
-                        gone.append(source_id)
-                        continue  # already gone: nothing to do
-                    if outcome is not None:
-                        fail(run, name, source_id, outcome, failures)
-                        continue
-                    gone.append(source_id)
-                    run.report.count(name, Outcome.DELETED)
-                    if run.dry_run:  # a real run counts deletes, as it counts creates
-                        run.report.changes.append(
-                            Change(
-                                action="delete",
-                                entity=name,
-                                source_id=source_id,
-                                target_id=target_id,
-                            )
-                        )
-                # Gone: pending without a target id, created again by what comes next.
-                run.state.put(
-                    SyncRecord(kind=name, source_id=sid, status="pending") for sid in gone
-                )
-        if failures:
-            run.report.warnings.append(
-                Notice(
-                    entity="*",
-                    message="some deletes failed, so nothing was migrated again; what was"
-                    " deleted is recorded as gone, what was not is kept: call remigrate again",
-                )
-            )
-        return not failures
-
-    def _pending_target_id(self, run: _Run, kind: type[Entity], source_id: str) -> str | None:
-        try:
-            entity = run.source.get(kind, source_id)
-            found, by_reference = (
-                lookup(self, run, kind, entity) if entity is not None else (None, False)
-            )
-        except CartMigrateError:
-            return None
-        # Delete only what is surely ours: what carries our source reference.
-        return found.id if found is not None and by_reference else None
