@@ -31,11 +31,9 @@ from .._exceptions import (
     ConfigurationError,
     ConfirmationRequired,
     ConnectorError,
-    DuplicateEntity,
-    EntityRejected,
     TransientError,
 )
-from ..connectors import Cart, Created, WriteResult
+from ..connectors import Cart
 from ..mapping import MappingRules
 from ..models import (
     ENTITY_TYPES,
@@ -47,24 +45,20 @@ from ..models import (
     Product,
     Review,
     Variant,
-    plain,
 )
-from ..models._references import _reference_triples
-from ..state import FailureRecord, MemoryStateStore, StateStore, SyncRecord, SyncStatus
+from ..state import FailureRecord, MemoryStateStore, StateStore, SyncRecord
 from ..state._lock import default_holder
-from . import _uncarried as uncarried
-from ._adoption import adopt_existing, resolve_pending
+from ._adoption import resolve_pending
 from ._binding import bind, check_binding, skipped_so_far, target_count, unsaid
 from ._check import CheckReport, run_check
 from ._clearing import clear_target
+from ._creating import create
 from ._dry_run import OverlayState, PlanningCart
 from ._fail_fast import StopCall, preflight, report_stop, stop_if_fatal
 from ._read_ahead import ReadAhead
-from ._records import _same_source, synced
+from ._records import _same_source
 from ._report import (
-    Change,
     Failure,
-    FieldChange,
     Notice,
     Outcome,
     Progress,
@@ -73,7 +67,7 @@ from ._report import (
 )
 from ._run import Mode, _Run, _Streamed, fail, progress, source_ref
 from ._selection import EntitySelector, FieldSelection
-from ._translation import repair_references, translate
+from ._translation import repair_references
 from ._updating import update
 
 __all__ = ["DEFAULT_FIELDS", "SyncEngine"]
@@ -834,11 +828,11 @@ class SyncEngine:
                 waiting = {e.id for e in to_create}
                 wave = [e for e in to_create if cast(Category, e).parent_id not in waiting]
                 wave = wave or to_create  # a cycle: break it
-                self._create(run, kind, wave, failures)
+                create(self, run, kind, wave, failures)
                 sent = {e.id for e in wave}
                 to_create = [e for e in to_create if e.id not in sent]
         elif to_create:
-            self._create(run, kind, to_create, failures)
+            create(self, run, kind, to_create, failures)
         if to_repair:
             # A full migration counts the repair; a smart update counts the comparison.
             repaired = repair_references(run, kind, to_repair, failures, count=mode == "full")
@@ -850,130 +844,5 @@ class SyncEngine:
             run.state.put_failures(failures)
 
     # -- creating ---------------------------------------------------------
-    def _create(
-        self,
-        run: _Run,
-        kind: type[Entity],
-        entities: Sequence[Entity],
-        failures: list[FailureRecord],
-    ) -> None:
-        name = kind.kind
-        entities = self._hold_back(run, kind, entities, failures)
-        if not entities:
-            return
-        # The target assigns its own ids.
-        translated = translate(run, entities, warn=True, clear_id=True)
-        payloads = [t for t, _ in translated]
-        run.report.warnings.extend(
-            uncarried.on_create(run.target, entities, uncarried.chosen_statuses(self.rules))
-        )
-        source_ids = [cast(str, e.id) for e in entities]
-        run.state.put_pending(name, source_ids)
-        try:
-            results: list[WriteResult] = run.target.create_many(
-                payloads, source_refs=[source_ref(self, name, sid) for sid in source_ids]
-            )
-        except CartMigrateError as error:  # the whole batch failed: outcome unknown
-            results = [error] * len(entities)
-        records: list[SyncRecord] = []
-        succeeded: list[str] = []
-        for entity, payload, (_, dropped), result in zip(
-            entities, payloads, translated, results, strict=True
-        ):
-            sid = cast(str, entity.id)
-            if isinstance(result, Created):
-                records.extend(
-                    synced(name, entity, result.id, result.variant_ids, True, dropped, written=True)
-                )
-                succeeded.append(sid)
-                run.report.count_with_variants(entity, Outcome.CREATED)
-                if run.dry_run:
-                    run.report.changes.append(
-                        Change(
-                            action="create",
-                            entity=name,
-                            source_id=sid,
-                            target_id=result.id,
-                            fields={
-                                k: FieldChange(old=None, new=v)
-                                for k, v in plain(payload).items()
-                                if v not in (None, [], {}, "") and k != "id"
-                            },
-                        )
-                    )
-            elif isinstance(result, DuplicateEntity) and result.existing_id is not None:
-                batch_owners = {r.target_id: r.source_id for r in records if r.kind == name}
-                adopted = adopt_existing(self, run, kind, entity, result, batch_owners, failures)
-                if adopted:
-                    records.extend(adopted)
-                    succeeded.append(sid)
-                else:
-                    records.append(SyncRecord(kind=name, source_id=sid, status="failed"))
-            else:
-                # A refusal means nothing was created; anything else might have been.
-                status: SyncStatus = "failed" if isinstance(result, EntityRejected) else "pending"
-                records.append(SyncRecord(kind=name, source_id=sid, status=status))
-                fail(run, name, sid, result, failures, defer_stop=True)
-        run.state.put(records)
-        if succeeded:
-            run.state.clear_failures(name, succeeded)
-        run.stopped()  # what this batch created is recorded: now stop, if it must
-
-    def _hold_back(
-        self,
-        run: _Run,
-        kind: type[Entity],
-        entities: Sequence[Entity],
-        failures: list[FailureRecord],
-    ) -> list[Entity]:
-        """The entities to create now: not those with a reference the target
-        needs at creation (``required_references``) to an entity whose own
-        create is pending (its outcome unknown after a passing failure). Those
-        fail for this call, saying why, and the next call creates them."""
-        required = run.target.required_references(kind)
-        if not required:
-            return list(entities)
-        wanted: dict[type[Entity], set[str]] = {}
-        for entity in entities:
-            for field, ref_kind, ref_id in _reference_triples(entity):
-                if field.split(".")[0] in required:
-                    wanted.setdefault(ref_kind, set()).add(ref_id)
-        pending = {
-            ref_kind: {
-                sid
-                for sid, record in run.state.get(ref_kind.kind, sorted(ids)).items()
-                if record.status == "pending"
-            }
-            for ref_kind, ids in wanted.items()
-        }
-        ready: list[Entity] = []
-        for entity in entities:
-            waits = next(
-                (
-                    (field, ref_kind, ref_id)
-                    for field, ref_kind, ref_id in _reference_triples(entity)
-                    if field.split(".")[0] in required and ref_id in pending.get(ref_kind, ())
-                ),
-                None,
-            )
-            if waits is None:
-                ready.append(entity)
-                continue
-            field, ref_kind, ref_id = waits
-            fail(
-                run,
-                kind.kind,
-                cast(str, entity.id),
-                TransientError(
-                    f"waits for {ref_kind.kind} {ref_id}, whose create did not finish (a"
-                    f" passing failure); {self.target.name} cannot add {field} afterwards,"
-                    " so the next call creates it",
-                    entity=kind.kind,
-                    field=field,
-                ),
-                failures,
-            )
-        return ready
-
     # -- updating ---------------------------------------------------------
     # -- clearing ---------------------------------------------------------
