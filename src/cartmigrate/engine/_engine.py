@@ -38,12 +38,8 @@ from ..mapping import MappingRules
 from ..models import (
     ENTITY_TYPES,
     Category,
-    Customer,
     Entity,
-    Manufacturer,
-    Order,
     Product,
-    Review,
     Variant,
 )
 from ..state import FailureRecord, MemoryStateStore, StateStore, SyncRecord
@@ -66,26 +62,22 @@ from ._report import (
     Report,
 )
 from ._run import Mode, _Run, _Streamed, fail, progress, source_ref
-from ._selection import EntitySelector, FieldSelection
+from ._selection import (
+    _KINDS_BY_NAME,
+    EntitySelector,
+    FieldSelection,
+    _resolve_kind,
+    _selected_fields,
+    _with_dependents,
+)
 from ._translation import repair_references
 from ._updating import update
 
-__all__ = ["DEFAULT_FIELDS", "SyncEngine"]
+__all__ = ["SyncEngine"]
 
 logger = logging.getLogger("cartmigrate")
 
 E = TypeVar("E", bound=Entity)
-
-#: What ``smart_update`` keeps in step unless told otherwise: stock, and where
-#: an order is in its life. Everything else stays as the target's users left it.
-DEFAULT_FIELDS: Mapping[type[Entity], tuple[str, ...]] = {
-    Product: ("quantity", "stock_status"),
-    Variant: ("quantity", "stock_status"),
-    Order: ("status", "status_history", "shipments"),
-}
-
-_ALL_KINDS: tuple[type[Entity], ...] = (*ENTITY_TYPES, Variant)
-_KINDS_BY_NAME: dict[str, type[Entity]] = {k.kind: k for k in _ALL_KINDS}
 
 
 def _utcnow() -> dt.datetime:
@@ -96,27 +88,6 @@ def _chunks(items: Iterable[E], size: int) -> Generator[list[E], None, None]:
     iterator = iter(items)
     while chunk := list(itertools.islice(iterator, size)):
         yield chunk
-
-
-#: Which types hold references to which: remigrating a type remigrates these.
-_DEPENDENTS: dict[type[Entity], tuple[type[Entity], ...]] = {
-    Category: (Product,),
-    Manufacturer: (Product,),
-    Product: (Order, Review),
-    Customer: (Order, Review),
-}
-
-
-def _with_dependents(kinds: Sequence[type[Entity]]) -> list[type[Entity]]:
-    """``kinds`` and every type that refers to one of them, in dependency order."""
-    wanted = set(kinds)
-    pending = list(kinds)
-    while pending:
-        for dependent in _DEPENDENTS.get(pending.pop(), ()):
-            if dependent not in wanted:
-                wanted.add(dependent)
-                pending.append(dependent)
-    return [kind for kind in ENTITY_TYPES if kind in wanted]
 
 
 def _parents_first(categories: list[Category]) -> list[Category]:
@@ -140,37 +111,6 @@ def _parents_first(categories: list[Category]) -> list[Category]:
     for category in categories:
         place(category)
     return ordered
-
-
-def _resolve_kind(value: type[Entity] | str) -> type[Entity]:
-    if isinstance(value, str):
-        kind = _KINDS_BY_NAME.get(value.strip().lower())
-        if kind is None:
-            raise ConfigurationError(
-                f"unknown entity type {value!r}; known: {', '.join(_KINDS_BY_NAME)}"
-            )
-        return kind
-    if value not in _KINDS_BY_NAME.values():
-        raise ConfigurationError(f"{value!r} is not a cartmigrate entity type")
-    return value
-
-
-def _selected_fields(fields: FieldSelection | None) -> dict[type[Entity], tuple[str, ...]]:
-    if fields is None:
-        return dict(DEFAULT_FIELDS)
-    selection: dict[type[Entity], tuple[str, ...]] = {}
-    for key, names in fields.items():
-        kind = _resolve_kind(key)
-        known = attrs.fields_dict(kind)
-        chosen = tuple(names) if not isinstance(names, str) else (names,)
-        for name in chosen:
-            if name not in known or name in ("id", "extra", "variants"):
-                raise ConfigurationError(
-                    f"{kind.__name__} has no selectable field {name!r};"
-                    f" choose from: {', '.join(n for n in known if n not in ('id', 'extra'))}"
-                )
-        selection[kind] = chosen
-    return selection
 
 
 class SyncEngine:
