@@ -13,6 +13,13 @@ How it keeps its promises (see docs/concepts.md):
   when the mapped source value differs from the target's current one.
 - A dry run is the same code path against a target that swallows writes and
   a state that keeps writes in memory, so the plan is exactly the real call.
+
+This module holds the calls' algorithms; the phases they share live beside
+it: reading the source (``_reading``), creating (``_creating``), resolving
+unknown outcomes and adopting (``_adoption``), translating references and
+repairing them (``_translation``), planning and writing updates
+(``_updating``), clearing the target (``_clearing``), the records and their
+stamps (``_records``), and the run's bookkeeping (``_run``).
 """
 
 from __future__ import annotations
@@ -21,27 +28,13 @@ import contextlib
 import datetime as dt
 import itertools
 import logging
-from collections.abc import Callable, Generator, Iterable, Mapping, Sequence
-from typing import Literal, TypeVar, cast
+from collections.abc import Callable, Generator, Sequence
+from typing import Literal, cast
 
-import attrs
-
-from .._exceptions import (
-    CartMigrateError,
-    ConfigurationError,
-    ConfirmationRequired,
-    ConnectorError,
-    TransientError,
-)
+from .._exceptions import CartMigrateError, ConfigurationError, ConfirmationRequired, ConnectorError
 from ..connectors import Cart
 from ..mapping import MappingRules
-from ..models import (
-    ENTITY_TYPES,
-    Category,
-    Entity,
-    Product,
-    Variant,
-)
+from ..models import ENTITY_TYPES, Category, Entity, Product, Variant
 from ..state import FailureRecord, MemoryStateStore, StateStore, SyncRecord
 from ..state._lock import default_holder
 from ._adoption import resolve_pending
@@ -52,18 +45,22 @@ from ._creating import create
 from ._dry_run import OverlayState, PlanningCart
 from ._fail_fast import StopCall, preflight, report_stop, stop_if_fatal
 from ._read_ahead import ReadAhead
-from ._records import _same_source
-from ._report import (
-    Failure,
-    Notice,
-    Outcome,
-    Progress,
-    Reconciliation,
-    Report,
+from ._reading import (
+    _chunks,
+    _parents_first,
+    first_reads,
+    next_cursor,
+    read_chunks,
+    read_since,
+    read_types,
+    reads_ahead,
+    record_unreadable,
+    settle_gone,
 )
-from ._run import Mode, _Run, _Streamed, fail, progress, source_ref
+from ._records import _same_source
+from ._report import Failure, Notice, Outcome, Progress, Reconciliation, Report
+from ._run import Mode, _Run, fail, progress
 from ._selection import (
-    _KINDS_BY_NAME,
     EntitySelector,
     FieldSelection,
     _resolve_kind,
@@ -77,40 +74,9 @@ __all__ = ["SyncEngine"]
 
 logger = logging.getLogger("cartmigrate")
 
-E = TypeVar("E", bound=Entity)
-
 
 def _utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
-
-
-def _chunks(items: Iterable[E], size: int) -> Generator[list[E], None, None]:
-    iterator = iter(items)
-    while chunk := list(itertools.islice(iterator, size)):
-        yield chunk
-
-
-def _parents_first(categories: list[Category]) -> list[Category]:
-    """Categories ordered so that every parent comes before its children."""
-    by_id = {c.id: c for c in categories}
-    ordered: list[Category] = []
-    placed: set[str | None] = set()
-    visiting: set[str | None] = set()
-
-    def place(category: Category) -> None:
-        if category.id in placed or category.id in visiting:
-            return  # placed already, or a cycle: break it here
-        visiting.add(category.id)
-        parent = by_id.get(category.parent_id)
-        if parent is not None:
-            place(parent)
-        visiting.discard(category.id)
-        placed.add(category.id)
-        ordered.append(category)
-
-    for category in categories:
-        place(category)
-    return ordered
 
 
 class SyncEngine:
@@ -282,7 +248,7 @@ class SyncEngine:
                 self._finish(run)
         return run.report
 
-    # -- run bookkeeping --------------------------------------------------
+    # -- around the calls: check, rebind, lock, start, finish -------------
     def check(self) -> CheckReport:
         """What this migration will meet, found without writing anything.
 
@@ -378,7 +344,7 @@ class SyncEngine:
             raise ConfigurationError("variants travel with their product: select Product")
         return [kind for kind in ENTITY_TYPES if kind in wanted]
 
-    # -- one entity type --------------------------------------------------
+    # -- what the calls share: every type, one type, one batch -----------
     def _sync_types(self, run: _Run, kinds: Sequence[type[Entity]], mode: Mode) -> None:
         """Sync ``kinds`` in order; with read-ahead, one worker reads them all.
 
@@ -393,9 +359,9 @@ class SyncEngine:
             except ConnectorError:
                 continue  # read in its turn, where the failure is reported for this type
             if readable:
-                run.reads[kind] = self._since(run, kind, mode)
-        if run.reads and self._reads_ahead(run):
-            run.stream = ReadAhead(self._read_types(run, dict(run.reads)), depth=2).start()
+                run.reads[kind] = read_since(self, run, kind, mode)
+        if run.reads and reads_ahead(self, run):
+            run.stream = ReadAhead(read_types(self, run, dict(run.reads)), depth=2).start()
         try:
             for kind in kinds:
                 self._sync_type(run, kind, mode)
@@ -403,61 +369,6 @@ class SyncEngine:
             if run.stream is not None:
                 run.stream.close()
                 run.stream = None
-
-    def _reads_ahead(self, run: _Run) -> bool:
-        """``read_ahead`` as given, else as the source says (asked per call: a
-        cart may find out its capabilities from the store)."""
-        if self.read_ahead is not None:
-            return self.read_ahead
-        try:
-            return run.source.capabilities.read_ahead
-        except ConnectorError:
-            return False
-
-    def _since(self, run: _Run, kind: type[Entity], mode: Mode) -> dt.datetime | None:
-        """Where this call reads ``kind`` from: None for a full read."""
-        previous = run.state.get_cursor(kind.kind)
-        incremental = kind in run.source.capabilities.incremental
-        if mode == "smart" and incremental and previous is not None and not run.verify:
-            return previous - self.overlap
-        return None
-
-    def _read_types(
-        self, run: _Run, reads: Mapping[type[Entity], dt.datetime | None]
-    ) -> Generator[_Streamed, None, None]:
-        """Every type's batches, then its end; in the read-ahead worker."""
-        for kind, since in reads.items():
-            try:
-                for chunk in _chunks(run.source.read(kind, since=since), self.batch_size):
-                    if kind in run.abandoned:
-                        break
-                    yield kind, chunk
-            except Exception as error:  # ends this type's read, raised where it is synced
-                yield kind, error
-            else:
-                yield kind, None
-
-    def _read_chunks(self, run: _Run, kind: type[Entity]) -> Generator[list[Entity], None, None]:
-        """The batches of ``kind``: from the read-ahead worker, or read here."""
-        since = run.reads.get(kind)
-        if run.stream is None or kind not in run.reads:
-            yield from _chunks(run.source.read(kind, since=since), self.batch_size)
-            return
-        ended = False
-        try:
-            for streamed_kind, item in run.stream:
-                if streamed_kind is not kind:
-                    continue  # left over from a type whose sync stopped early
-                if item is None or isinstance(item, BaseException):
-                    ended = True
-                    if item is None:
-                        return
-                    raise item
-                yield item
-            raise TransientError(f"the read-ahead ended before {kind.kind} was read")
-        finally:
-            if not ended:
-                run.abandoned.add(kind)  # the worker skips the rest of it
 
     def _sync_type(self, run: _Run, kind: type[Entity], mode: Mode) -> None:
         """Sync one entity type; a failure to read it stops only this type."""
@@ -499,6 +410,8 @@ class SyncEngine:
                     logger.warning("%s: progress of %s: %s", run.call, kind.kind, error)
 
     def _sync_entities(self, run: _Run, kind: type[Entity], mode: Mode) -> None:
+        """One type: its batches, then what failed earlier and did not come back,
+        the cursor, what the source deleted, and the type's reconciliation."""
         name = kind.kind
         if kind not in run.source.capabilities.reads:
             run.report.warnings.append(
@@ -521,7 +434,7 @@ class SyncEngine:
                 )
             )
             return
-        chunks = self._read_chunks(run, kind)
+        chunks = read_chunks(self, run, kind)
         if kind is Category:  # read whole, to send parents first
             read = cast(list[Category], list(itertools.chain.from_iterable(chunks)))
             chunks = _chunks(_parents_first(read), self.batch_size)
@@ -539,7 +452,7 @@ class SyncEngine:
         )  # a source repeating a record (in a page or across) syncs it once
         with contextlib.closing(chunks):
             for chunk in chunks:
-                chunk = self._first_reads(run, name, chunk, read_ids)
+                chunk = first_reads(run, name, chunk, read_ids)
                 for entity in chunk:
                     retry.discard(entity.id or "")
                     if seen is not None and entity.id is not None:
@@ -550,13 +463,13 @@ class SyncEngine:
                         if run.newest is None or stamp > run.newest:
                             run.newest = stamp
                 self._sync_chunk(run, kind, chunk, mode)
-                self._record_unreadable(run, kind, retry)
+                record_unreadable(run, kind, retry)
                 done += len(chunk)
                 progress(self, run, name, done, total)
-        self._record_unreadable(run, kind, retry)
+        record_unreadable(run, kind, retry)
         if retry:
             found = run.source.get_many(kind, sorted(retry)) if since is not None else {}
-            still_unreadable = self._record_unreadable(run, kind, set())
+            still_unreadable = record_unreadable(run, kind, set())
             gone = sorted(retry - set(found) - still_unreadable)
             for source_id in gone:
                 run.report.warnings.append(
@@ -566,7 +479,7 @@ class SyncEngine:
                         message="failed earlier and is gone from the source; no longer retried",
                     )
                 )
-            self._settle_gone(run, name, gone)
+            settle_gone(self, run, name, gone)
             for chunk in _chunks(found.values(), self.batch_size):
                 self._sync_chunk(run, kind, chunk, mode)
         run.report.warnings.extend(
@@ -577,7 +490,7 @@ class SyncEngine:
         # the cursor, and only when none of them changed since it wrote them.
         moves = mode == "smart" or (previous is None and name not in run.unsynced)
         if kind in run.source.capabilities.incremental and moves:
-            run.state.set_cursor(name, self._next_cursor(run, previous, newest))
+            run.state.set_cursor(name, next_cursor(run, previous, newest))
         if seen is not None:
             gone = [
                 r.source_id
@@ -607,116 +520,11 @@ class SyncEngine:
         )
         progress(self, run, name, done, total, finished=True)
 
-    @staticmethod
-    def _first_reads(
-        run: _Run, name: str, chunk: Sequence[Entity], read_ids: set[str]
-    ) -> list[Entity]:
-        """``chunk`` without the entities this read returned already (once each, warned)."""
-        fresh: list[Entity] = []
-        for entity in chunk:
-            if entity.id is not None and entity.id in read_ids:
-                run.report.warnings.append(
-                    Notice(
-                        entity=name,
-                        source_id=entity.id,
-                        message="the source returned it twice in one read; synced once",
-                    )
-                )
-                continue
-            if entity.id is not None:
-                read_ids.add(entity.id)
-            fresh.append(entity)
-        return fresh
-
-    @staticmethod
-    def _next_cursor(
-        run: _Run, previous: dt.datetime | None, newest: dt.datetime | None
-    ) -> dt.datetime:
-        """Where the next incremental read starts (before the overlap).
-
-        The newest ``updated_at`` read is on the source's clock, the call's
-        start on ours: the earlier of the two is safe whichever clock runs
-        ahead. With nothing read, the cursor stays where it was, or for a
-        type read for the first time takes the newest time read of any type:
-        our clock alone could run ahead of the source's and skip its changes.
-        """
-        if newest is None or (previous is not None and newest < previous):
-            newest = previous
-        if newest is None:
-            newest = run.newest
-        if newest is None:
-            return run.report.started_at
-        return min(run.report.started_at, newest)
-
-    def _settle_gone(self, run: _Run, name: str, source_ids: Sequence[str]) -> None:
-        """Stop retrying entities that no longer exist on the source.
-
-        What surely never reached the target is forgotten; an interrupted
-        create found on the target by its reference, and what was synced, keep
-        their records (so remigrate can still delete them) without repairs.
-        """
-        if not source_ids:
-            return
-        run.state.clear_failures(name, source_ids)
-        records = run.state.get(name, source_ids)
-        kind = _KINDS_BY_NAME[name]
-        landed: list[SyncRecord] = []
-        never: list[str] = []
-        for source_id, record in records.items():
-            if record.status == "failed":
-                never.append(source_id)  # refused: nothing was created
-            elif record.status == "pending":
-                # Its create may have landed: keep what carries our reference,
-                # so remigrate can still delete it.
-                found = None
-                if run.target.keeps_source_refs(kind):
-                    with contextlib.suppress(CartMigrateError):
-                        found = run.target.find_by_source_ref(
-                            kind, source_ref(self, name, source_id)
-                        )
-                if found is not None and found.id is not None:
-                    landed.append(
-                        attrs.evolve(record, target_id=found.id, status="synced", owned=True)
-                    )
-                else:
-                    never.append(source_id)
-                    run.report.warnings.append(
-                        Notice(
-                            entity=name,
-                            source_id=source_id,
-                            message="its create was interrupted and it is gone from the"
-                            " source; if the target holds it, it was not found by reference",
-                        )
-                    )
-        run.state.discard(name, never)
-        run.state.put(landed)
-        run.state.put(
-            attrs.evolve(r, dropped=())
-            for r in records.values()
-            if r.target_id is not None and r.dropped
-        )
-
-    def _record_unreadable(self, run: _Run, kind: type[Entity], retry: set[str]) -> set[str]:
-        """Fail the records the source could not read; return ``kind``'s, of this call.
-
-        They stay in the state's failures, so the next call fetches them by id
-        and tries again; none of them is left for this call's retry pass.
-        Records of the next type may be among them, read ahead: they are
-        remembered, so that type does not take them for gone from the source.
-        """
-        failures: list[FailureRecord] = []
-        for unreadable_kind, source_id, error in run.source.take_unreadable():
-            fail(run, unreadable_kind.kind, source_id, error, failures)
-            run.unreadable.setdefault(unreadable_kind.kind, set()).add(source_id)
-        ids = run.unreadable.get(kind.kind, set())
-        retry.difference_update(ids)
-        if failures:
-            run.state.put_failures(failures)
-        return ids
-
     def _sync_chunk(
         self, run: _Run, kind: type[Entity], chunk: Sequence[Entity], mode: Mode
     ) -> None:
+        """One batch: map it, decide per entity from its record what to do (create,
+        resolve an unknown outcome, repair references, compare), then do each."""
         name = kind.kind
         failures: list[FailureRecord] = []
         prepared: list[Entity] = []
@@ -782,7 +590,3 @@ class SyncEngine:
             update(self, run, kind, to_compare, failures)
         if failures:
             run.state.put_failures(failures)
-
-    # -- creating ---------------------------------------------------------
-    # -- updating ---------------------------------------------------------
-    # -- clearing ---------------------------------------------------------
