@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from ._check import Check, CheckReport
-from ._engine import DEFAULT_FIELDS, SyncEngine
+from ._engine import SyncEngine
 from ._report import Change, Failure, FieldChange, Notice, Outcome, Progress, Reconciliation, Report
-from ._selection import EntitySelector, FieldSelection
+from ._selection import DEFAULT_FIELDS, EntitySelector, FieldSelection
 
 __all__ = [
     "DEFAULT_FIELDS",

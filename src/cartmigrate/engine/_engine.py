@@ -13,6 +13,13 @@ How it keeps its promises (see docs/concepts.md):
   when the mapped source value differs from the target's current one.
 - A dry run is the same code path against a target that swallows writes and
   a state that keeps writes in memory, so the plan is exactly the real call.
+
+This module holds the calls' algorithms; the phases they share live beside
+it: reading the source (``_reading``), creating (``_creating``), resolving
+unknown outcomes and adopting (``_adoption``), translating references and
+repairing them (``_translation``), planning and writing updates
+(``_updating``), clearing the target (``_clearing``), the records and their
+stamps (``_records``), and the run's bookkeeping (``_run``).
 """
 
 from __future__ import annotations
@@ -21,207 +28,55 @@ import contextlib
 import datetime as dt
 import itertools
 import logging
-from collections.abc import Callable, Generator, Iterable, Mapping, Sequence
-from typing import Any, Literal, TypeVar, cast
+from collections.abc import Callable, Generator, Sequence
+from typing import Literal, cast
 
-import attrs
-
-from .._exceptions import (
-    CartMigrateError,
-    ConfigurationError,
-    ConfirmationRequired,
-    ConnectorError,
-    DuplicateEntity,
-    EntityNotFound,
-    EntityRejected,
-    TransientError,
-)
-from ..connectors import Cart, Created, WriteResult
+from .._exceptions import CartMigrateError, ConfigurationError, ConfirmationRequired, ConnectorError
+from ..connectors import Cart
 from ..mapping import MappingRules
-from ..models import (
-    ENTITY_TYPES,
-    Category,
-    Customer,
-    Entity,
-    Manufacturer,
-    Order,
-    Product,
-    Review,
-    Variant,
-    fingerprint,
-    plain,
-    references_of,
-)
-from ..models._references import _reference_triples, _rewrite
-from ..state import FailureRecord, MemoryStateStore, StateStore, SyncRecord, SyncStatus
+from ..models import ENTITY_TYPES, Category, Entity, Product, Variant
+from ..state import FailureRecord, MemoryStateStore, StateStore, SyncRecord
 from ..state._lock import default_holder
-from . import _uncarried as uncarried
+from ._adoption import resolve_pending
 from ._binding import bind, check_binding, skipped_so_far, target_count, unsaid
 from ._check import CheckReport, run_check
-from ._content import ContentIndex
+from ._clearing import clear_target
+from ._creating import create
 from ._dry_run import OverlayState, PlanningCart
-from ._fail_fast import StopCall, is_fatal, preflight, report_stop, stop_if_fatal
+from ._fail_fast import StopCall, preflight, report_stop, stop_if_fatal
 from ._read_ahead import ReadAhead
-from ._report import (
-    Change,
-    Failure,
-    FieldChange,
-    Notice,
-    Outcome,
-    Progress,
-    Reconciliation,
-    Report,
+from ._reading import (
+    _chunks,
+    _parents_first,
+    first_reads,
+    next_cursor,
+    read_chunks,
+    read_since,
+    read_types,
+    reads_ahead,
+    record_unreadable,
+    settle_gone,
 )
-from ._selection import EntitySelector, FieldSelection
+from ._records import _same_source
+from ._report import Failure, Notice, Outcome, Progress, Reconciliation, Report
+from ._run import Mode, _Run, fail, progress
+from ._selection import (
+    EntitySelector,
+    FieldSelection,
+    _resolve_kind,
+    _selected_fields,
+    _with_dependents,
+)
+from ._translation import repair_references
+from ._updating import update
 
-__all__ = ["DEFAULT_FIELDS", "SyncEngine"]
+__all__ = ["SyncEngine"]
 
 logger = logging.getLogger("cartmigrate")
-
-E = TypeVar("E", bound=Entity)
-Mode = Literal["full", "smart"]
-
-#: What ``smart_update`` keeps in step unless told otherwise: stock, and where
-#: an order is in its life. Everything else stays as the target's users left it.
-DEFAULT_FIELDS: Mapping[type[Entity], tuple[str, ...]] = {
-    Product: ("quantity", "stock_status"),
-    Variant: ("quantity", "stock_status"),
-    Order: ("status", "status_history", "shipments"),
-}
-
-_ALL_KINDS: tuple[type[Entity], ...] = (*ENTITY_TYPES, Variant)
-_KINDS_BY_NAME: dict[str, type[Entity]] = {k.kind: k for k in _ALL_KINDS}
 
 
 def _utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
-
-
-def _chunks(items: Iterable[E], size: int) -> Generator[list[E], None, None]:
-    iterator = iter(items)
-    while chunk := list(itertools.islice(iterator, size)):
-        yield chunk
-
-
-#: Which types hold references to which: remigrating a type remigrates these.
-_DEPENDENTS: dict[type[Entity], tuple[type[Entity], ...]] = {
-    Category: (Product,),
-    Manufacturer: (Product,),
-    Product: (Order, Review),
-    Customer: (Order, Review),
-}
-
-
-def _with_dependents(kinds: Sequence[type[Entity]]) -> list[type[Entity]]:
-    """``kinds`` and every type that refers to one of them, in dependency order."""
-    wanted = set(kinds)
-    pending = list(kinds)
-    while pending:
-        for dependent in _DEPENDENTS.get(pending.pop(), ()):
-            if dependent not in wanted:
-                wanted.add(dependent)
-                pending.append(dependent)
-    return [kind for kind in ENTITY_TYPES if kind in wanted]
-
-
-def _parents_first(categories: list[Category]) -> list[Category]:
-    """Categories ordered so that every parent comes before its children."""
-    by_id = {c.id: c for c in categories}
-    ordered: list[Category] = []
-    placed: set[str | None] = set()
-    visiting: set[str | None] = set()
-
-    def place(category: Category) -> None:
-        if category.id in placed or category.id in visiting:
-            return  # placed already, or a cycle: break it here
-        visiting.add(category.id)
-        parent = by_id.get(category.parent_id)
-        if parent is not None:
-            place(parent)
-        visiting.discard(category.id)
-        placed.add(category.id)
-        ordered.append(category)
-
-    for category in categories:
-        place(category)
-    return ordered
-
-
-def _resolve_kind(value: type[Entity] | str) -> type[Entity]:
-    if isinstance(value, str):
-        kind = _KINDS_BY_NAME.get(value.strip().lower())
-        if kind is None:
-            raise ConfigurationError(
-                f"unknown entity type {value!r}; known: {', '.join(_KINDS_BY_NAME)}"
-            )
-        return kind
-    if value not in _KINDS_BY_NAME.values():
-        raise ConfigurationError(f"{value!r} is not a cartmigrate entity type")
-    return value
-
-
-def _selected_fields(fields: FieldSelection | None) -> dict[type[Entity], tuple[str, ...]]:
-    if fields is None:
-        return dict(DEFAULT_FIELDS)
-    selection: dict[type[Entity], tuple[str, ...]] = {}
-    for key, names in fields.items():
-        kind = _resolve_kind(key)
-        known = attrs.fields_dict(kind)
-        chosen = tuple(names) if not isinstance(names, str) else (names,)
-        for name in chosen:
-            if name not in known or name in ("id", "extra", "variants"):
-                raise ConfigurationError(
-                    f"{kind.__name__} has no selectable field {name!r};"
-                    f" choose from: {', '.join(n for n in known if n not in ('id', 'extra'))}"
-                )
-        selection[kind] = chosen
-    return selection
-
-
-#: What the read-ahead worker hands over: a batch of a type, the type's end
-#: (None), or the error that ended the type's read.
-_Streamed = tuple[type[Entity], list[Entity] | BaseException | None]
-
-
-@attrs.define
-class _Run:
-    """Everything one call works with."""
-
-    call: str
-    source: Cart
-    target: Cart
-    state: StateStore
-    report: Report
-    dry_run: bool
-    fields: dict[type[Entity], tuple[str, ...]] = attrs.field(factory=dict)
-    verify: bool = False
-    run_id: int = 0
-    #: The newest ``updated_at`` read in this call, of any type: the best
-    #: reading of the source's clock, for types that had nothing to read.
-    newest: dt.datetime | None = None
-    #: Types with migrated entities that changed on the source and that this
-    #: (full) call left alone: their cursor must not move past those changes.
-    unsynced: set[str] = attrs.field(factory=set)
-    #: Where each type is read from (None: in full), decided when the call
-    #: starts, and the read-ahead worker reading them all, type after type.
-    reads: dict[type[Entity], dt.datetime | None] = attrs.field(factory=dict)
-    stream: ReadAhead[_Streamed] | None = None
-    #: Types whose sync stopped before their read ended: the worker moves on.
-    abandoned: set[type[Entity]] = attrs.field(factory=set)
-    #: Source ids, by type name, of the records the source could not read.
-    unreadable: dict[str, set[str]] = attrs.field(factory=dict)
-    #: Why the call cannot go on (the preflight failed, or a batch met refused
-    #: credentials), raised by ``stopped()`` where the call can stop cleanly.
-    stop: StopCall | None = None
-    #: Per type name, how many were done so far, while its progress is open.
-    progressing: dict[str, int] = attrs.field(factory=dict)
-
-    def stopped(self) -> None:
-        if self.stop is not None:
-            raise self.stop
-
-    #: A target without source references: its unowned entities by content.
-    content: ContentIndex | None = None
 
 
 class SyncEngine:
@@ -381,7 +236,7 @@ class SyncEngine:
                 )
             try:
                 run.stopped()  # the preflight's failure, if any, ends the call here
-                if self._clear_target(run, kinds, clear):
+                if clear_target(self, run, kinds, clear):
                     names = [k.kind for k in kinds]
                     if Product in kinds:
                         names.append(Variant.kind)
@@ -393,7 +248,7 @@ class SyncEngine:
                 self._finish(run)
         return run.report
 
-    # -- run bookkeeping --------------------------------------------------
+    # -- around the calls: check, rebind, lock, start, finish -------------
     def check(self) -> CheckReport:
         """What this migration will meet, found without writing anything.
 
@@ -489,55 +344,7 @@ class SyncEngine:
             raise ConfigurationError("variants travel with their product: select Product")
         return [kind for kind in ENTITY_TYPES if kind in wanted]
 
-    def _fail(
-        self,
-        run: _Run,
-        kind: str,
-        source_id: str,
-        error: CartMigrateError,
-        failures: list[FailureRecord],
-        *,
-        retry_as: tuple[str, str] | None = None,
-        defer_stop: bool = False,
-    ) -> None:
-        """Report a failure, and keep it in the state so the next call retries.
-
-        ``retry_as`` (kind, source id) keeps it under another entity, the one
-        the next call must fetch again: a variant's under its product.
-        Refused credentials or a dead host stop the call instead (``StopCall``);
-        ``defer_stop`` keeps it for ``run.stopped()``, so a batch still records
-        what it created first.
-        """
-        if defer_stop and is_fatal(error):
-            run.stop = run.stop or StopCall(error)
-            return
-        stop_if_fatal(error)  # refused credentials, a dead host: not this entity's fault
-        field = getattr(error, "field", None)
-        state_kind, state_id = retry_as or (kind, source_id)
-        failure = Failure(
-            entity=kind,
-            source_id=source_id,
-            message=str(error),
-            field=field,
-            error=type(error).__name__,
-        )
-        run.report.failures.append(failure)
-        run.report.count(kind, Outcome.FAILED)
-        failures.append(
-            FailureRecord(
-                kind=state_kind,
-                source_id=state_id,
-                message=str(error),
-                field=field,
-                error=type(error).__name__,
-            )
-        )
-        logger.warning("%s %s failed: %s", kind, source_id, error)
-
-    def _source_ref(self, kind: str, source_id: str) -> str:
-        return f"{self.source.name}:{kind}:{source_id}"
-
-    # -- one entity type --------------------------------------------------
+    # -- what the calls share: every type, one type, one batch -----------
     def _sync_types(self, run: _Run, kinds: Sequence[type[Entity]], mode: Mode) -> None:
         """Sync ``kinds`` in order; with read-ahead, one worker reads them all.
 
@@ -552,9 +359,9 @@ class SyncEngine:
             except ConnectorError:
                 continue  # read in its turn, where the failure is reported for this type
             if readable:
-                run.reads[kind] = self._since(run, kind, mode)
-        if run.reads and self._reads_ahead(run):
-            run.stream = ReadAhead(self._read_types(run, dict(run.reads)), depth=2).start()
+                run.reads[kind] = read_since(self, run, kind, mode)
+        if run.reads and reads_ahead(self, run):
+            run.stream = ReadAhead(read_types(self, run, dict(run.reads)), depth=2).start()
         try:
             for kind in kinds:
                 self._sync_type(run, kind, mode)
@@ -562,61 +369,6 @@ class SyncEngine:
             if run.stream is not None:
                 run.stream.close()
                 run.stream = None
-
-    def _reads_ahead(self, run: _Run) -> bool:
-        """``read_ahead`` as given, else as the source says (asked per call: a
-        cart may find out its capabilities from the store)."""
-        if self.read_ahead is not None:
-            return self.read_ahead
-        try:
-            return run.source.capabilities.read_ahead
-        except ConnectorError:
-            return False
-
-    def _since(self, run: _Run, kind: type[Entity], mode: Mode) -> dt.datetime | None:
-        """Where this call reads ``kind`` from: None for a full read."""
-        previous = run.state.get_cursor(kind.kind)
-        incremental = kind in run.source.capabilities.incremental
-        if mode == "smart" and incremental and previous is not None and not run.verify:
-            return previous - self.overlap
-        return None
-
-    def _read_types(
-        self, run: _Run, reads: Mapping[type[Entity], dt.datetime | None]
-    ) -> Generator[_Streamed, None, None]:
-        """Every type's batches, then its end; in the read-ahead worker."""
-        for kind, since in reads.items():
-            try:
-                for chunk in _chunks(run.source.read(kind, since=since), self.batch_size):
-                    if kind in run.abandoned:
-                        break
-                    yield kind, chunk
-            except Exception as error:  # ends this type's read, raised where it is synced
-                yield kind, error
-            else:
-                yield kind, None
-
-    def _read_chunks(self, run: _Run, kind: type[Entity]) -> Generator[list[Entity], None, None]:
-        """The batches of ``kind``: from the read-ahead worker, or read here."""
-        since = run.reads.get(kind)
-        if run.stream is None or kind not in run.reads:
-            yield from _chunks(run.source.read(kind, since=since), self.batch_size)
-            return
-        ended = False
-        try:
-            for streamed_kind, item in run.stream:
-                if streamed_kind is not kind:
-                    continue  # left over from a type whose sync stopped early
-                if item is None or isinstance(item, BaseException):
-                    ended = True
-                    if item is None:
-                        return
-                    raise item
-                yield item
-            raise TransientError(f"the read-ahead ended before {kind.kind} was read")
-        finally:
-            if not ended:
-                run.abandoned.add(kind)  # the worker skips the rest of it
 
     def _sync_type(self, run: _Run, kind: type[Entity], mode: Mode) -> None:
         """Sync one entity type; a failure to read it stops only this type."""
@@ -653,11 +405,13 @@ class SyncEngine:
             done = run.progressing.get(kind.kind)
             if done is not None:  # it ended early: its progress ends too (a bar closes)
                 try:
-                    self._progress(run, kind.kind, done, None, finished=True)
+                    progress(self, run, kind.kind, done, None, finished=True)
                 except CartMigrateError as error:  # what ended the type is reported already
                     logger.warning("%s: progress of %s: %s", run.call, kind.kind, error)
 
     def _sync_entities(self, run: _Run, kind: type[Entity], mode: Mode) -> None:
+        """One type: its batches, then what failed earlier and did not come back,
+        the cursor, what the source deleted, and the type's reconciliation."""
         name = kind.kind
         if kind not in run.source.capabilities.reads:
             run.report.warnings.append(
@@ -680,7 +434,7 @@ class SyncEngine:
                 )
             )
             return
-        chunks = self._read_chunks(run, kind)
+        chunks = read_chunks(self, run, kind)
         if kind is Category:  # read whole, to send parents first
             read = cast(list[Category], list(itertools.chain.from_iterable(chunks)))
             chunks = _chunks(_parents_first(read), self.batch_size)
@@ -698,7 +452,7 @@ class SyncEngine:
         )  # a source repeating a record (in a page or across) syncs it once
         with contextlib.closing(chunks):
             for chunk in chunks:
-                chunk = self._first_reads(run, name, chunk, read_ids)
+                chunk = first_reads(run, name, chunk, read_ids)
                 for entity in chunk:
                     retry.discard(entity.id or "")
                     if seen is not None and entity.id is not None:
@@ -709,13 +463,13 @@ class SyncEngine:
                         if run.newest is None or stamp > run.newest:
                             run.newest = stamp
                 self._sync_chunk(run, kind, chunk, mode)
-                self._record_unreadable(run, kind, retry)
+                record_unreadable(run, kind, retry)
                 done += len(chunk)
-                self._progress(run, name, done, total)
-        self._record_unreadable(run, kind, retry)
+                progress(self, run, name, done, total)
+        record_unreadable(run, kind, retry)
         if retry:
             found = run.source.get_many(kind, sorted(retry)) if since is not None else {}
-            still_unreadable = self._record_unreadable(run, kind, set())
+            still_unreadable = record_unreadable(run, kind, set())
             gone = sorted(retry - set(found) - still_unreadable)
             for source_id in gone:
                 run.report.warnings.append(
@@ -725,7 +479,7 @@ class SyncEngine:
                         message="failed earlier and is gone from the source; no longer retried",
                     )
                 )
-            self._settle_gone(run, name, gone)
+            settle_gone(self, run, name, gone)
             for chunk in _chunks(found.values(), self.batch_size):
                 self._sync_chunk(run, kind, chunk, mode)
         run.report.warnings.extend(
@@ -736,7 +490,7 @@ class SyncEngine:
         # the cursor, and only when none of them changed since it wrote them.
         moves = mode == "smart" or (previous is None and name not in run.unsynced)
         if kind in run.source.capabilities.incremental and moves:
-            run.state.set_cursor(name, self._next_cursor(run, previous, newest))
+            run.state.set_cursor(name, next_cursor(run, previous, newest))
         if seen is not None:
             gone = [
                 r.source_id
@@ -764,130 +518,13 @@ class SyncEngine:
                 dry_run=run.dry_run,
             ),
         )
-        self._progress(run, name, done, total, finished=True)
-
-    @staticmethod
-    def _first_reads(
-        run: _Run, name: str, chunk: Sequence[Entity], read_ids: set[str]
-    ) -> list[Entity]:
-        """``chunk`` without the entities this read returned already (once each, warned)."""
-        fresh: list[Entity] = []
-        for entity in chunk:
-            if entity.id is not None and entity.id in read_ids:
-                run.report.warnings.append(
-                    Notice(
-                        entity=name,
-                        source_id=entity.id,
-                        message="the source returned it twice in one read; synced once",
-                    )
-                )
-                continue
-            if entity.id is not None:
-                read_ids.add(entity.id)
-            fresh.append(entity)
-        return fresh
-
-    @staticmethod
-    def _next_cursor(
-        run: _Run, previous: dt.datetime | None, newest: dt.datetime | None
-    ) -> dt.datetime:
-        """Where the next incremental read starts (before the overlap).
-
-        The newest ``updated_at`` read is on the source's clock, the call's
-        start on ours: the earlier of the two is safe whichever clock runs
-        ahead. With nothing read, the cursor stays where it was, or for a
-        type read for the first time takes the newest time read of any type:
-        our clock alone could run ahead of the source's and skip its changes.
-        """
-        if newest is None or (previous is not None and newest < previous):
-            newest = previous
-        if newest is None:
-            newest = run.newest
-        if newest is None:
-            return run.report.started_at
-        return min(run.report.started_at, newest)
-
-    def _settle_gone(self, run: _Run, name: str, source_ids: Sequence[str]) -> None:
-        """Stop retrying entities that no longer exist on the source.
-
-        What surely never reached the target is forgotten; an interrupted
-        create found on the target by its reference, and what was synced, keep
-        their records (so remigrate can still delete them) without repairs.
-        """
-        if not source_ids:
-            return
-        run.state.clear_failures(name, source_ids)
-        records = run.state.get(name, source_ids)
-        kind = _KINDS_BY_NAME[name]
-        landed: list[SyncRecord] = []
-        never: list[str] = []
-        for source_id, record in records.items():
-            if record.status == "failed":
-                never.append(source_id)  # refused: nothing was created
-            elif record.status == "pending":
-                # Its create may have landed: keep what carries our reference,
-                # so remigrate can still delete it.
-                found = None
-                if run.target.keeps_source_refs(kind):
-                    with contextlib.suppress(CartMigrateError):
-                        found = run.target.find_by_source_ref(
-                            kind, self._source_ref(name, source_id)
-                        )
-                if found is not None and found.id is not None:
-                    landed.append(
-                        attrs.evolve(record, target_id=found.id, status="synced", owned=True)
-                    )
-                else:
-                    never.append(source_id)
-                    run.report.warnings.append(
-                        Notice(
-                            entity=name,
-                            source_id=source_id,
-                            message="its create was interrupted and it is gone from the"
-                            " source; if the target holds it, it was not found by reference",
-                        )
-                    )
-        run.state.discard(name, never)
-        run.state.put(landed)
-        run.state.put(
-            attrs.evolve(r, dropped=())
-            for r in records.values()
-            if r.target_id is not None and r.dropped
-        )
-
-    def _record_unreadable(self, run: _Run, kind: type[Entity], retry: set[str]) -> set[str]:
-        """Fail the records the source could not read; return ``kind``'s, of this call.
-
-        They stay in the state's failures, so the next call fetches them by id
-        and tries again; none of them is left for this call's retry pass.
-        Records of the next type may be among them, read ahead: they are
-        remembered, so that type does not take them for gone from the source.
-        """
-        failures: list[FailureRecord] = []
-        for unreadable_kind, source_id, error in run.source.take_unreadable():
-            self._fail(run, unreadable_kind.kind, source_id, error, failures)
-            run.unreadable.setdefault(unreadable_kind.kind, set()).add(source_id)
-        ids = run.unreadable.get(kind.kind, set())
-        retry.difference_update(ids)
-        if failures:
-            run.state.put_failures(failures)
-        return ids
-
-    def _progress(
-        self, run: _Run, name: str, done: int, total: int | None, *, finished: bool = False
-    ) -> None:
-        if finished:
-            run.progressing.pop(name, None)
-        else:
-            run.progressing[name] = done
-        if self._on_progress is not None:
-            self._on_progress(
-                Progress(call=run.call, entity=name, done=done, total=total, finished=finished)
-            )
+        progress(self, run, name, done, total, finished=True)
 
     def _sync_chunk(
         self, run: _Run, kind: type[Entity], chunk: Sequence[Entity], mode: Mode
     ) -> None:
+        """One batch: map it, decide per entity from its record what to do (create,
+        resolve an unknown outcome, repair references, compare), then do each."""
         name = kind.kind
         failures: list[FailureRecord] = []
         prepared: list[Entity] = []
@@ -908,7 +545,7 @@ class SyncEngine:
                     continue
                 prepared.append(self.rules.apply(entity))
             except CartMigrateError as error:
-                self._fail(run, name, entity.id, error, failures)
+                fail(run, name, entity.id, error, failures)
         records = run.state.get(name, [e.id for e in prepared if e.id is not None])
         to_create: list[Entity] = []
         to_resolve: list[Entity] = []
@@ -929,852 +566,27 @@ class SyncEngine:
             else:
                 to_compare.append((entity, record))
         if to_resolve:
-            missing, adopted = self._resolve_pending(run, kind, to_resolve, failures)
+            missing, adopted = resolve_pending(self, run, kind, to_resolve, failures)
             to_create.extend(missing)
             if adopted:  # counted as created already
-                self._repair_references(run, kind, adopted, failures, count=False)
+                repair_references(run, kind, adopted, failures, count=False)
         if kind is Category:
             # A child can only be created once its parent has a target id.
             while to_create:
                 waiting = {e.id for e in to_create}
                 wave = [e for e in to_create if cast(Category, e).parent_id not in waiting]
                 wave = wave or to_create  # a cycle: break it
-                self._create(run, kind, wave, failures)
+                create(self, run, kind, wave, failures)
                 sent = {e.id for e in wave}
                 to_create = [e for e in to_create if e.id not in sent]
         elif to_create:
-            self._create(run, kind, to_create, failures)
+            create(self, run, kind, to_create, failures)
         if to_repair:
             # A full migration counts the repair; a smart update counts the comparison.
-            repaired = self._repair_references(run, kind, to_repair, failures, count=mode == "full")
+            repaired = repair_references(run, kind, to_repair, failures, count=mode == "full")
             if mode == "smart":
                 to_compare.extend(repaired)
         if to_compare:
-            self._update(run, kind, to_compare, failures)
+            update(self, run, kind, to_compare, failures)
         if failures:
             run.state.put_failures(failures)
-
-    # -- creating ---------------------------------------------------------
-    def _translate(
-        self, run: _Run, entities: Sequence[E], *, warn: bool, clear_id: bool = False
-    ) -> list[tuple[E, tuple[str, ...]]]:
-        """Rewrite every reference to the target's ids (one state query per type).
-
-        Returns each entity rewritten, with the fields whose references had
-        to be dropped (``"lines"`` for an order line's product or variant).
-        ``clear_id`` also clears the id, in the same copy, for a create.
-        """
-        also: dict[str, Any] = {"id": None} if clear_id else {}
-        wanted: dict[type[Entity], set[str]] = {}
-        for entity in entities:
-            for _, ref_kind, ref_id in _reference_triples(entity):
-                wanted.setdefault(ref_kind, set()).add(ref_id)
-        known: dict[type[Entity], dict[str, str]] = {
-            ref_kind: run.state._synced_target_ids(ref_kind.kind, sorted(ids))
-            for ref_kind, ids in wanted.items()
-        }
-        translated: list[tuple[E, tuple[str, ...]]] = []
-        for entity in entities:
-            rewritten, dropped = _rewrite(entity, lambda k, i: known.get(k, {}).get(i), also)
-            fields = tuple(dict.fromkeys(ref.field.split(".")[0] for ref in dropped))
-            if warn:
-                for ref in dropped:
-                    run.report.warnings.append(
-                        Notice(
-                            entity=entity.kind,
-                            source_id=entity.id,
-                            field=ref.field,
-                            message=f"{ref.kind.kind} {ref.id} is not on the target;"
-                            " the reference was dropped",
-                        )
-                    )
-            translated.append((rewritten, fields))
-        return translated
-
-    def _create(
-        self,
-        run: _Run,
-        kind: type[Entity],
-        entities: Sequence[Entity],
-        failures: list[FailureRecord],
-    ) -> None:
-        name = kind.kind
-        entities = self._hold_back(run, kind, entities, failures)
-        if not entities:
-            return
-        # The target assigns its own ids.
-        translated = self._translate(run, entities, warn=True, clear_id=True)
-        payloads = [t for t, _ in translated]
-        run.report.warnings.extend(
-            uncarried.on_create(run.target, entities, uncarried.chosen_statuses(self.rules))
-        )
-        source_ids = [cast(str, e.id) for e in entities]
-        run.state.put_pending(name, source_ids)
-        try:
-            results: list[WriteResult] = run.target.create_many(
-                payloads, source_refs=[self._source_ref(name, sid) for sid in source_ids]
-            )
-        except CartMigrateError as error:  # the whole batch failed: outcome unknown
-            results = [error] * len(entities)
-        records: list[SyncRecord] = []
-        succeeded: list[str] = []
-        for entity, payload, (_, dropped), result in zip(
-            entities, payloads, translated, results, strict=True
-        ):
-            sid = cast(str, entity.id)
-            if isinstance(result, Created):
-                records.extend(
-                    self._synced(
-                        name, entity, result.id, result.variant_ids, True, dropped, written=True
-                    )
-                )
-                succeeded.append(sid)
-                run.report.count_with_variants(entity, Outcome.CREATED)
-                if run.dry_run:
-                    run.report.changes.append(
-                        Change(
-                            action="create",
-                            entity=name,
-                            source_id=sid,
-                            target_id=result.id,
-                            fields={
-                                k: FieldChange(old=None, new=v)
-                                for k, v in plain(payload).items()
-                                if v not in (None, [], {}, "") and k != "id"
-                            },
-                        )
-                    )
-            elif isinstance(result, DuplicateEntity) and result.existing_id is not None:
-                batch_owners = {r.target_id: r.source_id for r in records if r.kind == name}
-                adopted = self._adopt_existing(run, kind, entity, result, batch_owners, failures)
-                if adopted:
-                    records.extend(adopted)
-                    succeeded.append(sid)
-                else:
-                    records.append(SyncRecord(kind=name, source_id=sid, status="failed"))
-            else:
-                # A refusal means nothing was created; anything else might have been.
-                status: SyncStatus = "failed" if isinstance(result, EntityRejected) else "pending"
-                records.append(SyncRecord(kind=name, source_id=sid, status=status))
-                self._fail(run, name, sid, result, failures, defer_stop=True)
-        run.state.put(records)
-        if succeeded:
-            run.state.clear_failures(name, succeeded)
-        run.stopped()  # what this batch created is recorded: now stop, if it must
-
-    def _hold_back(
-        self,
-        run: _Run,
-        kind: type[Entity],
-        entities: Sequence[Entity],
-        failures: list[FailureRecord],
-    ) -> list[Entity]:
-        """The entities to create now: not those with a reference the target
-        needs at creation (``required_references``) to an entity whose own
-        create is pending (its outcome unknown after a passing failure). Those
-        fail for this call, saying why, and the next call creates them."""
-        required = run.target.required_references(kind)
-        if not required:
-            return list(entities)
-        wanted: dict[type[Entity], set[str]] = {}
-        for entity in entities:
-            for field, ref_kind, ref_id in _reference_triples(entity):
-                if field.split(".")[0] in required:
-                    wanted.setdefault(ref_kind, set()).add(ref_id)
-        pending = {
-            ref_kind: {
-                sid
-                for sid, record in run.state.get(ref_kind.kind, sorted(ids)).items()
-                if record.status == "pending"
-            }
-            for ref_kind, ids in wanted.items()
-        }
-        ready: list[Entity] = []
-        for entity in entities:
-            waits = next(
-                (
-                    (field, ref_kind, ref_id)
-                    for field, ref_kind, ref_id in _reference_triples(entity)
-                    if field.split(".")[0] in required and ref_id in pending.get(ref_kind, ())
-                ),
-                None,
-            )
-            if waits is None:
-                ready.append(entity)
-                continue
-            field, ref_kind, ref_id = waits
-            self._fail(
-                run,
-                kind.kind,
-                cast(str, entity.id),
-                TransientError(
-                    f"waits for {ref_kind.kind} {ref_id}, whose create did not finish (a"
-                    f" passing failure); {self.target.name} cannot add {field} afterwards,"
-                    " so the next call creates it",
-                    entity=kind.kind,
-                    field=field,
-                ),
-                failures,
-            )
-        return ready
-
-    def _synced(
-        self,
-        name: str,
-        entity: Entity,
-        target_id: str,
-        variant_ids: Sequence[str],
-        owned: bool,
-        dropped: tuple[str, ...] = (),
-        *,
-        written: bool,
-    ) -> list[SyncRecord]:
-        """Records of a synced entity and its variants.
-
-        ``written``: the target holds what was sent (a create), so every field
-        is in step; otherwise (an adopted entity) no fingerprint is kept and the
-        next smart update compares the selected fields before trusting it.
-        """
-        records = [
-            SyncRecord(
-                kind=name,
-                source_id=cast(str, entity.id),
-                target_id=target_id,
-                status="synced",
-                fingerprint=_stamp(fingerprint(entity), _ALL_FIELDS) if written else None,
-                owned=owned,
-                dropped=dropped,
-            )
-        ]
-        if isinstance(entity, Product):
-            # A variant needs no fingerprint of its own: its product's covers it.
-            for variant, variant_target in zip(entity.variants, variant_ids, strict=False):
-                if variant.id is not None:
-                    records.append(
-                        SyncRecord(
-                            kind=Variant.kind,
-                            source_id=variant.id,
-                            target_id=variant_target,
-                            status="synced",
-                            owned=owned,
-                            parent_id=target_id,
-                        )
-                    )
-        return records
-
-    def _adoption_records(
-        self, run: _Run, name: str, entity: Entity, found: Entity, owned: bool
-    ) -> list[SyncRecord]:
-        """Records that map ``entity`` to ``found``, a target entity it became.
-
-        A reference our own earlier create had to drop may resolve now: such
-        fields are marked dropped, so they are repaired. An entity that is not
-        ours is left as its owners made it.
-        """
-        dropped: tuple[str, ...] = ()
-        if owned:
-            ((translated, unresolved),) = self._translate(run, [entity], warn=False)
-            dropped = tuple(
-                field
-                for field in dict.fromkeys(r.field.split(".")[0] for r in references_of(entity))
-                if field in unresolved
-                or _reference_values(translated, field) != _reference_values(found, field)
-            )
-        variant_ids: list[str] = []
-        if isinstance(entity, Product) and isinstance(found, Product):
-            by_sku = {v.sku.casefold(): v.id for v in found.variants if v.sku and v.id}
-            for position, variant in enumerate(entity.variants):
-                match = by_sku.get(variant.sku.casefold()) if variant.sku else None
-                if match is None and position < len(found.variants):
-                    match = found.variants[position].id
-                variant_ids.append(match or "")
-        return self._synced(
-            name, entity, cast(str, found.id), variant_ids, owned, dropped, written=False
-        )
-
-    def _resolve_pending(
-        self,
-        run: _Run,
-        kind: type[Entity],
-        entities: Sequence[Entity],
-        failures: list[FailureRecord],
-    ) -> tuple[list[Entity], list[tuple[Entity, SyncRecord]]]:
-        """Find entities whose create may have landed.
-
-        Returns those not found (to create), and those adopted whose
-        references need a repair.
-        """
-        name = kind.kind
-        missing: list[Entity] = []
-        repair: list[tuple[Entity, SyncRecord]] = []
-        records: list[SyncRecord] = []
-        adopted: list[str] = []
-        for entity in entities:
-            sid = cast(str, entity.id)
-            try:
-                found, by_reference = self._lookup(run, kind, entity)
-            except CartMigrateError as error:
-                self._fail(run, name, sid, error, failures)
-                continue
-            if found is None or found.id is None:
-                missing.append(entity)
-                continue
-            # Found by our source reference, it is our interrupted create. Found
-            # by natural key only, it may have been there before: kept, not owned.
-            run.unsynced.add(name)  # the target copy may be older: compare it later
-            mapped = self._adoption_records(run, name, entity, found, owned=by_reference)
-            records.extend(mapped)
-            if mapped[0].dropped:
-                repair.append((entity, mapped[0]))
-            adopted.append(sid)
-            if by_reference:
-                run.report.count_with_variants(entity, Outcome.CREATED)
-                message = (
-                    f"an earlier create was interrupted; found it on the target as"
-                    f" {found.id} and kept it instead of creating it again"
-                )
-            else:
-                run.report.count_with_variants(entity, Outcome.UNCHANGED)
-                message = (
-                    f"an earlier create was interrupted; {found.id} on the target has the same"
-                    f" {'SKU' if kind is Product else 'natural key'} and was kept instead of"
-                    " creating another (remigrate will not delete it: it may have been there"
-                    " before)"
-                )
-            run.report.warnings.append(Notice(entity=name, source_id=sid, message=message))
-        run.state.put(records)
-        if adopted:
-            run.state.clear_failures(name, adopted)
-        return missing, repair
-
-    def _lookup(self, run: _Run, kind: type[Entity], entity: Entity) -> tuple[Entity | None, bool]:
-        """The target entity this source entity became, if it is there, and
-        whether it was found by its source reference (so surely ours)."""
-        sid = cast(str, entity.id)
-        if run.target.keeps_source_refs(kind):
-            found = run.target.find_by_source_ref(kind, self._source_ref(kind.kind, sid))
-            if found is not None and self._free(run, kind, found, sid):
-                return found, True
-        else:  # no reference to find it by: the content it was sent with, scoped to ours
-            run.content = run.content or ContentIndex(run.target, run.state)
-            ((payload, _),) = self._translate(run, [entity], warn=False, clear_id=True)
-            found = run.content.match(kind, payload, lambda e: self._free(run, kind, e, sid))
-            if found is not None:
-                return found, True
-        key = entity.natural_key
-        found = run.target.find(kind, key) if key else None
-        if found is not None and self._free(run, kind, found, sid):
-            return found, False
-        return None, False
-
-    @staticmethod
-    def _free(run: _Run, kind: type[Entity], found: Entity, source_id: str) -> bool:
-        """Whether ``found`` belongs to no other source entity."""
-        if found.id is None:
-            return False
-        return run.state.source_id_for(kind.kind, found.id) in (None, source_id)
-
-    def _adopt_existing(
-        self,
-        run: _Run,
-        kind: type[Entity],
-        entity: Entity,
-        error: DuplicateEntity,
-        batch_owners: Mapping[str | None, str],
-        failures: list[FailureRecord],
-    ) -> list[SyncRecord]:
-        """The target refused a create as a duplicate of ``error.existing_id``.
-
-        ``batch_owners`` maps target ids created earlier in the same batch
-        (not in the state yet) to their source ids. A failure here defers any
-        stop: what the batch created is recorded first.
-        """
-        name = kind.kind
-        sid = cast(str, entity.id)
-        existing = cast(str, error.existing_id)
-        owner = batch_owners.get(existing) or run.state.source_id_for(name, existing)
-        if owner is not None and owner != sid:
-            self._fail(
-                run,
-                name,
-                sid,
-                DuplicateEntity(
-                    f"{error} — it already holds source {name} {owner}; the two source"
-                    f" entities share it and only the first was migrated",
-                    existing_id=existing,
-                    entity=name,
-                    field=error.field,
-                ),
-                failures,
-            )
-            run.report.warnings.append(  # both are reported: the one migrated, too
-                Notice(
-                    entity=name,
-                    source_id=owner,
-                    field=error.field,
-                    message=f"shares its {error.field or 'natural key'} with source {name} {sid},"
-                    f" which was not migrated: {existing} on the target is this one",
-                )
-            )
-            return []
-        if run.stop is not None:
-            return []  # no more requests once the call must stop: the next call adopts it
-        try:
-            found = run.target.get(kind, existing)
-        except CartMigrateError as lookup_error:
-            self._fail(run, name, sid, lookup_error, failures, defer_stop=True)
-            return []
-        if found is None:
-            self._fail(run, name, sid, error, failures, defer_stop=True)
-            return []
-        if self.existing == "fail":
-            self._fail(
-                run,
-                name,
-                sid,
-                DuplicateEntity(
-                    f"{error} — {existing} was on the target before the migration, and"
-                    " existing='fail' does not adopt it",
-                    existing_id=existing,
-                    entity=name,
-                    field=error.field,
-                ),
-                failures,
-            )
-            return []
-        run.report.count_with_variants(entity, Outcome.UNCHANGED)
-        left = self.existing == "leave"
-        run.report.warnings.append(
-            Notice(
-                entity=name,
-                source_id=sid,
-                field=error.field,
-                message=f"already on the target as {existing} ({error}); "
-                + (
-                    "left alone (existing='leave'): references to it are kept, it is never written"
-                    if left
-                    else "adopted as is, and remigrate will not delete it"
-                ),
-            )
-        )
-        records = self._adoption_records(run, name, entity, found, owned=False)
-        if left:
-            return [attrs.evolve(r, fingerprint=_LEFT_ALONE) for r in records]
-        run.unsynced.add(name)  # adopted as is: compare it later
-        return records
-
-    def _repair_references(
-        self,
-        run: _Run,
-        kind: type[Entity],
-        pairs: Sequence[tuple[Entity, SyncRecord]],
-        failures: list[FailureRecord],
-        *,
-        count: bool,
-    ) -> list[tuple[Entity, SyncRecord]]:
-        """Write references dropped earlier whose entities are now on the target.
-
-        Only the reference fields are written. Returns the pairs with their
-        records brought up to date, for a smart update to carry on with.
-        """
-        name = kind.kind
-        translated = self._translate(run, [e for e, _ in pairs], warn=False)
-        result: list[tuple[Entity, SyncRecord]] = []
-        records: list[SyncRecord] = []
-        for (entity, record), (rewritten, still_dropped) in zip(pairs, translated, strict=True):
-            fixed = [f for f in record.dropped if f not in still_dropped]
-            if not fixed:
-                result.append((entity, record))
-                if count:
-                    run.report.count_with_variants(entity, Outcome.UNCHANGED)
-                continue
-            changes = {f: FieldChange(old=None, new=getattr(rewritten, f)) for f in fixed}
-            try:
-                run.target.update(
-                    kind, cast(str, record.target_id), {f: c.new for f, c in changes.items()}
-                )
-            except EntityRejected as error:
-                # The platform cannot change these references on an existing entity:
-                # stop asking, and let the entity's selected fields sync as usual.
-                record = attrs.evolve(record, dropped=still_dropped)
-                records.append(record)
-                result.append((entity, record))
-                run.report.warnings.append(
-                    Notice(
-                        entity=name,
-                        source_id=entity.id,
-                        field=",".join(fixed),
-                        message=f"the target cannot set these references afterwards ({error});"
-                        " they stay dropped",
-                    )
-                )
-                continue
-            except CartMigrateError as error:
-                self._fail(run, name, cast(str, entity.id), error, failures)
-                result.append((entity, record))  # the repair is retried next time
-                continue
-            self._record_update(run, kind, cast(str, entity.id), record.target_id, changes)
-            record = attrs.evolve(record, dropped=still_dropped)
-            records.append(record)
-            result.append((entity, record))
-            if count:  # only references were written: the variants are as they were
-                run.report.count_with_variants(entity, Outcome.UPDATED, Outcome.UNCHANGED)
-            run.report.warnings.append(
-                Notice(
-                    entity=name,
-                    source_id=entity.id,
-                    field=",".join(fixed),
-                    message="references dropped earlier now point to the migrated entities",
-                )
-            )
-        run.state.put(records)
-        return result
-
-    # -- updating ---------------------------------------------------------
-    def _update(
-        self,
-        run: _Run,
-        kind: type[Entity],
-        pairs: Sequence[tuple[Entity, SyncRecord]],
-        failures: list[FailureRecord],
-    ) -> None:
-        name = kind.kind
-        selected = run.fields.get(kind, ())
-        variant_selected = run.fields.get(Variant, ()) if kind is Product else ()
-        records: list[SyncRecord] = []
-        candidates: list[tuple[Entity, SyncRecord, str]] = []
-        selection = _selection(selected, variant_selected)
-        for entity, record in pairs:
-            digest = fingerprint(entity)
-            if record.fingerprint == _LEFT_ALONE:
-                run.report.count(name, Outcome.UNCHANGED)  # existing='leave': never written
-                continue
-            if not selected and not variant_selected:
-                # Nothing compared: the record keeps what it had, so a later call
-                # selecting these fields still sees the change.
-                run.report.count_with_variants(entity, Outcome.UNCHANGED)
-            elif _in_step(record.fingerprint, digest, selection) and not run.verify:
-                run.report.count_with_variants(entity, Outcome.UNCHANGED)
-            else:
-                candidates.append((entity, record, _stamp(digest, selection)))
-        if candidates:
-            records.extend(
-                self._apply_changes(run, kind, candidates, selected, variant_selected, failures)
-            )
-        run.state.put(records)
-        succeeded = [r.source_id for r in records if r.kind == name]
-        if succeeded:
-            run.state.clear_failures(name, succeeded)
-
-    def _apply_changes(
-        self,
-        run: _Run,
-        kind: type[Entity],
-        candidates: Sequence[tuple[Entity, SyncRecord, str]],
-        selected: tuple[str, ...],
-        variant_selected: tuple[str, ...],
-        failures: list[FailureRecord],
-    ) -> list[SyncRecord]:
-        name = kind.kind
-        try:
-            current = run.target.get_many(kind, [cast(str, r.target_id) for _, r, _ in candidates])
-        except CartMigrateError as error:
-            for entity, _, _ in candidates:
-                self._fail(run, name, cast(str, entity.id), error, failures)
-            return []
-        translated = [t for t, _ in self._translate(run, [e for e, _, _ in candidates], warn=False)]
-        variant_records: dict[str, SyncRecord] = {}
-        if variant_selected:
-            variant_records = run.state.get(
-                Variant.kind,
-                [
-                    v.id
-                    for e, _, _ in candidates
-                    for v in cast(Product, e).variants
-                    if v.id is not None
-                ],
-            )
-        records: list[SyncRecord] = []
-        for (entity, record, digest), source_view in zip(candidates, translated, strict=True):
-            sid = cast(str, entity.id)
-            target_id = cast(str, record.target_id)
-            target_view = current.get(target_id)
-            if target_view is None:
-                run.report.count_with_variants(entity, Outcome.SKIPPED)
-                run.report.warnings.append(
-                    Notice(
-                        entity=name,
-                        source_id=sid,
-                        message=f"{target_id} was deleted on the target; not recreated",
-                    )
-                )
-                continue
-            ok = True
-            derived = run.target.derived_fields(source_view)
-            stored = run.target.as_stored(source_view)
-            changes = _diff(stored, target_view, [f for f in selected if f not in derived])
-            run.report.warnings.extend(
-                uncarried.on_update(
-                    run.target,
-                    stored,
-                    target_view,
-                    selected,
-                    derived,
-                    changes,
-                    uncarried.chosen_statuses(self.rules),
-                )
-            )
-            outcome: Outcome | None = None
-            if changes:
-                ok = self._write_update(run, kind, sid, target_id, changes, None, failures)
-                outcome = Outcome.UPDATED if ok else None
-            else:
-                outcome = Outcome.UNCHANGED
-            if outcome is not None and variant_selected:
-                run.report.count(name, outcome)  # each variant is counted as compared
-            elif outcome is not None:  # variants not compared are as they were
-                run.report.count_with_variants(entity, outcome, Outcome.UNCHANGED)
-            if variant_selected and ok:
-                ok = self._update_variants(
-                    run,
-                    cast(Product, entity),
-                    cast(Product, target_view),
-                    target_id,
-                    variant_records,
-                    variant_selected,
-                    failures,
-                )
-            if ok:
-                records.append(attrs.evolve(record, fingerprint=digest))
-        return records
-
-    def _update_variants(
-        self,
-        run: _Run,
-        product: Product,
-        target_product: Product,
-        target_id: str,
-        records: Mapping[str, SyncRecord],
-        selected: tuple[str, ...],
-        failures: list[FailureRecord],
-    ) -> bool:
-        on_target = {v.id: v for v in target_product.variants}
-        ok = True
-        for variant in product.variants:
-            record = records.get(variant.id or "")
-            target_variant = on_target.get(record.target_id) if record else None
-            if record is None or target_variant is None:
-                run.report.warnings.append(
-                    Notice(
-                        entity=Variant.kind,
-                        source_id=variant.id,
-                        message=f"not on the target product {target_id} (added on the source"
-                        " after the migration, or removed on the target); not migrated",
-                    )
-                )
-                run.report.count(Variant.kind, Outcome.SKIPPED)
-                continue
-            changes = _diff(run.target.as_stored(variant), target_variant, selected)
-            if not changes:
-                run.report.count(Variant.kind, Outcome.UNCHANGED)
-            elif self._write_update(
-                run,
-                Variant,
-                cast(str, variant.id),
-                cast(str, record.target_id),
-                changes,
-                target_id,
-                failures,
-                retry_as=(Product.kind, cast(str, product.id)),
-            ):
-                run.report.count(Variant.kind, Outcome.UPDATED)
-            else:
-                ok = False
-        return ok
-
-    def _write_update(
-        self,
-        run: _Run,
-        kind: type[Entity],
-        source_id: str,
-        target_id: str,
-        changes: Mapping[str, FieldChange],
-        parent_id: str | None,
-        failures: list[FailureRecord],
-        *,
-        retry_as: tuple[str, str] | None = None,
-    ) -> bool:
-        try:
-            run.target.update(
-                kind, target_id, {k: c.new for k, c in changes.items()}, parent_id=parent_id
-            )
-        except CartMigrateError as error:
-            self._fail(run, kind.kind, source_id, error, failures, retry_as=retry_as)
-            return False
-        self._record_update(run, kind, source_id, target_id, changes)
-        return True
-
-    @staticmethod
-    def _record_update(
-        run: _Run,
-        kind: type[Entity],
-        source_id: str,
-        target_id: str | None,
-        changes: Mapping[str, FieldChange],
-    ) -> None:
-        """List a written update in the report, its values as plain data."""
-        run.report.changes.append(
-            Change(
-                action="update",
-                entity=kind.kind,
-                source_id=source_id,
-                target_id=target_id,
-                fields={
-                    k: attrs.evolve(c, old=plain(c.old), new=plain(c.new))
-                    for k, c in changes.items()
-                },
-            )
-        )
-
-    # -- clearing ---------------------------------------------------------
-    def _clear_target(
-        self, run: _Run, kinds: Sequence[type[Entity]], clear: Literal["migrated", "all"]
-    ) -> bool:
-        """Delete in reverse dependency order; False when a delete failed."""
-        failures: list[FailureRecord] = []
-        for kind in reversed(kinds):
-            name = kind.kind
-            if kind not in run.target.capabilities.writes:
-                continue
-            if clear == "all":
-                try:
-                    deleted = run.target.clear(kind)
-                except CartMigrateError as error:
-                    self._fail(run, name, "*", error, failures)
-                    continue
-                run.report.count(name, Outcome.DELETED, deleted)
-                run.report.changes.append(
-                    Change(
-                        action="delete",
-                        entity=name,
-                        source_id=None,
-                        target_id=None,
-                        fields={"count": FieldChange(old=deleted, new=0)},
-                    )
-                )
-                continue
-            owned: list[tuple[str, str]] = []  # (source id, target id)
-            for record in run.state.records(name):
-                target_id = record.target_id
-                if record.status == "pending":
-                    target_id = self._pending_target_id(run, kind, record.source_id)
-                if target_id is not None and record.owned:
-                    owned.append((record.source_id, target_id))
-            for start in range(0, len(owned), self.batch_size):
-                chunk = owned[start : start + self.batch_size]
-                # The intent first, as for a create: a call killed while the
-                # deletes are on the wire leaves them pending, and the next call
-                # looks each one up (by reference or content) before anything.
-                run.state.put(
-                    SyncRecord(kind=name, source_id=sid, target_id=tid, status="pending")
-                    for sid, tid in chunk
-                )
-                try:
-                    results = run.target.delete_many(kind, [t for _, t in chunk])
-                except CartMigrateError as error:
-                    results = [error] * len(chunk)
-                gone: list[str] = []
-                for (source_id, target_id), outcome in zip(chunk, results, strict=True):
-                    if isinstance(outcome, EntityNotFound):
-                        gone.append(source_id)
-                        continue  # already gone: nothing to do
-                    if outcome is not None:
-                        self._fail(run, name, source_id, outcome, failures)
-                        continue
-                    gone.append(source_id)
-                    run.report.count(name, Outcome.DELETED)
-                    if run.dry_run:  # a real run counts deletes, as it counts creates
-                        run.report.changes.append(
-                            Change(
-                                action="delete",
-                                entity=name,
-                                source_id=source_id,
-                                target_id=target_id,
-                            )
-                        )
-                # Gone: pending without a target id, created again by what comes next.
-                run.state.put(
-                    SyncRecord(kind=name, source_id=sid, status="pending") for sid in gone
-                )
-        if failures:
-            run.report.warnings.append(
-                Notice(
-                    entity="*",
-                    message="some deletes failed, so nothing was migrated again; what was"
-                    " deleted is recorded as gone, what was not is kept: call remigrate again",
-                )
-            )
-        return not failures
-
-    def _pending_target_id(self, run: _Run, kind: type[Entity], source_id: str) -> str | None:
-        try:
-            entity = run.source.get(kind, source_id)
-            found, by_reference = (
-                self._lookup(run, kind, entity) if entity is not None else (None, False)
-            )
-        except CartMigrateError:
-            return None
-        # Delete only what is surely ours: what carries our source reference.
-        return found.id if found is not None and by_reference else None
-
-
-#: The selection a create writes: every field.
-_ALL_FIELDS = "*"
-
-
-#: The fingerprint of an entity found on the target and left alone (``existing="leave"``).
-_LEFT_ALONE = "left-alone"
-
-
-def _selection(selected: Sequence[str], variant_selected: Sequence[str]) -> str:
-    """A name for a field selection, kept beside the fingerprint of what it synced."""
-    return ",".join(sorted(selected)) + "|" + ",".join(sorted(variant_selected))
-
-
-def _stamp(digest: str, selection: str) -> str:
-    """What the state keeps: the synced source's fingerprint, and for which fields."""
-    return f"{digest}/{selection}"
-
-
-def _same_source(record: SyncRecord, entity: Entity) -> bool:
-    """Whether ``entity`` is the source content last synced for ``record``."""
-    stamp = record.fingerprint
-    return stamp is not None and stamp.split("/", 1)[0] == fingerprint(entity)
-
-
-def _in_step(stamp: str | None, digest: str, selection: str) -> bool:
-    """Whether the target is known to hold ``selection`` of a source with ``digest``:
-    all of it after a create, or that same selection compared since."""
-    return stamp in (_stamp(digest, _ALL_FIELDS), _stamp(digest, selection))
-
-
-def _reference_values(entity: Entity, field: str) -> Any:
-    """The ids a reference field holds, in a form comparable across carts."""
-    value = getattr(entity, field, None)
-    if field == "lines":
-        return [(line.product_id, line.variant_id) for line in value or ()]
-    if field == "category_ids":
-        return sorted(value or ())
-    return value
-
-
-def _diff(source: Any, target: Any, names: Iterable[str]) -> dict[str, FieldChange]:
-    """Selected fields whose values differ, old (target) -> new (source)."""
-    changes: dict[str, FieldChange] = {}
-    for name in names:
-        new = getattr(source, name)
-        old = getattr(target, name)
-        if new == old:
-            continue
-        changes[name] = FieldChange(old=old, new=new)
-    return changes

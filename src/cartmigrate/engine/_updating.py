@@ -1,0 +1,218 @@
+"""Planning and writing updates: the selected fields that differ, and only those.
+
+An entity migrated before is compared with the target's current copy, field
+by selected field, after the target's own rendering (``as_stored``); only
+what differs is written, a product's variants each on their own. What the
+target derives itself, or cannot hold, is reported rather than written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, cast
+
+import attrs
+
+from .._exceptions import CartMigrateError
+from ..models import Entity, Product, Variant, fingerprint
+from ..state import FailureRecord, SyncRecord
+from . import _uncarried as uncarried
+from ._records import _LEFT_ALONE, _in_step, _selection, _stamp
+from ._report import FieldChange, Notice, Outcome
+from ._run import _Run, fail, record_update
+from ._translation import translate
+
+if TYPE_CHECKING:
+    from ._engine import SyncEngine
+
+
+def update(
+    engine: SyncEngine,
+    run: _Run,
+    kind: type[Entity],
+    pairs: Sequence[tuple[Entity, SyncRecord]],
+    failures: list[FailureRecord],
+) -> None:
+    name = kind.kind
+    selected = run.fields.get(kind, ())
+    variant_selected = run.fields.get(Variant, ()) if kind is Product else ()
+    records: list[SyncRecord] = []
+    candidates: list[tuple[Entity, SyncRecord, str]] = []
+    selection = _selection(selected, variant_selected)
+    for entity, record in pairs:
+        digest = fingerprint(entity)
+        if record.fingerprint == _LEFT_ALONE:
+            run.report.count(name, Outcome.UNCHANGED)  # existing='leave': never written
+            continue
+        if not selected and not variant_selected:
+            # Nothing compared: the record keeps what it had, so a later call
+            # selecting these fields still sees the change.
+            run.report.count_with_variants(entity, Outcome.UNCHANGED)
+        elif _in_step(record.fingerprint, digest, selection) and not run.verify:
+            run.report.count_with_variants(entity, Outcome.UNCHANGED)
+        else:
+            candidates.append((entity, record, _stamp(digest, selection)))
+    if candidates:
+        records.extend(
+            apply_changes(engine, run, kind, candidates, selected, variant_selected, failures)
+        )
+    run.state.put(records)
+    succeeded = [r.source_id for r in records if r.kind == name]
+    if succeeded:
+        run.state.clear_failures(name, succeeded)
+
+
+def apply_changes(
+    engine: SyncEngine,
+    run: _Run,
+    kind: type[Entity],
+    candidates: Sequence[tuple[Entity, SyncRecord, str]],
+    selected: tuple[str, ...],
+    variant_selected: tuple[str, ...],
+    failures: list[FailureRecord],
+) -> list[SyncRecord]:
+    name = kind.kind
+    try:
+        current = run.target.get_many(kind, [cast(str, r.target_id) for _, r, _ in candidates])
+    except CartMigrateError as error:
+        for entity, _, _ in candidates:
+            fail(run, name, cast(str, entity.id), error, failures)
+        return []
+    translated = [t for t, _ in translate(run, [e for e, _, _ in candidates], warn=False)]
+    variant_records: dict[str, SyncRecord] = {}
+    if variant_selected:
+        variant_records = run.state.get(
+            Variant.kind,
+            [v.id for e, _, _ in candidates for v in cast(Product, e).variants if v.id is not None],
+        )
+    records: list[SyncRecord] = []
+    for (entity, record, digest), source_view in zip(candidates, translated, strict=True):
+        sid = cast(str, entity.id)
+        target_id = cast(str, record.target_id)
+        target_view = current.get(target_id)
+        if target_view is None:
+            run.report.count_with_variants(entity, Outcome.SKIPPED)
+            run.report.warnings.append(
+                Notice(
+                    entity=name,
+                    source_id=sid,
+                    message=f"{target_id} was deleted on the target; not recreated",
+                )
+            )
+            continue
+        ok = True
+        derived = run.target.derived_fields(source_view)
+        stored = run.target.as_stored(source_view)
+        changes = _diff(stored, target_view, [f for f in selected if f not in derived])
+        run.report.warnings.extend(
+            uncarried.on_update(
+                run.target,
+                stored,
+                target_view,
+                selected,
+                derived,
+                changes,
+                uncarried.chosen_statuses(engine.rules),
+            )
+        )
+        outcome: Outcome | None = None
+        if changes:
+            ok = write_update(run, kind, sid, target_id, changes, None, failures)
+            outcome = Outcome.UPDATED if ok else None
+        else:
+            outcome = Outcome.UNCHANGED
+        if outcome is not None and variant_selected:
+            run.report.count(name, outcome)  # each variant is counted as compared
+        elif outcome is not None:  # variants not compared are as they were
+            run.report.count_with_variants(entity, outcome, Outcome.UNCHANGED)
+        if variant_selected and ok:
+            ok = update_variants(
+                run,
+                cast(Product, entity),
+                cast(Product, target_view),
+                target_id,
+                variant_records,
+                variant_selected,
+                failures,
+            )
+        if ok:
+            records.append(attrs.evolve(record, fingerprint=digest))
+    return records
+
+
+def update_variants(
+    run: _Run,
+    product: Product,
+    target_product: Product,
+    target_id: str,
+    records: Mapping[str, SyncRecord],
+    selected: tuple[str, ...],
+    failures: list[FailureRecord],
+) -> bool:
+    on_target = {v.id: v for v in target_product.variants}
+    ok = True
+    for variant in product.variants:
+        record = records.get(variant.id or "")
+        target_variant = on_target.get(record.target_id) if record else None
+        if record is None or target_variant is None:
+            run.report.warnings.append(
+                Notice(
+                    entity=Variant.kind,
+                    source_id=variant.id,
+                    message=f"not on the target product {target_id} (added on the source"
+                    " after the migration, or removed on the target); not migrated",
+                )
+            )
+            run.report.count(Variant.kind, Outcome.SKIPPED)
+            continue
+        changes = _diff(run.target.as_stored(variant), target_variant, selected)
+        if not changes:
+            run.report.count(Variant.kind, Outcome.UNCHANGED)
+        elif write_update(
+            run,
+            Variant,
+            cast(str, variant.id),
+            cast(str, record.target_id),
+            changes,
+            target_id,
+            failures,
+            retry_as=(Product.kind, cast(str, product.id)),
+        ):
+            run.report.count(Variant.kind, Outcome.UPDATED)
+        else:
+            ok = False
+    return ok
+
+
+def write_update(
+    run: _Run,
+    kind: type[Entity],
+    source_id: str,
+    target_id: str,
+    changes: Mapping[str, FieldChange],
+    parent_id: str | None,
+    failures: list[FailureRecord],
+    *,
+    retry_as: tuple[str, str] | None = None,
+) -> bool:
+    try:
+        run.target.update(
+            kind, target_id, {k: c.new for k, c in changes.items()}, parent_id=parent_id
+        )
+    except CartMigrateError as error:
+        fail(run, kind.kind, source_id, error, failures, retry_as=retry_as)
+        return False
+    record_update(run, kind, source_id, target_id, changes)
+    return True
+
+
+def _diff(source: Any, target: Any, names: Iterable[str]) -> dict[str, FieldChange]:
+    """Selected fields whose values differ, old (target) -> new (source)."""
+    changes: dict[str, FieldChange] = {}
+    for name in names:
+        new = getattr(source, name)
+        old = getattr(target, name)
+        if new == old:
+            continue
+        changes[name] = FieldChange(old=old, new=new)
+    return changes
