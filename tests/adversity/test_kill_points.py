@@ -112,13 +112,20 @@ def test_kill_nine_anywhere_ends_like_an_uninterrupted_run(mode: str, tmp_path: 
         reference.close()
     rng = random.Random(f"kill-{mode}")
     points = sorted(rng.sample(range(2, total), KILL_POINTS))
+    unreached: list[int] = []
     for index, point in enumerate(points):
         served = Served()
         try:
             served.kill_at, served.apply_first = point, index % 2 == 0
             state = tmp_path / f"kill-{point}.db"
             killed = served.run_child(state, mode)
-            assert killed.returncode == -signal.SIGKILL, (point, killed.stderr[-2000:])
+            if killed.returncode == 0 and served.requests < point:
+                # This run needed fewer requests than the reference (a lookup
+                # that waited less): it ended before its kill point, and must
+                # still end like the reference, checked below.
+                unreached.append(point)
+            else:
+                assert killed.returncode == -signal.SIGKILL, (point, killed.stderr[-2000:])
             served.kill_at = None
             for _ in range(3):  # resume until a run is clean
                 resumed = served.run_child(state, mode)
@@ -134,3 +141,4 @@ def test_kill_nine_anywhere_ends_like_an_uninterrupted_run(mode: str, tmp_path: 
                 )
         finally:
             served.close()
+    assert len(unreached) <= 1, f"kill points never reached: {unreached} of {total} requests"
