@@ -63,12 +63,17 @@ class RealStore:
         return response.status_code < 500
 
     def start(self) -> None:
-        subprocess.run(
-            [str(self.home / "start.sh")],
-            check=True,
-            capture_output=True,
-            timeout=300,
-        )
+        # Output to a file, not a pipe: the servers start.sh leaves running may
+        # keep an inherited pipe open, and waiting for its end would never end.
+        with Path(f"/tmp/cartmigrate-realstore-{self.name}-start.log").open("ab") as log:
+            subprocess.run(
+                [str(self.home / "start.sh")],
+                check=True,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                timeout=300,
+            )
 
     def reset(self) -> None:
         """Back to the baseline the provision script saved (about 1-3 s)."""
