@@ -475,3 +475,42 @@ def test_a_product_with_variants_plans_no_stock_shopify_derives_itself(
         report = engine.smart_update(verify=True)
     assert report.changes == []  # the product's own quantity is the variants' sum there
     assert report.summary()["product"]["updated"] == 0
+
+
+def test_a_sold_out_variant_marked_in_stock_converges_under_verify(
+    schema: graphql.GraphQLSchema,
+) -> None:
+    """Issue #10 item 11: Shopify derives a tracked variant's stock status from its
+    quantity, so quantity 0 "in_stock" on the source is compared as Shopify holds it,
+    and a verify=True call after the first writes nothing."""
+    clock = FakeClock(T0)
+    sim = ShopifySimulator(schema=schema, clock=clock, access_token=TOKEN)
+    source = MemoryCart(
+        [
+            Product(
+                id="tee",
+                name="Tee",
+                variants=[
+                    Variant(
+                        id="ts",
+                        sku="TEE-S",
+                        price="10",
+                        quantity=0,
+                        stock_status="in_stock",
+                        options={"Size": "S"},
+                    ),
+                    Variant(id="tm", sku="TEE-M", price="10", quantity=2, options={"Size": "M"}),
+                ],
+            )
+        ],
+        clock=clock.now,
+    )
+    with make_cart(sim, clock) as cart:
+        engine = SyncEngine(source, cart, clock=clock.now)
+        engine.full_migrate()
+        clock.advance(60)
+        engine.smart_update(verify=True)
+        clock.advance(60)
+        report = engine.smart_update(verify=True)
+    assert report.changes == []
+    assert report.summary()["variant"]["updated"] == 0

@@ -17,6 +17,7 @@ import logging
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar, cast
 
+import attrs
 import httpx
 
 from ..._exceptions import (
@@ -34,6 +35,7 @@ from ...models import (
     Manufacturer,
     Order,
     Product,
+    StockStatus,
     Variant,
 )
 from .._base import Capabilities, Created, WriteResult
@@ -140,6 +142,21 @@ class ShopifyCart(Reads, OrderWrites, StockWrites, BulkWrites):
             source_refs=True,
             read_ahead=True,
         )
+
+    def as_stored(self, entity: E) -> E:
+        """Shopify derives a tracked item's stock status from its quantity: sold
+        out at 0 or less, unless it keeps selling (backorder). A source "in
+        stock" with quantity 0 is compared as Shopify holds it, so
+        ``verify=True`` does not write it again on every call."""
+        if isinstance(entity, Variant):
+            return cast(E, _stored_stock(entity))
+        if isinstance(entity, Product):
+            if entity.variants:
+                return cast(
+                    E, attrs.evolve(entity, variants=[_stored_stock(v) for v in entity.variants])
+                )
+            return cast(E, _stored_stock(entity))
+        return entity
 
     def derived_fields(self, entity: Entity) -> frozenset[str]:
         """A product with variants has no stock of its own on Shopify: its
@@ -530,3 +547,14 @@ class ShopifyCart(Reads, OrderWrites, StockWrites, BulkWrites):
         }
         operation, document, field, variables = table[kind]
         self.mutate(kind.kind, operation, document, variables, field)
+
+
+_Stocked = TypeVar("_Stocked", Product, Variant)
+
+
+def _stored_stock(item: _Stocked) -> _Stocked:
+    """``item``'s stock status as Shopify derives it for a tracked quantity."""
+    if item.quantity is None or item.stock_status is StockStatus.BACKORDER:
+        return item  # untracked, or sold on backorder: kept as sent
+    derived = StockStatus.IN_STOCK if item.quantity > 0 else StockStatus.OUT_OF_STOCK
+    return item if item.stock_status is derived else attrs.evolve(item, stock_status=derived)
