@@ -24,7 +24,15 @@ import httpx
 from .._exceptions import CartMigrateError, InconsistentRead, TransientError, WriteOutcomeUnknown
 from ._http import HttpClient, run_concurrently
 
-__all__ = ["Paging", "chunked", "fan_out", "page_items", "send_in_batches", "total_count"]
+__all__ = [
+    "Paging",
+    "chunked",
+    "fan_out",
+    "page_items",
+    "send_in_batches",
+    "total_count",
+    "url_identity",
+]
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -197,3 +205,13 @@ def send_in_batches(
 def fan_out(work: Callable[[T], R], items: Iterable[T], *, max_workers: int) -> list[R]:
     """``run_concurrently`` under the REST name: independent per-item requests, bounded."""
     return run_concurrently(work, items, max_workers=max_workers)
+
+
+def url_identity(platform: str, url: str) -> str:
+    """A store's ``Cart.store_identity``: the platform and its address.
+
+    Kept in state files and shown in errors, so never with credentials in it
+    (a URL's user and password are dropped).
+    """
+    plain = httpx.URL(url).copy_with(username=None, password=None)
+    return f"{platform}:{str(plain).rstrip('/')}"

@@ -26,7 +26,7 @@ from ..._exceptions import (
 from ...models import Category, Customer, Entity, Manufacturer, Order, Product, Variant
 from .._base import Capabilities, Cart, Created, WriteResult
 from .._http import CostBucket, HttpClient, RetryPolicy, Secret
-from .._rest import fan_out
+from .._rest import fan_out, url_identity
 from ._api import MagentoApi, error_for_response
 from ._attributes import AttributeCatalog
 from ._categories import CategoryResource
@@ -166,9 +166,7 @@ class MagentoCart(Cart):
 
     @property
     def store_identity(self) -> str:
-        # Kept in state files and shown in errors: never with credentials in it.
-        url = httpx.URL(self._url).copy_with(username=None, password=None)
-        return f"magento:{str(url).rstrip('/')}"
+        return url_identity("magento", self._url)
 
     @property
     def requests(self) -> int:

@@ -23,7 +23,7 @@ from ..._exceptions import (
 from ...models import Category, Customer, Entity, Manufacturer, Order, Product, Variant
 from .._base import Capabilities, Cart, Created, WriteResult
 from .._http import CostBucket, HttpClient, RetryPolicy, Secret
-from .._rest import fan_out
+from .._rest import fan_out, url_identity
 from ._access import missing_permissions, permissions_of
 from ._catalog import CategoryResource, ManufacturerResource
 from ._customers import CustomerResource
@@ -144,9 +144,7 @@ class PrestaShopCart(Cart):
 
     @property
     def store_identity(self) -> str:
-        # Kept in state files and shown in errors: never with credentials in it.
-        url = httpx.URL(self._url).copy_with(username=None, password=None)
-        return f"prestashop:{str(url).rstrip('/')}"
+        return url_identity("prestashop", self._url)
 
     @property
     def requests(self) -> int:

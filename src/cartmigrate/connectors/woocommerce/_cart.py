@@ -43,7 +43,15 @@ from ...models import (
 from .._base import Capabilities, Cart, Created, WriteResult
 from .._http import CostBucket, HttpClient, RetryPolicy, Secret
 from .._records import positive_int_id, tracked
-from .._rest import Paging, chunked, fan_out, page_items, send_in_batches, total_count
+from .._rest import (
+    Paging,
+    chunked,
+    fan_out,
+    page_items,
+    send_in_batches,
+    total_count,
+    url_identity,
+)
 from . import _convert as wc
 from ._emails import EmailSwitch
 from ._errors import error_for_response, error_from_body
@@ -252,9 +260,7 @@ class WooCommerceCart(Cart):
 
     @property
     def store_identity(self) -> str:
-        # Kept in state files and shown in errors: never with credentials in it.
-        url = httpx.URL(self._url).copy_with(username=None, password=None)
-        return f"woocommerce:{str(url).rstrip('/')}"
+        return url_identity("woocommerce", self._url)
 
     def check_permissions(self, *, write: bool) -> list[str]:
         """A read-only key is refused on any write: an empty batch (which writes
