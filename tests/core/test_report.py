@@ -166,6 +166,17 @@ def test_failures_as_csv() -> None:
     assert len(rows) == 46
 
 
+def test_failures_csv_cells_never_run_as_spreadsheet_formulas() -> None:
+    report = Report(call="full_migrate", started_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
+    hostile = ['=HYPERLINK("http://x")', "+1+1", "-2+3", "@SUM(A1)", "\tcmd", "\rcmd"]
+    for text in hostile:
+        report.failures.append(Failure(entity="product", source_id=text, message=text))
+    report.failures.append(Failure(entity="product", source_id="9", message="a = b, fine"))
+    rows = list(csv.reader(io.StringIO(report.failures_csv(), newline="")))[1:]
+    assert [(r[1], r[4]) for r in rows[:-1]] == [(f"'{t}", f"'{t}") for t in hostile]
+    assert rows[-1][4] == "a = b, fine"  # only a leading character is a formula
+
+
 def test_a_filtered_entity_is_no_missing_one_in_an_incremental_smart_update() -> None:
     # The filter skips product 0 on the first night; later nights read only what
     # changed, so they do not see it again: it is still skipped, not missing.
