@@ -155,6 +155,7 @@ def test_to_dict_and_to_json_keep_a_stable_schema() -> None:
         "failed",
         "skipped",
         "target",
+        "acknowledged",
         "ok",
     }
 

@@ -105,6 +105,9 @@ class Reconciliation:
     failed: int
     skipped: int
     target: int | None = None
+    #: Migrated entities the user acknowledged as deleted on the target on purpose
+    #: (``engine.acknowledge_deleted``): counted, not missing.
+    acknowledged: int = 0
 
     @property
     def complete(self) -> bool:
@@ -116,9 +119,10 @@ class Reconciliation:
         """Whether the target holds at least what the id map says was migrated there.
 
         It may hold more (what was there before); fewer means entities the
-        state counts as migrated are gone.
+        state counts as migrated are gone — unless they were acknowledged as
+        deleted there on purpose.
         """
-        return self.target is None or self.target >= self.migrated
+        return self.target is None or self.target >= self.migrated - self.acknowledged
 
     @property
     def ok(self) -> bool:
@@ -213,6 +217,7 @@ class Report:
                     "failed": rec.failed,
                     "skipped": rec.skipped,
                     "target": rec.target,
+                    "acknowledged": rec.acknowledged,
                     "ok": rec.ok,
                 }
                 for kind, rec in self.reconciliation.items()
