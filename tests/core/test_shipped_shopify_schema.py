@@ -3,6 +3,8 @@ the package, with Shopify's licence notice, and ``load_schema()`` loads it.
 
 Every document the connector can send validates against the trimmed schema
 exactly as against the full one (the full one only where ../shared exists).
+Here, not in tests/shopify, whose every test needs ../shared: these show the
+package works without it.
 """
 
 from __future__ import annotations
@@ -19,8 +21,8 @@ from cartmigrate.testing import FakeClock
 from cartmigrate.testing.shopify import ShopifySimulator, load_schema
 from cartmigrate.testing.shopify._schema import SHIPPED_SCHEMA
 
-from ..core.test_engine import demo_store
-from .conftest import SCHEMA_2026_01, TOKEN, make_cart
+from ..shopify.conftest import SCHEMA_2026_01, TOKEN, make_cart
+from .test_engine import demo_store
 
 
 def _documents() -> dict[str, str]:
