@@ -3,12 +3,16 @@ matched not duplicated, a lost answer not duplicated, every refusal reported."""
 
 from __future__ import annotations
 
-from cartmigrate import Category, MemoryCart, Product, SyncEngine
+import graphql
+import pytest
+
+from cartmigrate import AuthenticationError, Category, MemoryCart, Product, SyncEngine
 from cartmigrate.redirects import Redirect, redirect_map, write_redirects
 from cartmigrate.testing import FakeClock
 from cartmigrate.testing.shopify import ShopifySimulator
+from cartmigrate.testing.shopify._app import ALL_SCOPES
 
-from .conftest import make_cart
+from .conftest import TOKEN, make_cart
 
 
 def _redirect(n: int, old: str | None = None, new: str | None = None) -> Redirect:
@@ -93,3 +97,17 @@ def test_a_path_redirected_since_the_listing_is_reported_not_silently_taken(
     (failed,) = result.failed
     assert "exists already" in failed.reason
     assert len(sim.app.redirects) == 1
+
+
+def test_without_the_navigation_scope_every_redirect_is_reported_and_nothing_sent(
+    schema: graphql.GraphQLSchema, clock: FakeClock
+) -> None:
+    granted = [s for s in ALL_SCOPES if "navigation" not in s]
+    sim = ShopifySimulator(schema=schema, clock=clock, access_token=TOKEN, access_scopes=granted)
+    with make_cart(sim, clock) as shop:
+        result = write_redirects(shop, [_redirect(1), _redirect(2)])
+        with pytest.raises(AuthenticationError, match="access denied"):
+            shop.existing_redirects()  # what Shopify answers without the scope
+    assert [f.source_id for f in result.failed] == ["1", "2"]
+    assert all("write_online_store_navigation" in f.reason for f in result.failed)
+    assert _creates(sim) == 0 and not sim.app.redirects

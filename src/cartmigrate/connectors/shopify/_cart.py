@@ -45,7 +45,6 @@ from . import _graphql as docs
 from ._bulk import BULK_THRESHOLD, BulkWrites
 from ._limits import LIMITATIONS, Limits
 from ._orders import OrderWrites
-from ._preflight import Preflight
 from ._reads import INCREMENTAL, Reads
 from ._redirects import Redirects
 from ._shop import DEFAULT_API_VERSION
@@ -60,7 +59,7 @@ E = TypeVar("E", bound=Entity)
 _KINDS: frozenset[type[Entity]] = frozenset({Category, Manufacturer, Product, Customer, Order})
 
 
-class ShopifyCart(Reads, OrderWrites, StockWrites, BulkWrites, Preflight, Redirects):
+class ShopifyCart(Reads, OrderWrites, StockWrites, BulkWrites, Redirects):
     """A Shopify store. ``shop`` is the ``*.myshopify.com`` name.
 
     Credentials, one of: ``access_token``, an Admin API access token

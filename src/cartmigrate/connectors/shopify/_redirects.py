@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from ..._exceptions import CartMigrateError, WriteOutcomeUnknown
 from ...redirects import Redirect, RedirectSkipped, RedirectsWritten
 from . import _graphql as docs
-from ._shop import ShopifyBase
+from ._preflight import REDIRECT_SCOPE, Preflight
 
 __all__ = ["Redirects"]
 
@@ -33,7 +33,7 @@ def _key(path: str) -> str:
     return path.rstrip("/").casefold() or "/"
 
 
-class Redirects(ShopifyBase):
+class Redirects(Preflight):
     """``write_redirects`` for ``cartmigrate.redirects.write_redirects``."""
 
     def existing_redirects(self) -> dict[str, tuple[str, str]]:
@@ -60,10 +60,15 @@ class Redirects(ShopifyBase):
             )
 
         try:
-            there = self.existing_redirects()
+            lacking = REDIRECT_SCOPE not in self.granted_scopes
+            there = {} if lacking else self.existing_redirects()
         except CartMigrateError as error:
             for redirect in redirects:
                 fail(redirect, f"the shop's redirects could not be listed: {error}")
+            return RedirectsWritten(failed=tuple(failed))
+        if lacking:
+            for redirect in redirects:
+                fail(redirect, f"the app lacks the scope {REDIRECT_SCOPE}; grant it to write them")
             return RedirectsWritten(failed=tuple(failed))
         for redirect in redirects:
             key = _key(redirect.old_path)

@@ -9,12 +9,16 @@
 - ``urlRedirects`` and ``urlRedirectCreate``: paths are unique (regardless
   of case and a trailing slash), a path must start with "/", and a path may
   not redirect to itself; answered with ``userErrors`` as Shopify words them.
+  Both need the ``read_``/``write_online_store_navigation`` scope:
+  ``ACCESS_DENIED`` without it, as Shopify answers.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
+
+import graphql
 
 from ._records import UserError, gid
 from ._search import page
@@ -77,6 +81,7 @@ class AppState:
         def redirects(
             info: Any, first: int | None = None, after: str | None = None, **_: Any
         ) -> Any:
+            self.require("read_online_store_navigation")
             return page(
                 [(n, {"id": gid("UrlRedirect", n), **r}) for n, r in self.redirects.items()],
                 first=first,
@@ -91,12 +96,24 @@ class AppState:
 
     def mutation_fields(self) -> dict[str, Any]:
         def create(info: Any, urlRedirect: Mapping[str, Any]) -> dict[str, Any]:
+            self.require("write_online_store_navigation")
             try:
                 return {**self.create(urlRedirect), "userErrors": []}
             except UserError as error:
                 return {"urlRedirect": None, "userErrors": [error.as_dict()]}
 
         return {"urlRedirectCreate": create}
+
+    def require(self, scope: str) -> None:
+        """Refuse as Shopify does when the app lacks ``scope`` (a write scope grants
+        its read scope)."""
+        action, _, resource = scope.partition("_")
+        if scope in self.scopes or (action == "read" and f"write_{resource}" in self.scopes):
+            return
+        raise graphql.GraphQLError(
+            f"Access denied for this field. Required access: `{scope}` access scope.",
+            extensions={"code": "ACCESS_DENIED"},
+        )
 
     def served(self, requested: str) -> str:
         """The version that answers a request to ``requested``: a retired one is
