@@ -49,7 +49,7 @@ def documents() -> list[str]:
 
 
 def _named(type_: graphql.GraphQLType) -> graphql.GraphQLNamedType:
-    return graphql.get_named_type(type_)  # type: ignore[return-value]
+    return graphql.get_named_type(type_)
 
 
 class Usage:
