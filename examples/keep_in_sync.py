@@ -10,7 +10,10 @@ Each run takes a lock beside the state (a second run waits for none: it
 exits with code 2), runs ``full_migrate`` the first night and ``smart_update``
 after it (``--verify`` compares every migrated entity with the target, e.g.
 weekly), logs the report, and exits 0 when ``report.ok``, 1 otherwise — so
-cron mails, systemd marks the unit failed, or the job queue retries.
+cron mails, systemd marks the unit failed, or the job queue retries. A run
+that raises (a store that cannot be reached, a state file that cannot be
+opened, a bug) alerts too and exits 3: a night that crashed never passes for
+a quiet one.
 
 Without arguments it simulates two nights offline on in-memory stores: the
 first night migrates everything; on the second the old shop has kept
@@ -48,7 +51,7 @@ from cartmigrate import (
 logger = logging.getLogger("keep_in_sync")
 
 #: Exit codes a scheduler understands.
-OK, FAILED, LOCKED = 0, 1, 2
+OK, FAILED, LOCKED, CRASHED = 0, 1, 2, 3
 
 
 @contextlib.contextmanager
@@ -82,6 +85,12 @@ def alert(report: Report) -> None:
     print(report.failures_csv(), end="")
 
 
+def alert_crash(error: BaseException) -> None:
+    """Tell a person the run did not finish. The library keeps credentials out of
+    its errors; the traceback is in the log."""
+    print(f"ALERT: the run stopped with {type(error).__name__}: {error}")
+
+
 def night(
     source: Cart,
     target: Cart,
@@ -90,20 +99,31 @@ def night(
     verify: bool = False,
     rules: MappingRules | None = None,
     on_alert: Callable[[Report], None] = alert,
+    on_crash: Callable[[BaseException], None] = alert_crash,
 ) -> int:
-    """One scheduled run: the first one migrates everything, later ones what changed."""
-    with state_lock(state_path) as locked:
-        if not locked:
-            logger.warning("another run holds the lock on %s; not starting", state_path)
-            return LOCKED
-        with SQLiteStateStore(state_path) as state:
-            engine = SyncEngine(source, target, state=state, rules=rules)
-            first = not state.runs()
-            report = engine.full_migrate() if first else engine.smart_update(verify=verify)
-        print(report)
-        if not report.ok:
-            on_alert(report)
-        return OK if report.ok else FAILED
+    """One scheduled run: the first one migrates everything, later ones what changed.
+
+    Whatever it raises is alerted (``on_crash``) and exits ``CRASHED``: the
+    scheduler sees a failed run, and the next night starts where this one
+    stopped (the state records every write as it happens).
+    """
+    try:
+        with state_lock(state_path) as locked:
+            if not locked:
+                logger.warning("another run holds the lock on %s; not starting", state_path)
+                return LOCKED
+            with SQLiteStateStore(state_path) as state:
+                engine = SyncEngine(source, target, state=state, rules=rules)
+                first = not state.runs()
+                report = engine.full_migrate() if first else engine.smart_update(verify=verify)
+    except Exception as error:
+        logger.exception("the run stopped")
+        on_crash(error)
+        return CRASHED
+    print(report)
+    if not report.ok:
+        on_alert(report)
+    return OK if report.ok else FAILED
 
 
 # -- the offline demo ------------------------------------------------------
@@ -175,7 +195,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.mode == "demo":
         return demo()
-    source, target = stores()
+    try:
+        source, target = stores()
+    except Exception as error:  # a missing variable, a bad option: alerted like a crash
+        logger.exception("the stores could not be set up")
+        alert_crash(error)
+        return CRASHED
     with source, target:
         return night(source, target, args.state, verify=args.verify)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import runpy
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -58,7 +59,7 @@ def test_keep_in_sync_runs_two_nights_offline(capsys: pytest.CaptureFixture[str]
     assert "smart_update: NOT OK" in second and "exit code 1" in second
     assert "quantity: 100 -> 29" in second  # the conflict: the old shop's stock wins
     assert "ALERT: 1 failure(s)" in second
-    assert "variant,1012,,TransientError" in second  # the failures as CSV
+    assert '"variant","1012","","TransientError"' in second  # the failures as CSV
     assert "price 14.00 (theirs)" in second  # a field not synced keeps the team's edit
     assert "smart_update: ok" in nights[3] and "quantity: 9 -> 7" in nights[3]
 
@@ -72,3 +73,47 @@ def test_keep_in_sync_refuses_a_second_run_while_one_holds_the_lock(tmp_path: Pa
         assert first
         assert namespace["night"](MemoryCart(), MemoryCart(), state) == namespace["LOCKED"]
     assert namespace["night"](MemoryCart(), MemoryCart(), state) == namespace["OK"]
+
+
+class _Unreadable(Exception):
+    pass
+
+
+def test_keep_in_sync_alerts_and_exits_non_zero_when_the_run_raises(tmp_path: Path) -> None:
+    from cartmigrate import MemoryCart
+
+    namespace = runpy.run_path(str(EXAMPLES / "keep_in_sync.py"))
+    crashes: list[BaseException] = []
+    reports: list[object] = []
+
+    class Broken(MemoryCart):
+        def read(self, *args: object, **kwargs: object) -> Any:
+            raise _Unreadable("the old shop's database is gone")
+
+    code = namespace["night"](
+        Broken(),
+        MemoryCart(),
+        tmp_path / "migration.db",
+        on_alert=reports.append,
+        on_crash=crashes.append,
+    )
+    assert code == namespace["CRASHED"] != namespace["OK"]
+    assert [type(e) for e in crashes] == [_Unreadable] and reports == []
+    # A state that cannot be opened is a crash too, not a quiet night.
+    code = namespace["night"](
+        MemoryCart(),
+        MemoryCart(),
+        tmp_path / "no-such-dir" / "migration.db",
+        on_crash=crashes.append,
+    )
+    assert code == namespace["CRASHED"] and len(crashes) == 2
+
+
+def test_keep_in_sync_alerts_when_the_stores_cannot_be_set_up(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for name in ("CARTMIGRATE_WC_URL", "CARTMIGRATE_SHOPIFY_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    namespace = runpy.run_path(str(EXAMPLES / "keep_in_sync.py"))
+    assert namespace["main"](["night"]) == namespace["CRASHED"]
+    assert "ALERT: the run stopped with KeyError" in capsys.readouterr().out

@@ -228,3 +228,55 @@ def test_a_connect_blip_after_the_host_answered_keeps_every_retry() -> None:
     assert client.request("GET", "second").status_code == 200
     assert seen == ["answered", *["refused"] * 4, "answered"]
     assert client.retry.connect_attempts < 4 < client.retry.attempts
+
+
+class _Blackhole:
+    """A host whose connections hang until the connect time-out (packets dropped)."""
+
+    def __init__(self) -> None:
+        self.attempts = 0
+        self.answer = False
+
+    def handle(self, request: httpx.Request) -> httpx.Response:
+        self.attempts += 1
+        if self.answer:
+            self.answer = False
+            return httpx.Response(200, json=[])
+        raise httpx.ConnectTimeout("timed out", request=request)
+
+
+def test_a_blackholed_host_costs_one_connect_time_out_not_one_per_retry() -> None:
+    hole = _Blackhole()
+    slept: list[float] = []
+    woo = WooCommerceCart(
+        "https://shop.example",
+        "ck_x",
+        "cs_x",
+        transport=httpx.MockTransport(hole.handle),
+        requests_per_second=1000.0,
+        burst=1000.0,
+        mute_emails=False,
+        sleep=slept.append,
+    )
+    report = SyncEngine(woo, MemoryCart()).full_migrate()
+    (failure,) = report.failures
+    assert failure.error == "StoreUnreachable" and "ConnectTimeout" in failure.message
+    assert "source woocommerce:https://shop.example" in failure.message
+    assert hole.attempts == 1 and slept == []  # one time-out, no backoff, nothing else sent
+    check = SyncEngine(woo, MemoryCart()).check()
+    assert not check.ok and hole.attempts == 2
+
+
+def test_a_connect_time_out_after_the_host_answered_is_still_retried() -> None:
+    hole = _Blackhole()
+    client = HttpClient(
+        "https://shop.example/",
+        platform="x",
+        transport=httpx.MockTransport(hole.handle),
+        sleep=lambda _: None,
+    )
+    hole.answer = True
+    client.request("GET", "ping")
+    with pytest.raises(StoreUnreachable):
+        client.request("GET", "ping")
+    assert hole.attempts == 1 + RetryPolicy().attempts

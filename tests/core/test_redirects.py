@@ -73,3 +73,37 @@ def test_the_map_reads_each_type_of_the_source_once() -> None:
     before = old.calls["read"]
     redirect_map(engine)
     assert old.calls["read"] - before == 2  # categories, then products
+
+
+def test_every_entity_left_without_a_redirect_is_in_the_map_with_its_reason() -> None:
+    old, new = _stores()
+    old.add(Product(id="12", name="Refused", sku="RF", slug="refused"))
+    old.add(Product(id="13", name="Same", sku="SM", slug="same"))
+    engine = SyncEngine(old, new)
+    engine.full_migrate()
+    gone = next(p for p in new.list(Product) if p.sku == "VN")
+    new.delete(Product, str(gone.id))  # deleted on the new shop
+    engine.state.put([attrs.evolve(engine.state.get("product", ["12"])["12"], status="failed")])
+
+    def paths(side: str, entity: Entity) -> str | None:
+        slug = getattr(entity, "slug", None)
+        if not slug:
+            return None
+        return f"/products/{slug}" if side == "target" or slug == "same" else f"/p/{slug}"
+
+    result = redirect_map(engine, kinds=[Product], paths=paths)
+    assert list(result) == []
+    reasons = {s.source_id: s.reason for s in result.skipped}
+    assert set(reasons) == {"10", "11", "12", "13"}
+    assert "no longer on the target" in reasons["10"]
+    assert "no URL on the source" in reasons["11"]
+    assert "not migrated (state: failed)" in reasons["12"]
+    assert "same path" in reasons["13"]
+    assert "4 entity(ies) without one" in str(result)
+
+
+def test_writing_redirects_needs_a_platform_with_an_api_for_them() -> None:
+    from cartmigrate.redirects import write_redirects
+
+    with pytest.raises(ConfigurationError, match="import the CSV"):
+        write_redirects(MemoryCart(), [])

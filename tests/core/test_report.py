@@ -155,6 +155,7 @@ def test_to_dict_and_to_json_keep_a_stable_schema() -> None:
         "failed",
         "skipped",
         "target",
+        "acknowledged",
         "ok",
     }
 
@@ -164,6 +165,17 @@ def test_failures_as_csv() -> None:
     assert rows[0] == ["entity", "source_id", "field", "error", "message"]
     assert rows[1] == ["product", "0", "sku", "CartMigrateError", 'refused, "quoted"']
     assert len(rows) == 46
+
+
+def test_failures_csv_cells_never_run_as_spreadsheet_formulas() -> None:
+    report = Report(call="full_migrate", started_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
+    hostile = ['=HYPERLINK("http://x")', "+1+1", "-2+3", "@SUM(A1)", "\tcmd", "\rcmd"]
+    for text in hostile:
+        report.failures.append(Failure(entity="product", source_id=text, message=text))
+    report.failures.append(Failure(entity="product", source_id="9", message="a = b, fine"))
+    rows = list(csv.reader(io.StringIO(report.failures_csv(), newline="")))[1:]
+    assert [(r[1], r[4]) for r in rows[:-1]] == [(f"'{t}", f"'{t}") for t in hostile]
+    assert rows[-1][4] == "a = b, fine"  # only a leading character is a formula
 
 
 def test_a_filtered_entity_is_no_missing_one_in_an_incremental_smart_update() -> None:

@@ -304,6 +304,15 @@ class Cart(abc.ABC):
         """
         return []
 
+    def check_limits(self) -> list[str]:
+        """What this store will refuse or slow down when written to, without writing.
+
+        ``engine.check()`` lists these for the target (at most N variants a
+        product, a daily quota, the rate limit the shop reported), so a
+        migration does not discover them halfway. The default knows none.
+        """
+        return []
+
     # -- records that could not be read ------------------------------------
     def report_unreadable(self, kind: type[Entity], id: str, error: CartMigrateError) -> None:
         """For implementers: a record of the platform could not become a model.

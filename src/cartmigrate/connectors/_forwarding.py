@@ -78,6 +78,9 @@ class ForwardingCart(Cart):
     def check_permissions(self, *, write: bool) -> list[str]:
         return self.inner.check_permissions(write=write)
 
+    def check_limits(self) -> list[str]:
+        return self.inner.check_limits()
+
     def take_unreadable(self) -> list[tuple[type[Entity], str, CartMigrateError]]:
         return self.inner.take_unreadable()
 

@@ -138,8 +138,10 @@ class RetryPolicy:
     """How hard to try: attempts and total time are both capped.
 
     ``connect_attempts`` caps the attempts when the host cannot be reached at
-    all (DNS, connection refused, connect time-out): a store that is down, or
-    a wrong address, should fail in seconds, not after minutes of backoff.
+    all (DNS, connection refused): a store that is down, or a wrong address,
+    should fail in seconds, not after minutes of backoff. A connect time-out
+    from a host that never answered (a blackholed address) is not retried at
+    all: each attempt would wait the whole connect time-out (at most 10 s).
     Once the host has answered, a connect failure is a blip (a restart, a
     saturated server) and keeps every attempt.
     """
@@ -496,7 +498,14 @@ class HttpClient:
                     follow_redirects=False,
                     **extra,
                 )
-        except (httpx.ConnectError, httpx.ConnectTimeout) as error:
+        except httpx.ConnectTimeout as error:
+            if not self._answered:
+                # A host that never answered and lets a connection hang (a
+                # blackholed address, a firewall dropping packets) would cost a
+                # full connect time-out per retry: one is enough to say so.
+                raise StoreUnreachable(self._unreachable(error)) from None
+            raise _Retry(StoreUnreachable(self._unreachable(error)), None) from None
+        except httpx.ConnectError as error:
             # Never reached the server: safe to try again, a few times.
             raise _Retry(StoreUnreachable(self._unreachable(error)), None) from None
         except httpx.PoolTimeout as error:

@@ -18,6 +18,7 @@ from .._exceptions import ConnectorError, StateMismatch
 from ..connectors import Cart
 from ..models import ENTITY_TYPES, Entity
 from ..state import StateStore
+from ._acknowledge import acknowledged
 from ._report import Notice, Outcome, Report
 
 __all__ = ["SAMPLE", "bind", "check_binding", "skipped_so_far", "target_count", "unsaid"]
@@ -98,11 +99,14 @@ def _confirm_target(target: Cart, state: StateStore) -> None:
     for kind in ENTITY_TYPES:
         if kind not in readable:
             continue
-        ids = [
-            r.target_id
-            for r in itertools.islice(state.records(kind.kind, status="synced"), SAMPLE)
-            if r.target_id is not None
-        ]
+        # Deleted there on purpose (acknowledged) is not a sign of a stale state.
+        gone_by_choice = acknowledged(state, kind.kind)
+        kept = (
+            r
+            for r in state.records(kind.kind, status="synced")
+            if r.source_id not in gone_by_choice
+        )
+        ids = [r.target_id for r in itertools.islice(kept, SAMPLE) if r.target_id is not None]
         if not ids:
             continue
         try:

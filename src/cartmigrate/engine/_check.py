@@ -104,6 +104,14 @@ def _store(report: CheckReport, side: str, cart: Cart) -> bool:
         return False
     for problem in problems:
         report.add(subject, "failed", problem)
+    if side == "target":
+        try:
+            limits = cart.check_limits()
+        except CartMigrateError as error:
+            report.add(subject, "warning", f"limits: {error} [{type(error).__name__}]")
+            return True
+        for limit in limits:
+            report.add(subject, "ok", f"limit: {limit}")
     return True
 
 

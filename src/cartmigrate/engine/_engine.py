@@ -37,6 +37,7 @@ from ..mapping import MappingRules
 from ..models import ENTITY_TYPES, Category, Entity, Product, Variant
 from ..state import FailureRecord, MemoryStateStore, StateStore, SyncRecord
 from ..state._lock import default_holder
+from ._acknowledge import acknowledge_deleted, acknowledged, forget_acknowledged
 from ._adoption import resolve_pending
 from ._binding import bind, check_binding, skipped_so_far, target_count, unsaid
 from ._check import CheckReport, run_check
@@ -241,6 +242,7 @@ class SyncEngine:
                     if Product in kinds:
                         names.append(Variant.kind)
                     run.state.forget(names)
+                    forget_acknowledged(run.state, names)
                     self._sync_types(run, kinds, "full")
             except StopCall as stop:
                 report_stop(run.report, stop)
@@ -259,6 +261,15 @@ class SyncEngine:
         a notebook; ``.ok`` says whether anything failed.
         """
         return run_check(self)
+
+    def acknowledge_deleted(
+        self, kind: type[Entity], source_ids: Sequence[str], *, reason: str | None = None
+    ) -> None:
+        """Record that these migrated entities were deleted on the target on purpose,
+        so reports count them as acknowledged, not missing, and calls leave them
+        deleted. Refuses ids never migrated or still on the target (see ``_acknowledge``)."""
+        now = self._clock()
+        acknowledge_deleted(self.state, self.target, kind, source_ids, reason=reason, now=now)
 
     def rebind(self, *, confirm: bool = False) -> None:
         """Bind the state to this engine's source and target, replacing the record
@@ -509,6 +520,7 @@ class SyncEngine:
             source=run.source.count(kind),
             target=target_count(run.target, kind, run.report),
             migrated=run.state.count(name, status="synced"),
+            acknowledged=len(acknowledged(self.state, name)),
             failed=len(run.state.failures(name)),
             skipped=skipped_so_far(
                 self.state,

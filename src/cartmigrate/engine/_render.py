@@ -125,6 +125,8 @@ def rows(report: Report) -> list[list[str]]:
             reconciled = ["", "", "", ""]
         else:
             verdict = "ok" if rec.ok else "MISSING" if not rec.complete else "TARGET HAS FEWER"
+            if rec.acknowledged:
+                verdict += f" ({rec.acknowledged} deleted there by choice)"
             reconciled = [
                 "?" if rec.source is None else str(rec.source),
                 str(rec.migrated),

@@ -105,6 +105,9 @@ class Reconciliation:
     failed: int
     skipped: int
     target: int | None = None
+    #: Migrated entities the user acknowledged as deleted on the target on purpose
+    #: (``engine.acknowledge_deleted``): counted, not missing.
+    acknowledged: int = 0
 
     @property
     def complete(self) -> bool:
@@ -116,9 +119,10 @@ class Reconciliation:
         """Whether the target holds at least what the id map says was migrated there.
 
         It may hold more (what was there before); fewer means entities the
-        state counts as migrated are gone.
+        state counts as migrated are gone — unless they were acknowledged as
+        deleted there on purpose.
         """
-        return self.target is None or self.target >= self.migrated
+        return self.target is None or self.target >= self.migrated - self.acknowledged
 
     @property
     def ok(self) -> bool:
@@ -213,6 +217,7 @@ class Report:
                     "failed": rec.failed,
                     "skipped": rec.skipped,
                     "target": rec.target,
+                    "acknowledged": rec.acknowledged,
                     "ok": rec.ok,
                 }
                 for kind, rec in self.reconciliation.items()
@@ -257,10 +262,28 @@ class Report:
 
     def failures_csv(self) -> str:
         """The failures as CSV (entity, source_id, field, error, message), for a
-        spreadsheet or a ticket: one row per failed entity, a header first."""
+        spreadsheet or a ticket: one row per failed entity, a header first.
+
+        Messages carry store data (a product name, a platform's error text), and
+        a spreadsheet runs a cell starting with ``=``, ``+``, ``-``, ``@``, a tab
+        or a carriage return as a formula. Such a cell is written with a leading
+        ``'`` and every cell is quoted (OWASP's advice against CSV injection), so
+        it opens as text, and a line break inside a message stays in its cell.
+        """
         buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
+        writer = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_ALL)
         writer.writerow(["entity", "source_id", "field", "error", "message"])
         for f in self.failures:
-            writer.writerow([f.entity, f.source_id, f.field or "", f.error, f.message])
+            writer.writerow(
+                [_cell(v) for v in (f.entity, f.source_id, f.field or "", f.error, f.message)]
+            )
         return scrub(buffer.getvalue())
+
+
+#: What makes a spreadsheet read a cell as a formula (OWASP, CSV injection).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: str) -> str:
+    """``value`` as a CSV cell a spreadsheet shows as text, never runs."""
+    return f"'{value}" if value.startswith(_FORMULA_START) else value

@@ -17,6 +17,7 @@ from .._exceptions import CartMigrateError
 from ..models import Entity, Product, Variant, fingerprint
 from ..state import FailureRecord, SyncRecord
 from . import _uncarried as uncarried
+from ._acknowledge import acknowledged
 from ._records import _LEFT_ALONE, _in_step, _selection, _stamp
 from ._report import FieldChange, Notice, Outcome
 from ._run import _Run, fail, record_update
@@ -92,6 +93,8 @@ def apply_changes(
         target_view = current.get(target_id)
         if target_view is None:
             run.report.count_with_variants(entity, Outcome.SKIPPED)
+            if sid in acknowledged(run.state, name):
+                continue  # deleted there on purpose: counted in the reconciliation
             run.report.warnings.append(
                 Notice(
                     entity=name,

@@ -46,6 +46,7 @@ from ._bulk import BULK_THRESHOLD, BulkWrites
 from ._limits import LIMITATIONS, Limits
 from ._orders import OrderWrites
 from ._reads import INCREMENTAL, Reads
+from ._redirects import Redirects
 from ._shop import DEFAULT_API_VERSION
 from ._stock import STOCK_POLICIES, StockPolicy, StockWrites
 
@@ -58,7 +59,7 @@ E = TypeVar("E", bound=Entity)
 _KINDS: frozenset[type[Entity]] = frozenset({Category, Manufacturer, Product, Customer, Order})
 
 
-class ShopifyCart(Reads, OrderWrites, StockWrites, BulkWrites):
+class ShopifyCart(Reads, OrderWrites, StockWrites, BulkWrites, Redirects):
     """A Shopify store. ``shop`` is the ``*.myshopify.com`` name.
 
     Credentials, one of: ``access_token``, an Admin API access token

@@ -64,6 +64,9 @@ class GraphQLClient:
         self._estimates: dict[str, float] = dict(estimates if estimates is not None else docs.COSTS)
         self.requested = 0.0  # total requested cost of answered requests
         self.throttled = 0
+        #: The version that answered (``X-Shopify-API-Version``): Shopify answers a
+        #: request to a retired version with the oldest one it still supports.
+        self.served_version: str | None = None
 
     @staticmethod
     def error_hook() -> Any:
@@ -87,6 +90,9 @@ class GraphQLClient:
         for _ in range(MAX_THROTTLED):
             response = self.http.request(
                 "POST", self.path, json=body, idempotent=not mutation, cost=estimate
+            )
+            self.served_version = response.headers.get("X-Shopify-API-Version") or (
+                self.served_version
             )
             try:
                 payload = response.json()

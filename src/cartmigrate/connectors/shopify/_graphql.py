@@ -338,10 +338,40 @@ mutation FulfillmentCreate($fulfillment: FulfillmentInput!) {{
   fulfillmentCreate(fulfillment: $fulfillment) {{ fulfillment {{ id }} {_ERRORS} }}
 }}"""
 
+# -- preflight and redirects (see _preflight, _redirects) ----------------------
+#: The cheap request ``check_access`` sends: the token works, what it was
+#: granted, and which API versions the shop serves.
+PREFLIGHT = """
+query Preflight {
+  currentAppInstallation { accessScopes { handle } }
+  publicApiVersions { handle supported }
+}"""
+
+VARIANTS_COUNT = "query VariantsCount { productVariantsCount(limit: null) { count } }"
+
+#: The redirects already in the shop for some paths (``path:`` search terms).
+URL_REDIRECTS = """
+query UrlRedirects($first: Int!, $after: String, $query: String) {
+  urlRedirects(first: $first, after: $after, query: $query) {
+    nodes { id path target }
+    pageInfo { hasNextPage endCursor }
+  }
+}"""
+
+URL_REDIRECT_CREATE = """
+mutation UrlRedirectCreate($urlRedirect: UrlRedirectInput!) {
+  urlRedirectCreate(urlRedirect: $urlRedirect) {
+    urlRedirect { id path target }
+    userErrors { field message code }
+  }
+}"""
+
 #: Requested cost of each operation (by name) with the page sizes above;
 #: the throttle's first estimate, replaced by what the server reports.
 COSTS: dict[str, int] = {
     "PrimaryLocation": 1,
+    "Preflight": 1,
+    "UrlRedirects": 2 + 50,
     "Collections": 2 + PAGE_COLLECTIONS * 4,
     "Collection": 4,
     "VariantItem": 6,

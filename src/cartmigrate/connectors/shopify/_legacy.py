@@ -21,7 +21,11 @@ __all__ = [
     "ORDER_CANCEL",
     "PRODUCT_SET",
     "SET_QUANTITIES",
+    "VARIANTS_COUNT",
 ]
+
+#: 2025-01 counts without ``limit:`` (capped at 10,000 there).
+VARIANTS_COUNT = "query VariantsCount { productVariantsCount { count } }"
 
 _CUSTOMER = f"""
 fragment CustomerFields on Customer {{

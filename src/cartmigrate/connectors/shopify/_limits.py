@@ -46,8 +46,6 @@ LIMITATIONS: Mapping[str, str] = {
     " order name, and the status history in the cartmigrate.status_history metafield.",
 }
 
-_VARIANTS_COUNT = "query VariantsCount { productVariantsCount(limit: null) { count } }"
-
 
 def variant_count(product: Product) -> int:
     return max(1, len(product.variants))
@@ -99,7 +97,8 @@ class Limits:
         with self._lock:
             first = self.store_variants is None
             if first:
-                data: dict[str, Any] = self._cart.run("VariantsCount", _VARIANTS_COUNT)
+                count = self._cart.doc("VARIANTS_COUNT")
+                data: dict[str, Any] = self._cart.run("VariantsCount", count)
                 self.store_variants = int((data.get("productVariantsCount") or {}).get("count", 0))
             before = self.new_variants
             self.new_variants += coming

@@ -30,9 +30,11 @@ import graphql
 import httpx
 
 from .._clock import FakeClock
+from ._app import ALL_SCOPES, AppState
 from ._bulk import DEFAULT_RATE, RESULT_HOST, UPLOAD_HOST, BulkOperations
 from ._cost import SimBucket, query_cost
 from ._mutations import mutation_root
+from ._schema import load_schema
 from ._store import Store
 from ._versions import idempotency_keys, version_problems
 from ._views import query_root
@@ -80,12 +82,16 @@ class ShopifySimulator:
     enables the client-credentials grant at ``/admin/oauth/access_token``; its
     tokens expire after ``token_lifetime`` seconds of ``clock``. Bulk
     mutations (``sim.bulk``, see ``_bulk``) run ``bulk_rate`` lines a second.
+    ``access_scopes``: what the app was granted (``currentAppInstallation``);
+    ``retired_versions``: versions the shop no longer serves, answered by the
+    oldest supported one (see ``_app``). ``schema`` defaults to the trimmed
+    2026-01 schema shipped in the package (``load_schema()``).
     """
 
     def __init__(
         self,
         *,
-        schema: graphql.GraphQLSchema,
+        schema: graphql.GraphQLSchema | None = None,
         schemas: Mapping[str, graphql.GraphQLSchema] | None = None,
         shop: str = "example",
         access_token: str = "shpat_simulated",
@@ -107,8 +113,10 @@ class ShopifySimulator:
             "2026-07",
             "2026-10",
         ),
+        access_scopes: Iterable[str] = ALL_SCOPES,
+        retired_versions: Iterable[str] = (),
     ) -> None:
-        self.schema = schema
+        self.schema = schema if schema is not None else load_schema()
         self._schemas = sorted((schemas or {}).items())
         self.shop = shop
         self.clock = clock if clock is not None else FakeClock()
@@ -141,6 +149,15 @@ class ShopifySimulator:
         self._query_root["bulkOperation"] = self.bulk.resolve
         self._mutation_root = mutation_root(self.store, self.bulk)
         self.bulk._root = self._mutation_root
+        self.retired_versions = frozenset(retired_versions)
+        self.app = AppState(
+            scopes=access_scopes,
+            versions=lambda: self.api_versions,
+            retired=lambda: self.retired_versions,
+            new_id=self.store.new_id,
+        )
+        self._query_root.update(self.app.query_fields())
+        self._mutation_root.update(self.app.mutation_fields())
         self.transport = httpx.MockTransport(self.handle)
 
     def __repr__(self) -> str:
@@ -203,7 +220,11 @@ class ShopifySimulator:
             # Outside the lock: concurrent requests wait side by side, as on a server.
             self.clock.sleep(self.latency)
         with self.store.lock:
-            return self._handle(request)
+            response = self._handle(request)
+        parts = request.url.path.strip("/").split("/")
+        if len(parts) == 4 and parts[:2] == ["admin", "api"] and parts[2] in self.api_versions:
+            response.headers["X-Shopify-API-Version"] = self.app.served(parts[2])
+        return response
 
     def _json(
         self, status: int, body: Any, headers: dict[str, str] | None = None
@@ -232,6 +253,7 @@ class ShopifySimulator:
         version = parts[2]
         if version not in self.api_versions:
             return self._json(404, {"errors": "Not Found"})
+        version = self.app.served(version)
         if not self._authorised(request.headers.get("X-Shopify-Access-Token")):
             self.unauthorised += 1
             return self._json(
