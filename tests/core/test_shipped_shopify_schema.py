@@ -92,10 +92,10 @@ def test_the_trimmed_schema_agrees_with_the_full_one(shared_dir: Path) -> None:
 
 
 def test_the_trimmed_schema_is_what_the_script_makes_of_the_full_one(shared_dir: Path) -> None:
-    """A document changed without running bench/trim_shopify_schema.py fails here."""
+    """A document changed without running tools/trim_shopify_schema.py fails here."""
     import sys
 
-    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tools"))
     try:
         import trim_shopify_schema
     finally:
@@ -103,7 +103,7 @@ def test_the_trimmed_schema_is_what_the_script_makes_of_the_full_one(shared_dir:
     with gzip.open(shared_dir / "specs" / "shopify" / SCHEMA_2026_01, "rt", encoding="utf-8") as s:
         made = trim_shopify_schema.trim(s.read())
     with gzip.open(SHIPPED_SCHEMA, "rt", encoding="utf-8") as stream:
-        assert stream.read() == made, "run: python bench/trim_shopify_schema.py"
+        assert stream.read() == made, "run: python tools/trim_shopify_schema.py"
 
 
 @pytest.mark.parametrize("path", [None, SHIPPED_SCHEMA, str(SHIPPED_SCHEMA)])

@@ -6,7 +6,7 @@ Shopify publishes 2026-01, with every deprecation reason).
 
 ``load_schema()`` with no path loads the trimmed 2026-01 schema shipped in
 the package (``data/``: only the types the connector's documents use, made
-by ``bench/trim_shopify_schema.py`` from Shopify's public schema, MIT
+by ``tools/trim_shopify_schema.py`` from Shopify's public schema, MIT
 licensed; the notice is beside it), so the simulator works after ``pip
 install`` without any other file. Pass the full schema's path for documents
 of your own. Loading the full 2026-01 takes about a second, so it is cached

@@ -1,6 +1,6 @@
 """Make the trimmed Shopify Admin schema the package ships for its simulator.
 
-    python bench/trim_shopify_schema.py [path/to/admin_schema_2026-01_public.graphql.gz]
+    python tools/trim_shopify_schema.py [path/to/admin_schema_2026-01_public.graphql.gz]
 
 Keeps, from Shopify's public 2026-01 schema (MIT, Shopify Inc.; the notice is
 shipped beside the file), only what the connector's documents use: the
