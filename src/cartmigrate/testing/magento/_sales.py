@@ -142,10 +142,17 @@ def customer_get(call: Call) -> Any:
     return copy.deepcopy(_customer(call.store, call.path["id"]))
 
 
-@route("POST", "customers")
-def customer_create(call: Call) -> Any:
-    store = call.store
-    data = dict((call.body or {}).get("customer") or {})
+def _php_int(text: str) -> int:
+    """PHP's ``(int)`` of a path parameter: its leading digits, else 0."""
+    digits = ""
+    for char in text.strip():
+        if not char.isdigit():
+            break
+        digits += char
+    return int(digits) if digits else 0
+
+
+def _new_customer(store: MagentoStore, data: Mapping[str, Any]) -> dict[str, Any]:
     _check_customer(store, data, None)
     ident = store.next_id("customer")
     stamp = store.now()
@@ -169,15 +176,27 @@ def customer_create(call: Call) -> Any:
         store._next["customer"] -= 1
         raise
     store.customers[ident] = raw
-    store.welcome(raw)
+    return raw
+
+
+@route("POST", "customers")
+def customer_create(call: Call) -> Any:
+    """``AccountManagement::createAccount``: the account, and its welcome e-mail."""
+    raw = _new_customer(call.store, dict((call.body or {}).get("customer") or {}))
+    call.store.welcome(raw)
     return copy.deepcopy(raw)
 
 
 @route("PUT", "customers/{id}")
 def customer_update(call: Call) -> Any:
+    """``CustomerRepository::save``. The REST plugin merges the body into the stored
+    customer when ``(int) customerId`` is not 0; with 0 the repository saves the body as
+    a new customer, and sends no e-mail (the store does the same)."""
     store = call.store
-    raw = _customer(store, call.path["id"])
     data = (call.body or {}).get("customer") or {}
+    if _php_int(call.path["id"]) == 0 and not data.get("id"):
+        return copy.deepcopy(_new_customer(store, dict(data)))
+    raw = _customer(store, call.path["id"])
     _check_customer(store, data, raw["id"])
     for key in ("email", "firstname", "lastname", "group_id", "website_id"):
         if key in data:
