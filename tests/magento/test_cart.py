@@ -284,3 +284,23 @@ def test_the_state_knows_which_magento_it_belongs_to(sim: MagentoSimulator) -> N
     other = MagentoCart("https://other.example", sim.token, transport=sim.transport)
     assert one.store_identity == "magento:https://shop.example"
     assert other.store_identity != one.store_identity
+
+
+def test_remigrate_keeps_what_undeletable_orders_refer_to(
+    sim: MagentoSimulator, make_cart: Any
+) -> None:
+    """Magento's REST API has no order delete: remigrating products (and so the orders
+    that refer to them) fails per order, and deletes no product an order points at."""
+    source = source_store(5)
+    cart: MagentoCart = make_cart(sim)
+    engine = SyncEngine(source, cart, state=MemoryStateStore())
+    assert engine.full_migrate().failures == []
+    products = {p["sku"] for p in sim.store.products.values()}
+    report = engine.remigrate(confirm=True, entities=[Product])
+    refused = [f for f in report.failures if f.entity == "order"]
+    assert {f.source_id for f in refused} == {str(o.id) for o in source.list(Order)}
+    assert all("cannot be deleted" in f.message for f in refused)
+    assert {f.entity for f in report.failures} == {"order"}
+    assert {p["sku"] for p in sim.store.products.values()} == products  # none deleted
+    assert report.total("deleted") == report.total("created") == 0
+    assert any("not cleared" in w.message for w in report.warnings)

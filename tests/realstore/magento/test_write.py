@@ -98,6 +98,11 @@ def test_full_migrate_smart_update_both_sides(
     for product in source.list(Product):
         for variant in product.variants:
             assert stock[str(variant.sku)][0] == variant.quantity  # orders took none
+            assert raw.salable(str(variant.sku)) == variant.quantity  # nor reserved any
+    shipped = [o for o in source.list(Order) if o.shipments]
+    assert shipped  # the generated store has shipped orders: written as documents
+    documents = raw.search("shipments", ("order_id", "1", "gt"))
+    assert len(documents) == sum(len(o.shipments) for o in shipped)
     assert real_magento.mails() - mails == 0  # four customers created, no welcome e-mail
     assert any("password" in w.message for w in report.warnings)  # what cannot carry, said
 

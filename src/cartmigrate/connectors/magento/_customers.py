@@ -25,7 +25,7 @@ __all__ = ["CustomerResource", "Directory", "address_from_raw"]
 
 #: Where a new customer is created. ``POST /customers`` is
 #: ``AccountManagement::createAccount``, which ends in ``sendEmailConfirmation`` and e-mails
-#: every new account (module-customer Model/AccountManagement.php, no flag skips it).
+#: every new account (module-customer Model/AccountManagement.php line 952; no flag skips it).
 #: ``PUT /customers/:customerId`` is ``CustomerRepository::save`` (etc/webapi.xml), which sends
 #: nothing; its REST plugin ``UpdateCustomer::beforeSave`` merges the body into the stored
 #: customer only when ``(int) customerId`` is not 0 (Model/Plugin/UpdateCustomer.php), so with 0
