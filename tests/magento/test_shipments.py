@@ -160,3 +160,22 @@ def test_a_sku_sold_on_two_lines_ships_as_two_items(sim: MagentoSimulator, make_
     created = cart.create(order)
     back = cart.get(Order, created.id)
     assert back is not None and back.shipments == order.shipments  # not one line of 5
+
+
+def test_an_update_killed_between_the_steps_is_finished_by_the_next(
+    sim: MagentoSimulator, make_cart: Any
+) -> None:
+    cart: MagentoCart = make_cart(sim)
+    created = cart.create(_order())
+    before = _levels(sim)
+    dying = MagentoCart(sim.url, sim.token, transport=_KillAfterShipment(sim))
+    with pytest.raises(_Killed):
+        dying.update(Order, created.id, {"shipments": (_shipment(),)})
+    dying.close()
+    assert all(product is None for product, _ in _linked(sim, created.id)[:2])
+    cart.update(Order, created.id, {"shipments": (_shipment(),)})  # the engine's retry
+    assert _linked(sim, created.id) == [(1, None), (5, None), (4, None)]
+    assert len([s for s in sim.store.shipments.values() if s["order_id"] == int(created.id)]) == 1
+    back = cart.get(Order, created.id)
+    assert back is not None and back.shipments == (_shipment(),)
+    assert _levels(sim) == before
