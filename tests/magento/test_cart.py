@@ -140,7 +140,8 @@ def test_offline_run_both_ways() -> None:
     assert second.summary()["variant"]["updated"] == 1
     assert second.summary()["order"]["updated"] == 1
     assert all(c["created"] == c["updated"] == 0 for c in third.summary().values())
-    assert len(sim.mails) == 4  # the welcome e-mails of four new customers, nothing else
+    assert first.summary()["customer"]["created"] == 4
+    assert sim.mails == []  # customers are saved through the repository: no welcome e-mail
     assert len(result["back"].list(Order)) == 6 + 1
 
 
@@ -157,6 +158,25 @@ def test_lost_answers_are_looked_up_not_repeated(sim: MagentoSimulator, make_car
     assert len(numbers) == len(set(numbers)) == 7
     emails = [c["email"] for c in sim.store.customers.values()]
     assert len(emails) == len(set(emails)) == 5
+
+
+def test_customers_are_created_without_a_welcome_mail(
+    sim: MagentoSimulator, make_cart: Any
+) -> None:
+    source = MemoryCart(source_store(7, products=0, orders=0).list(Customer))
+    cart: MagentoCart = make_cart(sim)
+    sim.lose_answers(1, 3)  # two customer creates happen, their answers are lost
+    report = SyncEngine(source, cart).full_migrate()
+    assert report.failures == []
+    assert report.summary()["customer"]["created"] == len(source.list(Customer))
+    creates = [r for r in sim.requests if r.template == "customers/{id}" and r.method == "PUT"]
+    assert {r.path for r in creates} == {"/rest/V1/customers/0"}
+    assert len(creates) == len(source.list(Customer))  # a lost answer is looked up, not resent
+    assert not [r for r in sim.requests if r.method == "POST" and r.template == "customers"]
+    emails = sorted(c["email"] for c in sim.store.customers.values())
+    assert emails == sorted({*emails})  # no duplicate
+    assert set(emails) == {c.email for c in source.list(Customer)} | {"jane@example.test"}
+    assert sim.mails == []
 
 
 def test_plain_http_is_refused_off_loopback() -> None:
@@ -264,3 +284,23 @@ def test_the_state_knows_which_magento_it_belongs_to(sim: MagentoSimulator) -> N
     other = MagentoCart("https://other.example", sim.token, transport=sim.transport)
     assert one.store_identity == "magento:https://shop.example"
     assert other.store_identity != one.store_identity
+
+
+def test_remigrate_keeps_what_undeletable_orders_refer_to(
+    sim: MagentoSimulator, make_cart: Any
+) -> None:
+    """Magento's REST API has no order delete: remigrating products (and so the orders
+    that refer to them) fails per order, and deletes no product an order points at."""
+    source = source_store(5)
+    cart: MagentoCart = make_cart(sim)
+    engine = SyncEngine(source, cart, state=MemoryStateStore())
+    assert engine.full_migrate().failures == []
+    products = {p["sku"] for p in sim.store.products.values()}
+    report = engine.remigrate(confirm=True, entities=[Product])
+    refused = [f for f in report.failures if f.entity == "order"]
+    assert {f.source_id for f in refused} == {str(o.id) for o in source.list(Order)}
+    assert all("cannot be deleted" in f.message for f in refused)
+    assert {f.entity for f in report.failures} == {"order"}
+    assert {p["sku"] for p in sim.store.products.values()} == products  # none deleted
+    assert report.total("deleted") == report.total("created") == 0
+    assert any("not cleared" in w.message for w in report.warnings)

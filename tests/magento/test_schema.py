@@ -43,7 +43,7 @@ def test_every_request_is_in_the_schema(schema: Schema) -> None:
     assert {
         ("POST", "/V1/products"),
         ("POST", "/V1/orders"),
-        ("POST", "/V1/customers"),
+        ("PUT", "/V1/customers/{customerId}"),
         ("POST", "/V1/inventory/source-items"),
         ("GET", "/V1/shipments"),
         ("PUT", "/V1/products/{sku}"),

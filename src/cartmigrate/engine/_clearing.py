@@ -26,9 +26,17 @@ if TYPE_CHECKING:
 def clear_target(
     engine: SyncEngine, run: _Run, kinds: Sequence[type[Entity]], clear: Literal["migrated", "all"]
 ) -> bool:
-    """Delete in reverse dependency order; False when a delete failed."""
+    """Delete in reverse dependency order; False when a delete failed.
+
+    A type whose deletes failed ends the clearing: the types it refers to
+    (cleared after it) are left alone, so nothing kept points at a deleted
+    entity."""
     failures: list[FailureRecord] = []
     for kind in reversed(kinds):
+        if failures:
+            # What the failed type refers to is kept: deleting the products an
+            # undeletable order points at would leave it pointing at nothing.
+            break
         name = kind.kind
         if kind not in run.target.capabilities.writes:
             continue
@@ -94,8 +102,9 @@ def clear_target(
         run.report.warnings.append(
             Notice(
                 entity="*",
-                message="some deletes failed, so nothing was migrated again; what was"
-                " deleted is recorded as gone, what was not is kept: call remigrate again",
+                message="some deletes failed, so nothing was migrated again, and the types"
+                " they refer to were not cleared; what was deleted is recorded as gone, what"
+                " was not is kept: call remigrate again",
             )
         )
     return not failures

@@ -22,6 +22,7 @@ from cartmigrate import (
     OrderLine,
     Product,
     Shipment,
+    ShipmentLine,
     StatusChange,
     Variant,
 )
@@ -30,7 +31,7 @@ from cartmigrate.connectors.magento import MagentoCart
 #: Keys whose values differ between any two stores (ids, times, generated codes).
 _VOLATILE = re.compile(
     r"(^|_)(id|ids|at|date|code|index|value|item_id|entity_id|links|path|children|position|"
-    r"protect_code|increment_id)$"
+    r"protect_code|increment_id|additional_data)$"
 )
 
 
@@ -207,7 +208,15 @@ def scenario(cart: MagentoCart, token: str) -> None:
                 StatusChange(status="completed", at=shipped, comment="Shipped"),
             ),
             "shipments": (
-                Shipment(carrier="UPS", tracking_number=f"1Z{token}", shipped_at=shipped),
+                Shipment(  # a shipment document (the order's items unlinked, then linked)
+                    carrier="UPS",
+                    tracking_number=f"1Z{token}",
+                    shipped_at=shipped,
+                    lines=[
+                        ShipmentLine(sku=f"FID-{token}", quantity=2),
+                        ShipmentLine(sku=f"TEE-{token}-M", quantity=1),
+                    ],
+                ),
             ),
         },
     )

@@ -4,7 +4,7 @@ A transport in front of the real one lets chosen creates reach Magento and
 then loses their answers (a read time-out), and at one point kills the run
 (an exception no cart catches, as a killed process leaves its state). A new
 engine on the same SQLite state then finishes: every source entity is on the
-store once, the stock is the source's, and orders sent no e-mail.
+store once, the stock is the source's, and nothing sent an e-mail.
 """
 
 from __future__ import annotations
@@ -41,9 +41,10 @@ class Unreliable(httpx.BaseTransport):
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         response = self._inner.handle_request(request)
         path = request.url.path
-        if request.method == "POST" and path.endswith(
-            ("/V1/products", "/V1/orders", "/V1/customers")
-        ):
+        creates = (request.method == "POST" and path.endswith(("/V1/products", "/V1/orders"))) or (
+            request.method == "PUT" and path.endswith("/V1/customers/0")
+        )
+        if creates:
             self.creates += 1
             if self.creates == self._kill_at:
                 response.read()
@@ -111,5 +112,5 @@ def test_lost_answers_and_a_kill_are_resumed_without_duplicates(
     for product in source.list(Product):
         for variant in product.variants:
             assert stock[str(variant.sku)][0] == variant.quantity
-    assert real_magento.mails() - mails == len(source.list(Customer))  # welcome mails only
+    assert real_magento.mails() - mails == 0  # no welcome mail, no order mail
     real_magento.reset()

@@ -8,13 +8,14 @@ source's number (``increment_id``), prices, totals, state and status, dates
 and status history, without a reservation, a stock change or an e-mail
 (measured on the real store). That is what the cart writes.
 
-Shipments are the exception: every shipment document Magento saves (through
-``/order/{id}/ship`` or ``POST /shipment``) deducts its items from the source
-stock again, and one without items is refused. A migrated order's shipments
-(carrier, tracking number, date, lines) are therefore kept in an order
-comment of their own, marked ``cartmigrate shipment:``, which reads back as
-the shipment. Shipment documents made on Magento itself read as shipments
-with their tracks.
+Shipments are Magento shipment documents with their tracks, saved while
+the order's items carry no product id so that MSI deducts nothing (see
+``_shipments``): the order is saved with its items unlinked, then its
+shipments, then its items are pointed at their products (and a variant's
+line gets its child item). A shipment a document cannot hold as given (no
+tracking number, carrier or date, a tracking URL, no lines) is kept in an
+order comment of its own, marked ``cartmigrate shipment:``, which reads back
+as the shipment.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from ._api import PAGE_SIZE, Filter, magento_time, parse_time
 from ._customers import Directory, address_from_raw
 from ._product_payload import money
 from ._resource import Context, Resource
+from ._shipments import ShipmentWriter, item_mark, marked_product
 
 __all__ = ["OrderResource"]
 
@@ -140,6 +142,7 @@ class OrderResource(Resource[Order]):
         super().__init__(ctx)
         self.directory = directory
         self._store_id = store_id
+        self.shipments = ShipmentWriter(ctx.api, store_id=store_id)
 
     # -- reading ------------------------------------------------------------
     def context_for(
@@ -283,8 +286,14 @@ class OrderResource(Resource[Order]):
         return body
 
     @staticmethod
-    def _item(line: OrderLine, *, parent_item: int | None = None) -> dict[str, Any]:
-        """One order item; a variant's line is its parent's item, with the child's after it."""
+    def _item(
+        line: OrderLine, *, parent_item: int | None = None, unlinked: bool = False
+    ) -> dict[str, Any]:
+        """One order item; a variant's line is its parent's item, with the child's after it.
+
+        ``unlinked``: without its product id, which the mark in
+        ``additional_data`` keeps until the item is pointed at it (see
+        ``_shipments``)."""
         child = parent_item is not None
         product = line.variant_id if child else line.product_id
         price = decimal.Decimal(0) if child else line.price
@@ -300,12 +309,19 @@ class OrderResource(Resource[Order]):
             "base_row_total": float(price * line.quantity),
         }
         if product and product.isdigit():
-            item["product_id"] = int(product)
+            if unlinked:
+                item["additional_data"] = item_mark(int(product))
+            else:
+                item["product_id"] = int(product)
         if child:
             item["parent_item_id"] = parent_item
         return item
 
-    def body(self, order: Order) -> dict[str, Any]:
+    def body(self, order: Order, *, documents: bool = False) -> dict[str, Any]:
+        """The order as the repository's first save takes it: items unlinked.
+
+        ``documents``: its shipments are written as documents afterwards,
+        not as comments."""
         status, state = write_status(order.status)
         currency = order.currency or "USD"
         subtotal = order.subtotal
@@ -340,11 +356,11 @@ class OrderResource(Resource[Order]):
             "grand_total": float(total),
             "base_grand_total": float(total),
             "total_qty_ordered": sum(line.quantity for line in order.lines),
-            "items": [self._item(line) for line in order.lines],
+            "items": [self._item(line, unlinked=True) for line in order.lines],
             "billing_address": self._address(billing, "billing", order.email),
             "payment": {"method": "checkmo"},
             "status_histories": self._history(order.status_history)
-            + self._shipment_entries(order, order.shipments),
+            + ([] if documents else self._shipment_entries(order, order.shipments)),
         }
         if order.customer_id:
             body["customer_id"] = int(order.customer_id)
@@ -371,16 +387,25 @@ class OrderResource(Resource[Order]):
         return body
 
     def create(self, entity: Order) -> Created:
-        existing = self.find(entity.number)
+        found, _ = self.api.page(self.list_path, [Filter("increment_id", entity.number)])
+        existing = next((r for r in found if isinstance(r, Mapping) and r.get("entity_id")), None)
         if existing is not None:
+            ident = str(existing["entity_id"])
+            items = list(existing.get("items") or ())
+            if any(marked_product(item) is not None for item in items):
+                # This cart's, left half-written by a killed run: finish it first.
+                self._finish(ident, entity, items)
             raise DuplicateEntity(
-                f"magento: order number {entity.number!r} exists (order {existing.id})",
-                existing_id=existing.id,
+                f"magento: order number {entity.number!r} exists (order {ident})",
+                existing_id=ident,
                 entity="order",
                 field="number",
             )
+        documents = self.shipments.documentable(entity, entity.shipments)
         try:
-            raw = self.api.send("POST", "orders", {"entity": self.body(entity)})
+            raw = self.api.send(
+                "POST", "orders", {"entity": self.body(entity, documents=documents)}
+            )
         except WriteOutcomeUnknown:
             # The order may be in: look (by its number) before anyone sends it again.
             items, _ = self.api.page(self.list_path, [Filter("increment_id", entity.number)])
@@ -390,8 +415,43 @@ class OrderResource(Resource[Order]):
         if not isinstance(raw, Mapping) or "entity_id" not in raw:
             raise EntityRejected("magento: POST /orders answered without an entity_id")
         order_id = str(raw["entity_id"])
-        self._sync_lines(order_id, entity.lines, list(raw.get("items") or ()))
+        self._finish(order_id, entity, list(raw.get("items") or ()), documents=documents)
         return Created(id=order_id)
+
+    def _finish(
+        self,
+        order_id: str,
+        entity: Order,
+        items: Sequence[Mapping[str, Any]],
+        *,
+        documents: bool | None = None,
+    ) -> None:
+        """The steps after the first save: shipment documents, then the items' links."""
+        if documents is None:
+            documents = self.shipments.documentable(entity, entity.shipments)
+        if documents:
+            self.shipments.record(order_id, entity.shipments, items)
+        self._sync_lines(order_id, entity.lines, items)
+
+    def _unlink(self, order_id: str, items: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+        """Takes the product ids off the order's items (keeping them in the mark), so that a
+        new shipment document deducts nothing; answers the items as they are then."""
+        changes = [
+            {
+                "item_id": item["item_id"],
+                "sku": item.get("sku") or "",
+                "product_id": None,
+                "additional_data": item_mark(int(item["product_id"])),
+            }
+            for item in items
+            if not item.get("parent_item_id") and str(item.get("product_id") or "").isdigit()
+        ]
+        if changes:
+            # Repeating it changes nothing: safe to retry.
+            entity = {"entity_id": int(order_id), "items": changes}
+            self.api.send("POST", "orders", {"entity": entity}, idempotent=True)
+        unlinked = {int(c["item_id"]): c for c in changes}
+        return [{**item, **unlinked.get(int(item.get("item_id") or 0), {})} for item in items]
 
     def _line_items(
         self, lines: Sequence[OrderLine], items: Sequence[Mapping[str, Any]]
@@ -410,18 +470,20 @@ class OrderResource(Resource[Order]):
             if not item.get("item_id"):
                 continue
             parent_id = int(item["item_id"])
+            mark = marked_product(item)
             product = (
-                int(line.product_id) if line.product_id and line.product_id.isdigit() else None
+                int(line.product_id) if line.product_id and line.product_id.isdigit() else mark
             )
-            if product is not None and item.get("product_id") != product:
-                changes.append(
-                    {
-                        "item_id": parent_id,
-                        "sku": item.get("sku") or line.sku or "",
-                        "product_id": product,
-                        "product_type": "configurable" if line.variant_id else "simple",
-                    }
-                )
+            if product is not None and (item.get("product_id") != product or mark is not None):
+                change: dict[str, Any] = {
+                    "item_id": parent_id,
+                    "sku": item.get("sku") or line.sku or "",
+                    "product_id": product,
+                    "product_type": "configurable" if line.variant_id else "simple",
+                }
+                if mark is not None:
+                    change["additional_data"] = None
+                changes.append(change)
             if not (line.variant_id or "").isdigit():
                 continue
             child = children.get(str(parent_id))
@@ -462,6 +524,8 @@ class OrderResource(Resource[Order]):
     def update(self, id: str, changes: Mapping[str, Any], *, parent_id: str | None) -> None:
         before = self.current(id)
         after = self.evolve(before, changes, _WRITABLE)
+        stored: list[Mapping[str, Any]] | None = None
+        documents: list[Shipment] = []
         entity: dict[str, Any] = {"entity_id": int(id)}
         if "status" in changes:
             entity["status"], entity["state"] = write_status(after.status)
@@ -475,7 +539,18 @@ class OrderResource(Resource[Order]):
             fresh = [
                 s for s in fresh if s.tracking_number is None or s.tracking_number not in numbers
             ]
-            entries += self._shipment_entries(after, fresh)
+            if self.shipments.documentable(after, fresh):
+                documents = fresh
+            else:
+                entries += self._shipment_entries(after, fresh)
+        raw_items = list(self.api.get(f"orders/{id}").get("items") or ())
+        if documents:
+            self.shipments.record(id, documents, self._unlink(id, raw_items))
+            stored = list(self.api.get(f"orders/{id}").get("items") or ())
+        elif any(marked_product(item) is not None for item in raw_items):
+            stored = raw_items  # a killed run's unlinked items: linked again below
+        if stored is not None:
+            self._sync_lines(id, after.lines, stored)
         if "lines" in changes:
             # Only where each line points (a product migrated later): what was
             # sold, at what price, stays as recorded.
@@ -488,8 +563,8 @@ class OrderResource(Resource[Order]):
                     entity="order",
                     field="lines",
                 )
-            stored = self.api.get(f"orders/{id}")
-            self._sync_lines(id, after.lines, list(stored.get("items") or ()))
+            current = self.api.get(f"orders/{id}")
+            self._sync_lines(id, after.lines, list(current.get("items") or ()))
         for entry in entries:
             entry["parent_id"] = int(id)
         if entries:
@@ -508,9 +583,11 @@ class OrderResource(Resource[Order]):
             " prices, totals, status, dates and history as the source had them; no stock"
             " is reserved or deducted and no e-mail is sent; no invoice or payment"
             " transaction is created (paid orders carry total_paid)",
-            "shipments are kept in an order comment ('cartmigrate shipment: ...'), not as"
-            " shipment documents: every Magento shipment document deducts its items from"
-            " the stock again",
+            "shipments are shipment documents with their track and date, saved while the"
+            " order's items are not linked to their products so that no stock moves; a"
+            " shipment without a tracking number, carrier, date or lines, or with a tracking"
+            " URL (Magento's tracks have none), is kept in an order comment ('cartmigrate"
+            " shipment: ...') instead; order items' qty_shipped is not set",
             "a variant's order line is written as Magento's pair of items (the configurable"
             " product's, and its child's)",
             "the 'failed' status is written as canceled (Magento has no failed status)",

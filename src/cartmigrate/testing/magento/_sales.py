@@ -142,10 +142,17 @@ def customer_get(call: Call) -> Any:
     return copy.deepcopy(_customer(call.store, call.path["id"]))
 
 
-@route("POST", "customers")
-def customer_create(call: Call) -> Any:
-    store = call.store
-    data = dict((call.body or {}).get("customer") or {})
+def _php_int(text: str) -> int:
+    """PHP's ``(int)`` of a path parameter: its leading digits, else 0."""
+    digits = ""
+    for char in text.strip():
+        if not char.isdigit():
+            break
+        digits += char
+    return int(digits) if digits else 0
+
+
+def _new_customer(store: MagentoStore, data: Mapping[str, Any]) -> dict[str, Any]:
     _check_customer(store, data, None)
     ident = store.next_id("customer")
     stamp = store.now()
@@ -169,15 +176,27 @@ def customer_create(call: Call) -> Any:
         store._next["customer"] -= 1
         raise
     store.customers[ident] = raw
-    store.welcome(raw)
+    return raw
+
+
+@route("POST", "customers")
+def customer_create(call: Call) -> Any:
+    """``AccountManagement::createAccount``: the account, and its welcome e-mail."""
+    raw = _new_customer(call.store, dict((call.body or {}).get("customer") or {}))
+    call.store.welcome(raw)
     return copy.deepcopy(raw)
 
 
 @route("PUT", "customers/{id}")
 def customer_update(call: Call) -> Any:
+    """``CustomerRepository::save``. The REST plugin merges the body into the stored
+    customer when ``(int) customerId`` is not 0; with 0 the repository saves the body as
+    a new customer, and sends no e-mail (the store does the same)."""
     store = call.store
-    raw = _customer(store, call.path["id"])
     data = (call.body or {}).get("customer") or {}
+    if _php_int(call.path["id"]) == 0 and not data.get("id"):
+        return copy.deepcopy(_new_customer(store, dict(data)))
+    raw = _customer(store, call.path["id"])
     _check_customer(store, data, raw["id"])
     for key in ("email", "firstname", "lastname", "group_id", "website_id"):
         if key in data:
@@ -316,15 +335,40 @@ def order_get(call: Call) -> Any:
     return render_order(_order(call.store, call.path["id"]))
 
 
-def _items(store: MagentoStore, order: dict[str, Any], items: list[Any]) -> None:
+def _items(store: MagentoStore, order: dict[str, Any], items: list[Any]) -> list[dict[str, Any]]:
+    """Saves the given items (new ones, or given fields of stored ones); answers each as
+    the partial save shows it: a new item whole, a stored one as its given fields with
+    the item's ids and times, and row totals of 0 (the answer is built from the input)."""
     stamp = store.now()
+    answer: list[dict[str, Any]] = []
     for data in items:
         known = next(
             (i for i in order["items"] if data.get("item_id") and i["item_id"] == data["item_id"]),
             None,
         )
         if known is not None:
-            known.update({k: v for k, v in data.items() if k != "item_id"})
+            for key, value in data.items():
+                if key == "item_id":
+                    continue
+                if value is None:
+                    known.pop(key, None)  # a null clears the column; nulls are not shown
+                else:
+                    known[key] = value
+            known["updated_at"] = stamp
+            given = {k: v for k, v in data.items() if v is not None and k != "item_id"}
+            answer.append(
+                {
+                    "created_at": known.get("created_at"),
+                    "item_id": known["item_id"],
+                    "order_id": order["entity_id"],
+                    **given,
+                    "updated_at": stamp,
+                    "row_total": 0,
+                    "base_row_total": 0,
+                    "row_total_incl_tax": 0,
+                    "base_row_total_incl_tax": 0,
+                }
+            )
             continue
         item = {k: v for k, v in tidy(data).items() if k != "parent_item"}
         item.update(
@@ -336,6 +380,8 @@ def _items(store: MagentoStore, order: dict[str, Any], items: list[Any]) -> None
         item.setdefault("row_total_incl_tax", item.get("row_total", 0))
         item.setdefault("base_row_total_incl_tax", item.get("base_row_total", 0))
         order["items"].append(item)
+        answer.append(copy.deepcopy(item))
+    return answer
 
 
 def _histories(store: MagentoStore, order: dict[str, Any], entries: list[Any]) -> None:
@@ -365,9 +411,8 @@ def order_save(call: Call) -> Any:
         for key, value in data.items():
             if key not in ("entity_id", "items", "status_histories", "extension_attributes"):
                 order[key] = value
-        before_items = len(order["items"])
         before_history = len(order["status_histories"])
-        _items(store, order, list(data.get("items") or ()))
+        saved = _items(store, order, list(data.get("items") or ()))
         _histories(store, order, list(data.get("status_histories") or ()))
         order["updated_at"] = stamp
         # The partial save answers with the entity it built from what it was given.
@@ -383,9 +428,7 @@ def order_save(call: Call) -> Any:
             "updated_at": stamp,
             **{k: v for k, v in data.items() if k in ("state", "status")},
             # What was given, else what is stored (loaded, with the store's defaults).
-            "items": copy.deepcopy(order["items"][before_items:])
-            if data.get("items")
-            else render_order(order)["items"],
+            "items": saved if data.get("items") else render_order(order)["items"],
             "billing_address": copy.deepcopy(order.get("billing_address")),
             "payment": copy.deepcopy(order.get("payment")),
             "status_histories": copy.deepcopy(order["status_histories"][before_history:])
@@ -441,12 +484,45 @@ def order_save(call: Call) -> Any:
 
 @route("GET", "shipments")
 def shipments(call: Call) -> Any:
-    return listing(call, list(call.store.shipments.values()), copy.deepcopy, id_field="entity_id")
+    def render(raw: Mapping[str, Any]) -> dict[str, Any]:
+        # A listing adds the source MSI shipped from (``LoadSourceForShipmentPlugin``).
+        return {**copy.deepcopy(dict(raw)), "extension_attributes": {"source_code": "default"}}
+
+    return listing(call, list(call.store.shipments.values()), render, id_field="entity_id")
+
+
+def _deduct(store: MagentoStore, order: Mapping[str, Any], item: Mapping[str, Any]) -> None:
+    """MSI on a new shipment: each shipped item leaves the source, and a compensating
+    reservation is placed; an item whose order item has no product is skipped
+    (``GetItemsToDeductFromShipment::shouldBeExcluded``)."""
+    known = next((i for i in order["items"] if i["item_id"] == item.get("order_item_id")), None)
+    if known is None or not known.get("product_id"):
+        return
+    qty = item.get("qty") or 0
+    level = store.stock.get(str(known["sku"]))
+    if level is not None:
+        level["quantity"] = level["quantity"] - qty
+        store.reservations[str(known["sku"])] = store.reservations.get(str(known["sku"]), 0) + qty
+
+
+def _track(store: MagentoStore, order_id: int, parent: int, data: Mapping[str, Any]) -> Any:
+    stamp = store.now()
+    return {
+        "order_id": order_id,
+        "created_at": data.get("created_at") or stamp,
+        "entity_id": store.next_id("track"),
+        "parent_id": parent,
+        "updated_at": stamp,
+        "weight": None,
+        "qty": None,
+        "description": None,
+        **{k: data.get(k) for k in ("track_number", "title", "carrier_code")},
+    }
 
 
 @route("POST", "order/{id}/ship")
 def ship(call: Call) -> Any:
-    """A shipment document: it deducts its items from the source, as MSI does."""
+    """``ShipOrder``: a shipment document of the order's items, dated now."""
     store = call.store
     order = _order(store, call.path["id"])
     body = call.body or {}
@@ -459,35 +535,62 @@ def ship(call: Call) -> Any:
     ident = store.next_id("shipment")
     items = []
     for item in order["items"]:
-        if item.get("product_type") == "configurable":
-            continue
+        if item.get("parent_item_id"):
+            continue  # a configurable line ships as its parent's item
         qty = item.get("qty_ordered", 0)
-        level = store.stock.get(item["sku"])
-        if level is not None:
-            level["quantity"] = level["quantity"] - qty
-        items.append(
-            {
-                "sku": item["sku"],
-                "name": item.get("name"),
-                "qty": qty,
-                "order_item_id": item["item_id"],
-                "product_id": item.get("product_id"),
-            }
-        )
+        shipped = {
+            "sku": item["sku"],
+            "name": item.get("name"),
+            "qty": qty,
+            "order_item_id": item["item_id"],
+            "product_id": item.get("product_id"),
+        }
+        _deduct(store, order, shipped)
+        items.append(shipped)
     store.shipments[ident] = {
         "entity_id": ident,
         "order_id": order["entity_id"],
         "created_at": store.now(),
         "items": items,
-        "tracks": [
-            {
-                "order_id": order["entity_id"],
-                "parent_id": ident,
-                "entity_id": store.next_id("track"),
-                **{k: t.get(k) for k in ("track_number", "title", "carrier_code")},
-            }
-            for t in body.get("tracks") or ()
-        ],
+        "tracks": [_track(store, order["entity_id"], ident, t) for t in body.get("tracks") or ()],
         "comments": [],
     }
     return str(ident)
+
+
+@route("POST", "shipment")
+def shipment_save(call: Call) -> Any:
+    """The shipment repository's save: a document as given (its ``created_at`` too)."""
+    store = call.store
+    data = dict((call.body or {}).get("entity") or {})
+    order = _order(store, str(data.get("order_id") or ""))
+    ident = store.next_id("shipment")
+    stamp = store.now()
+    items = []
+    for given in data.get("items") or ():
+        item = {
+            "entity_id": store.next_id("shipment_item"),
+            "name": given.get("name"),
+            "parent_id": ident,
+            "price": given.get("price"),
+            "sku": given.get("sku"),
+            "order_item_id": given.get("order_item_id"),
+            "qty": given.get("qty"),
+        }
+        _deduct(store, order, item)
+        items.append(item)
+    raw = {
+        "created_at": data.get("created_at") or stamp,
+        "entity_id": ident,
+        "increment_id": f"{ident:09d}",
+        "order_id": order["entity_id"],
+        "packages": [],
+        "store_id": data.get("store_id") or 1,
+        "total_qty": data.get("total_qty"),
+        "updated_at": stamp,
+        "items": items,
+        "tracks": [_track(store, order["entity_id"], ident, t) for t in data.get("tracks") or ()],
+        "comments": [],
+    }
+    store.shipments[ident] = raw
+    return copy.deepcopy(raw)

@@ -73,7 +73,8 @@ class MagentoSimulator:
         return list(self.store.mails)
 
     def lose_answers(self, *writes: int) -> None:
-        """Carry out the given POSTs (1 = the next one) but lose their answers (a time-out)."""
+        """Carry out the given writes (POST or PUT; 1 = the next one) but lose their
+        answers (a time-out)."""
         with self._lock:
             self._lose = {self._writes + n for n in writes}
 
@@ -139,7 +140,7 @@ class MagentoSimulator:
                 return self._answer(
                     request, path, template, admin, query, body, error.status, error.body()
                 )
-            if request.method == "POST":
+            if request.method in ("POST", "PUT"):
                 with self._lock:
                     self._writes += 1
                     lost = self._writes in self._lose

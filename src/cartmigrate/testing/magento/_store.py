@@ -6,7 +6,8 @@ connector depends on are the store's own: ``POST /products`` with a known SKU
 updates that product, URL keys are unique, a configurable product's children
 need a value for each of its attributes, an attribute outside a product's
 set is silently dropped, a stock change moves no ``updated_at``, a new
-customer gets a welcome e-mail, an order saved through the repository
+customer created with ``POST /customers`` gets a welcome e-mail (one saved
+through the repository, ``PUT /customers/0``, none), an order saved through the repository
 reserves and deducts nothing, and a shipment document deducts its items.
 """
 
