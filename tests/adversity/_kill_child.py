@@ -131,10 +131,10 @@ def story(engine: SyncEngine, store: MemoryCart) -> int:
 
 def race(engine: SyncEngine, state_file: str, wait: float) -> int:
     go = Path(f"{state_file}.go")
-    for _ in range(1200):  # bounded: 60 s
+    for _ in range(6000):  # bounded: 60 s
         if go.exists():
             break
-        time.sleep(0.05)
+        time.sleep(0.01)
     try:
         report = engine.full_migrate(wait=wait)
     except MigrationLocked as error:
@@ -143,7 +143,7 @@ def race(engine: SyncEngine, state_file: str, wait: float) -> int:
     except StateMismatch as error:
         print(json.dumps({"outcome": "mismatch", "message": str(error)}))
         return 0
-    created = sum(counts["created"] for counts in report.summary().values())
+    created = {kind: counts["created"] for kind, counts in report.summary().items()}
     print(
         json.dumps(
             {

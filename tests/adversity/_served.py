@@ -16,6 +16,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from socketserver import ThreadingMixIn
@@ -59,8 +60,11 @@ class Served:
     """A simulator behind a local HTTP server that can kill its client at the
     ``kill_at``-th request, after applying it (``apply_first``) or not."""
 
-    def __init__(self, platform: str, schema: graphql.GraphQLSchema | None = None) -> None:
+    def __init__(
+        self, platform: str, schema: graphql.GraphQLSchema | None = None, *, latency: float = 0.0
+    ) -> None:
         self.platform = platform
+        self.latency = latency  # real seconds per request, so that two runs overlap
         self.sim: Any
         if platform == "shopify":
             assert schema is not None
@@ -88,6 +92,8 @@ class Served:
         return f"http://127.0.0.1:{self.server.server_port}"
 
     def app(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterator[bytes]:
+        if self.latency:
+            time.sleep(self.latency)
         with self._count:
             self.requests += 1
             kill = self.requests == self.kill_at and self.victim is not None
