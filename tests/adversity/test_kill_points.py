@@ -21,7 +21,7 @@ import pytest
 
 from ._served import Served, shopify_schema
 
-KILL_POINTS = 8  # per target: each one a kill and at least one resuming process
+KILL_POINTS = 6  # per target: each one a kill and at least one resuming process
 
 TARGETS = [
     pytest.param(platform, mode, id=f"{platform}-sim-{mode}")
