@@ -97,7 +97,7 @@ def change(store: MemoryCart) -> None:
     store.add(attrs.evolve(store.list(Order)[0], status="completed"))
 
 
-def target(base_url: str, platform: str, mode: str) -> Cart:
+def target(base_url: str, platform: str, mode: str, state_file: str) -> Cart:
     cart: Cart
     if platform == "shopify":
         cart = ShopifyCart(SHOP, TOKEN, transport=Loopback(base_url), max_concurrency=1, timeout=20)
@@ -113,6 +113,10 @@ def target(base_url: str, platform: str, mode: str) -> Cart:
             max_concurrency=1,
             timeout=20,
             settle_quiet=0.1,
+            # The e-mails a killed child left off are switched back on by the
+            # next one: their record lives beside the state, not in ~/.cache,
+            # where another test's server on a reused port would find it.
+            email_record_dir=f"{state_file}.emails",
         )
     return NoRefs(cart) if mode == "norefs" else cart
 
@@ -159,7 +163,8 @@ def race(engine: SyncEngine, state_file: str, wait: float) -> int:
 
 def main(base_url: str, state_file: str, platform: str, mode: str, *what: str) -> int:
     store = source(mode)
-    engine = SyncEngine(store, target(base_url, platform, mode), state=SQLiteStateStore(state_file))
+    cart = target(base_url, platform, mode, state_file)
+    engine = SyncEngine(store, cart, state=SQLiteStateStore(state_file))
     if what and what[0] == "race":
         return race(engine, state_file, float(what[1]))
     return story(engine, store)
