@@ -8,7 +8,9 @@ state's migration lock makes sure only one runs each migration at a time: a
 job that finds its migration locked fails with ``MigrationLocked`` and RQ
 retries it later (``Retry``). A job whose process is killed mid-run is
 retried the same way; the engine resumes where the killed run stopped,
-creating nothing twice. Nightly smart updates are scheduled by RQ's own
+creating nothing twice. A job whose whole worker died (a machine lost) is
+put back on the queue by a surviving ``AgencyWorker`` within a bounded time
+(see there). Nightly smart updates are scheduled by RQ's own
 ``CronScheduler``.
 
 Why RQ and not Celery: a migration is a long, heavy job, and RQ runs each job
@@ -21,7 +23,9 @@ and cron come in the one package.
     export CARTMIGRATE_AGENCY_STATE=postgresql+psycopg://agency@db/migrations
     export CARTMIGRATE_AGENCY_REDIS=redis://127.0.0.1:6379/0
     export PYTHONPATH=examples                   # so that workers import this module
-    rq worker cartmigrate --with-scheduler --url "$CARTMIGRATE_AGENCY_REDIS"   # on each machine
+    rq worker cartmigrate --with-scheduler --url "$CARTMIGRATE_AGENCY_REDIS" \
+        --worker-class agency_queue.AgencyWorker \
+        --job-monitoring-interval 10 --maintenance-interval 30      # on each machine
     python examples/agency_queue.py full shop-1 shop-2 shop-3
     CARTMIGRATE_AGENCY_MIGRATIONS=shop-1,shop-2 rq cron examples/agency_queue.py  # nightly
 
@@ -43,10 +47,10 @@ import types
 import zlib
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from redis import Redis
-from rq import Queue, Retry, cron, get_current_job
+from rq import Queue, Retry, Worker, cron, get_current_job
 from rq.job import Job
 
 from cartmigrate import Cart, Created, MemoryCart, Product, Progress, SQLStateStore, SyncEngine
@@ -59,8 +63,10 @@ RETRIES = 20
 JOB_TIMEOUT = 12 * 3600  # a first migration of a big store takes hours
 
 
-#: RQ's ``Job.save_meta`` has no annotations; this is its type.
+#: RQ's ``Job.save_meta`` (and the two below) have no annotations; these are their types.
 _save_meta: Callable[[Job], None] = Job.save_meta
+_release_maintenance_lock: Callable[[Queue], None] = Queue.release_maintenance_lock
+_clean_registries: Callable[[Worker], None] = Worker.clean_registries
 
 
 # Models keep ``extra`` in a read-only mapping, which pickle does not know.
@@ -81,6 +87,12 @@ def retry_intervals() -> list[int]:
     return [
         int(s) for s in os.environ.get("CARTMIGRATE_AGENCY_RETRY", "10,30,60,120,300").split(",")
     ]
+
+
+def abandoned_after() -> int:
+    """Seconds a running job may go without its worker's heartbeat before it
+    counts as abandoned (RQ's own grace: 60)."""
+    return int(os.environ.get("CARTMIGRATE_AGENCY_ABANDONED_AFTER", "60"))
 
 
 def _env(name: str) -> str:
@@ -218,6 +230,68 @@ def migrate(migration: str, call: str = "full_migrate") -> dict[str, Any]:
         return stored
     finally:
         state.close()
+
+
+# -- the worker -------------------------------------------------------------------
+class AgencyWorker(Worker):
+    """RQ's worker, putting a dead worker's job back on the queue in bounded time.
+
+    When only the job's process dies, its worker sees it at once and RQ
+    retries the job. When the whole worker dies with it (a machine lost, an
+    OOM kill of the group), nobody sees it: RQ keeps the job's entry in the
+    started-job registry ``job_monitoring_interval + 60`` s past the last
+    heartbeat; once it expired, a surviving worker's maintenance (every
+    ``--maintenance-interval`` s, 10 minutes by default) fails the job and
+    retries it after its retry interval — which needs RQ's scheduler, and if
+    the dead worker was running it, its lock lives 61 s more. This worker:
+
+    - lets the entry outlive a heartbeat by ``abandoned_after()`` seconds
+      (``CARTMIGRATE_AGENCY_ABANDONED_AFTER``) instead of 60;
+    - in its maintenance, puts every job whose entry expired back on the
+      queue at once (counting one retry), without the scheduler.
+
+    Recovery then takes at most ``job_monitoring_interval + abandoned_after()
+    + maintenance_interval`` seconds (plus the wait of an idle worker for its
+    next job, ``worker_ttl - 15``). A short grace is safe: the migration lock
+    is the database's own, released only when the dead worker's connection
+    is gone, so a job taken for abandoned while its worker was merely slow
+    meets that lock, raises ``MigrationLocked`` and is retried later; a
+    migration never runs twice at once.
+    """
+
+    def get_heartbeat_ttl(self, job: Job) -> int:
+        return int(super().get_heartbeat_ttl(job)) - 60 + abandoned_after()
+
+    def clean_registries(self) -> None:
+        for queue in self.queues:
+            # One worker at a time, as RQ's own clean-up: a job goes back once.
+            if queue.acquire_maintenance_lock():
+                try:
+                    requeue_abandoned(queue)
+                finally:
+                    _release_maintenance_lock(queue)
+        _clean_registries(self)
+
+
+def requeue_abandoned(queue: Queue) -> list[str]:
+    """Put back on ``queue`` the jobs whose started-job entry expired (their
+    worker is gone), each counting one retry; the ids of those put back.
+    A job without retries left stays: RQ's clean-up moves it to the failed
+    jobs, with ``AbandonedJobError``."""
+    registry = queue.started_job_registry
+    connection: Redis = registry.connection
+    requeued: list[str] = []
+    expired = cast("list[bytes]", connection.zrangebyscore(registry.key, 0, time.time()))
+    for entry in expired:
+        job = queue.fetch_job(registry.parse_job_id(entry))
+        if job is None or not job.retries_left:
+            continue
+        if not connection.zrem(registry.key, entry):
+            continue  # another worker took it first
+        job.retries_left -= 1
+        queue.enqueue_job(job)
+        requeued.append(job.id)
+    return requeued
 
 
 def enqueue(queue: Queue, migration: str, call: str = "full_migrate") -> Job:

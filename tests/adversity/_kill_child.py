@@ -1,24 +1,43 @@
-"""The process a kill-point test kills: a whole migration story against a
-WooCommerce simulator served over HTTP by the test.
+"""The process a kill-point or race test runs: a migration against a
+WooCommerce or Shopify simulator served over loopback HTTP by the test.
 
-Usage: python _kill_child.py BASE_URL STATE_FILE refs|norefs
-Exits 0 when every call of the story reported no failure, 3 otherwise.
+Usage: python _kill_child.py BASE_URL STATE_FILE woocommerce|shopify refs|norefs [story|race WAIT]
+
+``story`` (the default): full_migrate, changes, smart_update, remigrate,
+smart_update; exits 0 when every call reported no failure, 3 otherwise.
+``race WAIT``: waits for the file STATE_FILE.go (the test's starting gun,
+so that two processes start together), runs one ``full_migrate(wait=WAIT)``
+and prints one JSON line: its outcome and what it created.
 """
 
 from __future__ import annotations
 
+import json
 import sys
+import time
+from pathlib import Path
 from typing import Any
 
 import attrs
+import httpx
 
-from cartmigrate import MemoryCart, Order, Product, SQLiteStateStore, SyncEngine
-from cartmigrate.connectors import Capabilities
+from cartmigrate import (
+    MemoryCart,
+    MigrationLocked,
+    Order,
+    Product,
+    SQLiteStateStore,
+    StateMismatch,
+    SyncEngine,
+)
+from cartmigrate.connectors import Capabilities, Cart
 from cartmigrate.connectors._forwarding import ForwardingCart
+from cartmigrate.connectors.shopify import ShopifyCart
 from cartmigrate.connectors.woocommerce import WooCommerceCart
 from cartmigrate.testing import generate_store
 
 KEY, SECRET = "ck_kill_points_key", "cs_kill_points_secret"
+TOKEN, SHOP = "shpat_kill_points_token", "killpoints"
 
 
 class NoRefs(ForwardingCart):
@@ -30,6 +49,21 @@ class NoRefs(ForwardingCart):
 
     def find_by_source_ref(self, kind: type[Any], source_ref: str) -> Any:
         return None
+
+
+class Loopback(httpx.HTTPTransport):
+    """Sends every request to the test's server, keeping its Host header
+    (``killpoints.myshopify.com``): the simulator routes on it, as Shopify does."""
+
+    def __init__(self, base_url: str) -> None:
+        super().__init__()
+        self._base = httpx.URL(base_url)
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        request.url = request.url.copy_with(
+            scheme="http", host=self._base.host, port=self._base.port
+        )
+        return super().handle_request(request)
 
 
 def source(mode: str) -> MemoryCart:
@@ -63,13 +97,31 @@ def change(store: MemoryCart) -> None:
     store.add(attrs.evolve(store.list(Order)[0], status="completed"))
 
 
-def main(base_url: str, state_file: str, mode: str) -> int:
-    woo = WooCommerceCart(
-        base_url, KEY, SECRET, requests_per_second=1e6, burst=1e6, max_concurrency=1, timeout=20
-    )
-    target = NoRefs(woo) if mode == "norefs" else woo
-    store = source(mode)
-    engine = SyncEngine(store, target, state=SQLiteStateStore(state_file))
+def target(base_url: str, platform: str, mode: str, state_file: str) -> Cart:
+    cart: Cart
+    if platform == "shopify":
+        cart = ShopifyCart(SHOP, TOKEN, transport=Loopback(base_url), max_concurrency=1, timeout=20)
+    else:
+        # The simulator applies a write before it answers, so the store is
+        # "quiet" at once: no need to watch it for 5 s before a look-up.
+        cart = WooCommerceCart(
+            base_url,
+            KEY,
+            SECRET,
+            requests_per_second=1e6,
+            burst=1e6,
+            max_concurrency=1,
+            timeout=20,
+            settle_quiet=0.1,
+            # The e-mails a killed child left off are switched back on by the
+            # next one: their record lives beside the state, not in ~/.cache,
+            # where another test's server on a reused port would find it.
+            email_record_dir=f"{state_file}.emails",
+        )
+    return NoRefs(cart) if mode == "norefs" else cart
+
+
+def story(engine: SyncEngine, store: MemoryCart) -> int:
     reports = [engine.full_migrate()]
     change(store)
     reports.append(engine.smart_update())
@@ -81,5 +133,42 @@ def main(base_url: str, state_file: str, mode: str) -> int:
     return 0 if all(report.ok for report in reports) else 3
 
 
+def race(engine: SyncEngine, state_file: str, wait: float) -> int:
+    go = Path(f"{state_file}.go")
+    for _ in range(6000):  # bounded: 60 s
+        if go.exists():
+            break
+        time.sleep(0.01)
+    try:
+        report = engine.full_migrate(wait=wait)
+    except MigrationLocked as error:
+        print(json.dumps({"outcome": "locked", "holder": error.holder}))
+        return 0
+    except StateMismatch as error:
+        print(json.dumps({"outcome": "mismatch", "message": str(error)}))
+        return 0
+    created = {kind: counts["created"] for kind, counts in report.summary().items()}
+    print(
+        json.dumps(
+            {
+                "outcome": "ok" if report.ok else "failed",
+                "created": created,
+                "started": report.started_at.isoformat(),
+                "finished": report.finished_at.isoformat() if report.finished_at else None,
+            }
+        )
+    )
+    return 0
+
+
+def main(base_url: str, state_file: str, platform: str, mode: str, *what: str) -> int:
+    store = source(mode)
+    cart = target(base_url, platform, mode, state_file)
+    engine = SyncEngine(store, cart, state=SQLiteStateStore(state_file))
+    if what and what[0] == "race":
+        return race(engine, state_file, float(what[1]))
+    return story(engine, store)
+
+
 if __name__ == "__main__":
-    sys.exit(main(*sys.argv[1:4]))
+    sys.exit(main(*sys.argv[1:]))

@@ -9,6 +9,8 @@ nothing lost, on a target with source references and on one declaring none.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +18,7 @@ import attrs
 import pytest
 
 from cartmigrate import MemoryCart, Order, Product, SQLiteStateStore, SyncEngine
+from cartmigrate.connectors import Cart
 from cartmigrate.testing import FakeClock, generate_store
 
 from .test_faults import NoRefsCart, content
@@ -46,9 +49,10 @@ def _change(source: MemoryCart, clock: FakeClock) -> None:
     source.add(attrs.evolve(source.list(Order)[0], status="completed"))
 
 
-def _story(target: MemoryCart, path: Path, clock: FakeClock) -> int:
+def _story(connect: Callable[[], Cart], path: Path, clock: FakeClock) -> int:
     """full_migrate, changes, smart_update, remigrate, smart_update; restarting
-    after every crash. Returns how many crashes happened (0 or 1)."""
+    after every crash, with a new connector from ``connect`` (a new process
+    would have one). Returns how many crashes happened (0 or 1)."""
     source = _source(clock)
     crashes = 0
     for step in ("full", "changes", "smart", "remigrate", "smart"):
@@ -57,7 +61,7 @@ def _story(target: MemoryCart, path: Path, clock: FakeClock) -> int:
             continue
         for _ in range(4):
             with SQLiteStateStore(path) as state:
-                engine = SyncEngine(source, target, state=state, clock=clock.now)
+                engine = SyncEngine(source, connect(), state=state, clock=clock.now)
                 try:
                     if step == "full":
                         report = engine.full_migrate()
@@ -74,17 +78,24 @@ def _story(target: MemoryCart, path: Path, clock: FakeClock) -> int:
     return crashes
 
 
+def _same(target: Cart) -> Cart:
+    """A memory target is its own store: a restarted process gets the same one."""
+    return target
+
+
 @pytest.mark.parametrize("kind", [MemoryCart, NoRefsCart], ids=["refs", "no-source-refs"])
 def test_a_crash_at_any_write_ends_like_an_uninterrupted_run(kind: Any, tmp_path: Path) -> None:
     clock = FakeClock(tick=dt.timedelta(seconds=1))
     calm = kind(clock=clock.now)
-    assert _story(calm, tmp_path / "calm.db", clock) == 0
+    assert _story(lambda: calm, tmp_path / "calm.db", clock) == 0
     expected = content(calm)
     crashed_points = 0
     for index, (operation, nth) in enumerate(POINTS):
         clock = FakeClock(tick=dt.timedelta(seconds=1))
         target = kind(clock=clock.now)
         target.fail_on(operation, nth=nth, applied=index % 2 == 0, error=Crash())
-        crashed_points += _story(target, tmp_path / f"{operation}-{nth}.db", clock)
+        crashed_points += _story(
+            functools.partial(_same, target), tmp_path / f"{operation}-{nth}.db", clock
+        )
         assert content(target) == expected, (operation, nth)
     assert crashed_points == len(POINTS)  # every point lies within the story

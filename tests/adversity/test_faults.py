@@ -12,6 +12,7 @@ must make it equal, with nothing duplicated.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -82,6 +83,10 @@ def _change_source(source: MemoryCart, clock: FakeClock) -> None:
 _DROP = {"id", "created_at", "updated_at", "extra"}
 
 
+def _canonical(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, default=str)
+
+
 def content(cart: Cart) -> dict[str, list[Any]]:
     """What the target holds, without ids and time stamps, sorted."""
 
@@ -99,7 +104,9 @@ def content(cart: Cart) -> dict[str, list[Any]]:
     result: dict[str, list[Any]] = {}
     for kind in ENTITY_TYPES:
         if kind in cart.capabilities.reads:
-            result[kind.kind] = sorted((strip(plain(e)) for e in cart.read(kind)), key=repr)
+            # Sorted by a canonical text: equal records whose mappings were built
+            # in another key order (a batch create, a single one) sort alike.
+            result[kind.kind] = sorted((strip(plain(e)) for e in cart.read(kind)), key=_canonical)
     return result
 
 

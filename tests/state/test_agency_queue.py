@@ -56,16 +56,19 @@ def agency(
         connection.delete(*keys)
 
 
-def _start_worker(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+def _start_worker(env: dict[str, str], log: Path, *options: str) -> subprocess.Popen[bytes]:
     rq = Path(sys.executable).with_name("rq")
     return subprocess.Popen(
         [
             *(str(rq), "worker", env["CARTMIGRATE_AGENCY_QUEUE"], "--with-scheduler"),
             *("--url", env["CARTMIGRATE_AGENCY_REDIS"], "--logging_level", "WARNING"),
+            *options,
         ],
         env={**os.environ, **env, "PYTHONPATH": str(EXAMPLES)},
         stdout=log.open("wb"),
         stderr=subprocess.STDOUT,
+        # Its own process group: the worker and its scheduler can be killed together.
+        start_new_session=True,
     )
 
 
@@ -79,9 +82,9 @@ def _stop(worker: subprocess.Popen[bytes]) -> None:
             worker.wait(15)
 
 
-def _reports(env: dict[str, str]) -> dict[str, Any]:
+def _reports(env: dict[str, str], migrations: list[str] = MIGRATIONS) -> dict[str, Any]:
     found: dict[str, Any] = {}
-    for migration in MIGRATIONS:
+    for migration in migrations:
         with SQLStateStore(env["CARTMIGRATE_AGENCY_STATE"], migration=migration) as state:
             stored = state.get_meta("report:full_migrate")
         if stored is not None:
@@ -132,11 +135,19 @@ def test_twenty_migrations_on_two_workers_one_killed(
     logs = "\n".join(p.read_text(errors="replace") for p in tmp_path.glob("worker-*.log"))
     assert statuses == [JobStatus.FINISHED] * len(jobs), logs[-3000:]
 
+    _assert_all_migrated(agency, tmp_path, MIGRATIONS, killed[0])
+
+
+def _assert_all_migrated(
+    agency: dict[str, str], tmp_path: Path, migrations: list[str], killed: str
+) -> None:
+    import agency_queue
+
     # Every migration completed and its report is stored, without a failure.
-    reports = _reports(agency)
-    assert sorted(reports) == MIGRATIONS
+    reports = _reports(agency, migrations)
+    assert sorted(reports) == migrations
     assert all(report["failures"] == [] for report in reports.values())
-    for migration in MIGRATIONS:
+    for migration in migrations:
         source = agency_queue.demo_source(migration)
         expected = {kind.kind: len(source.list(kind)) for kind in ENTITY_TYPES}
         target = agency_queue.SimulatedStore(tmp_path / f"{migration}.target")
@@ -150,9 +161,80 @@ def test_twenty_migrations_on_two_workers_one_killed(
         finished = sorted((r.started_at, r.finished_at) for r in runs if r.finished_at)
         for (_, end), (start, _) in itertools.pairwise(finished):
             assert start >= end, f"{migration}: two runs at once"
-        if migration == killed[0]:
+        if migration == killed:
             assert any(r.finished_at is None for r in runs), "the kill was not mid-run"
             assert len(finished) >= 1
+
+
+WHOLE = [f"whole-{n:02d}" for n in range(10)]
+RECOVERY_BOUND = 60.0  # seconds from the kill until every job is done
+
+
+def test_a_whole_worker_killed_mid_task_its_job_is_put_back_in_bounded_time(
+    agency: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The whole worker dies mid-task — its main process, its scheduler and the
+    job's process, all SIGKILLed at once, as when a machine is lost — so no
+    process of it can tell RQ. The surviving ``AgencyWorker`` puts the job
+    back on the queue once its started-job entry expired (job monitoring 1 s
+    + 3 s of grace), at its next maintenance (every second here), and runs
+    it: every migration completes, nothing twice, never two runs at once.
+    With RQ's own ``Worker`` the entry alone lives 61 s: over the bound."""
+    import agency_queue
+    from redis import Redis
+    from rq import Queue
+    from rq.job import Job, JobStatus
+
+    monkeypatch.setenv("CARTMIGRATE_AGENCY_ABANDONED_AFTER", "3")
+    agency = {**agency, "CARTMIGRATE_AGENCY_ABANDONED_AFTER": "3"}
+    connection = Redis.from_url(agency["CARTMIGRATE_AGENCY_REDIS"])
+    queue = Queue(agency["CARTMIGRATE_AGENCY_QUEUE"], connection=connection)
+    jobs: list[Job] = [agency_queue.enqueue(queue, migration) for migration in WHOLE]
+    options = (
+        *("--worker-class", "agency_queue.AgencyWorker"),
+        *("--job-monitoring-interval", "1", "--maintenance-interval", "1"),
+        *("--worker-ttl", "18"),  # an idle worker looks for work every 3 s
+    )
+    names = [f"agency-{n}-{uuid.uuid4().hex[:6]}" for n in range(2)]
+    processes = {
+        name: _start_worker(agency, tmp_path / f"worker-{n}.log", "--name", name, *options)
+        for n, name in enumerate(names)
+    }
+    victim: tuple[Job, str, int] | None = None
+    try:
+        deadline = time.monotonic() + BOUND
+        while victim is None and time.monotonic() < deadline:
+            for job in jobs:
+                job.refresh()
+                entity = job.meta.get("progress", {}).get("entity")
+                if job.get_status() == JobStatus.STARTED and entity in ("product", "customer"):
+                    victim = (job, str(job.worker_name), int(job.meta["pid"]))
+                    break
+            time.sleep(0.05)
+        assert victim is not None, "no job was ever seen running"
+        job, name, horse = victim
+        worker = processes[name]
+        os.killpg(worker.pid, signal.SIGKILL)  # the worker and its scheduler, if it ran it
+        os.kill(horse, signal.SIGKILL)  # the job's process (a group of its own)
+        worker.wait(15)
+        killed_at = time.monotonic()
+        while time.monotonic() < killed_at + RECOVERY_BOUND:
+            statuses = [j.get_status(refresh=True) for j in jobs]
+            if all(s in (JobStatus.FINISHED, JobStatus.FAILED) for s in statuses):
+                break
+            time.sleep(0.2)
+        statuses = [j.get_status(refresh=True) for j in jobs]
+    finally:
+        for process in processes.values():
+            _stop(process)
+    logs = "\n".join(p.read_text(errors="replace") for p in tmp_path.glob("worker-*.log"))
+    assert statuses == [JobStatus.FINISHED] * len(jobs), logs[-3000:]
+    job.refresh()
+    survivor = next(other for other in processes if other != name)
+    # Put back once (one retry counted), and finished by the surviving worker.
+    assert job.retries_left == agency_queue.RETRIES - 1
+    assert job.worker_name == survivor
+    _assert_all_migrated(agency, tmp_path, WHOLE, str(job.args[0]))
 
 
 def test_nightly_smart_updates_are_scheduled_by_rq_cron(
