@@ -348,9 +348,34 @@ class OrderWriter:
                 entity="order",
                 field="lines",
             )
-        carts = self.ws.all("carts", {"filter[gift_message]": f"[{marker}]"}, display="[id]")
-        if carts:
-            cart = str(max(int(c["id"]) for c in carts))
+        if sum(price * quantity for _, _, quantity, price, _ in lines) <= 0:
+            # Posted with a paid total of 0, a cart of 0 would be paid in full:
+            # stock taken, confirmation e-mailed.
+            raise EntityRejected(
+                f"prestashop: order {order.number} costs nothing; PrestaShop would take it"
+                " as paid in full (stock taken, e-mails sent), so it is not written",
+                entity="order",
+                field="lines",
+            )
+        # A cart an earlier, interrupted create made for this order: used again
+        # only when no order was made from it and it holds these very lines.
+        wanted = sorted((p, c, str(q)) for p, c, q, _, _ in lines)
+        carts = self.ws.all("carts", {"filter[gift_message]": f"[{marker}]"})
+        used = (
+            {
+                field(o, "id_cart")
+                for o in self.ws.where("orders", "id_cart", [str(c["id"]) for c in carts])
+            }
+            if carts
+            else set()
+        )
+        free = [
+            str(c["id"])
+            for c in sorted(carts, key=lambda c: int(c["id"]))
+            if str(c["id"]) not in used and _cart_lines(c) == wanted
+        ]
+        if free:
+            cart = free[-1]
         else:
             rows = [
                 {
@@ -641,6 +666,16 @@ class OrderWriter:
             self.ws.patch(
                 "orders", "order", order_id, {"note": self.note(current, updated.note or "")}, []
             )
+
+
+def _cart_lines(cart: Row) -> list[tuple[str, str, str]]:
+    associations = cart.get("associations") or {}
+    rows = associations.get("cart_rows") if isinstance(associations, Mapping) else None
+    return sorted(
+        (field(r, "id_product"), field(r, "id_product_attribute", "0"), field(r, "quantity"))
+        for r in rows or []
+        if isinstance(r, Mapping)
+    )
 
 
 def _details(row: Row) -> list[Row]:

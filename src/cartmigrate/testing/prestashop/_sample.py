@@ -26,13 +26,13 @@ _STATES = (
     (4, "Shipped", 1, 1, 1, 1, "shipped"),
     (5, "Delivered", 1, 1, 1, 0, ""),
     (6, "Canceled", 0, 0, 0, 1, "order_canceled"),
-    (7, "Refunded", 0, 1, 0, 1, "refund"),
+    (7, "Refunded", 0, 0, 0, 1, "refund"),
     (8, "Payment error", 0, 0, 0, 1, "payment_error"),
-    (9, "On backorder (paid)", 1, 1, 0, 1, "outofstock"),
+    (9, "On backorder (paid)", 0, 1, 0, 1, "outofstock"),
     (10, "Awaiting bank wire payment", 0, 0, 0, 1, "bankwire"),
     (11, "Remote payment accepted", 1, 1, 0, 1, "payment"),
     (12, "On backorder (not paid)", 0, 0, 0, 1, "outofstock"),
-    (13, "Awaiting Cash On Delivery validation", 0, 0, 0, 1, "cashondelivery"),
+    (13, "Awaiting Cash On Delivery validation", 0, 0, 0, 0, "cashondelivery"),
 )
 _COUNTRIES = [
     "DE",
@@ -81,6 +81,7 @@ def _reference_tables(shop: Shop) -> None:
             ("PS_TIMEZONE", "UTC"),
             ("PS_COUNTRY_DEFAULT", "21"),
             ("PS_CUSTOMER_GROUP", "3"),
+            ("PS_GUEST_GROUP", "2"),
         ),
         start=1,
     ):

@@ -44,6 +44,7 @@ from typing import Any
 import attrs
 import httpx
 
+from ._orders import patch_detail, post_history
 from ._sample import load_sample
 from ._schema import RESOURCES, Schema
 from ._shop import ApiError, Row, SentMail, Shop
@@ -273,8 +274,15 @@ class PrestaShopSimulator:
         if method == "POST":
             if "id" in values:
                 raise ApiError(400, [(91, "Id is forbidden when adding a new resource")])
+            if resource == "order_histories":
+                # OrderHistory::addWs: the state logic; the e-mail only with ?sendemail=1.
+                row = post_history(self.shop, values, send_email=params.get("sendemail") == "1")
+                return httpx.Response(201, json={schema.element: _written(row)})
             row = self.shop.create(resource, values)
             return httpx.Response(201, json={schema.element: _written(row)})
+        if method == "PATCH" and resource == "order_details":
+            row = patch_detail(self.shop, str(values.get("id") or item), values)
+            return httpx.Response(200, json={schema.element: _written(row)})
         if method in ("PUT", "PATCH"):
             row = self._update(resource, schema, item, values, replace=method == "PUT")
             return httpx.Response(200, json={schema.element: _written(row)})

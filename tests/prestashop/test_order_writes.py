@@ -1,0 +1,223 @@
+"""Orders written to PrestaShop, offline: no stock moved, no e-mail, nothing twice."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+
+import attrs
+import pytest
+
+from cartmigrate import MemoryCart, MemoryStateStore, SyncEngine
+from cartmigrate.connectors.prestashop import PrestaShopCart
+from cartmigrate.models import Entity, Order, OrderLine, Product, Shipment, StatusChange
+from cartmigrate.testing import generate_store
+from cartmigrate.testing.prestashop import PrestaShopSimulator
+
+from .conftest import utc
+
+MakeCart = Callable[..., PrestaShopCart]
+
+
+def store(seed: int = 5, orders: int = 6) -> list[Entity]:
+    """A generated store whose orders PrestaShop can hold line for line (USD,
+    one line per item) and carry a tracking number."""
+    entities = generate_store(
+        seed=seed, products=5, customers=4, orders=orders, categories=3, reviews=0
+    )
+    fixed: list[Entity] = []
+    for entity in entities:
+        if isinstance(entity, Order):
+            lines: dict[tuple[str | None, str | None], OrderLine] = {}
+            for line in entity.lines:
+                lines.setdefault((line.product_id, line.variant_id), line)
+            entity = attrs.evolve(
+                entity,
+                currency="USD",
+                lines=list(lines.values()),
+                subtotal=sum(line.price * line.quantity for line in lines.values()),
+                total=sum(line.price * line.quantity for line in lines.values())
+                + (entity.shipping_total or 0),
+                shipments=[Shipment(carrier="My carrier", tracking_number=f"TRK{entity.id}")],
+            )
+        fixed.append(entity)
+    return fixed
+
+
+def stock(sim: PrestaShopSimulator) -> dict[int, str]:
+    return {i: r["quantity"] for i, r in sim.shop.tables["stock_availables"].items()}
+
+
+def test_orders_migrate_whole_without_stock_moving_or_e_mails(
+    sim: PrestaShopSimulator, cart: PrestaShopCart
+) -> None:
+    source = MemoryCart(store())
+    engine = SyncEngine(source, cart, state=MemoryStateStore())
+    report = engine.full_migrate()
+    assert report.failures == []
+    assert report.summary()["order"]["created"] == 6
+    assert sim.mails == []
+    assert sim.shop.tables["order_states"][8]["send_email"] == "1"  # switched back on
+    migrated = {o.number: o for o in cart.read(Order)}
+    for order in source.list(Order):
+        got = migrated[order.number]
+        assert got.status == order.status
+        assert [(c.status, c.at) for c in got.status_history] == [
+            (c.status, c.at) for c in order.status_history
+        ]
+        assert (got.subtotal, got.shipping_total, got.total) == (
+            order.subtotal,
+            order.shipping_total,
+            order.total,
+        )
+        assert [(line.name, line.quantity, line.price) for line in got.lines] == [
+            (line.name, line.quantity, line.price) for line in order.lines
+        ]
+        assert got.created_at == order.created_at
+        assert [s.tracking_number for s in got.shipments] == [f"TRK{order.id}"]
+        assert got.email == order.email
+    # The quantities are the source's: no order took any.
+    for product in source.list(Product):
+        found = cart.find(Product, str(product.sku))
+        assert found is not None
+        assert [v.quantity for v in found.variants] == [v.quantity for v in product.variants]
+    # The cart-bound prices are gone, the orders are finished.
+    assert not [s for s in sim.shop.tables["specific_prices"].values() if s["id_cart"] != "0"]
+    assert all(not o["gift_message"] for o in sim.shop.tables["orders"].values())
+    report = engine.smart_update()
+    assert all(v["updated"] == 0 and v["created"] == 0 for v in report.summary().values())
+
+
+def test_a_cancel_on_the_source_does_not_put_stock_back_twice(
+    sim: PrestaShopSimulator, cart: PrestaShopCart
+) -> None:
+    source = MemoryCart(store())
+    engine = SyncEngine(source, cart, state=MemoryStateStore())
+    engine.full_migrate()
+    live = next(o for o in source.list(Order) if o.status in ("processing", "completed"))
+    # The old shop cancels it and puts its stock back, as a shop does.
+    when = utc(2030, 1, 1, 12)
+    source.add(
+        attrs.evolve(
+            live,
+            status="cancelled",
+            status_history=[*live.status_history, StatusChange(status="cancelled", at=when)],
+        )
+    )
+    for line in live.lines:
+        product = next(p for p in source.list(Product) if p.id == line.product_id)
+        source.add(
+            attrs.evolve(
+                product,
+                variants=[
+                    attrs.evolve(v, quantity=(v.quantity or 0) + line.quantity)
+                    if v.id == line.variant_id
+                    else v
+                    for v in product.variants
+                ],
+            )
+        )
+    report = engine.smart_update()
+    assert report.failures == []
+    assert report.summary()["order"]["updated"] == 1
+    got = cart.find(Order, live.number)
+    assert got is not None and got.status == "cancelled"
+    assert got.status_history[-1].at == when
+    for product in source.list(Product):
+        found = cart.find(Product, str(product.sku))
+        assert found is not None
+        assert [v.quantity for v in found.variants] == [v.quantity for v in product.variants]
+    assert sim.mails == []
+    report = engine.smart_update()
+    assert all(v["updated"] == 0 and v["created"] == 0 for v in report.summary().values())
+
+
+@pytest.mark.parametrize(
+    ("method", "resource", "after"),
+    [
+        ("POST", "carts", 0),
+        ("POST", "specific_prices", 0),
+        ("POST", "orders", 0),
+        ("PATCH", "orders", 0),
+        ("POST", "order_histories", 0),
+        ("PATCH", "order_histories", 1),
+        ("PATCH", "orders", 1),
+    ],
+)
+def test_a_lost_answer_anywhere_makes_one_order(
+    sim: PrestaShopSimulator, cart: PrestaShopCart, method: str, resource: str, after: int
+) -> None:
+    source = MemoryCart(store(orders=2))
+    engine = SyncEngine(source, cart, state=MemoryStateStore())
+    sim.fail_next(method, resource, timeout=True, after=after)
+    engine.full_migrate()
+    assert sim._faults == [], "the lost answer happened"
+    engine.full_migrate()  # what the first left unknown or half-made is settled
+    numbers = Counter(
+        str(o["note"]).rsplit("source order ", 1)[-1].split(",")[0]
+        for o in sim.shop.tables["orders"].values()
+        if o["id"] > 2
+    )
+    assert sorted(numbers) == sorted(o.number for o in source.list(Order))
+    assert set(numbers.values()) == {1}
+    assert all(not o["gift_message"] for o in sim.shop.tables["orders"].values())
+    assert sim.mails == []
+    for product in source.list(Product):
+        found = cart.find(Product, str(product.sku))
+        assert found is not None
+        assert [v.quantity for v in found.variants] == [v.quantity for v in product.variants]
+
+
+def test_an_e_mail_left_off_by_a_dead_process_is_switched_back_on(
+    sim: PrestaShopSimulator, make_cart: MakeCart, tmp_path: Path
+) -> None:
+    records = tmp_path / "records"
+    first = make_cart(sim, mail_record_dir=records)
+    sim.fail_next("POST", "orders", timeout=True)
+    # A process dies with state 8's e-mail off: a child that switches it off
+    # and is killed before switching it back.
+    sim.shop.tables["order_states"][8]["send_email"] = "0"
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    pid = int(dead.stdout)
+    name = next(iter(first._mails._record.parent.glob("*")), None)  # none yet
+    assert name is None
+    prefix = first._mails._record.name.rsplit("-", 2)[0]
+    records.mkdir(parents=True, exist_ok=True)
+    (records / f"{prefix}-{pid}-0.json").write_text(json.dumps({"pid": pid, "states": ["8"]}))
+    second = make_cart(sim, mail_record_dir=records)
+    second.check_access()
+    assert sim.shop.tables["order_states"][8]["send_email"] == "1"
+    assert "switched back on" in " ".join(second.write_notes(Order))
+    assert list(records.glob("*.json")) == []
+    assert os.getpid() != pid
+
+
+def test_e_mails_stay_on_when_the_shop_had_them_off(
+    sim: PrestaShopSimulator, cart: PrestaShopCart
+) -> None:
+    sim.shop.tables["order_states"][8]["send_email"] = "0"
+    SyncEngine(MemoryCart(store(orders=1)), cart, state=MemoryStateStore()).full_migrate()
+    assert sim.shop.tables["order_states"][8]["send_email"] == "0"
+    assert not sim.requests_to("PATCH", "order_states")
+
+
+def test_a_status_no_state_stands_for_fails_that_order_alone(
+    sim: PrestaShopSimulator, cart: PrestaShopCart
+) -> None:
+    entities = store(orders=2)
+    orders = [e for e in entities if isinstance(e, Order)]
+    odd = attrs.evolve(orders[0], status="awaiting-the-moon", status_history=[])
+    source = MemoryCart([*[e for e in entities if e is not orders[0]], odd])
+    report = SyncEngine(source, cart, state=MemoryStateStore()).full_migrate()
+    assert [(f.source_id, f.field) for f in report.failures] == [(odd.id, "status")]
+    assert report.summary()["order"]["created"] == 1
