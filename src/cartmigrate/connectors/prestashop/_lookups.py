@@ -195,6 +195,16 @@ class Lookups:
         found: frozenset[str] = self._cached("logable_states", load)
         return found
 
+    def active_countries(self) -> frozenset[str]:
+        """Ids of the countries the shop delivers to (an order elsewhere is refused)."""
+
+        def load() -> frozenset[str]:
+            rows = self._ws.all("countries", {"filter[active]": "[1]"}, display="[id]")
+            return frozenset(str(r["id"]) for r in rows)
+
+        found: frozenset[str] = self._cached("active_countries", load)
+        return found
+
     def active_carriers(self) -> list[tuple[str, str]]:
         """(id, name) of the carriers a new cart may use, lowest id first."""
 

@@ -38,6 +38,7 @@ import contextlib
 import datetime as dt
 import logging
 import re
+from decimal import Decimal
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -194,7 +195,19 @@ class OrderWriter:
             )
             for c in sorted(order.status_history, key=lambda c: c.at)
         ]
-        return attrs.evolve(order, status_history=history, shipments=shipments)
+        lines = sorted(
+            order.lines,
+            key=lambda line: (_number(line.product_id), _number(line.variant_id)),
+        )
+        # No discount is PrestaShop's 0.
+        discount = order.discount_total if order.discount_total is not None else Decimal(0)
+        return attrs.evolve(
+            order,
+            lines=lines,
+            status_history=history,
+            shipments=shipments,
+            discount_total=discount,
+        )
 
     def unstored(self, order: Order) -> dict[str, str]:
         reasons: dict[str, str] = {}
@@ -304,6 +317,15 @@ class OrderWriter:
     def _address(self, customer: str, order: Order, address: Address | None) -> str:
         """An address of the customer equal to ``address``, else a new one."""
         fields = self.resource.address_fields(customer, order, address)
+        if str(fields["id_country"]) not in self.lookups.active_countries():
+            # validateOrder dies with "The delivery address country is not active".
+            raise EntityRejected(
+                f"prestashop: order {order.number} goes to {address.country if address else '?'},"
+                " a country the shop does not deliver to (activate it in International ->"
+                " Locations -> Countries)",
+                entity="order",
+                field="shipping_address",
+            )
         keys = ("firstname", "lastname", "address1", "address2", "city", "postcode", "id_country")
         for row in self.ws.all(
             "addresses", {"filter[id_customer]": f"[{customer}]", "filter[deleted]": "[0]"}
@@ -336,7 +358,12 @@ class OrderWriter:
                 merged[key][0] += line.quantity
             else:
                 merged[key] = [line.quantity, line.price, line.name]
-        return [(p, c, q, price, name) for (p, c), (q, price, name) in merged.items() if q > 0]
+        # PrestaShop lists a cart's lines by product and combination id (rows
+        # added at once share their date_add): sent in that order, they keep it.
+        return sorted(
+            ((p, c, q, price, name) for (p, c), (q, price, name) in merged.items() if q > 0),
+            key=lambda line: (int(line[0]), int(line[1]) if line[1].isdigit() else 0),
+        )
 
     def _birth(self, order: Order, plan: _Plan) -> str:
         """Cart, its prices, and the order born in state 8: its id."""
@@ -666,6 +693,10 @@ class OrderWriter:
             self.ws.patch(
                 "orders", "order", order_id, {"note": self.note(current, updated.note or "")}, []
             )
+
+
+def _number(value: str | None) -> int:
+    return int(value) if value and value.isdigit() else 0
 
 
 def _cart_lines(cart: Row) -> list[tuple[str, str, str]]:
