@@ -38,8 +38,8 @@ import contextlib
 import datetime as dt
 import logging
 import re
-from decimal import Decimal
 from collections.abc import Mapping, Sequence
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 import attrs
