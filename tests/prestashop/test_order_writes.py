@@ -224,3 +224,34 @@ def test_a_status_no_state_stands_for_fails_that_order_alone(
     report = SyncEngine(source, cart, state=MemoryStateStore()).full_migrate()
     assert [(f.source_id, f.field) for f in report.failures] == [(odd.id, "status")]
     assert report.summary()["order"]["created"] == 1
+
+
+def test_a_deleted_order_leaves_no_lines_carriers_or_history_behind(
+    sim: PrestaShopSimulator, cart: PrestaShopCart
+) -> None:
+    source = MemoryCart(store(orders=1))
+    SyncEngine(source, cart, state=MemoryStateStore()).full_migrate()
+    order = cart.find(Order, source.list(Order)[0].number)
+    assert order is not None and order.id is not None
+    assert [r for r in sim.shop.tables["order_histories"].values() if r["id_order"] == order.id]
+    cart.delete(Order, order.id)
+    assert cart.get(Order, order.id) is None
+    for table in ("order_histories", "order_carriers"):
+        assert not [r for r in sim.shop.tables[table].values() if r["id_order"] == order.id]
+
+
+def test_an_order_to_a_country_the_shop_does_not_deliver_to_fails_alone(
+    sim: PrestaShopSimulator, cart: PrestaShopCart
+) -> None:
+    entities = store(orders=2)
+    orders = [e for e in entities if isinstance(e, Order)]
+    countries = {str(o.shipping_address.country) for o in orders if o.shipping_address}
+    off = str(orders[0].shipping_address.country if orders[0].shipping_address else "")
+    for row in sim.shop.tables["countries"].values():
+        if row["iso_code"] == off:
+            row["active"] = "0"
+    report = SyncEngine(MemoryCart(entities), cart, state=MemoryStateStore()).full_migrate()
+    failed = [(f.source_id, f.field) for f in report.failures]
+    assert (orders[0].id, "shipping_address") in failed
+    assert len(failed) == (2 if countries == {off} else 1)
+    assert sim.mails == []

@@ -49,8 +49,8 @@ READS = frozenset(
 WRITES: Mapping[str, frozenset[str]] = {
     "addresses": frozenset({"POST", "PATCH", "DELETE"}),
     "carts": frozenset({"POST"}),
-    "order_carriers": frozenset({"POST", "PATCH"}),
-    "order_details": frozenset({"PATCH"}),
+    "order_carriers": frozenset({"POST", "PATCH", "DELETE"}),
+    "order_details": frozenset({"PATCH", "DELETE"}),
     "order_histories": frozenset({"POST", "PATCH", "DELETE"}),
     "order_states": frozenset({"PATCH"}),
     "orders": frozenset({"POST", "PATCH", "DELETE"}),

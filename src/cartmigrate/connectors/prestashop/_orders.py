@@ -18,6 +18,7 @@ minus without; ``total`` is what was paid, tax included.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import re
@@ -27,7 +28,7 @@ from typing import Any
 
 import attrs
 
-from ..._exceptions import EntityRejected, WriteOutcomeUnknown
+from ..._exceptions import EntityNotFound, EntityRejected, WriteOutcomeUnknown
 from ...models import Address, Customer, Order, OrderLine, OrderStatus, Shipment, StatusChange
 from .._base import Created
 from ._customers import PLACEHOLDER_NAME, CustomerResource, address_model
@@ -214,6 +215,24 @@ class OrderResource(Resource[Order]):
         current = self.current(id)
         self.evolve(current, changes)  # a bad value is an EntityRejected naming it
         self.writer.update(id, changes, current)
+
+    def delete(self, id: str) -> None:
+        """The order and its lines, carriers and history rows (``DELETE /orders``
+        alone leaves them behind, orphaned); the order goes last, so a delete
+        cut short is found and finished by the next."""
+        if not id.isdigit():
+            raise EntityNotFound(f"no order {id} in prestashop", entity="order")
+        rows = self.ws.by_ids(self.route, [id])
+        if not rows:
+            raise EntityNotFound(f"no order {id} in prestashop", entity="order", status_code=404)
+        children = [("order_details", field(d, "id")) for d in _rows(rows[0]) if field(d, "id")]
+        for resource in ("order_carriers", "order_histories"):
+            listed = self.ws.all(resource, {"filter[id_order]": f"[{id}]"}, display="[id]")
+            children.extend((resource, str(r["id"])) for r in listed)
+        for resource, child in children:
+            with contextlib.suppress(EntityNotFound):
+                self.ws.delete(resource, child)
+        super().delete(id)
 
     def address_fields(self, customer_id: str, order: Order, address: Address | None) -> Row:
         """An address row of the order's customer (names from the address, else the order's)."""

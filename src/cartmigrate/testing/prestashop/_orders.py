@@ -14,8 +14,11 @@ store):
   (``logable``) state reached from 6 or 8 takes stock; leaving a sold state
   for 6 or 8 puts it back, and so does a state neither sold nor an error
   moving to 6 or 8; the e-mail only with ``?sendemail=1`` (or a PATCH);
-- ``PATCH``/``DELETE order_histories`` and ``PATCH order_details`` are plain
-  row edits.
+- ``PATCH``/``DELETE order_histories``, ``PATCH``/``DELETE order_details``
+  and ``DELETE order_carriers`` are plain row edits; ``DELETE orders``
+  removes the order row alone (its lines stay, orphaned, as on the real store);
+- an order delivered to a country that is not active: a fatal error (an
+  empty 500), "The delivery address country is not active".
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from ._shop import Row, Shop
 
-__all__ = ["change_state", "create_order", "patch_detail", "post_history"]
+__all__ = ["change_state", "create_order", "delete_detail", "patch_detail", "post_history"]
 
 _ERROR, _CANCELED = "8", "6"
 _RESTOCKING = frozenset({_ERROR, _CANCELED})
@@ -82,6 +85,10 @@ def create_order(shop: Shop, values: Row) -> Row:
             body="Cart cannot be loaded or an order has already been placed using this cart",
             content_type="text/html",
         )
+    delivery = shop.get("addresses", int(str(cart.get("id_address_delivery") or 0) or 0))
+    country = shop.get("countries", int(str(delivery["id_country"] or 0))) if delivery else None
+    if country is not None and str(country.get("active")) != "1":
+        raise ApiError(500, body="")  # "The delivery address country is not active."
     lines: list[Row] = []
     products_total = decimal.Decimal(0)
     for item in cart["associations"]["cart_rows"]:
@@ -194,6 +201,19 @@ def patch_detail(shop: Shop, detail_id: str, values: Row) -> Row:
                         line[name] = values[name]
                 return {"id": int(detail_id), "id_order": str(order["id"]), **line}
     raise ApiError(404, [(92, f"Id(s) not exists: {detail_id}")])
+
+
+def delete_detail(shop: Shop, detail_id: str) -> None:
+    """``DELETE order_details/{id}``: the line goes, nothing else happens."""
+    from ._shop import ApiError
+
+    for order in shop.tables["orders"].values():
+        lines = order["associations"].get("order_rows", [])
+        kept = [line for line in lines if line["id"] != detail_id]
+        if len(kept) != len(lines):
+            order["associations"]["order_rows"] = kept
+            return
+    raise ApiError(404, [(87, f"Id(s) not exists: {detail_id}")])
 
 
 def _move_stock(shop: Shop, order: Row, sign: int) -> None:

@@ -44,7 +44,7 @@ from typing import Any
 import attrs
 import httpx
 
-from ._orders import patch_detail, post_history
+from ._orders import delete_detail, patch_detail, post_history
 from ._sample import load_sample
 from ._schema import RESOURCES, Schema
 from ._shop import ApiError, Row, SentMail, Shop
@@ -268,6 +268,9 @@ class PrestaShopSimulator:
         if method == "DELETE":
             if item is None or not item.isdigit():
                 raise ApiError(400, [(87, "You have to set one or several ids")])
+            if resource == "order_details":
+                delete_detail(self.shop, item)
+                return httpx.Response(200, content=b"")
             self.shop.delete(resource, int(item))
             return httpx.Response(200, content=b"")
         values = self._parse(request.content, schema)
