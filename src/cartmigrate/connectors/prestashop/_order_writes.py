@@ -38,6 +38,7 @@ import contextlib
 import datetime as dt
 import logging
 import re
+import threading
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -54,7 +55,7 @@ from ...models import Address, Order, OrderStatus, Shipment, StatusChange
 from .._base import Created
 from ._mails import StateMails
 from ._resource import Row
-from ._values import field, ps_amount, ps_time
+from ._values import field, money, ps_amount, ps_time
 
 if TYPE_CHECKING:
     from ._orders import OrderResource
@@ -133,6 +134,9 @@ class OrderWriter:
         self.ws = resource.ws
         self.lookups = resource.lookups
         self.mails = mails
+        #: Per order, what PrestaShop computed differently from the source (write_notes).
+        self.measured: list[str] = []
+        self._lock = threading.Lock()
 
     # -- what maps to what -------------------------------------------------------
     def _state(self, status: OrderStatus | str) -> str:
@@ -490,9 +494,34 @@ class OrderWriter:
                     raise
         raise AssertionError("unreachable")  # pragma: no cover
 
+    def _measure(self, row: Row, order: Order) -> None:
+        """What PrestaShop computed for the born order (its carrier's price, its
+        tax rules) where the source's order says otherwise: said per order."""
+        if field(row, "reference") == order.number:
+            return  # patched already (a resumed create): nothing of its own left to see
+        said: list[str] = []
+        own_tax = money(row.get("total_paid_tax_incl")) - money(row.get("total_paid_tax_excl"))
+        if order.tax_total is not None and own_tax != order.tax_total:
+            said.append(f"taxes {own_tax} (its tax rules) where the source has {order.tax_total}")
+        own_shipping = money(row.get("total_shipping_tax_excl"))
+        if order.shipping_total is not None and own_shipping != order.shipping_total:
+            said.append(
+                f"shipping {own_shipping} (its carrier's price) where the source has"
+                f" {order.shipping_total}"
+            )
+        if said:
+            note = (
+                f"order {order.number}: PrestaShop computed {'; '.join(said)}; the order's"
+                " totals are written as the source's, its lines' taxes and its carrier's"
+                " shipping cost stay PrestaShop's"
+            )
+            with self._lock:
+                self.measured.append(note)
+
     def _finish(self, order_id: str, order: Order, plan: _Plan) -> None:
         """Everything after the birth; each step safe to repeat after a crash."""
         row = self._row(order_id)
+        self._measure(row, order)
         patch: dict[str, Any] = {"note": self.note(order), "date_add": self._date(order)}
         if len(order.number) <= _REFERENCE_SIZE:
             patch["reference"] = order.number

@@ -34,6 +34,7 @@ __all__ = ["change_state", "create_order", "delete_detail", "patch_detail", "pos
 _ERROR, _CANCELED = "8", "6"
 _RESTOCKING = frozenset({_ERROR, _CANCELED})
 _CENT = decimal.Decimal("0.01")
+_NO_DATE = "0000-00-00 00:00:00"
 
 
 def _money(value: Any) -> decimal.Decimal:
@@ -97,7 +98,7 @@ def create_order(shop: Shop, values: Row) -> Row:
         price = _price(shop, cart, product, combination)
         quantity = int(item.get("quantity") or 0)
         products_total += price * quantity
-        detail_id = max(shop.next_ids.get("order_details", 100), 100)
+        detail_id = _next_detail(shop)
         shop.next_ids["order_details"] = detail_id + 1
         lines.append(
             {
@@ -130,6 +131,26 @@ def create_order(shop: Shop, values: Row) -> Row:
             "gift": cart.get("gift") or "0",
             "gift_message": cart.get("gift_message") or "",
             "reference": shop.random_reference(),
+            "id_shop": "1",
+            "id_shop_group": "1",
+            "secure_key": _secure_key(shop, cart),
+            "invoice_date": _NO_DATE,
+            "delivery_date": _NO_DATE,
+            "carrier_tax_rate": "0.000",
+            "round_mode": "2",
+            "round_type": "2",
+            "conversion_rate": "1.000000",
+            **dict.fromkeys(
+                (
+                    "total_discounts",
+                    "total_discounts_tax_incl",
+                    "total_discounts_tax_excl",
+                    "total_wrapping",
+                    "total_wrapping_tax_incl",
+                    "total_wrapping_tax_excl",
+                ),
+                "0.000000",
+            ),
             "total_paid": _six(total),
             "total_paid_tax_incl": _six(total),
             "total_paid_tax_excl": _six(total),
@@ -144,7 +165,14 @@ def create_order(shop: Shop, values: Row) -> Row:
     )
     shop.new_row(
         "order_carriers",
-        {"id_order": str(order["id"]), "id_carrier": carrier, "tracking_number": ""},
+        {
+            "id_order": str(order["id"]),
+            "id_carrier": carrier,
+            "tracking_number": "",
+            "weight": "0.000000",
+            "shipping_cost_tax_excl": _six(shipping),
+            "shipping_cost_tax_incl": _six(shipping),
+        },
     )
     if state not in _RESTOCKING:
         _move_stock(shop, order, -1)  # OrderDetail::updateProductQuantityInStock
@@ -174,6 +202,17 @@ def change_state(shop: Shop, order: Row, state: str, *, send_email: bool) -> Row
         elif not new_sold and state in _RESTOCKING and (old_sold or old not in _RESTOCKING):
             # Out of a sold state, or "waiting for payment", into an error/cancel.
             _move_stock(shop, order, +1)
+    row = _state(shop, state)
+    if row is not None and str(row.get("invoice")) == "1" and order["invoice_number"] in ("", "0"):
+        order["invoice_number"] = str(_next_number(shop, "invoice_number"))
+        order["invoice_date"] = shop.stamp()
+        for carrier in shop.tables["order_carriers"].values():
+            if carrier["id_order"] == str(order["id"]):
+                carrier["id_order_invoice"] = order["invoice_number"]
+    if row is not None and str(row.get("delivery")) == "1":
+        if order["delivery_number"] in ("", "0"):
+            order["delivery_number"] = str(_next_number(shop, "delivery_number"))
+        order["delivery_date"] = shop.stamp()
     order["valid"] = "1" if _logable(shop, state) else "0"
     order["current_state"] = state
     order["date_upd"] = shop.stamp()
@@ -181,7 +220,6 @@ def change_state(shop: Shop, order: Row, state: str, *, send_email: bool) -> Row
         "order_histories",
         {"id_order": str(order["id"]), "id_order_state": state, "id_employee": "0"},
     )
-    row = _state(shop, state)
     if send_email and row is not None and str(row.get("send_email")) == "1":
         template = str(row.get("template") or "")
         if template:
@@ -195,7 +233,7 @@ def patch_detail(shop: Shop, detail_id: str, values: Row) -> Row:
 
     for order in shop.tables["orders"].values():
         for line in order["associations"].get("order_rows", []):
-            if line["id"] == detail_id and int(detail_id) >= 100:
+            if line["id"] == detail_id:
                 for name in ("product_name", "product_reference"):
                     if name in values:
                         line[name] = values[name]
@@ -214,6 +252,27 @@ def delete_detail(shop: Shop, detail_id: str) -> None:
             order["associations"]["order_rows"] = kept
             return
     raise ApiError(404, [(87, f"Id(s) not exists: {detail_id}")])
+
+
+def _secure_key(shop: Shop, cart: Row) -> str:
+    customer = shop.get("customers", int(str(cart.get("id_customer") or 0) or 0))
+    return str(customer.get("secure_key") or "") if customer else ""
+
+
+def _next_number(shop: Shop, name: str) -> int:
+    """The next invoice or delivery number: one more than any order has."""
+    return max([int(o[name] or 0) for o in shop.tables["orders"].values()] + [0]) + 1
+
+
+def _next_detail(shop: Shop) -> int:
+    """The next order_details id: they run across every order."""
+    used = [
+        int(line["id"])
+        for order in shop.tables["orders"].values()
+        for line in order["associations"].get("order_rows", [])
+        if str(line.get("id", "")).isdigit()
+    ]
+    return max([shop.next_ids.get("order_details", 1) - 1, *used]) + 1  # never one reused
 
 
 def _move_stock(shop: Shop, order: Row, sign: int) -> None:

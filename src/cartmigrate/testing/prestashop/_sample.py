@@ -34,6 +34,8 @@ _STATES = (
     (12, "On backorder (not paid)", 0, 0, 0, 1, "outofstock"),
     (13, "Awaiting Cash On Delivery validation", 0, 0, 0, 0, "cashondelivery"),
 )
+#: States that make the invoice (as the real store's table has them).
+_INVOICE = frozenset({2, 3, 4, 5, 7, 9, 11})
 _COUNTRIES = [
     "DE",
     "AT",
@@ -143,6 +145,8 @@ def _reference_tables(shop: Shop) -> None:
                 "shipped": str(shipped),
                 "send_email": str(send),
                 "template": template,
+                "invoice": "1" if state_id in _INVOICE else "0",
+                "delivery": "1" if state_id in (3, 4, 5) else "0",
             },
         )
 
@@ -443,6 +447,7 @@ def _people_and_orders(shop: Shop) -> None:
         (1, 1, "6", "XKBKNABJK", [(1, 1, 1, "23.900000"), (2, 5, 1, "35.900000")], "66.800000"),
         (2, 2, "4", "OHSATSERP", [(3, 0, 2, "29.000000")], "65.000000"),
     )
+    first_line = 1  # order_details ids run across orders
     for order_id, cart, order_state, reference, lines, total in orders:
         products = sum(int(q) * float(p) for _, _, q, p in lines)
         shop.put(
@@ -478,7 +483,7 @@ def _people_and_orders(shop: Shop) -> None:
                 "associations": {
                     "order_rows": [
                         {
-                            "id": str(i + 1),
+                            "id": str(first_line + i),
                             "product_id": str(p),
                             "product_attribute_id": str(a),
                             "product_quantity": str(q),
@@ -493,6 +498,7 @@ def _people_and_orders(shop: Shop) -> None:
                 },
             },
         )
+        first_line += len(lines)
         shop.put(
             "order_carriers",
             {

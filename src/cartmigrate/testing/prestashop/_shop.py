@@ -164,6 +164,11 @@ class Shop:
         row["secure_key"] = "".join(self._random.choices("0123456789abcdef", k=32))
         return row
 
+    def _create_carts(self, values: Row) -> Row:
+        row = self.new_row("carts", values)
+        row["id_shop"] = row["id_shop_group"] = "1"
+        return row
+
     def _create_categories(self, values: Row) -> Row:
         row = self.new_row("categories", values)
         parent = self.get("categories", int(str(row["id_parent"] or 0) or 0))
