@@ -61,6 +61,11 @@ def test_orders_migrate_whole_without_stock_moving_or_e_mails(
     report = engine.full_migrate()
     assert report.failures == []
     assert report.summary()["order"]["created"] == 6
+    # The simulated carrier costs 7.00, the source charged 4.90: said per order.
+    measured = [w.message for w in report.warnings if "PrestaShop computed shipping" in w.message]
+    assert sorted(m.split(": ")[1] for m in measured) == sorted(
+        f"order {o.number}" for o in source.list(Order)
+    )
     assert sim.mails == []
     assert sim.shop.tables["order_states"][8]["send_email"] == "1"  # switched back on
     migrated = {o.number: o for o in cart.read(Order)}
