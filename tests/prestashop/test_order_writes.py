@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
 import sys
+import threading
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
 import attrs
+import httpx
 import pytest
 
 from cartmigrate import MemoryCart, MemoryStateStore, SyncEngine
@@ -260,3 +263,30 @@ def test_an_order_to_a_country_the_shop_does_not_deliver_to_fails_alone(
     assert (orders[0].id, "shipping_address") in failed
     assert len(failed) == (2 if countries == {off} else 1)
     assert sim.mails == []
+
+
+def test_guest_orders_side_by_side_share_one_guest_account(
+    sim: PrestaShopSimulator, make_cart: MakeCart
+) -> None:
+    entities = store(orders=6)
+    guest = "same.guest@example.com"
+    fixed = [
+        attrs.evolve(e, customer_id=None, email=guest) if isinstance(e, Order) else e
+        for e in entities
+    ]
+    # Two look-ups of the guest's e-mail meet here before either goes on: without
+    # one plan at a time, both would find no account and both make one.
+    meet = threading.Barrier(2, timeout=1)
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        looks_up = request.method == "GET" and request.url.path.endswith("/customers")
+        if looks_up and request.url.params.get("filter[email]") == f"[{guest}]":
+            with contextlib.suppress(threading.BrokenBarrierError):
+                meet.wait()
+        return sim.handle(request)
+
+    cart = make_cart(sim, max_concurrency=4, transport=httpx.MockTransport(handle))
+    report = SyncEngine(MemoryCart(fixed), cart, state=MemoryStateStore()).full_migrate()
+    assert report.failures == []
+    accounts = [c for c in sim.shop.tables["customers"].values() if c["email"] == guest]
+    assert len(accounts) == 1 and accounts[0]["is_guest"] == "1"

@@ -26,10 +26,8 @@ old shop (whose quantity the migration carries), so it must not here:
    ``order_details``, the cart's specific prices deleted, and last the
    marker cleared: the order is finished.
 
-A later state change (``update``) that PrestaShop answers by putting stock
-back (into 6 "Canceled" or 8 "Payment error") or taking it (out of them)
-would move stock the migration sets absolutely from the source, so the
-stock rows of the order's lines are read before and written back after.
+States, history rows and tracking numbers after the birth, and on every
+update, are ``_order_states``'s.
 """
 
 from __future__ import annotations
@@ -39,7 +37,7 @@ import datetime as dt
 import logging
 import re
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -54,35 +52,30 @@ from ..._exceptions import (
 from ...models import Address, Order, OrderStatus, Shipment, StatusChange
 from .._base import Created
 from ._mails import StateMails
+from ._order_states import ERROR_STATE, OrderLife, state_for
 from ._resource import Row
 from ._values import field, money, ps_amount, ps_time
 
 if TYPE_CHECKING:
     from ._orders import OrderResource
 
-__all__ = ["ERROR_STATE", "MARKER", "OrderWriter", "note_number", "state_for"]
+__all__ = ["MARKER", "OrderWriter", "note_number"]
 
 logger = logging.getLogger("cartmigrate.prestashop")
 
-#: PS_OS_ERROR and PS_OS_CANCELED: leaving a sold state for one puts stock back.
-ERROR_STATE = "8"
-CANCELED_STATE = "6"
-_RESTOCKING = frozenset({ERROR_STATE, CANCELED_STATE})
-#: A state that is neither sold nor an error: the step between them.
-_NEUTRAL_STATE = "1"
 #: The order's gift message while it is being made.
 MARKER = "cartmigrate: migrating order "
 _NOTE = "cartmigrate: source order {number}, placed {date}"
 _NOTE_LINE = re.compile(r"(?:\n\n)?cartmigrate: source order (.+), placed (\S*)\Z")
 _REFERENCE_SIZE = 9
-_STATUS_STATE = {
-    OrderStatus.PENDING: "1",
-    OrderStatus.PROCESSING: "2",
-    OrderStatus.COMPLETED: "5",
-    OrderStatus.CANCELLED: "6",
-    OrderStatus.REFUNDED: "7",
-    OrderStatus.FAILED: "8",
-    OrderStatus.ON_HOLD: "12",
+#: A specific price for one cart only: any shop, currency, country, group, time.
+_CART_PRICE = {
+    **dict.fromkeys(("id_shop", "id_shop_group", "id_currency", "id_country"), 0),
+    **dict.fromkeys(("id_group", "id_customer", "reduction", "reduction_tax"), 0),
+    "from_quantity": 1,
+    "reduction_type": "amount",
+    "from": "0000-00-00 00:00:00",
+    "to": "0000-00-00 00:00:00",
 }
 _TOTALS = {
     "subtotal": ("total_products",),
@@ -97,20 +90,6 @@ def note_number(note: str) -> tuple[str, str | None]:
     if match is None:
         return note, None
     return note[: match.start()], match.group(1)
-
-
-def state_for(status: OrderStatus | str, states: Mapping[str, str]) -> str | None:
-    """The PrestaShop state id for a status (a raw one by its slug or ``state-N``)."""
-    if isinstance(status, OrderStatus):
-        return _STATUS_STATE.get(status)
-    from ._orders import _slug  # the reader's spelling of a state's name
-
-    if status.startswith("state-") and status[6:] in states:
-        return status[6:]
-    for state_id, name in sorted(states.items(), key=lambda s: int(s[0])):
-        if _slug(name) == status:
-            return state_id
-    return None
 
 
 @attrs.define(frozen=True)
@@ -134,9 +113,11 @@ class OrderWriter:
         self.ws = resource.ws
         self.lookups = resource.lookups
         self.mails = mails
+        self.life = OrderLife(resource.ws, resource.lookups, resource.stock)
         #: Per order, what PrestaShop computed differently from the source (write_notes).
         self.measured: list[str] = []
         self._lock = threading.Lock()
+        self._plan_lock = threading.Lock()
 
     # -- what maps to what -------------------------------------------------------
     def _state(self, status: OrderStatus | str) -> str:
@@ -268,7 +249,10 @@ class OrderWriter:
                     entity="order",
                     field="number",
                 )
-        plan = self._plan(order)
+        with self._plan_lock:
+            # Orders side by side may share a guest e-mail or an address:
+            # each is looked up, and made when missing, one order at a time.
+            plan = self._plan(order)
         if unfinished:
             order_id = str(unfinished[0]["id"])
             logger.info("prestashop: finishing order %s (%s) left half-made", order_id, number)
@@ -445,22 +429,11 @@ class OrderWriter:
                 "specific_prices",
                 "specific_price",
                 {
-                    "id_shop": 0,
-                    "id_shop_group": 0,
+                    **_CART_PRICE,
                     "id_cart": cart,
                     "id_product": product,
                     "id_product_attribute": combination,
-                    "id_currency": 0,
-                    "id_country": 0,
-                    "id_group": 0,
-                    "id_customer": 0,
                     "price": ps_amount(price),
-                    "from_quantity": 1,
-                    "reduction": 0,
-                    "reduction_tax": 0,
-                    "reduction_type": "amount",
-                    "from": "0000-00-00 00:00:00",
-                    "to": "0000-00-00 00:00:00",
                 },
                 [],
             )
@@ -527,9 +500,9 @@ class OrderWriter:
             patch["reference"] = order.number
         patch.update(self._totals(order))
         self.ws.patch("orders", "order", order_id, patch, [])
-        self._move(order_id, field(row, "current_state", ERROR_STATE), plan.state, row)
-        self.align_history(order_id, plan.history)
-        self.set_shipments(order_id, order.shipments)
+        self.life.move(order_id, field(row, "current_state", ERROR_STATE), plan.state, row)
+        self.life.align_history(order_id, plan.history)
+        self.life.set_shipments(order_id, order.shipments)
         self._name_lines(row, order)
         for price in self.ws.all(
             "specific_prices", {"filter[id_cart]": f"[{field(row, 'id_cart')}]"}, display="[id]"
@@ -600,124 +573,21 @@ class OrderWriter:
             if patch:
                 self.ws.patch("order_details", "order_detail", field(detail, "id"), patch, [])
 
-    # -- states and history --------------------------------------------------------
-    def _post_state(self, order_id: str, state: str) -> None:
-        # Without ?sendemail=1: the state changes, no e-mail goes.
-        self.ws.create(
-            "order_histories", "order_history", {"id_order": order_id, "id_order_state": state}, []
-        )
-
-    def _move(self, order_id: str, current: str, wanted: str, row: Row) -> None:
-        """From state ``current`` to ``wanted`` without moving stock."""
-        if current == wanted:
-            return
-        logable = self.lookups.logable_states()
-        restocks = wanted in _RESTOCKING and current not in _RESTOCKING
-        destocks = wanted in logable and current in _RESTOCKING
-        if destocks:
-            # 6/8 -> 1 -> sold: neither step takes stock.
-            self._post_state(order_id, _NEUTRAL_STATE)
-            if wanted != _NEUTRAL_STATE:
-                self._post_state(order_id, wanted)
-            return
-        if not restocks:
-            self._post_state(order_id, wanted)
-            return
-        # PrestaShop puts the lines' stock back: the migration carries stock
-        # absolutely from the source, so it is written back as it was.
-        stock = self.resource.stock
-        products = sorted({field(d, "product_id") for d in _details(row)} - {"", "0"})
-        before = stock.of_products(products) if products else {}
-        self._post_state(order_id, wanted)
-        after = stock.of_products(products) if products else {}
-        for key, was in before.items():
-            now = after.get(key)
-            # A product's own row is its combinations' sum: written through them.
-            summed = key[1] == "0" and any(k[0] == key[0] and k[1] != "0" for k in before)
-            quantity = field(was, "quantity", "0")
-            if now is not None and not summed and field(now, "quantity", "0") != quantity:
-                stock.write(key[0], key[1], quantity=int(quantity), status=None)
-
-    def align_history(self, order_id: str, wanted: Sequence[tuple[str, str]]) -> None:
-        """The order's history rows made the source's (state, date) list, as plain rows."""
-        rows = sorted(
-            self.ws.all("order_histories", {"filter[id_order]": f"[{order_id}]"}),
-            key=lambda r: int(r["id"]),
-        )
-        current = field(self._row(order_id), "current_state", ERROR_STATE)
-        while len(rows) < len(wanted):
-            # The current state again moves nothing (old and new alike), and
-            # adds a row to edit.
-            self._post_state(order_id, current)
-            rows = sorted(
-                self.ws.all("order_histories", {"filter[id_order]": f"[{order_id}]"}),
-                key=lambda r: int(r["id"]),
-            )
-        for row, (state, date) in zip(rows, wanted, strict=False):
-            if field(row, "id_order_state") != state or field(row, "date_add") != date:
-                self.ws.patch(
-                    "order_histories",
-                    "order_history",
-                    str(row["id"]),
-                    {"id_order_state": state, "date_add": date},
-                    [],
-                )
-        for row in rows[len(wanted) :]:
-            with contextlib.suppress(EntityNotFound):
-                self.ws.delete("order_histories", str(row["id"]))
-
-    def set_shipments(self, order_id: str, shipments: Sequence[Shipment]) -> None:
-        tracked = [s for s in shipments if s.tracking_number]
-        rows = sorted(
-            self.ws.all("order_carriers", {"filter[id_order]": f"[{order_id}]"}),
-            key=lambda r: int(r["id"]),
-        )
-        names = {name.casefold(): cid for cid, name in self.lookups.active_carriers()}
-        base = field(rows[0], "id_carrier") if rows else None
-        for position, shipment in enumerate(tracked):
-            carrier = names.get((shipment.carrier or "").casefold(), base)
-            if position < len(rows):
-                row = rows[position]
-                if field(row, "tracking_number") != shipment.tracking_number:
-                    self.ws.patch(
-                        "order_carriers",
-                        "order_carrier",
-                        str(row["id"]),
-                        {"tracking_number": shipment.tracking_number},
-                        [],
-                    )
-            else:
-                self.ws.create(
-                    "order_carriers",
-                    "order_carrier",
-                    {
-                        "id_order": order_id,
-                        "id_carrier": carrier or "0",
-                        "tracking_number": shipment.tracking_number,
-                    },
-                    [],
-                )
-        for row in rows[len(tracked) :]:
-            if field(row, "tracking_number"):
-                self.ws.patch(
-                    "order_carriers", "order_carrier", str(row["id"]), {"tracking_number": ""}, []
-                )
-
     # -- update -----------------------------------------------------------------
     def update(self, order_id: str, changes: Mapping[str, Any], current: Order) -> None:
         updated = attrs.evolve(current, **changes)
         if "status" in changes:
             row = self._row(order_id)
-            self._move(
+            self.life.move(
                 order_id,
                 field(row, "current_state", ERROR_STATE),
                 self._state(updated.status),
                 row,
             )
         if "status_history" in changes:
-            self.align_history(order_id, self._history(updated))
+            self.life.align_history(order_id, self._history(updated))
         if "shipments" in changes:
-            self.set_shipments(order_id, updated.shipments)
+            self.life.set_shipments(order_id, updated.shipments)
         if "note" in changes:
             self.ws.patch(
                 "orders", "order", order_id, {"note": self.note(current, updated.note or "")}, []
@@ -736,9 +606,3 @@ def _cart_lines(cart: Row) -> list[tuple[str, str, str]]:
         for r in rows or []
         if isinstance(r, Mapping)
     )
-
-
-def _details(row: Row) -> list[Row]:
-    associations = row.get("associations") or {}
-    details = associations.get("order_rows") if isinstance(associations, Mapping) else None
-    return [d for d in details or [] if isinstance(d, Mapping)]  # type: ignore[misc]

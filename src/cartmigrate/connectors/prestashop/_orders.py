@@ -21,7 +21,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import logging
-import re
 import secrets
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
@@ -32,6 +31,7 @@ from ..._exceptions import EntityNotFound, EntityRejected, WriteOutcomeUnknown
 from ...models import Address, Customer, Order, OrderLine, OrderStatus, Shipment, StatusChange
 from .._base import Created
 from ._customers import PLACEHOLDER_NAME, CustomerResource, address_model
+from ._order_states import state_slug
 from ._order_writes import MARKER, OrderWriter, note_number
 from ._resource import Resource, Row
 from ._stock import StockRows
@@ -58,16 +58,12 @@ STATE_STATUS: dict[str, OrderStatus] = {
 }
 
 
-def _slug(name: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", name.casefold()).strip("-") or "unknown"
-
-
 def status_of_state(state_id: str, states: dict[str, str]) -> OrderStatus | str:
     """The library's status for a PrestaShop state id (a raw slug when none fits)."""
     if state_id in STATE_STATUS:
         return STATE_STATUS[state_id]
     name = states.get(state_id)
-    return _slug(name) if name else f"state-{state_id}"
+    return state_slug(name) if name else f"state-{state_id}"
 
 
 @attrs.define(frozen=True)
