@@ -263,6 +263,12 @@ class PrestaShopCart(Cart):
             return tuple(notes)
         return ()
 
+    def required_references(self, kind: type[Entity]) -> frozenset[str]:
+        """An order's customer and its lines' products: the cart an order is made
+        from holds them, and neither can be changed once the order exists (an
+        order without its customer would become a guest's)."""
+        return frozenset({"customer_id", "lines"}) if kind is Order else frozenset()
+
     def as_stored(self, entity: E) -> E:
         if isinstance(entity, Order):
             return cast(E, self._orders.writer.as_stored(entity))
