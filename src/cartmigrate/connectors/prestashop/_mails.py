@@ -139,7 +139,8 @@ class StateMails:
         """``state``'s e-mail off inside the block (left as it was if it was off)."""
         self.recover()
         with self._lock:
-            if self._holders == 0 and self._sends(state):
+            # Still switched off by the last one out, not yet back on: it stays off.
+            if self._holders == 0 and not self._switched and self._sends(state):
                 # Recorded before it is switched: a kill right after still leaves
                 # the next run what it needs to switch it back on.
                 self._write_record([state])
