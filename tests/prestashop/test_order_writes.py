@@ -317,3 +317,21 @@ def test_an_order_waits_for_its_customer_rather_than_becoming_a_guests(
         assert found is not None and found.customer_id is not None
         customer = sim.shop.tables["customers"][int(found.customer_id)]
         assert customer["is_guest"] == "0" and customer["email"] == order.email
+
+
+def test_an_order_without_history_gets_its_state_since_it_was_placed(
+    sim: PrestaShopSimulator, cart: PrestaShopCart
+) -> None:
+    entities = store(orders=1)
+    (order,) = [e for e in entities if isinstance(e, Order)]
+    bare = attrs.evolve(order, status_history=[])
+    source = MemoryCart([*[e for e in entities if e is not order], bare])
+    engine = SyncEngine(source, cart, state=MemoryStateStore())
+    assert engine.full_migrate().failures == []
+    found = cart.find(Order, order.number)
+    assert found is not None and found.id is not None
+    assert [(c.status, c.at) for c in found.status_history] == [(order.status, order.created_at)]
+    rows = [r for r in sim.shop.tables["order_histories"].values() if r["id_order"] == found.id]
+    assert len(rows) == 1
+    report = engine.smart_update()
+    assert all(v["updated"] == 0 and v["created"] == 0 for v in report.summary().values())

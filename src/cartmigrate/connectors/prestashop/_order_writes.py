@@ -131,11 +131,21 @@ class OrderWriter:
             )
         return state
 
+    @staticmethod
+    def _changes(order: Order) -> list[StatusChange]:
+        """The history to write: the source's, or, when it has none, the order's
+        state since its creation (PrestaShop's back office expects one row)."""
+        if order.status_history:
+            return sorted(order.status_history, key=lambda c: c.at)
+        if order.created_at is not None:
+            return [StatusChange(status=order.status, at=order.created_at)]
+        return []
+
     def _history(self, order: Order) -> tuple[tuple[str, str], ...]:
         zone = self.resource.zone
         return tuple(
             (self._state(change.status), ps_time(change.at, zone))
-            for change in sorted(order.status_history, key=lambda c: c.at)
+            for change in self._changes(order)
         )
 
     def currency(self, order: Order) -> str:
@@ -178,7 +188,7 @@ class OrderWriter:
                     tzinfo=zone
                 ),
             )
-            for c in sorted(order.status_history, key=lambda c: c.at)
+            for c in self._changes(order)
         ]
         lines = sorted(
             order.lines,
