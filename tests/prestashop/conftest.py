@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -24,10 +25,12 @@ def sim(clock: FakeClock) -> PrestaShopSimulator:
 
 
 @pytest.fixture
-def make_cart() -> Iterator[Callable[..., PrestaShopCart]]:
+def make_cart(tmp_path: Path) -> Iterator[Callable[..., PrestaShopCart]]:
     made: list[PrestaShopCart] = []
 
     def make(simulator: PrestaShopSimulator, **options: Any) -> PrestaShopCart:
+        # The record of e-mails switched off lives in the test's own directory.
+        options.setdefault("mail_record_dir", tmp_path / "mails")
         options.setdefault("requests_per_second", 10_000.0)
         options.setdefault("burst", 10_000.0)
         cart = PrestaShopCart(

@@ -138,9 +138,33 @@ def test_an_order_comes_from_a_cart_through_the_payment_module(
         "name": Lang("ignored"),
     }
     order = _post(http, "orders", "order", order_fields).json()["order"]
-    assert order["current_state"] == "11"  # the paid total matched the cart's
+    assert "current_state" not in order  # the answer echoes what was posted
+    assert sim.shop.tables["orders"][order["id"]]["current_state"] == "11"  # paid in full
     own = sim.shop.stock_row(3, 0)
     assert own is not None and own["quantity"] == "298"
     assert [m.template for m in sim.mails] == ["payment", "order_conf"]
     again = _post(http, "orders", "order", order_fields)
     assert again.status_code == 500 and "already been placed" in again.text
+
+
+def test_a_state_change_moves_stock_as_prestashop_does(
+    sim: PrestaShopSimulator, http: httpx.Client
+) -> None:
+    """OrderHistory::changeIdOrderState: 2 -> 6 puts stock back, 6 -> 1 -> 2 takes
+    none, 6 -> 2 takes it; no e-mail without ?sendemail=1."""
+    order = sim.shop.tables["orders"][2]  # state 4, valid: its stock was taken
+    order["current_state"] = "2"
+
+    def move(state: int) -> int:
+        _post(http, "order_histories", "order_history", {"id_order": 2, "id_order_state": state})
+        row = sim.shop.stock_row(3, 0)
+        assert row is not None
+        return int(row["quantity"])
+
+    start = move(2)
+    assert move(6) == start + 2
+    assert move(1) == start + 2
+    assert move(2) == start + 2
+    assert move(8) == start + 4  # leaving a sold state for an error puts it back
+    assert move(2) == start + 2  # and back out of the error takes it
+    assert sim.mails == []

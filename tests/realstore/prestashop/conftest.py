@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import subprocess
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 
@@ -32,10 +33,14 @@ def _real_backoff() -> Iterator[None]:
 
 
 @pytest.fixture
-def make_presta(real_prestashop: RealStore) -> Iterator[Callable[..., PrestaShopCart]]:
+def make_presta(
+    real_prestashop: RealStore, tmp_path: Path
+) -> Iterator[Callable[..., PrestaShopCart]]:
     made: list[PrestaShopCart] = []
 
     def make(**options: object) -> PrestaShopCart:
+        # The record of an e-mail switched off lives in the test's own directory.
+        options.setdefault("mail_record_dir", tmp_path / "mails")
         key = str(options.pop("key", real_prestashop.credentials["PS_WS_KEY"]))
         cart = PrestaShopCart(API, key, **options)  # type: ignore[arg-type]
         made.append(cart)

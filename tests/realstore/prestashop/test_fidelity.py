@@ -12,6 +12,7 @@ in a list, the same fields on each object, and for a read the same values
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -70,7 +71,7 @@ READ_ONLY = [
 Request = tuple[str, str, dict[str, str], bytes | None]
 
 
-def _requests() -> list[Request]:
+def _requests(next_history: int) -> list[Request]:
     json_ = {"output_format": "JSON"}
     found: list[Request] = []
     for resource in READ_ONLY:
@@ -184,7 +185,167 @@ def _requests() -> list[Request]:
         ),
         ("DELETE", "manufacturers/999999", {}, None),
     ]
-    return found
+    return found + _order_path(post, patch, next_history)
+
+
+def _order_path(
+    post: Callable[[str, str, dict[str, Any]], Request],
+    patch: Callable[[str, str, int, dict[str, Any]], Request],
+    history: int,
+) -> list[Request]:
+    """What the connector sends to write a historical order (see ``_order_writes``):
+    the state's e-mail off, a cart with a marker, a cart-bound price, the order born
+    in state 8, its edits, the state moved without e-mails, the rows edited, deleted."""
+    json_ = {"output_format": "JSON"}
+    marker = "cartmigrate: migrating order F1"
+    row = {"id_product": 1, "id_product_attribute": 1, "id_address_delivery": 5, "quantity": 2}
+    return [
+        patch("order_states", "order_state", 8, {"send_email": "0"}),
+        ("GET", "order_states", {**json_, "filter[id]": "[8]", "display": "[id,send_email]"}, None),
+        post(
+            "carts",
+            "cart",
+            {
+                "id_currency": 1,
+                "id_lang": 1,
+                "id_customer": 2,
+                "id_address_delivery": 5,
+                "id_address_invoice": 5,
+                "id_carrier": 2,
+                "gift": 0,
+                "gift_message": marker,
+                "associations": {"cart_rows": Assoc("cart_row", [row])},
+            },
+        ),
+        ("GET", "carts", {**json_, "filter[gift_message]": f"[{marker}]", "display": "[id]"}, None),
+        post(
+            "specific_prices",
+            "specific_price",
+            {
+                "id_shop": 0,
+                "id_shop_group": 0,
+                "id_cart": 6,
+                "id_product": 1,
+                "id_product_attribute": 1,
+                "id_currency": 0,
+                "id_country": 0,
+                "id_group": 0,
+                "id_customer": 0,
+                "price": "11.110000",
+                "from_quantity": 1,
+                "reduction": 0,
+                "reduction_tax": 0,
+                "reduction_type": "amount",
+                "from": "0000-00-00 00:00:00",
+                "to": "0000-00-00 00:00:00",
+            },
+        ),
+        ("GET", "specific_prices", {**json_, "filter[id_cart]": "[6]", "display": "[id]"}, None),
+        post(
+            "orders",
+            "order",
+            {
+                "id_cart": 6,
+                "id_customer": 2,
+                "id_address_delivery": 5,
+                "id_address_invoice": 5,
+                "id_currency": 1,
+                "id_lang": 1,
+                "id_carrier": 2,
+                "module": "ps_checkpayment",
+                "payment": "Migrated",
+                "total_paid": "0",
+                "total_paid_real": "0",
+                "total_products": "0",
+                "total_products_wt": "0",
+                "conversion_rate": "1",
+            },
+        ),
+        (
+            "GET",
+            "orders",
+            {
+                **json_,
+                "filter[gift_message]": f"[{marker}]",
+                "display": "[id,current_state,gift_message,id_cart,valid,total_products]",
+            },
+            None,
+        ),
+        ("GET", "stock_availables/20", json_, None),
+        patch(
+            "orders",
+            "order",
+            6,
+            {
+                "reference": "F1",
+                "note": "cartmigrate: source order F1, placed 2024-05-01T12:00:00+00:00",
+                "date_add": "2024-05-01 12:00:00",
+                "total_paid": "30.220000",
+                "total_shipping_tax_excl": "8.000000",
+            },
+        ),
+        post("order_histories", "order_history", {"id_order": 6, "id_order_state": 1}),
+        post("order_histories", "order_history", {"id_order": 6, "id_order_state": 4}),
+        ("GET", "stock_availables/20", json_, None),
+        (
+            "GET",
+            "order_histories",
+            {
+                **json_,
+                "filter[id_order]": "[6]",
+                "display": "[id,id_order_state]",
+                "sort": "[id_ASC]",
+            },
+            None,
+        ),
+        patch(
+            "order_histories",
+            "order_history",
+            history,
+            {"id_order_state": 1, "date_add": "2024-05-01 12:00:00"},
+        ),
+        ("DELETE", f"order_histories/{history + 1}", {}, None),
+        patch("order_details", "order_detail", 8, {"product_name": "Source line"}),
+        patch("order_carriers", "order_carrier", 6, {"tracking_number": "TRK-F1"}),
+        patch("orders", "order", 6, {"gift_message": ""}),
+        patch("order_states", "order_state", 8, {"send_email": "1"}),
+        (
+            "GET",
+            "orders",
+            {
+                **json_,
+                "filter[id]": "[6]",
+                "display": "[id,current_state,reference,note,valid,total_paid,gift_message]",
+            },
+            None,
+        ),
+        (
+            "GET",
+            "order_histories",
+            {
+                **json_,
+                "filter[id_order]": "[6]",
+                "display": "[id,id_order_state,date_add]",
+                "sort": "[id_ASC]",
+            },
+            None,
+        ),
+        (
+            "GET",
+            "order_carriers",
+            {
+                **json_,
+                "filter[id_order]": "[6]",
+                "display": "[id,id_order,id_carrier,tracking_number]",
+            },
+            None,
+        ),
+        ("GET", "stock_availables/20", json_, None),
+        ("DELETE", "order_details/8", {}, None),
+        ("DELETE", "order_carriers/6", {}, None),
+        ("DELETE", "orders/6", {}, None),
+        ("GET", "orders/6", json_, None),
+    ]
 
 
 def _codes(body: Any) -> list[int]:
@@ -231,7 +392,9 @@ def test_the_simulator_answers_like_the_real_store(real_prestashop: RealStore) -
     sim = PrestaShopSimulator(key=key, host="127.0.0.1:8090", sample=False)
     sim.load(snapshot)
     offline = httpx.Client(base_url=f"{API}/", auth=(key, ""), transport=sim.transport, timeout=60)
-    requests = _requests()
+    history = max(int(r["id"]) for r in snapshot["order_histories"]) + 1
+    requests = _requests(history)
+    mails = real_prestashop.mails()
     unlike: list[str] = []
     try:
         for method, path, params, body in requests:
@@ -260,6 +423,7 @@ def test_the_simulator_answers_like_the_real_store(real_prestashop: RealStore) -
         real.close()
         offline.close()
         real_prestashop.reset()
+    assert real_prestashop.mails() == mails, "the order path sent no e-mail"
     alike = 1 - len(unlike) / len(requests)
     print(f"simulator fidelity: {len(requests) - len(unlike)}/{len(requests)} = {alike:.1%}")
     print("\n".join(unlike))

@@ -20,6 +20,7 @@ READS = frozenset(
     {
         "addresses",
         "carriers",
+        "carts",
         "categories",
         "combinations",
         "configurations",
@@ -30,6 +31,7 @@ READS = frozenset(
         "languages",
         "manufacturers",
         "order_carriers",
+        "order_details",
         "order_histories",
         "order_states",
         "orders",
@@ -46,6 +48,12 @@ READS = frozenset(
 #: What a migration into the shop writes, per resource.
 WRITES: Mapping[str, frozenset[str]] = {
     "addresses": frozenset({"POST", "PATCH", "DELETE"}),
+    "carts": frozenset({"POST"}),
+    "order_carriers": frozenset({"POST", "PATCH", "DELETE"}),
+    "order_details": frozenset({"PATCH", "DELETE"}),
+    "order_histories": frozenset({"POST", "PATCH", "DELETE"}),
+    "order_states": frozenset({"PATCH"}),
+    "orders": frozenset({"POST", "PATCH", "DELETE"}),
     "categories": frozenset({"POST", "PATCH", "DELETE"}),
     "combinations": frozenset({"POST", "PATCH", "DELETE"}),
     "customers": frozenset({"POST", "PATCH", "DELETE"}),

@@ -27,6 +27,7 @@ _SETTINGS = (
     "PS_TIMEZONE",
     "PS_COUNTRY_DEFAULT",
     "PS_CUSTOMER_GROUP",
+    "PS_GUEST_GROUP",
 )
 
 
@@ -181,6 +182,39 @@ class Lookups:
             return {str(r["id"]): text(r, "name", self.language) for r in rows}
 
         found: dict[str, str] = self._cached("order_states", load)
+        return found
+
+    def logable_states(self) -> frozenset[str]:
+        """The order states PrestaShop counts as sold (``logable``): reaching one
+        from an error or a cancellation takes stock."""
+
+        def load() -> frozenset[str]:
+            rows = self._ws.all("order_states", None, display="[id,logable]")
+            return frozenset(str(r["id"]) for r in rows if field(r, "logable", "0") == "1")
+
+        found: frozenset[str] = self._cached("logable_states", load)
+        return found
+
+    def active_countries(self) -> frozenset[str]:
+        """Ids of the countries the shop delivers to (an order elsewhere is refused)."""
+
+        def load() -> frozenset[str]:
+            rows = self._ws.all("countries", {"filter[active]": "[1]"}, display="[id]")
+            return frozenset(str(r["id"]) for r in rows)
+
+        found: frozenset[str] = self._cached("active_countries", load)
+        return found
+
+    def active_carriers(self) -> list[tuple[str, str]]:
+        """(id, name) of the carriers a new cart may use, lowest id first."""
+
+        def load() -> list[tuple[str, str]]:
+            rows = self._ws.all(
+                "carriers", {"filter[deleted]": "[0]", "filter[active]": "[1]"}, display="[id,name]"
+            )
+            return sorted(((str(r["id"]), field(r, "name")) for r in rows), key=lambda c: int(c[0]))
+
+        found: list[tuple[str, str]] = self._cached("active_carriers", load)
         return found
 
     def carriers(self) -> dict[str, str]:

@@ -18,17 +18,27 @@ minus without; ``total`` is what was paid, tax included.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-import re
+import logging
+import secrets
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 import attrs
 
-from ...models import Order, OrderLine, OrderStatus, Shipment, StatusChange
-from ._customers import address_model
+from ..._exceptions import EntityNotFound, EntityRejected, WriteOutcomeUnknown
+from ...models import Address, Customer, Order, OrderLine, OrderStatus, Shipment, StatusChange
+from .._base import Created
+from ._customers import PLACEHOLDER_NAME, CustomerResource, address_model
+from ._order_states import state_slug
+from ._order_writes import MARKER, OrderWriter, note_number
 from ._resource import Resource, Row
+from ._stock import StockRows
 from ._values import field, money, optional_id, timestamp
+from ._xml import Assoc
+
+logger = logging.getLogger("cartmigrate.prestashop")
 
 __all__ = ["OrderResource", "status_of_state"]
 
@@ -48,16 +58,12 @@ STATE_STATUS: dict[str, OrderStatus] = {
 }
 
 
-def _slug(name: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", name.casefold()).strip("-") or "unknown"
-
-
 def status_of_state(state_id: str, states: dict[str, str]) -> OrderStatus | str:
     """The library's status for a PrestaShop state id (a raw slug when none fits)."""
     if state_id in STATE_STATUS:
         return STATE_STATUS[state_id]
     name = states.get(state_id)
-    return _slug(name) if name else f"state-{state_id}"
+    return state_slug(name) if name else f"state-{state_id}"
 
 
 @attrs.define(frozen=True)
@@ -72,6 +78,14 @@ class OrderResource(Resource[Order]):
     kind = Order
     route = "orders"
     element = "order"
+    writable = frozenset({"status", "status_history", "shipments", "note"})
+
+    #: Set by the cart: the writing half, the customers' address rules, the
+    #: stock rows, the installed payment module orders are made through.
+    writer: OrderWriter
+    customers: CustomerResource
+    stock: StockRows
+    payment_module: str = "ps_checkpayment"
 
     def since_pages(self, since: dt.datetime) -> Iterator[list[Row]]:
         """Orders changed since, and those with a state change since."""
@@ -145,9 +159,10 @@ class OrderResource(Resource[Order]):
         paid_incl = money(row.get("total_paid_tax_incl"))
         paid_excl = money(row.get("total_paid_tax_excl"))
         customer_id = optional_id(row, "id_customer")
+        note, source_number = note_number(field(row, "note"))
         return Order(
             id=order_id,
-            number=field(row, "reference") or order_id,
+            number=source_number or field(row, "reference") or order_id,
             customer_id=customer_id,
             email=page.emails.get(customer_id or "") or None,
             status=status_of_state(field(row, "current_state", "0"), states),
@@ -162,7 +177,7 @@ class OrderResource(Resource[Order]):
             shipping_address=address_model(delivery, self) if delivery else None,
             status_history=history,
             shipments=shipments,
-            note=field(row, "note") or None,
+            note=note or None,
             created_at=timestamp(row, "date_add", self.zone),
             updated_at=timestamp(row, "date_upd", self.zone),
             extra={
@@ -172,11 +187,99 @@ class OrderResource(Resource[Order]):
                 "total_paid_real": str(money(row.get("total_paid_real"))),
                 "invoice_number": field(row, "invoice_number", "0"),
                 "id_carrier": field(row, "id_carrier", "0"),
+                "gift_message": field(row, "gift_message"),
             },
         )
 
     def find_params(self, natural_key: str) -> list[dict[str, Any]]:
-        return [{"filter[reference]": f"[{natural_key}]"}]
+        # The number is the reference when it fits (9 characters), else it is
+        # in the note cartmigrate writes.
+        return [
+            {"filter[reference]": f"[{natural_key}]"},
+            {"filter[note]": f"%[source order {natural_key}]%"},
+        ]
+
+    def finished(self, model: Order) -> bool:
+        return not str(model.extra.get("gift_message", "")).startswith(MARKER)
+
+    # -- writing ---------------------------------------------------------------
+    def create(self, entity: Order) -> Created:
+        return self.writer.create(entity)
+
+    def update(self, id: str, changes: Mapping[str, Any], parent_id: str | None) -> None:
+        self.check_fields(changes)
+        current = self.current(id)
+        self.evolve(current, changes)  # a bad value is an EntityRejected naming it
+        self.writer.update(id, changes, current)
+
+    def delete(self, id: str) -> None:
+        """The order and its lines, carriers and history rows (``DELETE /orders``
+        alone leaves them behind, orphaned); the order goes last, so a delete
+        cut short is found and finished by the next."""
+        if not id.isdigit():
+            raise EntityNotFound(f"no order {id} in prestashop", entity="order")
+        rows = self.ws.by_ids(self.route, [id])
+        if not rows:
+            raise EntityNotFound(f"no order {id} in prestashop", entity="order", status_code=404)
+        children = [("order_details", field(d, "id")) for d in _rows(rows[0]) if field(d, "id")]
+        for resource in ("order_carriers", "order_histories"):
+            listed = self.ws.all(resource, {"filter[id_order]": f"[{id}]"}, display="[id]")
+            children.extend((resource, str(r["id"])) for r in listed)
+        for resource, child in children:
+            with contextlib.suppress(EntityNotFound):
+                self.ws.delete(resource, child)
+        super().delete(id)
+
+    def address_fields(self, customer_id: str, order: Order, address: Address | None) -> Row:
+        """An address row of the order's customer (names from the address, else the order's)."""
+        address = address or Address()
+        person = Customer(
+            email=order.email or "order@invalid.example",
+            first_name=address.first_name,
+            last_name=address.last_name,
+        )
+        fields = self.customers.address_fields(customer_id, person, address, 0)
+        fields["alias"] = f"Order {order.number}"[:32]
+        return fields
+
+    def cart_rows(self, rows: Sequence[Mapping[str, Any]]) -> Assoc:
+        return Assoc("cart_row", list(rows))
+
+    def guest(self, order: Order) -> str:
+        """The account the order's e-mail has, else a new guest account for it."""
+        email = str(order.email)
+
+        def accounts() -> list[str]:
+            rows = self.ws.all(
+                "customers",
+                {"filter[email]": f"[{email}]", "filter[deleted]": "[0]"},
+                display="[id,is_guest]",
+            )
+            return [str(r["id"]) for r in sorted(rows, key=lambda r: int(r["id"]))]
+
+        found = accounts()
+        if found:
+            return found[0]
+        billing = order.billing_address or order.shipping_address or Address()
+        body = {
+            "firstname": billing.first_name or PLACEHOLDER_NAME,
+            "lastname": billing.last_name or PLACEHOLDER_NAME,
+            "email": email,
+            "passwd": secrets.token_urlsafe(18),
+            "is_guest": 1,
+            "active": 1,
+            "id_default_group": self.lookups.settings().get("PS_GUEST_GROUP") or "2",
+        }
+        try:
+            answer = self.ws.create("customers", "customer", body, self.lookups.languages())
+        except WriteOutcomeUnknown:
+            found = accounts()
+            if found:
+                return found[0]
+            raise
+        if not answer.get("id"):
+            raise EntityRejected("prestashop: the guest account got no id", entity="order")
+        return str(answer["id"])
 
 
 def _rows(row: Mapping[str, Any]) -> list[Mapping[str, Any]]:

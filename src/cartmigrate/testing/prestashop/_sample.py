@@ -26,14 +26,16 @@ _STATES = (
     (4, "Shipped", 1, 1, 1, 1, "shipped"),
     (5, "Delivered", 1, 1, 1, 0, ""),
     (6, "Canceled", 0, 0, 0, 1, "order_canceled"),
-    (7, "Refunded", 0, 1, 0, 1, "refund"),
+    (7, "Refunded", 0, 0, 0, 1, "refund"),
     (8, "Payment error", 0, 0, 0, 1, "payment_error"),
-    (9, "On backorder (paid)", 1, 1, 0, 1, "outofstock"),
+    (9, "On backorder (paid)", 0, 1, 0, 1, "outofstock"),
     (10, "Awaiting bank wire payment", 0, 0, 0, 1, "bankwire"),
     (11, "Remote payment accepted", 1, 1, 0, 1, "payment"),
     (12, "On backorder (not paid)", 0, 0, 0, 1, "outofstock"),
-    (13, "Awaiting Cash On Delivery validation", 0, 0, 0, 1, "cashondelivery"),
+    (13, "Awaiting Cash On Delivery validation", 0, 0, 0, 0, "cashondelivery"),
 )
+#: States that make the invoice (as the real store's table has them).
+_INVOICE = frozenset({2, 3, 4, 5, 7, 9, 11})
 _COUNTRIES = [
     "DE",
     "AT",
@@ -81,6 +83,7 @@ def _reference_tables(shop: Shop) -> None:
             ("PS_TIMEZONE", "UTC"),
             ("PS_COUNTRY_DEFAULT", "21"),
             ("PS_CUSTOMER_GROUP", "3"),
+            ("PS_GUEST_GROUP", "2"),
         ),
         start=1,
     ):
@@ -142,6 +145,8 @@ def _reference_tables(shop: Shop) -> None:
                 "shipped": str(shipped),
                 "send_email": str(send),
                 "template": template,
+                "invoice": "1" if state_id in _INVOICE else "0",
+                "delivery": "1" if state_id in (3, 4, 5) else "0",
             },
         )
 
@@ -442,6 +447,7 @@ def _people_and_orders(shop: Shop) -> None:
         (1, 1, "6", "XKBKNABJK", [(1, 1, 1, "23.900000"), (2, 5, 1, "35.900000")], "66.800000"),
         (2, 2, "4", "OHSATSERP", [(3, 0, 2, "29.000000")], "65.000000"),
     )
+    first_line = 1  # order_details ids run across orders
     for order_id, cart, order_state, reference, lines, total in orders:
         products = sum(int(q) * float(p) for _, _, q, p in lines)
         shop.put(
@@ -477,7 +483,7 @@ def _people_and_orders(shop: Shop) -> None:
                 "associations": {
                     "order_rows": [
                         {
-                            "id": str(i + 1),
+                            "id": str(first_line + i),
                             "product_id": str(p),
                             "product_attribute_id": str(a),
                             "product_quantity": str(q),
@@ -492,6 +498,7 @@ def _people_and_orders(shop: Shop) -> None:
                 },
             },
         )
+        first_line += len(lines)
         shop.put(
             "order_carriers",
             {

@@ -171,6 +171,12 @@ RESOURCES: dict[str, Schema] = {
     "order_histories": _schema(
         "order_history", "id_employee id_order_state id_order date_add", dated=False
     ),
+    "order_details": _schema(
+        "order_detail",
+        "id_order product_id product_attribute_id product_quantity product_name"
+        " product_reference product_price unit_price_tax_incl unit_price_tax_excl",
+        dated=False,
+    ),
     "order_carriers": _schema(
         "order_carrier",
         "id_order id_carrier id_order_invoice weight shipping_cost_tax_excl"

@@ -6,14 +6,12 @@ string, associations as lists of ``{"id": "n"}``. What a write does besides
 storing its row is what the real store was seen doing: a product or
 combination gets its ``stock_availables`` row, a product's own row is the
 sum of its combinations', an order is made from a cart through the payment
-module path (state 11 when the paid total matches the cart to the cent, else
-8; stock decremented for a valid order; the e-mails it would send logged).
+module path (see ``_orders``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import decimal
 import random
 import re
 import string
@@ -28,9 +26,6 @@ __all__ = ["ApiError", "SentMail", "Shop"]
 
 Row = dict[str, Any]
 
-#: States whose reaching makes an order valid (paid or in fulfilment): stock leaves.
-_LOGABLE = frozenset({"2", "3", "4", "5", "9", "11"})
-_STATE_MAILS = {"2": "payment", "4": "shipped", "6": "order_canceled", "8": "payment_error"}
 _NUMERIC_PREFIXES = ("id_", "is_", "nb_", "total_", "max_", "min_")
 _NUMERIC = frozenset(
     {
@@ -90,17 +85,6 @@ def _default(name: str) -> str:
     if name.startswith(_NUMERIC_PREFIXES) or name in _NUMERIC:
         return "0"
     return ""
-
-
-def _money(value: Any) -> decimal.Decimal:
-    try:
-        return decimal.Decimal(str(value or "0"))
-    except decimal.InvalidOperation:
-        return decimal.Decimal(0)
-
-
-def _six(value: decimal.Decimal) -> str:
-    return format(value.quantize(decimal.Decimal("0.000001")), "f")
 
 
 class Shop:
@@ -180,6 +164,11 @@ class Shop:
         row["secure_key"] = "".join(self._random.choices("0123456789abcdef", k=32))
         return row
 
+    def _create_carts(self, values: Row) -> Row:
+        row = self.new_row("carts", values)
+        row["id_shop"] = row["id_shop_group"] = "1"
+        return row
+
     def _create_categories(self, values: Row) -> Row:
         row = self.new_row("categories", values)
         parent = self.get("categories", int(str(row["id_parent"] or 0) or 0))
@@ -228,108 +217,22 @@ class Shop:
         )
 
     def _create_orders(self, values: Row) -> Row:
-        cart = self.get("carts", int(str(values.get("id_cart") or 0) or 0))
-        if cart is None or not cart["associations"].get("cart_rows"):
-            raise ApiError(500, body="")  # "Can't save Order Payment": a fatal, empty body
-        if any(o["id_cart"] == str(cart["id"]) for o in self.tables["orders"].values()):
-            raise ApiError(
-                500,
-                body="Cart cannot be loaded or an order has already been placed using this cart",
-                content_type="text/html",
-            )
-        lines: list[Row] = []
-        products_total = decimal.Decimal(0)
-        for item in cart["associations"]["cart_rows"]:
-            product = self.get("products", int(item["id_product"]))
-            combination = self.get("combinations", int(item.get("id_product_attribute") or 0))
-            price = _money(product["price"] if product else 0) + _money(
-                combination["price"] if combination else 0
-            )
-            quantity = int(item.get("quantity") or 0)
-            products_total += price * quantity
-            lines.append(
-                {
-                    "id": str(len(lines) + 1),
-                    "product_id": str(item["id_product"]),
-                    "product_attribute_id": str(item.get("id_product_attribute") or 0),
-                    "product_quantity": str(quantity),
-                    "product_name": str(product["name"] if product else ""),
-                    "product_reference": str(product["reference"] if product else ""),
-                    "product_price": _six(price),
-                    "unit_price_tax_incl": _six(price),
-                    "unit_price_tax_excl": _six(price),
-                }
-            )
-        carrier = cart.get("id_carrier") or "0"
-        shipping = decimal.Decimal(0) if carrier in ("0", "1") else decimal.Decimal(7)
-        total = products_total + shipping
-        paid = _money(values.get("total_paid"))
-        state = "11" if paid.quantize(decimal.Decimal("0.01")) == total else "8"
-        reference = "".join(self._random.choices(string.ascii_uppercase, k=9))
-        order = self.new_row(
-            "orders",
-            {
-                **{k: v for k, v in values.items() if k != "associations"},
-                "id_customer": cart["id_customer"],
-                "id_address_delivery": cart["id_address_delivery"],
-                "id_address_invoice": cart["id_address_invoice"],
-                "id_carrier": carrier,
-                "current_state": state,
-                "valid": "0",
-                "reference": reference,
-                "total_paid": _six(total),
-                "total_paid_tax_incl": _six(total),
-                "total_paid_tax_excl": _six(total),
-                "total_paid_real": _six(paid),
-                "total_products": _six(products_total),
-                "total_products_wt": _six(products_total),
-                "total_shipping": _six(shipping),
-                "total_shipping_tax_incl": _six(shipping),
-                "total_shipping_tax_excl": _six(shipping),
-                "associations": {"order_rows": lines},
-            },
-        )
-        self.new_row(
-            "order_carriers",
-            {"id_order": str(order["id"]), "id_carrier": carrier, "tracking_number": ""},
-        )
-        self.change_state(order, state, send_email=True)
-        if state == "11":
-            self._mail("order_conf", order)
-        return order
+        from ._orders import create_order  # it needs this module's errors
 
-    # -- orders --------------------------------------------------------------
+        return create_order(self, values)
+
     def change_state(self, order: Row, state: str, *, send_email: bool) -> Row:
         """What POST order_histories (and PATCH current_state) do to an order."""
-        was_valid = order["valid"] == "1"
-        if state in _LOGABLE and not was_valid:
-            order["valid"] = "1"
-            self._move_stock(order, -1)
-        elif state == "6" and was_valid:
-            order["valid"] = "0"
-            self._move_stock(order, +1)
-        order["current_state"] = state
-        order["date_upd"] = self.stamp()
-        history = self.new_row(
-            "order_histories",
-            {"id_order": str(order["id"]), "id_order_state": state, "id_employee": "0"},
-        )
-        template = "payment" if state == "11" else _STATE_MAILS.get(state)
-        if send_email and template:
-            self._mail(template, order)
-        return history
+        from ._orders import change_state
 
-    def _move_stock(self, order: Row, sign: int) -> None:
-        for line in order["associations"].get("order_rows", []):
-            self.add_stock(
-                int(line["product_id"]),
-                int(line["product_attribute_id"]),
-                sign * int(line["product_quantity"]),
-            )
+        return change_state(self, order, state, send_email=send_email)
 
-    def _mail(self, template: str, order: Row) -> None:
+    def mail(self, template: str, order: Row) -> None:
         customer = self.get("customers", int(order["id_customer"] or 0))
         self.mails.append(SentMail(template, str(customer["email"]) if customer else ""))
+
+    def random_reference(self) -> str:
+        return "".join(self._random.choices(string.ascii_uppercase, k=9))
 
     # -- stock ----------------------------------------------------------------
     def stock_row(self, product_id: int, combination_id: int) -> Row | None:

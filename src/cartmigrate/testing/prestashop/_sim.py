@@ -44,6 +44,7 @@ from typing import Any
 import attrs
 import httpx
 
+from ._orders import delete_detail, patch_detail, post_history
 from ._sample import load_sample
 from ._schema import RESOURCES, Schema
 from ._shop import ApiError, Row, SentMail, Shop
@@ -158,6 +159,8 @@ class PrestaShopSimulator:
         permissions = self._permissions(auth)
         if resource == "" and request.method == "GET":
             return self._index(permissions)
+        if resource and resource not in RESOURCES and resource != "images":
+            return self._errors(400, [(27, f'Resource of type "{resource}" does not exists.')])
         allowed = permissions.get(resource)
         if resource and allowed is None:
             return self._errors(
@@ -267,14 +270,30 @@ class PrestaShopSimulator:
         if method == "DELETE":
             if item is None or not item.isdigit():
                 raise ApiError(400, [(87, "You have to set one or several ids")])
+            if resource == "order_details":
+                delete_detail(self.shop, item)
+                return httpx.Response(200, content=b"")
             self.shop.delete(resource, int(item))
             return httpx.Response(200, content=b"")
         values = self._parse(request.content, schema)
         if method == "POST":
             if "id" in values:
                 raise ApiError(400, [(91, "Id is forbidden when adding a new resource")])
+            if resource == "order_histories":
+                # OrderHistory::addWs: the state logic; the e-mail only with ?sendemail=1.
+                row = post_history(self.shop, values, send_email=params.get("sendemail") == "1")
+                return httpx.Response(201, json={schema.element: _written(row)})
             row = self.shop.create(resource, values)
+            if resource == "orders":
+                # Order::addWs: the answer echoes what was posted (falsy fields
+                # dropped), its id an int, with the lines the cart gave.
+                echo = {k: v for k, v in _falsy_dropped(values).items() if k != "associations"}
+                answer = {"id": row["id"], **echo, "associations": row["associations"]}
+                return httpx.Response(201, json={schema.element: answer})
             return httpx.Response(201, json={schema.element: _written(row)})
+        if method == "PATCH" and resource == "order_details":
+            row = patch_detail(self.shop, str(values.get("id") or item), values)
+            return httpx.Response(200, json={schema.element: _written(row)})
         if method in ("PUT", "PATCH"):
             row = self._update(resource, schema, item, values, replace=method == "PUT")
             return httpx.Response(200, json={schema.element: _written(row)})
@@ -407,6 +426,11 @@ class PrestaShopSimulator:
             for carrier in self.shop.tables["order_carriers"].values():
                 if carrier["id_order"] == str(row["id"]):
                     carrier["tracking_number"] = shipping
+        if resource == "order_carriers" and "tracking_number" in values:
+            # Order::getWsShippingNumber reads it from here.
+            order = self.shop.get("orders", int(row["id_order"] or 0))
+            if order is not None:
+                order["shipping_number"] = row["tracking_number"]
         return row
 
 
