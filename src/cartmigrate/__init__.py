@@ -30,7 +30,7 @@ from ._exceptions import (
     UnsupportedEntity,
     WriteOutcomeUnknown,
 )
-from .connectors import Capabilities, Cart, Created, MemoryCart
+from .connectors import Capabilities, Cart, Created, MemoryCart, WriteNote
 from .engine import (
     DEFAULT_FIELDS,
     Change,
@@ -127,6 +127,7 @@ __all__ = [
     "TransientError",
     "UnsupportedEntity",
     "Variant",
+    "WriteNote",
     "WriteOutcomeUnknown",
     "__version__",
 ]

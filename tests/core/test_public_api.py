@@ -59,6 +59,7 @@ EXPECTED = {
     "TransientError",
     "UnsupportedEntity",
     "Variant",
+    "WriteNote",
     "WriteOutcomeUnknown",
     "__version__",
 }

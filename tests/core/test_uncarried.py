@@ -7,7 +7,18 @@ from typing import TypeVar, cast
 
 import attrs
 
-from cartmigrate import Entity, MappingRules, MemoryCart, Order, Product, SyncEngine, Variant
+from cartmigrate import (
+    Created,
+    Entity,
+    MappingRules,
+    MemoryCart,
+    Order,
+    Product,
+    SyncEngine,
+    Variant,
+    WriteNote,
+)
+from cartmigrate.connectors import WriteResult
 
 E = TypeVar("E", bound=Entity)
 
@@ -110,3 +121,27 @@ def test_a_custom_status_the_map_leads_to_is_chosen_not_unmapped() -> None:
     rules = MappingRules(order_status={"awaiting-pickup": "ready-for-pickup"})
     report = SyncEngine(source, MemoryCart(), rules=rules).full_migrate()
     assert [(w.source_id, w.field) for w in report.warnings] == [("6", "status")]
+
+
+class _OwnShipping(MemoryCart):
+    """Like PrestaShop: the target prices an order's shipping its own way."""
+
+    def create_many(
+        self, entities: Sequence[E], *, source_refs: Sequence[str | None] | None = None
+    ) -> list[WriteResult]:
+        results = super().create_many(entities, source_refs=source_refs)
+        return [
+            attrs.evolve(r, notes=[WriteNote(field="shipping_total", message="shipping 7.00")])
+            if isinstance(r, Created) and isinstance(e, Order)
+            else r
+            for e, r in zip(entities, results, strict=True)
+        ]
+
+
+def test_what_the_target_stored_differently_is_a_warning_per_entity_and_field() -> None:
+    order = Order(id="501", number="1501", status="completed", lines=[])
+    engine = SyncEngine(MemoryCart([order]), _OwnShipping())
+    report = engine.full_migrate()
+    assert report.summary()["order"]["created"] == 1
+    notes = [(w.entity, w.source_id, w.field, w.message) for w in report.warnings]
+    assert notes == [("order", "501", "shipping_total", "memory: shipping 7.00")]

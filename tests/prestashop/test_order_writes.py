@@ -65,9 +65,13 @@ def test_orders_migrate_whole_without_stock_moving_or_e_mails(
     assert report.failures == []
     assert report.summary()["order"]["created"] == 6
     # The simulated carrier costs 7.00, the source charged 4.90: said per order.
-    measured = [w.message for w in report.warnings if "PrestaShop computed shipping" in w.message]
-    assert sorted(m.split(": ")[1] for m in measured) == sorted(
+    measured = [w for w in report.warnings if "PrestaShop computed shipping" in w.message]
+    assert sorted(m.message.split(": ")[1] for m in measured) == sorted(
         f"order {o.number}" for o in source.list(Order)
+    )
+    # Each names the order's source id and the field, not only its number.
+    assert sorted((m.entity, m.source_id, m.field) for m in measured) == sorted(
+        ("order", o.id, "shipping_total") for o in source.list(Order)
     )
     assert sim.mails == []
     assert sim.shop.tables["order_states"][8]["send_email"] == "1"  # switched back on

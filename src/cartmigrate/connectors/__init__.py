@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
-from ._base import Capabilities, Cart, Created, WriteResult
+from ._base import Capabilities, Cart, Created, WriteNote, WriteResult
 from ._forwarding import ForwardingCart
 from ._memory import MemoryCart
 
-__all__ = ["Capabilities", "Cart", "Created", "ForwardingCart", "MemoryCart", "WriteResult"]
+__all__ = [
+    "Capabilities",
+    "Cart",
+    "Created",
+    "ForwardingCart",
+    "MemoryCart",
+    "WriteNote",
+    "WriteResult",
+]

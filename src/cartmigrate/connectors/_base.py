@@ -69,11 +69,31 @@ def _id_tuple(value: Iterable[str]) -> tuple[str, ...]:
 
 
 @attrs.define(frozen=True, kw_only=True)
+class WriteNote:
+    """What the target made of one created entity other than what was sent.
+
+    A platform may compute a value its own way while it stores the entity
+    (PrestaShop prices an order's shipping with its own carrier): the create
+    succeeded, but the user must hear which entity and field differ. The
+    engine reports each as a warning with the entity's source id.
+    """
+
+    message: str
+    field: str | None = None
+
+
+def _note_tuple(value: Iterable[WriteNote]) -> tuple[WriteNote, ...]:
+    return tuple(value)
+
+
+@attrs.define(frozen=True, kw_only=True)
 class Created:
-    """The ids a create produced: the entity's, and its variants' in input order."""
+    """The ids a create produced: the entity's, and its variants' in input order,
+    and what the target stored differently from what was sent (``notes``)."""
 
     id: str
     variant_ids: tuple[str, ...] = attrs.field(default=(), converter=_id_tuple)
+    notes: tuple[WriteNote, ...] = attrs.field(default=(), converter=_note_tuple)
 
 
 #: One outcome of a batch write: what it produced, or why that item failed.

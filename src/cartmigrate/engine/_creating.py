@@ -19,7 +19,7 @@ from ..state import FailureRecord, SyncRecord, SyncStatus
 from . import _uncarried as uncarried
 from ._adoption import adopt_existing
 from ._records import synced
-from ._report import Change, FieldChange, Outcome
+from ._report import Change, FieldChange, Notice, Outcome
 from ._run import _Run, fail, source_ref
 from ._translation import translate
 
@@ -64,6 +64,15 @@ def create(
             )
             succeeded.append(sid)
             run.report.count_with_variants(entity, Outcome.CREATED)
+            run.report.warnings.extend(
+                Notice(
+                    entity=name,
+                    source_id=sid,
+                    field=note.field,
+                    message=f"{run.target.name}: {note.message}",
+                )
+                for note in result.notes
+            )
             if run.dry_run:
                 run.report.changes.append(
                     Change(

@@ -248,7 +248,6 @@ class PrestaShopCart(Cart):
                 " PrestaShop put stock back (or take it): the connector writes the lines'"
                 " stock back as it was, since the migration carries stock from the source",
             ]
-            notes.extend(self._orders.writer.measured)
             if self._mails.restored:
                 notes.append(
                     "an earlier run ended with the e-mail of order state(s)"

@@ -50,7 +50,7 @@ from ..._exceptions import (
     WriteOutcomeUnknown,
 )
 from ...models import Address, Order, OrderStatus, Shipment, StatusChange
-from .._base import Created
+from .._base import Created, WriteNote
 from ._mails import StateMails
 from ._order_states import ERROR_STATE, OrderLife, state_for
 from ._resource import Row
@@ -114,9 +114,6 @@ class OrderWriter:
         self.lookups = resource.lookups
         self.mails = mails
         self.life = OrderLife(resource.ws, resource.lookups, resource.stock)
-        #: Per order, what PrestaShop computed differently from the source (write_notes).
-        self.measured: list[str] = []
-        self._lock = threading.Lock()
         self._plan_lock = threading.Lock()
 
     # -- what maps to what -------------------------------------------------------
@@ -268,8 +265,8 @@ class OrderWriter:
             logger.info("prestashop: finishing order %s (%s) left half-made", order_id, number)
         else:
             order_id = self._birth(order, plan)
-        self._finish(order_id, order, plan)
-        return Created(id=order_id)
+        notes = self._finish(order_id, order, plan)
+        return Created(id=order_id, notes=notes)
 
     def _plan(self, order: Order) -> _Plan:
         state = self._state(order.status)
@@ -477,34 +474,41 @@ class OrderWriter:
                     raise
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def _measure(self, row: Row, order: Order) -> None:
+    def _measure(self, row: Row, order: Order) -> tuple[WriteNote, ...]:
         """What PrestaShop computed for the born order (its carrier's price, its
-        tax rules) where the source's order says otherwise: said per order."""
+        tax rules) where the source's order says otherwise: said per order and field."""
         if field(row, "reference") == order.number:
-            return  # patched already (a resumed create): nothing of its own left to see
-        said: list[str] = []
+            return ()  # patched already (a resumed create): nothing of its own left to see
+        keep = (
+            "; the order's totals are written as the source's, its lines' taxes and its"
+            " carrier's shipping cost stay PrestaShop's"
+        )
+        notes: list[WriteNote] = []
         own_tax = money(row.get("total_paid_tax_incl")) - money(row.get("total_paid_tax_excl"))
         if order.tax_total is not None and own_tax != order.tax_total:
-            said.append(f"taxes {own_tax} (its tax rules) where the source has {order.tax_total}")
+            notes.append(
+                WriteNote(
+                    field="tax_total",
+                    message=f"order {order.number}: PrestaShop computed taxes {own_tax}"
+                    f" (its tax rules) where the source has {order.tax_total}{keep}",
+                )
+            )
         own_shipping = money(row.get("total_shipping_tax_excl"))
         if order.shipping_total is not None and own_shipping != order.shipping_total:
-            said.append(
-                f"shipping {own_shipping} (its carrier's price) where the source has"
-                f" {order.shipping_total}"
+            notes.append(
+                WriteNote(
+                    field="shipping_total",
+                    message=f"order {order.number}: PrestaShop computed shipping {own_shipping}"
+                    f" (its carrier's price) where the source has {order.shipping_total}{keep}",
+                )
             )
-        if said:
-            note = (
-                f"order {order.number}: PrestaShop computed {'; '.join(said)}; the order's"
-                " totals are written as the source's, its lines' taxes and its carrier's"
-                " shipping cost stay PrestaShop's"
-            )
-            with self._lock:
-                self.measured.append(note)
+        return tuple(notes)
 
-    def _finish(self, order_id: str, order: Order, plan: _Plan) -> None:
-        """Everything after the birth; each step safe to repeat after a crash."""
+    def _finish(self, order_id: str, order: Order, plan: _Plan) -> tuple[WriteNote, ...]:
+        """Everything after the birth; each step safe to repeat after a crash.
+        Returns what PrestaShop computed differently (``_measure``)."""
         row = self._row(order_id)
-        self._measure(row, order)
+        notes = self._measure(row, order)
         patch: dict[str, Any] = {"note": self.note(order), "date_add": self._date(order)}
         if len(order.number) <= _REFERENCE_SIZE:
             patch["reference"] = order.number
@@ -523,6 +527,7 @@ class OrderWriter:
         if order.total is not None:
             final["total_paid_real"] = ps_amount(order.total)
         self.ws.patch("orders", "order", order_id, final, [])
+        return notes
 
     def _row(self, order_id: str) -> Row:
         rows = self.ws.by_ids("orders", [order_id])
