@@ -15,10 +15,10 @@ import pytest
 
 from cartmigrate import (
     Dimensions,
-    MappingRules,
     Download,
     InvalidEntity,
     LengthUnit,
+    MappingRules,
     MemoryCart,
     MemoryStateStore,
     Product,
