@@ -387,7 +387,11 @@ def test_product_semantics_are_read_and_written_back() -> None:
             "attributes": [{"name": "Size", "option": ""}, {"name": "Color", "option": "Red"}],
         }
     )
-    assert dict(variant.options) == {"Color": "Red"} and variant.extra["any_value"] == ["Size"]
+    assert dict(variant.options) == {"Color": "Red"} and variant.any_options == ("Size",)
+    # They are model fields, not leftovers in extra.
+    assert product.product_type == "external" and product.button_text == "Buy there"
+    assert [(d.name, d.url) for d in product.downloads] == [("F", "https://example.com/f.zip")]
+    assert product.dimensions is not None and product.dimensions.height == 1
 
 
 def _store_with_existing(sim: WooCommerceSimulator) -> MemoryCart:

@@ -53,6 +53,7 @@ from .._rest import (
     url_identity,
 )
 from . import _convert as wc
+from . import _semantics as sem
 from ._emails import EmailSwitch
 from ._errors import error_for_response, error_from_body
 from ._fields import evolve_for_update, pick_keys
@@ -120,6 +121,7 @@ class WooCommerceCart(Cart):
         sleep: Callable[[float], None] | None = None,
         mute_emails: bool = True,
         email_record_dir: str | Path | None = None,
+        dimension_unit: str | None = None,
         name: str = "woocommerce",
     ) -> None:
         parsed = httpx.URL(url)
@@ -176,6 +178,7 @@ class WooCommerceCart(Cart):
         self._tracking_probe = threading.Lock()  # orders are read in parallel
         self._media: dict[str, int] = {}  # source image URL -> attachment id
         self._statuses = OrderStatuses(lambda: self._get("reports/orders/totals"))
+        self._unit = sem.StoreUnit(lambda path: self._get(path), dimension_unit)
         self._emails = (
             EmailSwitch(
                 self._http,
@@ -230,9 +233,10 @@ class WooCommerceCart(Cart):
             notes.append("passwords are not migrated: customers set a new one ('Lost password')")
         if kind is Product:
             notes.append(
-                "grouped products are created as simple ones (their children are not linked);"
-                " external links, downloads and dimensions come over from a WooCommerce source"
-                " only (they live in extra, not in the models)"
+                "downloadable products link to their files where they are (not copied);"
+                " dimensions are converted to the store's unit; a variant's 'any value'"
+                " attribute needs the attribute's values on another variant (or a"
+                " WooCommerce source), else it is left out"
             )
         if kind is Product and self._media:
             notes.append(
@@ -250,7 +254,10 @@ class WooCommerceCart(Cart):
 
     # -- capabilities -------------------------------------------------------
     def as_stored(self, entity: E) -> E:
-        return cast(E, as_stored(entity))
+        dimensioned = (isinstance(entity, Product) and sem.needs_unit([entity])) or (
+            isinstance(entity, Variant) and entity.dimensions is not None
+        )
+        return cast(E, as_stored(entity, self._unit() if dimensioned else None))
 
     def derived_fields(self, entity: Entity) -> frozenset[str]:
         """A review without an e-mail gets its customer's (WordPress requires one)."""
@@ -520,7 +527,8 @@ class WooCommerceCart(Cart):
                     ),
                     "variations",
                 )
-            return wc.product_from_wc(raw, variations)
+            unit = self._unit() if sem.has_dimensions(raw, *variations) else None
+            return wc.product_from_wc(raw, variations, dimension_unit=unit, base_url=self._url)
         if kind is Order:
             notes: list[Any] = []
             trackings: list[Any] = []
@@ -641,7 +649,12 @@ class WooCommerceCart(Cart):
             if refused is not None:
                 raise refused
         if isinstance(entity, Product):
-            body = wc.product_to_wc(entity, source_ref=source_ref, brands=self._brands_supported())
+            body = wc.product_to_wc(
+                entity,
+                source_ref=source_ref,
+                brands=self._brands_supported(),
+                dimension_unit=self._unit() if sem.needs_unit([entity]) else None,
+            )
             # An image this cart saw uploaded from that URL (on a product it deleted)
             # is used again, not downloaded again: remigrate leaves no orphaned media.
             body["images"] = [
@@ -745,7 +758,9 @@ class WooCommerceCart(Cart):
                 )
             path = f"products/{parent_id}/variations/{id}"
             try:
-                current: Entity = wc.variant_from_wc(self._get(path))
+                raw = self._get(path)
+                unit = self._unit() if sem.has_dimensions(raw) else None
+                current: Entity = wc.variant_from_wc(raw, dimension_unit=unit)
             except EntityNotFound as error:
                 error.entity = "variant"
                 raise
@@ -759,7 +774,11 @@ class WooCommerceCart(Cart):
             path = f"{_ROUTES[kind]}/{id}"
         updated = evolve_for_update(current, changes)
         full = (
-            wc.variation_to_wc(updated, 0)
+            wc.variation_to_wc(
+                updated,
+                0,
+                dimension_unit=self._unit() if updated.dimensions is not None else None,
+            )
             if isinstance(updated, Variant)
             else self._payload(updated, None)
         )

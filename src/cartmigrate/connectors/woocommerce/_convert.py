@@ -24,6 +24,7 @@ from ...models import (
     Address,
     Category,
     Customer,
+    LengthUnit,
     Manufacturer,
     Order,
     OrderLine,
@@ -38,6 +39,7 @@ from ...models import (
     Variant,
     plain,
 )
+from . import _semantics as sem
 
 __all__ = [
     "HISTORY_KEY",
@@ -320,7 +322,13 @@ def _stock(data: Mapping[str, Any]) -> tuple[int | None, StockStatus]:
     return quantity, _STOCK_FROM_WC.get(str(raw_status), StockStatus.IN_STOCK)
 
 
-def variant_from_wc(data: Mapping[str, Any]) -> Variant:
+def variant_from_wc(
+    data: Mapping[str, Any],
+    parent: Mapping[str, Any] | None = None,
+    *,
+    dimension_unit: LengthUnit | None = None,
+) -> Variant:
+    """``parent`` (the product read) says which attributes the variation leaves open."""
     price, compare_at = _prices(data)
     quantity, status = _stock(data)
     options = {
@@ -328,12 +336,6 @@ def variant_from_wc(data: Mapping[str, Any]) -> Variant:
         for a in data.get("attributes") or ()
         if a.get("name") and a.get("option")
     }
-    # "Any Size": an attribute the variation does not fix (option ""), kept in extra.
-    any_value = [
-        str(a.get("name"))
-        for a in data.get("attributes") or ()
-        if a.get("name") and not a.get("option")
-    ]
     return Variant(
         id=str(data["id"]),
         sku=_text(data.get("sku")),
@@ -342,16 +344,19 @@ def variant_from_wc(data: Mapping[str, Any]) -> Variant:
         quantity=quantity,
         stock_status=status,
         options=options,
-        extra={
-            **_extra(data, ("description", "weight", "image", "menu_order")),
-            **({"any_value": any_value} if any_value else {}),
-        },
+        **sem.variant_semantics(data, parent or {}, dimension_unit),
+        extra=_extra(data, ("description", "image", "menu_order")),
     )
 
 
 def product_from_wc(
-    data: Mapping[str, Any], variations: Sequence[Mapping[str, Any]] = ()
+    data: Mapping[str, Any],
+    variations: Sequence[Mapping[str, Any]] = (),
+    *,
+    dimension_unit: LengthUnit | None = None,
+    base_url: str = "",
 ) -> Product:
+    """``dimension_unit``: the store's (a setting); ``base_url`` makes download paths absolute."""
     price, compare_at = _prices(data)
     quantity, status = _stock(data)
     brands = data.get("brands") or ()
@@ -377,7 +382,7 @@ def product_from_wc(
         category_ids=[str(c["id"]) for c in data.get("categories") or ()],
         manufacturer_id=_id(brand_ids[0]) if brand_ids else None,
         images=_images_read(data),
-        variants=[variant_from_wc(v) for v in by_position],
+        variants=[variant_from_wc(v, data, dimension_unit=dimension_unit) for v in by_position],
         tags=[str(t["name"]) for t in data.get("tags") or () if t.get("name")],
         slug=_text(data.get("slug")),
         meta_title=_text(meta_value(data, SEO_TITLE_KEY)),
@@ -385,68 +390,19 @@ def product_from_wc(
         weight=_money(data.get("weight")),
         created_at=wc_time(data.get("date_created_gmt")),
         updated_at=wc_time(data.get("date_modified_gmt")),
-        extra=_product_extra(data),
+        **sem.product_semantics(data, unit=dimension_unit, base_url=base_url),
+        extra=_extra(
+            data,
+            (
+                "short_description",
+                "attributes",
+                "permalink",
+                "featured",
+                "download_limit",
+                "download_expiry",
+            ),
+        ),
     )
-
-
-#: Product semantics the models have no field for, kept in ``extra`` when read
-#: and written back when the target is WooCommerce too.
-SEMANTIC_KEYS = (
-    "external_url",
-    "button_text",
-    "grouped_products",
-    "downloadable",
-    "virtual",
-    "downloads",
-    "download_limit",
-    "download_expiry",
-)
-
-
-def _product_extra(data: Mapping[str, Any]) -> dict[str, Any]:
-    extra = _extra(
-        data,
-        ("type", "short_description", "attributes", "permalink", "featured", *SEMANTIC_KEYS),
-    )
-    for flag in ("downloadable", "virtual"):
-        if data.get(flag) is True:
-            extra[flag] = True
-    dimensions = data.get("dimensions")
-    if isinstance(dimensions, Mapping) and any(dimensions.values()):
-        extra["dimensions"] = dict(dimensions)
-    return extra
-
-
-def semantics_to_wc(product: Product) -> dict[str, Any]:
-    """What a WooCommerce source said about the product beyond the models:
-    external link and button, downloads, dimensions. A grouped product's
-    children are source ids and cannot be linked: it goes in as a simple one."""
-    extra = product.extra
-    body: dict[str, Any] = {}
-    if not product.variants and extra.get("type") == "external":
-        body["type"] = "external"
-        for key in ("external_url", "button_text"):
-            if isinstance(extra.get(key), str):
-                body[key] = extra[key]
-    for flag in ("downloadable", "virtual"):
-        if extra.get(flag) is True:
-            body[flag] = True
-    downloads = extra.get("downloads")
-    if isinstance(downloads, list | tuple) and downloads:
-        body["downloads"] = [
-            {"name": str(d.get("name") or ""), "file": str(d.get("file") or "")}
-            for d in downloads
-            if isinstance(d, Mapping) and d.get("file")
-        ]
-        for key in ("download_limit", "download_expiry"):
-            if isinstance(extra.get(key), int):
-                body[key] = extra[key]
-    dimensions = extra.get("dimensions")
-    if isinstance(dimensions, Mapping) and any(dimensions.values()):
-        body["dimensions"] = {
-            k: str(dimensions.get(k) or "") for k in ("length", "width", "height")
-        }
-    return body
 
 
 def images_meta(images: Sequence[str]) -> str:
@@ -492,26 +448,18 @@ def _images_read(data: Mapping[str, Any]) -> list[str]:
     ]
 
 
-def _option_attributes(variants: Sequence[Variant]) -> list[dict[str, Any]]:
-    names: dict[str, list[str]] = {}
-    for variant in variants:
-        for name, value in variant.options.items():
-            values = names.setdefault(name, [])
-            if value not in values:
-                values.append(value)
-    return [
-        {"name": name, "position": position, "visible": True, "variation": True, "options": values}
-        for position, (name, values) in enumerate(names.items())
-    ]
-
-
 def product_to_wc(
-    product: Product, *, source_ref: str | None = None, brands: bool = True
+    product: Product,
+    *,
+    source_ref: str | None = None,
+    brands: bool = True,
+    dimension_unit: LengthUnit | None = None,
 ) -> dict[str, Any]:
-    """A create payload; variations go separately (``variation_to_wc``)."""
+    """A create payload; variations go separately (``variation_to_wc``).
+
+    ``dimension_unit``: the store's, which dimensions are converted to."""
     body: dict[str, Any] = {
         "name": product.name,
-        "type": "variable" if product.variants else "simple",
         "status": _PRODUCT_STATUS_TO_WC[ProductStatus(product.status)],
         "categories": [{"id": _int_id(c)} for c in product.category_ids],
         "images": [{"src": src} for src in product.images],
@@ -524,14 +472,14 @@ def product_to_wc(
         body["description"] = product.description
     if product.weight is not None:
         body["weight"] = money_text(product.weight)
-    body.update(semantics_to_wc(product))
+    body.update(sem.semantics_to_wc(product, dimension_unit))
     if product.created_at is not None:
         # Writable on products (WordPress then also backdates date_modified).
         body["date_created_gmt"] = wc_time_text(product.created_at)
     if brands and product.manufacturer_id:
         body["brands"] = [_int_id(product.manufacturer_id)]
     if product.variants:
-        body["attributes"] = _option_attributes(product.variants)
+        body["attributes"] = sem.option_attributes(product)
         if product.quantity is not None:
             body.update(stock_fields(product.quantity, product.stock_status))
     else:
@@ -551,7 +499,10 @@ def product_to_wc(
     return body
 
 
-def variation_to_wc(variant: Variant, position: int) -> dict[str, Any]:
+def variation_to_wc(
+    variant: Variant, position: int, *, dimension_unit: LengthUnit | None = None
+) -> dict[str, Any]:
+    """An attribute the variant leaves open is not listed (WooCommerce's "any")."""
     body: dict[str, Any] = {
         "attributes": [{"name": k, "option": v} for k, v in variant.options.items()],
         "menu_order": position,
@@ -561,6 +512,7 @@ def variation_to_wc(variant: Variant, position: int) -> dict[str, Any]:
         body["sku"] = variant.sku
     body.update(price_fields(variant.price, variant.compare_at_price))
     body.update(stock_fields(variant.quantity, variant.stock_status))
+    body.update(sem.variant_semantics_to_wc(variant, dimension_unit))
     return body
 
 

@@ -54,11 +54,12 @@ def ensure_variations(
                     if isinstance(position, str) and position.isdigit():
                         existing.setdefault(int(position), str(raw["id"]))
             missing = [p for p in range(len(variants)) if p not in existing]
+            unit = cart._unit() if any(v.dimensions is not None for v in variants) else None
             for chunk in chunked(missing, BATCH_LIMIT):
                 answers = cart._batch(
                     path,
                     "create",
-                    [wc.variation_to_wc(variants[p], p) for p in chunk],
+                    [wc.variation_to_wc(variants[p], p, dimension_unit=unit) for p in chunk],
                     "variant",
                 )
                 for position, answer in zip(chunk, answers, strict=True):

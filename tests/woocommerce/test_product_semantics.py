@@ -1,0 +1,192 @@
+"""Grouped, external, downloadable/virtual and dimensioned products, and "any
+value" variations, both ways through the WooCommerce simulator (issue #8 item 9).
+
+The simulator answers as WooCommerce 7.9 was seen to: a variation does not
+list an attribute it leaves open, a download sent without a name is named
+after its file, a variation without dimensions reads its product's, and the
+dimension unit is a store setting.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import attrs
+
+from cartmigrate import (
+    Dimensions,
+    LengthUnit,
+    MemoryCart,
+    MemoryStateStore,
+    Product,
+    ProductType,
+    SyncEngine,
+)
+from cartmigrate.connectors.woocommerce import WooCommerceCart
+from cartmigrate.testing.woocommerce import WooCommerceSimulator
+
+from ._catalog import FILE, semantic_catalog, semantics
+
+_FIELDS = [
+    "product_type",
+    "grouped_product_ids",
+    "external_url",
+    "button_text",
+    "virtual",
+    "downloadable",
+    "downloads",
+    "dimensions",
+    "weight",
+]
+
+
+def _inches(sim: WooCommerceSimulator) -> None:
+    sim.store.units["woocommerce_dimension_unit"] = "in"
+
+
+def test_memory_to_woocommerce_carries_every_semantic_and_reads_them_back(
+    sim: WooCommerceSimulator, cart: WooCommerceCart
+) -> None:
+    _inches(sim)
+    source = MemoryCart(semantic_catalog())
+    engine = SyncEngine(source, cart, state=MemoryStateStore())
+    report = engine.full_migrate()
+    assert report.failures == []
+    assert not [w for w in report.warnings if w.field == "grouped_product_ids"]
+    read = semantics(cart.read(Product))
+    expected = semantics(cart.as_stored(p) for p in source.read(Product))
+    assert read == expected
+    # What that means, spelled out for a few fields.
+    assert read["SEM-GROUP"]["product_type"] is ProductType.GROUPED
+    assert read["SEM-GROUP"]["grouped"] == ["SEM-CAP", "SEM-POSTER"]
+    assert read["SEM-CAP"]["dimensions"] == Dimensions(
+        length=10, width=5, height="1.9685", unit="in"
+    )
+    assert read["SEM-ALBUM"]["downloads"] == [
+        ("Album", FILE),
+        ("single.jpg", FILE.replace("album", "single")),
+    ]
+    assert read["SEM-TEE"]["variants"]["SEM-TEE-S"][1] == ("Colour",)
+    raw = {p["sku"]: p for p in sim.store.products.values()}
+    assert raw["SEM-EXT"]["type"] == "external"
+    assert raw["SEM-EXT"]["button_text"] == "Buy it there"
+    assert raw["SEM-CAP"]["dimensions"] == {"length": "10", "width": "5", "height": "1.9685"}
+    tee_s = next(v for v in sim.store.variations.values() if v["sku"] == "SEM-TEE-S")
+    assert [a["name"] for a in tee_s["attributes"]] == ["Size"]  # "any Colour": not listed
+    # A second comparison of every semantic field writes nothing.
+    puts = len(sim.requests_to("PUT", "wc/v3/products"))
+    again = engine.smart_update(fields={Product: _FIELDS}, verify=True)
+    assert again.failures == []
+    assert len(sim.requests_to("PUT", "wc/v3/products")) == puts
+
+
+def test_woocommerce_to_memory_to_woocommerce_round_trips_field_by_field(
+    make_sim: Callable[..., WooCommerceSimulator],
+    make_cart: Callable[..., WooCommerceCart],
+) -> None:
+    first, second = make_sim(), make_sim()
+    _inches(first)  # the source store is in inches, the target in cm
+    origin = make_cart(first)
+    SyncEngine(MemoryCart(semantic_catalog()), origin, state=MemoryStateStore()).full_migrate()
+    memory = MemoryCart()
+    report = SyncEngine(origin, memory, state=MemoryStateStore()).full_migrate()
+    assert report.failures == []
+    read = list(origin.read(Product))
+    assert semantics(memory.read(Product)) == semantics(read)
+    target = make_cart(second)
+    report = SyncEngine(memory, target, state=MemoryStateStore()).full_migrate()
+    assert report.failures == []
+    back = semantics(target.read(Product))
+    # Same sizes, now in cm; everything else as it was.
+    expected = semantics(
+        attrs.evolve(p, dimensions=p.dimensions.in_unit(LengthUnit.CM) if p.dimensions else None)
+        for p in (_cm_variants(p) for p in read)
+    )
+    assert back == expected
+    assert back["SEM-CAP"]["dimensions"] == Dimensions(
+        length="25.4", width="12.7", height="5", unit="cm"
+    )
+
+
+def _cm_variants(product: Product) -> Product:
+    return attrs.evolve(
+        product,
+        variants=[
+            attrs.evolve(v, dimensions=v.dimensions.in_unit("cm") if v.dimensions else None)
+            for v in product.variants
+        ],
+    )
+
+
+def test_a_changed_semantic_field_is_written_alone(
+    sim: WooCommerceSimulator, cart: WooCommerceCart
+) -> None:
+    source = MemoryCart(semantic_catalog())
+    engine = SyncEngine(source, cart, state=MemoryStateStore())
+    engine.full_migrate()
+    pennant = next(p for p in source.read(Product) if p.sku == "SEM-EXT")
+    source.update(Product, str(pennant.id), {"external_url": "https://shop.example/moved"})
+    album = next(p for p in source.read(Product) if p.sku == "SEM-ALBUM")
+    source.update(Product, str(album.id), {"virtual": False})
+    start = len(sim.requests)
+    report = engine.smart_update(fields={Product: _FIELDS})
+    assert report.failures == []
+    bodies = [r.json for r in sim.requests[start:] if r.method == "PUT"]
+    assert {"external_url": "https://shop.example/moved"} in bodies
+    assert {"virtual": False} in bodies
+    raw = {p["sku"]: p for p in sim.store.products.values()}
+    assert raw["SEM-EXT"]["external_url"] == "https://shop.example/moved"
+    assert raw["SEM-ALBUM"]["virtual"] is False
+
+
+def test_a_store_key_that_cannot_read_the_unit_is_told_how_to_go_on(
+    sim: WooCommerceSimulator, make_cart: Callable[..., WooCommerceCart]
+) -> None:
+    sim.seed("products", {"name": "Box", "dimensions": {"length": "2", "width": "", "height": ""}})
+    _inches(sim)
+    given = make_cart(sim, dimension_unit="mm")
+    [box] = given.read(Product)
+    assert box.dimensions == Dimensions(length=2, unit="mm")
+    assert not sim.requests_to("GET", "wc/v3/settings/products")
+    asked = make_cart(sim)
+    [box] = asked.read(Product)
+    assert box.dimensions == Dimensions(length=2, unit="in")
+    assert box.weight is None
+
+
+def test_the_simulator_stores_semantics_as_woocommerce_does(sim: WooCommerceSimulator) -> None:
+    parent = sim.seed(
+        "products",
+        {
+            "name": "Tee",
+            "type": "variable",
+            "weight": "0.5",
+            "dimensions": {"length": "24", "width": "1", "height": "2"},
+            "attributes": [
+                {"name": "Size", "options": ["S", "M"], "variation": True},
+                {"name": "Colour", "options": ["Red"], "variation": True},
+            ],
+        },
+    )
+    variation = sim.seed(
+        "variations",
+        {"attributes": [{"name": "Size", "option": "S"}, {"name": "Colour", "option": ""}]},
+        parent=parent["id"],
+    )
+    view = sim.store.variation_view(sim.store.variations[variation["id"]])
+    assert view["attributes"] == [{"id": 0, "name": "Size", "option": "S"}]
+    assert view["weight"] == "0.5"  # its product's
+    assert view["dimensions"] == {"length": "24", "width": "1", "height": "2"}
+    album = sim.seed(
+        "products", {"name": "Album", "downloadable": True, "downloads": [{"file": FILE}]}
+    )
+    [download] = sim.store.products[album["id"]]["downloads"]
+    assert download["name"] == "album.jpg" and download["file"] == FILE and download["id"]
+    plain: dict[str, Any] = sim.store.products[sim.seed("products", {"name": "Plain"})["id"]]
+    assert plain["dimensions"] == {"length": "", "width": "", "height": ""}
+    assert (plain["virtual"], plain["downloadable"], plain["grouped_products"]) == (
+        False,
+        False,
+        [],
+    )
