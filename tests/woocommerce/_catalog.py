@@ -6,7 +6,16 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from cartmigrate import Dimensions, Download, Product, Variant
+from cartmigrate import (
+    Cart,
+    Dimensions,
+    Download,
+    MemoryCart,
+    MemoryStateStore,
+    Product,
+    SyncEngine,
+    Variant,
+)
 
 #: An approved download directory on the real store (any URL works on the simulator).
 FILE = "https://demo.woothemes.com/woocommerce/wp-content/uploads/sites/56/2017/08/album.jpg"
@@ -106,3 +115,57 @@ def semantics(products: Iterable[Product]) -> dict[str, dict[str, Any]]:
         }
         for p in listed
     }
+
+
+#: The semantic fields a smart update may be asked to compare.
+SEMANTIC_FIELDS = [
+    "product_type",
+    "grouped_product_ids",
+    "external_url",
+    "button_text",
+    "virtual",
+    "downloadable",
+    "downloads",
+    "dimensions",
+    "weight",
+]
+
+#: (source id, field) a target that keeps none of the semantics must warn about.
+NOT_KEPT_ANYWHERE_BUT_WOOCOMMERCE = {
+    ("g", "product_type"),
+    ("g", "grouped_product_ids"),
+    ("x", "product_type"),
+    ("x", "external_url"),
+    ("x", "button_text"),
+    ("d", "virtual"),
+    ("d", "downloadable"),
+    ("d", "downloads"),
+    ("c1", "dimensions"),
+    ("v", "variants.dimensions"),
+    ("v", "variants.any_options"),
+}
+
+
+def migrate_to_a_target_that_cannot_keep_them(
+    target: Cart, *, failing: Mapping[str, str] | None = None
+) -> set[tuple[str | None, str | None]]:
+    """Migrate the catalog's products; every value not kept is a warning naming the
+    product, its source id and the field; a second comparison writes nothing.
+    ``failing``: products expected to fail alone (source id: start of the field
+    named). Returns the (source id, field) pairs warned about."""
+    engine = SyncEngine(MemoryCart(semantic_catalog()), target, state=MemoryStateStore())
+    report = engine.full_migrate(entities=[Product])
+    failed = {f.source_id: f.field or "" for f in report.failures}
+    assert failed.keys() == (failing or {}).keys(), report.failures
+    for source_id, field in (failing or {}).items():
+        assert failed[source_id].startswith(field), report.failures
+    warned = {
+        (w.source_id, w.field)
+        for w in report.warnings
+        if w.entity == "product" and "nowhere to keep" in w.message
+    }
+    assert warned >= NOT_KEPT_ANYWHERE_BUT_WOOCOMMERCE, warned
+    again = engine.smart_update(entities=[Product], fields={Product: SEMANTIC_FIELDS}, verify=True)
+    assert {f.source_id for f in again.failures} == set(failing or {}), again.failures
+    assert again.total("updated") == 0, again.summary()
+    return warned
