@@ -23,6 +23,7 @@ from cartmigrate import (
     MemoryStateStore,
     Product,
     ProductType,
+    SQLiteStateStore,
     SyncEngine,
     Variant,
 )
@@ -276,3 +277,43 @@ def test_a_grouped_product_whose_children_come_later_is_linked_when_they_arrive(
         w.source_id == "g" and w.field == "grouped_product_ids" and "now point" in w.message
         for w in second.warnings
     )
+
+
+def test_semantics_survive_a_sqlite_state_across_engines(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The fingerprint kept in a state file covers them: an unchanged product
+    costs no write a month later, a changed download or dimension is seen."""
+    source = MemoryCart(name="source")
+    for product in _rich():
+        source.add(product)
+    target = MemoryCart(name="target")
+    path = tmp_path / "state.db"
+    SyncEngine(source, target, state=SQLiteStateStore(path)).full_migrate()
+    fields = {Product: ["downloads", "dimensions", "button_text"]}
+    later = SyncEngine(source, target, state=SQLiteStateStore(path))
+    assert later.smart_update(fields=fields).total("updated") == 0
+    album = next(p for p in source.read(Product) if p.name == "Album")
+    source.update(Product, str(album.id), {"downloads": (Download(url=_URL, name="Album v2"),)})
+    report = SyncEngine(source, target, state=SQLiteStateStore(path)).smart_update(fields=fields)
+    assert report.summary()["product"]["updated"] == 1
+    on_target = next(p for p in target.read(Product) if p.name == "Album")
+    assert on_target.downloads == (Download(url=_URL, name="Album v2"),)
+
+
+def test_a_dry_run_lists_the_semantic_fields_it_would_write() -> None:
+    source = MemoryCart(name="source")
+    for product in _rich():
+        source.add(product)
+    report = SyncEngine(source, MemoryCart(name="target"), state=MemoryStateStore()).full_migrate(
+        dry_run=True
+    )
+    fields = {
+        (c.source_id, name): c.fields[name].new
+        for c in report.changes
+        for name in c.fields
+        if name in ("product_type", "external_url", "downloads", "dimensions")
+    }
+    assert fields[("x", "external_url")] == "https://shop.example/pennant"
+    assert fields[("g", "product_type")] == "grouped"
+    assert fields[("d", "downloads")][0] == {"url": _URL, "name": "Album"}
+    assert fields[("c2", "dimensions")]["unit"] == "in"
+    assert '"button_text": {' in report.to_json()  # the report is JSON-safe with them
