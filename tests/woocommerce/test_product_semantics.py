@@ -22,6 +22,7 @@ from cartmigrate import (
     Product,
     ProductType,
     SyncEngine,
+    Variant,
 )
 from cartmigrate.connectors.woocommerce import WooCommerceCart
 from cartmigrate.testing.woocommerce import WooCommerceSimulator
@@ -190,3 +191,27 @@ def test_the_simulator_stores_semantics_as_woocommerce_does(sim: WooCommerceSimu
         False,
         [],
     )
+
+
+def test_an_open_attribute_nobody_names_a_value_of_is_reported(
+    sim: WooCommerceSimulator, cart: WooCommerceCart
+) -> None:
+    """WooCommerce keeps "any Colour" only as a product attribute with values; a
+    source whose variants never name a colour gives none: said, not dropped."""
+    tee = Product(
+        id="t",
+        name="Tee",
+        variants=[
+            Variant(id="s", sku="T-S", price=1, options={"Size": "S"}, any_options=["Colour"]),
+            Variant(id="m", sku="T-M", price=1, options={"Size": "M"}, any_options=["Colour"]),
+        ],
+    )
+    engine = SyncEngine(MemoryCart([tee]), cart, state=MemoryStateStore())
+    report = engine.full_migrate()
+    assert report.failures == []
+    [notice] = [w for w in report.warnings if w.field == "variants.any_options"]
+    assert notice.source_id == "t" and "Colour" in notice.message
+    [raw] = sim.store.products.values()
+    assert [a["name"] for a in raw["attributes"]] == ["Size"]
+    again = engine.smart_update(fields={Variant: ["any_options"]}, verify=True)
+    assert again.total("updated") == 0, again.summary()

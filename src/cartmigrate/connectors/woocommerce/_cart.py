@@ -234,9 +234,7 @@ class WooCommerceCart(Cart):
         if kind is Product:
             notes.append(
                 "downloadable products link to their files where they are (not copied);"
-                " dimensions are converted to the store's unit; a variant's 'any value'"
-                " attribute needs the attribute's values on another variant (or a"
-                " WooCommerce source), else it is left out"
+                " dimensions are converted to the store's unit"
             )
         if kind is Product and self._media:
             notes.append(
@@ -258,6 +256,14 @@ class WooCommerceCart(Cart):
             isinstance(entity, Variant) and entity.dimensions is not None
         )
         return cast(E, as_stored(entity, self._unit() if dimensioned else None))
+
+    def unstored_fields(self, entity: Entity) -> Mapping[str, str]:
+        """An attribute a variant leaves open ("any size") whose values no variant
+        (nor a WooCommerce source) names: WooCommerce needs them on the product."""
+        if isinstance(entity, Product) and sem.unknown_open_options(entity):
+            names = ", ".join(sem.unknown_open_options(entity))
+            return {"variants.any_options": f"no variant names a value of {names}"}
+        return {}
 
     def derived_fields(self, entity: Entity) -> frozenset[str]:
         """A review without an e-mail gets its customer's (WordPress requires one)."""

@@ -32,6 +32,7 @@ __all__ = [
     "needs_unit",
     "option_attributes",
     "semantics_to_wc",
+    "unknown_open_options",
     "variant_semantics",
     "variant_semantics_to_wc",
 ]
@@ -185,6 +186,13 @@ def option_attributes(product: Product) -> list[dict[str, Any]]:
         for position, (name, values) in enumerate(names.items())
         if values  # an attribute without values is stored as [""]: left out
     ]
+
+
+def unknown_open_options(product: Product) -> list[str]:
+    """Attributes a variant leaves open that ``option_attributes`` has no values for."""
+    known = {str(a["name"]) for a in option_attributes(product)}
+    names = dict.fromkeys(n for v in product.variants for n in v.any_options)
+    return [n for n in names if n not in known]
 
 
 def variant_semantics(
