@@ -10,6 +10,7 @@ dimension unit is a store setting.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import attrs
@@ -25,7 +26,7 @@ from cartmigrate import (
     Variant,
 )
 from cartmigrate.connectors.woocommerce import WooCommerceCart
-from cartmigrate.testing.woocommerce import WooCommerceSimulator
+from cartmigrate.testing.woocommerce import WooCommerceSimulator, load_sample_store
 
 from ._catalog import FILE, semantic_catalog, semantics
 
@@ -215,3 +216,41 @@ def test_an_open_attribute_nobody_names_a_value_of_is_reported(
     assert [a["name"] for a in raw["attributes"]] == ["Size"]
     again = engine.smart_update(fields={Variant: ["any_options"]}, verify=True)
     assert again.total("updated") == 0, again.summary()
+
+
+def test_a_sample_csv_loads_grouped_external_downloadable_and_dimensioned_products(
+    tmp_path: Path,
+    make_sim: Callable[..., WooCommerceSimulator],
+    make_cart: Callable[..., WooCommerceCart],
+) -> None:
+    """As WooCommerce's importer reads its product CSV (the real store's baseline)."""
+    header = (
+        "Type,SKU,Name,Published,Short description,Description,Categories,Images,"
+        '"Weight (lbs)","Length (in)","Width (in)","Height (in)",Regular price,Sale price,'
+        'Stock,"In stock?",Attribute 1 name,Attribute 1 value(s),Attribute 2 name,'
+        'Attribute 2 value(s),Parent,"Grouped products","External URL","Button text",'
+        '"Download limit","Download expiry days","Download 1 name","Download 1 URL"'
+    )
+    rows = [
+        "simple,cap,Cap,1,,,,,.2,8,6.5,.5,5,,,1,,,,,,,,,,,,",
+        "simple,belt,Belt,1,,,,,,,,,7,,,1,,,,,,,,,,,,",
+        'grouped,set,Set,1,,,,,,,,,,,,1,,,,,,"cap, belt",,,,,,',
+        "external,pen,Pennant,1,,,,,,,,,11,,,1,,,,,,,https://shop.example/p,Buy there,,,,",
+        f'"simple, downloadable, virtual",album,Album,1,,,,,,,,,3,,,1,,,,,,,,,1,1,Album,{FILE}',
+    ]
+    path = tmp_path / "sample.csv"
+    path.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    sim = load_sample_store(path, make_sim())
+    assert sim.store.units == {"woocommerce_dimension_unit": "in", "woocommerce_weight_unit": "lbs"}
+    read = {p.sku: p for p in make_cart(sim).read(Product)}
+    sku_of = {p.id: p.sku for p in read.values()}
+    assert sorted(sku_of[i] for i in read["set"].grouped_product_ids) == ["belt", "cap"]
+    assert read["pen"].product_type is ProductType.EXTERNAL
+    assert (read["pen"].external_url, read["pen"].button_text) == (
+        "https://shop.example/p",
+        "Buy there",
+    )
+    assert read["album"].virtual and read["album"].downloadable
+    assert [(d.name, d.url) for d in read["album"].downloads] == [("Album", FILE)]
+    assert read["cap"].dimensions == Dimensions(length=8, width="6.5", height="0.5", unit="in")
+    assert str(read["cap"].weight) == "0.2"
