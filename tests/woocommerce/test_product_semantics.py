@@ -254,3 +254,19 @@ def test_a_sample_csv_loads_grouped_external_downloadable_and_dimensioned_produc
     assert [(d.name, d.url) for d in read["album"].downloads] == [("Album", FILE)]
     assert read["cap"].dimensions == Dimensions(length=8, width="6.5", height="0.5", unit="in")
     assert str(read["cap"].weight) == "0.2"
+
+
+def test_a_product_with_a_bad_dimension_fails_alone_naming_the_field(
+    sim: WooCommerceSimulator, cart: WooCommerceCart
+) -> None:
+    sim.seed("products", {"name": "Good", "sku": "GOOD"})
+    bad = sim.seed(
+        "products",
+        {"name": "Bad", "sku": "BAD", "dimensions": {"length": "ten", "width": "", "height": ""}},
+    )
+    memory = MemoryCart()
+    report = SyncEngine(cart, memory, state=MemoryStateStore()).full_migrate()
+    assert [(f.source_id, f.field) for f in report.failures] == [
+        (str(bad["id"]), "dimensions.length")
+    ]
+    assert [p.sku for p in memory.read(Product)] == ["GOOD"]

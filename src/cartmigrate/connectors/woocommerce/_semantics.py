@@ -41,12 +41,6 @@ _KINDS = {kind.value: kind for kind in ProductType}
 _EDGES = ("length", "width", "height")
 
 
-def _number(value: Any) -> decimal.Decimal | None:
-    if value is None or value == "":
-        return None
-    return decimal.Decimal(str(value).strip())
-
-
 def _fixed(value: decimal.Decimal | None) -> str:
     """Fixed-point text: WooCommerce reads ``"1E+1"`` as 1."""
     if value is None:
@@ -55,15 +49,16 @@ def _fixed(value: decimal.Decimal | None) -> str:
     return "0" if text in ("-0", "") else text
 
 
-def dimensions_from_wc(data: Mapping[str, Any], unit: LengthUnit | None) -> Dimensions | None:
-    """``dimensions`` in the store's ``unit``; None when all three are empty."""
+def dimensions_from_wc(data: Mapping[str, Any], unit: LengthUnit | None) -> dict[str, Any] | None:
+    """``dimensions`` in the store's ``unit``, for the model to convert (a bad
+    number is refused naming ``dimensions.length``); None when all are empty."""
     raw = data.get("dimensions")
     if not isinstance(raw, Mapping):
         return None
-    values = {edge: _number(raw.get(edge)) for edge in _EDGES}
-    if all(v is None for v in values.values()):
+    values = {edge: raw.get(edge) for edge in _EDGES}
+    if all(v in (None, "") for v in values.values()):
         return None
-    return Dimensions(**values, unit=unit or LengthUnit.CM)
+    return {**values, "unit": unit or LengthUnit.CM}
 
 
 def dimensions_to_wc(dimensions: Dimensions | None, unit: LengthUnit | None) -> dict[str, str]:
@@ -199,7 +194,7 @@ def variant_semantics(
     data: Mapping[str, Any], parent: Mapping[str, Any], unit: LengthUnit | None
 ) -> dict[str, Any]:
     return {
-        "weight": _number(data.get("weight")),
+        "weight": data.get("weight"),
         "dimensions": dimensions_from_wc(data, unit),
         "any_options": any_options(data, parent),
     }
