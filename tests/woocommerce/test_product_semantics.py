@@ -256,7 +256,7 @@ def test_a_sample_csv_loads_grouped_external_downloadable_and_dimensioned_produc
     assert str(read["cap"].weight) == "0.2"
 
 
-def test_a_product_with_a_bad_dimension_fails_alone_naming_the_field(
+def test_a_product_with_a_bad_dimension_or_download_fails_alone_naming_the_field(
     sim: WooCommerceSimulator, cart: WooCommerceCart
 ) -> None:
     sim.seed("products", {"name": "Good", "sku": "GOOD"})
@@ -264,9 +264,18 @@ def test_a_product_with_a_bad_dimension_fails_alone_naming_the_field(
         "products",
         {"name": "Bad", "sku": "BAD", "dimensions": {"length": "ten", "width": "", "height": ""}},
     )
+    ftp = sim.seed(
+        "products",
+        {
+            "name": "Ftp",
+            "sku": "FTP",
+            "downloadable": True,
+            "downloads": [{"file": "ftp://f.example/a"}],
+        },
+    )
     memory = MemoryCart()
     report = SyncEngine(cart, memory, state=MemoryStateStore()).full_migrate()
-    assert [(f.source_id, f.field) for f in report.failures] == [
-        (str(bad["id"]), "dimensions.length")
-    ]
+    assert sorted((f.source_id, f.field) for f in report.failures) == sorted(
+        [(str(bad["id"]), "dimensions.length"), (str(ftp["id"]), "downloads[0].url")]
+    )
     assert [p.sku for p in memory.read(Product)] == ["GOOD"]

@@ -19,18 +19,18 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from ..._exceptions import AuthenticationError, ConfigurationError
-from ...models import Dimensions, Download, LengthUnit, Product, ProductType, Variant
+from ...models import Dimensions, LengthUnit, Product, ProductType, Variant
 
 __all__ = [
+    "StoreUnit",
     "any_options",
     "dimensions_from_wc",
     "dimensions_to_wc",
     "download_name",
     "has_dimensions",
-    "product_semantics",
-    "StoreUnit",
     "needs_unit",
     "option_attributes",
+    "product_semantics",
     "semantics_to_wc",
     "unknown_open_options",
     "variant_semantics",
@@ -74,15 +74,16 @@ def download_name(url: str) -> str:
     return urllib.parse.unquote(urllib.parse.urlsplit(url).path.rsplit("/", 1)[-1]) or url
 
 
-def _downloads(data: Mapping[str, Any], base_url: str) -> list[Download]:
-    found: list[Download] = []
+def _downloads(data: Mapping[str, Any], base_url: str) -> list[dict[str, Any]]:
+    """For the model to convert (a bad URL is refused naming ``downloads[0].url``)."""
+    found: list[dict[str, Any]] = []
     for item in data.get("downloads") or ():
         if not isinstance(item, Mapping) or not item.get("file"):
             continue
         # A file kept on the store itself may be given as a path: made absolute,
         # it stays reachable from another store.
         url = urllib.parse.urljoin(base_url.rstrip("/") + "/", str(item["file"]))
-        found.append(Download(url=url, name=item.get("name") or None))
+        found.append({"url": url, "name": item.get("name") or None})
     return found
 
 
