@@ -53,6 +53,7 @@ from .._rest import (
     url_identity,
 )
 from . import _convert as wc
+from . import _product_convert as wp
 from . import _semantics as sem
 from ._emails import EmailSwitch
 from ._errors import error_for_response, error_from_body
@@ -534,7 +535,7 @@ class WooCommerceCart(Cart):
                     "variations",
                 )
             unit = self._unit() if sem.has_dimensions(raw, *variations) else None
-            return wc.product_from_wc(raw, variations, dimension_unit=unit, base_url=self._url)
+            return wp.product_from_wc(raw, variations, dimension_unit=unit, base_url=self._url)
         if kind is Order:
             notes: list[Any] = []
             trackings: list[Any] = []
@@ -655,7 +656,7 @@ class WooCommerceCart(Cart):
             if refused is not None:
                 raise refused
         if isinstance(entity, Product):
-            body = wc.product_to_wc(
+            body = wp.product_to_wc(
                 entity,
                 source_ref=source_ref,
                 brands=self._brands_supported(),
@@ -766,7 +767,7 @@ class WooCommerceCart(Cart):
             try:
                 raw = self._get(path)
                 unit = self._unit() if sem.has_dimensions(raw) else None
-                current: Entity = wc.variant_from_wc(raw, dimension_unit=unit)
+                current: Entity = wp.variant_from_wc(raw, dimension_unit=unit)
             except EntityNotFound as error:
                 error.entity = "variant"
                 raise
@@ -780,7 +781,7 @@ class WooCommerceCart(Cart):
             path = f"{_ROUTES[kind]}/{id}"
         updated = evolve_for_update(current, changes)
         full = (
-            wc.variation_to_wc(
+            wp.variation_to_wc(
                 updated,
                 0,
                 dimension_unit=self._unit() if updated.dimensions is not None else None,
@@ -794,7 +795,7 @@ class WooCommerceCart(Cart):
         if isinstance(updated, Product) and "images" in changes:
             # Which source URL each uploaded image came from (read back as that URL).
             body.setdefault("meta_data", []).append(
-                {"key": wc.IMAGES_KEY, "value": wc.images_meta(updated.images)}
+                {"key": wc.IMAGES_KEY, "value": wp.images_meta(updated.images)}
             )
         if isinstance(updated, Product) and updated.variants:
             body.pop("regular_price", None)

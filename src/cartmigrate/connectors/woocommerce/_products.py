@@ -22,6 +22,7 @@ from ..._exceptions import (
 from ...models import Variant
 from .._rest import chunked
 from . import _convert as wc
+from . import _product_convert as wp
 
 if TYPE_CHECKING:
     from ._cart import WooCommerceCart
@@ -59,7 +60,7 @@ def ensure_variations(
                 answers = cart._batch(
                     path,
                     "create",
-                    [wc.variation_to_wc(variants[p], p, dimension_unit=unit) for p in chunk],
+                    [wp.variation_to_wc(variants[p], p, dimension_unit=unit) for p in chunk],
                     "variant",
                 )
                 for position, answer in zip(chunk, answers, strict=True):
@@ -114,6 +115,6 @@ def learn_media(cart: WooCommerceCart, product: Any) -> None:
     if not isinstance(product, Mapping):
         return
     images = [i for i in product.get("images") or () if isinstance(i, Mapping)]
-    for image, source in zip(images, wc.image_sources(product), strict=False):
+    for image, source in zip(images, wp.image_sources(product), strict=False):
         if isinstance(image.get("id"), int) and image["id"]:
             cart._media[source] = image["id"]
