@@ -25,6 +25,7 @@ from cartmigrate import (
     Variant,
 )
 from cartmigrate.connectors.woocommerce import _convert as wc
+from cartmigrate.connectors.woocommerce import _product_convert as wp
 
 from .conftest import FIXTURES
 
@@ -35,7 +36,7 @@ def load(name: str) -> Any:
 
 def test_simple_product_from_documentation_example() -> None:
     raw = load("products__retrieve-a-product")
-    product = wc.product_from_wc(raw)
+    product = wp.product_from_wc(raw)
     assert product.id == str(raw["id"])
     assert product.name == raw["name"]
     assert product.price == decimal.Decimal(raw["regular_price"])
@@ -50,7 +51,7 @@ def test_simple_product_from_documentation_example() -> None:
 def test_variable_product_with_variations_from_documentation_examples() -> None:
     raw = load("products__create-a-product__2")
     variations = load("product-variations__list-all-product-variations")
-    product = wc.product_from_wc(raw, variations)
+    product = wp.product_from_wc(raw, variations)
     assert len(product.variants) == len(variations)
     first = next(v for v in product.variants if v.id == str(variations[0]["id"]))
     assert first.options == {a["name"]: a["option"] for a in variations[0]["attributes"]}
@@ -113,10 +114,10 @@ def test_product_round_trip_keeps_prices_stock_and_seo() -> None:
         meta_title="Best mug",
         weight="0.3",
     )
-    body = wc.product_to_wc(product, source_ref="shop:product:1")
+    body = wp.product_to_wc(product, source_ref="shop:product:1")
     assert body["regular_price"] == "12.00" and body["sale_price"] == "9.50"
     assert wc.meta_value(body, wc.SOURCE_REF_KEY) == "shop:product:1"
-    back = wc.product_from_wc(_as_read(body, stock_status="instock"))
+    back = wp.product_from_wc(_as_read(body, stock_status="instock"))
     for field in (
         "name",
         "sku",
@@ -189,7 +190,7 @@ def test_customer_round_trip_billing_and_shipping() -> None:
 
 
 def test_variant_backorder_becomes_backorders_notify() -> None:
-    body = wc.variation_to_wc(
+    body = wp.variation_to_wc(
         Variant(
             sku="V",
             price="5",

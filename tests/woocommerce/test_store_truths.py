@@ -34,6 +34,7 @@ from cartmigrate import (
 from cartmigrate.connectors import ForwardingCart
 from cartmigrate.connectors.woocommerce import WooCommerceCart
 from cartmigrate.connectors.woocommerce import _convert as wc
+from cartmigrate.connectors.woocommerce import _product_convert as wp
 from cartmigrate.connectors.woocommerce._stored import as_stored
 from cartmigrate.testing.woocommerce import WooCommerceSimulator
 
@@ -99,7 +100,7 @@ def test_decimals_are_sent_in_fixed_point_form() -> None:
     product = Product(
         name="P", sku="P", price=decimal.Decimal("1E+2"), weight=decimal.Decimal("2.5E+1")
     )
-    body = wc.product_to_wc(product)
+    body = wp.product_to_wc(product)
     assert body["regular_price"] == "100"
     assert body["weight"] == "25"
     assert wc.money_text(decimal.Decimal("1.5E-3")) == "0.0015"
@@ -171,7 +172,7 @@ def test_an_uploaded_image_reads_back_as_its_source_url() -> None:
         ],
         "meta_data": [{"key": wc.IMAGES_KEY, "value": json.dumps([source, "https://x/b.jpg"])}],
     }
-    assert list(wc.product_from_wc(raw).images) == [
+    assert list(wp.product_from_wc(raw).images) == [
         source,
         "https://shop.example/wp-content/uploads/2026/12/other.jpg",  # replaced on the store
     ]
@@ -374,20 +375,24 @@ def test_product_semantics_are_read_and_written_back() -> None:
         "download_limit": 2,
         "dimensions": {"length": "3", "width": "", "height": "1"},
     }
-    product = wc.product_from_wc(raw)
-    body = wc.product_to_wc(attrs.evolve(product, id=None))
+    product = wp.product_from_wc(raw)
+    body = wp.product_to_wc(attrs.evolve(product, id=None))
     assert body["type"] == "external" and body["external_url"] == "https://example.com/p"
     assert body["button_text"] == "Buy there" and body["downloadable"] and body["virtual"]
     assert body["downloads"] == [{"name": "F", "file": "https://example.com/f.zip"}]
     assert body["download_limit"] == 2
     assert body["dimensions"] == {"length": "3", "width": "", "height": "1"}
-    variant = wc.variant_from_wc(
+    variant = wp.variant_from_wc(
         {
             "id": 7,
             "attributes": [{"name": "Size", "option": ""}, {"name": "Color", "option": "Red"}],
         }
     )
-    assert dict(variant.options) == {"Color": "Red"} and variant.extra["any_value"] == ["Size"]
+    assert dict(variant.options) == {"Color": "Red"} and variant.any_options == ("Size",)
+    # They are model fields, not leftovers in extra.
+    assert product.product_type == "external" and product.button_text == "Buy there"
+    assert [(d.name, d.url) for d in product.downloads] == [("F", "https://example.com/f.zip")]
+    assert product.dimensions is not None and product.dimensions.height == 1
 
 
 def _store_with_existing(sim: WooCommerceSimulator) -> MemoryCart:

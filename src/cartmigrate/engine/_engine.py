@@ -35,6 +35,7 @@ from .._exceptions import CartMigrateError, ConfigurationError, ConfirmationRequ
 from ..connectors import Cart
 from ..mapping import MappingRules
 from ..models import ENTITY_TYPES, Category, Entity, Product, Variant
+from ..models._references import _reference_triples
 from ..state import FailureRecord, MemoryStateStore, StateStore, SyncRecord
 from ..state._lock import default_holder
 from ._acknowledge import acknowledge_deleted, acknowledged, forget_acknowledged
@@ -74,6 +75,11 @@ from ._updating import update
 __all__ = ["SyncEngine"]
 
 logger = logging.getLogger("cartmigrate")
+
+
+def _waits_for(entity: Entity, kind: type[Entity], waiting: set[str | None]) -> bool:
+    """Whether ``entity`` refers to an entity of its own ``kind`` still to be created."""
+    return any(k is kind and i in waiting for _, k, i in _reference_triples(entity))
 
 
 def _utcnow() -> dt.datetime:
@@ -582,11 +588,12 @@ class SyncEngine:
             to_create.extend(missing)
             if adopted:  # counted as created already
                 repair_references(run, kind, adopted, failures, count=False)
-        if kind is Category:
-            # A child can only be created once its parent has a target id.
+        if kind is Category or kind is Product:
+            # A child category can only be created once its parent has a target
+            # id, a grouped product once its children have.
             while to_create:
                 waiting = {e.id for e in to_create}
-                wave = [e for e in to_create if cast(Category, e).parent_id not in waiting]
+                wave = [e for e in to_create if not _waits_for(e, kind, waiting)]
                 wave = wave or to_create  # a cycle: break it
                 create(self, run, kind, wave, failures)
                 sent = {e.id for e in wave}

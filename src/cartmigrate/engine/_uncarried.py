@@ -60,6 +60,16 @@ def _derived(entity: Entity, field: str, target: Cart, value: object, seen: obje
     )
 
 
+def _value(entity: Entity, field: str) -> object:
+    """``field`` of ``entity``; ``"variants.weight"``: the variants' values that are set."""
+    head, _, inner = field.partition(".")
+    value = getattr(entity, head, None)
+    if inner and isinstance(value, tuple):
+        held = (getattr(item, inner, None) for item in value)
+        return tuple(v for v in held if v not in (None, "", (), {}))
+    return value
+
+
 def on_create(
     target: Cart, entities: Sequence[Entity], chosen: Collection[str] = ()
 ) -> list[Notice]:
@@ -73,7 +83,7 @@ def on_create(
             if value is not None and value != defaults.get(field):
                 notices.append(_derived(entity, field, target, value, None))
         for field, reason in target.unstored_fields(entity).items():
-            value = getattr(entity, field, None)
+            value = _value(entity, field)
             if value not in (None, "", (), {}) and value != defaults.get(field):
                 notices.append(
                     Notice(

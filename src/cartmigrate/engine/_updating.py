@@ -153,6 +153,9 @@ def update_variants(
     failures: list[FailureRecord],
 ) -> bool:
     on_target = {v.id: v for v in target_product.variants}
+    # As stored within their product: a platform may fill a variant from it
+    # (WooCommerce: the product's dimensions, its attributes' "any value").
+    stored = {v.id: v for v in run.target.as_stored(product).variants}
     ok = True
     for variant in product.variants:
         record = records.get(variant.id or "")
@@ -168,7 +171,8 @@ def update_variants(
             )
             run.report.count(Variant.kind, Outcome.SKIPPED)
             continue
-        changes = _diff(run.target.as_stored(variant), target_variant, selected)
+        as_stored = stored.get(variant.id) or run.target.as_stored(variant)
+        changes = _diff(as_stored, target_variant, selected)
         if not changes:
             run.report.count(Variant.kind, Outcome.UNCHANGED)
         elif write_update(

@@ -10,20 +10,30 @@ do not cover. Change a model with ``attrs.evolve``.
 from __future__ import annotations
 
 from ._base import Entity
-from ._catalog import Category, Manufacturer, Product, Variant
+from ._catalog import Category, Dimensions, Download, Manufacturer, Product, Variant
 from ._customers import Address, Customer
 from ._orders import Order, OrderLine, Shipment, ShipmentLine, StatusChange
 from ._references import Reference, references_of, rewrite_references
 from ._reviews import Review
 from ._serialize import fingerprint, plain
-from ._vocab import OrderStatus, ProductStatus, ReviewStatus, StockStatus
+from ._vocab import (
+    LengthUnit,
+    OrderStatus,
+    ProductStatus,
+    ProductType,
+    ReviewStatus,
+    StockStatus,
+)
 
 __all__ = [
     "ENTITY_TYPES",
     "Address",
     "Category",
     "Customer",
+    "Dimensions",
+    "Download",
     "Entity",
+    "LengthUnit",
     "Manufacturer",
     "Order",
     "OrderLine",
@@ -31,6 +41,7 @@ __all__ = [
     "Product",
     "Reference",
     "ProductStatus",
+    "ProductType",
     "Review",
     "ReviewStatus",
     "Shipment",

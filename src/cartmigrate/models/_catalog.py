@@ -5,27 +5,119 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from .._exceptions import InvalidEntity
 from ._base import Entity
 from ._fields import (
     checked,
     enum_value,
+    flag,
     frozen_mapping,
     model_tuple,
     not_negative,
     optional_aware_datetime,
     optional_int,
+    optional_model,
     optional_money,
     optional_str,
     optional_text,
+    optional_url,
     required_text,
+    required_url,
     str_tuple,
 )
-from ._vocab import ProductStatus, StockStatus
+from ._vocab import LengthUnit, ProductStatus, ProductType, StockStatus
 
-__all__ = ["Category", "Manufacturer", "Product", "Variant"]
+__all__ = ["Category", "Dimensions", "Download", "Manufacturer", "Product", "Variant"]
+
+#: Millimetres per unit, to convert dimensions between stores set up differently.
+_MM_PER: dict[LengthUnit, decimal.Decimal] = {
+    LengthUnit.MM: decimal.Decimal(1),
+    LengthUnit.CM: decimal.Decimal(10),
+    LengthUnit.M: decimal.Decimal(1000),
+    LengthUnit.IN: decimal.Decimal("25.4"),
+    LengthUnit.YD: decimal.Decimal("914.4"),
+}
+_FOUR_PLACES = decimal.Decimal("0.0001")
+
+
+@checked
+@attrs.define(frozen=True, kw_only=True)
+class Dimensions:
+    """A product's (or variant's) package size, in one ``unit``.
+
+    The unit travels with the numbers because stores are set up in
+    different ones (a WooCommerce store in inches, a Magento one in cm):
+    a target converts with ``in_unit`` rather than take "10" for what it
+    means at home.
+    """
+
+    length: decimal.Decimal | None = attrs.field(
+        default=None, converter=optional_money, validator=not_negative
+    )
+    width: decimal.Decimal | None = attrs.field(
+        default=None, converter=optional_money, validator=not_negative
+    )
+    height: decimal.Decimal | None = attrs.field(
+        default=None, converter=optional_money, validator=not_negative
+    )
+    unit: LengthUnit = attrs.field(converter=enum_value, metadata={"enum": LengthUnit})
+
+    def in_unit(self, unit: LengthUnit | str) -> Dimensions:
+        """The same size in ``unit`` (rounded to four places, trailing zeros dropped)."""
+        target = LengthUnit(unit)
+        if target == self.unit:
+            return self
+        ratio = _MM_PER[LengthUnit(self.unit)] / _MM_PER[target]
+
+        def one(value: decimal.Decimal | None) -> decimal.Decimal | None:
+            if value is None:
+                return None
+            converted = (value * ratio).quantize(_FOUR_PLACES).normalize()
+            return converted.quantize(decimal.Decimal(1)) if converted == 0 else converted
+
+        return Dimensions(
+            length=one(self.length), width=one(self.width), height=one(self.height), unit=target
+        )
+
+
+@checked
+@attrs.define(frozen=True, kw_only=True)
+class Download:
+    """A file a downloadable product gives its buyers.
+
+    Only the link travels: the file stays where ``url`` points, and the
+    target store serves it from there (it is not copied).
+    """
+
+    url: str = attrs.field(converter=required_url)
+    name: str | None = attrs.field(default=None, converter=optional_text)
+
+
+def _product_type(value: Any, instance: Any, field: attrs.Attribute[Any]) -> ProductType:
+    """Simple or variable follows from the variants (set before this field);
+    grouped and external are said."""
+    try:
+        kind = ProductType.SIMPLE if value is None else ProductType(value)
+    except (ValueError, TypeError):
+        allowed = ", ".join(member.value for member in ProductType)
+        raise InvalidEntity(
+            type(instance).__name__, field.name, f"{value!r} is not one of: {allowed}"
+        ) from None
+    if kind in (ProductType.SIMPLE, ProductType.VARIABLE):
+        return ProductType.VARIABLE if instance.variants else ProductType.SIMPLE
+    return kind
+
+
+if TYPE_CHECKING:
+
+    def product_type(value: Any) -> ProductType: ...
+
+else:
+    product_type = attrs.Converter(_product_type, takes_self=True, takes_field=True)
 
 
 @checked
@@ -73,6 +165,22 @@ class Variant(Entity):
         default=StockStatus.IN_STOCK, converter=enum_value, metadata={"enum": StockStatus}
     )
     options: Mapping[str, str] = attrs.field(factory=dict, converter=frozen_mapping)
+    weight: decimal.Decimal | None = attrs.field(
+        default=None, converter=optional_money, validator=not_negative
+    )
+    dimensions: Dimensions | None = attrs.field(
+        default=None, converter=optional_model, metadata={"model": Dimensions}
+    )
+    #: Attributes this variant takes any value of ("any size"): the buyer
+    #: picks one of the product's values, the variant does not fix it.
+    any_options: tuple[str, ...] = attrs.field(factory=tuple, converter=str_tuple)
+
+    def __attrs_post_init__(self) -> None:
+        for name in self.any_options:
+            if name in self.options:
+                raise InvalidEntity("Variant", "any_options", f"{name!r} is also fixed in options")
+            if not name.strip():
+                raise InvalidEntity("Variant", "any_options", "an attribute name is empty")
 
     @property
     def natural_key(self) -> str | None:
@@ -116,6 +224,38 @@ class Product(Entity):
     )
     created_at: dt.datetime | None = attrs.field(default=None, converter=optional_aware_datetime)
     updated_at: dt.datetime | None = attrs.field(default=None, converter=optional_aware_datetime)
+    #: Simple or variable as the variants say; grouped or external as set.
+    product_type: ProductType = attrs.field(
+        default=None, converter=product_type, metadata={"enum": ProductType}
+    )
+    #: A grouped product's children: ids of other products, translated like
+    #: any reference (a child not migrated yet is linked once it is).
+    grouped_product_ids: tuple[str, ...] = attrs.field(factory=tuple, converter=str_tuple)
+    #: Where an external product is sold, and the button that leads there.
+    external_url: str | None = attrs.field(default=None, converter=optional_url)
+    button_text: str | None = attrs.field(default=None, converter=optional_text)
+    #: Not shipped (a service, a file).
+    virtual: bool = attrs.field(default=False, converter=flag)
+    downloadable: bool = attrs.field(default=False, converter=flag)
+    #: The files a downloadable product gives its buyers (linked, not copied).
+    downloads: tuple[Download, ...] = attrs.field(
+        factory=tuple, converter=model_tuple, metadata={"model": Download}
+    )
+    dimensions: Dimensions | None = attrs.field(
+        default=None, converter=optional_model, metadata={"model": Dimensions}
+    )
+
+    def __attrs_post_init__(self) -> None:
+        kind = self.product_type
+        if self.variants and kind not in (ProductType.SIMPLE, ProductType.VARIABLE):
+            raise InvalidEntity("Product", "variants", f"a {kind.value} product has no variants")
+        if self.grouped_product_ids and kind != ProductType.GROUPED:
+            raise InvalidEntity(
+                "Product", "grouped_product_ids", "only a grouped product has children"
+            )
+        for name in ("external_url", "button_text"):
+            if getattr(self, name) is not None and kind != ProductType.EXTERNAL:
+                raise InvalidEntity("Product", name, "only an external product has one")
 
     @property
     def natural_key(self) -> str | None:

@@ -12,6 +12,7 @@ import decimal
 import enum
 import functools
 import re
+import urllib.parse
 from collections.abc import Callable, Iterable, Mapping
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, TypeVar, cast
@@ -27,6 +28,7 @@ __all__ = [
     "currency_code",
     "enum_or_raw",
     "enum_value",
+    "flag",
     "frozen_mapping",
     "in_range",
     "model_tuple",
@@ -38,8 +40,10 @@ __all__ = [
     "optional_money",
     "optional_str",
     "optional_text",
+    "optional_url",
     "required_str",
     "required_text",
+    "required_url",
     "str_tuple",
     "whole_number",
 ]
@@ -202,6 +206,25 @@ def _optional_datetime(
     return None if value is None or value == "" else _to_datetime(value, instance, field)
 
 
+def _flag(value: Any, instance: object, field: attrs.Attribute[Any]) -> bool:
+    if isinstance(value, bool):
+        return value
+    raise _fail(instance, field, f"expected true or false, got {type(value).__name__} {value!r}")
+
+
+def _required_url(value: Any, instance: object, field: attrs.Attribute[Any]) -> str:
+    """An absolute http(s) URL: what a browser (or a store downloading it) can follow."""
+    text = _required_text(value, instance, field).strip()
+    parts = urllib.parse.urlsplit(text)
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        raise _fail(instance, field, f"not an absolute http(s) URL: {value!r}")
+    return text
+
+
+def _optional_url(value: Any, instance: object, field: attrs.Attribute[Any]) -> str | None:
+    return None if value is None or value == "" else _required_url(value, instance, field)
+
+
 _COUNTRY = re.compile(r"[A-Z]{2}")
 _CURRENCY = re.compile(r"[A-Z]{3}")
 
@@ -353,6 +376,9 @@ if TYPE_CHECKING:
     def required_str(value: Any) -> str: ...
     def optional_text(value: Any) -> str | None: ...
     def required_text(value: Any) -> str: ...
+    def required_url(value: Any) -> str: ...
+    def optional_url(value: Any) -> str | None: ...
+    def flag(value: Any) -> bool: ...
     def aware_datetime(value: Any) -> dt.datetime: ...
     def optional_aware_datetime(value: Any) -> dt.datetime | None: ...
     def country_code(value: Any) -> str | None: ...
@@ -373,6 +399,9 @@ else:
     required_str = _named(_required_str)
     optional_text = _named(_optional_text)
     required_text = _named(_required_text)
+    required_url = _named(_required_url)
+    optional_url = _named(_optional_url)
+    flag = _named(_flag)
     aware_datetime = _named(_to_datetime)
     optional_aware_datetime = _named(_optional_datetime)
     country_code = _named(_country)

@@ -56,6 +56,7 @@ def _reference_triples(entity: Entity) -> list[tuple[str, type[Entity], str]]:
         found.extend(("category_ids", Category, c) for c in entity.category_ids)
         if entity.manufacturer_id is not None:
             found.append(("manufacturer_id", Manufacturer, entity.manufacturer_id))
+        found.extend(("grouped_product_ids", Product, p) for p in entity.grouped_product_ids)
     elif isinstance(entity, Category):
         if entity.parent_id is not None:
             found.append(("parent_id", Category, entity.parent_id))
@@ -77,6 +78,8 @@ def references_of(entity: Entity) -> Iterator[Reference]:
             yield Reference("category_ids", Category, category_id)
         if entity.manufacturer_id is not None:
             yield Reference("manufacturer_id", Manufacturer, entity.manufacturer_id)
+        for child_id in entity.grouped_product_ids:
+            yield Reference("grouped_product_ids", Product, child_id)
     elif isinstance(entity, Order):
         if entity.customer_id is not None:
             yield Reference("customer_id", Customer, entity.customer_id)
@@ -129,6 +132,9 @@ def _rewrite(entity: E, resolve: Resolver, also: dict[str, Any]) -> tuple[E, lis
         resolved = (one("category_ids", Category, c) for c in entity.category_ids)
         changes["category_ids"] = tuple(c for c in resolved if c is not None)
         changes["manufacturer_id"] = one("manufacturer_id", Manufacturer, entity.manufacturer_id)
+        if entity.grouped_product_ids:
+            children = (one("grouped_product_ids", Product, p) for p in entity.grouped_product_ids)
+            changes["grouped_product_ids"] = tuple(p for p in children if p is not None)
     elif isinstance(entity, Order):
         changes["customer_id"] = one("customer_id", Customer, entity.customer_id)
         for line in entity.lines:

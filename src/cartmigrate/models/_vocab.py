@@ -8,7 +8,14 @@ from __future__ import annotations
 
 import enum
 
-__all__ = ["OrderStatus", "ProductStatus", "ReviewStatus", "StockStatus"]
+__all__ = [
+    "LengthUnit",
+    "OrderStatus",
+    "ProductStatus",
+    "ProductType",
+    "ReviewStatus",
+    "StockStatus",
+]
 
 
 class StockStatus(enum.StrEnum):
@@ -21,6 +28,31 @@ class ProductStatus(enum.StrEnum):
     ACTIVE = "active"
     DRAFT = "draft"
     ARCHIVED = "archived"
+
+
+class ProductType(enum.StrEnum):
+    """What a product is sold as.
+
+    ``SIMPLE`` and ``VARIABLE`` follow from the variants (a product with
+    variants is variable), so only ``GROUPED`` (a set of other products,
+    bought one by one) and ``EXTERNAL`` (sold elsewhere, behind a link) need
+    saying.
+    """
+
+    SIMPLE = "simple"
+    VARIABLE = "variable"
+    GROUPED = "grouped"
+    EXTERNAL = "external"
+
+
+class LengthUnit(enum.StrEnum):
+    """The unit of a product's dimensions (the ones WooCommerce and Magento offer)."""
+
+    MM = "mm"
+    CM = "cm"
+    M = "m"
+    IN = "in"
+    YD = "yd"
 
 
 class OrderStatus(enum.StrEnum):

@@ -51,6 +51,34 @@ def _product(raw: Any) -> Any:
     )
 
 
+def _semantic(raw: Any) -> Any:
+    """What a product is beyond price and stock (issue #8 item 9)."""
+    return (
+        raw.get("type"),
+        raw.get("external_url"),
+        raw.get("button_text"),
+        len(raw.get("grouped_products") or ()),
+        raw.get("virtual"),
+        raw.get("downloadable"),
+        [(d.get("name"), d.get("file")) for d in raw.get("downloads") or ()],
+        raw.get("dimensions"),
+        raw.get("weight"),
+    )
+
+
+def _shape(body: Any) -> Any:
+    """Per variation: SKU, the attributes it fixes, its weight and dimensions as read."""
+    return sorted(
+        (
+            str(v.get("sku")),
+            [(a.get("name"), a.get("option")) for a in v.get("attributes") or ()],
+            v.get("weight"),
+            v.get("dimensions"),
+        )
+        for v in body
+    )
+
+
 def _skus(body: Any) -> Any:
     return sorted(str(p.get("sku")) for p in body)
 
@@ -85,7 +113,7 @@ class Step:
 
 
 def steps() -> list[Step]:
-    """The request set (about 60 requests): reads, creates, batches, errors, edges."""
+    """The request set (about 70 requests): reads, creates, batches, errors, edges."""
     tee = {
         "name": "Fidelity tee",
         "type": "simple",
@@ -197,6 +225,91 @@ def steps() -> list[Step]:
             view=_items("create", lambda v: (v.get("sku"), v.get("regular_price"))),
         ),
         Step("variations", "GET", "products/{shirt}/variations", view=_skus),
+        Step(
+            "dimension unit",
+            "GET",
+            "settings/products/woocommerce_dimension_unit",
+            view=lambda s: s.get("value"),
+        ),
+        Step(
+            "external product",
+            "POST",
+            "products",
+            json={
+                "name": "Fid pennant",
+                "type": "external",
+                "external_url": "https://shop.example/pennant",
+                "button_text": "Buy there",
+                "regular_price": "4",
+            },
+            view=_semantic,
+        ),
+        Step(
+            "grouped product",
+            "POST",
+            "products",
+            json={"name": "Fid group", "type": "grouped", "grouped_products": ["{tee}"]},
+            view=_semantic,
+            keep="group",
+        ),
+        Step(
+            "grouped children updated",
+            "PUT",
+            "products/{group}",
+            json={"grouped_products": ["{tee}", "{b1}"]},
+            view=_semantic,
+        ),
+        Step(
+            "downloadable product",
+            "POST",
+            "products",
+            json={
+                "name": "Fid album",
+                "virtual": True,
+                "downloadable": True,
+                "downloads": [
+                    {"name": "Album", "file": "https://demo.woothemes.com/f/album.jpg"},
+                    {"file": "https://demo.woothemes.com/f/single.jpg"},
+                ],
+            },
+            view=_semantic,
+        ),
+        Step(
+            "dimensions",
+            "POST",
+            "products",
+            json={
+                "name": "Fid box",
+                "weight": "1.25",
+                "dimensions": {"length": "25.4", "width": "0.5", "height": ""},
+            },
+            view=_semantic,
+        ),
+        Step(
+            "any-value variation",
+            "POST",
+            "products/{shirt}/variations",
+            json={
+                "sku": "FID-SHIRT-ANY",
+                "regular_price": "9",
+                "attributes": [{"name": "Size", "option": ""}],
+            },
+            view=lambda v: [(a.get("name"), a.get("option")) for a in v.get("attributes") or ()],
+        ),
+        Step(
+            "product dimensions",
+            "PUT",
+            "products/{shirt}",
+            json={"weight": "0.4", "dimensions": {"length": "3", "width": "2", "height": "1"}},
+            view=_semantic,
+        ),
+        Step(
+            "variations inherit dimensions",
+            "GET",
+            "products/{shirt}/variations",
+            {"context": "edit"},
+            view=_shape,
+        ),
         Step(
             "category taken slug",
             "POST",

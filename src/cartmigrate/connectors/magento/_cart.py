@@ -24,9 +24,11 @@ from ..._exceptions import (
     UnsupportedEntity,
 )
 from ...models import Category, Customer, Entity, Manufacturer, Order, Product, Variant
+from .. import _unstored as unstored
 from .._base import Capabilities, Cart, Created, WriteResult
 from .._http import CostBucket, HttpClient, RetryPolicy, Secret
 from .._rest import fan_out, url_identity
+from .._unstored import held, without
 from ._api import MagentoApi, error_for_response
 from ._attributes import AttributeCatalog
 from ._categories import CategoryResource
@@ -245,6 +247,13 @@ class MagentoCart(Cart):
         if kind in self.capabilities.writes:
             return self._resource(kind).notes()
         return ()
+
+    def unstored_fields(self, entity: Entity) -> Mapping[str, str]:
+        return held(entity, unstored.MAGENTO)
+
+    def as_stored(self, entity: E) -> E:
+        """Without what the shop cannot keep (``unstored_fields``)."""
+        return without(entity, self.unstored_fields(entity))
 
     def derived_fields(self, entity: Entity) -> frozenset[str]:
         if isinstance(entity, Product):

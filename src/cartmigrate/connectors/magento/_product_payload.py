@@ -141,6 +141,8 @@ def product_from_raw(
         meta_title=_text(raw, "meta_title"),
         meta_description=_text(raw, "meta_description"),
         weight=money(raw.get("weight")),
+        # Magento's virtual and downloadable types ship nothing (their files are links).
+        virtual=raw.get("type_id") in ("virtual", "downloadable"),
         created_at=parse_time(raw.get("created_at")),
         updated_at=parse_time(raw.get("updated_at")),
         extra={

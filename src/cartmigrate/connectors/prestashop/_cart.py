@@ -23,9 +23,11 @@ from ..._exceptions import (
     UnsupportedEntity,
 )
 from ...models import Category, Customer, Entity, Manufacturer, Order, Product, Variant
+from .. import _unstored as unstored
 from .._base import Capabilities, Cart, Created, WriteResult
 from .._http import CostBucket, HttpClient, RetryPolicy, Secret
 from .._rest import fan_out, url_identity
+from .._unstored import held, without
 from ._access import missing_permissions, permissions_of
 from ._catalog import CategoryResource, ManufacturerResource
 from ._customers import CustomerResource
@@ -201,6 +203,13 @@ class PrestaShopCart(Cart):
             source_refs=False,
             read_ahead=True,
         )
+
+    def unstored_fields(self, entity: Entity) -> Mapping[str, str]:
+        return held(entity, unstored.PRESTASHOP)
+
+    def as_stored(self, entity: E) -> E:
+        """Without what the shop cannot keep (``unstored_fields``)."""
+        return without(entity, self.unstored_fields(entity))
 
     def derived_fields(self, entity: Entity) -> frozenset[str]:
         if isinstance(entity, Product) and entity.variants:

@@ -169,6 +169,7 @@ class ProductResource(Resource[Product]):
             meta_title=text(row, "meta_title", self.language) or None,
             meta_description=text(row, "meta_description", self.language) or None,
             weight=weight or None,
+            virtual=field(row, "is_virtual", "0") == "1",
             created_at=timestamp(row, "date_add", self.zone),
             updated_at=timestamp(row, "date_upd", self.zone),
             extra=extra,

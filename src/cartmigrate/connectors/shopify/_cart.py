@@ -38,8 +38,10 @@ from ...models import (
     StockStatus,
     Variant,
 )
+from .. import _unstored as unstored
 from .._base import Capabilities, Created, WriteResult
 from .._http import CostBucket, RetryPolicy, Secret, run_concurrently
+from .._unstored import held, without
 from . import _convert as cv
 from . import _graphql as docs
 from ._bulk import BULK_THRESHOLD, BulkWrites
@@ -152,12 +154,16 @@ class ShopifyCart(Reads, OrderWrites, StockWrites, BulkWrites, Redirects):
         if isinstance(entity, Variant):
             return cast(E, _stored_stock(entity))
         if isinstance(entity, Product):
+            entity = without(entity, self.unstored_fields(entity))
             if entity.variants:
                 return cast(
                     E, attrs.evolve(entity, variants=[_stored_stock(v) for v in entity.variants])
                 )
             return cast(E, _stored_stock(entity))
         return entity
+
+    def unstored_fields(self, entity: Entity) -> Mapping[str, str]:
+        return held(entity, unstored.SHOPIFY)
 
     def derived_fields(self, entity: Entity) -> frozenset[str]:
         """A product with variants has no stock of its own on Shopify: its

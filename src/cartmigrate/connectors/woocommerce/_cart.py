@@ -53,6 +53,8 @@ from .._rest import (
     url_identity,
 )
 from . import _convert as wc
+from . import _product_convert as wp
+from . import _semantics as sem
 from ._emails import EmailSwitch
 from ._errors import error_for_response, error_from_body
 from ._fields import evolve_for_update, pick_keys
@@ -120,6 +122,7 @@ class WooCommerceCart(Cart):
         sleep: Callable[[float], None] | None = None,
         mute_emails: bool = True,
         email_record_dir: str | Path | None = None,
+        dimension_unit: str | None = None,
         name: str = "woocommerce",
     ) -> None:
         parsed = httpx.URL(url)
@@ -176,6 +179,7 @@ class WooCommerceCart(Cart):
         self._tracking_probe = threading.Lock()  # orders are read in parallel
         self._media: dict[str, int] = {}  # source image URL -> attachment id
         self._statuses = OrderStatuses(lambda: self._get("reports/orders/totals"))
+        self._unit = sem.StoreUnit(lambda path: self._get(path), dimension_unit)
         self._emails = (
             EmailSwitch(
                 self._http,
@@ -230,9 +234,8 @@ class WooCommerceCart(Cart):
             notes.append("passwords are not migrated: customers set a new one ('Lost password')")
         if kind is Product:
             notes.append(
-                "grouped products are created as simple ones (their children are not linked);"
-                " external links, downloads and dimensions come over from a WooCommerce source"
-                " only (they live in extra, not in the models)"
+                "downloadable products link to their files where they are (not copied);"
+                " dimensions are converted to the store's unit"
             )
         if kind is Product and self._media:
             notes.append(
@@ -250,7 +253,18 @@ class WooCommerceCart(Cart):
 
     # -- capabilities -------------------------------------------------------
     def as_stored(self, entity: E) -> E:
-        return cast(E, as_stored(entity))
+        dimensioned = (isinstance(entity, Product) and sem.needs_unit([entity])) or (
+            isinstance(entity, Variant) and entity.dimensions is not None
+        )
+        return cast(E, as_stored(entity, self._unit() if dimensioned else None))
+
+    def unstored_fields(self, entity: Entity) -> Mapping[str, str]:
+        """An attribute a variant leaves open ("any size") whose values no variant
+        (nor a WooCommerce source) names: WooCommerce needs them on the product."""
+        if isinstance(entity, Product) and sem.unknown_open_options(entity):
+            names = ", ".join(sem.unknown_open_options(entity))
+            return {"variants.any_options": f"no variant names a value of {names}"}
+        return {}
 
     def derived_fields(self, entity: Entity) -> frozenset[str]:
         """A review without an e-mail gets its customer's (WordPress requires one)."""
@@ -520,7 +534,8 @@ class WooCommerceCart(Cart):
                     ),
                     "variations",
                 )
-            return wc.product_from_wc(raw, variations)
+            unit = self._unit() if sem.has_dimensions(raw, *variations) else None
+            return wp.product_from_wc(raw, variations, dimension_unit=unit, base_url=self._url)
         if kind is Order:
             notes: list[Any] = []
             trackings: list[Any] = []
@@ -641,7 +656,12 @@ class WooCommerceCart(Cart):
             if refused is not None:
                 raise refused
         if isinstance(entity, Product):
-            body = wc.product_to_wc(entity, source_ref=source_ref, brands=self._brands_supported())
+            body = wp.product_to_wc(
+                entity,
+                source_ref=source_ref,
+                brands=self._brands_supported(),
+                dimension_unit=self._unit() if sem.needs_unit([entity]) else None,
+            )
             # An image this cart saw uploaded from that URL (on a product it deleted)
             # is used again, not downloaded again: remigrate leaves no orphaned media.
             body["images"] = [
@@ -745,7 +765,9 @@ class WooCommerceCart(Cart):
                 )
             path = f"products/{parent_id}/variations/{id}"
             try:
-                current: Entity = wc.variant_from_wc(self._get(path))
+                raw = self._get(path)
+                unit = self._unit() if sem.has_dimensions(raw) else None
+                current: Entity = wp.variant_from_wc(raw, dimension_unit=unit)
             except EntityNotFound as error:
                 error.entity = "variant"
                 raise
@@ -759,7 +781,11 @@ class WooCommerceCart(Cart):
             path = f"{_ROUTES[kind]}/{id}"
         updated = evolve_for_update(current, changes)
         full = (
-            wc.variation_to_wc(updated, 0)
+            wp.variation_to_wc(
+                updated,
+                0,
+                dimension_unit=self._unit() if updated.dimensions is not None else None,
+            )
             if isinstance(updated, Variant)
             else self._payload(updated, None)
         )
@@ -769,7 +795,7 @@ class WooCommerceCart(Cart):
         if isinstance(updated, Product) and "images" in changes:
             # Which source URL each uploaded image came from (read back as that URL).
             body.setdefault("meta_data", []).append(
-                {"key": wc.IMAGES_KEY, "value": wc.images_meta(updated.images)}
+                {"key": wc.IMAGES_KEY, "value": wp.images_meta(updated.images)}
             )
         if isinstance(updated, Product) and updated.variants:
             body.pop("regular_price", None)

@@ -6,7 +6,8 @@ value in a field of its own (an order's status history with its original
 times, shipments without the Shipment Tracking extension, the source
 reference), it goes into ``meta_data`` under a ``_cartmigrate_*`` key: the
 leading underscore keeps it out of the admin's custom-fields box, and the
-value comes back exactly as written.
+value comes back exactly as written. Products and variations are in
+``_product_convert``; the small helpers and meta keys here serve both.
 """
 
 from __future__ import annotations
@@ -14,8 +15,6 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import json
-import re
-import urllib.parse
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -28,14 +27,12 @@ from ...models import (
     Order,
     OrderLine,
     OrderStatus,
-    Product,
     ProductStatus,
     Review,
     ReviewStatus,
     Shipment,
     StatusChange,
     StockStatus,
-    Variant,
     plain,
 )
 
@@ -54,11 +51,8 @@ __all__ = [
     "meta_value",
     "order_from_wc",
     "order_to_wc",
-    "product_from_wc",
-    "product_to_wc",
     "review_from_wc",
     "review_to_wc",
-    "variation_to_wc",
     "wc_order_status",
 ]
 
@@ -268,300 +262,6 @@ def manufacturer_from_wc(data: Mapping[str, Any]) -> Manufacturer:
 
 def manufacturer_to_wc(manufacturer: Manufacturer) -> dict[str, Any]:
     return {"name": manufacturer.name}
-
-
-# -- products and variations -------------------------------------------------
-def _prices(data: Mapping[str, Any]) -> tuple[decimal.Decimal | None, decimal.Decimal | None]:
-    """(price, compare-at price): a sale price is the price, the regular one the "was"."""
-    regular = _money(data.get("regular_price"))
-    sale = _money(data.get("sale_price"))
-    if sale is not None:
-        return sale, regular
-    return (regular if regular is not None else _money(data.get("price"))), None
-
-
-def price_fields(
-    price: decimal.Decimal | None, compare_at: decimal.Decimal | None
-) -> dict[str, str]:
-    """``regular_price``/``sale_price`` for a price and a higher "compare at" price.
-
-    A compare-at price that is not above the price has no WooCommerce
-    equivalent (a sale price must be below the regular one) and is dropped.
-    """
-    if compare_at is not None and price is not None and compare_at > price:
-        return {"regular_price": money_text(compare_at), "sale_price": money_text(price)}
-    return {"regular_price": money_text(price), "sale_price": ""}
-
-
-def stock_fields(quantity: int | None, status: StockStatus) -> dict[str, Any]:
-    """Stock as WooCommerce holds it.
-
-    With a quantity WooCommerce manages stock and derives ``stock_status`` from
-    it (and from ``backorders``), so a backorder status becomes
-    ``backorders: notify``; without one, ``stock_status`` is set as is.
-    """
-    if quantity is None:
-        return {"manage_stock": False, "stock_status": _STOCK_TO_WC[StockStatus(status)]}
-    return {
-        "manage_stock": True,
-        "stock_quantity": quantity,
-        "backorders": "notify" if status == StockStatus.BACKORDER else "no",
-    }
-
-
-def _stock(data: Mapping[str, Any]) -> tuple[int | None, StockStatus]:
-    managed = data.get("manage_stock")
-    if managed not in (True, False, None, "parent"):  # "parent": a variation uses its product's
-        raise ValueError(f"manage_stock must be true, false or 'parent', not {managed!r}")
-    quantity = data.get("stock_quantity") if managed is True else None
-    raw_status = data.get("stock_status")
-    if raw_status is not None and raw_status not in _STOCK_FROM_WC:
-        raise ValueError(f"unknown stock status {raw_status!r}")
-    return quantity, _STOCK_FROM_WC.get(str(raw_status), StockStatus.IN_STOCK)
-
-
-def variant_from_wc(data: Mapping[str, Any]) -> Variant:
-    price, compare_at = _prices(data)
-    quantity, status = _stock(data)
-    options = {
-        str(a.get("name")): str(a.get("option"))
-        for a in data.get("attributes") or ()
-        if a.get("name") and a.get("option")
-    }
-    # "Any Size": an attribute the variation does not fix (option ""), kept in extra.
-    any_value = [
-        str(a.get("name"))
-        for a in data.get("attributes") or ()
-        if a.get("name") and not a.get("option")
-    ]
-    return Variant(
-        id=str(data["id"]),
-        sku=_text(data.get("sku")),
-        price=price,
-        compare_at_price=compare_at,
-        quantity=quantity,
-        stock_status=status,
-        options=options,
-        extra={
-            **_extra(data, ("description", "weight", "image", "menu_order")),
-            **({"any_value": any_value} if any_value else {}),
-        },
-    )
-
-
-def product_from_wc(
-    data: Mapping[str, Any], variations: Sequence[Mapping[str, Any]] = ()
-) -> Product:
-    price, compare_at = _prices(data)
-    quantity, status = _stock(data)
-    brands = data.get("brands") or ()
-    brand_ids = [b.get("id") if isinstance(b, Mapping) else b for b in brands]
-    by_position = sorted(
-        variations,
-        key=lambda v: (
-            int(meta_value(v, POSITION_KEY) or 1_000_000),
-            int(v.get("menu_order") or 0),
-            int(v["id"]),
-        ),
-    )
-    return Product(
-        id=str(data["id"]),
-        name=data["name"],
-        sku=_text(data.get("sku")),
-        description=_text(data.get("description")),
-        price=None if data.get("type") == "variable" else price,
-        compare_at_price=None if data.get("type") == "variable" else compare_at,
-        quantity=quantity,
-        stock_status=status,
-        status=_product_status(data.get("status")),
-        category_ids=[str(c["id"]) for c in data.get("categories") or ()],
-        manufacturer_id=_id(brand_ids[0]) if brand_ids else None,
-        images=_images_read(data),
-        variants=[variant_from_wc(v) for v in by_position],
-        tags=[str(t["name"]) for t in data.get("tags") or () if t.get("name")],
-        slug=_text(data.get("slug")),
-        meta_title=_text(meta_value(data, SEO_TITLE_KEY)),
-        meta_description=_text(meta_value(data, SEO_DESCRIPTION_KEY)),
-        weight=_money(data.get("weight")),
-        created_at=wc_time(data.get("date_created_gmt")),
-        updated_at=wc_time(data.get("date_modified_gmt")),
-        extra=_product_extra(data),
-    )
-
-
-#: Product semantics the models have no field for, kept in ``extra`` when read
-#: and written back when the target is WooCommerce too.
-SEMANTIC_KEYS = (
-    "external_url",
-    "button_text",
-    "grouped_products",
-    "downloadable",
-    "virtual",
-    "downloads",
-    "download_limit",
-    "download_expiry",
-)
-
-
-def _product_extra(data: Mapping[str, Any]) -> dict[str, Any]:
-    extra = _extra(
-        data,
-        ("type", "short_description", "attributes", "permalink", "featured", *SEMANTIC_KEYS),
-    )
-    for flag in ("downloadable", "virtual"):
-        if data.get(flag) is True:
-            extra[flag] = True
-    dimensions = data.get("dimensions")
-    if isinstance(dimensions, Mapping) and any(dimensions.values()):
-        extra["dimensions"] = dict(dimensions)
-    return extra
-
-
-def semantics_to_wc(product: Product) -> dict[str, Any]:
-    """What a WooCommerce source said about the product beyond the models:
-    external link and button, downloads, dimensions. A grouped product's
-    children are source ids and cannot be linked: it goes in as a simple one."""
-    extra = product.extra
-    body: dict[str, Any] = {}
-    if not product.variants and extra.get("type") == "external":
-        body["type"] = "external"
-        for key in ("external_url", "button_text"):
-            if isinstance(extra.get(key), str):
-                body[key] = extra[key]
-    for flag in ("downloadable", "virtual"):
-        if extra.get(flag) is True:
-            body[flag] = True
-    downloads = extra.get("downloads")
-    if isinstance(downloads, list | tuple) and downloads:
-        body["downloads"] = [
-            {"name": str(d.get("name") or ""), "file": str(d.get("file") or "")}
-            for d in downloads
-            if isinstance(d, Mapping) and d.get("file")
-        ]
-        for key in ("download_limit", "download_expiry"):
-            if isinstance(extra.get(key), int):
-                body[key] = extra[key]
-    dimensions = extra.get("dimensions")
-    if isinstance(dimensions, Mapping) and any(dimensions.values()):
-        body["dimensions"] = {
-            k: str(dimensions.get(k) or "") for k in ("length", "width", "height")
-        }
-    return body
-
-
-def images_meta(images: Sequence[str]) -> str:
-    return json.dumps(list(images))
-
-
-def _file_name(url: str) -> str:
-    return urllib.parse.urlsplit(url).path.rsplit("/", 1)[-1]
-
-
-def _uploaded_from(uploaded: str, source: str) -> bool:
-    """Whether ``uploaded`` (a media URL) is WordPress's copy of ``source``."""
-    stem, dot, ext = _file_name(source).rpartition(".")
-    if not dot or not stem:
-        return False
-    pattern = rf"{re.escape(stem)}(?:-\d+)?(?:-scaled)?\.{re.escape(ext)}"
-    return re.fullmatch(pattern, _file_name(uploaded), flags=re.IGNORECASE) is not None
-
-
-def image_sources(data: Mapping[str, Any]) -> list[str]:
-    """Per image of a product, the source URL it was uploaded from (as far as known:
-    positions whose file is no longer that download are left out at the end)."""
-    srcs = [str(i["src"]) for i in data.get("images") or () if i.get("src")]
-    sources = _json_meta(data, IMAGES_KEY)
-    if sources is None or len(sources) != len(srcs):
-        return []
-    out: list[str] = []
-    for src, source in zip(srcs, sources, strict=True):
-        if not (isinstance(source, str) and _uploaded_from(src, source)):
-            break
-        out.append(source)
-    return out
-
-
-def _images_read(data: Mapping[str, Any]) -> list[str]:
-    srcs = [str(i["src"]) for i in data.get("images") or () if i.get("src")]
-    sources = _json_meta(data, IMAGES_KEY)
-    if sources is None or len(sources) != len(srcs):
-        return srcs
-    return [
-        str(source) if isinstance(source, str) and _uploaded_from(src, source) else src
-        for src, source in zip(srcs, sources, strict=True)
-    ]
-
-
-def _option_attributes(variants: Sequence[Variant]) -> list[dict[str, Any]]:
-    names: dict[str, list[str]] = {}
-    for variant in variants:
-        for name, value in variant.options.items():
-            values = names.setdefault(name, [])
-            if value not in values:
-                values.append(value)
-    return [
-        {"name": name, "position": position, "visible": True, "variation": True, "options": values}
-        for position, (name, values) in enumerate(names.items())
-    ]
-
-
-def product_to_wc(
-    product: Product, *, source_ref: str | None = None, brands: bool = True
-) -> dict[str, Any]:
-    """A create payload; variations go separately (``variation_to_wc``)."""
-    body: dict[str, Any] = {
-        "name": product.name,
-        "type": "variable" if product.variants else "simple",
-        "status": _PRODUCT_STATUS_TO_WC[ProductStatus(product.status)],
-        "categories": [{"id": _int_id(c)} for c in product.category_ids],
-        "images": [{"src": src} for src in product.images],
-    }
-    if product.sku:
-        body["sku"] = product.sku
-    if product.slug:
-        body["slug"] = product.slug
-    if product.description:
-        body["description"] = product.description
-    if product.weight is not None:
-        body["weight"] = money_text(product.weight)
-    body.update(semantics_to_wc(product))
-    if product.created_at is not None:
-        # Writable on products (WordPress then also backdates date_modified).
-        body["date_created_gmt"] = wc_time_text(product.created_at)
-    if brands and product.manufacturer_id:
-        body["brands"] = [_int_id(product.manufacturer_id)]
-    if product.variants:
-        body["attributes"] = _option_attributes(product.variants)
-        if product.quantity is not None:
-            body.update(stock_fields(product.quantity, product.stock_status))
-    else:
-        body.update(price_fields(product.price, product.compare_at_price))
-        body.update(stock_fields(product.quantity, product.stock_status))
-    meta = _meta(
-        [
-            (SOURCE_REF_KEY, source_ref),
-            (VARIANT_COUNT_KEY, str(len(product.variants)) if product.variants else None),
-            (IMAGES_KEY, images_meta(product.images) if product.images else None),
-            (SEO_TITLE_KEY, product.meta_title),
-            (SEO_DESCRIPTION_KEY, product.meta_description),
-        ]
-    )
-    if meta:
-        body["meta_data"] = meta
-    return body
-
-
-def variation_to_wc(variant: Variant, position: int) -> dict[str, Any]:
-    body: dict[str, Any] = {
-        "attributes": [{"name": k, "option": v} for k, v in variant.options.items()],
-        "menu_order": position,
-        "meta_data": _meta([(POSITION_KEY, str(position))]),
-    }
-    if variant.sku:
-        body["sku"] = variant.sku
-    body.update(price_fields(variant.price, variant.compare_at_price))
-    body.update(stock_fields(variant.quantity, variant.stock_status))
-    return body
 
 
 # -- customers ---------------------------------------------------------------

@@ -39,6 +39,14 @@ FIELD_KEYS: dict[type[Entity], dict[str, tuple[str, ...]]] = {
         "meta_title": ("meta_data",),
         "meta_description": ("meta_data",),
         "weight": ("weight",),
+        "product_type": ("type",),
+        "grouped_product_ids": ("grouped_products",),
+        "external_url": ("external_url",),
+        "button_text": ("button_text",),
+        "virtual": ("virtual",),
+        "downloadable": ("downloadable",),
+        "downloads": ("downloads",),
+        "dimensions": ("dimensions",),
     },
     Variant: {
         "sku": ("sku",),
@@ -47,6 +55,9 @@ FIELD_KEYS: dict[type[Entity], dict[str, tuple[str, ...]]] = {
         "quantity": ("manage_stock", "stock_quantity", "backorders", "stock_status"),
         "stock_status": ("manage_stock", "stock_quantity", "backorders", "stock_status"),
         "options": ("attributes",),
+        "any_options": ("attributes",),
+        "weight": ("weight",),
+        "dimensions": ("dimensions",),
     },
     Customer: {
         "email": ("email", "billing"),
@@ -84,6 +95,11 @@ _CLEARED: dict[str, Any] = {
     "first_name": "",
     "last_name": "",
     "shipping": {},
+    "grouped_products": [],
+    "external_url": "",
+    "button_text": "",
+    "downloads": [],
+    "dimensions": {"length": "", "width": "", "height": ""},
 }
 
 

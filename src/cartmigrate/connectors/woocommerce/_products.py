@@ -22,6 +22,7 @@ from ..._exceptions import (
 from ...models import Variant
 from .._rest import chunked
 from . import _convert as wc
+from . import _product_convert as wp
 
 if TYPE_CHECKING:
     from ._cart import WooCommerceCart
@@ -54,11 +55,12 @@ def ensure_variations(
                     if isinstance(position, str) and position.isdigit():
                         existing.setdefault(int(position), str(raw["id"]))
             missing = [p for p in range(len(variants)) if p not in existing]
+            unit = cart._unit() if any(v.dimensions is not None for v in variants) else None
             for chunk in chunked(missing, BATCH_LIMIT):
                 answers = cart._batch(
                     path,
                     "create",
-                    [wc.variation_to_wc(variants[p], p) for p in chunk],
+                    [wp.variation_to_wc(variants[p], p, dimension_unit=unit) for p in chunk],
                     "variant",
                 )
                 for position, answer in zip(chunk, answers, strict=True):
@@ -113,6 +115,6 @@ def learn_media(cart: WooCommerceCart, product: Any) -> None:
     if not isinstance(product, Mapping):
         return
     images = [i for i in product.get("images") or () if isinstance(i, Mapping)]
-    for image, source in zip(images, wc.image_sources(product), strict=False):
+    for image, source in zip(images, wp.image_sources(product), strict=False):
         if isinstance(image.get("id"), int) and image["id"]:
             cart._media[source] = image["id"]

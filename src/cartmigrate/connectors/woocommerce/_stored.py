@@ -13,8 +13,19 @@ from typing import Any
 
 import attrs
 
-from ...models import Category, Customer, Product, Review, StockStatus, Variant
+from ...models import (
+    Category,
+    Customer,
+    Dimensions,
+    Download,
+    LengthUnit,
+    Product,
+    Review,
+    StockStatus,
+    Variant,
+)
 from ._convert import review_to_wc
+from ._semantics import download_name, option_attributes
 
 __all__ = ["as_stored", "term_text"]
 
@@ -47,32 +58,66 @@ def _stored_prices(
     return None
 
 
-def _stored_variant(variant: Variant) -> Variant:
+def _in_unit(dimensions: Dimensions | None, unit: LengthUnit | None) -> Dimensions | None:
+    """Dimensions as the store keeps them: bare numbers in its unit."""
+    return None if dimensions is None else dimensions.in_unit(unit or LengthUnit.CM)
+
+
+def _stored_variant(
+    variant: Variant, unit: LengthUnit | None, open_ok: frozenset[str] | None = None
+) -> Variant:
     return attrs.evolve(
         variant,
         compare_at_price=_stored_prices(variant.price, variant.compare_at_price),
         stock_status=_stored_stock(variant.quantity, variant.stock_status),
+        dimensions=_in_unit(variant.dimensions, unit),
+        # An attribute left open whose values nobody knows is not on the product.
+        any_options=[n for n in variant.any_options if open_ok is None or n in open_ok],
     )
 
 
-def as_stored(entity: Any) -> Any:
+def _stored_semantics(product: Product, unit: LengthUnit | None) -> dict[str, Any]:
+    """A download without a name is named after its file; dimensions are in the store's unit."""
+    return {
+        "downloads": [
+            Download(url=d.url, name=d.name or download_name(d.url)) for d in product.downloads
+        ],
+        "dimensions": _in_unit(product.dimensions, unit),
+    }
+
+
+def as_stored(entity: Any, unit: LengthUnit | None = None) -> Any:
     """``entity`` as WooCommerce will read it back after cartmigrate wrote it.
 
     What the store normalises (a managed stock's status, a variable product's
     price and stock status, the billing phone, a review's title) is
     normalised the same way here, so that comparing source and target sees
-    only real differences.
+    only real differences. ``unit``: the store's dimension unit.
     """
     if isinstance(entity, Variant):
-        return _stored_variant(entity)
+        return _stored_variant(entity, unit)
     if isinstance(entity, Product):
         if not entity.variants:
             return attrs.evolve(
                 entity,
                 compare_at_price=_stored_prices(entity.price, entity.compare_at_price),
                 stock_status=_stored_stock(entity.quantity, entity.stock_status),
+                **_stored_semantics(entity, unit),
             )
-        variants = [_stored_variant(v) for v in entity.variants]
+        open_ok = frozenset(str(a["name"]) for a in option_attributes(entity))
+        # A variation without a weight or dimensions of its own reads its product's.
+        variants = [
+            _stored_variant(
+                attrs.evolve(
+                    v,
+                    weight=entity.weight if v.weight is None else v.weight,
+                    dimensions=entity.dimensions if v.dimensions is None else v.dimensions,
+                ),
+                unit,
+                open_ok,
+            )
+            for v in entity.variants
+        ]
         status = _stored_stock(entity.quantity, entity.stock_status)
         if entity.quantity is None:
             # A variable product without stock of its own: its status is its variations'.
@@ -82,7 +127,12 @@ def as_stored(entity: Any) -> Any:
                 StockStatus.OUT_OF_STOCK,
             )
         return attrs.evolve(
-            entity, price=None, compare_at_price=None, stock_status=status, variants=variants
+            entity,
+            price=None,
+            compare_at_price=None,
+            stock_status=status,
+            variants=variants,
+            **_stored_semantics(entity, unit),
         )
     if isinstance(entity, Customer):
         first = entity.addresses[0] if entity.addresses else None

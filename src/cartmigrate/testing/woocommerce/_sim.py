@@ -26,6 +26,7 @@ import attrs
 import httpx
 
 from .._clock import FakeClock
+from ._semantics import UNIT_SETTINGS, unit_setting
 from ._store import ApiError, SentEmail, Store, invalid_param
 
 __all__ = ["FaultPlan", "RecordedRequest", "WooCommerceSimulator"]
@@ -77,6 +78,7 @@ class _Route:
 
 
 _EMAIL_SETTING = re.compile(r"wc/v3/settings/email_(?P<template>[a-z_]+)/enabled")
+_PRODUCT_SETTING = re.compile(r"wc/v3/settings/products/(?P<setting>[a-z_]+)")
 
 
 def _autop(text: str) -> str:
@@ -331,6 +333,9 @@ class WooCommerceSimulator:
         setting = _EMAIL_SETTING.fullmatch(route)
         if setting is not None:
             return self._email_setting(method, setting["template"], body)
+        unit = _PRODUCT_SETTING.fullmatch(route)
+        if unit is not None:
+            return self._unit_setting(method, unit["setting"], body)
         if route == "wc/v3/reports/orders/totals" and method == "GET":
             # Every registered status (custom ones of plugins too), as 7.9 lists them.
             totals = [
@@ -420,6 +425,23 @@ class WooCommerceSimulator:
             "value": self.store.email_enabled[template],
         }
         return 200, view, {}
+
+    def _unit_setting(
+        self, method: str, setting: str, body: Any
+    ) -> tuple[int, Any, dict[str, str]]:
+        """``/settings/products/woocommerce_{dimension,weight}_unit``."""
+        if setting not in self.store.units:
+            raise ApiError(404, "rest_setting_setting_invalid", "Invalid setting.")
+        if method in ("PUT", "POST", "PATCH"):
+            value = (body or {}).get("value")
+            if value not in UNIT_SETTINGS[setting][1]:
+                raise ApiError(
+                    400, "rest_setting_value_invalid", "An invalid setting value was passed."
+                )
+            self.store.units[setting] = value
+        elif method != "GET":
+            raise _NO_ROUTE
+        return 200, unit_setting(setting, self.store.units[setting]), {}
 
     def _pool(self, resource: str, parent: int | None = None) -> dict[Any, dict[str, Any]]:
         store = self.store

@@ -24,6 +24,14 @@ from typing import Any
 
 import attrs
 
+from ._semantics import (
+    PRODUCT_DEFAULTS,
+    UNIT_SETTINGS,
+    inherited,
+    stored_downloads,
+    stored_variation_attributes,
+)
+
 __all__ = ["EMAIL_TEMPLATES", "ApiError", "SentEmail", "Store"]
 
 #: The simulated site's address (media URLs are built on it).
@@ -282,6 +290,8 @@ class Store:
         self.emails: list[SentEmail] = []
         #: WooCommerce → Settings → Emails: "yes" sends, "no" does not.
         self.email_enabled: dict[str, str] = dict.fromkeys(EMAIL_TEMPLATES, "yes")
+        #: Settings → Products: the dimension and weight units.
+        self.units: dict[str, str] = {k: d for k, (d, _) in UNIT_SETTINGS.items()}
 
     def send_email(self, email: SentEmail) -> None:
         """Send, unless the store owner switched that e-mail off."""
@@ -417,6 +427,7 @@ class Store:
                 "meta_data": [],
                 "menu_order": 0,
                 "total_sales": 0,
+                **copy.deepcopy(PRODUCT_DEFAULTS),
             }
             if creating
             else copy.deepcopy(self.products[pid or 0])
@@ -450,6 +461,8 @@ class Store:
                     }
                     for i in value or ()
                 ]
+            elif key == "downloads":
+                obj[key] = stored_downloads(value)
             elif key == "tags":
                 obj[key] = [
                     t for t in (value or ()) if isinstance(t, Mapping) and t.get("id")
@@ -527,6 +540,10 @@ class Store:
                 "stock_status": "instock",
                 "backorders": "no",
                 "weight": "",
+                "dimensions": {"length": "", "width": "", "height": ""},
+                "virtual": False,
+                "downloadable": False,
+                "downloads": [],
                 "attributes": [],
                 "menu_order": 0,
                 "meta_data": [],
@@ -536,7 +553,11 @@ class Store:
             else copy.deepcopy(self.variations[vid or 0])
         )
         for key, value in payload.items():
-            if key in _VARIATION_FIELDS and key != "meta_data":
+            if key == "attributes":
+                obj[key] = stored_variation_attributes(value)
+            elif key == "downloads":
+                obj[key] = stored_downloads(value)
+            elif key in _VARIATION_FIELDS and key != "meta_data":
                 obj[key] = copy.deepcopy(value)
         obj["meta_data"] = self._merge_meta(obj.get("meta_data", []), payload.get("meta_data"))
         self._apply_stock(obj)
@@ -547,7 +568,7 @@ class Store:
         return obj
 
     def variation_view(self, obj: Mapping[str, Any]) -> dict[str, Any]:
-        view = copy.deepcopy(dict(obj))
+        view = inherited(obj, self.products.get(obj["parent_id"]))
         view["price"] = obj.get("sale_price") or obj.get("regular_price") or ""
         view["on_sale"] = bool(obj.get("sale_price"))
         return view

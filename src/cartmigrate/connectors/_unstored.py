@@ -1,0 +1,132 @@
+"""Product fields a target has nowhere to keep: which hold a value, and the
+entity as the target will read it back without them.
+
+A connector declares a table ``{field: why}`` (``"variants.dimensions"``
+names a field of each variant); ``held`` keeps the fields that hold a value
+on a given product, for ``Cart.unstored_fields`` (the engine warns about each,
+naming the entity and field), and ``without`` clears them, for
+``Cart.as_stored``: comparing a source with what the target holds then sees
+no difference the target could never remove, so ``verify=True`` converges
+and a lost create is still recognised by its content.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+import attrs
+
+from ..models import Entity, Product, ProductType
+
+__all__ = ["MAGENTO", "PRESTASHOP", "SHOPIFY", "held", "without"]
+
+E = TypeVar("E", bound=Entity)
+
+_EMPTY: tuple[Any, ...] = (None, "", (), False)
+
+
+def _holds(value: Any) -> bool:
+    if isinstance(value, Mapping):
+        return bool(value)
+    return not any(value is empty or value == empty for empty in _EMPTY)
+
+
+def held(entity: Entity, table: Mapping[str, str]) -> dict[str, str]:
+    """The fields of ``table`` that hold a value on ``entity`` (a product), with why."""
+    if not isinstance(entity, Product):
+        return {}
+    found: dict[str, str] = {}
+    for field, reason in table.items():
+        head, _, inner = field.partition(".")
+        if inner:
+            if any(_holds(getattr(v, inner)) for v in entity.variants):
+                found[field] = reason
+        elif head == "product_type":
+            if entity.product_type in (ProductType.GROUPED, ProductType.EXTERNAL):
+                found[field] = reason
+        elif _holds(getattr(entity, head)):
+            found[field] = reason
+    return found
+
+
+def without(entity: E, fields: Mapping[str, str]) -> E:
+    """``entity`` with ``fields`` (as ``held`` names them) back to their defaults."""
+    if not fields or not isinstance(entity, Product):
+        return entity
+    defaults = {a.name: a.default for a in attrs.fields(Product)}
+    changes: dict[str, Any] = {}
+    per_variant: dict[str, Any] = {}
+    for field in fields:
+        head, _, inner = field.partition(".")
+        if inner:
+            per_variant[inner] = None if inner in ("weight", "dimensions") else ()
+        elif head == "product_type":
+            # Grouped or external: what is left is a simple product.
+            changes.update(
+                product_type=None, grouped_product_ids=(), external_url=None, button_text=None
+            )
+        else:
+            default: Any = defaults[head]
+            factory = getattr(default, "factory", None)  # an ``attrs.Factory``
+            changes[head] = factory() if callable(factory) else default
+    if per_variant:
+        changes["variants"] = [attrs.evolve(v, **per_variant) for v in entity.variants]
+    linked = {"grouped_product_ids", "external_url", "button_text"} & changes.keys()
+    if linked and "product_type" not in changes:
+        # Children or a link without the kind that has them make no product.
+        changes.update(
+            product_type=None, grouped_product_ids=(), external_url=None, button_text=None
+        )
+    return attrs.evolve(entity, **changes)
+
+
+_NO_KIND = "it has no grouped or external products; the product is created as a simple one"
+_NO_DIMENSIONS = "cartmigrate writes no dimensions there"
+_NO_FILES = "cartmigrate does not create downloadable products there (files are not linked)"
+
+#: What Shopify cannot keep (through what this connector writes).
+SHOPIFY: Mapping[str, str] = {
+    "product_type": f"Shopify: {_NO_KIND}",
+    "grouped_product_ids": "Shopify has no grouped products",
+    "external_url": "Shopify has no external products",
+    "button_text": "Shopify has no external products",
+    "virtual": "cartmigrate does not set Shopify's per-variant 'requires shipping'",
+    "downloadable": "Shopify sells files only through a digital-downloads app",
+    "downloads": "Shopify sells files only through a digital-downloads app",
+    "dimensions": "Shopify keeps no dimensions",
+    "weight": "cartmigrate does not write Shopify's per-variant weight",
+    "variants.weight": "cartmigrate does not write Shopify's per-variant weight",
+    "variants.dimensions": "Shopify keeps no dimensions",
+    "variants.any_options": "a Shopify variant fixes a value of every option",
+}
+
+#: What PrestaShop cannot keep (through what this connector writes).
+PRESTASHOP: Mapping[str, str] = {
+    "product_type": f"PrestaShop: {_NO_KIND} (packs are another thing)",
+    "grouped_product_ids": "PrestaShop has no grouped products (packs are another thing)",
+    "external_url": "PrestaShop has no external products",
+    "button_text": "PrestaShop has no external products",
+    "virtual": "cartmigrate writes standard products, not PrestaShop's virtual ones",
+    "downloadable": _NO_FILES,
+    "downloads": _NO_FILES,
+    "dimensions": _NO_DIMENSIONS,
+    "variants.weight": "cartmigrate writes no combination weight impact",
+    "variants.dimensions": _NO_DIMENSIONS,
+    "variants.any_options": "a PrestaShop combination fixes a value of every attribute",
+}
+
+#: What Magento cannot keep (through what this connector writes).
+MAGENTO: Mapping[str, str] = {
+    "product_type": "cartmigrate writes simple and configurable Magento products only",
+    "grouped_product_ids": "cartmigrate writes no Magento grouped products",
+    "external_url": "Magento has no external products",
+    "button_text": "Magento has no external products",
+    "virtual": "cartmigrate writes simple products, not Magento's virtual type",
+    "downloadable": _NO_FILES,
+    "downloads": _NO_FILES,
+    "dimensions": "Magento has no dimension attributes by default",
+    "variants.weight": "cartmigrate writes no weight on a configurable product's children",
+    "variants.dimensions": "Magento has no dimension attributes by default",
+    "variants.any_options": "a configurable product's child fixes a value of every option",
+}

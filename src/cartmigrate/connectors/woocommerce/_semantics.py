@@ -1,0 +1,261 @@
+"""What a WooCommerce product is beyond name, price and stock, both ways.
+
+Grouped products (``grouped_products``: ids of other products), external
+ones (``external_url``, ``button_text``), virtual and downloadable ones
+(``downloads``: name and file URL), dimensions (in the store's unit, a
+setting: ``woocommerce_dimension_unit``) and variations that take any value
+of an attribute. Observed on WooCommerce 7.9: a variation that takes any
+value of an attribute does not list it at all (neither on create nor on
+read), a download sent without a name is named after its file, and an
+empty dimension is ``""``.
+"""
+
+from __future__ import annotations
+
+import decimal
+import threading
+import urllib.parse
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from ..._exceptions import AuthenticationError, ConfigurationError
+from ...models import Dimensions, LengthUnit, Product, ProductType, Variant
+
+__all__ = [
+    "StoreUnit",
+    "any_options",
+    "dimensions_from_wc",
+    "dimensions_to_wc",
+    "download_name",
+    "has_dimensions",
+    "needs_unit",
+    "option_attributes",
+    "product_semantics",
+    "semantics_to_wc",
+    "unknown_open_options",
+    "variant_semantics",
+    "variant_semantics_to_wc",
+]
+
+_KINDS = {kind.value: kind for kind in ProductType}
+_EDGES = ("length", "width", "height")
+
+
+def _fixed(value: decimal.Decimal | None) -> str:
+    """Fixed-point text: WooCommerce reads ``"1E+1"`` as 1."""
+    if value is None:
+        return ""
+    text = format(value, "f")
+    return "0" if text in ("-0", "") else text
+
+
+def dimensions_from_wc(data: Mapping[str, Any], unit: LengthUnit | None) -> dict[str, Any] | None:
+    """``dimensions`` in the store's ``unit``, for the model to convert (a bad
+    number is refused naming ``dimensions.length``); None when all are empty."""
+    raw = data.get("dimensions")
+    if not isinstance(raw, Mapping):
+        return None
+    values = {edge: raw.get(edge) for edge in _EDGES}
+    if all(v in (None, "") for v in values.values()):
+        return None
+    return {**values, "unit": unit or LengthUnit.CM}
+
+
+def dimensions_to_wc(dimensions: Dimensions | None, unit: LengthUnit | None) -> dict[str, str]:
+    """The three edges in the store's ``unit`` ("" clears one)."""
+    if dimensions is None:
+        return dict.fromkeys(_EDGES, "")
+    converted = dimensions.in_unit(unit or LengthUnit.CM)
+    return {edge: _fixed(getattr(converted, edge)) for edge in _EDGES}
+
+
+def download_name(url: str) -> str:
+    """The name WooCommerce gives a download sent without one: its file's name."""
+    return urllib.parse.unquote(urllib.parse.urlsplit(url).path.rsplit("/", 1)[-1]) or url
+
+
+def _downloads(data: Mapping[str, Any], base_url: str) -> list[dict[str, Any]]:
+    """For the model to convert (a bad URL is refused naming ``downloads[0].url``)."""
+    found: list[dict[str, Any]] = []
+    for item in data.get("downloads") or ():
+        if not isinstance(item, Mapping) or not item.get("file"):
+            continue
+        # A file kept on the store itself may be given as a path: made absolute,
+        # it stays reachable from another store.
+        url = urllib.parse.urljoin(base_url.rstrip("/") + "/", str(item["file"]))
+        found.append({"url": url, "name": item.get("name") or None})
+    return found
+
+
+def product_semantics(
+    data: Mapping[str, Any], *, unit: LengthUnit | None, base_url: str = ""
+) -> dict[str, Any]:
+    """Product keyword arguments for what ``data`` (a read product) is."""
+    kind = _KINDS.get(str(data.get("type")), ProductType.SIMPLE)
+    values: dict[str, Any] = {
+        "product_type": kind,
+        "virtual": data.get("virtual") is True,
+        "downloadable": data.get("downloadable") is True,
+        "downloads": _downloads(data, base_url),
+        "dimensions": dimensions_from_wc(data, unit),
+    }
+    if kind is ProductType.GROUPED:
+        values["grouped_product_ids"] = [str(i) for i in data.get("grouped_products") or ()]
+    if kind is ProductType.EXTERNAL:
+        values["external_url"] = data.get("external_url") or None
+        values["button_text"] = data.get("button_text") or None
+    return values
+
+
+def any_options(variation: Mapping[str, Any], parent: Mapping[str, Any]) -> list[str]:
+    """The parent's variation attributes this variation leaves open ("any Size").
+
+    WooCommerce does not list them on the variation; an older store (or a
+    hand-made payload) may list them with an empty option.
+    """
+    fixed = {
+        str(a.get("name"))
+        for a in variation.get("attributes") or ()
+        if isinstance(a, Mapping) and a.get("option")
+    }
+    names = [
+        str(a.get("name"))
+        for a in parent.get("attributes") or ()
+        if isinstance(a, Mapping) and a.get("variation") and a.get("name")
+    ]
+    if not names:  # the parent unknown: only what the variation says itself
+        names = [
+            str(a.get("name"))
+            for a in variation.get("attributes") or ()
+            if isinstance(a, Mapping) and a.get("name") and not a.get("option")
+        ]
+    return [name for name in names if name not in fixed]
+
+
+def semantics_to_wc(product: Product, unit: LengthUnit | None) -> dict[str, Any]:
+    """The create payload's part for what the product is."""
+    kind = ProductType(product.product_type)
+    body: dict[str, Any] = {
+        "type": kind.value,
+        "virtual": product.virtual,
+        "downloadable": product.downloadable,
+    }
+    if kind is ProductType.GROUPED:
+        body["grouped_products"] = [int(i) for i in product.grouped_product_ids if i.isdigit()]
+    if kind is ProductType.EXTERNAL:
+        body["external_url"] = product.external_url or ""
+        body["button_text"] = product.button_text or ""
+    if product.downloads:
+        body["downloads"] = [
+            {"name": d.name or download_name(d.url), "file": d.url} for d in product.downloads
+        ]
+        for key in ("download_limit", "download_expiry"):
+            # A WooCommerce source's own limits, carried in extra.
+            value = product.extra.get(key)
+            if isinstance(value, int) and not isinstance(value, bool):
+                body[key] = value
+    if product.dimensions is not None:
+        body["dimensions"] = dimensions_to_wc(product.dimensions, unit)
+    return body
+
+
+def option_attributes(product: Product) -> list[dict[str, Any]]:
+    """The parent's variation attributes: every value a variant fixes, and for
+    an attribute some variant leaves open, the source's values for it."""
+    names: dict[str, list[str]] = {}
+    for variant in product.variants:
+        for name, value in variant.options.items():
+            values = names.setdefault(name, [])
+            if value not in values:
+                values.append(value)
+        for name in variant.any_options:
+            names.setdefault(name, [])
+    known = {
+        str(a.get("name")): [str(o) for o in a.get("options") or () if o]
+        for a in product.extra.get("attributes") or ()
+        if isinstance(a, Mapping) and a.get("name")
+    }
+    for name, values in names.items():
+        values.extend(v for v in known.get(name, ()) if v not in values)
+    return [
+        {"name": name, "position": position, "visible": True, "variation": True, "options": values}
+        for position, (name, values) in enumerate(names.items())
+        if values  # an attribute without values is stored as [""]: left out
+    ]
+
+
+def unknown_open_options(product: Product) -> list[str]:
+    """Attributes a variant leaves open that ``option_attributes`` has no values for."""
+    known = {str(a["name"]) for a in option_attributes(product)}
+    names = dict.fromkeys(n for v in product.variants for n in v.any_options)
+    return [n for n in names if n not in known]
+
+
+def variant_semantics(
+    data: Mapping[str, Any], parent: Mapping[str, Any], unit: LengthUnit | None
+) -> dict[str, Any]:
+    return {
+        "weight": data.get("weight"),
+        "dimensions": dimensions_from_wc(data, unit),
+        "any_options": any_options(data, parent),
+    }
+
+
+def variant_semantics_to_wc(variant: Variant, unit: LengthUnit | None) -> dict[str, Any]:
+    """The variation payload's weight and dimensions."""
+    body: dict[str, Any] = {"weight": _fixed(variant.weight)}
+    if variant.dimensions is not None:
+        body["dimensions"] = dimensions_to_wc(variant.dimensions, unit)
+    return body
+
+
+def needs_unit(products: Sequence[Product]) -> bool:
+    """Whether writing ``products`` needs the store's unit."""
+    return any(
+        p.dimensions is not None or any(v.dimensions is not None for v in p.variants)
+        for p in products
+    )
+
+
+class StoreUnit:
+    """The store's dimension unit (``woocommerce_dimension_unit``), asked once.
+
+    Dimensions are stored as bare numbers in it, so a product read from an
+    inch store into a centimetre one must be converted. Only asked when a
+    product has dimensions; ``given`` (the cart's ``dimension_unit=``) spares
+    the request, and is the way out for a key that may not read settings.
+    """
+
+    def __init__(self, get: Callable[[str], Any], given: LengthUnit | str | None) -> None:
+        self._get = get
+        self._unit = None if given is None else LengthUnit(given)
+        self._lock = threading.Lock()
+
+    def __call__(self) -> LengthUnit:
+        with self._lock:
+            if self._unit is None:
+                try:
+                    value = self._get("settings/products/woocommerce_dimension_unit")
+                except AuthenticationError as error:
+                    raise ConfigurationError(
+                        f"cannot read the store's dimension unit ({error}); give the key"
+                        " Read/Write permission or pass dimension_unit='cm' (or in, m, mm, yd)"
+                    ) from error
+                raw = value.get("value") if isinstance(value, Mapping) else None
+                try:
+                    self._unit = LengthUnit(str(raw))
+                except ValueError:
+                    raise ConfigurationError(
+                        f"the store's dimension unit {raw!r} is none of mm, cm, m, in, yd;"
+                        " pass dimension_unit="
+                    ) from None
+            return self._unit
+
+
+def has_dimensions(*raws: Mapping[str, Any]) -> bool:
+    """Whether any of these read products or variations has a dimension."""
+    for raw in raws:
+        found = raw.get("dimensions")
+        if isinstance(found, Mapping) and any(found.get(edge) for edge in _EDGES):
+            return True
+    return False

@@ -1,0 +1,281 @@
+"""Grouped, external, downloadable/virtual and dimensioned products, and "any
+value" variations, both ways through the WooCommerce simulator (issue #8 item 9).
+
+The simulator answers as WooCommerce 7.9 was seen to: a variation does not
+list an attribute it leaves open, a download sent without a name is named
+after its file, a variation without dimensions reads its product's, and the
+dimension unit is a store setting.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from cartmigrate import (
+    Dimensions,
+    LengthUnit,
+    MemoryCart,
+    MemoryStateStore,
+    Product,
+    ProductType,
+    SyncEngine,
+    Variant,
+)
+from cartmigrate.connectors.woocommerce import WooCommerceCart
+from cartmigrate.testing.woocommerce import WooCommerceSimulator, load_sample_store
+
+from ._catalog import FILE, semantic_catalog, semantics
+
+_FIELDS = [
+    "product_type",
+    "grouped_product_ids",
+    "external_url",
+    "button_text",
+    "virtual",
+    "downloadable",
+    "downloads",
+    "dimensions",
+    "weight",
+]
+
+
+def _inches(sim: WooCommerceSimulator) -> None:
+    sim.store.units["woocommerce_dimension_unit"] = "in"
+
+
+def test_memory_to_woocommerce_carries_every_semantic_and_reads_them_back(
+    sim: WooCommerceSimulator, cart: WooCommerceCart
+) -> None:
+    _inches(sim)
+    source = MemoryCart(semantic_catalog())
+    engine = SyncEngine(source, cart, state=MemoryStateStore())
+    report = engine.full_migrate()
+    assert report.failures == []
+    assert not [w for w in report.warnings if w.field == "grouped_product_ids"]
+    read = semantics(cart.read(Product))
+    expected = semantics(cart.as_stored(p) for p in source.read(Product))
+    assert read == expected
+    # What that means, spelled out for a few fields.
+    assert read["SEM-GROUP"]["product_type"] is ProductType.GROUPED
+    assert read["SEM-GROUP"]["grouped"] == ["SEM-CAP", "SEM-POSTER"]
+    assert read["SEM-CAP"]["dimensions"] == Dimensions(
+        length=10, width=5, height="1.9685", unit="in"
+    )
+    assert read["SEM-ALBUM"]["downloads"] == [
+        ("Album", FILE),
+        ("single.jpg", FILE.replace("album", "single")),
+    ]
+    assert read["SEM-TEE"]["variants"]["SEM-TEE-S"][1] == ("Colour",)
+    raw = {p["sku"]: p for p in sim.store.products.values()}
+    assert raw["SEM-EXT"]["type"] == "external"
+    assert raw["SEM-EXT"]["button_text"] == "Buy it there"
+    assert raw["SEM-CAP"]["dimensions"] == {"length": "10", "width": "5", "height": "1.9685"}
+    tee_s = next(v for v in sim.store.variations.values() if v["sku"] == "SEM-TEE-S")
+    assert [a["name"] for a in tee_s["attributes"]] == ["Size"]  # "any Colour": not listed
+    # A second comparison of every semantic field writes nothing.
+    puts = len(sim.requests_to("PUT", "wc/v3/products"))
+    again = engine.smart_update(fields={Product: _FIELDS}, verify=True)
+    assert again.failures == []
+    assert len(sim.requests_to("PUT", "wc/v3/products")) == puts
+
+
+def test_woocommerce_to_memory_to_woocommerce_round_trips_field_by_field(
+    make_sim: Callable[..., WooCommerceSimulator],
+    make_cart: Callable[..., WooCommerceCart],
+) -> None:
+    first, second = make_sim(), make_sim()
+    _inches(first)  # the source store is in inches, the target in cm
+    origin = make_cart(first)
+    SyncEngine(MemoryCart(semantic_catalog()), origin, state=MemoryStateStore()).full_migrate()
+    memory = MemoryCart()
+    report = SyncEngine(origin, memory, state=MemoryStateStore()).full_migrate()
+    assert report.failures == []
+    read = list(origin.read(Product))
+    assert semantics(memory.read(Product)) == semantics(read)
+    target = make_cart(second)
+    report = SyncEngine(memory, target, state=MemoryStateStore()).full_migrate()
+    assert report.failures == []
+    back = semantics(target.read(Product))
+    # Same sizes, now in cm; everything else as it was.
+    expected = semantics(
+        attrs.evolve(p, dimensions=p.dimensions.in_unit(LengthUnit.CM) if p.dimensions else None)
+        for p in (_cm_variants(p) for p in read)
+    )
+    assert back == expected
+    assert back["SEM-CAP"]["dimensions"] == Dimensions(
+        length="25.4", width="12.7", height="5", unit="cm"
+    )
+
+
+def _cm_variants(product: Product) -> Product:
+    return attrs.evolve(
+        product,
+        variants=[
+            attrs.evolve(v, dimensions=v.dimensions.in_unit("cm") if v.dimensions else None)
+            for v in product.variants
+        ],
+    )
+
+
+def test_a_changed_semantic_field_is_written_alone(
+    sim: WooCommerceSimulator, cart: WooCommerceCart
+) -> None:
+    source = MemoryCart(semantic_catalog())
+    engine = SyncEngine(source, cart, state=MemoryStateStore())
+    engine.full_migrate()
+    pennant = next(p for p in source.read(Product) if p.sku == "SEM-EXT")
+    source.update(Product, str(pennant.id), {"external_url": "https://shop.example/moved"})
+    album = next(p for p in source.read(Product) if p.sku == "SEM-ALBUM")
+    source.update(Product, str(album.id), {"virtual": False})
+    start = len(sim.requests)
+    report = engine.smart_update(fields={Product: _FIELDS})
+    assert report.failures == []
+    bodies = [r.json for r in sim.requests[start:] if r.method == "PUT"]
+    assert {"external_url": "https://shop.example/moved"} in bodies
+    assert {"virtual": False} in bodies
+    raw = {p["sku"]: p for p in sim.store.products.values()}
+    assert raw["SEM-EXT"]["external_url"] == "https://shop.example/moved"
+    assert raw["SEM-ALBUM"]["virtual"] is False
+
+
+def test_a_store_key_that_cannot_read_the_unit_is_told_how_to_go_on(
+    sim: WooCommerceSimulator, make_cart: Callable[..., WooCommerceCart]
+) -> None:
+    sim.seed("products", {"name": "Box", "dimensions": {"length": "2", "width": "", "height": ""}})
+    _inches(sim)
+    given = make_cart(sim, dimension_unit="mm")
+    [box] = given.read(Product)
+    assert box.dimensions == Dimensions(length=2, unit="mm")
+    assert not sim.requests_to("GET", "wc/v3/settings/products")
+    asked = make_cart(sim)
+    [box] = asked.read(Product)
+    assert box.dimensions == Dimensions(length=2, unit="in")
+    assert box.weight is None
+
+
+def test_the_simulator_stores_semantics_as_woocommerce_does(sim: WooCommerceSimulator) -> None:
+    parent = sim.seed(
+        "products",
+        {
+            "name": "Tee",
+            "type": "variable",
+            "weight": "0.5",
+            "dimensions": {"length": "24", "width": "1", "height": "2"},
+            "attributes": [
+                {"name": "Size", "options": ["S", "M"], "variation": True},
+                {"name": "Colour", "options": ["Red"], "variation": True},
+            ],
+        },
+    )
+    variation = sim.seed(
+        "variations",
+        {"attributes": [{"name": "Size", "option": "S"}, {"name": "Colour", "option": ""}]},
+        parent=parent["id"],
+    )
+    view = sim.store.variation_view(sim.store.variations[variation["id"]])
+    assert view["attributes"] == [{"id": 0, "name": "Size", "option": "S"}]
+    assert view["weight"] == "0.5"  # its product's
+    assert view["dimensions"] == {"length": "24", "width": "1", "height": "2"}
+    album = sim.seed(
+        "products", {"name": "Album", "downloadable": True, "downloads": [{"file": FILE}]}
+    )
+    [download] = sim.store.products[album["id"]]["downloads"]
+    assert download["name"] == "album.jpg" and download["file"] == FILE and download["id"]
+    plain: dict[str, Any] = sim.store.products[sim.seed("products", {"name": "Plain"})["id"]]
+    assert plain["dimensions"] == {"length": "", "width": "", "height": ""}
+    assert (plain["virtual"], plain["downloadable"], plain["grouped_products"]) == (
+        False,
+        False,
+        [],
+    )
+
+
+def test_an_open_attribute_nobody_names_a_value_of_is_reported(
+    sim: WooCommerceSimulator, cart: WooCommerceCart
+) -> None:
+    """WooCommerce keeps "any Colour" only as a product attribute with values; a
+    source whose variants never name a colour gives none: said, not dropped."""
+    tee = Product(
+        id="t",
+        name="Tee",
+        variants=[
+            Variant(id="s", sku="T-S", price=1, options={"Size": "S"}, any_options=["Colour"]),
+            Variant(id="m", sku="T-M", price=1, options={"Size": "M"}, any_options=["Colour"]),
+        ],
+    )
+    engine = SyncEngine(MemoryCart([tee]), cart, state=MemoryStateStore())
+    report = engine.full_migrate()
+    assert report.failures == []
+    [notice] = [w for w in report.warnings if w.field == "variants.any_options"]
+    assert notice.source_id == "t" and "Colour" in notice.message
+    [raw] = sim.store.products.values()
+    assert [a["name"] for a in raw["attributes"]] == ["Size"]
+    again = engine.smart_update(fields={Variant: ["any_options"]}, verify=True)
+    assert again.total("updated") == 0, again.summary()
+
+
+def test_a_sample_csv_loads_grouped_external_downloadable_and_dimensioned_products(
+    tmp_path: Path,
+    make_sim: Callable[..., WooCommerceSimulator],
+    make_cart: Callable[..., WooCommerceCart],
+) -> None:
+    """As WooCommerce's importer reads its product CSV (the real store's baseline)."""
+    header = (
+        "Type,SKU,Name,Published,Short description,Description,Categories,Images,"
+        '"Weight (lbs)","Length (in)","Width (in)","Height (in)",Regular price,Sale price,'
+        'Stock,"In stock?",Attribute 1 name,Attribute 1 value(s),Attribute 2 name,'
+        'Attribute 2 value(s),Parent,"Grouped products","External URL","Button text",'
+        '"Download limit","Download expiry days","Download 1 name","Download 1 URL"'
+    )
+    rows = [
+        "simple,cap,Cap,1,,,,,.2,8,6.5,.5,5,,,1,,,,,,,,,,,,",
+        "simple,belt,Belt,1,,,,,,,,,7,,,1,,,,,,,,,,,,",
+        'grouped,set,Set,1,,,,,,,,,,,,1,,,,,,"cap, belt",,,,,,',
+        "external,pen,Pennant,1,,,,,,,,,11,,,1,,,,,,,https://shop.example/p,Buy there,,,,",
+        f'"simple, downloadable, virtual",album,Album,1,,,,,,,,,3,,,1,,,,,,,,,1,1,Album,{FILE}',
+    ]
+    path = tmp_path / "sample.csv"
+    path.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    sim = load_sample_store(path, make_sim())
+    assert sim.store.units == {"woocommerce_dimension_unit": "in", "woocommerce_weight_unit": "lbs"}
+    read = {p.sku: p for p in make_cart(sim).read(Product)}
+    sku_of = {p.id: p.sku for p in read.values()}
+    assert sorted(sku_of[i] for i in read["set"].grouped_product_ids) == ["belt", "cap"]
+    assert read["pen"].product_type is ProductType.EXTERNAL
+    assert (read["pen"].external_url, read["pen"].button_text) == (
+        "https://shop.example/p",
+        "Buy there",
+    )
+    assert read["album"].virtual and read["album"].downloadable
+    assert [(d.name, d.url) for d in read["album"].downloads] == [("Album", FILE)]
+    assert read["cap"].dimensions == Dimensions(length=8, width="6.5", height="0.5", unit="in")
+    assert str(read["cap"].weight) == "0.2"
+
+
+def test_a_product_with_a_bad_dimension_or_download_fails_alone_naming_the_field(
+    sim: WooCommerceSimulator, cart: WooCommerceCart
+) -> None:
+    sim.seed("products", {"name": "Good", "sku": "GOOD"})
+    bad = sim.seed(
+        "products",
+        {"name": "Bad", "sku": "BAD", "dimensions": {"length": "ten", "width": "", "height": ""}},
+    )
+    ftp = sim.seed(
+        "products",
+        {
+            "name": "Ftp",
+            "sku": "FTP",
+            "downloadable": True,
+            "downloads": [{"file": "ftp://f.example/a"}],
+        },
+    )
+    memory = MemoryCart()
+    report = SyncEngine(cart, memory, state=MemoryStateStore()).full_migrate()
+    assert sorted((f.source_id, f.field) for f in report.failures) == sorted(
+        [(str(bad["id"]), "dimensions.length"), (str(ftp["id"]), "downloads[0].url")]
+    )
+    assert [p.sku for p in memory.read(Product)] == ["GOOD"]
