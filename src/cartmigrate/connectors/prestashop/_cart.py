@@ -204,13 +204,6 @@ class PrestaShopCart(Cart):
             read_ahead=True,
         )
 
-    def unstored_fields(self, entity: Entity) -> Mapping[str, str]:
-        return held(entity, unstored.PRESTASHOP)
-
-    def as_stored(self, entity: E) -> E:
-        """Without what the shop cannot keep (``unstored_fields``)."""
-        return without(entity, self.unstored_fields(entity))
-
     def derived_fields(self, entity: Entity) -> frozenset[str]:
         if isinstance(entity, Product) and entity.variants:
             # The product's stock row is PrestaShop's sum of its combinations'.
@@ -278,14 +271,16 @@ class PrestaShopCart(Cart):
         return frozenset({"customer_id", "lines"}) if kind is Order else frozenset()
 
     def as_stored(self, entity: E) -> E:
+        """As the shop keeps it: an order the way its writer stores it, any other
+        entity without what the shop cannot keep (``unstored_fields``)."""
         if isinstance(entity, Order):
             return cast(E, self._orders.writer.as_stored(entity))
-        return entity
+        return without(entity, self.unstored_fields(entity))
 
     def unstored_fields(self, entity: Entity) -> Mapping[str, str]:
         if isinstance(entity, Order):
             return self._orders.writer.unstored(entity)
-        return {}
+        return held(entity, unstored.PRESTASHOP)
 
     # -- reading ------------------------------------------------------------
     def _resource(self, kind: type[Entity], *, write: bool = False) -> Resource[Any]:
