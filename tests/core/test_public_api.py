@@ -83,3 +83,21 @@ def test_errors_share_one_base() -> None:
         value = getattr(cartmigrate, name)
         if isinstance(value, type) and issubclass(value, Exception):
             assert issubclass(value, cartmigrate.CartMigrateError), name
+
+
+def test_docs_and_examples_never_send_users_to_private_modules() -> None:
+    """What users must import lives in a public module; docs name only those."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    private = re.compile(r"\bcartmigrate(?:\.[a-z]\w*)*\._\w+")
+    texts = [root / "README.md", *sorted((root / "docs").rglob("*.md"))]
+    texts += sorted((root / "examples").glob("*.py"))
+    found = [
+        f"{path.relative_to(root)}:{n}: {match.group(0)}"
+        for path in texts
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        for match in private.finditer(line)
+    ]
+    assert found == []
