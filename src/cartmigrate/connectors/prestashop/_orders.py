@@ -30,6 +30,7 @@ import attrs
 from ..._exceptions import EntityNotFound, EntityRejected, WriteOutcomeUnknown
 from ...models import Address, Customer, Order, OrderLine, OrderStatus, Shipment, StatusChange
 from .._base import Created
+from .._records import tracked
 from ._customers import PLACEHOLDER_NAME, CustomerResource, address_model
 from ._order_states import state_slug
 from ._order_writes import MARKER, OrderWriter, note_number
@@ -143,7 +144,11 @@ class OrderResource(Resource[Order]):
                 status=status_of_state(field(h, "id_order_state"), states),
                 at=timestamp(h, "date_add", self.zone) or dt.datetime(1970, 1, 1, tzinfo=dt.UTC),
             )
-            for h in sorted(page.histories.get(order_id, []), key=lambda h: int(h["id"]))
+            # Read apart from the order: a bad value is named "status_history[0].…".
+            for h in tracked(
+                sorted(page.histories.get(order_id, []), key=lambda h: int(h["id"])),
+                "status_history",
+            )
         ]
         carriers = self.lookups.carriers()
         shipments = [
@@ -151,7 +156,9 @@ class OrderResource(Resource[Order]):
                 carrier=carriers.get(field(c, "id_carrier")),
                 tracking_number=field(c, "tracking_number"),
             )
-            for c in sorted(page.carriers.get(order_id, []), key=lambda c: int(c["id"]))
+            for c in tracked(
+                sorted(page.carriers.get(order_id, []), key=lambda c: int(c["id"])), "shipments"
+            )
             if field(c, "tracking_number")
         ]
         invoice = page.addresses.get(field(row, "id_address_invoice"))

@@ -38,6 +38,7 @@ from ..._exceptions import (
 )
 from ...models import Product, ProductStatus, StockStatus, Variant
 from .._base import Created
+from .._records import tracked
 from ._images import ImageUploader
 from ._lookups import Lookups
 from ._prices import SalePrices, regular_and_sale
@@ -137,7 +138,11 @@ class ProductResource(Resource[Product]):
                 page.stock.get((product_id, str(c["id"]))),
                 page.sales.get((product_id, str(c["id"])), own_sale),
             )
-            for c in sorted(page.combinations.get(product_id, []), key=lambda c: int(c["id"]))
+            # Read apart from the product: a bad value is named "variants[0].price".
+            for c in tracked(
+                sorted(page.combinations.get(product_id, []), key=lambda c: int(c["id"])),
+                "variants",
+            )
         ]
         weight = money(row.get("weight"))
         structural = self.lookups.structural_categories()
