@@ -79,6 +79,14 @@ def _rich() -> list[Product]:
                     weight="0.2",
                     dimensions=Dimensions(length=30, width=20, height=1, unit=LengthUnit.CM),
                 ),
+                Variant(
+                    id="v3",
+                    sku="TEE-PATTERN",
+                    options={"Size": "Pattern"},
+                    virtual=True,
+                    downloadable=True,
+                    downloads=[Download(url="https://files.example/tee.pdf", name="Pattern")],
+                ),
             ],
         ),
     ]
@@ -141,6 +149,14 @@ def test_kind_follows_the_variants_unless_grouped_or_external() -> None:
         (lambda: Variant(weight="-2"), "Variant", "weight"),
         (lambda: Variant(options={"Size": "S"}, any_options=["Size"]), "Variant", "any_options"),
         (lambda: Variant(any_options="Size"), "Variant", "any_options"),
+        (lambda: Variant(virtual="yes"), "Variant", "virtual"),
+        (lambda: Variant(downloadable=1), "Variant", "downloadable"),
+        (lambda: Variant(downloads=[{"url": "file.zip"}]), "Variant", "downloads[0].url"),
+        (
+            lambda: Product(name="x", variants=[{"downloads": [{"name": "no url"}]}]),
+            "Product",
+            "variants[0].downloads[0].url",
+        ),
         (
             lambda: Product(name="x", variants=[{"dimensions": {"length": 1}}]),
             "Product",
@@ -211,8 +227,33 @@ def test_flags_change_the_fingerprint() -> None:
     assert fingerprint(attrs.evolve(product, downloadable=True)) != fingerprint(product)
 
 
+def test_a_variant_carries_its_own_files() -> None:
+    """A book's PDF variation is virtual and downloadable, its print one is not."""
+    pdf = Variant(
+        sku="BOOK-PDF",
+        options={"Format": "PDF"},
+        virtual=True,
+        downloadable=True,
+        downloads=[{"url": _URL}, Download(url="https://files.example/b.epub", name="ePub")],
+    )
+    assert pdf.downloads == (
+        Download(url=_URL),
+        Download(url="https://files.example/b.epub", name="ePub"),
+    )
+    assert Variant(sku="BOOK").downloads == ()
+    assert not Variant(sku="BOOK").virtual and not Variant(sku="BOOK").downloadable
+    product = Product(name="Book", variants=[pdf, Variant(sku="BOOK-P", options={"Format": "P"})])
+    assert Product(**plain(product)) == product
+    for change in ({"virtual": False}, {"downloadable": False}, {"downloads": ()}):
+        changed = attrs.evolve(product, variants=[attrs.evolve(pdf, **change), product.variants[1]])
+        assert fingerprint(changed) != fingerprint(product)
+
+
 def _semantics(product: Product) -> tuple[object, ...]:
-    variants = tuple((v.options, v.any_options, v.weight, v.dimensions) for v in product.variants)
+    variants = tuple(
+        (v.options, v.any_options, v.weight, v.dimensions, v.virtual, v.downloadable, v.downloads)
+        for v in product.variants
+    )
     return (
         product.name,
         product.product_type,

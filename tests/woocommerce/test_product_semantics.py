@@ -17,6 +17,7 @@ import attrs
 
 from cartmigrate import (
     Dimensions,
+    Download,
     LengthUnit,
     MemoryCart,
     MemoryStateStore,
@@ -28,7 +29,7 @@ from cartmigrate import (
 from cartmigrate.connectors.woocommerce import WooCommerceCart
 from cartmigrate.testing.woocommerce import WooCommerceSimulator, load_sample_store
 
-from ._catalog import FILE, semantic_catalog, semantics
+from ._catalog import FILE, SINGLE, semantic_catalog, semantics
 
 _FIELDS = [
     "product_type",
@@ -76,6 +77,15 @@ def test_memory_to_woocommerce_carries_every_semantic_and_reads_them_back(
     assert raw["SEM-CAP"]["dimensions"] == {"length": "10", "width": "5", "height": "1.9685"}
     tee_s = next(v for v in sim.store.variations.values() if v["sku"] == "SEM-TEE-S")
     assert [a["name"] for a in tee_s["attributes"]] == ["Size"]  # "any Colour": not listed
+    pattern = read["SEM-TEE"]["variants"]["SEM-TEE-PATTERN"]
+    assert pattern[4:] == (
+        True,
+        True,
+        [("Sewing pattern", SINGLE), ("album.jpg", FILE)],
+    )
+    raw_pattern = next(v for v in sim.store.variations.values() if v["sku"] == "SEM-TEE-PATTERN")
+    assert (raw_pattern["virtual"], raw_pattern["downloadable"]) == (True, True)
+    assert [d["file"] for d in raw_pattern["downloads"]] == [SINGLE, FILE]
     # A second comparison of every semantic field writes nothing.
     puts = len(sim.requests_to("PUT", "wc/v3/products"))
     again = engine.smart_update(fields={Product: _FIELDS}, verify=True)
@@ -109,6 +119,10 @@ def test_woocommerce_to_memory_to_woocommerce_round_trips_field_by_field(
     assert back["SEM-CAP"]["dimensions"] == Dimensions(
         length="25.4", width="12.7", height="5", unit="cm"
     )
+    assert back["SEM-TEE"]["variants"]["SEM-TEE-PATTERN"][6] == [
+        ("Sewing pattern", SINGLE),
+        ("album.jpg", FILE),
+    ]
 
 
 def _cm_variants(product: Product) -> Product:
@@ -192,6 +206,62 @@ def test_the_simulator_stores_semantics_as_woocommerce_does(sim: WooCommerceSimu
         False,
         [],
     )
+
+
+def test_a_variation_keeps_its_own_files_as_woocommerce_does(
+    sim: WooCommerceSimulator, cart: WooCommerceCart
+) -> None:
+    """Seen on 7.9: a variation's downloads get ids and names of their own, its
+    limits default to -1, and a read does not fill them in from its product."""
+    parent = sim.seed(
+        "products",
+        {
+            "name": "Book",
+            "type": "variable",
+            "downloadable": True,
+            "downloads": [{"file": SINGLE}],
+            "attributes": [{"name": "Format", "options": ["PDF", "Print"], "variation": True}],
+        },
+    )
+    pdf = sim.seed(
+        "variations",
+        {
+            "sku": "BOOK-PDF",
+            "regular_price": "5",
+            "virtual": True,
+            "downloadable": True,
+            "downloads": [{"file": FILE}],
+            "download_limit": 3,
+            "attributes": [{"name": "Format", "option": "PDF"}],
+        },
+        parent=parent["id"],
+    )
+    sim.seed(
+        "variations",
+        {
+            "sku": "BOOK-P",
+            "regular_price": "9",
+            "attributes": [{"name": "Format", "option": "Print"}],
+        },
+        parent=parent["id"],
+    )
+    [download] = sim.store.variations[pdf["id"]]["downloads"]
+    assert download["name"] == "album.jpg" and download["id"]
+    [book] = cart.read(Product)
+    by_sku = {v.sku: v for v in book.variants}
+    assert (by_sku["BOOK-PDF"].virtual, by_sku["BOOK-PDF"].downloadable) == (True, True)
+    assert by_sku["BOOK-PDF"].downloads == (Download(url=FILE, name="album.jpg"),)
+    assert by_sku["BOOK-PDF"].extra["download_limit"] == 3
+    assert by_sku["BOOK-P"].downloads == () and not by_sku["BOOK-P"].downloadable
+    assert by_sku["BOOK-P"].extra["download_expiry"] == -1  # 7.9's default, as on the store
+    # A changed variation file is written alone, on the variation.
+    moved = Download(url=SINGLE, name="Book (PDF)")
+    start = len(sim.requests)
+    cart.update(Variant, str(by_sku["BOOK-PDF"].id), {"downloads": (moved,)}, parent_id=book.id)
+    [put] = [r for r in sim.requests[start:] if r.method == "PUT"]
+    assert put.json == {"downloads": [{"name": "Book (PDF)", "file": SINGLE}]}
+    [book] = cart.read(Product)
+    assert {v.sku: v.downloads for v in book.variants}["BOOK-PDF"] == (moved,)
 
 
 def test_an_open_attribute_nobody_names_a_value_of_is_reported(

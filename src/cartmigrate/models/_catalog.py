@@ -174,6 +174,13 @@ class Variant(Entity):
     #: Attributes this variant takes any value of ("any size"): the buyer
     #: picks one of the product's values, the variant does not fix it.
     any_options: tuple[str, ...] = attrs.field(factory=tuple, converter=str_tuple)
+    #: Like a product's: a variation of its own may be a service or a file
+    #: (WooCommerce's "PDF" variation of a book whose "Print" one ships).
+    virtual: bool = attrs.field(default=False, converter=flag)
+    downloadable: bool = attrs.field(default=False, converter=flag)
+    downloads: tuple[Download, ...] = attrs.field(
+        factory=tuple, converter=model_tuple, metadata={"model": Download}
+    )
 
     def __attrs_post_init__(self) -> None:
         for name in self.any_options:

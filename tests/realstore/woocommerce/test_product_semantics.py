@@ -24,7 +24,7 @@ from cartmigrate import (
     SyncEngine,
 )
 from cartmigrate.connectors.woocommerce import WooCommerceCart
-from tests.woocommerce._catalog import FILE, semantic_catalog, semantics
+from tests.woocommerce._catalog import FILE, SINGLE, semantic_catalog, semantics
 
 from .._stores import RealStore
 from ._support import api
@@ -125,6 +125,14 @@ def test_our_catalog_is_written_to_the_real_store_and_reads_back_field_by_field(
     variations = api(real_woocommerce.credentials, f"products/{ids['SEM-TEE']}/variations")
     small = next(v for v in variations if v["sku"] == "SEM-TEE-S")
     assert [a["name"] for a in small["attributes"]] == ["Size"]  # any Colour
+    pattern = next(v for v in variations if v["sku"] == "SEM-TEE-PATTERN")
+    assert (pattern["virtual"], pattern["downloadable"]) == (True, True)
+    assert [(d["name"], d["file"]) for d in pattern["downloads"]] == [
+        ("Sewing pattern", SINGLE),
+        ("album.jpg", FILE),
+    ]
+    assert all(d["id"] for d in pattern["downloads"])
+    assert small["downloads"] == [] and small["downloadable"] is False
     # A second comparison of every semantic field writes nothing.
     again = engine.smart_update(fields={Product: _FIELDS}, verify=True)
     assert again.failures == []

@@ -767,7 +767,7 @@ class WooCommerceCart(Cart):
             try:
                 raw = self._get(path)
                 unit = self._unit() if sem.has_dimensions(raw) else None
-                current: Entity = wp.variant_from_wc(raw, dimension_unit=unit)
+                current: Entity = wp.variant_from_wc(raw, dimension_unit=unit, base_url=self._url)
             except EntityNotFound as error:
                 error.entity = "variant"
                 raise

@@ -58,6 +58,9 @@ FIELD_KEYS: dict[type[Entity], dict[str, tuple[str, ...]]] = {
         "any_options": ("attributes",),
         "weight": ("weight",),
         "dimensions": ("dimensions",),
+        "virtual": ("virtual",),
+        "downloadable": ("downloadable",),
+        "downloads": ("downloads",),
     },
     Customer: {
         "email": ("email", "billing"),

@@ -108,8 +108,10 @@ def variant_from_wc(
     parent: Mapping[str, Any] | None = None,
     *,
     dimension_unit: LengthUnit | None = None,
+    base_url: str = "",
 ) -> Variant:
-    """``parent`` (the product read) says which attributes the variation leaves open."""
+    """``parent`` (the product read) says which attributes the variation leaves open;
+    ``base_url`` makes download paths absolute."""
     price, compare_at = _prices(data)
     quantity, status = _stock(data)
     options = {
@@ -125,8 +127,10 @@ def variant_from_wc(
         quantity=quantity,
         stock_status=status,
         options=options,
-        **sem.variant_semantics(data, parent or {}, dimension_unit),
-        extra=_extra(data, ("description", "image", "menu_order")),
+        **sem.variant_semantics(data, parent or {}, dimension_unit, base_url),
+        extra=_extra(
+            data, ("description", "image", "menu_order", "download_limit", "download_expiry")
+        ),
     )
 
 
@@ -163,7 +167,10 @@ def product_from_wc(
         category_ids=[str(c["id"]) for c in data.get("categories") or ()],
         manufacturer_id=_id(brand_ids[0]) if brand_ids else None,
         images=_images_read(data),
-        variants=[variant_from_wc(v, data, dimension_unit=dimension_unit) for v in by_position],
+        variants=[
+            variant_from_wc(v, data, dimension_unit=dimension_unit, base_url=base_url)
+            for v in by_position
+        ],
         tags=[str(t["name"]) for t in data.get("tags") or () if t.get("name")],
         slug=_text(data.get("slug")),
         meta_title=_text(meta_value(data, SEO_TITLE_KEY)),

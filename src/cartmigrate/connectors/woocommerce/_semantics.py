@@ -2,7 +2,8 @@
 
 Grouped products (``grouped_products``: ids of other products), external
 ones (``external_url``, ``button_text``), virtual and downloadable ones
-(``downloads``: name and file URL), dimensions (in the store's unit, a
+(``downloads``: name and file URL; a variation may have its own),
+dimensions (in the store's unit, a
 setting: ``woocommerce_dimension_unit``) and variations that take any value
 of an attribute. Observed on WooCommerce 7.9: a variation that takes any
 value of an attribute does not list it at all (neither on create nor on
@@ -145,15 +146,7 @@ def semantics_to_wc(product: Product, unit: LengthUnit | None) -> dict[str, Any]
     if kind is ProductType.EXTERNAL:
         body["external_url"] = product.external_url or ""
         body["button_text"] = product.button_text or ""
-    if product.downloads:
-        body["downloads"] = [
-            {"name": d.name or download_name(d.url), "file": d.url} for d in product.downloads
-        ]
-        for key in ("download_limit", "download_expiry"):
-            # A WooCommerce source's own limits, carried in extra.
-            value = product.extra.get(key)
-            if isinstance(value, int) and not isinstance(value, bool):
-                body[key] = value
+    body.update(_downloads_to_wc(product))
     if product.dimensions is not None:
         body["dimensions"] = dimensions_to_wc(product.dimensions, unit)
     return body
@@ -192,18 +185,47 @@ def unknown_open_options(product: Product) -> list[str]:
 
 
 def variant_semantics(
-    data: Mapping[str, Any], parent: Mapping[str, Any], unit: LengthUnit | None
+    data: Mapping[str, Any],
+    parent: Mapping[str, Any],
+    unit: LengthUnit | None,
+    base_url: str = "",
 ) -> dict[str, Any]:
+    """A variation's own files: WooCommerce 7.9 does not fill them in from its product."""
     return {
         "weight": data.get("weight"),
         "dimensions": dimensions_from_wc(data, unit),
         "any_options": any_options(data, parent),
+        "virtual": data.get("virtual") is True,
+        "downloadable": data.get("downloadable") is True,
+        "downloads": _downloads(data, base_url),
     }
 
 
+def _downloads_to_wc(entity: Product | Variant) -> dict[str, Any]:
+    """``downloads`` (each named, as the store would name it) and a WooCommerce
+    source's own download limits, carried in ``extra``."""
+    if not entity.downloads:
+        return {}
+    body: dict[str, Any] = {
+        "downloads": [
+            {"name": d.name or download_name(d.url), "file": d.url} for d in entity.downloads
+        ]
+    }
+    for key in ("download_limit", "download_expiry"):
+        value = entity.extra.get(key)
+        if isinstance(value, int) and not isinstance(value, bool):
+            body[key] = value
+    return body
+
+
 def variant_semantics_to_wc(variant: Variant, unit: LengthUnit | None) -> dict[str, Any]:
-    """The variation payload's weight and dimensions."""
-    body: dict[str, Any] = {"weight": _fixed(variant.weight)}
+    """The variation payload's weight, dimensions and files."""
+    body: dict[str, Any] = {
+        "weight": _fixed(variant.weight),
+        "virtual": variant.virtual,
+        "downloadable": variant.downloadable,
+        **_downloads_to_wc(variant),
+    }
     if variant.dimensions is not None:
         body["dimensions"] = dimensions_to_wc(variant.dimensions, unit)
     return body

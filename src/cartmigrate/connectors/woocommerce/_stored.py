@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import decimal
 import re
+from collections.abc import Sequence
 from typing import Any
 
 import attrs
@@ -71,17 +72,21 @@ def _stored_variant(
         compare_at_price=_stored_prices(variant.price, variant.compare_at_price),
         stock_status=_stored_stock(variant.quantity, variant.stock_status),
         dimensions=_in_unit(variant.dimensions, unit),
+        downloads=_stored_downloads(variant.downloads),
         # An attribute left open whose values nobody knows is not on the product.
         any_options=[n for n in variant.any_options if open_ok is None or n in open_ok],
     )
 
 
+def _stored_downloads(downloads: Sequence[Download]) -> list[Download]:
+    """A download without a name is named after its file."""
+    return [Download(url=d.url, name=d.name or download_name(d.url)) for d in downloads]
+
+
 def _stored_semantics(product: Product, unit: LengthUnit | None) -> dict[str, Any]:
-    """A download without a name is named after its file; dimensions are in the store's unit."""
+    """Downloads as the store names them; dimensions are in the store's unit."""
     return {
-        "downloads": [
-            Download(url=d.url, name=d.name or download_name(d.url)) for d in product.downloads
-        ],
+        "downloads": _stored_downloads(product.downloads),
         "dimensions": _in_unit(product.dimensions, unit),
     }
 
