@@ -26,6 +26,7 @@ from cartmigrate import (
     SQLiteStateStore,
     SyncEngine,
     Variant,
+    WeightUnit,
 )
 from cartmigrate.models import Reference, fingerprint, plain, references_of, rewrite_references
 
@@ -49,6 +50,7 @@ def _rich() -> list[Product]:
             price="7",
             dimensions={"length": "24", "width": "1", "height": "2.5", "unit": "in"},
             weight="0.5",
+            weight_unit="lbs",
         ),
         Product(
             id="x",
@@ -149,6 +151,8 @@ def test_kind_follows_the_variants_unless_grouped_or_external() -> None:
         (lambda: Variant(weight="-2"), "Variant", "weight"),
         (lambda: Variant(options={"Size": "S"}, any_options=["Size"]), "Variant", "any_options"),
         (lambda: Variant(any_options="Size"), "Variant", "any_options"),
+        (lambda: Product(name="x", weight=1, weight_unit="stone"), "Product", "weight_unit"),
+        (lambda: Variant(weight=1, weight_unit="KG"), "Variant", "weight_unit"),
         (lambda: Variant(virtual="yes"), "Variant", "virtual"),
         (lambda: Variant(downloadable=1), "Variant", "downloadable"),
         (lambda: Variant(downloads=[{"url": "file.zip"}]), "Variant", "downloads[0].url"),
@@ -183,6 +187,24 @@ def test_dimensions_convert_between_units() -> None:
     assert cm.in_unit("in") == Dimensions(length=10, width="2.5", unit="in")
     assert inches.in_unit("in") is inches
     assert Dimensions(length=1, unit="m").in_unit("mm").length == 1000
+
+
+def test_weights_convert_between_units_exactly() -> None:
+    pound = Product(name="Bag", weight=1, weight_unit=WeightUnit.LBS)
+    assert pound.weight_in("kg") == decimal.Decimal("0.4536")
+    assert pound.weight_in(WeightUnit.G) == decimal.Decimal("453.5924")
+    assert pound.weight_in("oz") == 16
+    assert pound.weight_in("lbs") == 1
+    assert Variant(weight="0.25", weight_unit="kg").weight_in("g") == 250
+    assert Variant(weight="500", weight_unit="g").weight_in("kg") == decimal.Decimal("0.5")
+    assert Variant(weight="2", weight_unit="oz").weight_in("g") == decimal.Decimal("56.699")
+    # Without a unit, the weight is the store's own: taken as it is.
+    assert Product(name="Old", weight="1.5").weight_in("lbs") == decimal.Decimal("1.5")
+    assert Product(name="None").weight_in("kg") is None
+    assert Product(name="A", weight=1, weight_unit="kg").weight_unit is WeightUnit.KG
+    unit_only = attrs.evolve(pound, weight_unit=WeightUnit.KG)
+    assert fingerprint(unit_only) != fingerprint(pound)
+    assert Product(**plain(pound)) == pound
 
 
 def test_grouped_children_are_references_to_products() -> None:
@@ -264,6 +286,7 @@ def _semantics(product: Product) -> tuple[object, ...]:
         product.downloads,
         product.dimensions,
         product.weight,
+        product.weight_unit,
         variants,
     )
 
