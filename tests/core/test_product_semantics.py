@@ -381,3 +381,23 @@ def test_a_dry_run_lists_the_semantic_fields_it_would_write() -> None:
     assert fields[("d", "downloads")][0] == {"url": _URL, "name": "Album"}
     assert fields[("c2", "dimensions")]["unit"] == "in"
     assert '"button_text": {' in report.to_json()  # the report is JSON-safe with them
+
+
+def test_a_target_that_keeps_weights_in_its_own_unit_warns_about_the_unit() -> None:
+    """PrestaShop and Magento write the number as it is: the unit is not
+    carried, which is said (and comparisons leave it out)."""
+    from cartmigrate.connectors._unstored import MAGENTO, PRESTASHOP, held, without
+
+    product = Product(
+        name="Anvil",
+        weight=1,
+        weight_unit="lbs",
+        variants=[Variant(sku="A-1", weight=2, weight_unit="oz", options={"Size": "S"})],
+    )
+    for table in (PRESTASHOP, MAGENTO):
+        fields = held(product, table)
+        assert {"weight_unit", "variants.weight_unit"} <= fields.keys()
+        stored = without(product, fields)
+        assert stored.weight == 1 and stored.weight_unit is None
+        assert stored.variants[0].weight_unit is None
+    assert "weight_unit" not in held(Product(name="Old", weight=1), PRESTASHOP)

@@ -118,6 +118,7 @@ def semantics(products: Iterable[Product]) -> dict[str, dict[str, Any]]:
             "downloads": [(d.name, d.url) for d in p.downloads],
             "dimensions": p.dimensions,
             "weight": p.weight,
+            "weight_unit": p.weight_unit,
             "variants": {
                 str(v.sku): (
                     dict(v.options),
@@ -127,6 +128,7 @@ def semantics(products: Iterable[Product]) -> dict[str, dict[str, Any]]:
                     v.virtual,
                     v.downloadable,
                     [(d.name, d.url) for d in v.downloads],
+                    v.weight_unit,
                 )
                 for v in p.variants
             },

@@ -244,6 +244,12 @@ def steps() -> list[Step]:
             view=lambda s: s.get("value"),
         ),
         Step(
+            "weight unit",
+            "GET",
+            "settings/products/woocommerce_weight_unit",
+            view=lambda s: (s.get("value"), sorted(s.get("options") or ())),
+        ),
+        Step(
             "external product",
             "POST",
             "products",
