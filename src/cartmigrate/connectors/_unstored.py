@@ -99,8 +99,6 @@ SHOPIFY: Mapping[str, str] = {
     "downloadable": "Shopify sells files only through a digital-downloads app",
     "downloads": "Shopify sells files only through a digital-downloads app",
     "dimensions": "Shopify keeps no dimensions",
-    "weight": "cartmigrate does not write Shopify's per-variant weight",
-    "variants.weight": "cartmigrate does not write Shopify's per-variant weight",
     "variants.dimensions": "Shopify keeps no dimensions",
     "variants.any_options": "a Shopify variant fixes a value of every option",
     "variants.virtual": "cartmigrate does not set Shopify's per-variant 'requires shipping'",
