@@ -75,6 +75,8 @@ def test_weights_are_written_read_back_with_their_unit_and_converge(
     report = engine.full_migrate(entities=[Product])
     assert report.failures == []
     assert not [w for w in report.warnings if w.field and "weight" in w.field]
+    # The one assumption, said in the report: a weight without a unit is kilograms.
+    assert any("sent as kilograms" in n for n in cart.write_notes(Product))
     sent = [
         v["inventoryItem"].get("measurement")
         for r in sim.requests
