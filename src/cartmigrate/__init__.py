@@ -68,6 +68,7 @@ from .models import (
     StatusChange,
     StockStatus,
     Variant,
+    WeightUnit,
 )
 from .state import MemoryStateStore, SQLiteStateStore, StateStore
 
@@ -135,6 +136,7 @@ __all__ = [
     "TransientError",
     "UnsupportedEntity",
     "Variant",
+    "WeightUnit",
     "WriteNote",
     "WriteOutcomeUnknown",
     "__version__",

@@ -26,6 +26,7 @@ from cartmigrate import (
     SQLiteStateStore,
     SyncEngine,
     Variant,
+    WeightUnit,
 )
 from cartmigrate.models import Reference, fingerprint, plain, references_of, rewrite_references
 
@@ -49,6 +50,7 @@ def _rich() -> list[Product]:
             price="7",
             dimensions={"length": "24", "width": "1", "height": "2.5", "unit": "in"},
             weight="0.5",
+            weight_unit="lbs",
         ),
         Product(
             id="x",
@@ -78,6 +80,14 @@ def _rich() -> list[Product]:
                     options={"Size": "M", "Colour": "Red"},
                     weight="0.2",
                     dimensions=Dimensions(length=30, width=20, height=1, unit=LengthUnit.CM),
+                ),
+                Variant(
+                    id="v3",
+                    sku="TEE-PATTERN",
+                    options={"Size": "Pattern"},
+                    virtual=True,
+                    downloadable=True,
+                    downloads=[Download(url="https://files.example/tee.pdf", name="Pattern")],
                 ),
             ],
         ),
@@ -141,6 +151,16 @@ def test_kind_follows_the_variants_unless_grouped_or_external() -> None:
         (lambda: Variant(weight="-2"), "Variant", "weight"),
         (lambda: Variant(options={"Size": "S"}, any_options=["Size"]), "Variant", "any_options"),
         (lambda: Variant(any_options="Size"), "Variant", "any_options"),
+        (lambda: Product(name="x", weight=1, weight_unit="stone"), "Product", "weight_unit"),
+        (lambda: Variant(weight=1, weight_unit="KG"), "Variant", "weight_unit"),
+        (lambda: Variant(virtual="yes"), "Variant", "virtual"),
+        (lambda: Variant(downloadable=1), "Variant", "downloadable"),
+        (lambda: Variant(downloads=[{"url": "file.zip"}]), "Variant", "downloads[0].url"),
+        (
+            lambda: Product(name="x", variants=[{"downloads": [{"name": "no url"}]}]),
+            "Product",
+            "variants[0].downloads[0].url",
+        ),
         (
             lambda: Product(name="x", variants=[{"dimensions": {"length": 1}}]),
             "Product",
@@ -167,6 +187,24 @@ def test_dimensions_convert_between_units() -> None:
     assert cm.in_unit("in") == Dimensions(length=10, width="2.5", unit="in")
     assert inches.in_unit("in") is inches
     assert Dimensions(length=1, unit="m").in_unit("mm").length == 1000
+
+
+def test_weights_convert_between_units_exactly() -> None:
+    pound = Product(name="Bag", weight=1, weight_unit=WeightUnit.LBS)
+    assert pound.weight_in("kg") == decimal.Decimal("0.4536")
+    assert pound.weight_in(WeightUnit.G) == decimal.Decimal("453.5924")
+    assert pound.weight_in("oz") == 16
+    assert pound.weight_in("lbs") == 1
+    assert Variant(weight="0.25", weight_unit="kg").weight_in("g") == 250
+    assert Variant(weight="500", weight_unit="g").weight_in("kg") == decimal.Decimal("0.5")
+    assert Variant(weight="2", weight_unit="oz").weight_in("g") == decimal.Decimal("56.699")
+    # Without a unit, the weight is the store's own: taken as it is.
+    assert Product(name="Old", weight="1.5").weight_in("lbs") == decimal.Decimal("1.5")
+    assert Product(name="None").weight_in("kg") is None
+    assert Product(name="A", weight=1, weight_unit="kg").weight_unit is WeightUnit.KG
+    unit_only = attrs.evolve(pound, weight_unit=WeightUnit.KG)
+    assert fingerprint(unit_only) != fingerprint(pound)
+    assert Product(**plain(pound)) == pound
 
 
 def test_grouped_children_are_references_to_products() -> None:
@@ -211,8 +249,33 @@ def test_flags_change_the_fingerprint() -> None:
     assert fingerprint(attrs.evolve(product, downloadable=True)) != fingerprint(product)
 
 
+def test_a_variant_carries_its_own_files() -> None:
+    """A book's PDF variation is virtual and downloadable, its print one is not."""
+    pdf = Variant(
+        sku="BOOK-PDF",
+        options={"Format": "PDF"},
+        virtual=True,
+        downloadable=True,
+        downloads=[{"url": _URL}, Download(url="https://files.example/b.epub", name="ePub")],
+    )
+    assert pdf.downloads == (
+        Download(url=_URL),
+        Download(url="https://files.example/b.epub", name="ePub"),
+    )
+    assert Variant(sku="BOOK").downloads == ()
+    assert not Variant(sku="BOOK").virtual and not Variant(sku="BOOK").downloadable
+    product = Product(name="Book", variants=[pdf, Variant(sku="BOOK-P", options={"Format": "P"})])
+    assert Product(**plain(product)) == product
+    for change in ({"virtual": False}, {"downloadable": False}, {"downloads": ()}):
+        changed = attrs.evolve(product, variants=[attrs.evolve(pdf, **change), product.variants[1]])
+        assert fingerprint(changed) != fingerprint(product)
+
+
 def _semantics(product: Product) -> tuple[object, ...]:
-    variants = tuple((v.options, v.any_options, v.weight, v.dimensions) for v in product.variants)
+    variants = tuple(
+        (v.options, v.any_options, v.weight, v.dimensions, v.virtual, v.downloadable, v.downloads)
+        for v in product.variants
+    )
     return (
         product.name,
         product.product_type,
@@ -223,6 +286,7 @@ def _semantics(product: Product) -> tuple[object, ...]:
         product.downloads,
         product.dimensions,
         product.weight,
+        product.weight_unit,
         variants,
     )
 
@@ -317,3 +381,23 @@ def test_a_dry_run_lists_the_semantic_fields_it_would_write() -> None:
     assert fields[("d", "downloads")][0] == {"url": _URL, "name": "Album"}
     assert fields[("c2", "dimensions")]["unit"] == "in"
     assert '"button_text": {' in report.to_json()  # the report is JSON-safe with them
+
+
+def test_a_target_that_keeps_weights_in_its_own_unit_warns_about_the_unit() -> None:
+    """PrestaShop and Magento write the number as it is: the unit is not
+    carried, which is said (and comparisons leave it out)."""
+    from cartmigrate.connectors._unstored import MAGENTO, PRESTASHOP, held, without
+
+    product = Product(
+        name="Anvil",
+        weight=1,
+        weight_unit="lbs",
+        variants=[Variant(sku="A-1", weight=2, weight_unit="oz", options={"Size": "S"})],
+    )
+    for table in (PRESTASHOP, MAGENTO):
+        fields = held(product, table)
+        assert {"weight_unit", "variants.weight_unit"} <= fields.keys()
+        stored = without(product, fields)
+        assert stored.weight == 1 and stored.weight_unit is None
+        assert stored.variants[0].weight_unit is None
+    assert "weight_unit" not in held(Product(name="Old", weight=1), PRESTASHOP)

@@ -63,6 +63,7 @@ EXPECTED = {
     "TransientError",
     "UnsupportedEntity",
     "Variant",
+    "WeightUnit",
     "WriteNote",
     "WriteOutcomeUnknown",
     "__version__",

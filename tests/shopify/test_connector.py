@@ -61,7 +61,8 @@ def test_pagination_reads_every_page(cart: ShopifyCart, sim: ShopifySimulator) -
     assert all(not isinstance(r, Exception) for r in results)
     names = [p.name for p in cart.read(Product)]
     assert names == [f"Product {i}" for i in range(7)]
-    assert sim.operations().count("Products") == 4  # 2 per page
+    # One per page (docs.PAGE_PRODUCTS: 100 variants with their weights cost 578).
+    assert sim.operations().count("Products") == 7
     assert cart.count(Product) == 7
 
 

@@ -24,7 +24,8 @@ SINGLE = "https://demo.woothemes.com/woocommerce/wp-content/uploads/sites/56/201
 
 def semantic_catalog(prefix: str = "SEM") -> list[Product]:
     """Grouped (listed before its children), external, downloadable and virtual,
-    dimensioned (in cm) and variable with an "any value" attribute."""
+    dimensioned (in cm) and variable with an "any value" attribute and a
+    downloadable variation."""
     return [
         Product(
             id="g",
@@ -86,6 +87,15 @@ def semantic_catalog(prefix: str = "SEM") -> list[Product]:
                     price="9",
                     options={"Size": "L", "Colour": "Blue"},
                 ),
+                Variant(
+                    id="v4",
+                    sku=f"{prefix}-TEE-PATTERN",
+                    price="4",
+                    options={"Size": "Pattern", "Colour": "Red"},
+                    virtual=True,
+                    downloadable=True,
+                    downloads=[Download(url=SINGLE, name="Sewing pattern"), Download(url=FILE)],
+                ),
             ],
         ),
     ]
@@ -108,8 +118,18 @@ def semantics(products: Iterable[Product]) -> dict[str, dict[str, Any]]:
             "downloads": [(d.name, d.url) for d in p.downloads],
             "dimensions": p.dimensions,
             "weight": p.weight,
+            "weight_unit": p.weight_unit,
             "variants": {
-                str(v.sku): (dict(v.options), v.any_options, v.weight, v.dimensions)
+                str(v.sku): (
+                    dict(v.options),
+                    v.any_options,
+                    v.weight,
+                    v.dimensions,
+                    v.virtual,
+                    v.downloadable,
+                    [(d.name, d.url) for d in v.downloads],
+                    v.weight_unit,
+                )
                 for v in p.variants
             },
         }
@@ -143,6 +163,9 @@ NOT_KEPT_ANYWHERE_BUT_WOOCOMMERCE = {
     ("c1", "dimensions"),
     ("v", "variants.dimensions"),
     ("v", "variants.any_options"),
+    ("v", "variants.virtual"),
+    ("v", "variants.downloadable"),
+    ("v", "variants.downloads"),
 }
 
 

@@ -121,6 +121,9 @@ _EXTRA_FIELDS = {"products": {"brands"}}
 #   settings routes and their `value` argument are in the v3 route index (_index.md),
 #   not in the reference pages kept in shared/specs.
 _EMAIL_SETTING = re.compile(r"wc/v3/settings/email_[a-z_]+/enabled")
+# - and the store's units (Settings → Products), only read: dimensions and
+#   weights are bare numbers in them.
+_UNIT_SETTING = re.compile(r"wc/v3/settings/products/woocommerce_(dimension|weight)_unit")
 # Observed on the real WooCommerce 7.9 store (tests/realstore/woocommerce), where the
 # reference pages are silent (the store wins):
 # - `GET /reports/orders/totals` lists every registered order status (custom ones too);
@@ -174,7 +177,7 @@ def check_requests(spec: SpecIndex, requests: Iterable[RecordedRequest]) -> list
             if method != "GET" and request.json not in ({"value": "yes"}, {"value": "no"}):
                 problems.append(f"{where}: setting body {request.json!r}")
             continue
-        if path == _REPORT_TOTALS:
+        if path == _REPORT_TOTALS or _UNIT_SETTING.fullmatch(path):
             if method != "GET":
                 problems.append(f"{where}: only read")
             continue

@@ -9,6 +9,7 @@ dimension unit is a store setting.
 
 from __future__ import annotations
 
+import decimal
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ import attrs
 
 from cartmigrate import (
     Dimensions,
+    Download,
     LengthUnit,
     MemoryCart,
     MemoryStateStore,
@@ -24,11 +26,12 @@ from cartmigrate import (
     ProductType,
     SyncEngine,
     Variant,
+    WeightUnit,
 )
 from cartmigrate.connectors.woocommerce import WooCommerceCart
 from cartmigrate.testing.woocommerce import WooCommerceSimulator, load_sample_store
 
-from ._catalog import FILE, semantic_catalog, semantics
+from ._catalog import FILE, SINGLE, semantic_catalog, semantics
 
 _FIELDS = [
     "product_type",
@@ -76,6 +79,15 @@ def test_memory_to_woocommerce_carries_every_semantic_and_reads_them_back(
     assert raw["SEM-CAP"]["dimensions"] == {"length": "10", "width": "5", "height": "1.9685"}
     tee_s = next(v for v in sim.store.variations.values() if v["sku"] == "SEM-TEE-S")
     assert [a["name"] for a in tee_s["attributes"]] == ["Size"]  # "any Colour": not listed
+    pattern = read["SEM-TEE"]["variants"]["SEM-TEE-PATTERN"]
+    assert pattern[4:7] == (
+        True,
+        True,
+        [("Sewing pattern", SINGLE), ("album.jpg", FILE)],
+    )
+    raw_pattern = next(v for v in sim.store.variations.values() if v["sku"] == "SEM-TEE-PATTERN")
+    assert (raw_pattern["virtual"], raw_pattern["downloadable"]) == (True, True)
+    assert [d["file"] for d in raw_pattern["downloads"]] == [SINGLE, FILE]
     # A second comparison of every semantic field writes nothing.
     puts = len(sim.requests_to("PUT", "wc/v3/products"))
     again = engine.smart_update(fields={Product: _FIELDS}, verify=True)
@@ -109,6 +121,10 @@ def test_woocommerce_to_memory_to_woocommerce_round_trips_field_by_field(
     assert back["SEM-CAP"]["dimensions"] == Dimensions(
         length="25.4", width="12.7", height="5", unit="cm"
     )
+    assert back["SEM-TEE"]["variants"]["SEM-TEE-PATTERN"][6] == [
+        ("Sewing pattern", SINGLE),
+        ("album.jpg", FILE),
+    ]
 
 
 def _cm_variants(product: Product) -> Product:
@@ -192,6 +208,157 @@ def test_the_simulator_stores_semantics_as_woocommerce_does(sim: WooCommerceSimu
         False,
         [],
     )
+
+
+def test_weights_are_converted_to_the_store_unit_and_read_back_in_it(
+    sim: WooCommerceSimulator,
+    make_sim: Callable[..., WooCommerceSimulator],
+    make_cart: Callable[..., WooCommerceCart],
+) -> None:
+    """A pound store gets 1 kg as 2.2046 (not 1), reads it back as lbs, and a
+    kilogram store it is migrated on to gets 1 kg again; a weight without a
+    unit (a source that cannot tell) is written as it is."""
+    sim.store.units["woocommerce_weight_unit"] = "lbs"
+    pounds = make_cart(sim)
+    source = MemoryCart(
+        [
+            Product(id="a", name="Anvil", sku="W-ANVIL", price="9", weight=1, weight_unit="kg"),
+            Product(id="b", name="Bare", sku="W-BARE", price="9", weight="3"),
+            Product(
+                id="c",
+                name="Cup",
+                sku="W-CUP",
+                variants=[
+                    Variant(id="c1", sku="W-CUP-S", price="2", options={"Size": "S"}),
+                    Variant(
+                        id="c2",
+                        sku="W-CUP-L",
+                        price="2",
+                        options={"Size": "L"},
+                        weight=500,
+                        weight_unit="g",
+                    ),
+                ],
+                weight="8",
+                weight_unit="oz",
+            ),
+        ]
+    )
+    engine = SyncEngine(source, pounds, state=MemoryStateStore())
+    assert engine.full_migrate().failures == []
+    raw = {p["sku"]: p for p in sim.store.products.values()}
+    assert (raw["W-ANVIL"]["weight"], raw["W-BARE"]["weight"], raw["W-CUP"]["weight"]) == (
+        "2.2046",
+        "3",
+        "0.5",
+    )
+    cup_l = next(v for v in sim.store.variations.values() if v["sku"] == "W-CUP-L")
+    assert cup_l["weight"] == "1.1023"
+    read = {p.sku: p for p in pounds.read(Product)}
+    assert (read["W-ANVIL"].weight, read["W-ANVIL"].weight_unit) == (
+        decimal.Decimal("2.2046"),
+        WeightUnit.LBS,
+    )
+    cup = {v.sku: (v.weight, v.weight_unit) for v in read["W-CUP"].variants}
+    # The small cup has no weight of its own: it reads its product's, in lbs.
+    assert cup == {
+        "W-CUP-S": (decimal.Decimal("0.5"), WeightUnit.LBS),
+        "W-CUP-L": (decimal.Decimal("1.1023"), WeightUnit.LBS),
+    }
+    # A second comparison with verify writes nothing: as_stored converts too.
+    puts = len(sim.requests_to("PUT", "wc/v3/products"))
+    again = engine.smart_update(fields={Product: ["weight", "weight_unit"]}, verify=True)
+    assert again.failures == [] and again.total("updated") == 0, again.summary()
+    assert len(sim.requests_to("PUT", "wc/v3/products")) == puts
+    # On to a kilogram store told its unit (no settings request).
+    kilos_sim = make_sim()
+    kilos = make_cart(kilos_sim, weight_unit="kg")
+    assert SyncEngine(pounds, kilos, state=MemoryStateStore()).full_migrate().failures == []
+    assert not kilos_sim.requests_to("GET", "wc/v3/settings/products/woocommerce_weight_unit")
+    back = {p["sku"]: p["weight"] for p in kilos_sim.store.products.values()}
+    assert (back["W-ANVIL"], back["W-BARE"]) == ("1", "1.3608")
+    # A changed source weight is written alone, converted.
+    anvil = read["W-ANVIL"]
+    source.update(Product, "a", {"weight": decimal.Decimal(2)})
+    start = len(sim.requests)
+    assert engine.smart_update(fields={Product: ["weight"]}).failures == []
+    bodies = [r.json for r in sim.requests[start:] if r.method == "PUT"]
+    assert bodies == [{"weight": "4.4092"}]
+    assert anvil.id is not None
+
+
+def test_a_key_that_cannot_read_the_weight_unit_is_told_how_to_go_on(
+    sim: WooCommerceSimulator, make_cart: Callable[..., WooCommerceCart]
+) -> None:
+    sim.store.units["woocommerce_weight_unit"] = "bogus"
+    sim.seed("products", {"name": "Box", "weight": "2"})
+    asked = make_cart(sim)
+    assert list(asked.read(Product)) == []  # not read in a unit it cannot tell: reported
+    [(kind, _, problem)] = asked.take_unreadable()
+    assert kind is Product and "pass weight_unit=" in str(problem)
+    [box] = make_cart(sim, weight_unit="g").read(Product)
+    assert (box.weight, box.weight_unit) == (2, WeightUnit.G)
+    sim.seed("products", {"name": "Feather"})
+    assert [p.weight_unit for p in make_cart(sim, weight_unit="oz").read(Product)] == [
+        WeightUnit.OZ,
+        None,
+    ]
+
+
+def test_a_variation_keeps_its_own_files_as_woocommerce_does(
+    sim: WooCommerceSimulator, cart: WooCommerceCart
+) -> None:
+    """Seen on 7.9: a variation's downloads get ids and names of their own, its
+    limits default to -1, and a read does not fill them in from its product."""
+    parent = sim.seed(
+        "products",
+        {
+            "name": "Book",
+            "type": "variable",
+            "downloadable": True,
+            "downloads": [{"file": SINGLE}],
+            "attributes": [{"name": "Format", "options": ["PDF", "Print"], "variation": True}],
+        },
+    )
+    pdf = sim.seed(
+        "variations",
+        {
+            "sku": "BOOK-PDF",
+            "regular_price": "5",
+            "virtual": True,
+            "downloadable": True,
+            "downloads": [{"file": FILE}],
+            "download_limit": 3,
+            "attributes": [{"name": "Format", "option": "PDF"}],
+        },
+        parent=parent["id"],
+    )
+    sim.seed(
+        "variations",
+        {
+            "sku": "BOOK-P",
+            "regular_price": "9",
+            "attributes": [{"name": "Format", "option": "Print"}],
+        },
+        parent=parent["id"],
+    )
+    [download] = sim.store.variations[pdf["id"]]["downloads"]
+    assert download["name"] == "album.jpg" and download["id"]
+    [book] = cart.read(Product)
+    by_sku = {v.sku: v for v in book.variants}
+    assert (by_sku["BOOK-PDF"].virtual, by_sku["BOOK-PDF"].downloadable) == (True, True)
+    assert by_sku["BOOK-PDF"].downloads == (Download(url=FILE, name="album.jpg"),)
+    assert by_sku["BOOK-PDF"].extra["download_limit"] == 3
+    assert by_sku["BOOK-P"].downloads == () and not by_sku["BOOK-P"].downloadable
+    assert by_sku["BOOK-P"].extra["download_expiry"] == -1  # 7.9's default, as on the store
+    # A changed variation file is written alone, on the variation.
+    moved = Download(url=SINGLE, name="Book (PDF)")
+    start = len(sim.requests)
+    cart.update(Variant, str(by_sku["BOOK-PDF"].id), {"downloads": (moved,)}, parent_id=book.id)
+    [put] = [r for r in sim.requests[start:] if r.method == "PUT"]
+    assert put.json == {"downloads": [{"name": "Book (PDF)", "file": SINGLE}]}
+    [book] = cart.read(Product)
+    assert {v.sku: v.downloads for v in book.variants}["BOOK-PDF"] == (moved,)
 
 
 def test_an_open_attribute_nobody_names_a_value_of_is_reported(

@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 
 import attrs
 
-from ..models import Entity, Product, ProductType
+from ..models import Entity, Product, ProductType, Variant
 
 __all__ = ["MAGENTO", "PRESTASHOP", "SHOPIFY", "held", "without"]
 
@@ -50,26 +50,30 @@ def held(entity: Entity, table: Mapping[str, str]) -> dict[str, str]:
     return found
 
 
+def _default(default: Any) -> Any:
+    factory = getattr(default, "factory", None)  # an ``attrs.Factory``
+    return factory() if callable(factory) else default
+
+
 def without(entity: E, fields: Mapping[str, str]) -> E:
     """``entity`` with ``fields`` (as ``held`` names them) back to their defaults."""
     if not fields or not isinstance(entity, Product):
         return entity
     defaults = {a.name: a.default for a in attrs.fields(Product)}
+    variant_defaults = {a.name: a.default for a in attrs.fields(Variant)}
     changes: dict[str, Any] = {}
     per_variant: dict[str, Any] = {}
     for field in fields:
         head, _, inner = field.partition(".")
         if inner:
-            per_variant[inner] = None if inner in ("weight", "dimensions") else ()
+            per_variant[inner] = _default(variant_defaults[inner])
         elif head == "product_type":
             # Grouped or external: what is left is a simple product.
             changes.update(
                 product_type=None, grouped_product_ids=(), external_url=None, button_text=None
             )
         else:
-            default: Any = defaults[head]
-            factory = getattr(default, "factory", None)  # an ``attrs.Factory``
-            changes[head] = factory() if callable(factory) else default
+            changes[head] = _default(defaults[head])
     if per_variant:
         changes["variants"] = [attrs.evolve(v, **per_variant) for v in entity.variants]
     linked = {"grouped_product_ids", "external_url", "button_text"} & changes.keys()
@@ -95,10 +99,11 @@ SHOPIFY: Mapping[str, str] = {
     "downloadable": "Shopify sells files only through a digital-downloads app",
     "downloads": "Shopify sells files only through a digital-downloads app",
     "dimensions": "Shopify keeps no dimensions",
-    "weight": "cartmigrate does not write Shopify's per-variant weight",
-    "variants.weight": "cartmigrate does not write Shopify's per-variant weight",
     "variants.dimensions": "Shopify keeps no dimensions",
     "variants.any_options": "a Shopify variant fixes a value of every option",
+    "variants.virtual": "cartmigrate does not set Shopify's per-variant 'requires shipping'",
+    "variants.downloadable": "Shopify sells files only through a digital-downloads app",
+    "variants.downloads": "Shopify sells files only through a digital-downloads app",
 }
 
 #: What PrestaShop cannot keep (through what this connector writes).
@@ -111,9 +116,14 @@ PRESTASHOP: Mapping[str, str] = {
     "downloadable": _NO_FILES,
     "downloads": _NO_FILES,
     "dimensions": _NO_DIMENSIONS,
+    "weight_unit": "PrestaShop keeps weights in its own unit (PS_WEIGHT_UNIT): written as they are",
     "variants.weight": "cartmigrate writes no combination weight impact",
+    "variants.weight_unit": "cartmigrate writes no combination weight impact",
     "variants.dimensions": _NO_DIMENSIONS,
     "variants.any_options": "a PrestaShop combination fixes a value of every attribute",
+    "variants.virtual": "a PrestaShop combination is as virtual as its product",
+    "variants.downloadable": _NO_FILES,
+    "variants.downloads": _NO_FILES,
 }
 
 #: What Magento cannot keep (through what this connector writes).
@@ -126,7 +136,13 @@ MAGENTO: Mapping[str, str] = {
     "downloadable": _NO_FILES,
     "downloads": _NO_FILES,
     "dimensions": "Magento has no dimension attributes by default",
+    "weight_unit": "Magento keeps weights in its own unit (general/locale/weight_unit):"
+    " written as they are",
     "variants.weight": "cartmigrate writes no weight on a configurable product's children",
+    "variants.weight_unit": "cartmigrate writes no weight on a configurable product's children",
     "variants.dimensions": "Magento has no dimension attributes by default",
     "variants.any_options": "a configurable product's child fixes a value of every option",
+    "variants.virtual": "cartmigrate writes a configurable product's children as simple ones",
+    "variants.downloadable": _NO_FILES,
+    "variants.downloads": _NO_FILES,
 }

@@ -23,6 +23,7 @@ from ._vocab import (
     ProductType,
     ReviewStatus,
     StockStatus,
+    WeightUnit,
 )
 
 __all__ = [
@@ -49,6 +50,7 @@ __all__ = [
     "StatusChange",
     "StockStatus",
     "Variant",
+    "WeightUnit",
     "fingerprint",
     "plain",
     "references_of",

@@ -29,9 +29,16 @@ from ._fields import (
     required_url,
     str_tuple,
 )
-from ._vocab import LengthUnit, ProductStatus, ProductType, StockStatus
+from ._vocab import LengthUnit, ProductStatus, ProductType, StockStatus, WeightUnit
 
-__all__ = ["Category", "Dimensions", "Download", "Manufacturer", "Product", "Variant"]
+__all__ = [
+    "Category",
+    "Dimensions",
+    "Download",
+    "Manufacturer",
+    "Product",
+    "Variant",
+]
 
 #: Millimetres per unit, to convert dimensions between stores set up differently.
 _MM_PER: dict[LengthUnit, decimal.Decimal] = {
@@ -42,6 +49,31 @@ _MM_PER: dict[LengthUnit, decimal.Decimal] = {
     LengthUnit.YD: decimal.Decimal("914.4"),
 }
 _FOUR_PLACES = decimal.Decimal("0.0001")
+#: Grams per unit (the pound is 0.45359237 kg by definition, the ounce 1/16 of it).
+_G_PER: dict[WeightUnit, decimal.Decimal] = {
+    WeightUnit.G: decimal.Decimal(1),
+    WeightUnit.KG: decimal.Decimal(1000),
+    WeightUnit.LBS: decimal.Decimal("453.59237"),
+    WeightUnit.OZ: decimal.Decimal("28.349523125"),
+}
+
+
+def _four_places(value: decimal.Decimal) -> decimal.Decimal:
+    converted = value.quantize(_FOUR_PLACES).normalize()
+    return converted.quantize(decimal.Decimal(1)) if converted == 0 else converted
+
+
+def _weight_in(
+    weight: decimal.Decimal | None,
+    unit: WeightUnit | str | None,
+    target: WeightUnit | str,
+) -> decimal.Decimal | None:
+    """``weight`` (in ``unit``) in ``target``, in Decimal arithmetic rounded to four
+    places (trailing zeros dropped); a weight without a unit is taken as
+    already in ``target`` (the store's own, as before units were carried)."""
+    if weight is None or unit is None or WeightUnit(unit) == WeightUnit(target):
+        return weight
+    return _four_places(weight * _G_PER[WeightUnit(unit)] / _G_PER[WeightUnit(target)])
 
 
 @checked
@@ -74,10 +106,7 @@ class Dimensions:
         ratio = _MM_PER[LengthUnit(self.unit)] / _MM_PER[target]
 
         def one(value: decimal.Decimal | None) -> decimal.Decimal | None:
-            if value is None:
-                return None
-            converted = (value * ratio).quantize(_FOUR_PLACES).normalize()
-            return converted.quantize(decimal.Decimal(1)) if converted == 0 else converted
+            return None if value is None else _four_places(value * ratio)
 
         return Dimensions(
             length=one(self.length), width=one(self.width), height=one(self.height), unit=target
@@ -168,12 +197,23 @@ class Variant(Entity):
     weight: decimal.Decimal | None = attrs.field(
         default=None, converter=optional_money, validator=not_negative
     )
+    #: As on ``Product``: None means the store's own unit, not known.
+    weight_unit: WeightUnit | None = attrs.field(
+        default=None, converter=enum_value, metadata={"enum": WeightUnit, "optional": True}
+    )
     dimensions: Dimensions | None = attrs.field(
         default=None, converter=optional_model, metadata={"model": Dimensions}
     )
     #: Attributes this variant takes any value of ("any size"): the buyer
     #: picks one of the product's values, the variant does not fix it.
     any_options: tuple[str, ...] = attrs.field(factory=tuple, converter=str_tuple)
+    #: Like a product's: a variation of its own may be a service or a file
+    #: (WooCommerce's "PDF" variation of a book whose "Print" one ships).
+    virtual: bool = attrs.field(default=False, converter=flag)
+    downloadable: bool = attrs.field(default=False, converter=flag)
+    downloads: tuple[Download, ...] = attrs.field(
+        factory=tuple, converter=model_tuple, metadata={"model": Download}
+    )
 
     def __attrs_post_init__(self) -> None:
         for name in self.any_options:
@@ -181,6 +221,10 @@ class Variant(Entity):
                 raise InvalidEntity("Variant", "any_options", f"{name!r} is also fixed in options")
             if not name.strip():
                 raise InvalidEntity("Variant", "any_options", "an attribute name is empty")
+
+    def weight_in(self, unit: WeightUnit | str) -> decimal.Decimal | None:
+        """The weight in ``unit``: four places; a weight without a unit is taken as in ``unit``."""
+        return _weight_in(self.weight, self.weight_unit, unit)
 
     @property
     def natural_key(self) -> str | None:
@@ -222,6 +266,16 @@ class Product(Entity):
     weight: decimal.Decimal | None = attrs.field(
         default=None, converter=optional_money, validator=not_negative
     )
+    #: The unit ``weight`` is in. A field beside the number rather than a
+    #: value object like ``Dimensions``: ``weight`` stays the plain Decimal
+    #: every connector and user already reads and writes, and None (what a
+    #: connector that cannot tell its store's unit gives) means "the store's
+    #: own unit", taken as the target's own, as before units were carried.
+    #: A connector that knows its unit says it, and a target in another unit
+    #: converts (``weight_in(unit)``): 1 lbs from a US store is 0.4536 kg, not 1 kg.
+    weight_unit: WeightUnit | None = attrs.field(
+        default=None, converter=enum_value, metadata={"enum": WeightUnit, "optional": True}
+    )
     created_at: dt.datetime | None = attrs.field(default=None, converter=optional_aware_datetime)
     updated_at: dt.datetime | None = attrs.field(default=None, converter=optional_aware_datetime)
     #: Simple or variable as the variants say; grouped or external as set.
@@ -256,6 +310,10 @@ class Product(Entity):
         for name in ("external_url", "button_text"):
             if getattr(self, name) is not None and kind != ProductType.EXTERNAL:
                 raise InvalidEntity("Product", name, "only an external product has one")
+
+    def weight_in(self, unit: WeightUnit | str) -> decimal.Decimal | None:
+        """The weight in ``unit``: four places; a weight without a unit is taken as in ``unit``."""
+        return _weight_in(self.weight, self.weight_unit, unit)
 
     @property
     def natural_key(self) -> str | None:

@@ -15,6 +15,7 @@ __all__ = [
     "ProductType",
     "ReviewStatus",
     "StockStatus",
+    "WeightUnit",
 ]
 
 
@@ -53,6 +54,16 @@ class LengthUnit(enum.StrEnum):
     M = "m"
     IN = "in"
     YD = "yd"
+
+
+class WeightUnit(enum.StrEnum):
+    """The unit of a product's weight (the ones WooCommerce offers; Shopify's
+    ``KILOGRAMS``/``GRAMS``/``POUNDS``/``OUNCES`` are the same four)."""
+
+    KG = "kg"
+    G = "g"
+    LBS = "lbs"
+    OZ = "oz"
 
 
 class OrderStatus(enum.StrEnum):

@@ -74,8 +74,20 @@ def _shape(body: Any) -> Any:
             [(a.get("name"), a.get("option")) for a in v.get("attributes") or ()],
             v.get("weight"),
             v.get("dimensions"),
+            _files(v),
         )
         for v in body
+    )
+
+
+def _files(raw: Any) -> Any:
+    """A product's or variation's own files, as the connector reads them."""
+    return (
+        raw.get("virtual"),
+        raw.get("downloadable"),
+        [(d.get("name"), d.get("file"), bool(d.get("id"))) for d in raw.get("downloads") or ()],
+        raw.get("download_limit"),
+        raw.get("download_expiry"),
     )
 
 
@@ -232,6 +244,12 @@ def steps() -> list[Step]:
             view=lambda s: s.get("value"),
         ),
         Step(
+            "weight unit",
+            "GET",
+            "settings/products/woocommerce_weight_unit",
+            view=lambda s: (s.get("value"), sorted(s.get("options") or ())),
+        ),
+        Step(
             "external product",
             "POST",
             "products",
@@ -295,6 +313,24 @@ def steps() -> list[Step]:
                 "attributes": [{"name": "Size", "option": ""}],
             },
             view=lambda v: [(a.get("name"), a.get("option")) for a in v.get("attributes") or ()],
+        ),
+        Step(
+            "downloadable variation",
+            "POST",
+            "products/{shirt}/variations",
+            json={
+                "sku": "FID-SHIRT-PDF",
+                "regular_price": "3",
+                "attributes": [{"name": "Size", "option": "S"}],
+                "virtual": True,
+                "downloadable": True,
+                "downloads": [
+                    {"name": "Pattern", "file": "https://demo.woothemes.com/f/album.jpg"},
+                    {"file": "https://demo.woothemes.com/f/single.jpg"},
+                ],
+                "download_limit": 3,
+            },
+            view=_files,
         ),
         Step(
             "product dimensions",

@@ -22,9 +22,11 @@ from cartmigrate import (
     Product,
     ProductType,
     SyncEngine,
+    Variant,
+    WeightUnit,
 )
 from cartmigrate.connectors.woocommerce import WooCommerceCart
-from tests.woocommerce._catalog import FILE, semantic_catalog, semantics
+from tests.woocommerce._catalog import FILE, SINGLE, semantic_catalog, semantics
 
 from .._stores import RealStore
 from ._support import api
@@ -71,6 +73,9 @@ def test_the_real_stores_product_semantics_are_read_as_its_api_says(
             ), sku
         else:
             assert product.dimensions is None, sku
+        # The sample store weighs in pounds (woocommerce_weight_unit).
+        assert product.weight == _number(raw["weight"]), sku
+        assert product.weight_unit == ("lbs" if raw["weight"] else None), sku
         assert product.external_url == (raw["external_url"] or None), sku
         assert product.button_text == (raw["button_text"] or None), sku
         # Children by SKU: memory ids are not the store's.
@@ -125,6 +130,14 @@ def test_our_catalog_is_written_to_the_real_store_and_reads_back_field_by_field(
     variations = api(real_woocommerce.credentials, f"products/{ids['SEM-TEE']}/variations")
     small = next(v for v in variations if v["sku"] == "SEM-TEE-S")
     assert [a["name"] for a in small["attributes"]] == ["Size"]  # any Colour
+    pattern = next(v for v in variations if v["sku"] == "SEM-TEE-PATTERN")
+    assert (pattern["virtual"], pattern["downloadable"]) == (True, True)
+    assert [(d["name"], d["file"]) for d in pattern["downloads"]] == [
+        ("Sewing pattern", SINGLE),
+        ("album.jpg", FILE),
+    ]
+    assert all(d["id"] for d in pattern["downloads"])
+    assert small["downloads"] == [] and small["downloadable"] is False
     # A second comparison of every semantic field writes nothing.
     again = engine.smart_update(fields={Product: _FIELDS}, verify=True)
     assert again.failures == []
@@ -151,3 +164,50 @@ def test_a_grouped_product_migrated_before_its_children_is_linked_when_they_arri
     assert sorted(truth["SEM-GROUP"]["grouped_products"]) == sorted(
         [truth["SEM-CAP"]["id"], truth["SEM-POSTER"]["id"]]
     )
+
+
+def test_weights_in_kilograms_are_stored_in_the_pound_store_and_read_back_in_pounds(
+    real_woocommerce: RealStore, woo: WooCommerceCart
+) -> None:
+    real_woocommerce.reset()
+    source = MemoryCart(
+        [
+            Product(id="a", name="W Anvil", sku="W-ANVIL", price="9", weight=1, weight_unit="kg"),
+            Product(
+                id="c",
+                name="W Cup",
+                sku="W-CUP",
+                weight="8",
+                weight_unit="oz",
+                variants=[
+                    Variant(id="c1", sku="W-CUP-S", price="2", options={"Size": "S"}),
+                    Variant(
+                        id="c2",
+                        sku="W-CUP-L",
+                        price="2",
+                        options={"Size": "L"},
+                        weight=500,
+                        weight_unit="g",
+                    ),
+                ],
+            ),
+        ]
+    )
+    engine = SyncEngine(source, woo, state=MemoryStateStore())
+    assert engine.full_migrate(entities=[Product]).failures == []
+    truth = {
+        p["sku"]: p
+        for p in api(real_woocommerce.credentials, "products", per_page=100, search="W ")
+    }
+    assert (truth["W-ANVIL"]["weight"], truth["W-CUP"]["weight"]) == ("2.2046", "0.5")
+    variations = api(real_woocommerce.credentials, f"products/{truth['W-CUP']['id']}/variations")
+    # The small cup has no weight of its own: the store shows its product's.
+    assert {v["sku"]: v["weight"] for v in variations} == {"W-CUP-S": "0.5", "W-CUP-L": "1.1023"}
+    read = {p.sku: p for p in woo.read(Product) if (p.sku or "").startswith("W-")}
+    assert (read["W-ANVIL"].weight, read["W-ANVIL"].weight_unit) == (
+        decimal.Decimal("2.2046"),
+        WeightUnit.LBS,
+    )
+    assert read["W-ANVIL"].weight_in("kg") == 1
+    again = engine.smart_update(entities=[Product], fields={Product: ["weight"]}, verify=True)
+    assert again.failures == [] and again.total("updated") == 0, again.summary()

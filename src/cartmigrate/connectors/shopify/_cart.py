@@ -152,14 +152,27 @@ class ShopifyCart(Reads, OrderWrites, StockWrites, BulkWrites, Redirects):
         stock" with quantity 0 is compared as Shopify holds it, so
         ``verify=True`` does not write it again on every call."""
         if isinstance(entity, Variant):
-            return cast(E, _stored_stock(entity))
+            return cast(E, _stored_stock(_stored_weight(entity)))
         if isinstance(entity, Product):
             entity = without(entity, self.unstored_fields(entity))
             if entity.variants:
+                # The weight is each variant's; one without its own got its product's.
+                variants = [
+                    _stored_stock(
+                        _stored_weight(
+                            v
+                            if v.weight is not None
+                            else attrs.evolve(
+                                v, weight=entity.weight, weight_unit=entity.weight_unit
+                            )
+                        )
+                    )
+                    for v in entity.variants
+                ]
                 return cast(
-                    E, attrs.evolve(entity, variants=[_stored_stock(v) for v in entity.variants])
+                    E, attrs.evolve(entity, weight=None, weight_unit=None, variants=variants)
                 )
-            return cast(E, _stored_stock(entity))
+            return cast(E, _stored_stock(_stored_weight(entity)))
         return entity
 
     def unstored_fields(self, entity: Entity) -> Mapping[str, str]:
@@ -432,7 +445,15 @@ class ShopifyCart(Reads, OrderWrites, StockWrites, BulkWrites, Redirects):
             "slug": "handle",
             "manufacturer_id": "vendor",
         }
-        stock = {"quantity", "stock_status", "price", "compare_at_price", "sku"}
+        stock = {
+            "quantity",
+            "stock_status",
+            "price",
+            "compare_at_price",
+            "sku",
+            "weight",
+            "weight_unit",
+        }
         data: dict[str, Any] = {"id": id}
         current: Product | None = None
 
@@ -476,8 +497,9 @@ class ShopifyCart(Reads, OrderWrites, StockWrites, BulkWrites, Redirects):
             if product.variants:
                 # Product-level stock of a product with variants is their sum:
                 # nothing of its own to write (variants are updated one by one).
-                variant_changes.pop("quantity", None)
-                variant_changes.pop("stock_status", None)
+                # Nor a weight: each variant has its own.
+                for derived in ("quantity", "stock_status", "weight", "weight_unit"):
+                    variant_changes.pop(derived, None)
                 if variant_changes:
                     raise self.reject(
                         "product", next(iter(variant_changes)), "set it on the variants"
@@ -557,6 +579,17 @@ class ShopifyCart(Reads, OrderWrites, StockWrites, BulkWrites, Redirects):
 
 
 _Stocked = TypeVar("_Stocked", Product, Variant)
+
+
+def _stored_weight(item: _Stocked) -> _Stocked:
+    """A weight as Shopify reads it back: in its unit (kilograms when it had
+    none), and 0 as no weight."""
+    value, unit = cv.weight_from(
+        {"inventoryItem": {"measurement": cv.measurement(item.weight, item.weight_unit)}}
+    )
+    if (value, unit) == (item.weight, item.weight_unit):
+        return item
+    return attrs.evolve(item, weight=value, weight_unit=unit)
 
 
 def _stored_stock(item: _Stocked) -> _Stocked:

@@ -35,6 +35,7 @@ from ...models import (
     ProductStatus,
     StockStatus,
     Variant,
+    WeightUnit,
 )
 from ._graphql import NAMESPACE, SOURCE_REF
 
@@ -125,6 +126,36 @@ def category_from(node: Mapping[str, Any]) -> Category:
 
 
 # -- products ---------------------------------------------------------------
+#: Shopify's weight units (``WeightUnit``), the same four as ours.
+_WEIGHT_UNITS = {
+    WeightUnit.KG: "KILOGRAMS",
+    WeightUnit.G: "GRAMS",
+    WeightUnit.LBS: "POUNDS",
+    WeightUnit.OZ: "OUNCES",
+}
+_WEIGHT_FROM = {name: unit for unit, name in _WEIGHT_UNITS.items()}
+
+
+def measurement(weight: decimal.Decimal | None, unit: WeightUnit | None) -> dict[str, Any] | None:
+    """``inventoryItem.measurement`` for a variant's weight, in its own unit (a
+    weight without one is taken as kilograms, Shopify's default); None: no weight
+    (Shopify reads 0 then)."""
+    if weight is None or weight == 0:
+        return None
+    name = _WEIGHT_UNITS[WeightUnit(unit or WeightUnit.KG)]
+    return {"weight": {"value": float(weight), "unit": name}}
+
+
+def weight_from(node: Mapping[str, Any]) -> tuple[decimal.Decimal | None, WeightUnit | None]:
+    """A variant's weight and unit; 0 (what Shopify reads for a variant never
+    weighed) is no weight."""
+    found = ((node.get("inventoryItem") or {}).get("measurement") or {}).get("weight") or {}
+    value = found.get("value")
+    if value in (None, 0) or found.get("unit") not in _WEIGHT_FROM:
+        return None, None
+    return decimal.Decimal(str(value)), _WEIGHT_FROM[found["unit"]]
+
+
 def _stock(quantity: int | None, status: StockStatus) -> dict[str, Any]:
     return {
         "inventoryPolicy": "CONTINUE" if status == StockStatus.BACKORDER else "DENY",
@@ -140,6 +171,7 @@ def _variant_input(
     status: StockStatus,
     options: Sequence[tuple[str, str]],
     location_id: str,
+    weight: tuple[decimal.Decimal | None, WeightUnit | None] = (None, None),
 ) -> dict[str, Any]:
     data: dict[str, Any] = {
         "optionValues": [{"optionName": name, "name": value} for name, value in options],
@@ -151,6 +183,9 @@ def _variant_input(
     if sku:
         data["sku"] = sku
         data["inventoryItem"]["sku"] = sku
+    weighed = measurement(*weight)
+    if weighed is not None:
+        data["inventoryItem"]["measurement"] = weighed
     if quantity is not None:
         data["inventoryQuantities"] = [
             {"locationId": location_id, "name": "available", "quantity": quantity}
@@ -203,6 +238,7 @@ def product_set_input(
                 product.stock_status,
                 [(DEFAULT_OPTION, DEFAULT_VALUE)],
                 location_id,
+                (product.weight, product.weight_unit),
             )
         ]
         return data
@@ -224,6 +260,10 @@ def product_set_input(
             v.stock_status,
             [(name, v.options[name]) for name in names if name in v.options],
             location_id,
+            # A variant without a weight of its own weighs what its product does.
+            (v.weight, v.weight_unit)
+            if v.weight is not None
+            else (product.weight, product.weight_unit),
         )
         for v in product.variants
     ]
@@ -242,6 +282,7 @@ def _stock_status(node: Mapping[str, Any]) -> tuple[int | None, StockStatus]:
 
 def variant_from(node: Mapping[str, Any]) -> Variant:
     quantity, status = _stock_status(node)
+    weight, weight_unit = weight_from(node)
     return Variant(
         id=node["id"],
         sku=node.get("sku") or None,
@@ -250,6 +291,8 @@ def variant_from(node: Mapping[str, Any]) -> Variant:
         quantity=quantity,
         stock_status=status,
         options={o["name"]: o["value"] for o in node.get("selectedOptions") or ()},
+        weight=weight,
+        weight_unit=weight_unit,
         extra={"inventory_item_id": (node.get("inventoryItem") or {}).get("id")},
     )
 
@@ -304,6 +347,8 @@ def product_from(node: Mapping[str, Any]) -> Product:
             compare_at_price=only.compare_at_price,
             quantity=only.quantity,
             stock_status=only.stock_status,
+            weight=only.weight,
+            weight_unit=only.weight_unit,
         )
     variants = tuple(variant_from(v) for v in variant_nodes)
     tracked = [v.quantity for v in variants if v.quantity is not None]

@@ -22,7 +22,10 @@ NAMESPACE = "cartmigrate"
 SOURCE_REF = "source_ref"
 
 PAGE_COLLECTIONS = 100
-PAGE_PRODUCTS = 2
+#: One product a page: with 100 variants and each one's weight
+#: (``measurement { weight }``, two objects a variant) a page of two would cost
+#: 1,154, past Shopify's single-query limit of 1,000.
+PAGE_PRODUCTS = 1
 PAGE_CUSTOMERS = 20
 PAGE_ORDERS = 3
 #: Addresses read with each customer; more are fetched by CUSTOMER_ADDRESSES.
@@ -50,7 +53,7 @@ fragment ProductFields on Product {
     nodes {
       id sku price compareAtPrice inventoryPolicy position
       selectedOptions { name value }
-      inventoryItem { id tracked }
+      inventoryItem { id tracked measurement { weight { value unit } } }
       inventoryQuantity
     }
   }
@@ -136,7 +139,7 @@ query VariantItem($id: ID!, $locationId: ID!) {
   productVariant(id: $id) {
     id inventoryQuantity product { id }
     inventoryItem {
-      id tracked
+      id tracked measurement { weight { value unit } }
       inventoryLevel(locationId: $locationId) { quantities(names: ["available"]) { quantity } }
     }
   }
@@ -374,16 +377,16 @@ COSTS: dict[str, int] = {
     "UrlRedirects": 2 + 50,
     "Collections": 2 + PAGE_COLLECTIONS * 4,
     "Collection": 4,
-    "VariantItem": 6,
+    "VariantItem": 8,
     "SourceRefDefinitions": 5,
     "CustomerAddresses": 1 + 2 + 250,
-    "ProductByRef": 354,
+    "ProductByRef": 554,
     "CustomerByRef": 7 + 2 * CUSTOMER_ADDRESSES_FIRST,
     "OrderByRef": 271,
     "CollectionByRef": 4,
     "ProductVendors": 2 + 250,
-    "Products": 2 + PAGE_PRODUCTS * 376,
-    "Product": 376,
+    "Products": 2 + PAGE_PRODUCTS * 576,
+    "Product": 576,
     "VariantsBySku": 2 + 50 * 2,
     "Customers": 2 + PAGE_CUSTOMERS * (7 + 2 * CUSTOMER_ADDRESSES_FIRST),
     "Customer": 7 + 2 * CUSTOMER_ADDRESSES_FIRST,

@@ -41,6 +41,9 @@ DEV_ORDERS_A_MINUTE = 5
 LIMITATIONS: Mapping[str, str] = {
     "customer": "Shopify cannot import customer passwords: migrated customers must set a new"
     " password through an account invite (Customers > Send account invite).",
+    "product": "Weights are written in their unit; a weight without one (from a source that"
+    " cannot tell its unit, such as PrestaShop or Magento) is sent as kilograms, Shopify's"
+    " default unit.",
     "review": "Shopify has no product reviews in its Admin API; reviews are skipped.",
     "order": "Shopify numbers its own orders from #1001; the source order number is kept as the"
     " order name, and the status history in the cartmigrate.status_history metafield.",

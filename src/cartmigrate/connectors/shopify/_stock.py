@@ -42,6 +42,7 @@ from typing import Any, Literal
 
 from ..._exceptions import EntityNotFound, EntityRejected, WriteOutcomeUnknown
 from ...models import Product, StockStatus
+from . import _convert as cv
 from . import _graphql as docs
 from ._shop import ShopifyBase
 
@@ -117,6 +118,8 @@ class StockWrites(ShopifyBase):
                 bulk.setdefault("inventoryItem", {})["sku"] = value
             elif field == "stock_status":
                 bulk["inventoryPolicy"] = "CONTINUE" if value == StockStatus.BACKORDER else "DENY"
+            elif field in ("weight", "weight_unit"):
+                bulk.setdefault("inventoryItem", {})["measurement"] = _measurement(item, changes)
             elif field == "quantity":
                 tracked = value is not None
                 if tracked != bool(item["inventoryItem"]["tracked"]):
@@ -248,3 +251,16 @@ class StockWrites(ShopifyBase):
             f"{inventory_item}|{self.location_id}|{change_from}->{wanted}|{nonce}|{next(counter)}"
         )
         return "cartmigrate-stock-" + hashlib.sha256(change.encode()).hexdigest()[:40]
+
+
+def _measurement(item: Mapping[str, Any], changes: Mapping[str, Any]) -> dict[str, Any]:
+    """The new weight in its unit (the current one when only the number changed);
+    no weight is 0, as Shopify holds a variant never weighed."""
+    weight, unit = cv.weight_from(item)
+    weight = changes.get("weight", weight)
+    unit = changes.get("weight_unit", unit)
+    found = cv.measurement(weight, unit)
+    if found is None:
+        current = ((item.get("inventoryItem") or {}).get("measurement") or {}).get("weight") or {}
+        return {"weight": {"value": 0, "unit": current.get("unit") or "KILOGRAMS"}}
+    return found

@@ -123,6 +123,7 @@ class WooCommerceCart(Cart):
         mute_emails: bool = True,
         email_record_dir: str | Path | None = None,
         dimension_unit: str | None = None,
+        weight_unit: str | None = None,
         name: str = "woocommerce",
     ) -> None:
         parsed = httpx.URL(url)
@@ -179,7 +180,8 @@ class WooCommerceCart(Cart):
         self._tracking_probe = threading.Lock()  # orders are read in parallel
         self._media: dict[str, int] = {}  # source image URL -> attachment id
         self._statuses = OrderStatuses(lambda: self._get("reports/orders/totals"))
-        self._unit = sem.StoreUnit(lambda path: self._get(path), dimension_unit)
+        self._unit = sem.dimension_unit(lambda path: self._get(path), dimension_unit)
+        self._weight_unit = sem.weight_unit(lambda path: self._get(path), weight_unit)
         self._emails = (
             EmailSwitch(
                 self._http,
@@ -235,7 +237,7 @@ class WooCommerceCart(Cart):
         if kind is Product:
             notes.append(
                 "downloadable products link to their files where they are (not copied);"
-                " dimensions are converted to the store's unit"
+                " dimensions and weights are converted to the store's units"
             )
         if kind is Product and self._media:
             notes.append(
@@ -256,7 +258,17 @@ class WooCommerceCart(Cart):
         dimensioned = (isinstance(entity, Product) and sem.needs_unit([entity])) or (
             isinstance(entity, Variant) and entity.dimensions is not None
         )
-        return cast(E, as_stored(entity, self._unit() if dimensioned else None))
+        weighed = isinstance(entity, Product | Variant) and sem.needs_weight_unit(
+            [entity], stored=True
+        )
+        return cast(
+            E,
+            as_stored(
+                entity,
+                self._unit() if dimensioned else None,
+                self._weight_unit() if weighed else None,
+            ),
+        )
 
     def unstored_fields(self, entity: Entity) -> Mapping[str, str]:
         """An attribute a variant leaves open ("any size") whose values no variant
@@ -535,7 +547,10 @@ class WooCommerceCart(Cart):
                     "variations",
                 )
             unit = self._unit() if sem.has_dimensions(raw, *variations) else None
-            return wp.product_from_wc(raw, variations, dimension_unit=unit, base_url=self._url)
+            weight = self._weight_unit() if sem.has_weight(raw, *variations) else None
+            return wp.product_from_wc(
+                raw, variations, dimension_unit=unit, base_url=self._url, weight_unit=weight
+            )
         if kind is Order:
             notes: list[Any] = []
             trackings: list[Any] = []
@@ -661,6 +676,7 @@ class WooCommerceCart(Cart):
                 source_ref=source_ref,
                 brands=self._brands_supported(),
                 dimension_unit=self._unit() if sem.needs_unit([entity]) else None,
+                weight_unit=self._weight_unit() if sem.needs_weight_unit([entity]) else None,
             )
             # An image this cart saw uploaded from that URL (on a product it deleted)
             # is used again, not downloaded again: remigrate leaves no orphaned media.
@@ -767,7 +783,12 @@ class WooCommerceCart(Cart):
             try:
                 raw = self._get(path)
                 unit = self._unit() if sem.has_dimensions(raw) else None
-                current: Entity = wp.variant_from_wc(raw, dimension_unit=unit)
+                current: Entity = wp.variant_from_wc(
+                    raw,
+                    dimension_unit=unit,
+                    base_url=self._url,
+                    weight_unit=self._weight_unit() if sem.has_weight(raw) else None,
+                )
             except EntityNotFound as error:
                 error.entity = "variant"
                 raise
@@ -785,6 +806,7 @@ class WooCommerceCart(Cart):
                 updated,
                 0,
                 dimension_unit=self._unit() if updated.dimensions is not None else None,
+                weight_unit=self._weight_unit() if sem.needs_weight_unit([updated]) else None,
             )
             if isinstance(updated, Variant)
             else self._payload(updated, None)

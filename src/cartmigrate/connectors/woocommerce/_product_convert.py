@@ -16,7 +16,7 @@ import urllib.parse
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ...models import LengthUnit, Product, ProductStatus, StockStatus, Variant
+from ...models import LengthUnit, Product, ProductStatus, StockStatus, Variant, WeightUnit
 from . import _semantics as sem
 from ._convert import (
     _PRODUCT_STATUS_TO_WC,
@@ -108,8 +108,11 @@ def variant_from_wc(
     parent: Mapping[str, Any] | None = None,
     *,
     dimension_unit: LengthUnit | None = None,
+    base_url: str = "",
+    weight_unit: WeightUnit | None = None,
 ) -> Variant:
-    """``parent`` (the product read) says which attributes the variation leaves open."""
+    """``parent`` (the product read) says which attributes the variation leaves open;
+    ``base_url`` makes download paths absolute."""
     price, compare_at = _prices(data)
     quantity, status = _stock(data)
     options = {
@@ -125,8 +128,10 @@ def variant_from_wc(
         quantity=quantity,
         stock_status=status,
         options=options,
-        **sem.variant_semantics(data, parent or {}, dimension_unit),
-        extra=_extra(data, ("description", "image", "menu_order")),
+        **sem.variant_semantics(data, parent or {}, dimension_unit, base_url, weight_unit),
+        extra=_extra(
+            data, ("description", "image", "menu_order", "download_limit", "download_expiry")
+        ),
     )
 
 
@@ -136,8 +141,11 @@ def product_from_wc(
     *,
     dimension_unit: LengthUnit | None = None,
     base_url: str = "",
+    weight_unit: WeightUnit | None = None,
 ) -> Product:
-    """``dimension_unit``: the store's (a setting); ``base_url`` makes download paths absolute."""
+    """``dimension_unit``, ``weight_unit``: the store's (settings; needed only
+    where there are dimensions or a weight); ``base_url`` makes download paths
+    absolute."""
     price, compare_at = _prices(data)
     quantity, status = _stock(data)
     brands = data.get("brands") or ()
@@ -163,7 +171,12 @@ def product_from_wc(
         category_ids=[str(c["id"]) for c in data.get("categories") or ()],
         manufacturer_id=_id(brand_ids[0]) if brand_ids else None,
         images=_images_read(data),
-        variants=[variant_from_wc(v, data, dimension_unit=dimension_unit) for v in by_position],
+        variants=[
+            variant_from_wc(
+                v, data, dimension_unit=dimension_unit, base_url=base_url, weight_unit=weight_unit
+            )
+            for v in by_position
+        ],
         tags=[str(t["name"]) for t in data.get("tags") or () if t.get("name")],
         slug=_text(data.get("slug")),
         meta_title=_text(meta_value(data, SEO_TITLE_KEY)),
@@ -171,7 +184,9 @@ def product_from_wc(
         weight=_money(data.get("weight")),
         created_at=wc_time(data.get("date_created_gmt")),
         updated_at=wc_time(data.get("date_modified_gmt")),
-        **sem.product_semantics(data, unit=dimension_unit, base_url=base_url),
+        **sem.product_semantics(
+            data, unit=dimension_unit, base_url=base_url, weight_unit=weight_unit
+        ),
         extra=_extra(
             data,
             (
@@ -235,10 +250,12 @@ def product_to_wc(
     source_ref: str | None = None,
     brands: bool = True,
     dimension_unit: LengthUnit | None = None,
+    weight_unit: WeightUnit | None = None,
 ) -> dict[str, Any]:
     """A create payload; variations go separately (``variation_to_wc``).
 
-    ``dimension_unit``: the store's, which dimensions are converted to."""
+    ``dimension_unit``, ``weight_unit``: the store's, which dimensions and a
+    weight in a unit are converted to."""
     body: dict[str, Any] = {
         "name": product.name,
         "status": _PRODUCT_STATUS_TO_WC[ProductStatus(product.status)],
@@ -252,7 +269,7 @@ def product_to_wc(
     if product.description:
         body["description"] = product.description
     if product.weight is not None:
-        body["weight"] = money_text(product.weight)
+        body["weight"] = sem.weight_text(product, weight_unit)
     body.update(sem.semantics_to_wc(product, dimension_unit))
     if product.created_at is not None:
         # Writable on products (WordPress then also backdates date_modified).
@@ -281,7 +298,11 @@ def product_to_wc(
 
 
 def variation_to_wc(
-    variant: Variant, position: int, *, dimension_unit: LengthUnit | None = None
+    variant: Variant,
+    position: int,
+    *,
+    dimension_unit: LengthUnit | None = None,
+    weight_unit: WeightUnit | None = None,
 ) -> dict[str, Any]:
     """An attribute the variant leaves open is not listed (WooCommerce's "any")."""
     body: dict[str, Any] = {
@@ -293,5 +314,5 @@ def variation_to_wc(
         body["sku"] = variant.sku
     body.update(price_fields(variant.price, variant.compare_at_price))
     body.update(stock_fields(variant.quantity, variant.stock_status))
-    body.update(sem.variant_semantics_to_wc(variant, dimension_unit))
+    body.update(sem.variant_semantics_to_wc(variant, dimension_unit, weight_unit))
     return body

@@ -23,6 +23,7 @@ from ...models import Variant
 from .._rest import chunked
 from . import _convert as wc
 from . import _product_convert as wp
+from . import _semantics as sem
 
 if TYPE_CHECKING:
     from ._cart import WooCommerceCart
@@ -56,11 +57,15 @@ def ensure_variations(
                         existing.setdefault(int(position), str(raw["id"]))
             missing = [p for p in range(len(variants)) if p not in existing]
             unit = cart._unit() if any(v.dimensions is not None for v in variants) else None
+            weight = cart._weight_unit() if sem.needs_weight_unit(variants) else None
             for chunk in chunked(missing, BATCH_LIMIT):
                 answers = cart._batch(
                     path,
                     "create",
-                    [wp.variation_to_wc(variants[p], p, dimension_unit=unit) for p in chunk],
+                    [
+                        wp.variation_to_wc(variants[p], p, dimension_unit=unit, weight_unit=weight)
+                        for p in chunk
+                    ],
                     "variant",
                 )
                 for position, answer in zip(chunk, answers, strict=True):

@@ -2,8 +2,10 @@
 
 Grouped products (``grouped_products``: ids of other products), external
 ones (``external_url``, ``button_text``), virtual and downloadable ones
-(``downloads``: name and file URL), dimensions (in the store's unit, a
-setting: ``woocommerce_dimension_unit``) and variations that take any value
+(``downloads``: name and file URL; a variation may have its own),
+dimensions (in the store's unit, a
+setting: ``woocommerce_dimension_unit``), weights (likewise, in
+``woocommerce_weight_unit``) and variations that take any value
 of an attribute. Observed on WooCommerce 7.9: a variation that takes any
 value of an attribute does not list it at all (neither on create nor on
 read), a download sent without a name is named after its file, and an
@@ -16,10 +18,10 @@ import decimal
 import threading
 import urllib.parse
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from ..._exceptions import AuthenticationError, ConfigurationError
-from ...models import Dimensions, LengthUnit, Product, ProductType, Variant
+from ...models import Dimensions, LengthUnit, Product, ProductType, Variant, WeightUnit
 
 __all__ = [
     "StoreUnit",
@@ -28,7 +30,12 @@ __all__ = [
     "dimensions_to_wc",
     "download_name",
     "has_dimensions",
+    "dimension_unit",
+    "has_weight",
     "needs_unit",
+    "needs_weight_unit",
+    "weight_text",
+    "weight_unit",
     "option_attributes",
     "product_semantics",
     "semantics_to_wc",
@@ -61,6 +68,16 @@ def dimensions_from_wc(data: Mapping[str, Any], unit: LengthUnit | None) -> dict
     return {**values, "unit": unit or LengthUnit.CM}
 
 
+def weight_text(entity: Product | Variant, unit: WeightUnit | None) -> str:
+    """The weight in the store's ``unit`` (None: sent as it is, no unit known)."""
+    return _fixed(entity.weight if unit is None else entity.weight_in(unit))
+
+
+def _weight_unit(data: Mapping[str, Any], unit: WeightUnit | None) -> WeightUnit | None:
+    """The unit of a read weight: the store's, said only where there is a weight."""
+    return unit if data.get("weight") not in (None, "") else None
+
+
 def dimensions_to_wc(dimensions: Dimensions | None, unit: LengthUnit | None) -> dict[str, str]:
     """The three edges in the store's ``unit`` ("" clears one)."""
     if dimensions is None:
@@ -88,12 +105,17 @@ def _downloads(data: Mapping[str, Any], base_url: str) -> list[dict[str, Any]]:
 
 
 def product_semantics(
-    data: Mapping[str, Any], *, unit: LengthUnit | None, base_url: str = ""
+    data: Mapping[str, Any],
+    *,
+    unit: LengthUnit | None,
+    base_url: str = "",
+    weight_unit: WeightUnit | None = None,
 ) -> dict[str, Any]:
     """Product keyword arguments for what ``data`` (a read product) is."""
     kind = _KINDS.get(str(data.get("type")), ProductType.SIMPLE)
     values: dict[str, Any] = {
         "product_type": kind,
+        "weight_unit": _weight_unit(data, weight_unit),
         "virtual": data.get("virtual") is True,
         "downloadable": data.get("downloadable") is True,
         "downloads": _downloads(data, base_url),
@@ -145,15 +167,7 @@ def semantics_to_wc(product: Product, unit: LengthUnit | None) -> dict[str, Any]
     if kind is ProductType.EXTERNAL:
         body["external_url"] = product.external_url or ""
         body["button_text"] = product.button_text or ""
-    if product.downloads:
-        body["downloads"] = [
-            {"name": d.name or download_name(d.url), "file": d.url} for d in product.downloads
-        ]
-        for key in ("download_limit", "download_expiry"):
-            # A WooCommerce source's own limits, carried in extra.
-            value = product.extra.get(key)
-            if isinstance(value, int) and not isinstance(value, bool):
-                body[key] = value
+    body.update(_downloads_to_wc(product))
     if product.dimensions is not None:
         body["dimensions"] = dimensions_to_wc(product.dimensions, unit)
     return body
@@ -192,18 +206,51 @@ def unknown_open_options(product: Product) -> list[str]:
 
 
 def variant_semantics(
-    data: Mapping[str, Any], parent: Mapping[str, Any], unit: LengthUnit | None
+    data: Mapping[str, Any],
+    parent: Mapping[str, Any],
+    unit: LengthUnit | None,
+    base_url: str = "",
+    weight_unit: WeightUnit | None = None,
 ) -> dict[str, Any]:
+    """A variation's own files: WooCommerce 7.9 does not fill them in from its product."""
     return {
         "weight": data.get("weight"),
+        "weight_unit": _weight_unit(data, weight_unit),
         "dimensions": dimensions_from_wc(data, unit),
         "any_options": any_options(data, parent),
+        "virtual": data.get("virtual") is True,
+        "downloadable": data.get("downloadable") is True,
+        "downloads": _downloads(data, base_url),
     }
 
 
-def variant_semantics_to_wc(variant: Variant, unit: LengthUnit | None) -> dict[str, Any]:
-    """The variation payload's weight and dimensions."""
-    body: dict[str, Any] = {"weight": _fixed(variant.weight)}
+def _downloads_to_wc(entity: Product | Variant) -> dict[str, Any]:
+    """``downloads`` (each named, as the store would name it) and a WooCommerce
+    source's own download limits, carried in ``extra``."""
+    if not entity.downloads:
+        return {}
+    body: dict[str, Any] = {
+        "downloads": [
+            {"name": d.name or download_name(d.url), "file": d.url} for d in entity.downloads
+        ]
+    }
+    for key in ("download_limit", "download_expiry"):
+        value = entity.extra.get(key)
+        if isinstance(value, int) and not isinstance(value, bool):
+            body[key] = value
+    return body
+
+
+def variant_semantics_to_wc(
+    variant: Variant, unit: LengthUnit | None, weight_unit: WeightUnit | None = None
+) -> dict[str, Any]:
+    """The variation payload's weight, dimensions and files (in the store's units)."""
+    body: dict[str, Any] = {
+        "weight": weight_text(variant, weight_unit),
+        "virtual": variant.virtual,
+        "downloadable": variant.downloadable,
+        **_downloads_to_wc(variant),
+    }
     if variant.dimensions is not None:
         body["dimensions"] = dimensions_to_wc(variant.dimensions, unit)
     return body
@@ -217,39 +264,72 @@ def needs_unit(products: Sequence[Product]) -> bool:
     )
 
 
-class StoreUnit:
-    """The store's dimension unit (``woocommerce_dimension_unit``), asked once.
+U = TypeVar("U", LengthUnit, WeightUnit)
 
-    Dimensions are stored as bare numbers in it, so a product read from an
-    inch store into a centimetre one must be converted. Only asked when a
-    product has dimensions; ``given`` (the cart's ``dimension_unit=``) spares
-    the request, and is the way out for a key that may not read settings.
+
+class StoreUnit(Generic[U]):
+    """A unit the store is set up in (Settings → Products), asked once.
+
+    Dimensions and weights are stored as bare numbers in the store's units
+    (``woocommerce_dimension_unit``, ``woocommerce_weight_unit``), so a
+    product read from an inch or pound store into a centimetre or kilogram
+    one must be converted. Only asked when a product needs it; ``given``
+    (the cart's ``dimension_unit=`` / ``weight_unit=``) spares the request,
+    and is the way out for a key that may not read settings.
     """
 
-    def __init__(self, get: Callable[[str], Any], given: LengthUnit | str | None) -> None:
+    def __init__(
+        self,
+        get: Callable[[str], Any],
+        given: U | str | None,
+        kind: type[U],
+        *,
+        setting: str,
+        option: str,
+    ) -> None:
         self._get = get
-        self._unit = None if given is None else LengthUnit(given)
+        self._kind: type[U] = kind
+        self._setting = setting
+        self._option = option
+        self._unit: U | None = None if given is None else kind(given)
         self._lock = threading.Lock()
 
-    def __call__(self) -> LengthUnit:
+    def __call__(self) -> U:
         with self._lock:
             if self._unit is None:
+                what = self._option.replace("_", " ")
+                choices = ", ".join(member.value for member in self._kind)
                 try:
-                    value = self._get("settings/products/woocommerce_dimension_unit")
+                    value = self._get(f"settings/products/{self._setting}")
                 except AuthenticationError as error:
+                    first = "cm" if self._kind is LengthUnit else "kg"
                     raise ConfigurationError(
-                        f"cannot read the store's dimension unit ({error}); give the key"
-                        " Read/Write permission or pass dimension_unit='cm' (or in, m, mm, yd)"
+                        f"cannot read the store's {what} ({error}); give the key"
+                        f" Read/Write permission or pass {self._option}='{first}'"
+                        f" (or one of {choices})"
                     ) from error
                 raw = value.get("value") if isinstance(value, Mapping) else None
                 try:
-                    self._unit = LengthUnit(str(raw))
+                    self._unit = self._kind(str(raw))
                 except ValueError:
                     raise ConfigurationError(
-                        f"the store's dimension unit {raw!r} is none of mm, cm, m, in, yd;"
-                        " pass dimension_unit="
+                        f"the store's {what} {raw!r} is none of {choices}; pass {self._option}="
                     ) from None
             return self._unit
+
+
+def dimension_unit(
+    get: Callable[[str], Any], given: LengthUnit | str | None
+) -> StoreUnit[LengthUnit]:
+    return StoreUnit(
+        get, given, LengthUnit, setting="woocommerce_dimension_unit", option="dimension_unit"
+    )
+
+
+def weight_unit(get: Callable[[str], Any], given: WeightUnit | str | None) -> StoreUnit[WeightUnit]:
+    return StoreUnit(
+        get, given, WeightUnit, setting="woocommerce_weight_unit", option="weight_unit"
+    )
 
 
 def has_dimensions(*raws: Mapping[str, Any]) -> bool:
@@ -259,3 +339,20 @@ def has_dimensions(*raws: Mapping[str, Any]) -> bool:
         if isinstance(found, Mapping) and any(found.get(edge) for edge in _EDGES):
             return True
     return False
+
+
+def has_weight(*raws: Mapping[str, Any]) -> bool:
+    """Whether any of these read products or variations has a weight."""
+    return any(raw.get("weight") not in (None, "") for raw in raws)
+
+
+def needs_weight_unit(entities: Sequence[Product | Variant], *, stored: bool = False) -> bool:
+    """Whether writing ``entities`` needs the store's weight unit: a weight in a
+    unit (one without is sent as it is). For ``as_stored``, any weight (it
+    reads back in the store's unit)."""
+    found: list[Product | Variant] = []
+    for entity in entities:
+        found.append(entity)
+        if isinstance(entity, Product):
+            found.extend(entity.variants)
+    return any(e.weight is not None and (stored or e.weight_unit is not None) for e in found)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import decimal
 import re
+from collections.abc import Sequence
 from typing import Any
 
 import attrs
@@ -23,6 +24,7 @@ from ...models import (
     Review,
     StockStatus,
     Variant,
+    WeightUnit,
 )
 from ._convert import review_to_wc
 from ._semantics import download_name, option_attributes
@@ -63,46 +65,66 @@ def _in_unit(dimensions: Dimensions | None, unit: LengthUnit | None) -> Dimensio
     return None if dimensions is None else dimensions.in_unit(unit or LengthUnit.CM)
 
 
+def _weight(entity: Product | Variant, unit: WeightUnit | None) -> dict[str, Any]:
+    """A weight as the store keeps it: a bare number in its unit, read back in it."""
+    if entity.weight is None or unit is None:
+        return {}
+    return {"weight": entity.weight_in(unit), "weight_unit": unit}
+
+
 def _stored_variant(
-    variant: Variant, unit: LengthUnit | None, open_ok: frozenset[str] | None = None
+    variant: Variant,
+    unit: LengthUnit | None,
+    open_ok: frozenset[str] | None = None,
+    weight_unit: WeightUnit | None = None,
 ) -> Variant:
     return attrs.evolve(
         variant,
+        **_weight(variant, weight_unit),
         compare_at_price=_stored_prices(variant.price, variant.compare_at_price),
         stock_status=_stored_stock(variant.quantity, variant.stock_status),
         dimensions=_in_unit(variant.dimensions, unit),
+        downloads=_stored_downloads(variant.downloads),
         # An attribute left open whose values nobody knows is not on the product.
         any_options=[n for n in variant.any_options if open_ok is None or n in open_ok],
     )
 
 
-def _stored_semantics(product: Product, unit: LengthUnit | None) -> dict[str, Any]:
-    """A download without a name is named after its file; dimensions are in the store's unit."""
+def _stored_downloads(downloads: Sequence[Download]) -> list[Download]:
+    """A download without a name is named after its file."""
+    return [Download(url=d.url, name=d.name or download_name(d.url)) for d in downloads]
+
+
+def _stored_semantics(
+    product: Product, unit: LengthUnit | None, weight_unit: WeightUnit | None
+) -> dict[str, Any]:
+    """Downloads as the store names them; dimensions and weight are in the store's units."""
     return {
-        "downloads": [
-            Download(url=d.url, name=d.name or download_name(d.url)) for d in product.downloads
-        ],
+        **_weight(product, weight_unit),
+        "downloads": _stored_downloads(product.downloads),
         "dimensions": _in_unit(product.dimensions, unit),
     }
 
 
-def as_stored(entity: Any, unit: LengthUnit | None = None) -> Any:
+def as_stored(
+    entity: Any, unit: LengthUnit | None = None, weight_unit: WeightUnit | None = None
+) -> Any:
     """``entity`` as WooCommerce will read it back after cartmigrate wrote it.
 
     What the store normalises (a managed stock's status, a variable product's
     price and stock status, the billing phone, a review's title) is
     normalised the same way here, so that comparing source and target sees
-    only real differences. ``unit``: the store's dimension unit.
+    only real differences. ``unit``, ``weight_unit``: the store's units.
     """
     if isinstance(entity, Variant):
-        return _stored_variant(entity, unit)
+        return _stored_variant(entity, unit, weight_unit=weight_unit)
     if isinstance(entity, Product):
         if not entity.variants:
             return attrs.evolve(
                 entity,
                 compare_at_price=_stored_prices(entity.price, entity.compare_at_price),
                 stock_status=_stored_stock(entity.quantity, entity.stock_status),
-                **_stored_semantics(entity, unit),
+                **_stored_semantics(entity, unit, weight_unit),
             )
         open_ok = frozenset(str(a["name"]) for a in option_attributes(entity))
         # A variation without a weight or dimensions of its own reads its product's.
@@ -110,11 +132,16 @@ def as_stored(entity: Any, unit: LengthUnit | None = None) -> Any:
             _stored_variant(
                 attrs.evolve(
                     v,
-                    weight=entity.weight if v.weight is None else v.weight,
+                    **(
+                        {"weight": entity.weight, "weight_unit": entity.weight_unit}
+                        if v.weight is None
+                        else {}
+                    ),
                     dimensions=entity.dimensions if v.dimensions is None else v.dimensions,
                 ),
                 unit,
                 open_ok,
+                weight_unit,
             )
             for v in entity.variants
         ]
@@ -132,7 +159,7 @@ def as_stored(entity: Any, unit: LengthUnit | None = None) -> Any:
             compare_at_price=None,
             stock_status=status,
             variants=variants,
-            **_stored_semantics(entity, unit),
+            **_stored_semantics(entity, unit, weight_unit),
         )
     if isinstance(entity, Customer):
         first = entity.addresses[0] if entity.addresses else None

@@ -212,6 +212,7 @@ class CatalogStore(StoreBase):
                     "sku": variant.get("sku") or None,
                     "inventoryPolicy": variant.get("inventoryPolicy") or "DENY",
                     "tracked": bool((variant.get("inventoryItem") or {}).get("tracked", False)),
+                    "weight": _weight(variant, where),
                     "position": position + 1,
                     "levels": {},
                     "metafields": {},
@@ -340,6 +341,8 @@ class CatalogStore(StoreBase):
                 changes["sku"] = item["sku"] or None
             if "tracked" in item:
                 changes["tracked"] = bool(item["tracked"])
+            if "measurement" in item:
+                changes["weight"] = _weight(variant, where)
             plans.append((variant_id, changes))
         for variant_id, changes in plans:
             self.variants[variant_id].update(changes)
@@ -427,3 +430,18 @@ class CatalogStore(StoreBase):
             variant["levels"][location] = amount
             variant["updatedAt"] = self.now().isoformat()
             self.stamp(self.products[variant["product"]])
+
+
+def _weight(variant: Mapping[str, Any], where: list[str]) -> dict[str, Any]:
+    """``inventoryItem.measurement.weight`` as Shopify keeps it: a variant never
+    weighed weighs 0 kilograms; a negative weight is refused."""
+    given = (((variant.get("inventoryItem") or {}).get("measurement")) or {}).get("weight")
+    if not given:
+        return {"value": 0.0, "unit": "KILOGRAMS"}
+    value = float(given["value"])
+    if value < 0:
+        raise UserError(
+            [*where, "inventoryItem", "measurement", "weight", "value"],
+            "Weight must be greater than or equal to 0",
+        )
+    return {"value": value, "unit": str(given["unit"])}

@@ -97,6 +97,10 @@ class Views:
                 "id": gid("InventoryItem", record["inventoryItem"]),
                 "sku": record["sku"],
                 "tracked": record["tracked"],
+                "measurement": {
+                    "id": gid("InventoryItemMeasurement", record["inventoryItem"]),
+                    "weight": dict(record.get("weight") or {"value": 0.0, "unit": "KILOGRAMS"}),
+                },
                 "inventoryLevel": lambda info, locationId: (
                     None
                     if str(locationId) not in {gid("Location", n) for n in store.locations}

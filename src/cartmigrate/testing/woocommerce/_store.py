@@ -544,6 +544,8 @@ class Store:
                 "virtual": False,
                 "downloadable": False,
                 "downloads": [],
+                "download_limit": -1,
+                "download_expiry": -1,
                 "attributes": [],
                 "menu_order": 0,
                 "meta_data": [],
