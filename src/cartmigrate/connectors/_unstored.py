@@ -116,7 +116,6 @@ PRESTASHOP: Mapping[str, str] = {
     "downloadable": _NO_FILES,
     "downloads": _NO_FILES,
     "dimensions": _NO_DIMENSIONS,
-    "weight_unit": "PrestaShop keeps weights in its own unit (PS_WEIGHT_UNIT): written as they are",
     "variants.weight": "cartmigrate writes no combination weight impact",
     "variants.weight_unit": "cartmigrate writes no combination weight impact",
     "variants.dimensions": _NO_DIMENSIONS,

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
+import attrs
 import httpx
 
 from ..._exceptions import (
@@ -275,12 +276,25 @@ class PrestaShopCart(Cart):
         entity without what the shop cannot keep (``unstored_fields``)."""
         if isinstance(entity, Order):
             return cast(E, self._orders.writer.as_stored(entity))
-        return without(entity, self.unstored_fields(entity))
+        stored = without(entity, self.unstored_fields(entity))
+        unit = self._lookups.weight_unit() if _weighed(stored) else None
+        if isinstance(stored, Product) and unit is not None:
+            # Read back in the shop's unit (PS_WEIGHT_UNIT), converted on write.
+            weight = stored.weight_in(unit)
+            return cast(E, attrs.evolve(stored, weight=weight, weight_unit=unit))
+        return stored
 
     def unstored_fields(self, entity: Entity) -> Mapping[str, str]:
         if isinstance(entity, Order):
             return self._orders.writer.unstored(entity)
-        return held(entity, unstored.PRESTASHOP)
+        found = held(entity, unstored.PRESTASHOP)
+        given = _weighed(entity) and cast(Product, entity).weight_unit is not None
+        if given and self._lookups.weight_unit() is None:
+            found["weight_unit"] = (
+                "the shop's PS_WEIGHT_UNIT is none of kg, g, lbs, oz: weights are"
+                " written as they are, not converted"
+            )
+        return found
 
     # -- reading ------------------------------------------------------------
     def _resource(self, kind: type[Entity], *, write: bool = False) -> Resource[Any]:
@@ -415,3 +429,7 @@ class PrestaShopCart(Cart):
             except EntityNotFound:
                 continue
         return deleted
+
+
+def _weighed(entity: Entity) -> bool:
+    return isinstance(entity, Product) and entity.weight is not None

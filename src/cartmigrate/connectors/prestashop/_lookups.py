@@ -16,6 +16,7 @@ import zoneinfo
 from collections.abc import Callable
 from typing import Any
 
+from ...models import WeightUnit
 from ._values import field, text
 from ._ws import Webservice
 from ._xml import Lang
@@ -28,7 +29,19 @@ _SETTINGS = (
     "PS_COUNTRY_DEFAULT",
     "PS_CUSTOMER_GROUP",
     "PS_GUEST_GROUP",
+    "PS_WEIGHT_UNIT",
 )
+
+#: PS_WEIGHT_UNIT is free text (Preferences → Localization); these are the
+#: spellings of the four units the models know.
+_WEIGHT_UNITS = {
+    "kg": WeightUnit.KG,
+    "kgs": WeightUnit.KG,
+    "g": WeightUnit.G,
+    "lb": WeightUnit.LBS,
+    "lbs": WeightUnit.LBS,
+    "oz": WeightUnit.OZ,
+}
 
 
 class Lookups:
@@ -84,6 +97,11 @@ class Lookups:
 
     def customer_group(self) -> str:
         return self.settings().get("PS_CUSTOMER_GROUP") or "3"
+
+    def weight_unit(self) -> WeightUnit | None:
+        """The unit the shop's weights are in (PS_WEIGHT_UNIT), or None when it is
+        not one of the four the models know: such weights travel as they are."""
+        return _WEIGHT_UNITS.get((self.settings().get("PS_WEIGHT_UNIT") or "").strip().lower())
 
     def _cached(self, name: str, load: Callable[[], Any]) -> Any:
         with self._lock:

@@ -36,7 +36,7 @@ from ..._exceptions import (
     EntityRejected,
     TransientError,
 )
-from ...models import Product, ProductStatus, StockStatus, Variant
+from ...models import Product, ProductStatus, StockStatus, Variant, WeightUnit
 from .._base import Created
 from .._records import tracked
 from ._images import ImageUploader
@@ -76,6 +76,7 @@ _PRODUCT_KEYS: dict[str, tuple[str, ...]] = {
     "meta_title": ("meta_title",),
     "meta_description": ("meta_description",),
     "weight": ("weight",),
+    "weight_unit": ("weight",),
     "tags": ("tag_rows",),
 }
 _STOCK_FIELDS = frozenset({"quantity", "stock_status"})
@@ -174,6 +175,7 @@ class ProductResource(Resource[Product]):
             meta_title=text(row, "meta_title", self.language) or None,
             meta_description=text(row, "meta_description", self.language) or None,
             weight=weight or None,
+            weight_unit=self.lookups.weight_unit() if weight else None,
             virtual=field(row, "is_virtual", "0") == "1",
             created_at=timestamp(row, "date_add", self.zone),
             updated_at=timestamp(row, "date_upd", self.zone),
@@ -247,7 +249,7 @@ class ProductResource(Resource[Product]):
             "visibility": "both",
             "product_type": "combinations" if product.variants else "standard",
             "id_manufacturer": product.manufacturer_id or 0,
-            "weight": ps_amount(product.weight),
+            "weight": ps_amount(_in_shop_unit(product, self.lookups.weight_unit())),
             "id_category_default": categories[0],
             "associations": {
                 "categories": Assoc("category", [{"id": c} for c in categories]),
@@ -516,3 +518,8 @@ def _sale_off(
 
 def _converted(variant: Variant, changes: Mapping[str, Any]) -> dict[str, Any]:
     return {name: getattr(variant, name) for name in _STOCK_FIELDS if name in changes}
+
+
+def _in_shop_unit(product: Product, unit: WeightUnit | None) -> decimal.Decimal | None:
+    """The product's weight in the shop's unit; as it is when either unit is unknown."""
+    return product.weight if unit is None else product.weight_in(unit)

@@ -84,6 +84,7 @@ def _reference_tables(shop: Shop) -> None:
             ("PS_COUNTRY_DEFAULT", "21"),
             ("PS_CUSTOMER_GROUP", "3"),
             ("PS_GUEST_GROUP", "2"),
+            ("PS_WEIGHT_UNIT", "kg"),
         ),
         start=1,
     ):
