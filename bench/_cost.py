@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import sys
 import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -68,9 +69,12 @@ STATE_GOAL = 2.0  # idle call over the larger state / the smaller
 
 
 def _measure() -> tuple[Callable[..., Any], Callable[[], float]]:
-    import run  # the orchestrator: its timer and RSS reader
-
-    return run.timed, run.peak_rss_mb
+    # The orchestrator's timer and RSS reader: from ``__main__`` when it runs
+    # as the script (there its ``--profile`` directory is set), else imported.
+    main = sys.modules["__main__"]
+    if not hasattr(main, "timed"):
+        import run as main
+    return main.timed, main.peak_rss_mb
 
 
 def _row(scenario: str, size: int, seconds: float | None, **fields: Any) -> Row:

@@ -35,7 +35,7 @@ from .._exceptions import CartMigrateError, ConfigurationError, ConfirmationRequ
 from ..connectors import Cart
 from ..mapping import MappingRules
 from ..models import ENTITY_TYPES, Category, Entity, Product, Variant
-from ..state import FailureRecord, MemoryStateStore, StateStore, SyncRecord
+from ..state import FailureRecord, MemoryStateStore, StateStore
 from ..state._lock import default_holder
 from ._adoption import resolve_pending
 from ._binding import bind, check_binding, skipped_so_far, target_count, unsaid
@@ -57,7 +57,7 @@ from ._reading import (
     record_unreadable,
     settle_gone,
 )
-from ._records import _same_source
+from ._records import _LEFT_ALONE, Decision, _same_source, decide
 from ._report import Failure, Notice, Outcome, Progress, Reconciliation, Report
 from ._run import Mode, _Run, fail, progress
 from ._selection import (
@@ -492,11 +492,7 @@ class SyncEngine:
         if kind in run.source.capabilities.incremental and moves:
             run.state.set_cursor(name, next_cursor(run, previous, newest))
         if seen is not None:
-            gone = [
-                r.source_id
-                for r in run.state.records(name, status="synced")
-                if r.source_id not in seen
-            ]
+            gone = [sid for sid in run.state._source_ids(name, status="synced") if sid not in seen]
             for source_id in gone:
                 run.report.warnings.append(
                     Notice(
@@ -546,25 +542,57 @@ class SyncEngine:
                 prepared.append(self.rules.apply(entity))
             except CartMigrateError as error:
                 fail(run, name, entity.id, error, failures)
-        records = run.state.get(name, [e.id for e in prepared if e.id is not None])
+        stamps = run.state._stamps(name, [cast(str, e.id) for e in prepared])
         to_create: list[Entity] = []
         to_resolve: list[Entity] = []
-        to_compare: list[tuple[Entity, SyncRecord]] = []
-        to_repair: list[tuple[Entity, SyncRecord]] = []
+        to_compare: list[Entity] = []
+        to_repair: list[Entity] = []
+        decisions: dict[str, Decision] = {}
+        # Counted at once: most of a batch is unchanged.
+        unchanged = unchanged_variants = left_alone = 0
+        selected = run.fields.get(kind, ())
+        variant_selected = run.fields.get(Variant, ()) if kind is Product else ()
         for entity in prepared:
-            record = records.get(cast(str, entity.id))
-            if record is None or record.status == "failed":
+            sid = cast(str, entity.id)
+            found = stamps.get(sid)
+            status, stamp, dropped = found if found is not None else ("failed", None, False)
+            if status == "failed":
                 to_create.append(entity)
-            elif record.status == "pending":
+            elif status == "pending":
                 to_resolve.append(entity)
-            elif record.dropped:
-                to_repair.append((entity, record))
+            elif dropped:
+                to_repair.append(entity)
             elif mode == "full":
-                run.report.count_with_variants(entity, Outcome.UNCHANGED)
-                if name not in run.unsynced and not _same_source(record, entity):
+                unchanged += 1
+                if isinstance(entity, Product):
+                    unchanged_variants += len(entity.variants)
+                if name not in run.unsynced and not _same_source(stamp, entity):
                     run.unsynced.add(name)
+            elif stamp == _LEFT_ALONE:
+                left_alone += 1  # existing='leave': never written, its variants not counted
+            elif not (selected or variant_selected):
+                # Nothing compared: the record keeps what it had, so a later call
+                # selecting these fields still sees the change.
+                unchanged += 1
+                if isinstance(entity, Product):
+                    unchanged_variants += len(entity.variants)
             else:
-                to_compare.append((entity, record))
+                decision = decide(stamp, entity, selected, variant_selected)
+                if decision.in_step and not run.verify and decision.restamp is None:
+                    unchanged += 1
+                    if isinstance(entity, Product):
+                        unchanged_variants += len(entity.variants)
+                else:
+                    decisions[sid] = decision
+                    to_compare.append(entity)
+        if unchanged or left_alone:
+            run.report.count(name, Outcome.UNCHANGED, unchanged + left_alone)
+        if unchanged_variants:
+            run.report.count(Variant.kind, Outcome.UNCHANGED, unchanged_variants)
+        # Whole records only for what needs more than the stamp.
+        records = run.state.get(name, [cast(str, e.id) for e in (*to_repair, *to_compare)])
+        repairs = [(e, records[cast(str, e.id)]) for e in to_repair]
+        compares = [(e, records[cast(str, e.id)]) for e in to_compare]
         if to_resolve:
             missing, adopted = resolve_pending(self, run, kind, to_resolve, failures)
             to_create.extend(missing)
@@ -581,12 +609,12 @@ class SyncEngine:
                 to_create = [e for e in to_create if e.id not in sent]
         elif to_create:
             create(self, run, kind, to_create, failures)
-        if to_repair:
+        if repairs:
             # A full migration counts the repair; a smart update counts the comparison.
-            repaired = repair_references(run, kind, to_repair, failures, count=mode == "full")
+            repaired = repair_references(run, kind, repairs, failures, count=mode == "full")
             if mode == "smart":
-                to_compare.extend(repaired)
-        if to_compare:
-            update(self, run, kind, to_compare, failures)
+                compares.extend(repaired)
+        if compares:
+            update(self, run, kind, compares, failures, decisions)
         if failures:
             run.state.put_failures(failures)

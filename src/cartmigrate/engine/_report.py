@@ -126,6 +126,7 @@ class Reconciliation:
 
 
 _OUTCOMES = [o.value for o in Outcome]
+_VALUES: dict[Outcome, str] = {o: o.value for o in Outcome}
 
 #: The version of ``Report.to_dict()``'s layout.
 SCHEMA_VERSION = 1
@@ -152,7 +153,11 @@ class Report:
     _counts: dict[str, Counter[str]] = attrs.field(factory=dict, alias="counts")
 
     def count(self, entity: str, outcome: Outcome, n: int = 1) -> None:
-        self._counts.setdefault(entity, Counter())[outcome.value] += n
+        # Called per entity: no Counter built per call, no enum lookup.
+        counts = self._counts.get(entity)
+        if counts is None:
+            counts = self._counts[entity] = Counter()
+        counts[_VALUES[outcome]] += n
 
     def count_with_variants(
         self, entity: Entity, outcome: Outcome, variants: Outcome | None = None

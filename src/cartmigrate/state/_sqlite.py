@@ -198,6 +198,33 @@ class SQLiteStateStore(StateStore):
         where = " AND status='synced' AND target_id IS NOT NULL"
         return dict(self._rows_of("source_id, target_id", kind, source_ids, where))
 
+    def _stamps(
+        self, kind: str, source_ids: Sequence[str]
+    ) -> dict[str, tuple[SyncStatus, str | None, bool]]:
+        return {
+            sid: (cast(SyncStatus, status), stamp, bool(dropped))
+            for sid, status, stamp, dropped in self._rows_of(
+                "source_id, status, fingerprint, dropped IS NOT NULL", kind, source_ids
+            )
+        }
+
+    def _source_ids(self, kind: str, *, status: SyncStatus | None = None) -> Iterator[str]:
+        """Page by page in source-id order, as ``records``, but ids only."""
+        condition = "" if status is None else " AND status=?"
+        args: tuple[str, ...] = (kind,) if status is None else (kind, status)
+        after = ""
+        while True:
+            rows = self._db.execute(
+                f"SELECT source_id FROM entity_map WHERE kind=?{condition}"
+                " AND source_id > ? ORDER BY source_id LIMIT ?",
+                (*args, after, _PAGE * 10),
+            ).fetchall()
+            for (source_id,) in rows:
+                yield source_id
+            if len(rows) < _PAGE * 10:
+                return
+            after = rows[-1][0]
+
     def put(self, records: Iterable[SyncRecord]) -> None:
         self._write(
             "INSERT OR REPLACE INTO entity_map VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
