@@ -334,6 +334,8 @@ class SyncEngine:
         run.report.finished_at = self._clock()
         summary = run.report.summary()
         run.state.finish_run(run.run_id, run.report.finished_at, summary)
+        if run.dry_run:
+            run.state.close()  # the plan's overlay: the engine's own state stays open
         logger.info("%s finished: %s", run.call, summary)
 
     def _kinds(self, entities: EntitySelector | None) -> list[type[Entity]]:
