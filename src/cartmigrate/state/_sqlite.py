@@ -319,19 +319,23 @@ class SQLiteStateStore(StateStore):
 
     def _pages(self, condition: str, args: tuple[str, ...]) -> Iterator[SyncRecord]:
         """Records page by page in source-id order: memory stays flat at any size,
-        and callers may write between pages (keyset paging sees no cursor reset)."""
+        and callers may write between pages (keyset paging sees no cursor reset).
+        The first page is small and each next one larger, up to ``_PAGE``: a
+        caller that takes a few (a sample) builds a few records, not a page."""
         after = ""
+        size = 16
         while True:
             rows = self._db.execute(
                 f"SELECT {_COLUMNS} FROM entity_map WHERE kind=?{condition}"
                 " AND source_id > ? ORDER BY source_id LIMIT ?",
-                (*args, after, _PAGE),
+                (*args, after, size),
             ).fetchall()
             for row in rows:
                 yield _row_to_record(row)
-            if len(rows) < _PAGE:
+            if len(rows) < size:
                 return
             after = rows[-1][1]
+            size = min(_PAGE, size * 4)
 
     def count(self, kind: str, *, status: SyncStatus | None = None) -> int:
         # Kept with every write (``_recount``): one indexed read at any size.
