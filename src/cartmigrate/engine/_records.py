@@ -157,26 +157,50 @@ def selected_digest(
     variants' ids and selected fields): it changes when what a smart update
     would compare changes, and costs little to take."""
     names, variant_names, _ = _names_and_label(tuple(selected), tuple(variant_selected))
+    return _digest(entity, names, variant_names if variant_selected else None)
+
+
+def _digest(entity: Entity, names: tuple[str, ...], variant_names: tuple[str, ...] | None) -> str:
     values: list[Any] = [_plainer(type(entity), names)(entity)]
-    if variant_selected and isinstance(entity, Product):
-        values.extend(_plainer(type(v), variant_names)(v) for v in entity.variants)
+    if variant_names is not None and isinstance(entity, Product):
+        plain_variant = _plainer(Variant, variant_names)
+        values.extend(
+            plain_variant(v) if type(v) is Variant else _plainer(type(v), variant_names)(v)
+            for v in entity.variants
+        )
     return hashlib.blake2b(repr(values).encode(), digest_size=16).hexdigest()
+
+
+#: Per entity class, what a create stamps beside the whole digest: the names
+#: of the default selection (its variants' for a product) and their label.
+_DEFAULT_PARTS: dict[type, tuple[tuple[str, ...], tuple[str, ...] | None, str] | None] = {}
+
+
+def _default_selection(kind: type) -> tuple[tuple[str, ...], tuple[str, ...] | None, str] | None:
+    if kind in _DEFAULT_PARTS:
+        return _DEFAULT_PARTS[kind]
+    if issubclass(kind, Product):
+        selected, variant_selected = DEFAULT_FIELDS[Product], DEFAULT_FIELDS[Variant]
+    elif issubclass(kind, Order):
+        selected, variant_selected = DEFAULT_FIELDS[Order], ()
+    else:
+        base = next((k for k in DEFAULT_FIELDS if issubclass(kind, k)), None)
+        selected, variant_selected = (DEFAULT_FIELDS[base] if base else ()), ()
+    found = None
+    if selected or variant_selected:
+        names, variant_names, label = _names_and_label(tuple(selected), tuple(variant_selected))
+        found = (names, variant_names if variant_selected else None, label)
+    _DEFAULT_PARTS[kind] = found
+    return found
 
 
 def _default_part(entity: Entity) -> str | None:
     """The selected part a create stamps: for the default selection of its type."""
-    kind = type(entity)
-    if isinstance(entity, Product):
-        selected, variant_selected = DEFAULT_FIELDS[Product], DEFAULT_FIELDS[Variant]
-    elif isinstance(entity, Order):
-        selected, variant_selected = DEFAULT_FIELDS[Order], ()
-    else:
-        selected = DEFAULT_FIELDS.get(kind, ())
-        variant_selected = ()
-    if not selected and not variant_selected:
+    default = _default_selection(type(entity))
+    if default is None:
         return None
-    digest = selected_digest(entity, selected, variant_selected)
-    return f"{digest}={_label(selected, variant_selected)}"
+    names, variant_names, label = default
+    return f"{_digest(entity, names, variant_names)}={label}"
 
 
 def _created_stamp(entity: Entity) -> str:
