@@ -1,16 +1,16 @@
 """Benchmarks of what a call costs against what it does (issue #14).
 
-8. ``scan``: smart updates of a store whose source reads nothing
+9. ``scan``: smart updates of a store whose source reads nothing
    incrementally (every read is a scan, as WooCommerce customers or
    PrestaShop stock), after a 1% change, with ``verify=True``, and idle; each
    as a ratio of the ``full_migrate`` measured before it in the same process.
-9. ``floor``: ``full_migrate`` memory → memory with the SQLite state against
+10. ``floor``: ``full_migrate`` memory → memory with the SQLite state against
    the plain contract copy of the same store between the same carts (read,
    translate references through a dict, ``create_many``; no state, no
    report): what the engine's guarantees cost over the least any tool does.
-10. ``dryrun``: peak RSS of a dry ``full_migrate`` from a streaming source,
+11. ``dryrun``: peak RSS of a dry ``full_migrate`` from a streaming source,
     at two sizes; the ratio says whether a plan's memory grows with the store.
-11. ``statesize``: an idle smart update (in a fresh engine, as a nightly job
+12. ``statesize``: an idle smart update (in a fresh engine, as a nightly job
     starts) of one small store over a state that also holds N other rows:
     the ratio between two N says whether a call's fixed cost grows with the
     whole id map.
@@ -137,7 +137,7 @@ def change_one_percent(
     return changed
 
 
-# -- 8. the scan path ----------------------------------------------------------------
+# -- 9. the scan path ----------------------------------------------------------------
 def scan(size: int) -> list[Row]:
     """Full migration, then smart updates of a source that only scans."""
     timed, peak_rss_mb = _measure()
@@ -145,7 +145,7 @@ def scan(size: int) -> list[Row]:
     clock = FakeClock(dt.datetime(2023, 1, 1, tzinfo=dt.UTC), tick=dt.timedelta(minutes=1))
     source = ScanCart(generator, name="source", clock=clock.now)
     target = MemoryCart(name="target")
-    name = "8 scan-path smart update"
+    name = "9 scan-path smart update"
     rows: list[Row] = []
     with tempfile.TemporaryDirectory() as tmp, SQLiteStateStore(Path(tmp, "state.db")) as state:
         engine = SyncEngine(source, target, state=state)
@@ -227,7 +227,7 @@ def _parents_first(categories: list[Category]) -> list[Entity]:
     return sorted(entities, key=lambda c: depth(cast(Category, c)))
 
 
-# -- 9. the floor --------------------------------------------------------------------
+# -- 10. the floor --------------------------------------------------------------------
 def contract_copy(source: MemoryCart, target: MemoryCart, batch: int) -> int:
     """The least any migration does: read each type, translate its references
     through a dict of the ids created so far, ``create_many`` in batches."""
@@ -271,22 +271,22 @@ def floor(size: int) -> list[Row]:
         full_s, report = timed(f"floor-{size}-engine", engine.full_migrate)
     assert report.ok, report.summary()
     return [
-        _row("9 floor: plain contract copy (create_many, no state)", size, floor_s, entities=size),
+        _row("10 floor: plain contract copy (create_many, no state)", size, floor_s, entities=size),
         _row(
-            "9 floor: full_migrate memory→memory, SQLite state",
+            "10 floor: full_migrate memory→memory, SQLite state",
             size,
             full_s,
             entities=size,
             rss_mb=peak_rss_mb(),
             ratio=("engine / floor", full_s / floor_s),
             goal=("<=", FLOOR_GOAL),
-            why_not="the engine records an intent and a result per batch in SQLite, a"
-            " fingerprint per entity and a report; see docs/performance.md",
+            why_not="per entity the engine writes an intent and a result in SQLite (and the"
+            " counts), stamps two digests and reports; see docs/performance.md",
         ),
     ]
 
 
-# -- 10. dry run memory ----------------------------------------------------------------
+# -- 11. dry run memory ----------------------------------------------------------------
 def dryrun(size: int) -> list[Row]:
     timed, peak_rss_mb = _measure()
     baseline = peak_rss_mb()
@@ -300,7 +300,7 @@ def dryrun(size: int) -> list[Row]:
     rss = peak_rss_mb()
     return [
         _row(
-            "10 dry run: full_migrate(dry_run=True) stream→discard",
+            "11 dry run: full_migrate(dry_run=True) stream→discard",
             size,
             seconds,
             entities=size,
@@ -312,7 +312,7 @@ def dryrun(size: int) -> list[Row]:
     ]
 
 
-# -- 11. per-call cost over a growing state ----------------------------------------------
+# -- 12. per-call cost over a growing state ----------------------------------------------
 STATE_STORE = 1_000  # entities of the store actually synced
 
 
@@ -349,7 +349,7 @@ def statesize(rows_in_state: int) -> list[Row]:
         assert _writes(target) == 0 and not report.failures, report.failures
     return [
         _row(
-            "11 state size: idle smart update (products, customers, orders)",
+            "12 state size: idle smart update (products, customers, orders)",
             rows_in_state,
             seconds,
             note=f"a {STATE_STORE:,}-entity store; the size is the rows in the state",
@@ -366,10 +366,10 @@ SCENARIOS: dict[str, Callable[[int], list[Row]]] = {
 
 
 def add_goals(rows: list[Row]) -> None:
-    """The goals that compare two sizes of one scenario (10 and 11)."""
+    """The goals that compare two sizes of one scenario (11 and 12)."""
     for prefix, key, label, goal in (
-        ("10 ", "rss_mb", "RSS", DRY_RUN_GOAL),
-        ("11 ", "seconds", "time", STATE_GOAL),
+        ("11 ", "rss_mb", "RSS", DRY_RUN_GOAL),
+        ("12 ", "seconds", "time", STATE_GOAL),
     ):
         found = sorted(
             (r for r in rows if r["scenario"].startswith(prefix) and not r.get("before")),

@@ -315,7 +315,7 @@ SCENARIOS: dict[str, Callable[[int], list[Row]]] = {
     "memory": memory,
     "smart": smart,
     **STATE_SCENARIOS,  # 6 state stores, 7 agency (bench/_state.py)
-    **COST_SCENARIOS,  # 8 scan, 9 floor, 10 dry run, 11 state size (bench/_cost.py)
+    **COST_SCENARIOS,  # 9 scan, 10 floor, 11 dry run, 12 state size (bench/_cost.py)
 }
 SIZES.update(STATE_SIZES)
 SIZES.update(COST_SIZES)
