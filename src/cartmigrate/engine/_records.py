@@ -106,7 +106,12 @@ def _plainer(cls: type, names: tuple[str, ...]) -> Callable[[Any], tuple[Any, ..
     found = _PLAINERS.get(key)
     if found is not None:
         return found
-    namespace: dict[str, Any] = {"Enum": enum.Enum, "plain": _plain}
+    namespace: dict[str, Any] = {
+        "Enum": enum.Enum,
+        "plain": _plain,
+        "DT": dt.datetime,
+        "Decimal": decimal.Decimal,
+    }
     fields = attrs.fields_dict(cls)
     parts = []
     for name in names:
@@ -127,8 +132,16 @@ def _plainer(cls: type, names: tuple[str, ...]) -> Callable[[Any], tuple[Any, ..
                 f" if isinstance({value}, tuple) else {one(value)})"
             )
         elif "enum" in field.metadata:
-            parts.append(f"({value}.value if isinstance({value}, Enum) else {value})")
-        elif "datetime" in declared or "Decimal" in declared or "date" in declared:
+            # ``_value_``: what ``.value`` returns, without the enum property's call.
+            parts.append(f"({value}._value_ if isinstance({value}, Enum) else {value})")
+        elif "datetime" in declared:
+            parts.append(
+                f"({value}.timestamp() if type({value}) is DT and {value}.tzinfo is not None"
+                f" else plain({value}))"
+            )
+        elif "Decimal" in declared:
+            parts.append(f"(str({value}) if type({value}) is Decimal else plain({value}))")
+        elif "date" in declared:
             parts.append(f"plain({value})")
         else:
             parts.append(value)  # text, numbers, flags, ids: their repr is cheap
@@ -139,15 +152,40 @@ def _plainer(cls: type, names: tuple[str, ...]) -> Callable[[Any], tuple[Any, ..
     return made
 
 
+class _Selector:
+    """One field selection, ready to digest entities with: its sorted names,
+    its label, and the plain-value function per entity class met."""
+
+    __slots__ = ("label", "legacy", "names", "plainers", "variant_names", "variant_plain")
+
+    def __init__(self, selected: tuple[str, ...], variant_selected: tuple[str, ...]) -> None:
+        self.names = (*sorted(selected),)
+        self.variant_names = ("id", *sorted(variant_selected)) if variant_selected else None
+        self.label = _label(selected, variant_selected)
+        self.legacy = _selection(selected, variant_selected)
+        self.plainers: dict[type, Callable[[Any], tuple[Any, ...]]] = {}
+        self.variant_plain = (
+            _plainer(Variant, self.variant_names) if self.variant_names is not None else None
+        )
+
+    def digest(self, entity: Entity) -> str:
+        kind = type(entity)
+        plain = self.plainers.get(kind)
+        if plain is None:
+            plain = self.plainers[kind] = _plainer(kind, self.names)
+        values: list[Any] = [plain(entity)]
+        if self.variant_plain is not None and isinstance(entity, Product):
+            variant_plain, names = self.variant_plain, cast(tuple[str, ...], self.variant_names)
+            values += [
+                variant_plain(v) if type(v) is Variant else _plainer(type(v), names)(v)
+                for v in entity.variants
+            ]
+        return hashlib.blake2b(repr(values).encode(), digest_size=16).hexdigest()
+
+
 @functools.cache
-def _names_and_label(
-    selected: tuple[str, ...], variant_selected: tuple[str, ...]
-) -> tuple[tuple[str, ...], tuple[str, ...], str]:
-    return (
-        (*sorted(selected),),
-        ("id", *sorted(variant_selected)),
-        _label(selected, variant_selected),
-    )
+def _selector(selected: tuple[str, ...], variant_selected: tuple[str, ...]) -> _Selector:
+    return _Selector(selected, variant_selected)
 
 
 def selected_digest(
@@ -156,27 +194,14 @@ def selected_digest(
     """A digest of ``entity``'s selected fields (and, for a product, of its
     variants' ids and selected fields): it changes when what a smart update
     would compare changes, and costs little to take."""
-    names, variant_names, _ = _names_and_label(tuple(selected), tuple(variant_selected))
-    return _digest(entity, names, variant_names if variant_selected else None)
+    return _selector(tuple(selected), tuple(variant_selected)).digest(entity)
 
 
-def _digest(entity: Entity, names: tuple[str, ...], variant_names: tuple[str, ...] | None) -> str:
-    values: list[Any] = [_plainer(type(entity), names)(entity)]
-    if variant_names is not None and isinstance(entity, Product):
-        plain_variant = _plainer(Variant, variant_names)
-        values.extend(
-            plain_variant(v) if type(v) is Variant else _plainer(type(v), variant_names)(v)
-            for v in entity.variants
-        )
-    return hashlib.blake2b(repr(values).encode(), digest_size=16).hexdigest()
+#: Per entity class, the default selection a create stamps beside the whole digest.
+_DEFAULT_PARTS: dict[type, _Selector | None] = {}
 
 
-#: Per entity class, what a create stamps beside the whole digest: the names
-#: of the default selection (its variants' for a product) and their label.
-_DEFAULT_PARTS: dict[type, tuple[tuple[str, ...], tuple[str, ...] | None, str] | None] = {}
-
-
-def _default_selection(kind: type) -> tuple[tuple[str, ...], tuple[str, ...] | None, str] | None:
+def _default_selection(kind: type) -> _Selector | None:
     if kind in _DEFAULT_PARTS:
         return _DEFAULT_PARTS[kind]
     if issubclass(kind, Product):
@@ -186,10 +211,7 @@ def _default_selection(kind: type) -> tuple[tuple[str, ...], tuple[str, ...] | N
     else:
         base = next((k for k in DEFAULT_FIELDS if issubclass(kind, k)), None)
         selected, variant_selected = (DEFAULT_FIELDS[base] if base else ()), ()
-    found = None
-    if selected or variant_selected:
-        names, variant_names, label = _names_and_label(tuple(selected), tuple(variant_selected))
-        found = (names, variant_names if variant_selected else None, label)
+    found = _selector(tuple(selected), tuple(variant_selected)) if selected else None
     _DEFAULT_PARTS[kind] = found
     return found
 
@@ -197,10 +219,7 @@ def _default_selection(kind: type) -> tuple[tuple[str, ...], tuple[str, ...] | N
 def _default_part(entity: Entity) -> str | None:
     """The selected part a create stamps: for the default selection of its type."""
     default = _default_selection(type(entity))
-    if default is None:
-        return None
-    names, variant_names, label = default
-    return f"{_digest(entity, names, variant_names)}={label}"
+    return None if default is None else f"{default.digest(entity)}={default.label}"
 
 
 def _created_stamp(entity: Entity) -> str:
@@ -243,14 +262,14 @@ def decide(
     variant_selected: Sequence[str],
 ) -> Decision:
     """Whether the target holds ``entity``'s selected fields, from its record's stamp."""
-    digest = selected_digest(entity, selected, variant_selected)
-    part = f"{digest}={_names_and_label(tuple(selected), tuple(variant_selected))[2]}"
+    selector = _selector(tuple(selected), tuple(variant_selected))
+    part = f"{selector.digest(entity)}={selector.label}"
     if stamp is None:
         return Decision(in_step=False, compared=part)
-    parts = stamp.split(";")
-    if part in parts:
+    if part in stamp:  # a digest and a label: it matches only as a whole part
         return Decision(in_step=True, compared=part)
-    if not _in_step(stamp, fingerprint(entity), _selection(selected, variant_selected)):
+    parts = stamp.split(";")
+    if not _in_step(stamp, fingerprint(entity), selector.legacy):
         return Decision(in_step=False, compared=part)
     # In step by the whole digest: keep what showed it, and the selected part
     # (the last two selections' parts at most, so a stamp stays short).
