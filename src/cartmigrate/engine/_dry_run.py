@@ -12,6 +12,7 @@ import datetime as dt
 import itertools
 import os
 import shutil
+import sqlite3
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, TypeVar
@@ -34,6 +35,10 @@ E = TypeVar("E", bound=Entity)
 T = TypeVar("T")
 
 
+def _kind_name(kind: type[Entity]) -> str:
+    return f"{kind.__module__}.{kind.__qualname__}"  # a connector's subclass is its own
+
+
 def _unique_key(entity: Entity) -> str | None:
     """The key the target refuses a second entity with: a product's SKU, a customer's e-mail."""
     if isinstance(entity, Product):
@@ -51,7 +56,14 @@ class PlanningCart(ForwardingCart):
         self._ids = itertools.count(1)
         self._deleted: set[tuple[type[Entity], str]] = set()  # deleted in the plan
         self._cleared: set[type[Entity]] = set()
-        self._planned_keys: dict[tuple[type[Entity], str], str] = {}  # unique key -> id
+        # Unique key -> planned id, for every product and customer the plan
+        # creates: in a private temporary SQLite database (on disk, dropped
+        # with the connection), as a dict it grew by ~250 bytes per entity.
+        self._keys = sqlite3.connect("", check_same_thread=False)
+        self._keys.execute(
+            "CREATE TABLE planned (kind TEXT, key TEXT, id TEXT, PRIMARY KEY (kind, key))"
+            " WITHOUT ROWID"
+        )
 
     def _placeholder(self, kind: str) -> str:
         return f"(new {kind} {next(self._ids)})"
@@ -85,7 +97,7 @@ class PlanningCart(ForwardingCart):
         kind = type(entity)
         existing_id: str | None = None
         if key:
-            existing_id = self._planned_keys.get((kind, key.casefold()))
+            existing_id = self._planned_id(kind, key)
             if existing_id is None and kind not in self._cleared:
                 on_target = found.get(key) if found is not None else self.inner.find(kind, key)
                 if on_target is not None and (kind, on_target.id or "") not in self._deleted:
@@ -99,8 +111,17 @@ class PlanningCart(ForwardingCart):
             )
         created = self._planned(entity)
         if key:
-            self._planned_keys[(kind, key.casefold())] = created.id
+            self._keys.execute(
+                "INSERT OR REPLACE INTO planned VALUES (?, ?, ?)",
+                (_kind_name(kind), key.casefold(), created.id),
+            )
         return created
+
+    def _planned_id(self, kind: type[Entity], key: str) -> str | None:
+        row = self._keys.execute(
+            "SELECT id FROM planned WHERE kind=? AND key=?", (_kind_name(kind), key.casefold())
+        ).fetchone()
+        return None if row is None else str(row[0])
 
     def create_many(
         self, entities: Sequence[E], *, source_refs: Sequence[str | None] | None = None
@@ -112,7 +133,7 @@ class PlanningCart(ForwardingCart):
         found: dict[str, Entity] = {}
         if keys and len(kinds) == 1:
             kind = kinds.pop()
-            wanted = [k for k in keys if (kind, k.casefold()) not in self._planned_keys]
+            wanted = [k for k in keys if self._planned_id(kind, k) is None]
             if wanted and kind not in self._cleared:
                 try:
                     found = dict(self.inner.find_many(kind, wanted))
@@ -161,6 +182,7 @@ class OverlayState(StateStore):
         self._top = SQLiteStateStore(os.path.join(self._dir, "plan.db"))
         self._forgotten: set[str] = set()
         self._cleared: set[tuple[str, str]] = set()  # failures cleared in the plan
+        self._base_failures: dict[str, set[str]] = {}  # the state's, per kind, once asked
         self._discarded: set[tuple[str, str]] = set()  # records discarded in the plan
 
     def _base_for(self, kind: str) -> StateStore | None:
@@ -227,7 +249,12 @@ class OverlayState(StateStore):
         self._top.put_failures(failures)
 
     def clear_failures(self, kind: str, source_ids: Sequence[str]) -> None:
-        self._cleared.update((kind, sid) for sid in source_ids)
+        # Remembered only for the state's own failures: the engine clears the
+        # ids of every batch that succeeded, almost none of which failed.
+        failed = self._base_failures.get(kind)
+        if failed is None:
+            failed = self._base_failures[kind] = {f.source_id for f in self._base.failures(kind)}
+        self._cleared.update((kind, sid) for sid in source_ids if sid in failed)
         self._top.clear_failures(kind, source_ids)
 
     def failures(self, kind: str | None = None) -> list[FailureRecord]:
