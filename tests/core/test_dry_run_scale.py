@@ -18,7 +18,7 @@ from cartmigrate.engine._changes import ChangeLog
 from cartmigrate.engine._dry_run import OverlayState, PlanningCart
 from cartmigrate.engine._report import Change, FieldChange
 from cartmigrate.models import Entity
-from cartmigrate.state import MemoryStateStore, SyncRecord
+from cartmigrate.state import FailureRecord, MemoryStateStore, SyncRecord
 from cartmigrate.testing import FakeClock
 
 E = TypeVar("E", bound=Entity)
@@ -133,3 +133,16 @@ def test_a_dry_run_removes_its_plan_file(clock: FakeClock, monkeypatch: pytest.M
     source = MemoryCart([Customer(id="1", email="a@example.com")], clock=clock.now)
     SyncEngine(source, MemoryCart(clock=clock.now), clock=clock.now).full_migrate(dry_run=True)
     assert len(made) == 1 and not os.path.exists(made[0]._dir)
+
+
+def test_the_overlay_hides_cleared_failures_and_remembers_only_the_states() -> None:
+    base = MemoryStateStore()
+    base.put_failures([FailureRecord(kind="order", source_id="1", message="refused")])
+    overlay = OverlayState(base)
+    try:
+        overlay.clear_failures("order", [str(n) for n in range(1, 500)])
+        assert overlay.failures("order") == []
+        assert overlay._cleared == {("order", "1")}  # not one entry per id cleared
+        assert [f.source_id for f in base.failures("order")] == ["1"]
+    finally:
+        overlay.close()
