@@ -15,7 +15,8 @@ How it keeps its promises (see docs/concepts.md):
   a state that keeps writes in memory, so the plan is exactly the real call.
 
 This module holds the calls' algorithms; the phases they share live beside
-it: reading the source (``_reading``), creating (``_creating``), resolving
+it: reading the source (``_reading``), deciding what each entity of a batch
+needs from its record's stamp (``_deciding``), creating (``_creating``), resolving
 unknown outcomes and adopting (``_adoption``), translating references and
 repairing them (``_translation``), planning and writing updates
 (``_updating``), clearing the target (``_clearing``), the records and their
@@ -42,6 +43,7 @@ from ._binding import bind, check_binding, skipped_so_far, target_count, unsaid
 from ._check import CheckReport, run_check
 from ._clearing import clear_target
 from ._creating import create
+from ._deciding import sort_batch
 from ._dry_run import OverlayState, PlanningCart
 from ._fail_fast import StopCall, preflight, report_stop, stop_if_fatal
 from ._read_ahead import ReadAhead
@@ -57,7 +59,6 @@ from ._reading import (
     record_unreadable,
     settle_gone,
 )
-from ._records import _LEFT_ALONE, Decision, _same_source, decide
 from ._report import Failure, Notice, Outcome, Progress, Reconciliation, Report
 from ._run import Mode, _Run, fail, progress
 from ._selection import (
@@ -544,57 +545,9 @@ class SyncEngine:
                 prepared.append(self.rules.apply(entity))
             except CartMigrateError as error:
                 fail(run, name, entity.id, error, failures)
-        stamps = run.state._stamps(name, [cast(str, e.id) for e in prepared])
-        to_create: list[Entity] = []
-        to_resolve: list[Entity] = []
-        to_compare: list[Entity] = []
-        to_repair: list[Entity] = []
-        decisions: dict[str, Decision] = {}
-        # Counted at once: most of a batch is unchanged.
-        unchanged = unchanged_variants = left_alone = 0
-        selected = run.fields.get(kind, ())
-        variant_selected = run.fields.get(Variant, ()) if kind is Product else ()
-        for entity in prepared:
-            sid = cast(str, entity.id)
-            found = stamps.get(sid)
-            status, stamp, dropped = found if found is not None else ("failed", None, False)
-            if status == "failed":
-                to_create.append(entity)
-            elif status == "pending":
-                to_resolve.append(entity)
-            elif dropped:
-                to_repair.append(entity)
-            elif mode == "full":
-                unchanged += 1
-                if isinstance(entity, Product):
-                    unchanged_variants += len(entity.variants)
-                if name not in run.unsynced and not _same_source(stamp, entity):
-                    run.unsynced.add(name)
-            elif stamp == _LEFT_ALONE:
-                left_alone += 1  # existing='leave': never written, its variants not counted
-            elif not (selected or variant_selected):
-                # Nothing compared: the record keeps what it had, so a later call
-                # selecting these fields still sees the change.
-                unchanged += 1
-                if isinstance(entity, Product):
-                    unchanged_variants += len(entity.variants)
-            else:
-                decision = decide(stamp, entity, selected, variant_selected)
-                if decision.in_step and not run.verify and decision.restamp is None:
-                    unchanged += 1
-                    if isinstance(entity, Product):
-                        unchanged_variants += len(entity.variants)
-                else:
-                    decisions[sid] = decision
-                    to_compare.append(entity)
-        if unchanged or left_alone:
-            run.report.count(name, Outcome.UNCHANGED, unchanged + left_alone)
-        if unchanged_variants:
-            run.report.count(Variant.kind, Outcome.UNCHANGED, unchanged_variants)
-        # Whole records only for what needs more than the stamp.
-        records = run.state.get(name, [cast(str, e.id) for e in (*to_repair, *to_compare)])
-        repairs = [(e, records[cast(str, e.id)]) for e in to_repair]
-        compares = [(e, records[cast(str, e.id)]) for e in to_compare]
+        batch = sort_batch(run, kind, prepared, mode)
+        to_create, to_resolve = batch.to_create, batch.to_resolve
+        repairs, compares, decisions = batch.repairs, batch.compares, batch.decisions
         if to_resolve:
             missing, adopted = resolve_pending(self, run, kind, to_resolve, failures)
             to_create.extend(missing)
