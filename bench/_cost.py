@@ -57,8 +57,8 @@ Row = dict[str, Any]
 SIZES: dict[str, tuple[Sequence[int], Sequence[int]]] = {
     "scan": ((100_000,), (5_000,)),
     "floor": ((100_000,), (5_000,)),
-    "dryrun": ((100_000, 300_000), (2_000, 20_000)),
-    "statesize": ((100_000, 1_000_000), (10_000, 100_000)),
+    "dryrun": ((100_000, 300_000), (2_000, 10_000)),
+    "statesize": ((100_000, 1_000_000), (5_000, 50_000)),
 }
 
 SCAN_GOAL = 0.05  # smart update after a 1% change / full_migrate, scan path
