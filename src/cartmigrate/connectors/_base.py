@@ -167,6 +167,21 @@ class Cart(abc.ABC):
                 return entity
         return None
 
+    def find_many(self, kind: type[E], natural_keys: Sequence[str]) -> dict[str, E]:
+        """The entities found by ``find`` for these natural keys, by key (as given).
+
+        A dry run checks a whole batch of products or customers for
+        duplicates at once through this. The default asks ``find`` key by
+        key; a connector whose platform can search several keys in one
+        request (``?sku=a,b,c``) overrides it.
+        """
+        found: dict[str, E] = {}
+        for key in dict.fromkeys(natural_keys):
+            entity = self.find(kind, key)
+            if entity is not None:
+                found[key] = entity
+        return found
+
     def find_by_source_ref(self, kind: type[E], source_ref: str) -> E | None:
         """The entity created with this source reference (see ``create``)."""
         return None

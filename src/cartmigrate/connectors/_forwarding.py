@@ -47,6 +47,9 @@ class ForwardingCart(Cart):
     def find(self, kind: type[E], natural_key: str) -> E | None:
         return self.inner.find(kind, natural_key)
 
+    def find_many(self, kind: type[E], natural_keys: Sequence[str]) -> dict[str, E]:
+        return self.inner.find_many(kind, natural_keys)
+
     def find_by_source_ref(self, kind: type[E], source_ref: str) -> E | None:
         return self.inner.find_by_source_ref(kind, source_ref)
 

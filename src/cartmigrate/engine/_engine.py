@@ -15,7 +15,8 @@ How it keeps its promises (see docs/concepts.md):
   a state that keeps writes in memory, so the plan is exactly the real call.
 
 This module holds the calls' algorithms; the phases they share live beside
-it: reading the source (``_reading``), creating (``_creating``), resolving
+it: reading the source (``_reading``), deciding what each entity of a batch
+needs from its record's stamp (``_deciding``), creating (``_creating``), resolving
 unknown outcomes and adopting (``_adoption``), translating references and
 repairing them (``_translation``), planning and writing updates
 (``_updating``), clearing the target (``_clearing``), the records and their
@@ -36,7 +37,7 @@ from ..connectors import Cart
 from ..mapping import MappingRules
 from ..models import ENTITY_TYPES, Category, Entity, Product, Variant
 from ..models._references import _reference_triples
-from ..state import FailureRecord, MemoryStateStore, StateStore, SyncRecord
+from ..state import FailureRecord, MemoryStateStore, StateStore
 from ..state._lock import default_holder
 from ._acknowledge import acknowledge_deleted, acknowledged, forget_acknowledged
 from ._adoption import resolve_pending
@@ -44,6 +45,7 @@ from ._binding import bind, check_binding, skipped_so_far, target_count, unsaid
 from ._check import CheckReport, run_check
 from ._clearing import clear_target
 from ._creating import create
+from ._deciding import sort_batch
 from ._dry_run import OverlayState, PlanningCart
 from ._fail_fast import StopCall, preflight, report_stop, stop_if_fatal
 from ._read_ahead import ReadAhead
@@ -59,7 +61,6 @@ from ._reading import (
     record_unreadable,
     settle_gone,
 )
-from ._records import _same_source
 from ._report import Failure, Notice, Outcome, Progress, Reconciliation, Report
 from ._run import Mode, _Run, fail, progress
 from ._selection import (
@@ -351,6 +352,8 @@ class SyncEngine:
         run.report.finished_at = self._clock()
         summary = run.report.summary()
         run.state.finish_run(run.run_id, run.report.finished_at, summary)
+        if run.dry_run:
+            run.state.close()  # the plan's overlay: the engine's own state stays open
         logger.info("%s finished: %s", run.call, summary)
 
     def _kinds(self, entities: EntitySelector | None) -> list[type[Entity]]:
@@ -509,11 +512,7 @@ class SyncEngine:
         if kind in run.source.capabilities.incremental and moves:
             run.state.set_cursor(name, next_cursor(run, previous, newest))
         if seen is not None:
-            gone = [
-                r.source_id
-                for r in run.state.records(name, status="synced")
-                if r.source_id not in seen
-            ]
+            gone = [sid for sid in run.state._source_ids(name, status="synced") if sid not in seen]
             for source_id in gone:
                 run.report.warnings.append(
                     Notice(
@@ -564,25 +563,9 @@ class SyncEngine:
                 prepared.append(self.rules.apply(entity))
             except CartMigrateError as error:
                 fail(run, name, entity.id, error, failures)
-        records = run.state.get(name, [e.id for e in prepared if e.id is not None])
-        to_create: list[Entity] = []
-        to_resolve: list[Entity] = []
-        to_compare: list[tuple[Entity, SyncRecord]] = []
-        to_repair: list[tuple[Entity, SyncRecord]] = []
-        for entity in prepared:
-            record = records.get(cast(str, entity.id))
-            if record is None or record.status == "failed":
-                to_create.append(entity)
-            elif record.status == "pending":
-                to_resolve.append(entity)
-            elif record.dropped:
-                to_repair.append((entity, record))
-            elif mode == "full":
-                run.report.count_with_variants(entity, Outcome.UNCHANGED)
-                if name not in run.unsynced and not _same_source(record, entity):
-                    run.unsynced.add(name)
-            else:
-                to_compare.append((entity, record))
+        batch = sort_batch(run, kind, prepared, mode)
+        to_create, to_resolve = batch.to_create, batch.to_resolve
+        repairs, compares, decisions = batch.repairs, batch.compares, batch.decisions
         if to_resolve:
             missing, adopted = resolve_pending(self, run, kind, to_resolve, failures)
             to_create.extend(missing)
@@ -600,12 +583,12 @@ class SyncEngine:
                 to_create = [e for e in to_create if e.id not in sent]
         elif to_create:
             create(self, run, kind, to_create, failures)
-        if to_repair:
+        if repairs:
             # A full migration counts the repair; a smart update counts the comparison.
-            repaired = repair_references(run, kind, to_repair, failures, count=mode == "full")
+            repaired = repair_references(run, kind, repairs, failures, count=mode == "full")
             if mode == "smart":
-                to_compare.extend(repaired)
-        if to_compare:
-            update(self, run, kind, to_compare, failures)
+                compares.extend(repaired)
+        if compares:
+            update(self, run, kind, compares, failures, decisions)
         if failures:
             run.state.put_failures(failures)

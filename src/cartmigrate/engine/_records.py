@@ -4,15 +4,40 @@ A record's fingerprint is *stamped* with the field selection it was synced
 for: a create writes every field (``_ALL_FIELDS``), a smart update the fields
 it compared. The next call trusts a record only for a selection it covers, so
 choosing other fields later still compares them with the target.
+
+A stamp holds one or more parts separated by ``;``:
+
+- ``<digest of the whole entity>/*``: written by a create (every field is
+  on the target), or, from older versions, ``<digest>/<selection>``;
+- ``<digest of the selected fields>=<selection>``: the target holds these
+  fields of this source content. A create writes one for the default
+  selection, and a smart update one for what it compared.
+
+A smart update decides "unchanged" from the second kind: a digest of the few
+selected fields (a product's stock and its variants', an order's status)
+costs a fraction of the whole entity's, and a scan of a store is mostly that
+decision. The whole digest is only taken where no selected part matches (an
+entity that changed, a selection chosen for the first time, a record written
+by an older version); when it shows the entity in step, the record gains the
+selected part, so the next call decides cheaply.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import cast
+import datetime as dt
+import decimal
+import enum
+import functools
+import hashlib
+from collections.abc import Callable, Sequence
+from typing import Any, cast
 
-from ..models import Entity, Product, Variant, fingerprint
+import attrs
+
+from ..models import Entity, Order, Product, Variant, fingerprint
+from ..models._serialize import _flattener
 from ..state import SyncRecord
+from ._selection import DEFAULT_FIELDS
 
 #: The selection a create writes: every field.
 _ALL_FIELDS = "*"
@@ -27,21 +52,230 @@ def _selection(selected: Sequence[str], variant_selected: Sequence[str]) -> str:
     return ",".join(sorted(selected)) + "|" + ",".join(sorted(variant_selected))
 
 
+def _label(selected: Sequence[str], variant_selected: Sequence[str]) -> str:
+    """A short name for a field selection, for the selected part of a stamp."""
+    text = _selection(selected, variant_selected)
+    return hashlib.blake2b(text.encode(), digest_size=4).hexdigest()
+
+
 def _stamp(digest: str, selection: str) -> str:
     """What the state keeps: the synced source's fingerprint, and for which fields."""
     return f"{digest}/{selection}"
 
 
-def _same_source(record: SyncRecord, entity: Entity) -> bool:
-    """Whether ``entity`` is the source content last synced for ``record``."""
-    stamp = record.fingerprint
+def _plain(value: Any) -> Any:
+    """``value`` as nested tuples of str, int, float, bool and None, whose ``repr``
+    is cheap: a datetime's or a Decimal's own ``repr`` costs several times
+    more than the number it shows."""
+    kind = type(value)
+    if kind is str or kind is int or value is None or kind is bool:
+        return value
+    if kind is tuple or kind is list:
+        return tuple([_plain(item) for item in value])
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, dt.datetime):
+        # An aware time as its instant; a naive one as written.
+        return value.timestamp() if value.tzinfo is not None else value.isoformat()
+    if isinstance(value, decimal.Decimal | dt.date):
+        return str(value)
+    flat = _flattener(kind)
+    if flat is not None:
+        return _plain(flat(value))
+    if isinstance(value, dict):
+        return tuple(sorted((str(k), _plain(v)) for k, v in value.items()))
+    return repr(value)
+
+
+#: Per model class and field selection, a function returning those fields as
+#: plain values (``_plainer``).
+_PLAINERS: dict[tuple[type, tuple[str, ...]], Callable[[Any], tuple[Any, ...]]] = {}
+
+
+def _plainer(cls: type, names: tuple[str, ...]) -> Callable[[Any], tuple[Any, ...]]:
+    """A function turning ``names`` of a ``cls`` model into a tuple of plain values.
+
+    Written once per class and selection, as ``_flattener`` is: enum members
+    become their values, times their instant, amounts their text, nested
+    models (a status history, a shipment) their own plain tuples, each where
+    the field's declaration says so, without testing every value's type.
+    A value of another type than declared (a subclass, a raw string kept
+    where a vocabulary value was expected) goes through ``_plain``.
+    """
+    key = (cls, names)
+    found = _PLAINERS.get(key)
+    if found is not None:
+        return found
+    namespace: dict[str, Any] = {
+        "Enum": enum.Enum,
+        "plain": _plain,
+        "DT": dt.datetime,
+        "Decimal": decimal.Decimal,
+    }
+    fields = attrs.fields_dict(cls)
+    parts = []
+    for name in names:
+        field = fields[name]
+        value = f"o.{name}"
+        declared = str(field.type)
+        if "model" in field.metadata:
+            model = field.metadata["model"]
+            inner = tuple(f.name for f in attrs.fields(model) if f.repr)
+            namespace[f"model_{name}"] = model
+            namespace[f"plain_{name}"] = _plainer(model, inner)
+
+            def one(item: str, name: str = name) -> str:
+                return f"(plain_{name}({item}) if type({item}) is model_{name} else plain({item}))"
+
+            parts.append(
+                f"(None if {value} is None else tuple([{one('x')} for x in {value}])"
+                f" if isinstance({value}, tuple) else {one(value)})"
+            )
+        elif "enum" in field.metadata:
+            # ``_value_``: what ``.value`` returns, without the enum property's call.
+            parts.append(f"({value}._value_ if isinstance({value}, Enum) else {value})")
+        elif "datetime" in declared:
+            parts.append(
+                f"({value}.timestamp() if type({value}) is DT and {value}.tzinfo is not None"
+                f" else plain({value}))"
+            )
+        elif "Decimal" in declared:
+            parts.append(f"(str({value}) if type({value}) is Decimal else plain({value}))")
+        elif "date" in declared:
+            parts.append(f"plain({value})")
+        else:
+            parts.append(value)  # text, numbers, flags, ids: their repr is cheap
+    source = f"def plain_fields(o):\n    return ({', '.join(parts)},)"
+    exec(source, namespace)
+    made: Callable[[Any], tuple[Any, ...]] = namespace["plain_fields"]
+    _PLAINERS[key] = made
+    return made
+
+
+class _Selector:
+    """One field selection, ready to digest entities with: its sorted names,
+    its label, and the plain-value function per entity class met."""
+
+    __slots__ = ("label", "legacy", "names", "plainers", "variant_names", "variant_plain")
+
+    def __init__(self, selected: tuple[str, ...], variant_selected: tuple[str, ...]) -> None:
+        self.names = (*sorted(selected),)
+        self.variant_names = ("id", *sorted(variant_selected)) if variant_selected else None
+        self.label = _label(selected, variant_selected)
+        self.legacy = _selection(selected, variant_selected)
+        self.plainers: dict[type, Callable[[Any], tuple[Any, ...]]] = {}
+        self.variant_plain = (
+            _plainer(Variant, self.variant_names) if self.variant_names is not None else None
+        )
+
+    def digest(self, entity: Entity) -> str:
+        kind = type(entity)
+        plain = self.plainers.get(kind)
+        if plain is None:
+            plain = self.plainers[kind] = _plainer(kind, self.names)
+        values: list[Any] = [plain(entity)]
+        if self.variant_plain is not None and isinstance(entity, Product):
+            variant_plain, names = self.variant_plain, cast(tuple[str, ...], self.variant_names)
+            values += [
+                variant_plain(v) if type(v) is Variant else _plainer(type(v), names)(v)
+                for v in entity.variants
+            ]
+        return hashlib.blake2b(repr(values).encode(), digest_size=16).hexdigest()
+
+
+@functools.cache
+def _selector(selected: tuple[str, ...], variant_selected: tuple[str, ...]) -> _Selector:
+    return _Selector(selected, variant_selected)
+
+
+def selected_digest(
+    entity: Entity, selected: Sequence[str], variant_selected: Sequence[str]
+) -> str:
+    """A digest of ``entity``'s selected fields (and, for a product, of its
+    variants' ids and selected fields): it changes when what a smart update
+    would compare changes, and costs little to take."""
+    return _selector(tuple(selected), tuple(variant_selected)).digest(entity)
+
+
+#: Per entity class, the default selection a create stamps beside the whole digest.
+_DEFAULT_PARTS: dict[type, _Selector | None] = {}
+
+
+def _default_selection(kind: type) -> _Selector | None:
+    if kind in _DEFAULT_PARTS:
+        return _DEFAULT_PARTS[kind]
+    if issubclass(kind, Product):
+        selected, variant_selected = DEFAULT_FIELDS[Product], DEFAULT_FIELDS[Variant]
+    elif issubclass(kind, Order):
+        selected, variant_selected = DEFAULT_FIELDS[Order], ()
+    else:
+        base = next((k for k in DEFAULT_FIELDS if issubclass(kind, k)), None)
+        selected, variant_selected = (DEFAULT_FIELDS[base] if base else ()), ()
+    found = _selector(tuple(selected), tuple(variant_selected)) if selected else None
+    _DEFAULT_PARTS[kind] = found
+    return found
+
+
+def _default_part(entity: Entity) -> str | None:
+    """The selected part a create stamps: for the default selection of its type."""
+    default = _default_selection(type(entity))
+    return None if default is None else f"{default.digest(entity)}={default.label}"
+
+
+def _created_stamp(entity: Entity) -> str:
+    whole = _stamp(fingerprint(entity), _ALL_FIELDS)
+    part = _default_part(entity)
+    return whole if part is None else f"{whole};{part}"
+
+
+def _same_source(stamp: str | None, entity: Entity) -> bool:
+    """Whether ``entity`` is the source content last synced with this stamp."""
     return stamp is not None and stamp.split("/", 1)[0] == fingerprint(entity)
 
 
 def _in_step(stamp: str | None, digest: str, selection: str) -> bool:
-    """Whether the target is known to hold ``selection`` of a source with ``digest``:
-    all of it after a create, or that same selection compared since."""
-    return stamp in (_stamp(digest, _ALL_FIELDS), _stamp(digest, selection))
+    """Whether the target is known to hold ``selection`` of a source with ``digest``
+    (the whole entity's): all of it after a create, or that same selection
+    compared since (a stamp of an older version)."""
+    if stamp is None:
+        return False
+    parts = stamp.split(";")
+    return _stamp(digest, _ALL_FIELDS) in parts or _stamp(digest, selection) in parts
+
+
+@attrs.frozen
+class Decision:
+    """What a smart update knows of one entity before asking the target."""
+
+    in_step: bool
+    #: The stamp to keep after comparing the selection (a selected part).
+    compared: str
+    #: A stamp to write although nothing is compared (the record gains the
+    #: selected part), or None.
+    restamp: str | None = None
+
+
+def decide(
+    stamp: str | None,
+    entity: Entity,
+    selected: Sequence[str],
+    variant_selected: Sequence[str],
+) -> Decision:
+    """Whether the target holds ``entity``'s selected fields, from its record's stamp."""
+    selector = _selector(tuple(selected), tuple(variant_selected))
+    part = f"{selector.digest(entity)}={selector.label}"
+    if stamp is None:
+        return Decision(in_step=False, compared=part)
+    if part in stamp:  # a digest and a label: it matches only as a whole part
+        return Decision(in_step=True, compared=part)
+    parts = stamp.split(";")
+    if not _in_step(stamp, fingerprint(entity), selector.legacy):
+        return Decision(in_step=False, compared=part)
+    # In step by the whole digest: keep what showed it, and the selected part
+    # (the last two selections' parts at most, so a stamp stays short).
+    whole = [p for p in parts if "/" in p]
+    selected_parts = [p for p in parts if "=" in p and "/" not in p][-1:]
+    return Decision(in_step=True, compared=part, restamp=";".join([*whole, *selected_parts, part]))
 
 
 def synced(
@@ -66,7 +300,7 @@ def synced(
             source_id=cast(str, entity.id),
             target_id=target_id,
             status="synced",
-            fingerprint=_stamp(fingerprint(entity), _ALL_FIELDS) if written else None,
+            fingerprint=_created_stamp(entity) if written else None,
             owned=owned,
             dropped=dropped,
         )

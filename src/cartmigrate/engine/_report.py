@@ -8,7 +8,7 @@ import enum
 import io
 import json
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any, Literal, cast
 
 import attrs
@@ -16,6 +16,7 @@ from deepdiff import DeepDiff
 
 from .._redact import scrub
 from ..models import Entity, Product, Variant, plain
+from ._changes import ChangeLog
 from ._render import html_view, text_view
 
 __all__ = ["Change", "Failure", "FieldChange", "Notice", "Outcome", "Progress", "Report"]
@@ -129,7 +130,12 @@ class Reconciliation:
         return self.complete and self.consistent
 
 
+def _change_log(changes: Iterable[Change]) -> ChangeLog:
+    return changes if isinstance(changes, ChangeLog) else ChangeLog(changes)
+
+
 _OUTCOMES = [o.value for o in Outcome]
+_VALUES: dict[Outcome, str] = {o: o.value for o in Outcome}
 
 #: The version of ``Report.to_dict()``'s layout.
 SCHEMA_VERSION = 1
@@ -151,12 +157,17 @@ class Report:
     finished_at: dt.datetime | None = None
     failures: list[Failure] = attrs.field(factory=list)
     warnings: list[Notice] = attrs.field(factory=list)
-    changes: list[Change] = attrs.field(factory=list)
+    #: A list-like ``ChangeLog``: the first thousand in memory, the rest in a file.
+    changes: ChangeLog = attrs.field(factory=ChangeLog, converter=_change_log)
     reconciliation: dict[str, Reconciliation] = attrs.field(factory=dict)
     _counts: dict[str, Counter[str]] = attrs.field(factory=dict, alias="counts")
 
     def count(self, entity: str, outcome: Outcome, n: int = 1) -> None:
-        self._counts.setdefault(entity, Counter())[outcome.value] += n
+        # Called per entity: no Counter built per call, no enum lookup.
+        counts = self._counts.get(entity)
+        if counts is None:
+            counts = self._counts[entity] = Counter()
+        counts[_VALUES[outcome]] += n
 
     def count_with_variants(
         self, entity: Entity, outcome: Outcome, variants: Outcome | None = None

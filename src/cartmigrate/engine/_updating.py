@@ -14,11 +14,11 @@ from typing import TYPE_CHECKING, Any, cast
 import attrs
 
 from .._exceptions import CartMigrateError
-from ..models import Entity, Product, Variant, fingerprint
+from ..models import Entity, Product, Variant
 from ..state import FailureRecord, SyncRecord
 from . import _uncarried as uncarried
 from ._acknowledge import acknowledged
-from ._records import _LEFT_ALONE, _in_step, _selection, _stamp
+from ._records import _LEFT_ALONE, Decision, decide
 from ._report import FieldChange, Notice, Outcome
 from ._run import _Run, fail, record_update
 from ._translation import translate
@@ -33,15 +33,20 @@ def update(
     kind: type[Entity],
     pairs: Sequence[tuple[Entity, SyncRecord]],
     failures: list[FailureRecord],
+    decisions: Mapping[str, Decision] | None = None,
 ) -> None:
+    """Compare and write the selected fields of ``pairs`` that are not in step.
+
+    ``decisions``: what ``decide`` said of some of them already (the engine
+    decides a whole batch from its records' stamps before building records).
+    """
     name = kind.kind
     selected = run.fields.get(kind, ())
     variant_selected = run.fields.get(Variant, ()) if kind is Product else ()
     records: list[SyncRecord] = []
-    candidates: list[tuple[Entity, SyncRecord, str]] = []
-    selection = _selection(selected, variant_selected)
+    succeeded: list[str] = []
+    candidates: list[tuple[Entity, SyncRecord, Decision]] = []
     for entity, record in pairs:
-        digest = fingerprint(entity)
         if record.fingerprint == _LEFT_ALONE:
             run.report.count(name, Outcome.UNCHANGED)  # existing='leave': never written
             continue
@@ -49,16 +54,24 @@ def update(
             # Nothing compared: the record keeps what it had, so a later call
             # selecting these fields still sees the change.
             run.report.count_with_variants(entity, Outcome.UNCHANGED)
-        elif _in_step(record.fingerprint, digest, selection) and not run.verify:
-            run.report.count_with_variants(entity, Outcome.UNCHANGED)
-        else:
-            candidates.append((entity, record, _stamp(digest, selection)))
-    if candidates:
-        records.extend(
-            apply_changes(engine, run, kind, candidates, selected, variant_selected, failures)
+            continue
+        decision = (decisions or {}).get(record.source_id) or decide(
+            record.fingerprint, entity, selected, variant_selected
         )
-    run.state.put(records)
-    succeeded = [r.source_id for r in records if r.kind == name]
+        if decision.in_step and not run.verify:
+            run.report.count_with_variants(entity, Outcome.UNCHANGED)
+            if decision.restamp is not None:
+                records.append(attrs.evolve(record, fingerprint=decision.restamp))
+        else:
+            candidates.append((entity, record, decision))
+    if candidates:
+        written, succeeded = apply_changes(
+            engine, run, kind, candidates, selected, variant_selected, failures
+        )
+        records.extend(written)
+    if records:
+        run.state.put(records)
+    succeeded.extend(r.source_id for r in records if r.kind == name)
     if succeeded:
         run.state.clear_failures(name, succeeded)
 
@@ -67,18 +80,22 @@ def apply_changes(
     engine: SyncEngine,
     run: _Run,
     kind: type[Entity],
-    candidates: Sequence[tuple[Entity, SyncRecord, str]],
+    candidates: Sequence[tuple[Entity, SyncRecord, Decision]],
     selected: tuple[str, ...],
     variant_selected: tuple[str, ...],
     failures: list[FailureRecord],
-) -> list[SyncRecord]:
+) -> tuple[list[SyncRecord], list[str]]:
+    """The records to write after comparing, and the source ids compared (or
+    written) without failing. A record is stamped with the selection
+    compared, except where its stamp showed it in step already
+    (``verify=True``): then it is left as it is, and costs no write."""
     name = kind.kind
     try:
         current = run.target.get_many(kind, [cast(str, r.target_id) for _, r, _ in candidates])
     except CartMigrateError as error:
         for entity, _, _ in candidates:
             fail(run, name, cast(str, entity.id), error, failures)
-        return []
+        return [], []
     translated = [t for t, _ in translate(run, [e for e, _, _ in candidates], warn=False)]
     variant_records: dict[str, SyncRecord] = {}
     if variant_selected:
@@ -87,7 +104,8 @@ def apply_changes(
             [v.id for e, _, _ in candidates for v in cast(Product, e).variants if v.id is not None],
         )
     records: list[SyncRecord] = []
-    for (entity, record, digest), source_view in zip(candidates, translated, strict=True):
+    succeeded: list[str] = []
+    for (entity, record, decision), source_view in zip(candidates, translated, strict=True):
         sid = cast(str, entity.id)
         target_id = cast(str, record.target_id)
         target_view = current.get(target_id)
@@ -138,9 +156,13 @@ def apply_changes(
                 variant_selected,
                 failures,
             )
+        if ok and not decision.in_step:
+            records.append(attrs.evolve(record, fingerprint=decision.compared))
+        elif ok and decision.restamp is not None:
+            records.append(attrs.evolve(record, fingerprint=decision.restamp))
         if ok:
-            records.append(attrs.evolve(record, fingerprint=digest))
-    return records
+            succeeded.append(sid)
+    return records, succeeded
 
 
 def update_variants(

@@ -123,6 +123,26 @@ class StateStore(abc.ABC):
             if record.status == "synced" and record.target_id is not None
         }
 
+    def _stamps(
+        self, kind: str, source_ids: Sequence[str]
+    ) -> dict[str, tuple[SyncStatus, str | None, bool]]:
+        """Status, fingerprint and whether references were dropped, of these records.
+
+        What the engine decides a batch from: most entities of a smart
+        update are unchanged, and need no whole record. A store can answer
+        it with tuples from one query.
+        """
+        return {
+            sid: (record.status, record.fingerprint, bool(record.dropped))
+            for sid, record in self.get(kind, source_ids).items()
+        }
+
+    def _source_ids(self, kind: str, *, status: SyncStatus | None = None) -> Iterator[str]:
+        """The source ids of ``records(kind, status=status)``; a store can list
+        them without building records."""
+        for record in self.records(kind, status=status):
+            yield record.source_id
+
     def discard(self, kind: str, source_ids: Sequence[str]) -> None:  # noqa: B027 - optional
         """Forget these records (of entities that never reached the target).
 

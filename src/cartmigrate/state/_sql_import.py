@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 __all__ = ["import_sqlite_file"]
 
 #: The SQLiteStateStore schema versions this reads.
-_READS = (1,)
+_READS = (1, 2)  # 2 adds entity_counts, which an import does not need
 _BATCH = 2000
 
 

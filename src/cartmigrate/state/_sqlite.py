@@ -31,7 +31,12 @@ from ._lock import FileLock
 
 __all__ = ["SQLiteStateStore"]
 
-SCHEMA_VERSION = 1
+#: 2: ``entity_counts`` keeps how many records of each kind and status there
+#: are, written in the transaction of every write to ``entity_map``, so a
+#: call's reconciliation reads a count instead of counting the id map. A file
+#: of schema 1 is counted once when this version opens it; an older version
+#: refuses a file of schema 2 (its writes would not keep the counts).
+SCHEMA_VERSION = 2
 
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
@@ -50,6 +55,12 @@ CREATE TABLE IF NOT EXISTS entity_map (
 CREATE INDEX IF NOT EXISTS entity_map_target ON entity_map (kind, target_id);
 CREATE INDEX IF NOT EXISTS entity_map_unfinished ON entity_map (kind, source_id)
     WHERE status != 'synced' OR dropped IS NOT NULL;
+CREATE TABLE IF NOT EXISTS entity_counts (
+    kind TEXT NOT NULL,
+    status TEXT NOT NULL,
+    n INTEGER NOT NULL,
+    PRIMARY KEY (kind, status)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS failures (
     kind TEXT NOT NULL,
     source_id TEXT NOT NULL,
@@ -161,12 +172,21 @@ class SQLiteStateStore(StateStore):
         for statement in _SCHEMA.split(";"):
             if statement.strip():
                 self._db.execute(statement)
-        self._db.execute(
-            "INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
-        )
         row = self._db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
+        if row is None:  # a new file
+            version = SCHEMA_VERSION
+            self._db.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(version),))
+        else:
+            version = int(row[0])
+        if version == 1:  # written before the counts were kept: count it once
+            self._db.execute(
+                "INSERT INTO entity_counts"
+                " SELECT kind, status, COUNT(*) FROM entity_map GROUP BY kind, status"
+            )
+            version = 2
+            self._db.execute("UPDATE meta SET value='2' WHERE key='schema_version'")
         self._db.execute("COMMIT")
-        return int(row[0])
+        return version
 
     def __repr__(self) -> str:
         return f"SQLiteStateStore({self.path!r})"
@@ -198,34 +218,96 @@ class SQLiteStateStore(StateStore):
         where = " AND status='synced' AND target_id IS NOT NULL"
         return dict(self._rows_of("source_id, target_id", kind, source_ids, where))
 
+    def _stamps(
+        self, kind: str, source_ids: Sequence[str]
+    ) -> dict[str, tuple[SyncStatus, str | None, bool]]:
+        return {
+            sid: (cast(SyncStatus, status), stamp, bool(dropped))
+            for sid, status, stamp, dropped in self._rows_of(
+                "source_id, status, fingerprint, dropped IS NOT NULL", kind, source_ids
+            )
+        }
+
+    def _source_ids(self, kind: str, *, status: SyncStatus | None = None) -> Iterator[str]:
+        """Page by page in source-id order, as ``records``, but ids only."""
+        condition = "" if status is None else " AND status=?"
+        args: tuple[str, ...] = (kind,) if status is None else (kind, status)
+        after = ""
+        while True:
+            rows = self._db.execute(
+                f"SELECT source_id FROM entity_map WHERE kind=?{condition}"
+                " AND source_id > ? ORDER BY source_id LIMIT ?",
+                (*args, after, _PAGE * 10),
+            ).fetchall()
+            for (source_id,) in rows:
+                yield source_id
+            if len(rows) < _PAGE * 10:
+                return
+            after = rows[-1][0]
+
+    def _recount(self, statuses: Mapping[str, Mapping[str, str | None]]) -> None:
+        """Keep ``entity_counts`` right for rows about to be written, in the
+        write's transaction: per kind, the statuses the rows have now (one
+        query per 500 ids) out, the ones they get (None: deleted) in."""
+        for kind, new in statuses.items():
+            delta: dict[str, int] = {}
+            for status, n in self._rows_of("status, COUNT(*)", kind, list(new), " GROUP BY status"):
+                delta[status] = delta.get(status, 0) - n
+            for status in new.values():
+                if status is not None:
+                    delta[status] = delta.get(status, 0) + 1
+            self._db.executemany(
+                "INSERT INTO entity_counts VALUES (?, ?, ?)"
+                " ON CONFLICT (kind, status) DO UPDATE SET n = n + excluded.n",
+                [(kind, status, n) for status, n in delta.items() if n],
+            )
+
+    def _write_counted(
+        self, sql: str, rows: Sequence[Sequence[Any]], statuses: Mapping[str, Mapping[str, Any]]
+    ) -> None:
+        if not rows:
+            return
+        # One transaction: the rows and their counts. IMMEDIATE: it reads
+        # before it writes, and a read transaction another process's write
+        # overtook could not become a write one (SQLite would refuse at once).
+        with self._db:
+            self._db.execute("BEGIN IMMEDIATE")
+            self._recount(statuses)
+            self._db.executemany(sql, rows)
+
     def put(self, records: Iterable[SyncRecord]) -> None:
-        self._write(
-            "INSERT OR REPLACE INTO entity_map VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        rows = [
             (
-                (
-                    r.kind,
-                    r.source_id,
-                    r.target_id,
-                    r.status,
-                    r.fingerprint,
-                    int(r.owned),
-                    r.parent_id,
-                    ",".join(r.dropped) or None,
-                )
-                for r in records
-            ),
+                r.kind,
+                r.source_id,
+                r.target_id,
+                r.status,
+                r.fingerprint,
+                int(r.owned),
+                r.parent_id,
+                ",".join(r.dropped) or None,
+            )
+            for r in records
+        ]
+        statuses: dict[str, dict[str, str | None]] = {}
+        for row in rows:  # the last write of a row in the batch is the one kept
+            statuses.setdefault(row[0], {})[row[1]] = row[3]
+        self._write_counted(
+            "INSERT OR REPLACE INTO entity_map VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows, statuses
         )
 
     def put_pending(self, kind: str, source_ids: Sequence[str]) -> None:
-        self._write(
+        self._write_counted(
             "INSERT OR REPLACE INTO entity_map VALUES (?, ?, NULL, 'pending', NULL, 1, NULL, NULL)",
-            ((kind, sid) for sid in source_ids),
+            [(kind, sid) for sid in source_ids],
+            {kind: dict.fromkeys(source_ids, "pending")},
         )
 
     def discard(self, kind: str, source_ids: Sequence[str]) -> None:
-        self._write(
+        self._write_counted(
             "DELETE FROM entity_map WHERE kind=? AND source_id=?",
-            ((kind, sid) for sid in source_ids),
+            [(kind, sid) for sid in source_ids],
+            {kind: dict.fromkeys(source_ids)},
         )
 
     def records(self, kind: str, *, status: SyncStatus | None = None) -> Iterator[SyncRecord]:
@@ -237,28 +319,33 @@ class SQLiteStateStore(StateStore):
 
     def _pages(self, condition: str, args: tuple[str, ...]) -> Iterator[SyncRecord]:
         """Records page by page in source-id order: memory stays flat at any size,
-        and callers may write between pages (keyset paging sees no cursor reset)."""
+        and callers may write between pages (keyset paging sees no cursor reset).
+        The first page is small and each next one larger, up to ``_PAGE``: a
+        caller that takes a few (a sample) builds a few records, not a page."""
         after = ""
+        size = 16
         while True:
             rows = self._db.execute(
                 f"SELECT {_COLUMNS} FROM entity_map WHERE kind=?{condition}"
                 " AND source_id > ? ORDER BY source_id LIMIT ?",
-                (*args, after, _PAGE),
+                (*args, after, size),
             ).fetchall()
             for row in rows:
                 yield _row_to_record(row)
-            if len(rows) < _PAGE:
+            if len(rows) < size:
                 return
             after = rows[-1][1]
+            size = min(_PAGE, size * 4)
 
     def count(self, kind: str, *, status: SyncStatus | None = None) -> int:
+        # Kept with every write (``_recount``): one indexed read at any size.
         if status is None:
-            row = self._db.execute("SELECT COUNT(*) FROM entity_map WHERE kind=?", (kind,))
+            row = self._db.execute("SELECT SUM(n) FROM entity_counts WHERE kind=?", (kind,))
         else:
             row = self._db.execute(
-                "SELECT COUNT(*) FROM entity_map WHERE kind=? AND status=?", (kind, status)
+                "SELECT SUM(n) FROM entity_counts WHERE kind=? AND status=?", (kind, status)
             )
-        return int(row.fetchone()[0])
+        return int(row.fetchone()[0] or 0)
 
     def source_id_for(self, kind: str, target_id: str) -> str | None:
         row = self._db.execute(
@@ -344,7 +431,7 @@ class SQLiteStateStore(StateStore):
         names = [(kind,) for kind in kinds]
         with self._db:
             self._db.execute("BEGIN")
-            for table in ("entity_map", "failures", "cursors"):
+            for table in ("entity_map", "entity_counts", "failures", "cursors"):
                 self._db.executemany(f"DELETE FROM {table} WHERE kind=?", names)
 
     def get_meta(self, key: str) -> str | None:

@@ -1,0 +1,382 @@
+"""Benchmarks of what a call costs against what it does (issue #14).
+
+9. ``scan``: smart updates of a store whose source reads nothing
+   incrementally (every read is a scan, as WooCommerce customers or
+   PrestaShop stock), after a 1% change, with ``verify=True``, and idle; each
+   as a ratio of the ``full_migrate`` measured before it in the same process.
+10. ``floor``: ``full_migrate`` memory → memory with the SQLite state against
+   the plain contract copy of the same store between the same carts (read,
+   translate references through a dict, ``create_many``; no state, no
+   report): what the engine's guarantees cost over the least any tool does.
+11. ``dryrun``: peak RSS of a dry ``full_migrate`` from a streaming source,
+    at two sizes; the ratio says whether a plan's memory grows with the store.
+12. ``statesize``: an idle smart update (in a fresh engine, as a nightly job
+    starts) of one small store over a state that also holds N other rows:
+    the ratio between two N says whether a call's fixed cost grows with the
+    whole id map.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import sys
+import tempfile
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, cast
+
+import attrs
+from _carts import DiscardCart, StreamingCart, store_of
+
+from cartmigrate import (
+    Capabilities,
+    Category,
+    Created,
+    Customer,
+    Entity,
+    MemoryCart,
+    Order,
+    OrderStatus,
+    Product,
+    SQLiteStateStore,
+    StatusChange,
+    SyncEngine,
+    Variant,
+)
+from cartmigrate.models import ENTITY_TYPES
+from cartmigrate.models._references import _rewrite
+from cartmigrate.state import SyncRecord
+from cartmigrate.testing import FakeClock, StoreGenerator
+
+__all__ = ["SCENARIOS", "SIZES", "add_goals", "change_one_percent"]
+
+Row = dict[str, Any]
+
+#: Sizes per scenario: (full run, --quick).
+SIZES: dict[str, tuple[Sequence[int], Sequence[int]]] = {
+    "scan": ((100_000,), (5_000,)),
+    "floor": ((100_000,), (5_000,)),
+    "dryrun": ((100_000, 300_000), (2_000, 10_000)),
+    "statesize": ((100_000, 1_000_000), (5_000, 50_000)),
+}
+
+SCAN_GOAL = 0.05  # smart update after a 1% change / full_migrate, scan path
+IDLE_GOAL = 0.01  # nothing changed / full_migrate
+FLOOR_GOAL = 1.5  # full_migrate / plain contract copy
+DRY_RUN_GOAL = 2.0  # peak RSS at the larger size / the smaller
+STATE_GOAL = 2.0  # idle call over the larger state / the smaller
+
+
+def _measure() -> tuple[Callable[..., Any], Callable[[], float]]:
+    # The orchestrator's timer and RSS reader: from ``__main__`` when it runs
+    # as the script (there its ``--profile`` directory is set), else imported.
+    main = sys.modules["__main__"]
+    if not hasattr(main, "timed"):
+        import run as main
+    return main.timed, main.peak_rss_mb
+
+
+def _row(scenario: str, size: int, seconds: float | None, **fields: Any) -> Row:
+    return {"scenario": scenario, "size": size, "seconds": seconds, **fields}
+
+
+def _writes(cart: MemoryCart) -> int:
+    return sum(cart.calls[op] for op in ("create", "update", "delete"))
+
+
+def _requests(*carts: MemoryCart) -> int:
+    return sum(sum(cart.calls.values()) for cart in carts)
+
+
+class ScanCart(MemoryCart):
+    """A memory store that cannot filter reads by time: every read is a scan."""
+
+    @property
+    def capabilities(self) -> Capabilities:
+        return attrs.evolve(super().capabilities, incremental=frozenset())
+
+
+def change_one_percent(
+    source: MemoryCart, generator: StoreGenerator, now: dt.datetime, *, seed: int = 4
+) -> int:
+    """Change 1% of the store as a live shop would; return the entities changed.
+
+    A third of the changes are stock (one variant's quantity, and so the
+    product's total: two entities, each a write on any platform), a third
+    are order status changes, a third are new orders. ``seed`` picks others
+    for a second round; new orders follow the ones the source holds.
+    """
+    share = max(3, generator.size // 100) // 3
+    rng = random.Random(seed)
+    changed = 0
+    for index in rng.sample(range(generator.products), share):
+        product = cast(Product, source.get(Product, f"p{index}"))
+        first, *rest = product.variants
+        first = attrs.evolve(first, quantity=(first.quantity or 0) + 7)
+        source.add(
+            attrs.evolve(product, quantity=(product.quantity or 0) + 7, variants=(first, *rest))
+        )
+        changed += 2
+    for index in rng.sample(range(generator.orders), share):
+        order = cast(Order, source.get(Order, f"o{index}"))
+        status = (
+            OrderStatus.REFUNDED if order.status == OrderStatus.COMPLETED else OrderStatus.COMPLETED
+        )
+        history = (*order.status_history, StatusChange(status=status, at=now))
+        source.add(attrs.evolve(order, status=status, status_history=history))
+        changed += 1
+    held = source.count(Order) or 0
+    more = attrs.evolve(generator, orders=held + share)
+    for index in range(held, held + share):
+        new = more.entity(Order, f"o{index}")
+        assert new is not None
+        source.add(new)
+        changed += 1
+    source.calls.clear()
+    return changed
+
+
+# -- 9. the scan path ----------------------------------------------------------------
+def scan(size: int) -> list[Row]:
+    """Full migration, then smart updates of a source that only scans."""
+    timed, peak_rss_mb = _measure()
+    generator = store_of(size)
+    clock = FakeClock(dt.datetime(2023, 1, 1, tzinfo=dt.UTC), tick=dt.timedelta(minutes=1))
+    source = ScanCart(generator, name="source", clock=clock.now)
+    target = MemoryCart(name="target")
+    name = "9 scan-path smart update"
+    rows: list[Row] = []
+    with tempfile.TemporaryDirectory() as tmp, SQLiteStateStore(Path(tmp, "state.db")) as state:
+        engine = SyncEngine(source, target, state=state)
+        full_s, report = timed(f"scan-{size}-full", engine.full_migrate)
+        assert report.ok, report.summary()
+        rows.append(_row(f"{name}: full_migrate", size, full_s, entities=size))
+        clock.advance(dt.timedelta(days=1))
+
+        for label, verify, seed in (("1% changed", False, 4), ("1% changed, verify=True", True, 5)):
+            changed = change_one_percent(source, generator, clock.now(), seed=seed)
+            target.calls.clear()
+            seconds, report = timed(
+                f"scan-{size}-{'verify' if verify else 'changed'}",
+                lambda verify=verify: engine.smart_update(verify=verify),
+            )
+            assert report.ok, report.summary()
+            amplification = _writes(target) / changed
+            rows.append(
+                _row(
+                    f"{name}: {label} ({changed} entities)",
+                    size,
+                    seconds,
+                    entities=changed,
+                    requests=_requests(source, target),
+                    ratio=("smart / full", seconds / full_s),
+                    goal=("<=", SCAN_GOAL),
+                    note=f"write amplification {amplification:.2f}"
+                    + ("" if verify else " (goal 1.0)"),
+                    why_not="verify=True compares every entity with the target's copy"
+                    if verify
+                    else "",
+                )
+            )
+            if not verify:
+                rows.append(
+                    _row(
+                        f"{name}: write amplification",
+                        size,
+                        None,
+                        entities=changed,
+                        requests=_writes(target),
+                        ratio=("writes / changed", amplification),
+                        goal=("==", 1.0),
+                    )
+                )
+            clock.advance(dt.timedelta(days=1))
+
+        source.calls.clear()
+        target.calls.clear()
+        idle_s, report = timed(f"scan-{size}-idle", engine.smart_update)
+        assert report.ok and _writes(target) == 0, report.summary()
+        rows.append(
+            _row(
+                f"{name}: nothing changed",
+                size,
+                idle_s,
+                entities=size,
+                requests=_requests(source, target),
+                ratio=("idle / full", idle_s / full_s),
+                goal=("<=", IDLE_GOAL),
+                rss_mb=peak_rss_mb(),
+                why_not="a scan reads and decides every entity, whatever changed",
+            )
+        )
+    return rows
+
+
+def _parents_first(categories: list[Category]) -> list[Entity]:
+    by_id = {c.id: c for c in categories}
+    entities: list[Entity] = list(categories)
+
+    def depth(category: Category) -> int:
+        seen = 0
+        while category.parent_id in by_id and seen < len(by_id):
+            category = by_id[category.parent_id]
+            seen += 1
+        return seen
+
+    return sorted(entities, key=lambda c: depth(cast(Category, c)))
+
+
+# -- 10. the floor --------------------------------------------------------------------
+def contract_copy(source: MemoryCart, target: MemoryCart, batch: int) -> int:
+    """The least any migration does: read each type, translate its references
+    through a dict of the ids created so far, ``create_many`` in batches."""
+    ids: dict[type[Entity], dict[str, str]] = {kind: {} for kind in (*ENTITY_TYPES, Variant)}
+    created = 0
+
+    def resolve(kind: type[Entity], value: str) -> str | None:
+        return ids[kind].get(value)
+
+    for kind in ENTITY_TYPES:
+        entities = list(source.read(kind))
+        if kind is Category:  # parents first, as any copy must
+            entities = _parents_first(cast(list[Category], entities))
+        for start in range(0, len(entities), batch):
+            chunk = entities[start : start + batch]
+            payloads = [_rewrite(e, resolve, {"id": None})[0] for e in chunk]
+            results = target.create_many(payloads, source_refs=[f"{e.id}" for e in chunk])
+            for entity, result in zip(chunk, results, strict=True):
+                assert isinstance(result, Created), result
+                ids[kind][cast(str, entity.id)] = result.id
+                if isinstance(entity, Product):
+                    for variant, variant_id in zip(
+                        entity.variants, result.variant_ids, strict=False
+                    ):
+                        ids[Variant][cast(str, variant.id)] = variant_id
+                created += 1
+    return created
+
+
+def floor(size: int) -> list[Row]:
+    timed, peak_rss_mb = _measure()
+    generator = store_of(size)
+    source = MemoryCart(generator, name="source")
+    copied = MemoryCart(name="target")
+    batch = copied.capabilities.batch_size
+    floor_s, created = timed(f"floor-{size}-copy", lambda: contract_copy(source, copied, batch))
+    assert created == size, created
+    target = MemoryCart(name="target")
+    with tempfile.TemporaryDirectory() as tmp, SQLiteStateStore(Path(tmp, "state.db")) as state:
+        engine = SyncEngine(source, target, state=state)
+        full_s, report = timed(f"floor-{size}-engine", engine.full_migrate)
+    assert report.ok, report.summary()
+    return [
+        _row("10 floor: plain contract copy (create_many, no state)", size, floor_s, entities=size),
+        _row(
+            "10 floor: full_migrate memory→memory, SQLite state",
+            size,
+            full_s,
+            entities=size,
+            rss_mb=peak_rss_mb(),
+            ratio=("engine / floor", full_s / floor_s),
+            goal=("<=", FLOOR_GOAL),
+            why_not="per entity the engine writes an intent and a result in SQLite (and the"
+            " counts), stamps two digests and reports; see docs/performance.md",
+        ),
+    ]
+
+
+# -- 11. dry run memory ----------------------------------------------------------------
+def dryrun(size: int) -> list[Row]:
+    timed, peak_rss_mb = _measure()
+    baseline = peak_rss_mb()
+    source = StreamingCart(store_of(size))
+    target = DiscardCart()
+    with tempfile.TemporaryDirectory() as tmp, SQLiteStateStore(Path(tmp, "state.db")) as state:
+        engine = SyncEngine(source, target, state=state)
+        seconds, report = timed(f"dryrun-{size}", lambda: engine.full_migrate(dry_run=True))
+    variants = report.summary().get("variant", {}).get("created", 0)
+    assert report.total("created") - variants == size, report.summary()
+    rss = peak_rss_mb()
+    return [
+        _row(
+            "11 dry run: full_migrate(dry_run=True) stream→discard",
+            size,
+            seconds,
+            entities=size,
+            requests=source.requests + target.requests,
+            rss_mb=rss,
+            note=f"RSS after imports {baseline:.0f} MB; {(rss - baseline) * 1024 / size:.2f}"
+            " KB per entity",
+        )
+    ]
+
+
+# -- 12. per-call cost over a growing state ----------------------------------------------
+STATE_STORE = 1_000  # entities of the store actually synced
+
+
+def statesize(rows_in_state: int) -> list[Row]:
+    timed, _ = _measure()
+    generator = store_of(STATE_STORE)
+    clock = FakeClock(dt.datetime(2023, 1, 1, tzinfo=dt.UTC), tick=dt.timedelta(minutes=1))
+    source = MemoryCart(generator, name="source", clock=clock.now)
+    target = MemoryCart(name="target")
+    with tempfile.TemporaryDirectory() as tmp, SQLiteStateStore(Path(tmp, "state.db")) as state:
+        engine = SyncEngine(source, target, state=state)
+        assert engine.full_migrate().ok
+        # The state of a big store: rows of the incremental types that this
+        # call has no reason to visit (their entities did not change).
+        kinds = (Product.kind, Customer.kind, Order.kind)
+        for start in range(0, rows_in_state, 50_000):
+            state.put(
+                SyncRecord(
+                    kind=kinds[i % 3],
+                    source_id=f"x{i}",
+                    target_id=f"t{i}",
+                    status="synced",
+                    fingerprint="0" * 32,
+                )
+                for i in range(start, min(rows_in_state, start + 50_000))
+            )
+        clock.advance(dt.timedelta(days=1))
+        fresh = SyncEngine(source, target, state=state)  # a nightly job's new process
+        target.calls.clear()
+        incremental = [Product, Customer, Order]
+        seconds, report = timed(
+            f"statesize-{rows_in_state}", lambda: fresh.smart_update(entities=incremental)
+        )
+        assert _writes(target) == 0 and not report.failures, report.failures
+    return [
+        _row(
+            "12 state size: idle smart update (products, customers, orders)",
+            rows_in_state,
+            seconds,
+            note=f"a {STATE_STORE:,}-entity store; the size is the rows in the state",
+        )
+    ]
+
+
+SCENARIOS: dict[str, Callable[[int], list[Row]]] = {
+    "scan": scan,
+    "floor": floor,
+    "dryrun": dryrun,
+    "statesize": statesize,
+}
+
+
+def add_goals(rows: list[Row]) -> None:
+    """The goals that compare two sizes of one scenario (11 and 12)."""
+    for prefix, key, label, goal in (
+        ("11 ", "rss_mb", "RSS", DRY_RUN_GOAL),
+        ("12 ", "seconds", "time", STATE_GOAL),
+    ):
+        found = sorted(
+            (r for r in rows if r["scenario"].startswith(prefix) and not r.get("before")),
+            key=lambda r: r["size"],
+        )
+        if len(found) >= 2:
+            small, large = found[0], found[-1]
+            name = f"{label} {large['size'] // 1000}k / {small['size'] // 1000}k"
+            large["ratio"] = (name, large[key] / small[key])
+            large["goal"] = ("<=", goal)

@@ -1,0 +1,99 @@
+"""Deciding what each entity of a batch needs, from its record's stamp.
+
+One query per batch answers, per source id, the record's status, stamp and
+whether references were dropped (``StateStore._stamps``); most entities of a
+smart update are decided from that alone: unchanged, counted at once. Whole
+records are fetched only for those that need more (a comparison with the
+target, a repair of references).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import cast
+
+import attrs
+
+from ..models import Entity, Product, Variant
+from ..state import SyncRecord
+from ._records import _LEFT_ALONE, Decision, _same_source, decide
+from ._report import Outcome
+from ._run import Mode, _Run
+
+__all__ = ["Batch", "sort_batch"]
+
+
+@attrs.define
+class Batch:
+    """A batch sorted by what each entity needs."""
+
+    to_create: list[Entity]
+    to_resolve: list[Entity]
+    repairs: list[tuple[Entity, SyncRecord]]
+    compares: list[tuple[Entity, SyncRecord]]
+    #: What ``decide`` said of the entities to compare (by source id).
+    decisions: dict[str, Decision]
+
+
+def sort_batch(run: _Run, kind: type[Entity], prepared: Sequence[Entity], mode: Mode) -> Batch:
+    """Sort ``prepared`` (mapped, with ids): never synced or refused (create),
+    outcome unknown (resolve), references to repair, selected fields to
+    compare; the rest is unchanged and counted here."""
+    stamps = run.state._stamps(kind.kind, [cast(str, e.id) for e in prepared])
+    to_create: list[Entity] = []
+    to_resolve: list[Entity] = []
+    to_compare: list[Entity] = []
+    to_repair: list[Entity] = []
+    decisions: dict[str, Decision] = {}
+    # Counted at once: most of a batch is unchanged.
+    unchanged = unchanged_variants = left_alone = 0
+    selected = run.fields.get(kind, ())
+    variant_selected = run.fields.get(Variant, ()) if kind is Product else ()
+    for entity in prepared:
+        sid = cast(str, entity.id)
+        found = stamps.get(sid)
+        status, stamp, dropped = found if found is not None else ("failed", None, False)
+        if status == "failed":
+            to_create.append(entity)
+        elif status == "pending":
+            to_resolve.append(entity)
+        elif dropped:
+            to_repair.append(entity)
+        elif mode == "full":
+            unchanged += 1
+            if isinstance(entity, Product):
+                unchanged_variants += len(entity.variants)
+            if kind.kind not in run.unsynced and not _same_source(stamp, entity):
+                run.unsynced.add(kind.kind)
+        elif stamp == _LEFT_ALONE:
+            left_alone += 1  # existing='leave': never written, its variants not counted
+        elif not (selected or variant_selected):
+            # Nothing compared: the record keeps what it had, so a later call
+            # selecting these fields still sees the change.
+            unchanged += 1
+            if isinstance(entity, Product):
+                unchanged_variants += len(entity.variants)
+        else:
+            decision = decide(stamp, entity, selected, variant_selected)
+            if decision.in_step and not run.verify and decision.restamp is None:
+                unchanged += 1
+                if isinstance(entity, Product):
+                    unchanged_variants += len(entity.variants)
+            else:
+                decisions[sid] = decision
+                to_compare.append(entity)
+    if unchanged or left_alone:
+        run.report.count(kind.kind, Outcome.UNCHANGED, unchanged + left_alone)
+    if unchanged_variants:
+        run.report.count(Variant.kind, Outcome.UNCHANGED, unchanged_variants)
+    # Whole records only for what needs more than the stamp.
+    records = run.state.get(kind.kind, [cast(str, e.id) for e in (*to_repair, *to_compare)])
+    repairs = [(e, records[cast(str, e.id)]) for e in to_repair]
+    compares = [(e, records[cast(str, e.id)]) for e in to_compare]
+    return Batch(
+        to_create=to_create,
+        to_resolve=to_resolve,
+        repairs=repairs,
+        compares=compares,
+        decisions=decisions,
+    )
