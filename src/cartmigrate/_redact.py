@@ -194,6 +194,7 @@ LOGGERS = (
     "cartmigrate.shopify",
     "cartmigrate.prestashop",
     "cartmigrate.magento",
+    "cartmigrate.progress",
     "httpx",
     "httpcore",
 )

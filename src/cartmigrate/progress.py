@@ -19,7 +19,11 @@ import importlib
 import logging
 from typing import Any
 
+from ._redact import protect_logger
 from .engine import Progress
+
+#: Scrubbed like every library logger: a progress line may name what a store said.
+_LOGGER = protect_logger("cartmigrate.progress")
 
 __all__ = ["LoggingProgress", "TqdmProgress"]
 
@@ -77,7 +81,7 @@ class LoggingProgress:
     ``level`` (default DEBUG) and its end at INFO, with how many of how many."""
 
     def __init__(self, logger: logging.Logger | None = None, *, level: int = logging.DEBUG) -> None:
-        self.logger = logger or logging.getLogger("cartmigrate.progress")
+        self.logger = logger or _LOGGER
         self.level = level
 
     def __call__(self, event: Progress) -> None:
