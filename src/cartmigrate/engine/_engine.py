@@ -49,6 +49,7 @@ from ._deciding import sort_batch
 from ._dry_run import OverlayState, PlanningCart
 from ._fail_fast import StopCall, preflight, report_stop, stop_if_fatal
 from ._read_ahead import ReadAhead
+from ._read_ids import ReadIds
 from ._reading import (
     _chunks,
     _parents_first,
@@ -467,9 +468,7 @@ class SyncEngine:
         seen: set[str] | None = set() if mode == "smart" and since is None else None
         newest: dt.datetime | None = None
         done = 0
-        read_ids: set[str] = (
-            set()
-        )  # a source repeating a record (in a page or across) syncs it once
+        read_ids = ReadIds()  # a source repeating a record (in a page or across) syncs it once
         with contextlib.closing(chunks):
             for chunk in chunks:
                 chunk = first_reads(run, name, chunk, read_ids)
