@@ -35,3 +35,17 @@ def test_read_ids_answer_as_a_set_of_str() -> None:
     # "o7" and "o07", "7" and "07": distinct ids, never taken for each other.
     assert ("o07" in kept) == ("o07" in expected)
     assert 7 not in kept
+
+
+def test_read_ids_stay_exact_across_merges() -> None:
+    """Enough ids out of order for the new ones to be merged into the array
+    several times (and in order, to be appended), each found again once."""
+    rng = random.Random(7)
+    ids = [f"o{i}" for i in range(0, 60_000, 3)]
+    rng.shuffle(ids)
+    ids = [f"o{i}" for i in range(60_000, 70_000)] + ids  # in order first, then not
+    kept = ReadIds()
+    assert all(kept.first(i) for i in ids)
+    assert not any(kept.first(i) for i in ids)
+    assert not any(f"o{i}" in kept for i in range(1, 60_000, 3))
+    assert "o70000" not in kept and "o069999" not in kept

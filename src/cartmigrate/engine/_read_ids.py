@@ -7,7 +7,8 @@ returned is remembered until the type is done: at a million orders, a set of
 fixed prefix and a number (``"o123"``), so such an id is kept as that number,
 8 bytes, in a sorted ``array`` per prefix. New numbers wait in a small set
 that is merged into the array once it holds a quarter of it (so each number
-is merged a handful of times; a read in id order only appends). Any other
+is merged a handful of times); a number larger than any before is appended
+at once, so a read in id order costs a comparison per id. Any other
 id (``"007"``, a UUID) is kept as it is. Exact either way: an id is found
 again only if it was added.
 """
@@ -27,11 +28,13 @@ _FIRST_MERGE = 4096
 
 
 class _Numbers:
-    __slots__ = ("new", "sorted")
+    __slots__ = ("new", "sorted", "top")
 
     def __init__(self) -> None:
         self.sorted: array[int] = array("q")
         self.new: set[int] = set()
+        #: The largest number added: a larger one is new, and appended in order.
+        self.top = -1
 
     def __contains__(self, number: int) -> bool:
         if number in self.new:
@@ -96,6 +99,10 @@ class ReadIds:
         numbers = self._numbers.get(prefix)
         if numbers is None:
             numbers = self._numbers[prefix] = _Numbers()
+        if number > numbers.top:  # a read in id order: new, and the array stays sorted
+            numbers.top = number
+            numbers.sorted.append(number)
+            return True
         new = numbers.new
         if number in new:
             return False
