@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from cartmigrate.engine._read_ids import ReadIds
+from cartmigrate.engine._read_ids import PlainIds, ReadIds
 
 
 def _ids(rng: random.Random) -> list[str]:
@@ -49,3 +49,9 @@ def test_read_ids_stay_exact_across_merges() -> None:
     assert not any(kept.first(i) for i in ids)
     assert not any(f"o{i}" in kept for i in range(1, 60_000, 3))
     assert "o70000" not in kept and "o069999" not in kept
+
+
+def test_plain_ids_say_whether_an_id_is_new() -> None:
+    kept = PlainIds()
+    assert [kept.first(i) for i in ("a", "1", "a", "01", "1")] == [True, True, False, True, False]
+    assert "a" in kept and "2" not in kept

@@ -49,7 +49,7 @@ from ._deciding import sort_batch
 from ._dry_run import OverlayState, PlanningCart
 from ._fail_fast import StopCall, preflight, report_stop, stop_if_fatal
 from ._read_ahead import ReadAhead
-from ._read_ids import ReadIds
+from ._read_ids import PlainIds, ReadIds
 from ._reading import (
     _chunks,
     _parents_first,
@@ -470,7 +470,8 @@ class SyncEngine:
         full_read = mode == "smart" and since is None
         newest: dt.datetime | None = None
         done = 0
-        read_ids = ReadIds()  # a source repeating a record (in a page or across) syncs it once
+        # A source repeating a record (in a page or across) syncs it once.
+        read_ids = PlainIds() if full_read else ReadIds()
         with contextlib.closing(chunks):
             for chunk in chunks:
                 chunk = first_reads(run, name, chunk, read_ids)

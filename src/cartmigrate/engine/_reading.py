@@ -20,7 +20,7 @@ import attrs
 from .._exceptions import CartMigrateError, ConnectorError, TransientError
 from ..models import Category, Entity
 from ..state import FailureRecord, SyncRecord
-from ._read_ids import ReadIds
+from ._read_ids import PlainIds, ReadIds
 from ._report import Notice
 from ._run import Mode, _Run, _Streamed, fail, source_ref
 from ._selection import _KINDS_BY_NAME
@@ -121,7 +121,9 @@ def read_chunks(
             run.abandoned.add(kind)  # the worker skips the rest of it
 
 
-def first_reads(run: _Run, name: str, chunk: Sequence[Entity], read_ids: ReadIds) -> list[Entity]:
+def first_reads(
+    run: _Run, name: str, chunk: Sequence[Entity], read_ids: ReadIds | PlainIds
+) -> list[Entity]:
     """``chunk`` without the entities this read returned already (once each, warned)."""
     fresh: list[Entity] = []
     for entity in chunk:
