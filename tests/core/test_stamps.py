@@ -168,6 +168,40 @@ def test_a_change_inside_the_selection_is_written(clock: FakeClock) -> None:
     assert target.calls["get"] == before["get"]
 
 
+def test_a_change_inside_the_selection_takes_no_whole_digest(
+    clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The record holds this selection's part, of other content: changed,
+    decided without the whole entity's digest (the costly one), and written."""
+    import cartmigrate.engine._records as records
+
+    engine, source = _engine(clock)
+    clock.advance(dt.timedelta(hours=1))
+    product = _product()
+    source.add(attrs.evolve(product, variants=[attrs.evolve(product.variants[0], quantity=0)]))
+    source.add(attrs.evolve(_order(), status=OrderStatus.COMPLETED))
+    taken: list[object] = []
+    whole = records.fingerprint
+
+    def counted(value: object) -> str:
+        taken.append(value)
+        return whole(value)
+
+    monkeypatch.setattr(records, "fingerprint", counted)
+    product_record = engine.state.get("product", ["p1"])["p1"]
+    order_record = engine.state.get("order", ["o1"])["o1"]
+    decisions = [
+        records.decide(product_record.fingerprint, source.get(Product, "p1"), PRODUCT, PRODUCT),
+        records.decide(order_record.fingerprint, source.get(Order, "o1"), ORDER, ()),
+    ]
+    assert [d.in_step for d in decisions] == [False, False]
+    assert taken == []
+    report = engine.smart_update()
+    assert report.summary()["variant"]["updated"] == 1
+    assert report.summary()["order"]["updated"] == 1
+    assert taken == []
+
+
 def test_a_state_of_an_older_version_is_restamped_once(tmp_path: Path, clock: FakeClock) -> None:
     """Records stamped only with the whole entity's digest (as before the
     selected digest) decide without the target, and gain the selected part."""

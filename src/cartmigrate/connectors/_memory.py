@@ -339,7 +339,9 @@ class MemoryCart(Cart):
                     break
             else:
                 raise EntityNotFound(f"no variant {id} on product {parent_id}", entity="variant")
-            updated: Entity = attrs.evolve(product, variants=tuple(variants))
+            # Only the variant changed, and was converted and checked above:
+            # the product is copied without converting all its fields again.
+            updated: Entity = _copy_with(product, {"variants": tuple(variants)})
             kind = Product
         else:
             current = self._store[kind].get(id)

@@ -49,6 +49,7 @@ from ._deciding import sort_batch
 from ._dry_run import OverlayState, PlanningCart
 from ._fail_fast import StopCall, preflight, report_stop, stop_if_fatal
 from ._read_ahead import ReadAhead
+from ._read_ids import PlainIds, ReadIds
 from ._reading import (
     _chunks,
     _parents_first,
@@ -464,19 +465,18 @@ class SyncEngine:
         # full read, one that does not come back is gone from the source.
         retry = {f.source_id for f in run.state.failures(name)}
         retry.update(r.source_id for r in run.state.unfinished(name))
-        seen: set[str] | None = set() if mode == "smart" and since is None else None
+        # A smart update reading in full takes what it did not read for deleted
+        # on the source: the ids read (below) are what it saw.
+        full_read = mode == "smart" and since is None
         newest: dt.datetime | None = None
         done = 0
-        read_ids: set[str] = (
-            set()
-        )  # a source repeating a record (in a page or across) syncs it once
+        # A source repeating a record (in a page or across) syncs it once.
+        read_ids = PlainIds() if full_read else ReadIds()
         with contextlib.closing(chunks):
             for chunk in chunks:
                 chunk = first_reads(run, name, chunk, read_ids)
                 for entity in chunk:
                     retry.discard(entity.id or "")
-                    if seen is not None and entity.id is not None:
-                        seen.add(entity.id)
                     stamp = getattr(entity, "updated_at", None)
                     if stamp is not None and (newest is None or stamp > newest):
                         newest = stamp
@@ -511,8 +511,10 @@ class SyncEngine:
         moves = mode == "smart" or (previous is None and name not in run.unsynced)
         if kind in run.source.capabilities.incremental and moves:
             run.state.set_cursor(name, next_cursor(run, previous, newest))
-        if seen is not None:
-            gone = [sid for sid in run.state._source_ids(name, status="synced") if sid not in seen]
+        if full_read:
+            gone = [
+                sid for sid in run.state._source_ids(name, status="synced") if sid not in read_ids
+            ]
             for source_id in gone:
                 run.report.warnings.append(
                     Notice(

@@ -20,6 +20,7 @@ import attrs
 from .._exceptions import CartMigrateError, ConnectorError, TransientError
 from ..models import Category, Entity
 from ..state import FailureRecord, SyncRecord
+from ._read_ids import PlainIds, ReadIds
 from ._report import Notice
 from ._run import Mode, _Run, _Streamed, fail, source_ref
 from ._selection import _KINDS_BY_NAME
@@ -120,11 +121,13 @@ def read_chunks(
             run.abandoned.add(kind)  # the worker skips the rest of it
 
 
-def first_reads(run: _Run, name: str, chunk: Sequence[Entity], read_ids: set[str]) -> list[Entity]:
+def first_reads(
+    run: _Run, name: str, chunk: Sequence[Entity], read_ids: ReadIds | PlainIds
+) -> list[Entity]:
     """``chunk`` without the entities this read returned already (once each, warned)."""
     fresh: list[Entity] = []
     for entity in chunk:
-        if entity.id is not None and entity.id in read_ids:
+        if entity.id is not None and not read_ids.first(entity.id):
             run.report.warnings.append(
                 Notice(
                     entity=name,
@@ -133,8 +136,6 @@ def first_reads(run: _Run, name: str, chunk: Sequence[Entity], read_ids: set[str
                 )
             )
             continue
-        if entity.id is not None:
-            read_ids.add(entity.id)
         fresh.append(entity)
     return fresh
 

@@ -269,6 +269,13 @@ def decide(
     if part in stamp:  # a digest and a label: it matches only as a whole part
         return Decision(in_step=True, compared=part)
     parts = stamp.split(";")
+    own = f"={selector.label}"
+    if any(p.endswith(own) for p in parts):
+        # This selection's part, of other content: the entity changed. Every
+        # part of a stamp that holds a whole digest was taken of that same
+        # content (a create writes both, a restamp adds parts only where the
+        # whole matched), so the whole digest cannot match either: not taken.
+        return Decision(in_step=False, compared=part)
     if not _in_step(stamp, fingerprint(entity), selector.legacy):
         return Decision(in_step=False, compared=part)
     # In step by the whole digest: keep what showed it, and the selected part
