@@ -12,6 +12,7 @@ import pytest
 
 from cartmigrate import MemoryCart, MemoryStateStore, Product, SyncEngine, WeightUnit
 from cartmigrate.connectors.magento._product_payload import product_from_raw
+from cartmigrate.connectors.magento._units import weight_unit_of
 from cartmigrate.testing.magento import MagentoSimulator
 from tests.woocommerce._catalog import migrate_to_a_target_that_cannot_keep_them
 
@@ -109,3 +110,15 @@ def test_the_store_unit_is_asked_once(make_cart: Any) -> None:
     SyncEngine(source, cart, state=MemoryStateStore()).full_migrate(entities=[Product])
     asked = [r for r in sim.requests if r.template == "store/storeConfigs"]
     assert len(asked) == 1
+
+
+def test_the_unit_is_the_carts_store_views() -> None:
+    configs = [
+        {"id": 1, "code": "default", "weight_unit": "lbs"},
+        {"id": 2, "code": "de", "weight_unit": "kgs"},
+    ]
+    assert weight_unit_of(configs, "de") is WeightUnit.KG
+    assert weight_unit_of(configs, "default") is WeightUnit.LBS
+    assert weight_unit_of(configs, "gone") is WeightUnit.LBS  # the first real view's
+    assert weight_unit_of([{"id": 1, "code": "default", "weight_unit": None}], "default") is None
+    assert weight_unit_of({"message": "not a list"}, "default") is None

@@ -89,6 +89,8 @@ class _Page:
     children: dict[str, Mapping[str, Any]]
     levels: dict[str, Level]
     roots: frozenset[str]
+    #: the store's weight unit, asked here (not per record) when the page has weights
+    weight_unit: WeightUnit | None = None
 
 
 class ProductResource(Resource[Product]):
@@ -186,7 +188,13 @@ class ProductResource(Resource[Product]):
             levels = {s: state.levels[s] for s in skus if s in state.levels}
         else:
             levels = self.stock.for_skus(skus)
-        return _Page(children=children, levels=levels, roots=self.roots())
+        weighed = any(raw.get("weight") not in (None, "") for raw in raws)
+        return _Page(
+            children=children,
+            levels=levels,
+            roots=self.roots(),
+            weight_unit=self.units.unit() if weighed else None,
+        )
 
     def _options_of(self, raw: Mapping[str, Any]) -> list[tuple[str, Attribute | None]]:
         options = (raw.get("extension_attributes") or {}).get("configurable_product_options")
@@ -230,7 +238,7 @@ class ProductResource(Resource[Product]):
             variants=variants,
             roots=context.roots,
             media_url=f"{self.api.base}/media/catalog/product",
-            weight_unit=self.units.unit() if raw.get("weight") not in (None, "") else None,
+            weight_unit=context.weight_unit,
         )
 
     def raw_by_sku(self, sku: str) -> Mapping[str, Any] | None:
