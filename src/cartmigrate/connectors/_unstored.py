@@ -135,8 +135,6 @@ MAGENTO: Mapping[str, str] = {
     "downloadable": _NO_FILES,
     "downloads": _NO_FILES,
     "dimensions": "Magento has no dimension attributes by default",
-    "weight_unit": "Magento keeps weights in its own unit (general/locale/weight_unit):"
-    " written as they are",
     "variants.weight": "cartmigrate writes no weight on a configurable product's children",
     "variants.weight_unit": "cartmigrate writes no weight on a configurable product's children",
     "variants.dimensions": "Magento has no dimension attributes by default",

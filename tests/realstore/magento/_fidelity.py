@@ -31,7 +31,7 @@ from cartmigrate.connectors.magento import MagentoCart
 #: Keys whose values differ between any two stores (ids, times, generated codes).
 _VOLATILE = re.compile(
     r"(^|_)(id|ids|at|date|code|index|value|item_id|entity_id|links|path|children|position|"
-    r"protect_code|increment_id|additional_data)$"
+    r"protect_code|increment_id|additional_data|url)$"
 )
 
 

@@ -28,5 +28,7 @@ def test_the_simulator_answers_like_the_store(real_magento: RealStore) -> None:
     for line in differences:
         print("  ", line)
     assert len(real.exchanges) >= 60
+    # The store's weight unit, asked once for the weighed products it writes.
+    assert [e.path for e in real.exchanges].count("store/storeConfigs") == 1
     assert share >= 0.95, differences
     real_magento.reset()

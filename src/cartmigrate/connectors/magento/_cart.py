@@ -13,6 +13,7 @@ import threading
 from collections.abc import Generator, Iterator, Mapping, Sequence
 from typing import Any, TypeVar, cast
 
+import attrs
 import httpx
 
 from ..._exceptions import (
@@ -38,6 +39,7 @@ from ._orders import OrderResource
 from ._products import ProductResource
 from ._resource import Context, Resource
 from ._stock import Stock
+from ._units import WeightUnits
 
 __all__ = ["MagentoCart"]
 
@@ -143,6 +145,7 @@ class MagentoCart(Cart):
             model_from=self.model_from,
         )
         self._stock = Stock(self._api)
+        self._units = WeightUnits(self._api)
         self._attribute_set = attribute_set_id
         self._resources: dict[type[Entity], Resource[Any]] | None = None
         self._manufacturers: bool | None = None
@@ -207,6 +210,7 @@ class MagentoCart(Cart):
                     Product: ProductResource(
                         self._ctx,
                         stock=self._stock,
+                        units=self._units,
                         attribute_set=self._attribute_set,
                         website=str(website),
                     ),
@@ -249,11 +253,23 @@ class MagentoCart(Cart):
         return ()
 
     def unstored_fields(self, entity: Entity) -> Mapping[str, str]:
-        return held(entity, unstored.MAGENTO)
+        found = held(entity, unstored.MAGENTO)
+        given = _weighed(entity) and cast(Product, entity).weight_unit is not None
+        if given and self._units.unit() is None:
+            found["weight_unit"] = (
+                "the store's weight unit (general/locale/weight_unit) is neither lbs"
+                " nor kgs: weights are written as they are, not converted"
+            )
+        return found
 
     def as_stored(self, entity: E) -> E:
-        """Without what the shop cannot keep (``unstored_fields``)."""
-        return without(entity, self.unstored_fields(entity))
+        """Without what the shop cannot keep (``unstored_fields``), and a weight in
+        the store's unit, as it is converted on write and read back."""
+        stored = without(entity, self.unstored_fields(entity))
+        unit = self._units.unit() if _weighed(stored) else None
+        if isinstance(stored, Product) and unit is not None:
+            return cast(E, attrs.evolve(stored, weight=stored.weight_in(unit), weight_unit=unit))
+        return stored
 
     def derived_fields(self, entity: Entity) -> frozenset[str]:
         if isinstance(entity, Product):
@@ -332,3 +348,7 @@ class MagentoCart(Cart):
         if kind is Variant:
             raise UnsupportedEntity("delete a variant through its product", entity="variant")
         self._resource(kind).delete(id)
+
+
+def _weighed(entity: Entity) -> bool:
+    return isinstance(entity, Product) and entity.weight is not None

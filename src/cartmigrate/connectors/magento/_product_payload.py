@@ -9,6 +9,8 @@
   slug gets one made of its name and SKU, which is distinct by construction.
 - a configurable product's own price reads 0: the model's price is the lowest
   variant price, as the storefront shows it, and is derived.
+- weight: a bare number in the store's unit (``_units``); written converted
+  to it, read back with it. With the store's unit unknown, as it is.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ...models import Product, ProductStatus, StockStatus, Variant
+from ...models import Product, ProductStatus, StockStatus, Variant, WeightUnit
 from ._api import parse_time
 from ._categories import custom_attribute
 from ._stock import Level
@@ -103,6 +105,7 @@ def product_from_raw(
     variants: Sequence[Variant],
     roots: frozenset[str],
     media_url: str,
+    weight_unit: WeightUnit | None = None,
 ) -> Product:
     price, compare = _prices(raw)
     quantity = level.quantity if level else None
@@ -123,6 +126,7 @@ def product_from_raw(
         key=lambda e: ("image" not in (e.get("types") or ()), e.get("position") or 0),
     )
     manufacturer = custom_attribute(raw, "manufacturer")
+    weight = money(raw.get("weight"))
     return Product(
         id=str(raw["id"]),
         name=raw.get("name") or raw.get("sku") or "",
@@ -140,7 +144,8 @@ def product_from_raw(
         slug=_text(raw, "url_key"),
         meta_title=_text(raw, "meta_title"),
         meta_description=_text(raw, "meta_description"),
-        weight=money(raw.get("weight")),
+        weight=weight,
+        weight_unit=weight_unit if weight is not None else None,
         # Magento's virtual and downloadable types ship nothing (their files are links).
         virtual=raw.get("type_id") in ("virtual", "downloadable"),
         created_at=parse_time(raw.get("created_at")),
@@ -178,10 +183,12 @@ def product_payload(
     fields: frozenset[str] | None,
     name: str,
     slug: str | None,
+    weight_unit: WeightUnit | None = None,
 ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """The product body's plain fields and custom attributes for ``fields`` (None: all).
 
-    ``name`` and ``slug`` are passed in since a variant has neither of its own.
+    ``name`` and ``slug`` are passed in since a variant has neither of its own;
+    ``weight_unit`` is the store's (None: not known, the weight goes as it is).
     """
 
     def wanted(field: str) -> bool:
@@ -201,8 +208,11 @@ def product_payload(
         body["name"] = name
     if wanted("status"):
         body["status"] = 1 if product.status is ProductStatus.ACTIVE else 2
-    if wanted("weight") and (product.weight is not None or fields is not None):
-        body["weight"] = float(product.weight) if product.weight is not None else 0
+    if (wanted("weight") or wanted("weight_unit")) and (
+        product.weight is not None or fields is not None
+    ):
+        weight = product.weight if weight_unit is None else product.weight_in(weight_unit)
+        body["weight"] = float(weight) if weight is not None else 0
     if wanted("slug") and slug:
         attributes.append(_attribute("url_key", slug))
     for field in ("description", "meta_title", "meta_description"):

@@ -34,7 +34,7 @@ from ..._exceptions import (
     InvalidEntity,
     WriteOutcomeUnknown,
 )
-from ...models import Product, ProductStatus, StockStatus, Variant
+from ...models import Product, ProductStatus, StockStatus, Variant, WeightUnit
 from .._base import Created
 from .._records import positive_int_id, tracked
 from .._rest import chunked
@@ -44,6 +44,7 @@ from ._categories import custom_attribute
 from ._product_payload import product_from_raw, product_payload, slugify, variant_from_raw
 from ._resource import Context, Resource
 from ._stock import Level, Stock
+from ._units import WeightUnits
 
 __all__ = ["ProductResource"]
 
@@ -62,6 +63,7 @@ _WRITABLE = frozenset(
         "meta_title",
         "meta_description",
         "weight",
+        "weight_unit",
     }
 )
 _VARIANT_WRITABLE = frozenset({"price", "compare_at_price", "quantity", "stock_status"})
@@ -87,6 +89,8 @@ class _Page:
     children: dict[str, Mapping[str, Any]]
     levels: dict[str, Level]
     roots: frozenset[str]
+    #: the store's weight unit, asked here (not per record) when the page has weights
+    weight_unit: WeightUnit | None = None
 
 
 class ProductResource(Resource[Product]):
@@ -96,10 +100,17 @@ class ProductResource(Resource[Product]):
     incremental = False
 
     def __init__(
-        self, ctx: Context, *, stock: Stock, attribute_set: str | None, website: str | None
+        self,
+        ctx: Context,
+        *,
+        stock: Stock,
+        units: WeightUnits,
+        attribute_set: str | None,
+        website: str | None,
     ) -> None:
         super().__init__(ctx)
         self.stock = stock
+        self.units = units
         self._attribute_set = attribute_set
         self._website = website
         self._roots: frozenset[str] | None = None
@@ -177,7 +188,13 @@ class ProductResource(Resource[Product]):
             levels = {s: state.levels[s] for s in skus if s in state.levels}
         else:
             levels = self.stock.for_skus(skus)
-        return _Page(children=children, levels=levels, roots=self.roots())
+        weighed = any(raw.get("weight") not in (None, "") for raw in raws)
+        return _Page(
+            children=children,
+            levels=levels,
+            roots=self.roots(),
+            weight_unit=self.units.unit() if weighed else None,
+        )
 
     def _options_of(self, raw: Mapping[str, Any]) -> list[tuple[str, Attribute | None]]:
         options = (raw.get("extension_attributes") or {}).get("configurable_product_options")
@@ -221,6 +238,7 @@ class ProductResource(Resource[Product]):
             variants=variants,
             roots=context.roots,
             media_url=f"{self.api.base}/media/catalog/product",
+            weight_unit=context.weight_unit,
         )
 
     def raw_by_sku(self, sku: str) -> Mapping[str, Any] | None:
@@ -308,7 +326,7 @@ class ProductResource(Resource[Product]):
         if entity.variants:
             return self._create_configurable(entity)
         plain, attributes = product_payload(
-            entity, fields=None, name=entity.name, slug=self._slug(entity)
+            entity, fields=None, name=entity.name, slug=self._slug(entity), **self._unit(entity)
         )
         attribute_set = self.attribute_set()
         body = {
@@ -324,6 +342,10 @@ class ProductResource(Resource[Product]):
             "custom_attributes": attributes + self._manufacturer(entity, attribute_set),
         }
         return Created(id=str(self._post(body)["id"]))
+
+    def _unit(self, product: Product) -> dict[str, WeightUnit | None]:
+        """The store's weight unit for ``product_payload``, asked only for a weight."""
+        return {"weight_unit": self.units.unit() if product.weight is not None else None}
 
     @staticmethod
     def _slug(product: Product) -> str:
@@ -374,7 +396,7 @@ class ProductResource(Resource[Product]):
                     values[attribute.id].append(option)
             child_ids.append(self._create_child(product, variant, attribute_set, option_values))
         plain, extra_attributes = product_payload(
-            product, fields=None, name=product.name, slug=self._slug(product)
+            product, fields=None, name=product.name, slug=self._slug(product), **self._unit(product)
         )
         plain.pop("price", None)
         body = {
@@ -488,7 +510,7 @@ class ProductResource(Resource[Product]):
         if not rest:
             return
         plain, attributes = product_payload(
-            updated, fields=rest, name=updated.name, slug=updated.slug
+            updated, fields=rest, name=updated.name, slug=updated.slug, **self._unit(updated)
         )
         if updated.variants:
             plain.pop("price", None)

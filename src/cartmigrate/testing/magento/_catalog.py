@@ -29,6 +29,37 @@ def store_views(call: Call) -> Any:
     return call.store.baseline["store_views"]
 
 
+@route("GET", "store/storeConfigs")
+def store_configs(call: Call) -> Any:
+    """Per store view (the admin view is not among them), as 2.4.7 answers: the
+    locale settings, the weight unit (general/locale/weight_unit) and base URLs."""
+    store = call.store
+    base = f"{store.base_url}/"
+    wanted = {code for name, code in call.query if name.startswith("storeCodes")}
+    return [
+        {
+            "id": view["id"],
+            "code": view["code"],
+            "website_id": view["website_id"],
+            "locale": "en_US",
+            "base_currency_code": "USD",
+            "default_display_currency_code": "USD",
+            "timezone": "UTC",
+            "weight_unit": store.weight_unit,
+            "base_url": base,
+            "base_link_url": base,
+            "base_static_url": f"{base}static/version1764590400/",
+            "base_media_url": f"{base}media/",
+            "secure_base_url": base,
+            "secure_base_link_url": base,
+            "secure_base_static_url": f"{base}static/version1764590400/",
+            "secure_base_media_url": f"{base}media/",
+        }
+        for view in store.baseline["store_views"]
+        if view["id"] > 0 and (not wanted or view["code"] in wanted)
+    ]
+
+
 @route("GET", "store/storeGroups")
 def store_groups(call: Call) -> Any:
     return call.store.baseline["store_groups"]

@@ -56,12 +56,16 @@ class MagentoSimulator:
         token: str = TOKEN,
         clock: Callable[[], dt.datetime] = _utcnow,
         msi: bool = True,
+        weight_unit: str = "lbs",
     ) -> None:
-        """``msi=False``: a store with Multi-Source Inventory off (no ``/inventory`` routes)."""
+        """``msi=False``: a store with Multi-Source Inventory off (no ``/inventory`` routes).
+        ``weight_unit``: the store's general/locale/weight_unit ("lbs", Magento's
+        default, or "kgs"), which ``store/storeConfigs`` answers."""
         self.url = url.rstrip("/")
         self.msi = msi
         self.token = token
-        self.store = MagentoStore(clock=clock)
+        self.store = MagentoStore(clock=clock, weight_unit=weight_unit)
+        self.store.base_url = self.url
         self.requests: list[RecordedRequest] = []
         self._lock = threading.Lock()
         self._lose: set[int] = set()

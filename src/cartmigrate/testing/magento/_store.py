@@ -82,8 +82,14 @@ def _utcnow() -> dt.datetime:
 class MagentoStore:
     """Everything the simulator holds; ``lock`` guards it (requests come from threads)."""
 
-    def __init__(self, *, clock: Callable[[], dt.datetime] = _utcnow) -> None:
+    def __init__(
+        self, *, clock: Callable[[], dt.datetime] = _utcnow, weight_unit: str = "lbs"
+    ) -> None:
         self.clock = clock
+        #: general/locale/weight_unit: "lbs" (Magento's default) or "kgs"
+        self.weight_unit = weight_unit
+        #: the store's base URL (the simulator's), for the URLs it answers with
+        self.base_url = "https://magento.example.test"
         self.lock = threading.RLock()
         self.attributes: dict[str, dict[str, Any]] = {}
         self.attribute_sets: dict[int, dict[str, Any]] = {}
