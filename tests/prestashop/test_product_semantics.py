@@ -51,7 +51,9 @@ def test_weights_are_converted_to_the_shops_unit_and_converge(sim: Any, cart: An
     assert (stored.weight, stored.weight_unit) == (Decimal("0.9072"), WeightUnit.KG)
     row = sim.shop.tables["products"][int(stored.id)]
     assert Decimal(str(row["weight"])) == Decimal("0.9072")  # kg, as the shop keeps it
-    again = engine.smart_update(entities=[Product], verify=True)
+    again = engine.smart_update(
+        entities=[Product], fields={Product: ["weight", "weight_unit"]}, verify=True
+    )
     assert again.total("updated") == 0, again.summary()
 
 
