@@ -63,6 +63,8 @@ def _field_mismatches(
                     continue
                 if name in ("parent_id", "manufacturer_id", "category_ids", "variants"):
                     continue  # ids differ by nature; compared below
+                if name == "weight_unit" and getattr(entity, name) is None:
+                    continue  # no unit: in the store's own, which the copy names
                 if getattr(entity, name) != getattr(copy, name):
                     found[f"{kind.kind}.{name}"] += 1
             if isinstance(entity, Product) and isinstance(copy, Product):
