@@ -204,9 +204,9 @@ def test_an_e_mail_left_off_by_a_dead_process_is_switched_back_on(
         check=True,
     )
     pid = int(dead.stdout)
-    name = next(iter(first._mails._record.parent.glob("*")), None)  # none yet
+    name = next(iter(first._mails._record.path.parent.glob("*")), None)  # none yet
     assert name is None
-    prefix = first._mails._record.name.rsplit("-", 2)[0]
+    prefix = first._mails._record.path.name.rsplit("-", 2)[0]
     records.mkdir(parents=True, exist_ok=True)
     (records / f"{prefix}-{pid}-0.json").write_text(json.dumps({"pid": pid, "states": ["8"]}))
     second = make_cart(sim, mail_record_dir=records)

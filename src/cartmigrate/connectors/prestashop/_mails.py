@@ -21,40 +21,19 @@ from __future__ import annotations
 
 import atexit
 import contextlib
-import hashlib
-import itertools
-import json
 import logging
-import os
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 from ..._exceptions import CartMigrateError, TransientError
+from .._switch_record import SwitchRecord
 from ._values import field
 from ._ws import Webservice
 
-__all__ = ["StateMails", "default_record_dir"]
+__all__ = ["StateMails"]
 
 logger = logging.getLogger("cartmigrate.prestashop")
-
-_SERIAL = itertools.count()
-
-
-def default_record_dir() -> Path:
-    """``$XDG_CACHE_HOME/cartmigrate`` (else ``~/.cache/cartmigrate``)."""
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "cartmigrate"
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 class StateMails:
@@ -69,20 +48,10 @@ class StateMails:
         self.restored: list[str] = []
         #: States this cart could not switch back on (kept in the record for the next run).
         self.unrestored: list[str] = []
-        self._dir = record_dir if record_dir is not None else default_record_dir()
-        self._prefix = "prestashop-mails-" + hashlib.sha256(url.encode()).hexdigest()[:16]
-        self._record = self._dir / f"{self._prefix}-{os.getpid()}-{next(_SERIAL)}.json"
+        self._record = SwitchRecord(
+            kind="prestashop-mails", url=url, key="states", record_dir=record_dir
+        )
         self._recovered = False
-
-    # -- the durable record ---------------------------------------------------
-    def _write_record(self, states: list[str]) -> None:
-        self._dir.mkdir(parents=True, exist_ok=True)
-        temporary = self._record.with_suffix(".tmp")
-        with temporary.open("w") as handle:
-            json.dump({"pid": os.getpid(), "states": states}, handle)
-            handle.flush()
-            os.fsync(handle.fileno())
-        temporary.replace(self._record)
 
     def recover(self) -> list[str]:
         """Switch back on what a dead process left off (once per cart); what it did."""
@@ -90,17 +59,7 @@ class StateMails:
             if self._recovered:
                 return self.restored
             self._recovered = True
-            if not self._dir.is_dir():
-                return self.restored
-            for path in sorted(self._dir.glob(f"{self._prefix}-*.json")):
-                try:
-                    record = json.loads(path.read_text())
-                    pid = int(record["pid"])
-                    states = [str(s) for s in record["states"]]
-                except (OSError, ValueError, KeyError, TypeError):
-                    continue
-                if _alive(pid):
-                    continue  # a run still going (or this one): it switches them back itself
+            for path, states in self._record.stale():
                 failed = [s for s in states if not self._switch(s, on=True)]
                 if failed:
                     continue  # kept: the next run tries again
@@ -143,9 +102,9 @@ class StateMails:
             if self._holders == 0 and not self._switched and self._sends(state):
                 # Recorded before it is switched: a kill right after still leaves
                 # the next run what it needs to switch it back on.
-                self._write_record([state])
+                self._record.write([state])
                 if not self._switch(state, on=False):
-                    self._record.unlink(missing_ok=True)
+                    self._record.drop()
                     raise TransientError(
                         f"prestashop: could not switch off the e-mail of order state {state};"
                         " the order was not written (it would have e-mailed the customer)"
@@ -172,6 +131,6 @@ class StateMails:
             failed = [s for s in switched if not self._switch(s, on=True)]
             if failed:
                 self.unrestored.extend(failed)
-                self._write_record(failed)  # the next run switches them on
+                self._record.write(failed)  # the next run switches them on
             else:
-                self._record.unlink(missing_ok=True)
+                self._record.drop()

@@ -21,18 +21,15 @@ its report (``restored``).
 from __future__ import annotations
 
 import atexit
-import hashlib
-import itertools
-import json
 import logging
-import os
 import threading
 from pathlib import Path
 
 from ..._exceptions import CartMigrateError
 from .._http import HttpClient, run_concurrently
+from .._switch_record import SwitchRecord
 
-__all__ = ["EMAILS", "EmailSwitch", "default_record_dir"]
+__all__ = ["EMAILS", "EmailSwitch"]
 
 logger = logging.getLogger("cartmigrate.woocommerce")
 
@@ -50,25 +47,6 @@ EMAILS = (
     "customer_note",
     "customer_new_account",
 )
-
-
-_SERIAL = itertools.count()
-
-
-def default_record_dir() -> Path:
-    """Where the records live unless told: ``$XDG_CACHE_HOME/cartmigrate`` (``~/.cache``)."""
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "cartmigrate"
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 class EmailSwitch:
@@ -91,23 +69,10 @@ class EmailSwitch:
         self.unmutable: list[str] = []
         #: E-mails an earlier, interrupted run left off and this cart switched back on.
         self.restored: list[str] = []
-        self._dir = record_dir if record_dir is not None else default_record_dir()
-        self._prefix = "woocommerce-emails-" + hashlib.sha256(url.encode()).hexdigest()[:16]
-        self._record = self._dir / f"{self._prefix}-{os.getpid()}-{next(_SERIAL)}.json"
+        self._record = SwitchRecord(
+            kind="woocommerce-emails", url=url, key="muted", record_dir=record_dir
+        )
         self._recovered = False
-
-    # -- the durable record ---------------------------------------------------
-    def _write_record(self, emails: list[str]) -> None:
-        self._dir.mkdir(parents=True, exist_ok=True)
-        temporary = self._record.with_suffix(".tmp")
-        with temporary.open("w") as handle:
-            json.dump({"pid": os.getpid(), "muted": emails}, handle)
-            handle.flush()
-            os.fsync(handle.fileno())
-        temporary.replace(self._record)
-
-    def _drop_record(self) -> None:
-        self._record.unlink(missing_ok=True)
 
     def recover(self) -> list[str]:
         """Switch back on what a dead process left off (once per cart); what it did."""
@@ -115,17 +80,7 @@ class EmailSwitch:
             if self._recovered:
                 return self.restored
             self._recovered = True
-            if not self._dir.is_dir():
-                return self.restored
-            for path in sorted(self._dir.glob(f"{self._prefix}-*.json")):
-                try:
-                    record = json.loads(path.read_text())
-                    pid = int(record["pid"])
-                    emails = [str(e) for e in record["muted"]]
-                except (OSError, ValueError, KeyError, TypeError):
-                    continue
-                if _alive(pid):
-                    continue  # a run still going: its e-mails stay off until it ends
+            for path, emails in self._record.stale():
                 failed = [e for e in emails if not self._switch_on(e)]
                 if failed:
                     continue  # keep the record: the next run tries again
@@ -152,11 +107,11 @@ class EmailSwitch:
             on = [email for email, state in zip(EMAILS, states, strict=True) if state]
             # Recorded before anything is switched off: a kill right after still
             # leaves the next run what it needs to switch them back on.
-            self._write_record(on)
+            self._record.write(on)
             switched = run_concurrently(self._switch_off, on, max_workers=self._max_concurrency)
             muted = [email for email, off in zip(on, switched, strict=True) if off]
             self.muted = muted
-            self._write_record(muted)
+            self._record.write(muted)
             if muted:
                 atexit.register(self.restore)
                 logger.info(
@@ -216,6 +171,6 @@ class EmailSwitch:
             # threads may start.
             failed = [email for email in muted if not self._switch_on(email)]
             if failed:
-                self._write_record(failed)  # the next run switches them on
+                self._record.write(failed)  # the next run switches them on
             else:
-                self._drop_record()
+                self._record.drop()
