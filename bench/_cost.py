@@ -1,9 +1,12 @@
 """Benchmarks of what a call costs against what it does (issue #14).
 
-9. ``scan``: smart updates of a store whose source reads nothing
-   incrementally (every read is a scan, as WooCommerce customers or
-   PrestaShop stock), after a 1% change, with ``verify=True``, and idle; each
-   as a ratio of the ``full_migrate`` measured before it in the same process.
+9. ``scan`` and ``scanraw``: smart updates of a store whose source reads
+   nothing incrementally (every read is a scan), after a 1% change, with
+   ``verify=True``, and idle; each as a ratio of the ``full_migrate`` measured
+   before it in the same process. ``scan``'s source keeps ``updated_at`` as a
+   change token (as WooCommerce customers: no time filter, but a date
+   modified moved by every change); ``scanraw``'s has no such stamp (as
+   PrestaShop stock), so every entity is decided by its digest.
 10. ``floor``: ``full_migrate`` memory → memory with the SQLite state against
    the plain contract copy of the same store between the same carts (read,
    translate references through a dict, ``create_many``; no state, no
@@ -56,6 +59,7 @@ Row = dict[str, Any]
 #: Sizes per scenario: (full run, --quick).
 SIZES: dict[str, tuple[Sequence[int], Sequence[int]]] = {
     "scan": ((100_000,), (5_000,)),
+    "scanraw": ((100_000,), (5_000,)),
     "floor": ((100_000,), (5_000,)),
     "dryrun": ((100_000, 300_000), (2_000, 10_000)),
     "statesize": ((100_000, 1_000_000), (5_000, 50_000)),
@@ -90,7 +94,21 @@ def _requests(*carts: MemoryCart) -> int:
 
 
 class ScanCart(MemoryCart):
-    """A memory store that cannot filter reads by time: every read is a scan."""
+    """A memory store that cannot filter reads by time: every read is a scan.
+
+    Its ``updated_at`` still moves on every change, and it says so
+    (``change_tokens``), as WooCommerce does for customers.
+    """
+
+    @property
+    def capabilities(self) -> Capabilities:
+        base = super().capabilities
+        return attrs.evolve(base, incremental=frozenset(), change_tokens=base.incremental)
+
+
+class RawScanCart(MemoryCart):
+    """A memory store that scans and keeps no change token: every entity read
+    is decided by its digest, as PrestaShop's stock (which has no time stamp)."""
 
     @property
     def capabilities(self) -> Capabilities:
@@ -139,17 +157,25 @@ def change_one_percent(
 
 # -- 9. the scan path ----------------------------------------------------------------
 def scan(size: int) -> list[Row]:
-    """Full migration, then smart updates of a source that only scans."""
+    """Full migration, then smart updates of a source that scans, with change tokens."""
+    return _scan(size, ScanCart, "9 scan path, change tokens", "scan")
+
+
+def scan_raw(size: int) -> list[Row]:
+    """The same, of a source without change tokens: every entity digested."""
+    return _scan(size, RawScanCart, "9 scan path, no time stamps", "scanraw")
+
+
+def _scan(size: int, cart: type[MemoryCart], name: str, key: str) -> list[Row]:
     timed, peak_rss_mb = _measure()
     generator = store_of(size)
     clock = FakeClock(dt.datetime(2023, 1, 1, tzinfo=dt.UTC), tick=dt.timedelta(minutes=1))
-    source = ScanCart(generator, name="source", clock=clock.now)
+    source = cart(generator, name="source", clock=clock.now)
     target = MemoryCart(name="target")
-    name = "9 scan-path smart update"
     rows: list[Row] = []
     with tempfile.TemporaryDirectory() as tmp, SQLiteStateStore(Path(tmp, "state.db")) as state:
         engine = SyncEngine(source, target, state=state)
-        full_s, report = timed(f"scan-{size}-full", engine.full_migrate)
+        full_s, report = timed(f"{key}-{size}-full", engine.full_migrate)
         assert report.ok, report.summary()
         rows.append(_row(f"{name}: full_migrate", size, full_s, entities=size))
         clock.advance(dt.timedelta(days=1))
@@ -158,7 +184,7 @@ def scan(size: int) -> list[Row]:
             changed = change_one_percent(source, generator, clock.now(), seed=seed)
             target.calls.clear()
             seconds, report = timed(
-                f"scan-{size}-{'verify' if verify else 'changed'}",
+                f"{key}-{size}-{'verify' if verify else 'changed'}",
                 lambda verify=verify: engine.smart_update(verify=verify),
             )
             assert report.ok, report.summary()
@@ -195,7 +221,7 @@ def scan(size: int) -> list[Row]:
 
         source.calls.clear()
         target.calls.clear()
-        idle_s, report = timed(f"scan-{size}-idle", engine.smart_update)
+        idle_s, report = timed(f"{key}-{size}-idle", engine.smart_update)
         assert report.ok and _writes(target) == 0, report.summary()
         rows.append(
             _row(
@@ -359,6 +385,7 @@ def statesize(rows_in_state: int) -> list[Row]:
 
 SCENARIOS: dict[str, Callable[[int], list[Row]]] = {
     "scan": scan,
+    "scanraw": scan_raw,
     "floor": floor,
     "dryrun": dryrun,
     "statesize": statesize,

@@ -228,8 +228,11 @@ def test_a_state_of_an_older_version_is_restamped_once(tmp_path: Path, clock: Fa
 def test_verify_writes_no_record_of_an_entity_in_step(clock: FakeClock) -> None:
     state = CountingState()
     engine, _ = _engine(clock, state)
-    state.written = 0
     clock.advance(dt.timedelta(hours=1))
+    # Migrated within the overlap: the first call after it gives the records
+    # their change tokens (test_change_tokens.py); the next one writes nothing.
+    assert engine.smart_update().total("updated") == 0
+    state.written = 0
     report = engine.smart_update(verify=True)
     assert report.ok and report.total("updated") == 0
     assert state.written == 0

@@ -45,6 +45,12 @@ class Capabilities:
 
     - ``reads`` / ``writes``: entity types it can read / create-update-delete.
     - ``incremental``: types it can read ``since`` a time (by ``updated_at``).
+    - ``change_tokens``: types it cannot read by time but whose ``updated_at``
+      the platform moves on every change to the entity (and its variants). A
+      smart update then takes an entity whose ``updated_at`` is as synced for
+      unchanged without digesting it; ``incremental`` types are trusted so too.
+      Leave a type out where some change leaves ``updated_at`` alone (stock,
+      on several platforms): its entities are then compared by digest.
     - ``batch_size``: how many writes it takes in one request (1: no batches).
     - ``preserves_ids``: creates keep the source's ids (rare; import tools).
     - ``source_refs``: it stores the source reference given to ``create`` and
@@ -58,6 +64,7 @@ class Capabilities:
     reads: frozenset[type[Entity]] = attrs.field(converter=_kinds)
     writes: frozenset[type[Entity]] = attrs.field(converter=_kinds)
     incremental: frozenset[type[Entity]] = attrs.field(factory=frozenset, converter=_kinds)
+    change_tokens: frozenset[type[Entity]] = attrs.field(factory=frozenset, converter=_kinds)
     batch_size: int = 1
     preserves_ids: bool = False
     source_refs: bool = False

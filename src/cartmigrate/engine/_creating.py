@@ -21,6 +21,7 @@ from ._adoption import adopt_existing
 from ._records import synced
 from ._report import Change, FieldChange, Notice, Outcome
 from ._run import _Run, fail, source_ref
+from ._tokens import tokens_for
 from ._translation import translate
 
 if TYPE_CHECKING:
@@ -45,6 +46,7 @@ def create(
         uncarried.on_create(run.target, entities, uncarried.chosen_statuses(engine.rules))
     )
     source_ids = [cast(str, e.id) for e in entities]
+    token_of = tokens_for(run, kind)
     run.state.put_pending(name, source_ids)
     try:
         results: list[WriteResult] = run.target.create_many(
@@ -60,7 +62,16 @@ def create(
         sid = cast(str, entity.id)
         if isinstance(result, Created):
             records.extend(
-                synced(name, entity, result.id, result.variant_ids, True, dropped, written=True)
+                synced(
+                    name,
+                    entity,
+                    result.id,
+                    result.variant_ids,
+                    True,
+                    dropped,
+                    written=True,
+                    token=token_of(entity),
+                )
             )
             succeeded.append(sid)
             run.report.count_with_variants(entity, Outcome.CREATED)

@@ -2,7 +2,9 @@
 
 One query per batch answers, per source id, the record's status, stamp and
 whether references were dropped (``StateStore._stamps``); most entities of a
-smart update are decided from that alone: unchanged, counted at once. Whole
+smart update are decided from that alone (by their change token where the
+source keeps one, else by a digest of the selected fields): unchanged,
+counted at once. Whole
 records are fetched only for those that need more (a comparison with the
 target, a repair of references).
 """
@@ -19,6 +21,7 @@ from ..state import SyncRecord
 from ._records import _LEFT_ALONE, Decision, _same_source, decide
 from ._report import Outcome
 from ._run import Mode, _Run
+from ._tokens import tokens_for
 
 __all__ = ["Batch", "sort_batch"]
 
@@ -49,6 +52,7 @@ def sort_batch(run: _Run, kind: type[Entity], prepared: Sequence[Entity], mode: 
     unchanged = unchanged_variants = left_alone = 0
     selected = run.fields.get(kind, ())
     variant_selected = run.fields.get(Variant, ()) if kind is Product else ()
+    token_of = tokens_for(run, kind)
     for entity in prepared:
         sid = cast(str, entity.id)
         found = stamps.get(sid)
@@ -63,7 +67,7 @@ def sort_batch(run: _Run, kind: type[Entity], prepared: Sequence[Entity], mode: 
             unchanged += 1
             if isinstance(entity, Product):
                 unchanged_variants += len(entity.variants)
-            if kind.kind not in run.unsynced and not _same_source(stamp, entity):
+            if kind.kind not in run.unsynced and not _same_source(stamp, entity, token_of(entity)):
                 run.unsynced.add(kind.kind)
         elif stamp == _LEFT_ALONE:
             left_alone += 1  # existing='leave': never written, its variants not counted
@@ -74,7 +78,8 @@ def sort_batch(run: _Run, kind: type[Entity], prepared: Sequence[Entity], mode: 
             if isinstance(entity, Product):
                 unchanged_variants += len(entity.variants)
         else:
-            decision = decide(stamp, entity, selected, variant_selected)
+            token = token_of(entity)
+            decision = decide(stamp, entity, selected, variant_selected, token=token)
             if decision.in_step and not run.verify and decision.restamp is None:
                 unchanged += 1
                 if isinstance(entity, Product):

@@ -71,6 +71,7 @@ from ._selection import (
     _selected_fields,
     _with_dependents,
 )
+from ._tokens import rules_label
 from ._translation import repair_references
 from ._updating import update
 
@@ -336,6 +337,8 @@ class SyncEngine:
             state=state,
             report=Report(call=call, dry_run=dry_run, started_at=started),
             dry_run=dry_run,
+            rules_label=rules_label(self.rules),
+            token_before=started - self.overlap,
         )
         run.report.warnings.extend(notices)
         run.stop = stop

@@ -20,6 +20,10 @@ decision. The whole digest is only taken where no selected part matches (an
 entity that changed, a selection chosen for the first time, a record written
 by an older version); when it shows the entity in step, the record gains the
 selected part, so the next call decides cheaply.
+
+Where the source's ``updated_at`` is a change token (``_tokens``), a stamp
+ends with the token of the content its parts were taken of, and a matching
+token decides before any digest is taken.
 """
 
 from __future__ import annotations
@@ -38,6 +42,7 @@ from ..models import Entity, Order, Product, Variant, fingerprint
 from ..models._serialize import _flattener
 from ..state import SyncRecord
 from ._selection import DEFAULT_FIELDS
+from ._tokens import TOKEN_MARK
 
 #: The selection a create writes: every field.
 _ALL_FIELDS = "*"
@@ -156,13 +161,25 @@ class _Selector:
     """One field selection, ready to digest entities with: its sorted names,
     its label, and the plain-value function per entity class met."""
 
-    __slots__ = ("label", "legacy", "names", "plainers", "variant_names", "variant_plain")
+    __slots__ = (
+        "covering",
+        "label",
+        "legacy",
+        "names",
+        "plainers",
+        "variant_names",
+        "variant_plain",
+    )
 
     def __init__(self, selected: tuple[str, ...], variant_selected: tuple[str, ...]) -> None:
         self.names = (*sorted(selected),)
         self.variant_names = ("id", *sorted(variant_selected)) if variant_selected else None
         self.label = _label(selected, variant_selected)
         self.legacy = _selection(selected, variant_selected)
+        #: How a part that says the target holds this selection ends, in a
+        #: stamp with a token (every part there is followed by ``;``): a
+        #: create's whole digest, this selection's part, an older version's.
+        self.covering = (f"/{_ALL_FIELDS};", f"={self.label};", f"/{self.legacy};")
         self.plainers: dict[type, Callable[[Any], tuple[Any, ...]]] = {}
         self.variant_plain = (
             _plainer(Variant, self.variant_names) if self.variant_names is not None else None
@@ -222,15 +239,20 @@ def _default_part(entity: Entity) -> str | None:
     return None if default is None else f"{default.digest(entity)}={default.label}"
 
 
-def _created_stamp(entity: Entity) -> str:
+def _created_stamp(entity: Entity, token: str | None = None) -> str:
     whole = _stamp(fingerprint(entity), _ALL_FIELDS)
     part = _default_part(entity)
-    return whole if part is None else f"{whole};{part}"
+    stamp = whole if part is None else f"{whole};{part}"
+    return stamp if token is None else stamp + token
 
 
-def _same_source(stamp: str | None, entity: Entity) -> bool:
+def _same_source(stamp: str | None, entity: Entity, token: str | None = None) -> bool:
     """Whether ``entity`` is the source content last synced with this stamp."""
-    return stamp is not None and stamp.split("/", 1)[0] == fingerprint(entity)
+    if stamp is None:
+        return False
+    if token is not None and stamp.endswith(token):
+        return True
+    return stamp.split("/", 1)[0] == fingerprint(entity)
 
 
 def _in_step(stamp: str | None, digest: str, selection: str) -> bool:
@@ -243,16 +265,28 @@ def _in_step(stamp: str | None, digest: str, selection: str) -> bool:
     return _stamp(digest, _ALL_FIELDS) in parts or _stamp(digest, selection) in parts
 
 
+def _body(stamp: str) -> tuple[str, str | None]:
+    """A stamp without its token part, and that token (or None)."""
+    at = stamp.find(TOKEN_MARK)
+    return (stamp, None) if at < 0 else (stamp[:at], stamp[at:])
+
+
 @attrs.frozen
 class Decision:
     """What a smart update knows of one entity before asking the target."""
 
     in_step: bool
-    #: The stamp to keep after comparing the selection (a selected part).
-    compared: str
+    #: The stamp to keep after comparing the selection (a selected part);
+    #: None only where a change token showed the entity in step (nothing
+    #: to keep beyond what the record has).
+    compared: str | None
     #: A stamp to write although nothing is compared (the record gains the
     #: selected part), or None.
     restamp: str | None = None
+
+
+#: A token showed the entity in step: nothing to restamp.
+_TOKEN_IN_STEP = Decision(in_step=True, compared=None)
 
 
 def decide(
@@ -260,29 +294,50 @@ def decide(
     entity: Entity,
     selected: Sequence[str],
     variant_selected: Sequence[str],
+    *,
+    token: str | None = None,
 ) -> Decision:
-    """Whether the target holds ``entity``'s selected fields, from its record's stamp."""
+    """Whether the target holds ``entity``'s selected fields, from its record's stamp.
+
+    ``token``: the entity's change token where its type's ``updated_at`` is
+    trusted (``_tokens.token_of``). One that ends the stamp says the source
+    is as when the stamp's parts were taken: no digest is needed.
+    """
     selector = _selector(tuple(selected), tuple(variant_selected))
+    if token is not None and stamp is not None and stamp.endswith(token):
+        a, b, c = selector.covering
+        if a in stamp or b in stamp or c in stamp:
+            return _TOKEN_IN_STEP
     part = f"{selector.digest(entity)}={selector.label}"
+    tail = token or ""
     if stamp is None:
-        return Decision(in_step=False, compared=part)
-    if part in stamp:  # a digest and a label: it matches only as a whole part
-        return Decision(in_step=True, compared=part)
-    parts = stamp.split(";")
+        return Decision(in_step=False, compared=part + tail)
+    body, kept = _body(stamp)
+    if part in body:  # a digest and a label: it matches only as a whole part
+        if token is None or kept == token:
+            return Decision(in_step=True, compared=part + tail)
+        # In step, but the stamp's token is missing or of other content: keep
+        # the parts true of this content, with its token, so the next call
+        # decides from the token alone.
+        if _in_step(body, fingerprint(entity), selector.legacy):
+            return Decision(in_step=True, compared=part + tail, restamp=body + token)
+        return Decision(in_step=True, compared=part + tail, restamp=part + token)
+    parts = body.split(";")
     own = f"={selector.label}"
     if any(p.endswith(own) for p in parts):
         # This selection's part, of other content: the entity changed. Every
         # part of a stamp that holds a whole digest was taken of that same
         # content (a create writes both, a restamp adds parts only where the
         # whole matched), so the whole digest cannot match either: not taken.
-        return Decision(in_step=False, compared=part)
-    if not _in_step(stamp, fingerprint(entity), selector.legacy):
-        return Decision(in_step=False, compared=part)
+        return Decision(in_step=False, compared=part + tail)
+    if not _in_step(body, fingerprint(entity), selector.legacy):
+        return Decision(in_step=False, compared=part + tail)
     # In step by the whole digest: keep what showed it, and the selected part
     # (the last two selections' parts at most, so a stamp stays short).
     whole = [p for p in parts if "/" in p]
     selected_parts = [p for p in parts if "=" in p and "/" not in p][-1:]
-    return Decision(in_step=True, compared=part, restamp=";".join([*whole, *selected_parts, part]))
+    restamp = ";".join([*whole, *selected_parts, part]) + tail
+    return Decision(in_step=True, compared=part + tail, restamp=restamp)
 
 
 def synced(
@@ -294,12 +349,14 @@ def synced(
     dropped: tuple[str, ...] = (),
     *,
     written: bool,
+    token: str | None = None,
 ) -> list[SyncRecord]:
     """Records of a synced entity and its variants.
 
     ``written``: the target holds what was sent (a create), so every field
     is in step; otherwise (an adopted entity) no fingerprint is kept and the
     next smart update compares the selected fields before trusting it.
+    ``token``: the entity's change token, kept at the end of its stamp.
     """
     records = [
         SyncRecord(
@@ -307,7 +364,7 @@ def synced(
             source_id=cast(str, entity.id),
             target_id=target_id,
             status="synced",
-            fingerprint=_created_stamp(entity) if written else None,
+            fingerprint=_created_stamp(entity, token) if written else None,
             owned=owned,
             dropped=dropped,
         )

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Literal
 
 import attrs
@@ -75,6 +75,12 @@ class _Run:
 
     #: A target without source references: its unowned entities by content.
     content: ContentIndex | None = None
+    #: What this call's change tokens say of the mapping rules (None: a
+    #: transform turns them off); the time stamps it trusts are older than
+    #: ``token_before``; per type, how it takes them (``_tokens.tokens_for``).
+    rules_label: str | None = None
+    token_before: dt.datetime | None = None
+    tokens: dict[type[Entity], Callable[[Entity], str | None]] = attrs.field(factory=dict)
 
 
 def fail(

@@ -21,6 +21,7 @@ from ._acknowledge import acknowledged
 from ._records import _LEFT_ALONE, Decision, decide
 from ._report import FieldChange, Notice, Outcome
 from ._run import _Run, fail, record_update
+from ._tokens import tokens_for
 from ._translation import translate
 
 if TYPE_CHECKING:
@@ -46,6 +47,7 @@ def update(
     records: list[SyncRecord] = []
     succeeded: list[str] = []
     candidates: list[tuple[Entity, SyncRecord, Decision]] = []
+    token_of = tokens_for(run, kind)
     for entity, record in pairs:
         if record.fingerprint == _LEFT_ALONE:
             run.report.count(name, Outcome.UNCHANGED)  # existing='leave': never written
@@ -56,7 +58,11 @@ def update(
             run.report.count_with_variants(entity, Outcome.UNCHANGED)
             continue
         decision = (decisions or {}).get(record.source_id) or decide(
-            record.fingerprint, entity, selected, variant_selected
+            record.fingerprint,
+            entity,
+            selected,
+            variant_selected,
+            token=token_of(entity),
         )
         if decision.in_step and not run.verify:
             run.report.count_with_variants(entity, Outcome.UNCHANGED)

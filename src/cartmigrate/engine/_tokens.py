@@ -1,0 +1,93 @@
+"""Change tokens: when the source's ``updated_at`` alone says "as synced".
+
+A scan (a type the source cannot read by time, or any full read) has to
+decide, for every entity it reads, whether it changed since it was synced.
+A digest of the selected fields answers that for any source, but costs a
+few microseconds per entity: most of what a scan of an unchanged store
+costs. Where the platform moves an entity's ``updated_at`` on every change
+to it, that time stamp answers the same question by one comparison. A cart
+says so per type: ``Capabilities.incremental`` (an incremental read already
+relies on it) and ``Capabilities.change_tokens`` (types it cannot filter by
+time but whose ``updated_at`` is kept that way, as WooCommerce customers).
+
+A token is kept at the end of a record's stamp (``;~<token>``) only beside
+parts taken of the same content, so a token that matches vouches for those
+parts: the target holds what they say of the entity as it is now. Mapping
+rules shape what is synced, so the token carries a label of the value maps,
+and a transform (code the engine cannot fingerprint) turns tokens off: the
+digests decide then, as for a source without tokens.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import hashlib
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from .._exceptions import ConnectorError
+from ..mapping import MappingRules
+from ..models import Entity
+
+if TYPE_CHECKING:
+    from ._run import _Run
+
+__all__ = ["TOKEN_MARK", "rules_label", "tokens_for"]
+
+#: What starts a stamp's token part.
+TOKEN_MARK = ";~"
+
+
+def rules_label(rules: MappingRules) -> str | None:
+    """What a token says of the mapping rules it was taken under: ``""`` for
+    no value maps, a short digest of them otherwise; None where a transform
+    makes tokens untrustworthy."""
+    if rules.transforms:
+        return None
+    if not rules.value_maps:
+        return ""
+    tables = rules.value_maps.items()
+    text = repr(sorted((key, sorted(map(repr, table.items()))) for key, table in tables))
+    return "@" + hashlib.blake2b(text.encode(), digest_size=4).hexdigest()
+
+
+def _none(entity: Entity) -> str | None:
+    return None
+
+
+def tokens_for(run: _Run, kind: type[Entity]) -> Callable[[Entity], str | None]:
+    """How this call takes the tokens of ``kind``'s entities (asked once per
+    type): a function answering None where ``updated_at`` is not trusted."""
+    found = run.tokens.get(kind)
+    if found is not None:
+        return found
+    tokens: Callable[[Entity], str | None] = _none
+    before = run.token_before
+    if run.rules_label is not None and before is not None and before.tzinfo is not None:
+        try:
+            capabilities = run.source.capabilities
+        except ConnectorError:
+            capabilities = None
+        if capabilities is not None and (
+            kind in capabilities.incremental or kind in capabilities.change_tokens
+        ):
+            tokens = functools.partial(_token_of, suffix=run.rules_label, before=before)
+    run.tokens[kind] = tokens
+    return tokens
+
+
+def _token_of(entity: Entity, *, suffix: str, before: dt.datetime) -> str | None:
+    """``entity``'s token (its ``updated_at`` as an instant, with the rules'
+    label), or None: no time stamp, or one too recent to trust.
+
+    A platform keeps ``updated_at`` to the second or so, and two edits within
+    that second share one: a token read then would hide the second edit. So
+    a token is taken only of a time stamp older than the call's start by the
+    engine's ``overlap`` (which also covers the two clocks' skew): any later
+    edit has a later stamp.
+    """
+    updated_at: dt.datetime | None = getattr(entity, "updated_at", None)
+    if updated_at is None or updated_at >= before:
+        return None
+    return f"{TOKEN_MARK}{updated_at.timestamp()!r}{suffix}"

@@ -1,0 +1,208 @@
+"""Change tokens: a scan decides "unchanged" from ``updated_at`` where the
+source vouches for it (issue #14).
+
+A source that cannot read a type by time but moves its ``updated_at`` on
+every change declares ``Capabilities.change_tokens``; a smart update then
+takes no digest of an entity whose time stamp is as synced. These tests pin
+what that must never cost: a change is still written, a source without
+tokens is still compared by digest, a token never hides an edit made in the
+same second, and changed mapping rules or a transform are never hidden by a
+token.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import attrs
+import pytest
+
+import cartmigrate.engine._records as records
+from cartmigrate import (
+    Capabilities,
+    Customer,
+    MappingRules,
+    MemoryCart,
+    Order,
+    OrderStatus,
+    Product,
+    SyncEngine,
+    Variant,
+)
+from cartmigrate.testing import FakeClock
+
+#: The engine's clock: two days after the source's entities were stamped.
+NOW = dt.datetime(2024, 5, 3, 12, 0, tzinfo=dt.UTC)
+STAMPED = dt.datetime(2024, 5, 1, 12, 0, tzinfo=dt.UTC)
+
+
+class TokenScanCart(MemoryCart):
+    """Reads every type in full, and vouches for ``updated_at``."""
+
+    @property
+    def capabilities(self) -> Capabilities:
+        base = super().capabilities
+        return attrs.evolve(base, incremental=frozenset(), change_tokens=base.incremental)
+
+
+class RawScanCart(MemoryCart):
+    """Reads every type in full, and keeps no change token."""
+
+    @property
+    def capabilities(self) -> Capabilities:
+        return attrs.evolve(super().capabilities, incremental=frozenset())
+
+
+def _store() -> list[Product | Order | Customer]:
+    return [
+        Product(
+            id="p1",
+            sku="TEE",
+            name="Tee",
+            quantity=5,
+            variants=[Variant(id="v1", sku="TEE-S", quantity=2)],
+        ),
+        Order(id="o1", number="1001", status=OrderStatus.PROCESSING, total="10.00"),
+        Customer(id="u1", email="ann@example.com"),
+    ]
+
+
+@pytest.fixture
+def digests(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The kinds of digest taken: ``selected`` and ``whole``."""
+    taken: list[str] = []
+    selected, whole = records._Selector.digest, records.fingerprint
+
+    def count_selected(self: records._Selector, entity: object) -> str:
+        taken.append("selected")
+        return selected(self, entity)  # type: ignore[arg-type]
+
+    def count_whole(entity: object) -> str:
+        taken.append("whole")
+        return whole(entity)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(records._Selector, "digest", count_selected)
+    monkeypatch.setattr(records, "fingerprint", count_whole)
+    return taken
+
+
+def _migrated(
+    cart: type[MemoryCart], *, rules: MappingRules | None = None
+) -> tuple[SyncEngine, MemoryCart, FakeClock]:
+    """A migrated store; the source's clock does not move unless told to."""
+    source_clock = FakeClock(STAMPED, tick=dt.timedelta(0))
+    source = cart(_store(), name="old", clock=source_clock.now)
+    target = MemoryCart(name="new")
+    engine = SyncEngine(source, target, rules=rules, clock=lambda: NOW)
+    assert engine.full_migrate().ok
+    return engine, source, source_clock
+
+
+def _stamps(engine: SyncEngine) -> list[str]:
+    return [
+        record.fingerprint or ""
+        for kind in ("product", "order", "customer")
+        for record in engine.state.records(kind)
+    ]
+
+
+def test_an_unchanged_store_is_decided_by_tokens_alone(digests: list[str]) -> None:
+    engine, _, _ = _migrated(TokenScanCart)
+    assert all(";~" in stamp for stamp in _stamps(engine)), _stamps(engine)
+    digests.clear()
+    report = engine.smart_update()
+    assert report.ok
+    assert report.summary()["order"]["unchanged"] == 1
+    assert report.summary()["product"]["unchanged"] == 1
+    assert digests == []
+
+
+def test_a_change_moves_the_token_and_is_written(digests: list[str]) -> None:
+    engine, source, source_clock = _migrated(TokenScanCart)
+    source_clock.advance(dt.timedelta(hours=1))
+    order = source.get(Order, "o1")
+    assert isinstance(order, Order)
+    source.add(attrs.evolve(order, status=OrderStatus.COMPLETED))
+    report = engine.smart_update()
+    assert report.summary()["order"]["updated"] == 1
+    (on_target,) = engine.target.list(Order)  # type: ignore[attr-defined]
+    assert on_target.status is OrderStatus.COMPLETED
+    # Stamped with its new token: the next call takes no digest at all.
+    digests.clear()
+    assert engine.smart_update().total("updated") == 0
+    assert digests == []
+
+
+@pytest.mark.parametrize(("cart", "found"), [(RawScanCart, 1), (TokenScanCart, 0)])
+def test_only_a_declared_token_is_trusted(cart: type[MemoryCart], found: int) -> None:
+    """A change that leaves ``updated_at`` as it was (the source clock stands
+    still): a source without tokens still finds it by digest; one that
+    declared tokens vouched that this cannot happen, and is believed."""
+    engine, source, _ = _migrated(cart)
+    order = source.get(Order, "o1")
+    assert isinstance(order, Order)
+    source.add(attrs.evolve(order, status=OrderStatus.COMPLETED))
+    assert engine.smart_update().summary()["order"].get("updated", 0) == found
+
+
+def test_a_recent_time_stamp_is_no_token() -> None:
+    """Edited within the engine's overlap before the call: two edits in one
+    second of the platform's clock would share the stamp, so the second
+    would hide behind it. No token is kept; the digest decides."""
+    source_clock = FakeClock(NOW - dt.timedelta(minutes=1), tick=dt.timedelta(0))
+    source = TokenScanCart(_store(), name="old", clock=source_clock.now)
+    engine = SyncEngine(source, MemoryCart(name="new"), clock=lambda: NOW)
+    assert engine.full_migrate().ok
+    assert not any(";~" in stamp for stamp in _stamps(engine)), _stamps(engine)
+    order = source.get(Order, "o1")
+    assert isinstance(order, Order)
+    source.add(attrs.evolve(order, status=OrderStatus.COMPLETED))  # the same second
+    assert engine.smart_update().summary()["order"]["updated"] == 1
+
+
+def test_changed_value_maps_are_not_hidden_by_a_token() -> None:
+    engine, source, _ = _migrated(TokenScanCart)
+    remapped = SyncEngine(
+        source,
+        engine.target,
+        state=engine.state,
+        rules=MappingRules(order_status={"processing": "on_hold"}),
+        clock=lambda: NOW,
+    )
+    report = remapped.smart_update()
+    assert report.summary()["order"]["updated"] == 1
+    (on_target,) = engine.target.list(Order)  # type: ignore[attr-defined]
+    assert on_target.status is OrderStatus.ON_HOLD
+
+
+def test_a_transform_turns_tokens_off() -> None:
+    rules = MappingRules(transforms={"customer.first_name": lambda name: name})
+    engine, source, _ = _migrated(TokenScanCart, rules=rules)
+    assert not any(";~" in stamp for stamp in _stamps(engine)), _stamps(engine)
+    order = source.get(Order, "o1")
+    assert isinstance(order, Order)
+    source.add(attrs.evolve(order, status=OrderStatus.COMPLETED))  # updated_at as it was
+    assert engine.smart_update().summary()["order"]["updated"] == 1
+
+
+def test_stamps_without_a_token_gain_one_once(digests: list[str]) -> None:
+    """A state written before tokens (or while they were off) is decided by
+    digest once, gains its token, and is then decided by the token alone."""
+    engine, _, _ = _migrated(TokenScanCart)
+    engine.state.put(
+        [
+            attrs.evolve(record, fingerprint=(record.fingerprint or "").split(";~")[0])
+            for kind in ("product", "order")
+            for record in engine.state.records(kind)
+        ]
+    )
+    assert not any(";~" in stamp for stamp in _stamps(engine)[:2])
+    before = engine.target.calls.copy()  # type: ignore[attr-defined]
+    assert engine.smart_update().total("updated") == 0
+    assert engine.target.calls["get"] == before["get"]  # type: ignore[attr-defined]
+    # (A customer has no default selection: nothing of it is ever compared.)
+    stamps = _stamps(engine)[:2]
+    assert all(";~" in stamp and "/*;" in stamp for stamp in stamps), stamps
+    digests.clear()
+    assert engine.smart_update().total("updated") == 0
+    assert digests == []
