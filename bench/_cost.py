@@ -286,7 +286,9 @@ def contract_copy(source: MemoryCart, target: MemoryCart, batch: int) -> int:
 def floor(size: int) -> list[Row]:
     timed, peak_rss_mb = _measure()
     generator = store_of(size)
-    source = MemoryCart(generator, name="source")
+    # Last edited over months, as a real shop's entities (and scenario 3's).
+    clock = FakeClock(dt.datetime(2023, 1, 1, tzinfo=dt.UTC), tick=dt.timedelta(minutes=1))
+    source = MemoryCart(generator, name="source", clock=clock.now)
     copied = MemoryCart(name="target")
     batch = copied.capabilities.batch_size
     floor_s, created = timed(f"floor-{size}-copy", lambda: contract_copy(source, copied, batch))

@@ -188,12 +188,13 @@ def test_a_transform_turns_tokens_off() -> None:
 def test_stamps_without_a_token_gain_one_once(digests: list[str]) -> None:
     """A state written before tokens (or while they were off) is decided by
     digest once, gains its token, and is then decided by the token alone."""
-    engine, _, _ = _migrated(TokenScanCart)
+    engine, source, _ = _migrated(TokenScanCart)
     engine.state.put(
         [
-            attrs.evolve(record, fingerprint=(record.fingerprint or "").split(";~")[0])
-            for kind in ("product", "order")
-            for record in engine.state.records(kind)
+            attrs.evolve(record, fingerprint=records._created_stamp(entity))  # no token
+            for kind in (Product, Order)
+            for record in engine.state.records(kind.kind)
+            if (entity := source.get(kind, record.source_id)) is not None
         ]
     )
     assert not any(";~" in stamp for stamp in _stamps(engine)[:2])

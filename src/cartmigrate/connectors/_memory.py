@@ -35,7 +35,7 @@ from ..models import (
     Product,
     Variant,
 )
-from ..models._base import _copy_with
+from ..models._base import _copy_with, _evolve_some
 from ..models._references import _reference_triples
 from ._base import Capabilities, Cart, Created
 
@@ -56,6 +56,17 @@ _CAPABILITIES = Capabilities(
     batch_size=100,
     source_refs=True,
 )
+
+
+#: Per model class, its field names (what an update may change).
+_FIELD_NAMES: dict[type, frozenset[str]] = {}
+
+
+def _field_names(kind: type) -> frozenset[str]:
+    found = _FIELD_NAMES.get(kind)
+    if found is None:
+        found = _FIELD_NAMES[kind] = frozenset(f.name for f in attrs.fields(kind))
+    return found
 
 
 def _utcnow() -> dt.datetime:
@@ -227,12 +238,11 @@ class MemoryCart(Cart):
     def read(self, kind: type[E], *, since: dt.datetime | None = None) -> Iterator[E]:
         self._require(kind)
         self._call("read", lambda: None)
-        for entity in list(self._store[kind].values()):
-            if since is not None and kind in _TIMESTAMPED:
-                updated = cast(dt.datetime | None, getattr(entity, "updated_at", None))
-                if updated is not None and updated < since:
-                    continue
-            yield cast(E, entity)
+        # A snapshot: the store may change while the caller iterates.
+        entities: list[Any] = list(self._store[kind].values())
+        if since is not None and kind in _TIMESTAMPED:
+            entities = [e for e in entities if (u := e.updated_at) is None or u >= since]
+        yield from cast(list[E], entities)
 
     def get(self, kind: type[E], id: str) -> E | None:
         self._require(kind)
@@ -355,7 +365,7 @@ class MemoryCart(Cart):
         self._index(old, stored)
 
     def _evolve(self, entity: E, changes: Mapping[str, Any]) -> E:
-        names = {field.name for field in attrs.fields(type(entity))}
+        names = _field_names(type(entity))
         unknown = sorted(set(changes) - names - {"id"})
         if unknown:
             raise EntityRejected(
@@ -364,7 +374,7 @@ class MemoryCart(Cart):
                 field=unknown[0],
             )
         try:
-            return attrs.evolve(entity, **{k: v for k, v in changes.items() if k != "id"})
+            return _evolve_some(entity, {k: v for k, v in changes.items() if k != "id"})
         except InvalidEntity as error:
             raise EntityRejected(
                 str(error), entity=type(entity).kind, field=error.field, status_code=400

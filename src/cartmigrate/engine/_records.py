@@ -48,6 +48,10 @@ from ._tokens import TOKEN_MARK
 _ALL_FIELDS = "*"
 
 
+#: What stands for the whole digest in a create's stamp where a change token
+#: vouches for the content instead (``-/*``).
+_BY_TOKEN = "-"
+
 #: The fingerprint of an entity found on the target and left alone (``existing="leave"``).
 _LEFT_ALONE = "left-alone"
 
@@ -240,7 +244,10 @@ def _default_part(entity: Entity) -> str | None:
 
 
 def _created_stamp(entity: Entity, token: str | None = None) -> str:
-    whole = _stamp(fingerprint(entity), _ALL_FIELDS)
+    """A create's stamp: every field is on the target. With a change token,
+    the token vouches for the whole entity (``-/*``), so its digest, the
+    costliest part of a create's bookkeeping, is not taken."""
+    whole = _stamp(_BY_TOKEN if token is not None else fingerprint(entity), _ALL_FIELDS)
     part = _default_part(entity)
     stamp = whole if part is None else f"{whole};{part}"
     return stamp if token is None else stamp + token
@@ -252,7 +259,8 @@ def _same_source(stamp: str | None, entity: Entity, token: str | None = None) ->
         return False
     if token is not None and stamp.endswith(token):
         return True
-    return stamp.split("/", 1)[0] == fingerprint(entity)
+    digest = stamp.split("/", 1)[0]
+    return digest != _BY_TOKEN and digest == fingerprint(entity)
 
 
 def _in_step(stamp: str | None, digest: str, selection: str) -> bool:
@@ -263,6 +271,14 @@ def _in_step(stamp: str | None, digest: str, selection: str) -> bool:
         return False
     parts = stamp.split(";")
     return _stamp(digest, _ALL_FIELDS) in parts or _stamp(digest, selection) in parts
+
+
+def _whole_in_step(body: str, entity: Entity, selection: str) -> bool:
+    """``_in_step`` by ``entity``'s whole digest, taken only where the stamp
+    holds one to compare it with (not where a token stood for it)."""
+    if not any("/" in p and not p.startswith(_BY_TOKEN) for p in body.split(";")):
+        return False
+    return _in_step(body, fingerprint(entity), selection)
 
 
 def _body(stamp: str) -> tuple[str, str | None]:
@@ -319,7 +335,7 @@ def decide(
         # In step, but the stamp's token is missing or of other content: keep
         # the parts true of this content, with its token, so the next call
         # decides from the token alone.
-        if _in_step(body, fingerprint(entity), selector.legacy):
+        if _whole_in_step(body, entity, selector.legacy):
             return Decision(in_step=True, compared=part + tail, restamp=body + token)
         return Decision(in_step=True, compared=part + tail, restamp=part + token)
     parts = body.split(";")
@@ -330,7 +346,7 @@ def decide(
         # content (a create writes both, a restamp adds parts only where the
         # whole matched), so the whole digest cannot match either: not taken.
         return Decision(in_step=False, compared=part + tail)
-    if not _in_step(body, fingerprint(entity), selector.legacy):
+    if not _whole_in_step(body, entity, selector.legacy):
         return Decision(in_step=False, compared=part + tail)
     # In step by the whole digest: keep what showed it, and the selected part
     # (the last two selections' parts at most, so a stamp stays short).

@@ -12,6 +12,7 @@ the reason.
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
+from typing import Any
 
 import attrs
 
@@ -60,6 +61,17 @@ def _derived(entity: Entity, field: str, target: Cart, value: object, seen: obje
     )
 
 
+#: Per model class, each field's default (a value equal to it is no value).
+_DEFAULTS: dict[type, dict[str, Any]] = {}
+
+
+def _defaults(kind: type[Entity]) -> dict[str, Any]:
+    found = _DEFAULTS.get(kind)
+    if found is None:
+        found = _DEFAULTS[kind] = {a.name: a.default for a in attrs.fields(kind)}
+    return found
+
+
 def _value(entity: Entity, field: str) -> object:
     """``field`` of ``entity``; ``"variants.weight"``: the variants' values that are set."""
     head, _, inner = field.partition(".")
@@ -77,7 +89,7 @@ def on_create(
     the statuses the order-status map leads to."""
     notices: list[Notice] = []
     for entity in entities:
-        defaults = {a.name: a.default for a in attrs.fields(type(entity))}
+        defaults = _defaults(type(entity))
         for field in sorted(target.derived_fields(entity)):
             value = getattr(entity, field, None)
             if value is not None and value != defaults.get(field):
@@ -111,7 +123,7 @@ def on_update(
 ) -> list[Notice]:
     """What of the selected fields an update cannot carry: fields the target
     computes that differ, and a changed order status no standard one names."""
-    defaults = {a.name: a.default for a in attrs.fields(type(source))}
+    defaults = _defaults(type(source))
     notices = [
         _derived(source, field, target, getattr(source, field), getattr(on_target, field))
         for field in selected

@@ -55,6 +55,45 @@ def _copy_with(instance: T, changes: Mapping[str, Any]) -> T:
     return cast(T, copy(instance, changes))
 
 
+_Convert = Callable[..., Any]
+
+#: Per model class, its fields by name (``_evolve_some``).
+_FIELDS: dict[type, dict[str, attrs.Attribute[Any]]] = {}
+
+
+def _evolve_some(instance: T, changes: Mapping[str, Any]) -> T:
+    """``attrs.evolve`` for a few fields: each changed value converted and
+    validated as ``__init__`` would, the others copied as they are (they were
+    converted when ``instance`` was built), then the class's own checks.
+
+    A store updating one field of an order (its status) would otherwise
+    convert all twenty fields, lines and addresses included, again. Names
+    must be fields of the class (the caller checks).
+    """
+    cls = type(instance)
+    fields = _FIELDS.get(cls)
+    if fields is None:
+        fields = _FIELDS[cls] = attrs.fields_dict(cast(Any, cls))
+    converted: dict[str, Any] = {}
+    for name, value in changes.items():
+        field = fields[name]
+        converter = field.converter
+        if isinstance(converter, attrs.Converter):
+            value = cast(_Convert, converter)(value, instance, field)
+        elif converter is not None:
+            value = cast(_Convert, converter)(value)
+        converted[name] = value
+    new = _copy_with(instance, converted)
+    for name, value in converted.items():
+        field = fields[name]
+        if field.validator is not None:
+            field.validator(new, field, value)
+    post_init = getattr(cls, "__attrs_post_init__", None)
+    if post_init is not None:
+        post_init(new)
+    return new
+
+
 @attrs.define(frozen=True, kw_only=True)
 class Entity:
     """Base of every entity a cart reads and writes.
