@@ -53,6 +53,7 @@ from .._rest import (
     url_identity,
 )
 from . import _convert as wc
+from . import _order_convert as wo
 from . import _product_convert as wp
 from . import _semantics as sem
 from ._emails import EmailSwitch
@@ -560,7 +561,7 @@ class WooCommerceCart(Cart):
                 str(raw["id"])
             ):
                 trackings = self._http.request("GET", self._tracking_url(str(raw["id"]))).json()
-            return wc.order_from_wc(raw, notes=notes, trackings=trackings)
+            return wo.order_from_wc(raw, notes=notes, trackings=trackings)
         if kind is Category:
             return wc.category_from_wc(raw)
         if kind is Manufacturer:
@@ -665,7 +666,7 @@ class WooCommerceCart(Cart):
     def _payload(self, entity: Entity, source_ref: str | None) -> dict[str, Any]:
         if isinstance(entity, Order):
             refused = self._statuses.check(
-                wc.wc_order_status(entity.status),
+                wo.wc_order_status(entity.status),
                 str(getattr(entity.status, "value", entity.status)),
             )
             if refused is not None:
@@ -688,7 +689,7 @@ class WooCommerceCart(Cart):
         if isinstance(entity, Customer):
             return wc.customer_to_wc(entity, source_ref=source_ref)
         if isinstance(entity, Order):
-            payload = wc.order_to_wc(entity, source_ref=source_ref)
+            payload = wo.order_to_wc(entity, source_ref=source_ref)
             # The shipments meta is written once the tracking items are in.
             payload["meta_data"] = [
                 m for m in payload.get("meta_data", []) if m.get("key") != wc.SHIPMENTS_KEY
