@@ -26,8 +26,10 @@ import attrs
 import httpx
 
 from .._clock import FakeClock
+from ._api_errors import ApiError, invalid_param
+from ._emails import SentEmail
 from ._semantics import UNIT_SETTINGS, unit_setting
-from ._store import ApiError, SentEmail, Store, invalid_param
+from ._store import Store
 
 __all__ = ["FaultPlan", "RecordedRequest", "WooCommerceSimulator"]
 
