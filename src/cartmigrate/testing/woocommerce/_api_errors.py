@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-__all__ = ["ApiError", "check_enum", "check_string", "invalid_param"]
+__all__ = ["NO_ROUTE", "ApiError", "check_enum", "check_string", "invalid_param"]
 
 
 class ApiError(Exception):
@@ -30,6 +30,10 @@ class ApiError(Exception):
             "message": self.message,
             "data": {"status": self.status, **self.data},
         }
+
+
+#: A route the store does not have (or has switched off, like brands on an older store).
+NO_ROUTE = ApiError(404, "rest_no_route", "No route was found matching the URL and request method.")
 
 
 def invalid_param(field: str, detail: str) -> ApiError:
