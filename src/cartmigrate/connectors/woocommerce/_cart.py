@@ -401,8 +401,12 @@ class WooCommerceCart(Cart):
         return kind in WITH_META
 
     def find_by_source_ref(self, kind: type[E], source_ref: str) -> E | None:
-        """The newest ``source_ref_scan`` entities are searched for the reference
-        (WooCommerce cannot filter by meta): see ``_source_refs``."""
+        """The newest ``source_ref_scan`` entities are searched for the reference.
+
+        WooCommerce cannot filter by meta through REST, and an entity whose
+        create answer was lost is among the newest: it is scanned newest first,
+        once per type until this cart writes that type again.
+        """
         return _source_refs.find_by_source_ref(self, kind, source_ref)
 
     # -- writing ------------------------------------------------------------

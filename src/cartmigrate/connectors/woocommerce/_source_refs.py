@@ -30,12 +30,8 @@ E = TypeVar("E", bound=Entity)
 
 
 def find_by_source_ref(cart: WooCommerceCart, kind: type[E], source_ref: str) -> E | None:
-    """The newest ``source_ref_scan`` entities are searched for the reference.
-
-    WooCommerce cannot filter by meta through REST, and an entity whose
-    create answer was lost is among the newest: it is scanned newest first,
-    once per type until this cart writes that type again.
-    """
+    """``WooCommerceCart.find_by_source_ref``: the newest entity of ``kind`` whose
+    meta holds ``source_ref``; a half-made product is removed and not returned."""
     cart._require(kind)
     if kind not in WITH_META:
         return None
