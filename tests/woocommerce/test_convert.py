@@ -25,6 +25,7 @@ from cartmigrate import (
     Variant,
 )
 from cartmigrate.connectors.woocommerce import _convert as wc
+from cartmigrate.connectors.woocommerce import _order_convert as wo
 from cartmigrate.connectors.woocommerce import _product_convert as wp
 
 from .conftest import FIXTURES
@@ -61,7 +62,7 @@ def test_variable_product_with_variations_from_documentation_examples() -> None:
 
 def test_order_from_documentation_example() -> None:
     raw = load("orders__retrieve-an-order")
-    order = wc.order_from_wc(raw)
+    order = wo.order_from_wc(raw)
     assert order.number == raw["number"]
     assert order.status is OrderStatus.PROCESSING
     assert order.total == decimal.Decimal(raw["total"])
@@ -140,8 +141,8 @@ def test_product_round_trip_keeps_prices_stock_and_seo() -> None:
 def test_order_status_mapping_keeps_custom_statuses_raw(
     status: OrderStatus | str, wc_status: str
 ) -> None:
-    assert wc.wc_order_status(status) == wc_status
-    back = wc.order_status_from_wc(wc_status)
+    assert wo.wc_order_status(status) == wc_status
+    back = wo.order_status_from_wc(wc_status)
     assert back == (status if isinstance(status, OrderStatus) else "awaiting-pickup")
 
 
@@ -159,13 +160,13 @@ def test_order_payload_never_pays_and_marks_stock_as_handled() -> None:
         ],
         shipments=[Shipment(carrier="DHL", tracking_number="JD0001")],
     )
-    body = wc.order_to_wc(order, source_ref="shop:order:1")
+    body = wo.order_to_wc(order, source_ref="shop:order:1")
     assert body["set_paid"] is False and body["status"] == "completed"
     line = body["line_items"][0]
     assert line["meta_data"] == [{"key": "_reduced_stock", "value": "2"}]
     assert line["subtotal"] == "20" and line["total"] == "18"  # the discount rides on the lines
     read = _as_read(body, number="77", status="completed", total="22.90", shipping_total="4.90")
-    back = wc.order_from_wc(read)
+    back = wo.order_from_wc(read)
     assert back.status_history == order.status_history and back.shipments == order.shipments
     assert back.lines[0].price == decimal.Decimal(10) and back.lines[0].variant_id == "6"
 

@@ -26,7 +26,9 @@ old shop (whose quantity the migration carries), so it must not here:
    ``order_details``, the cart's specific prices deleted, and last the
    marker cleared: the order is finished.
 
-States, history rows and tracking numbers after the birth, and on every
+What the order needs from the shop (state, currency, carrier, customer,
+addresses) is ``_order_plan``'s; steps 1 to 3 are ``_order_birth``'s;
+states, history rows and tracking numbers after the birth, and on every
 update, are ``_order_states``'s.
 """
 
@@ -38,45 +40,30 @@ import logging
 import re
 import threading
 from collections.abc import Mapping
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from ..._exceptions import (
-    DuplicateEntity,
-    EntityNotFound,
-    EntityRejected,
-    WriteOutcomeUnknown,
-)
-from ...models import Address, Order, OrderStatus, Shipment, StatusChange
+from ..._exceptions import DuplicateEntity, EntityNotFound, EntityRejected
+from ...models import Order
 from .._base import Created, WriteNote
 from ._mails import StateMails
-from ._order_states import ERROR_STATE, OrderLife, state_for
+from ._order_birth import OrderBirth
+from ._order_plan import OrderPlan, OrderPlanner
+from ._order_states import ERROR_STATE, OrderLife
 from ._resource import Row
 from ._values import field, money, ps_amount, ps_time
 
 if TYPE_CHECKING:
     from ._orders import OrderResource
 
-__all__ = ["MARKER", "OrderWriter", "note_number"]
+__all__ = ["OrderWriter", "note_number"]
 
 logger = logging.getLogger("cartmigrate.prestashop")
 
-#: The order's gift message while it is being made.
-MARKER = "cartmigrate: migrating order "
 _NOTE = "cartmigrate: source order {number}, placed {date}"
 _NOTE_LINE = re.compile(r"(?:\n\n)?cartmigrate: source order (.+), placed (\S*)\Z")
 _REFERENCE_SIZE = 9
-#: A specific price for one cart only: any shop, currency, country, group, time.
-_CART_PRICE = {
-    **dict.fromkeys(("id_shop", "id_shop_group", "id_currency", "id_country"), 0),
-    **dict.fromkeys(("id_group", "id_customer", "reduction", "reduction_tax"), 0),
-    "from_quantity": 1,
-    "reduction_type": "amount",
-    "from": "0000-00-00 00:00:00",
-    "to": "0000-00-00 00:00:00",
-}
 _TOTALS = {
     "subtotal": ("total_products",),
     "shipping_total": ("total_shipping_tax_excl",),
@@ -92,143 +79,24 @@ def note_number(note: str) -> tuple[str, str | None]:
     return note[: match.start()], match.group(1)
 
 
-@attrs.define(frozen=True)
-class _Plan:
-    """What one order needs from the shop before its cart is made."""
-
-    customer: str
-    delivery: str
-    invoice: str
-    currency: str
-    carrier: str
-    state: str
-    history: tuple[tuple[str, str], ...]  # (state id, shop-local date)
-
-
 class OrderWriter:
     """The order resource's writing half."""
 
     def __init__(self, resource: OrderResource, mails: StateMails) -> None:
         self.resource = resource
         self.ws = resource.ws
-        self.lookups = resource.lookups
-        self.mails = mails
+        self.planner = OrderPlanner(resource)
+        self.birth = OrderBirth(resource, mails)
         self.life = OrderLife(resource.ws, resource.lookups, resource.stock)
         self._plan_lock = threading.Lock()
 
-    # -- what maps to what -------------------------------------------------------
-    def _state(self, status: OrderStatus | str) -> str:
-        state = state_for(status, self.lookups.order_states())
-        if state is None:
-            raise EntityRejected(
-                f"prestashop: no order state for the status {status!r}"
-                " (map it to one: MappingRules(order_status={...}))",
-                entity="order",
-                field="status",
-            )
-        return state
-
-    @staticmethod
-    def _changes(order: Order) -> list[StatusChange]:
-        """The history to write: the source's, or, when it has none, the order's
-        state since its creation (PrestaShop's back office expects one row)."""
-        if order.status_history:
-            return sorted(order.status_history, key=lambda c: c.at)
-        if order.created_at is not None:
-            return [StatusChange(status=order.status, at=order.created_at)]
-        return []
-
-    def _history(self, order: Order) -> tuple[tuple[str, str], ...]:
-        zone = self.resource.zone
-        return tuple(
-            (self._state(change.status), ps_time(change.at, zone))
-            for change in self._changes(order)
-        )
-
-    def currency(self, order: Order) -> str:
-        currencies = self.lookups.currencies()
-        wanted = (order.currency or "").upper()
-        for currency_id, iso in sorted(currencies.items(), key=lambda c: int(c[0])):
-            if iso == wanted:
-                return currency_id
-        return min(currencies, key=int) if currencies else "1"
-
-    def carrier(self, order: Order) -> str:
-        carriers = self.lookups.active_carriers()
-        names = {name.casefold(): cid for cid, name in carriers}
-        for shipment in order.shipments:
-            if shipment.carrier and shipment.carrier.casefold() in names:
-                return names[shipment.carrier.casefold()]
-        if not carriers:
-            raise EntityRejected("prestashop: the shop has no active carrier", entity="order")
-        return carriers[0][0]
-
     def as_stored(self, order: Order) -> Order:
-        """The order as it reads back: history to the second without comments,
-        shipments with a tracking number on a carrier of this shop."""
-        zone = self.resource.zone
-        carriers = dict(self.lookups.active_carriers())
-        chosen = carriers.get(self.carrier(order)) if carriers else None
-        known = {name.casefold(): name for name in carriers.values()}
-        shipments = [
-            Shipment(
-                carrier=known.get((s.carrier or "").casefold(), chosen),
-                tracking_number=s.tracking_number,
-            )
-            for s in order.shipments
-            if s.tracking_number
-        ]
-        history = [
-            StatusChange(
-                status=c.status,
-                at=dt.datetime.strptime(ps_time(c.at, zone), "%Y-%m-%d %H:%M:%S").replace(
-                    tzinfo=zone
-                ),
-            )
-            for c in self._changes(order)
-        ]
-        lines = sorted(
-            order.lines,
-            key=lambda line: (_number(line.product_id), _number(line.variant_id)),
-        )
-        # No discount is PrestaShop's 0.
-        discount = order.discount_total if order.discount_total is not None else Decimal(0)
-        return attrs.evolve(
-            order,
-            lines=lines,
-            status_history=history,
-            shipments=shipments,
-            discount_total=discount,
-        )
+        return self.planner.as_stored(order)
 
     def unstored(self, order: Order) -> dict[str, str]:
-        reasons: dict[str, str] = {}
-        currencies = set(self.lookups.currencies().values())
-        if order.currency and order.currency.upper() not in currencies:
-            reasons["currency"] = (
-                f"{order.currency} is not a currency of this shop; the order is written in"
-                f" {self.lookups.currencies().get(self.currency(order))}"
-            )
-        names = {name.casefold() for _, name in self.lookups.active_carriers()}
-        carriers = sorted({s.carrier for s in order.shipments if s.carrier and s.tracking_number})
-        unknown = [c for c in carriers if c.casefold() not in names]
-        if unknown:
-            reasons["shipments"] = (
-                f"carrier {', '.join(unknown)} is not an active carrier of this shop; its"
-                " tracking numbers are kept on the order's carrier"
-            )
-        return reasons
+        return self.planner.unstored(order)
 
     # -- finding our own ---------------------------------------------------------
-    def _ours(self, number: str) -> list[Row]:
-        """Orders an earlier create of this number left unfinished (marker still on)."""
-        rows = self.ws.all(
-            "orders",
-            {"filter[gift_message]": f"[{MARKER}{number}]"},
-            display="[id,current_state,gift_message,id_cart]",
-        )
-        return sorted(rows, key=lambda r: int(r["id"]))
-
     def _finished(self, number: str) -> str | None:
         """A finished order with this source number, by reference or note."""
         for params in self.resource.find_params(number):
@@ -246,7 +114,7 @@ class OrderWriter:
                 entity="order",
                 field="number",
             )
-        unfinished = self._ours(number)
+        unfinished = self.birth.unfinished(number)
         if not unfinished:
             existing = self._finished(number)
             if existing is not None:
@@ -259,220 +127,14 @@ class OrderWriter:
         with self._plan_lock:
             # Orders side by side may share a guest e-mail or an address:
             # each is looked up, and made when missing, one order at a time.
-            plan = self._plan(order)
+            plan = self.planner.plan(order)
         if unfinished:
             order_id = str(unfinished[0]["id"])
             logger.info("prestashop: finishing order %s (%s) left half-made", order_id, number)
         else:
-            order_id = self._birth(order, plan)
+            order_id = self.birth.make(order, plan)
         notes = self._finish(order_id, order, plan)
         return Created(id=order_id, notes=notes)
-
-    def _plan(self, order: Order) -> _Plan:
-        state = self._state(order.status)
-        history = self._history(order)
-        customer = self._customer(order)
-        delivery = self._address(customer, order, order.shipping_address or order.billing_address)
-        invoice = (
-            self._address(customer, order, order.billing_address)
-            if order.billing_address and order.billing_address != order.shipping_address
-            else delivery
-        )
-        return _Plan(
-            customer=customer,
-            delivery=delivery,
-            invoice=invoice,
-            currency=self.currency(order),
-            carrier=self.carrier(order),
-            state=state,
-            history=history,
-        )
-
-    def _customer(self, order: Order) -> str:
-        """The order's customer; a guest account by e-mail when it has none."""
-        if order.customer_id:
-            if not order.customer_id.isdigit() or not self.ws.by_ids(
-                "customers", [order.customer_id]
-            ):
-                raise EntityRejected(
-                    f"prestashop: customer {order.customer_id} of order {order.number}"
-                    " is not in the shop",
-                    entity="order",
-                    field="customer_id",
-                )
-            return order.customer_id
-        if not order.email:
-            raise EntityRejected(
-                f"prestashop: order {order.number} has neither a customer nor an e-mail",
-                entity="order",
-                field="email",
-            )
-        return self.resource.guest(order)
-
-    def _address(self, customer: str, order: Order, address: Address | None) -> str:
-        """An address of the customer equal to ``address``, else a new one."""
-        fields = self.resource.address_fields(customer, order, address)
-        if str(fields["id_country"]) not in self.lookups.active_countries():
-            # validateOrder dies with "The delivery address country is not active".
-            raise EntityRejected(
-                f"prestashop: order {order.number} goes to {address.country if address else '?'},"
-                " a country the shop does not deliver to (activate it in International ->"
-                " Locations -> Countries)",
-                entity="order",
-                field="shipping_address",
-            )
-        keys = ("firstname", "lastname", "address1", "address2", "city", "postcode", "id_country")
-        for row in self.ws.all(
-            "addresses", {"filter[id_customer]": f"[{customer}]", "filter[deleted]": "[0]"}
-        ):
-            if all(field(row, k) == str(fields[k]) for k in keys):
-                return str(row["id"])
-        answer = self.ws.create("addresses", "address", fields, [])
-        return str(answer["id"])
-
-    def _lines(self, order: Order) -> list[tuple[str, str, int, Any, str]]:
-        """(product, combination, quantity, unit price, name) per line, merged by item."""
-        merged: dict[tuple[str, str], list[Any]] = {}
-        for position, line in enumerate(order.lines):
-            if not line.product_id or not line.product_id.isdigit():
-                raise EntityRejected(
-                    f"prestashop: line {position + 1} of order {order.number} has no product"
-                    " in the shop (a cart line needs one)",
-                    entity="order",
-                    field="lines",
-                )
-            key = (line.product_id, line.variant_id or "0")
-            if key in merged:
-                if merged[key][1] != line.price:
-                    raise EntityRejected(
-                        f"prestashop: order {order.number} has {key} twice at two prices;"
-                        " a cart holds one line per item",
-                        entity="order",
-                        field="lines",
-                    )
-                merged[key][0] += line.quantity
-            else:
-                merged[key] = [line.quantity, line.price, line.name]
-        # PrestaShop lists a cart's lines by product and combination id (rows
-        # added at once share their date_add): sent in that order, they keep it.
-        return sorted(
-            ((p, c, q, price, name) for (p, c), (q, price, name) in merged.items() if q > 0),
-            key=lambda line: (int(line[0]), int(line[1]) if line[1].isdigit() else 0),
-        )
-
-    def _birth(self, order: Order, plan: _Plan) -> str:
-        """Cart, its prices, and the order born in state 8: its id."""
-        marker = f"{MARKER}{order.number}"
-        lines = self._lines(order)
-        if not lines:
-            raise EntityRejected(
-                f"prestashop: order {order.number} has no line to put in a cart",
-                entity="order",
-                field="lines",
-            )
-        if sum(price * quantity for _, _, quantity, price, _ in lines) <= 0:
-            # Posted with a paid total of 0, a cart of 0 would be paid in full:
-            # stock taken, confirmation e-mailed.
-            raise EntityRejected(
-                f"prestashop: order {order.number} costs nothing; PrestaShop would take it"
-                " as paid in full (stock taken, e-mails sent), so it is not written",
-                entity="order",
-                field="lines",
-            )
-        # A cart an earlier, interrupted create made for this order: used again
-        # only when no order was made from it and it holds these very lines.
-        wanted = sorted((p, c, str(q)) for p, c, q, _, _ in lines)
-        carts = self.ws.all("carts", {"filter[gift_message]": f"[{marker}]"})
-        used = (
-            {
-                field(o, "id_cart")
-                for o in self.ws.where("orders", "id_cart", [str(c["id"]) for c in carts])
-            }
-            if carts
-            else set()
-        )
-        free = [
-            str(c["id"])
-            for c in sorted(carts, key=lambda c: int(c["id"]))
-            if str(c["id"]) not in used and _cart_lines(c) == wanted
-        ]
-        if free:
-            cart = free[-1]
-        else:
-            rows = [
-                {
-                    "id_product": product,
-                    "id_product_attribute": combination,
-                    "id_address_delivery": plan.delivery,
-                    "quantity": quantity,
-                }
-                for product, combination, quantity, _, _ in lines
-            ]
-            answer = self.ws.create(
-                "carts",
-                "cart",
-                {
-                    "id_currency": plan.currency,
-                    "id_lang": self.resource.language,
-                    "id_customer": plan.customer,
-                    "id_address_delivery": plan.delivery,
-                    "id_address_invoice": plan.invoice,
-                    "id_carrier": plan.carrier,
-                    "gift": 0,
-                    "gift_message": marker,
-                    "associations": {"cart_rows": self.resource.cart_rows(rows)},
-                },
-                [],
-            )
-            cart = str(answer["id"])
-        priced = {
-            (field(r, "id_product"), field(r, "id_product_attribute", "0"))
-            for r in self.ws.all("specific_prices", {"filter[id_cart]": f"[{cart}]"})
-        }
-        for product, combination, _, price, _ in lines:
-            if (product, combination) in priced:
-                continue
-            self.ws.create(
-                "specific_prices",
-                "specific_price",
-                {
-                    **_CART_PRICE,
-                    "id_cart": cart,
-                    "id_product": product,
-                    "id_product_attribute": combination,
-                    "price": ps_amount(price),
-                },
-                [],
-            )
-        body = {
-            "id_cart": cart,
-            "id_customer": plan.customer,
-            "id_address_delivery": plan.delivery,
-            "id_address_invoice": plan.invoice,
-            "id_currency": plan.currency,
-            "id_lang": self.resource.language,
-            "id_carrier": plan.carrier,
-            "module": self.resource.payment_module,
-            "payment": (str(order.extra.get("payment") or "") or "Migrated")[:255],
-            # Any total but the cart's: the order is born in state 8, taking no stock.
-            "total_paid": "0",
-            "total_paid_real": "0",
-            "total_products": "0",
-            "total_products_wt": "0",
-            "conversion_rate": "1",
-        }
-        for attempt in (1, 2):
-            try:
-                with self.mails.off(ERROR_STATE):
-                    answer = self.ws.create("orders", "order", body, [])
-                return str(answer["id"])
-            except WriteOutcomeUnknown as error:
-                found = self._ours(order.number)
-                if found:
-                    return str(found[0]["id"])
-                if error.status_code is None or attempt == 2:
-                    raise
-        raise AssertionError("unreachable")  # pragma: no cover
 
     def _measure(self, row: Row, order: Order) -> tuple[WriteNote, ...]:
         """What PrestaShop computed for the born order (its carrier's price, its
@@ -504,7 +166,7 @@ class OrderWriter:
             )
         return tuple(notes)
 
-    def _finish(self, order_id: str, order: Order, plan: _Plan) -> tuple[WriteNote, ...]:
+    def _finish(self, order_id: str, order: Order, plan: OrderPlan) -> tuple[WriteNote, ...]:
         """Everything after the birth; each step safe to repeat after a crash.
         Returns what PrestaShop computed differently (``_measure``)."""
         row = self._row(order_id)
@@ -596,28 +258,14 @@ class OrderWriter:
             self.life.move(
                 order_id,
                 field(row, "current_state", ERROR_STATE),
-                self._state(updated.status),
+                self.planner.state(updated.status),
                 row,
             )
         if "status_history" in changes:
-            self.life.align_history(order_id, self._history(updated))
+            self.life.align_history(order_id, self.planner.history(updated))
         if "shipments" in changes:
             self.life.set_shipments(order_id, updated.shipments)
         if "note" in changes:
             self.ws.patch(
                 "orders", "order", order_id, {"note": self.note(current, updated.note or "")}, []
             )
-
-
-def _number(value: str | None) -> int:
-    return int(value) if value and value.isdigit() else 0
-
-
-def _cart_lines(cart: Row) -> list[tuple[str, str, str]]:
-    associations = cart.get("associations") or {}
-    rows = associations.get("cart_rows") if isinstance(associations, Mapping) else None
-    return sorted(
-        (field(r, "id_product"), field(r, "id_product_attribute", "0"), field(r, "quantity"))
-        for r in rows or []
-        if isinstance(r, Mapping)
-    )

@@ -32,8 +32,9 @@ from ...models import Address, Customer, Order, OrderLine, OrderStatus, Shipment
 from .._base import Created
 from .._records import tracked
 from ._customers import PLACEHOLDER_NAME, CustomerResource, address_model
+from ._order_birth import MARKER
 from ._order_states import state_slug
-from ._order_writes import MARKER, OrderWriter, note_number
+from ._order_writes import OrderWriter, note_number
 from ._resource import Resource, Row
 from ._stock import StockRows
 from ._values import field, money, optional_id, timestamp

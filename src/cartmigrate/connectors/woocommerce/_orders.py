@@ -18,6 +18,7 @@ import attrs
 from ..._exceptions import CartMigrateError, EntityNotFound, EntityRejected, InvalidEntity
 from ...models import Order
 from . import _convert as wc
+from . import _order_convert as wo
 
 if TYPE_CHECKING:
     from ._cart import WooCommerceCart
@@ -59,20 +60,20 @@ def order_extras(
             for shipment in new_shipments:
                 if shipment.tracking_number:
                     cart._http.request(
-                        "POST", cart._tracking_url(order_id), json=wc.tracking_to_wc(shipment)
+                        "POST", cart._tracking_url(order_id), json=wo.tracking_to_wc(shipment)
                     )
         elif new_shipments:
             cart._http.request(
                 "POST",
                 cart._route(f"orders/{order_id}/notes"),
-                json={"note": wc.shipments_note(new_shipments), "customer_note": False},
+                json={"note": wo.shipments_note(new_shipments), "customer_note": False},
             )
         if new_history or origin:
             # WooCommerce dates and numbers the order itself: the source's number
             # and date go where the staff see them, with the history.
             parts = [origin] if origin else []
             if new_history:
-                parts.append(wc.history_note(new_history))
+                parts.append(wo.history_note(new_history))
             cart._http.request(
                 "POST",
                 cart._route(f"orders/{order_id}/notes"),
@@ -92,10 +93,10 @@ def finish_created_order(cart: WooCommerceCart, order_id: str, order: Order) -> 
     The meta is what the order reads back as; written before the tracking
     items went in, a failed post would look done and never be retried.
     """
-    if not order_extras(cart, order_id, order, None, strict=False, origin=wc.origin_note(order)):
+    if not order_extras(cart, order_id, order, None, strict=False, origin=wo.origin_note(order)):
         return False
     if order.shipments:
-        meta = [{"key": wc.SHIPMENTS_KEY, "value": wc.shipments_meta(order.shipments)}]
+        meta = [{"key": wc.SHIPMENTS_KEY, "value": wo.shipments_meta(order.shipments)}]
         try:
             cart._http.request("PUT", cart._route(f"orders/{order_id}"), json={"meta_data": meta})
         except CartMigrateError:
@@ -130,7 +131,7 @@ def update_order(cart: WooCommerceCart, id: str, changes: Mapping[str, Any]) -> 
     except EntityNotFound as error:
         error.entity = "order"
         raise
-    before = wc.order_from_wc(raw)
+    before = wo.order_from_wc(raw)
     try:
         after = attrs.evolve(before, **changes)
     except InvalidEntity as error:
@@ -138,7 +139,7 @@ def update_order(cart: WooCommerceCart, id: str, changes: Mapping[str, Any]) -> 
     body: dict[str, Any] = {}
     meta: list[dict[str, Any]] = []
     if "status" in changes:
-        status = wc.wc_order_status(after.status)
+        status = wo.wc_order_status(after.status)
         refused = cart._statuses.check(status, str(getattr(after.status, "value", after.status)))
         if refused is not None:
             raise refused
@@ -147,7 +148,7 @@ def update_order(cart: WooCommerceCart, id: str, changes: Mapping[str, Any]) -> 
         body["line_items"] = [
             {
                 "id": item["id"],
-                "meta_data": wc.reduced_stock_meta(status, int(item.get("quantity") or 0)),
+                "meta_data": wo.reduced_stock_meta(status, int(item.get("quantity") or 0)),
             }
             for item in raw.get("line_items") or ()
             if item.get("product_id")
@@ -156,7 +157,7 @@ def update_order(cart: WooCommerceCart, id: str, changes: Mapping[str, Any]) -> 
         # Only what REST lets change on a placed order's lines: which product
         # (and variation) each points to, e.g. once a product failed earlier
         # got migrated. Names, quantities and prices stay as placed.
-        status = wc.wc_order_status(after.status)
+        status = wo.wc_order_status(after.status)
         lines = {item["id"]: item for item in body.get("line_items", [])}
         for item, line in zip(raw.get("line_items") or (), after.lines, strict=False):
             product = int(line.product_id) if line.product_id and line.product_id.isdigit() else 0
@@ -166,20 +167,20 @@ def update_order(cart: WooCommerceCart, id: str, changes: Mapping[str, Any]) -> 
             entry = lines.setdefault(item["id"], {"id": item["id"]})
             entry.update(product_id=product, variation_id=variation)
             if product:
-                entry["meta_data"] = wc.reduced_stock_meta(status, int(item.get("quantity") or 0))
+                entry["meta_data"] = wo.reduced_stock_meta(status, int(item.get("quantity") or 0))
         if lines:
             body["line_items"] = list(lines.values())
     if "status_history" in changes:
-        meta.append({"key": wc.HISTORY_KEY, "value": wc.history_meta(after.status_history)})
+        meta.append({"key": wc.HISTORY_KEY, "value": wo.history_meta(after.status_history)})
     if "shipments" in changes:
-        meta.append({"key": wc.SHIPMENTS_KEY, "value": wc.shipments_meta(after.shipments)})
+        meta.append({"key": wc.SHIPMENTS_KEY, "value": wo.shipments_meta(after.shipments)})
     if "note" in changes:
         body["customer_note"] = after.note or ""
     if {"billing_address", "email"} & set(changes):
-        full = wc.order_to_wc(after)
+        full = wo.order_to_wc(after)
         body["billing"] = full["billing"]
     if "shipping_address" in changes:
-        body["shipping"] = wc.order_to_wc(after)["shipping"]
+        body["shipping"] = wo.order_to_wc(after)["shipping"]
     if "customer_id" in changes:
         body["customer_id"] = (
             int(after.customer_id) if after.customer_id and after.customer_id.isdigit() else 0
