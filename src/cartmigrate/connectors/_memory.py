@@ -424,6 +424,9 @@ class MemoryCart(Cart):
                 )
 
     def _index(self, old: Entity | None, new: Entity) -> None:
+        if old is not None and self._same_keys(old, new):
+            self._store[type(new)][cast(str, new.id)] = new  # an update that moved no key
+            return
         if old is not None:
             self._unindex(old)
         kind = type(new)
@@ -437,6 +440,14 @@ class MemoryCart(Cart):
         if isinstance(new, Product):
             for variant in new.variants:
                 self._variant_parent[cast(str, variant.id)] = entity_id
+
+    def _same_keys(self, old: Entity, new: Entity) -> bool:
+        """Whether ``new`` is found by the keys ``old`` was (natural key, SKUs, variants)."""
+        if old.natural_key != new.natural_key or self._skus_of(old) != self._skus_of(new):
+            return False
+        if isinstance(old, Product) and isinstance(new, Product):
+            return [v.id for v in old.variants] == [v.id for v in new.variants]
+        return True
 
     def _unindex(self, old: Entity) -> None:
         kind = type(old)

@@ -49,7 +49,7 @@ def sort_batch(run: _Run, kind: type[Entity], prepared: Sequence[Entity], mode: 
     to_repair: list[Entity] = []
     decisions: dict[str, Decision] = {}
     # Counted at once: most of a batch is unchanged.
-    unchanged = unchanged_variants = left_alone = 0
+    unchanged = unchanged_variants = left_alone = synced = 0
     selected = run.fields.get(kind, ())
     variant_selected = run.fields.get(Variant, ()) if kind is Product else ()
     token_of = tokens_for(run, kind)
@@ -59,9 +59,12 @@ def sort_batch(run: _Run, kind: type[Entity], prepared: Sequence[Entity], mode: 
         status, stamp, dropped = found if found is not None else ("failed", None, False)
         if status == "failed":
             to_create.append(entity)
-        elif status == "pending":
+            continue
+        if status == "pending":
             to_resolve.append(entity)
-        elif dropped:
+            continue
+        synced += 1
+        if dropped:
             to_repair.append(entity)
         elif mode == "full":
             unchanged += 1
@@ -87,6 +90,7 @@ def sort_batch(run: _Run, kind: type[Entity], prepared: Sequence[Entity], mode: 
             else:
                 decisions[sid] = decision
                 to_compare.append(entity)
+    run.synced_seen[kind.kind] = run.synced_seen.get(kind.kind, 0) + synced
     if unchanged or left_alone:
         run.report.count(kind.kind, Outcome.UNCHANGED, unchanged + left_alone)
     if unchanged_variants:

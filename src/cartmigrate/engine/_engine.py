@@ -471,6 +471,8 @@ class SyncEngine:
         # A smart update reading in full takes what it did not read for deleted
         # on the source: the ids read (below) are what it saw.
         full_read = mode == "smart" and since is None
+        synced_before = run.state.count(name, status="synced") if full_read else 0
+        run.synced_seen[name] = 0
         newest: dt.datetime | None = None
         done = 0
         # A source repeating a record (in a page or across) syncs it once.
@@ -514,7 +516,9 @@ class SyncEngine:
         moves = mode == "smart" or (previous is None and name not in run.unsynced)
         if kind in run.source.capabilities.incremental and moves:
             run.state.set_cursor(name, next_cursor(run, previous, newest))
-        if full_read:
+        # Every entity synced before this call read again (each once): none is
+        # gone, and the state need not be listed to find which.
+        if full_read and run.synced_seen[name] != synced_before:
             gone = [
                 sid for sid in run.state._source_ids(name, status="synced") if sid not in read_ids
             ]
