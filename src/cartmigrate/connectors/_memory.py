@@ -36,7 +36,7 @@ from ..models import (
     Variant,
 )
 from ..models._base import _copy_with, _evolve_some
-from ..models._references import _reference_triples
+from ..models._references import _reference_triples, referring_fields
 from ._base import Capabilities, Cart, Created
 
 __all__ = ["MemoryCart"]
@@ -57,6 +57,10 @@ _CAPABILITIES = Capabilities(
     source_refs=True,
 )
 
+
+#: The fields an update must send for its entity's keys (SKUs, e-mail) to
+#: change: an update of other fields does not check them again.
+_KEYED = frozenset({"sku", "email", "variants"})
 
 #: Per model class, its field names (what an update may change).
 _FIELD_NAMES: dict[type, frozenset[str]] = {}
@@ -358,8 +362,11 @@ class MemoryCart(Cart):
             if current is None:
                 raise EntityNotFound(f"no {kind.kind} {id} in {self.name}", entity=kind.kind)
             updated = self._evolve(current, changes)
-            self._check_unique(updated, id)
-            self._check_refs(updated)
+            # As a platform does: only what the update sends is checked again.
+            if not _KEYED.isdisjoint(changes):
+                self._check_unique(updated, id)
+            if not referring_fields(kind).isdisjoint(changes):
+                self._check_refs(updated)
         old = self._store[kind][updated.id or ""]
         stored = self._stamp(updated, created=False)
         self._index(old, stored)

@@ -15,6 +15,7 @@ import attrs
 
 from .._exceptions import CartMigrateError
 from ..models import Entity, Product, Variant
+from ..models._references import referring_fields
 from ..state import FailureRecord, SyncRecord
 from . import _uncarried as uncarried
 from ._acknowledge import acknowledged
@@ -102,7 +103,13 @@ def apply_changes(
         for entity, _, _ in candidates:
             fail(run, name, cast(str, entity.id), error, failures)
         return [], []
-    translated = [t for t, _ in translate(run, [e for e, _, _ in candidates], warn=False)]
+    entities = [e for e, _, _ in candidates]
+    # References need the target's ids only where a selected field holds one:
+    # the other fields compare the same untranslated (and cost no look-up).
+    if referring_fields(kind).isdisjoint(selected):
+        translated = entities
+    else:
+        translated = [t for t, _ in translate(run, entities, warn=False)]
     variant_records: dict[str, SyncRecord] = {}
     if variant_selected:
         variant_records = run.state.get(

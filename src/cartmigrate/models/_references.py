@@ -37,6 +37,24 @@ class Reference:
 Resolver = Callable[[type[Entity], str], str | None]
 
 
+#: The fields of each type that hold references (``lines``: its lines'
+#: product and variant), as ``_reference_triples`` reads them.
+_REFERRING: dict[type[Entity], frozenset[str]] = {
+    Category: frozenset({"parent_id"}),
+    Product: frozenset({"category_ids", "manufacturer_id", "grouped_product_ids"}),
+    Order: frozenset({"customer_id", "lines"}),
+    Review: frozenset({"product_id", "customer_id"}),
+}
+
+
+def referring_fields(kind: type[Entity]) -> frozenset[str]:
+    """The fields of ``kind`` that hold references to other entities."""
+    for base, fields in _REFERRING.items():
+        if issubclass(kind, base):
+            return fields
+    return frozenset()
+
+
 def _reference_triples(entity: Entity) -> list[tuple[str, type[Entity], str]]:
     """``references_of`` as plain (field, kind, id) tuples, for hot paths.
 

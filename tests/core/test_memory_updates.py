@@ -1,0 +1,117 @@
+"""``MemoryCart.update`` checks what an update sends, as a platform does.
+
+A changed SKU or e-mail must still be unique and a changed reference must
+still point at an entity the store holds; a key changed is found by its new
+value only; an update of other fields (an order's status) is not refused
+for what it did not send.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from cartmigrate import (
+    Customer,
+    DuplicateEntity,
+    EntityRejected,
+    MemoryCart,
+    Order,
+    OrderStatus,
+    Product,
+    Variant,
+)
+
+
+def _cart() -> MemoryCart:
+    return MemoryCart(
+        [
+            Product(id="p1", sku="TEE", name="Tee", variants=[Variant(id="v1", sku="TEE-S")]),
+            Product(id="p2", sku="CAP", name="Cap"),
+            Customer(id="u1", email="ann@example.com"),
+            Customer(id="u2", email="bob@example.com"),
+            Order(id="o1", number="1001", customer_id="u1", total="10"),
+        ]
+    )
+
+
+def test_a_changed_reference_must_point_at_something() -> None:
+    cart = _cart()
+    with pytest.raises(EntityRejected) as refused:
+        cart.update(Order, "o1", {"customer_id": "u9"})
+    assert refused.value.field == "customer_id"
+    cart.update(Order, "o1", {"customer_id": "u2"})
+    assert cart.get(Order, "o1").customer_id == "u2"  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("kind", "entity_id", "changes", "field"),
+    [
+        (Product, "p2", {"sku": "tee"}, "sku"),
+        (Product, "p2", {"variants": [Variant(id="v9", sku="TEE-S")]}, "sku"),
+        (Customer, "u2", {"email": "ANN@example.com"}, "email"),
+    ],
+)
+def test_a_changed_key_must_stay_unique(
+    kind: type[Product] | type[Customer], entity_id: str, changes: dict[str, object], field: str
+) -> None:
+    cart = _cart()
+    with pytest.raises(DuplicateEntity) as refused:
+        cart.update(kind, entity_id, changes)
+    assert refused.value.field == field
+
+
+def test_a_changed_key_is_found_by_its_new_value_only() -> None:
+    cart = _cart()
+    cart.update(Product, "p2", {"sku": "HAT"})
+    assert cart.find(Product, "hat") is not None
+    assert cart.find(Product, "CAP") is None
+    cart.update(Customer, "u2", {"email": "bobby@example.com"})
+    assert cart.find(Customer, "bobby@example.com") is not None
+    assert cart.find(Customer, "bob@example.com") is None
+    cart.update(Product, "p2", {"name": "Hat"})  # no key moved: still found
+    assert cart.find(Product, "HAT") is not None
+
+
+def test_an_update_is_not_refused_for_what_it_did_not_send() -> None:
+    """The order's customer is gone (deleted on the store): a status update
+    still goes through, as on a platform, which checks what it is sent."""
+    cart = _cart()
+    cart.remove(Customer, "u1")
+    cart.update(Order, "o1", {"status": OrderStatus.COMPLETED})
+    assert cart.get(Order, "o1").status is OrderStatus.COMPLETED  # type: ignore[union-attr]
+
+
+def test_the_referring_fields_are_those_references_are_read_from() -> None:
+    """``referring_fields`` (what an update must send to move a reference, and
+    what a smart update translates) agrees with ``_reference_triples``."""
+    from cartmigrate import Category, Review
+    from cartmigrate.models._references import _reference_triples, referring_fields
+
+    entities = [
+        Category(id="c2", name="Sub", parent_id="c1"),
+        Product(
+            id="p1",
+            sku="TEE",
+            name="Tee",
+            category_ids=["c1"],
+            manufacturer_id="m1",
+        ),
+        Product(id="g1", sku="SET", name="Set", product_type="grouped", grouped_product_ids=["p1"]),
+        Order(
+            id="o1",
+            number="1",
+            customer_id="u1",
+            total="1",
+            lines=[{"sku": "TEE", "name": "Tee", "quantity": 1, "price": "1", "product_id": "p1"}],
+        ),
+        Review(id="r1", product_id="p1", customer_id="u1", rating=5, author="Ann", body="ok"),
+    ]
+    for entity in entities:
+        read = {field.split(".")[0] for field, _, _ in _reference_triples(entity)}
+        assert read <= referring_fields(type(entity)), entity
+    every = {
+        field.split(".")[0] for entity in entities for field, _, _ in _reference_triples(entity)
+    }
+    declared = set().union(*(referring_fields(type(e)) for e in entities))
+    assert every == declared
+    assert referring_fields(Customer) == frozenset()
