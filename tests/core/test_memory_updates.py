@@ -115,3 +115,36 @@ def test_the_referring_fields_are_those_references_are_read_from() -> None:
     declared = set().union(*(referring_fields(type(e)) for e in entities))
     assert every == declared
     assert referring_fields(Customer) == frozenset()
+
+
+def test_a_compared_entity_reaches_as_stored_with_the_targets_ids() -> None:
+    """A connector may build its payload to say how an entity is stored (the
+    WooCommerce cart does, for a review), and a payload needs the target's
+    ids: a smart update translates the references of what it compares, even
+    where no selected field holds one (CI found this on the real store)."""
+    import datetime as dt
+
+    from cartmigrate import SyncEngine
+    from cartmigrate.testing import FakeClock
+
+    class PayloadTarget(MemoryCart):
+        def as_stored(self, entity):  # type: ignore[no-untyped-def]
+            if isinstance(entity, Order) and self.get(Customer, entity.customer_id or "") is None:
+                raise EntityRejected(f"no customer {entity.customer_id}", entity="order")
+            return entity
+
+    clock = FakeClock(dt.datetime(2024, 5, 1, tzinfo=dt.UTC), tick=dt.timedelta(seconds=1))
+    source = MemoryCart(
+        [
+            Customer(id="u1", email="ann@example.com"),
+            Order(id="o1", number="1001", customer_id="u1", total="10"),
+        ],
+        clock=clock.now,
+    )
+    engine = SyncEngine(source, PayloadTarget(name="new"), clock=clock.now)
+    assert engine.full_migrate().ok
+    clock.advance(dt.timedelta(hours=1))
+    source.update(Order, "o1", {"status": OrderStatus.COMPLETED})
+    report = engine.smart_update(verify=True)
+    assert report.ok, report.failures
+    assert report.summary()["order"]["updated"] == 1

@@ -15,7 +15,6 @@ import attrs
 
 from .._exceptions import CartMigrateError
 from ..models import Entity, Product, Variant
-from ..models._references import referring_fields
 from ..state import FailureRecord, SyncRecord
 from . import _uncarried as uncarried
 from ._acknowledge import acknowledged
@@ -103,13 +102,7 @@ def apply_changes(
         for entity, _, _ in candidates:
             fail(run, name, cast(str, entity.id), error, failures)
         return [], []
-    entities = [e for e, _, _ in candidates]
-    # References need the target's ids only where a selected field holds one:
-    # the other fields compare the same untranslated (and cost no look-up).
-    if referring_fields(kind).isdisjoint(selected):
-        translated = entities
-    else:
-        translated = [t for t, _ in translate(run, entities, warn=False)]
+    translated = [t for t, _ in translate(run, [e for e, _, _ in candidates], warn=False)]
     variant_records: dict[str, SyncRecord] = {}
     if variant_selected:
         variant_records = run.state.get(
