@@ -38,6 +38,7 @@ from ..models import (
 from ..models._base import _copy_with, _evolve_some
 from ..models._references import _reference_triples, referring_fields
 from ._base import Capabilities, Cart, Created
+from ._modified import ModifiedIndex
 
 __all__ = ["MemoryCart"]
 
@@ -114,6 +115,8 @@ class MemoryCart(Cart):
         # garbage collector to walk, per entity, for the store's whole life.
         self._refs: dict[type[Entity], dict[str, str]] = {kind: {} for kind in ENTITY_TYPES}
         self._ref_of: dict[type[Entity], dict[str, str]] = {kind: {} for kind in ENTITY_TYPES}
+        # What each timestamped type's incremental read looks up instead of a scan.
+        self._modified = {kind: ModifiedIndex() for kind in _TIMESTAMPED}
         self._next_id = 1
         self._faults: list[_Fault] = []
         self._random_faults: tuple[float, random.Random, frozenset[str], float] | None = None
@@ -168,6 +171,8 @@ class MemoryCart(Cart):
         if old is None:
             raise EntityNotFound(f"no {kind.kind} {id} in {self.name}", entity=kind.kind)
         self._unindex(old)
+        if kind in self._modified:
+            self._modified[kind].remove(id)
         ref = self._ref_of[kind].pop(id, None)
         if ref is not None:
             self._refs[kind].pop(ref, None)
@@ -243,9 +248,17 @@ class MemoryCart(Cart):
         self._require(kind)
         self._call("read", lambda: None)
         # A snapshot: the store may change while the caller iterates.
-        entities: list[Any] = list(self._store[kind].values())
-        if since is not None and kind in _TIMESTAMPED:
-            entities = [e for e in entities if (u := e.updated_at) is None or u >= since]
+        store = self._store[kind]
+        entities: list[Any]
+        if since is not None and kind in self._modified:
+            found: list[Any] = [store.get(i) for i in self._modified[kind].changed_since(since)]
+            entities = [
+                e
+                for e in found
+                if e is not None and (e.updated_at is None or e.updated_at >= since)
+            ]
+        else:
+            entities = list(store.values())
         yield from cast(list[E], entities)
 
     def get(self, kind: type[E], id: str) -> E | None:
@@ -431,14 +444,14 @@ class MemoryCart(Cart):
                 )
 
     def _index(self, old: Entity | None, new: Entity) -> None:
-        if old is not None and self._same_keys(old, new):
-            self._store[type(new)][cast(str, new.id)] = new  # an update that moved no key
-            return
-        if old is not None:
-            self._unindex(old)
         kind = type(new)
         entity_id = cast(str, new.id)
         self._store[kind][entity_id] = new
+        self._log_write(new)
+        if old is not None and self._same_keys(old, new):
+            return  # an update that moved no key
+        if old is not None:
+            self._unindex(old)
         key = new.natural_key
         if key is not None:
             self._keys[kind].setdefault(key.casefold(), entity_id)
@@ -447,6 +460,15 @@ class MemoryCart(Cart):
         if isinstance(new, Product):
             for variant in new.variants:
                 self._variant_parent[cast(str, variant.id)] = entity_id
+
+    def _log_write(self, new: Entity) -> None:
+        index = self._modified.get(type(new))
+        if index is None:
+            return
+        store = self._store[type(new)]
+        index.put(cast(str, new.id), new.updated_at)  # type: ignore[attr-defined]
+        if len(index) > 2 * len(store) + 1024:  # mostly superseded writes
+            index.rebuild({i: e.updated_at for i, e in store.items()})  # type: ignore[attr-defined]
 
     def _same_keys(self, old: Entity, new: Entity) -> bool:
         """Whether ``new`` is found by the keys ``old`` was (natural key, SKUs, variants)."""

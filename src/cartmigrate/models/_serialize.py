@@ -36,6 +36,21 @@ def _field_names(cls: type) -> tuple[str, ...] | None:
         return names
 
 
+#: Per attrs class, a function returning its instances as dicts (``plain``),
+#: written once per class: a report lists every update's old and new values.
+_DICTERS: dict[type, Callable[[Any], dict[str, Any]]] = {}
+
+
+def _dicter(cls: type, names: tuple[str, ...]) -> Callable[[Any], dict[str, Any]]:
+    found = _DICTERS.get(cls)
+    if found is None:
+        body = ", ".join(f"{name!r}: plain(o.{name})" for name in names)
+        namespace: dict[str, Any] = {"plain": plain}
+        exec(f"def as_dict(o):\n    return {{{body}}}", namespace)
+        found = _DICTERS[cls] = namespace["as_dict"]
+    return found
+
+
 def plain(value: Any) -> Any:
     """``value`` as JSON-safe data: models become dicts, amounts and times strings."""
     cls = type(value)
@@ -43,13 +58,13 @@ def plain(value: Any) -> Any:
         return value
     names = _field_names(cls)
     if names is not None:
-        return {name: plain(getattr(value, name)) for name in names}
+        return _dicter(cls, names)(value)
     if isinstance(value, enum.Enum):
         return value.value
     if isinstance(value, decimal.Decimal):
         return str(value)
     if isinstance(value, dt.datetime):
-        return value.astimezone(dt.UTC).isoformat()
+        return (value if value.tzinfo is dt.UTC else value.astimezone(dt.UTC)).isoformat()
     if isinstance(value, Mapping):
         return {str(k): plain(v) for k, v in value.items()}
     if isinstance(value, tuple | list):
