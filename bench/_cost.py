@@ -102,8 +102,7 @@ class ScanCart(MemoryCart):
 
     @property
     def capabilities(self) -> Capabilities:
-        base = super().capabilities
-        return attrs.evolve(base, incremental=frozenset(), change_tokens=base.incremental)
+        return attrs.evolve(super().capabilities, incremental=frozenset())
 
 
 class RawScanCart(MemoryCart):
@@ -112,7 +111,7 @@ class RawScanCart(MemoryCart):
 
     @property
     def capabilities(self) -> Capabilities:
-        return attrs.evolve(super().capabilities, incremental=frozenset())
+        return attrs.evolve(super().capabilities, incremental=frozenset(), change_tokens=())
 
 
 def change_one_percent(

@@ -41,8 +41,7 @@ class TokenScanCart(MemoryCart):
 
     @property
     def capabilities(self) -> Capabilities:
-        base = super().capabilities
-        return attrs.evolve(base, incremental=frozenset(), change_tokens=base.incremental)
+        return attrs.evolve(super().capabilities, incremental=frozenset())
 
 
 class RawScanCart(MemoryCart):
@@ -50,7 +49,7 @@ class RawScanCart(MemoryCart):
 
     @property
     def capabilities(self) -> Capabilities:
-        return attrs.evolve(super().capabilities, incremental=frozenset())
+        return attrs.evolve(super().capabilities, incremental=frozenset(), change_tokens=())
 
 
 def _store() -> list[Product | Order | Customer]:
@@ -207,3 +206,18 @@ def test_stamps_without_a_token_gain_one_once(digests: list[str]) -> None:
     digests.clear()
     assert engine.smart_update().total("updated") == 0
     assert digests == []
+
+
+def test_reading_by_time_alone_vouches_for_nothing() -> None:
+    """A cart that can filter by ``updated_at`` but does not list the type in
+    ``change_tokens`` (WooCommerce products: a sale lowers stock and leaves
+    the date) gets no tokens: its full reads are decided by digest."""
+
+    class IncrementalOnly(MemoryCart):
+        @property
+        def capabilities(self) -> Capabilities:
+            return attrs.evolve(super().capabilities, change_tokens=())
+
+    engine, _, _ = _migrated(IncrementalOnly)
+    assert Order in engine.source.capabilities.incremental
+    assert not any(";~" in stamp for stamp in _stamps(engine)), _stamps(engine)

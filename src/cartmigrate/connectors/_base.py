@@ -45,12 +45,12 @@ class Capabilities:
 
     - ``reads`` / ``writes``: entity types it can read / create-update-delete.
     - ``incremental``: types it can read ``since`` a time (by ``updated_at``).
-    - ``change_tokens``: types it cannot read by time but whose ``updated_at``
-      the platform moves on every change to the entity (and its variants). A
-      smart update then takes an entity whose ``updated_at`` is as synced for
-      unchanged without digesting it; ``incremental`` types are trusted so too.
-      Leave a type out where some change leaves ``updated_at`` alone (stock,
-      on several platforms): its entities are then compared by digest.
+    - ``change_tokens``: types whose ``updated_at`` the platform moves on
+      every change to the entity (and its variants), whether or not it can
+      filter by it. A smart update then takes an entity whose ``updated_at``
+      is as synced for unchanged without digesting it. Leave a type out where
+      some change leaves ``updated_at`` alone (stock sold, on several
+      platforms): its entities are then decided by digest.
     - ``batch_size``: how many writes it takes in one request (1: no batches).
     - ``preserves_ids``: creates keep the source's ids (rare; import tools).
     - ``source_refs``: it stores the source reference given to ``create`` and

@@ -54,6 +54,7 @@ _CAPABILITIES = Capabilities(
     reads=ENTITY_TYPES,
     writes=ENTITY_TYPES,
     incremental=_TIMESTAMPED,
+    change_tokens=_TIMESTAMPED,  # every write stamps updated_at
     batch_size=100,
     source_refs=True,
 )

@@ -6,9 +6,10 @@ A digest of the selected fields answers that for any source, but costs a
 few microseconds per entity: most of what a scan of an unchanged store
 costs. Where the platform moves an entity's ``updated_at`` on every change
 to it, that time stamp answers the same question by one comparison. A cart
-says so per type: ``Capabilities.incremental`` (an incremental read already
-relies on it) and ``Capabilities.change_tokens`` (types it cannot filter by
-time but whose ``updated_at`` is kept that way, as WooCommerce customers).
+says so per type in ``Capabilities.change_tokens``, apart from whether it
+can filter by time (``incremental``): WooCommerce cannot filter customers
+but keeps their date modified that way, and can filter products but leaves
+their date alone when a sale lowers their stock.
 
 A token is kept at the end of a record's stamp (``;~<token>``) only beside
 parts taken of the same content, so a token that matches vouches for those
@@ -69,9 +70,7 @@ def tokens_for(run: _Run, kind: type[Entity]) -> Callable[[Entity], str | None]:
             capabilities = run.source.capabilities
         except ConnectorError:
             capabilities = None
-        if capabilities is not None and (
-            kind in capabilities.incremental or kind in capabilities.change_tokens
-        ):
+        if capabilities is not None and kind in capabilities.change_tokens:
             tokens = functools.partial(_token_of, suffix=run.rules_label, before=before)
     run.tokens[kind] = tokens
     return tokens
