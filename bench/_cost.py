@@ -111,7 +111,11 @@ class RawScanCart(MemoryCart):
 
     @property
     def capabilities(self) -> Capabilities:
-        return attrs.evolve(super().capabilities, incremental=frozenset(), change_tokens=())
+        # (``change_tokens`` only where it exists: ``--baseline`` runs older trees.)
+        none: dict[str, Any] = (
+            {"change_tokens": ()} if "change_tokens" in attrs.fields_dict(Capabilities) else {}
+        )
+        return attrs.evolve(super().capabilities, incremental=frozenset(), **none)
 
 
 def change_one_percent(
