@@ -4,9 +4,8 @@ One query per batch answers, per source id, the record's status, stamp and
 whether references were dropped (``StateStore._stamps``); most entities of a
 smart update are decided from that alone (by their change token where the
 source keeps one, else by a digest of the selected fields): unchanged,
-counted at once. Whole
-records are fetched only for those that need more (a comparison with the
-target, a repair of references).
+counted at once. Whole records are fetched only for those that need more (a
+comparison with the target, a repair of references).
 """
 
 from __future__ import annotations

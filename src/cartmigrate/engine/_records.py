@@ -316,7 +316,7 @@ def decide(
     """Whether the target holds ``entity``'s selected fields, from its record's stamp.
 
     ``token``: the entity's change token where its type's ``updated_at`` is
-    trusted (``_tokens.token_of``). One that ends the stamp says the source
+    trusted (``_tokens.tokens_for``). One that ends the stamp says the source
     is as when the stamp's parts were taken: no digest is needed.
     """
     selector = _selector(tuple(selected), tuple(variant_selected))

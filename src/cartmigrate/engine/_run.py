@@ -75,13 +75,13 @@ class _Run:
 
     #: A target without source references: its unowned entities by content.
     content: ContentIndex | None = None
-    #: What this call's change tokens say of the mapping rules (None: a
-    #: transform turns them off); the time stamps it trusts are older than
-    #: ``token_before``; per type, how it takes them (``_tokens.tokens_for``).
     #: Per type name, how many entities sorted in this call were synced
     #: before it: when a full read saw as many as the state held, the source
     #: deleted none of them.
     synced_seen: dict[str, int] = attrs.field(factory=dict)
+    #: What this call's change tokens say of the mapping rules (None: a
+    #: transform turns them off); the time stamps it trusts are older than
+    #: ``token_before``; per type, how it takes them (``_tokens.tokens_for``).
     rules_label: str | None = None
     token_before: dt.datetime | None = None
     tokens: dict[type[Entity], Callable[[Entity], str | None]] = attrs.field(factory=dict)
