@@ -504,6 +504,29 @@ def test_dry_run_plans_exactly_the_real_call(
     store: list[Entity], changes: list[tuple[str, int, int]]
 ) -> None:
     source, target, clock = carts(store)
+    _plans_exactly(source, target, clock, changes, pause=dt.timedelta(minutes=1))
+
+
+@PROPERTY
+@given(store=stores(), changes=source_changes())
+def test_dry_run_plans_exactly_the_real_call_by_change_tokens(
+    store: list[Entity], changes: list[tuple[str, int, int]]
+) -> None:
+    """As above, where change tokens decide (see the convergence test)."""
+    clock = FakeClock(tick=dt.timedelta(seconds=1))
+    source, target = _TokenScanCart(store, clock=clock.now), MemoryCart(clock=clock.now)
+    clock.advance(dt.timedelta(days=1))
+    _plans_exactly(source, target, clock, changes, pause=dt.timedelta(days=1))
+
+
+def _plans_exactly(
+    source: MemoryCart,
+    target: MemoryCart,
+    clock: FakeClock,
+    changes: list[tuple[str, int, int]],
+    *,
+    pause: dt.timedelta,
+) -> None:
     engine = SyncEngine(source, target, clock=clock.now)
     before = view(target)
     plan = engine.full_migrate(dry_run=True)
@@ -511,7 +534,7 @@ def test_dry_run_plans_exactly_the_real_call(
     real = engine.full_migrate()
     assert plan.summary() == real.summary()
     apply_source_changes(source, changes)
-    clock.advance(dt.timedelta(minutes=1))
+    clock.advance(pause)
     before = view(target)
     calls = target.calls.copy()
     plan = engine.smart_update(dry_run=True)
