@@ -11,7 +11,8 @@ skipped only where nothing is gone, and every deletion is still reported.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from pathlib import Path
 
 import attrs
 import pytest
@@ -24,6 +25,7 @@ from cartmigrate import (
     MemoryStateStore,
     Order,
     OrderStatus,
+    SQLiteStateStore,
     SyncEngine,
 )
 from cartmigrate.state import StateStore, SyncStatus
@@ -138,3 +140,67 @@ def test_an_entity_filtered_out_is_not_taken_for_deleted() -> None:
     report = filtered.smart_update()
     assert _gone(report.warnings) == []
     assert state.listed == ["order"]
+
+
+class StampCounting(MemoryStateStore):
+    """A memory state that notes the types whose stamps are asked row by row."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.asked: list[str] = []
+
+    def _stamps(
+        self, kind: str, source_ids: Sequence[str]
+    ) -> dict[str, tuple[SyncStatus, str | None, bool]]:
+        self.asked.append(kind)
+        return super()._stamps(kind, source_ids)
+
+
+class RowByRowState(ListingState):
+    """A state that cannot count a clean batch: the engine decides row by row."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.counted = 0
+
+    def _clean_synced(self, kind: str, source_ids: Sequence[str]) -> int:
+        self.counted += 1
+        return -1
+
+
+@pytest.mark.parametrize("state_kind", ["memory", "sqlite"])
+def test_a_clean_batch_nothing_compares_is_counted_at_once(tmp_path: Path, state_kind: str) -> None:
+    """Customers (no field of theirs is compared by default): a batch all synced
+    is decided by one count, one with a new customer row by row; a state
+    that cannot count decides every batch row by row. Both end alike."""
+    outcomes = []
+    for counted in (True, False):
+        state: StateStore
+        if not counted:
+            state = RowByRowState()
+        elif state_kind == "sqlite":
+            state = SQLiteStateStore(tmp_path / f"{counted}.db")
+        else:
+            state = StampCounting()
+        clock = FakeClock(dt.datetime(2024, 5, 1, tzinfo=dt.UTC))
+        customers = [Customer(id=f"u{i}", email=f"c{i}@example.com") for i in range(7)]
+        source = ScanCart([*customers, *_orders(3)], clock=clock.now)
+        target = MemoryCart(name="new")
+        engine = SyncEngine(source, target, state=state, batch_size=3)
+        assert engine.full_migrate().ok
+        if isinstance(state, StampCounting):
+            state.asked.clear()
+        idle = engine.smart_update()
+        if isinstance(state, StampCounting):
+            assert "customer" not in state.asked  # every batch counted at once
+        source.add(Customer(id="u9", email="new@example.com"))  # a batch with a new one
+        source.remove(Customer, "u2")
+        busy = engine.smart_update()
+        outcomes.append(
+            (idle.summary(), busy.summary(), _gone(busy.warnings), target.count(Customer))
+        )
+        if not counted:
+            assert isinstance(state, RowByRowState) and state.counted > 0
+    assert outcomes[0] == outcomes[1]
+    assert outcomes[0][1]["customer"]["created"] == 1
+    assert outcomes[0][2] == ["u2"]

@@ -282,3 +282,8 @@ def test_stamps_and_source_ids_agree_with_whole_records(tmp_path: Path, store: s
         }
         assert sorted(state._source_ids("product", status="synced")) == ["1", "3"]
         assert sorted(state._source_ids("product")) == ["1", "2", "3"]
+        # Synced with every reference written: only "1" of these.
+        assert state._clean_synced("product", ["1", "2", "3", "9"]) == 1
+        assert state._clean_synced("product", ["1"]) == 1
+        assert state._clean_synced("order", ["1", "2"]) == 1
+        assert state._clean_synced("order", []) == 0

@@ -41,7 +41,23 @@ def sort_batch(run: _Run, kind: type[Entity], prepared: Sequence[Entity], mode: 
     """Sort ``prepared`` (mapped, with ids): never synced or refused (create),
     outcome unknown (resolve), references to repair, selected fields to
     compare; the rest is unchanged and counted here."""
-    stamps = run.state._stamps(kind.kind, [cast(str, e.id) for e in prepared])
+    ids = [cast(str, e.id) for e in prepared]
+    selected = run.fields.get(kind, ())
+    variant_selected = run.fields.get(Variant, ()) if kind is Product else ()
+    if (
+        mode == "smart"
+        and not (selected or variant_selected)
+        and kind is not Product  # (its variants are counted apart)
+        and ids
+        and run.state._clean_synced(kind.kind, ids) == len(ids)
+    ):
+        # Nothing of this type is compared, and all of the batch is synced
+        # with its references: unchanged, from one count (a scan of reviews
+        # or customers is mostly this).
+        run.report.count(kind.kind, Outcome.UNCHANGED, len(ids))
+        run.synced_seen[kind.kind] = run.synced_seen.get(kind.kind, 0) + len(ids)
+        return Batch(to_create=[], to_resolve=[], repairs=[], compares=[], decisions={})
+    stamps = run.state._stamps(kind.kind, ids)
     to_create: list[Entity] = []
     to_resolve: list[Entity] = []
     to_compare: list[Entity] = []
@@ -49,8 +65,6 @@ def sort_batch(run: _Run, kind: type[Entity], prepared: Sequence[Entity], mode: 
     decisions: dict[str, Decision] = {}
     # Counted at once: most of a batch is unchanged.
     unchanged = unchanged_variants = left_alone = synced = 0
-    selected = run.fields.get(kind, ())
-    variant_selected = run.fields.get(Variant, ()) if kind is Product else ()
     token_of = tokens_for(run, kind)
     for entity in prepared:
         sid = cast(str, entity.id)

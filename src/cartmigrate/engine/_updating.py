@@ -11,10 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, cast
 
-import attrs
-
 from .._exceptions import CartMigrateError
 from ..models import Entity, Product, Variant
+from ..models._base import _copy_with
 from ..state import FailureRecord, SyncRecord
 from . import _uncarried as uncarried
 from ._acknowledge import acknowledged
@@ -26,6 +25,11 @@ from ._translation import translate
 
 if TYPE_CHECKING:
     from ._engine import SyncEngine
+
+
+def _stamped(record: SyncRecord, stamp: str | None) -> SyncRecord:
+    """``record`` with another stamp: a text, so nothing to convert again."""
+    return _copy_with(record, {"fingerprint": stamp})
 
 
 def update(
@@ -67,7 +71,7 @@ def update(
         if decision.in_step and not run.verify:
             run.report.count_with_variants(entity, Outcome.UNCHANGED)
             if decision.restamp is not None:
-                records.append(attrs.evolve(record, fingerprint=decision.restamp))
+                records.append(_stamped(record, decision.restamp))
         else:
             candidates.append((entity, record, decision))
     if candidates:
@@ -163,9 +167,9 @@ def apply_changes(
                 failures,
             )
         if ok and not decision.in_step:
-            records.append(attrs.evolve(record, fingerprint=decision.compared))
+            records.append(_stamped(record, decision.compared))
         elif ok and decision.restamp is not None:
-            records.append(attrs.evolve(record, fingerprint=decision.restamp))
+            records.append(_stamped(record, decision.restamp))
         if ok:
             succeeded.append(sid)
     return records, succeeded

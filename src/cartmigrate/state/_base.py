@@ -137,6 +137,19 @@ class StateStore(abc.ABC):
             for sid, record in self.get(kind, source_ids).items()
         }
 
+    def _clean_synced(self, kind: str, source_ids: Sequence[str]) -> int:
+        """How many of these records are synced with every reference written.
+
+        A batch of a type whose fields nothing compares needs nothing more when
+        all of it is: one count, where ``_stamps`` answers a row per id. A
+        store can count them in one query.
+        """
+        return sum(
+            1
+            for status, _, dropped in self._stamps(kind, source_ids).values()
+            if status == "synced" and not dropped
+        )
+
     def _source_ids(self, kind: str, *, status: SyncStatus | None = None) -> Iterator[str]:
         """The source ids of ``records(kind, status=status)``; a store can list
         them without building records."""

@@ -61,6 +61,16 @@ class MemoryStateStore(StateStore):
         table = self._records.get(kind, {})
         return {sid: table[sid] for sid in source_ids if sid in table}
 
+    def _clean_synced(self, kind: str, source_ids: Sequence[str]) -> int:
+        table = self._records.get(kind, {})
+        return sum(
+            1
+            for sid in source_ids
+            if (record := table.get(sid)) is not None
+            and record.status == "synced"
+            and not record.dropped
+        )
+
     def put(self, records: Iterable[SyncRecord]) -> None:
         for record in records:
             table = self._records.setdefault(record.kind, {})

@@ -228,6 +228,10 @@ class SQLiteStateStore(StateStore):
             )
         }
 
+    def _clean_synced(self, kind: str, source_ids: Sequence[str]) -> int:
+        where = " AND status='synced' AND dropped IS NULL"
+        return sum(n for (n,) in self._rows_of("COUNT(*)", kind, source_ids, where))
+
     def _source_ids(self, kind: str, *, status: SyncStatus | None = None) -> Iterator[str]:
         """Page by page in source-id order, as ``records``, but ids only."""
         condition = "" if status is None else " AND status=?"
