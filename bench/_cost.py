@@ -236,7 +236,8 @@ def _scan(size: int, cart: type[MemoryCart], name: str, key: str) -> list[Row]:
                 ratio=("idle / full", idle_s / full_s),
                 goal=("<=", IDLE_GOAL),
                 rss_mb=peak_rss_mb(),
-                why_not="a scan reads and decides every entity, whatever changed",
+                why_not="a scan reads and decides every entity, whatever changed: its"
+                " state row alone (0.6-1.5 us in SQLite) is 1-3% of full_migrate",
             )
         )
     return rows
@@ -312,7 +313,8 @@ def floor(size: int) -> list[Row]:
             ratio=("engine / floor", full_s / floor_s),
             goal=("<=", FLOOR_GOAL),
             why_not="per entity the engine writes an intent and a result in SQLite (and the"
-            " counts), stamps two digests and reports; see docs/performance.md",
+            " counts), looks its references up there, stamps a digest (and a token) and"
+            " reports; see docs/performance.md",
         ),
     ]
 
