@@ -35,7 +35,7 @@ from ..models import (
     Product,
     Variant,
 )
-from ..models._base import _copy_with, _evolve_some
+from ..models._base import _copy_with, _evolve_some, _fields_of
 from ..models._references import _reference_triples, referring_fields
 from ._base import Capabilities, Cart, Created
 from ._modified import ModifiedIndex
@@ -63,16 +63,6 @@ _CAPABILITIES = Capabilities(
 #: The fields an update must send for its entity's keys (SKUs, e-mail) to
 #: change: an update of other fields does not check them again.
 _KEYED = frozenset({"sku", "email", "variants"})
-
-#: Per model class, its field names (what an update may change).
-_FIELD_NAMES: dict[type, frozenset[str]] = {}
-
-
-def _field_names(kind: type) -> frozenset[str]:
-    found = _FIELD_NAMES.get(kind)
-    if found is None:
-        found = _FIELD_NAMES[kind] = frozenset(f.name for f in attrs.fields(kind))
-    return found
 
 
 def _utcnow() -> dt.datetime:
@@ -386,8 +376,7 @@ class MemoryCart(Cart):
         self._index(old, stored)
 
     def _evolve(self, entity: E, changes: Mapping[str, Any]) -> E:
-        names = _field_names(type(entity))
-        unknown = sorted(set(changes) - names - {"id"})
+        unknown = sorted(set(changes) - _fields_of(type(entity)).keys() - {"id"})
         if unknown:
             raise EntityRejected(
                 f"{type(entity).kind} has no field {unknown[0]!r}",

@@ -12,12 +12,12 @@ and a lost create is still recognised by its content.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, TypeVar
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar, cast
 
 import attrs
 
-from ..models import Entity, Product, ProductType, Variant
+from ..models import Entity, Product, ProductType, Variant, WeightUnit
 
 __all__ = ["MAGENTO", "PRESTASHOP", "SHOPIFY", "held", "without"]
 
@@ -143,3 +143,26 @@ MAGENTO: Mapping[str, str] = {
     "variants.downloadable": _NO_FILES,
     "variants.downloads": _NO_FILES,
 }
+
+
+def in_unit(entity: E, unit: Callable[[], WeightUnit | None]) -> E:
+    """A product as a store that converts weights to its own ``unit`` reads it
+    back: its weight in that unit (``unit`` is asked only for a weighed
+    product, so a store never asked for it costs no request)."""
+    if not isinstance(entity, Product) or entity.weight is None:
+        return entity
+    found = unit()
+    if found is None:
+        return entity
+    return cast(E, attrs.evolve(entity, weight=entity.weight_in(found), weight_unit=found))
+
+
+def unconverted(entity: Entity, unit: Callable[[], WeightUnit | None]) -> bool:
+    """Whether a product's weight, given in a unit, is written as it is: the
+    store's own ``unit`` is none the models know, so nothing converts it."""
+    return (
+        isinstance(entity, Product)
+        and entity.weight is not None
+        and entity.weight_unit is not None
+        and unit() is None
+    )

@@ -14,11 +14,10 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Sequence
 from typing import Any
 
-import attrs
-
 from ..connectors import Cart
 from ..mapping import MappingRules
 from ..models import Entity, Order, OrderStatus, Product
+from ..models._base import _fields_of
 from ._report import Notice
 
 __all__ = ["chosen_statuses", "on_create", "on_update"]
@@ -68,7 +67,7 @@ _DEFAULTS: dict[type, dict[str, Any]] = {}
 def _defaults(kind: type[Entity]) -> dict[str, Any]:
     found = _DEFAULTS.get(kind)
     if found is None:
-        found = _DEFAULTS[kind] = {a.name: a.default for a in attrs.fields(kind)}
+        found = _DEFAULTS[kind] = {n: a.default for n, a in _fields_of(kind).items()}
     return found
 
 

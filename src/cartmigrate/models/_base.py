@@ -57,8 +57,16 @@ def _copy_with(instance: T, changes: Mapping[str, Any]) -> T:
 
 _Convert = Callable[..., Any]
 
-#: Per model class, its fields by name (``_evolve_some``).
+#: Per model class, its fields by name.
 _FIELDS: dict[type, dict[str, attrs.Attribute[Any]]] = {}
+
+
+def _fields_of(cls: type) -> dict[str, attrs.Attribute[Any]]:
+    """``attrs.fields_dict(cls)``, built once per class (hot paths ask per entity)."""
+    fields = _FIELDS.get(cls)
+    if fields is None:
+        fields = _FIELDS[cls] = attrs.fields_dict(cast(Any, cls))
+    return fields
 
 
 def _evolve_some(instance: T, changes: Mapping[str, Any]) -> T:
@@ -71,9 +79,7 @@ def _evolve_some(instance: T, changes: Mapping[str, Any]) -> T:
     must be fields of the class (the caller checks).
     """
     cls = type(instance)
-    fields = _FIELDS.get(cls)
-    if fields is None:
-        fields = _FIELDS[cls] = attrs.fields_dict(cast(Any, cls))
+    fields = _fields_of(cls)
     converted: dict[str, Any] = {}
     for name, value in changes.items():
         field = fields[name]

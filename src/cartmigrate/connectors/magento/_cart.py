@@ -13,7 +13,6 @@ import threading
 from collections.abc import Generator, Iterator, Mapping, Sequence
 from typing import Any, TypeVar, cast
 
-import attrs
 import httpx
 
 from ..._exceptions import (
@@ -29,7 +28,7 @@ from .. import _unstored as unstored
 from .._base import Capabilities, Cart, Created, WriteResult
 from .._http import CostBucket, HttpClient, RetryPolicy, Secret
 from .._rest import fan_out, url_identity
-from .._unstored import held, without
+from .._unstored import held, in_unit, unconverted, without
 from ._api import MagentoApi, error_for_response
 from ._attributes import AttributeCatalog
 from ._categories import CategoryResource
@@ -254,8 +253,7 @@ class MagentoCart(Cart):
 
     def unstored_fields(self, entity: Entity) -> Mapping[str, str]:
         found = held(entity, unstored.MAGENTO)
-        given = _weighed(entity) and cast(Product, entity).weight_unit is not None
-        if given and self._units.unit() is None:
+        if unconverted(entity, self._units.unit):
             found["weight_unit"] = (
                 "the store's weight unit (general/locale/weight_unit) is neither lbs"
                 " nor kgs: weights are written as they are, not converted"
@@ -265,11 +263,7 @@ class MagentoCart(Cart):
     def as_stored(self, entity: E) -> E:
         """Without what the shop cannot keep (``unstored_fields``), and a weight in
         the store's unit, as it is converted on write and read back."""
-        stored = without(entity, self.unstored_fields(entity))
-        unit = self._units.unit() if _weighed(stored) else None
-        if isinstance(stored, Product) and unit is not None:
-            return cast(E, attrs.evolve(stored, weight=stored.weight_in(unit), weight_unit=unit))
-        return stored
+        return in_unit(without(entity, self.unstored_fields(entity)), self._units.unit)
 
     def derived_fields(self, entity: Entity) -> frozenset[str]:
         if isinstance(entity, Product):
@@ -348,7 +342,3 @@ class MagentoCart(Cart):
         if kind is Variant:
             raise UnsupportedEntity("delete a variant through its product", entity="variant")
         self._resource(kind).delete(id)
-
-
-def _weighed(entity: Entity) -> bool:
-    return isinstance(entity, Product) and entity.weight is not None

@@ -14,7 +14,6 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
-import attrs
 import httpx
 
 from ..._exceptions import (
@@ -28,7 +27,7 @@ from .. import _unstored as unstored
 from .._base import Capabilities, Cart, Created, WriteResult
 from .._http import CostBucket, HttpClient, RetryPolicy, Secret
 from .._rest import fan_out, url_identity
-from .._unstored import held, without
+from .._unstored import held, in_unit, unconverted, without
 from ._access import missing_permissions, permissions_of
 from ._catalog import CategoryResource, ManufacturerResource
 from ._customers import CustomerResource
@@ -276,20 +275,14 @@ class PrestaShopCart(Cart):
         entity without what the shop cannot keep (``unstored_fields``)."""
         if isinstance(entity, Order):
             return cast(E, self._orders.writer.as_stored(entity))
-        stored = without(entity, self.unstored_fields(entity))
-        unit = self._lookups.weight_unit() if _weighed(stored) else None
-        if isinstance(stored, Product) and unit is not None:
-            # Read back in the shop's unit (PS_WEIGHT_UNIT), converted on write.
-            weight = stored.weight_in(unit)
-            return cast(E, attrs.evolve(stored, weight=weight, weight_unit=unit))
-        return stored
+        # A weight reads back in the shop's unit (PS_WEIGHT_UNIT), converted on write.
+        return in_unit(without(entity, self.unstored_fields(entity)), self._lookups.weight_unit)
 
     def unstored_fields(self, entity: Entity) -> Mapping[str, str]:
         if isinstance(entity, Order):
             return self._orders.writer.unstored(entity)
         found = held(entity, unstored.PRESTASHOP)
-        given = _weighed(entity) and cast(Product, entity).weight_unit is not None
-        if given and self._lookups.weight_unit() is None:
+        if unconverted(entity, self._lookups.weight_unit):
             found["weight_unit"] = (
                 "the shop's PS_WEIGHT_UNIT is none of kg, g, lbs, oz: weights are"
                 " written as they are, not converted"
@@ -429,7 +422,3 @@ class PrestaShopCart(Cart):
             except EntityNotFound:
                 continue
         return deleted
-
-
-def _weighed(entity: Entity) -> bool:
-    return isinstance(entity, Product) and entity.weight is not None
