@@ -150,6 +150,23 @@ class StateStore(abc.ABC):
             if status == "synced" and not dropped
         )
 
+    def _off_token(self, kind: str, tokens: Mapping[str, str], labels: Sequence[str]) -> set[str]:
+        """The ids of ``tokens`` whose record does not show its entity in step:
+        not synced with every reference written, or a stamp that does not end
+        with the id's token or holds none of ``labels``.
+
+        A smart update of a source with change tokens decides most of a
+        batch from this: the rest (usually a few ids, or none) is decided
+        row by row. A store can answer it in one query, sending each id's
+        token, where ``_stamps`` answers a row per id.
+        """
+        stamps = self._stamps(kind, list(tokens))
+        return {
+            sid
+            for sid, token in tokens.items()
+            if not _shown_by_token(stamps.get(sid), token, labels)
+        }
+
     def _source_ids(self, kind: str, *, status: SyncStatus | None = None) -> Iterator[str]:
         """The source ids of ``records(kind, status=status)``; a store can list
         them without building records."""
@@ -257,3 +274,19 @@ class StateStore(abc.ABC):
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
+
+
+def _shown_by_token(
+    found: tuple[SyncStatus, str | None, bool] | None, token: str, labels: Sequence[str]
+) -> bool:
+    """Whether a record's (status, stamp, dropped) shows its entity in step by ``token``."""
+    if found is None:
+        return False
+    status, stamp, dropped = found
+    return (
+        status == "synced"
+        and not dropped
+        and stamp is not None
+        and stamp.endswith(token)
+        and any(label in stamp for label in labels)
+    )

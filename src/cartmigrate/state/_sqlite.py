@@ -16,6 +16,7 @@ transaction, and a migration is many.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import os
 import shutil
@@ -231,6 +232,28 @@ class SQLiteStateStore(StateStore):
     def _clean_synced(self, kind: str, source_ids: Sequence[str]) -> int:
         where = " AND status='synced' AND dropped IS NULL"
         return sum(n for (n,) in self._rows_of("COUNT(*)", kind, source_ids, where))
+
+    def _off_token(self, kind: str, tokens: Mapping[str, str], labels: Sequence[str]) -> set[str]:
+        # Each id with its token as a row of VALUES, joined to its record:
+        # SQLite compares them, and only the few ids out of step come back.
+        held = " OR ".join("instr(e.fingerprint, ?) > 0" for _ in labels) or "0"
+        items = list(tokens.items())
+        per = (_CHUNK * 2 - len(labels) - 1) // 2
+        off: set[str] = set()
+        for start in range(0, len(items), per):
+            chunk = items[start : start + per]
+            rows = ",".join(["(?,?)"] * len(chunk))
+            query = (
+                f"WITH v(sid, token) AS (VALUES {rows}) SELECT v.sid FROM v"
+                " LEFT JOIN entity_map e ON e.kind=? AND e.source_id=v.sid"
+                " WHERE e.source_id IS NULL OR NOT (e.status='synced'"
+                " AND e.dropped IS NULL AND e.fingerprint IS NOT NULL"
+                " AND substr(e.fingerprint, -length(v.token)) = v.token"
+                f" AND ({held}))"
+            )
+            args = [*itertools.chain.from_iterable(chunk), kind, *labels]
+            off.update(sid for (sid,) in self._db.execute(query, args))
+        return off
 
     def _source_ids(self, kind: str, *, status: SyncStatus | None = None) -> Iterator[str]:
         """Page by page in source-id order, as ``records``, but ids only."""

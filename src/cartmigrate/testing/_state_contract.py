@@ -184,6 +184,58 @@ class StateStoreContract:
         state.forget(["product"])
         assert state._synced_target_ids("product", ["p1", "p2"]) == {}
 
+    def test_light_answers_agree_with_whole_records(self, state: StateStore) -> None:
+        # What the engine decides a batch from (``_stamps``, ``_clean_synced``,
+        # ``_off_token``): a store answering them its own way must say what
+        # whole records say. Enough ids to cross a store's query chunks.
+        shapes = [
+            ("synced", "d/*;~1.5", None),  # shown in step by token 1.5
+            ("synced", "d/*;~1.5", ("category_ids",)),  # references to repair
+            ("synced", "d=q;~2.5", None),  # another label
+            ("synced", "d/*", None),  # no token
+            ("synced", None, None),
+            ("pending", "d/*;~1.5", None),
+            ("failed", "d/*;~1.5", None),
+        ]
+        records = [
+            SyncRecord(
+                kind="product",
+                source_id=f"s{n}",
+                target_id=None if status == "pending" else f"t{n}",
+                status=status,  # type: ignore[arg-type]
+                fingerprint=stamp,
+                dropped=dropped or (),
+            )
+            for n, (status, stamp, dropped) in (
+                (n, shapes[n % len(shapes)]) for n in range(_LARGE // 4)
+            )
+        ]
+        state.put(records)
+        ids = [r.source_id for r in records] + ["absent"]
+        whole = state.get("product", ids)
+        stamps = state._stamps("product", ids)
+        assert stamps == {
+            sid: (r.status, r.fingerprint, bool(r.dropped)) for sid, r in whole.items()
+        }
+        clean = {sid for sid, r in whole.items() if r.status == "synced" and not r.dropped}
+        assert state._clean_synced("product", ids) == len(clean)
+        tokens = dict.fromkeys(ids, ";~1.5")
+        tokens["s2"] = ";~2.5"  # its own token: shown by it, and by the label "=q;"
+        tokens["s0"] = ";~9.5"  # a token the stamp does not end with
+        labels = ("/*;", "=q;")
+        shown = {
+            sid
+            for sid in clean
+            if (stamp := whole[sid].fingerprint) is not None
+            and stamp.endswith(tokens[sid])
+            and any(label in stamp for label in labels)
+        }
+        assert "s2" in shown and "s0" not in shown and "s7" in shown
+        assert state._off_token("product", tokens, labels) == set(ids) - shown
+        assert state._off_token("product", tokens, ("=x;",)) == set(ids)
+        assert state._off_token("order", {"s7": ";~1.5"}, labels) == {"s7"}
+        assert state._off_token("product", {}, labels) == set()
+
     def test_large_id_map_is_paged_while_written(self, state: StateStore) -> None:
         ids = [f"{n:06d}" for n in range(_LARGE)]
         state.put(SyncRecord(kind="customer", source_id=i, status="pending") for i in ids)
