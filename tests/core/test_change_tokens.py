@@ -13,6 +13,8 @@ token.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping, Sequence
+from pathlib import Path
 
 import attrs
 import pytest
@@ -26,9 +28,12 @@ from cartmigrate import (
     Order,
     OrderStatus,
     Product,
+    SQLiteStateStore,
     SyncEngine,
     Variant,
 )
+from cartmigrate.engine._tokens import NO_TOKENS, Tokens
+from cartmigrate.state import MemoryStateStore, SyncStatus
 from cartmigrate.testing import FakeClock
 
 #: The engine's clock: two days after the source's entities were stamped.
@@ -221,3 +226,72 @@ def test_reading_by_time_alone_vouches_for_nothing() -> None:
     engine, _, _ = _migrated(IncrementalOnly)
     assert Order in engine.source.capabilities.incremental
     assert not any(";~" in stamp for stamp in _stamps(engine)), _stamps(engine)
+
+
+class RowCounting(MemoryStateStore):
+    """A memory state that notes the ids whose stamps the engine asks row by row."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[str] = []
+        self._answering = False
+
+    def _stamps(
+        self, kind: str, source_ids: Sequence[str]
+    ) -> dict[str, tuple[SyncStatus, str | None, bool]]:
+        if not self._answering:
+            self.rows.extend(source_ids)
+        return super()._stamps(kind, source_ids)
+
+    def _off_token(self, kind: str, tokens: Mapping[str, str], labels: Sequence[str]) -> set[str]:
+        self._answering = True  # (the base answer asks the stamps itself)
+        try:
+            return super()._off_token(kind, tokens, labels)
+        finally:
+            self._answering = False
+
+
+def test_a_batch_shown_in_step_by_tokens_is_decided_in_one_query(tmp_path: Path) -> None:
+    """Products and orders (compared by default) whose tokens match their
+    stamps are not asked row by row: only the changed product is. The base
+    answer and SQLite's query end alike."""
+    outcomes = []
+    for state in (RowCounting(), SQLiteStateStore(tmp_path / "s.db")):
+        source_clock = FakeClock(STAMPED, tick=dt.timedelta(0))
+        source = TokenScanCart(_store(), name="old", clock=source_clock.now)
+        target = MemoryCart(name="new")
+        engine = SyncEngine(source, target, state=state, clock=lambda: NOW)
+        assert engine.full_migrate().ok
+        if isinstance(state, RowCounting):
+            state.rows.clear()
+        product = source.get(Product, "p1")
+        assert isinstance(product, Product)
+        source_clock.advance(dt.timedelta(minutes=1))
+        source.add(attrs.evolve(product, quantity=9))
+        report = engine.smart_update()
+        assert report.ok, report.summary()
+        if isinstance(state, RowCounting):
+            assert state.rows == ["p1"]
+        (written,) = target.list(Product)
+        assert isinstance(written, Product) and written.quantity == 9
+        outcomes.append(report.summary())
+        state.close()
+    assert outcomes[0] == outcomes[1]
+    assert outcomes[0]["product"]["updated"] == 1
+    assert outcomes[0]["order"]["unchanged"] == 1
+
+
+def test_tokens_of_a_batch_are_each_entity_s_token() -> None:
+    """``Tokens.many`` is the per-entity token over a batch: none for an
+    entity without a time stamp or with one too recent to trust."""
+    tokens = Tokens("@ab", NOW)
+    batch = [
+        Product(id="old", sku="A", name="A", updated_at=STAMPED),
+        Product(id="late", sku="B", name="B", updated_at=NOW),  # not before the call's start
+        Product(id="none", sku="C", name="C"),
+        Customer(id="c", email="c@example.com", updated_at=STAMPED - dt.timedelta(days=1)),
+    ]
+    each = {e.id: token for e in batch if (token := tokens(e)) is not None}
+    assert tokens.many(batch) == each
+    assert set(each) == {"old", "c"} and each["old"].endswith("@ab")
+    assert NO_TOKENS.many(batch) == {} and NO_TOKENS(batch[0]) is None

@@ -17,7 +17,7 @@ import attrs
 
 from ..models import Entity, Product, Variant
 from ..state import SyncRecord
-from ._records import _LEFT_ALONE, Decision, _same_source, decide
+from ._records import _LEFT_ALONE, Decision, _same_source, _selector, decide
 from ._report import Outcome
 from ._run import Mode, _Run
 from ._tokens import tokens_for
@@ -41,7 +41,7 @@ def sort_batch(run: _Run, kind: type[Entity], prepared: Sequence[Entity], mode: 
     """Sort ``prepared`` (mapped, with ids): never synced or refused (create),
     outcome unknown (resolve), references to repair, selected fields to
     compare; the rest is unchanged and counted here."""
-    ids = [cast(str, e.id) for e in prepared]
+    ids = cast(list[str], [e.id for e in prepared])
     selected = run.fields.get(kind, ())
     variant_selected = run.fields.get(Variant, ()) if kind is Product else ()
     if (
@@ -57,16 +57,35 @@ def sort_batch(run: _Run, kind: type[Entity], prepared: Sequence[Entity], mode: 
         run.report.count(kind.kind, Outcome.UNCHANGED, len(ids))
         run.synced_seen[kind.kind] = run.synced_seen.get(kind.kind, 0) + len(ids)
         return Batch(to_create=[], to_resolve=[], repairs=[], compares=[], decisions={})
-    stamps = run.state._stamps(kind.kind, ids)
+    # Counted at once: most of a batch is unchanged.
+    unchanged = unchanged_variants = left_alone = synced = 0
+    token_of = tokens_for(run, kind)
+    rest = prepared
+    if mode == "smart" and not run.verify and (selected or variant_selected):
+        tokens = token_of.many(prepared)
+        if tokens:
+            # Shown in step by its token (``decide``'s first answer), decided in
+            # one query: only the rest is decided row by row.
+            labels = _selector(tuple(selected), tuple(variant_selected)).covering
+            off = run.state._off_token(kind.kind, tokens, labels)
+            if off or len(tokens) < len(prepared):
+                rest = [e for e in prepared if e.id in off or e.id not in tokens]
+            else:
+                rest = []  # all shown in step: the usual batch
+            unchanged = synced = len(tokens) - len(off)
+            if kind is Product and unchanged:
+                unchanged_variants = sum(
+                    len(cast(Product, e).variants)
+                    for e in prepared
+                    if e.id in tokens and e.id not in off
+                )
+    stamps = run.state._stamps(kind.kind, [cast(str, e.id) for e in rest]) if rest else {}
     to_create: list[Entity] = []
     to_resolve: list[Entity] = []
     to_compare: list[Entity] = []
     to_repair: list[Entity] = []
     decisions: dict[str, Decision] = {}
-    # Counted at once: most of a batch is unchanged.
-    unchanged = unchanged_variants = left_alone = synced = 0
-    token_of = tokens_for(run, kind)
-    for entity in prepared:
+    for entity in rest:
         sid = cast(str, entity.id)
         found = stamps.get(sid)
         status, stamp, dropped = found if found is not None else ("failed", None, False)

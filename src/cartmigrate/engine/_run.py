@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Literal
 
 import attrs
@@ -26,6 +26,7 @@ from ._report import Change, Failure, FieldChange, Outcome, Progress, Report
 
 if TYPE_CHECKING:
     from ._engine import SyncEngine
+    from ._tokens import Tokens
 
 logger = logging.getLogger("cartmigrate")
 
@@ -84,7 +85,7 @@ class _Run:
     #: ``token_before``; per type, how it takes them (``_tokens.tokens_for``).
     rules_label: str | None = None
     token_before: dt.datetime | None = None
-    tokens: dict[type[Entity], Callable[[Entity], str | None]] = attrs.field(factory=dict)
+    tokens: dict[type[Entity], Tokens] = attrs.field(factory=dict)
 
 
 def fail(
@@ -172,8 +173,6 @@ def record_update(
             entity=kind.kind,
             source_id=source_id,
             target_id=target_id,
-            fields={
-                k: attrs.evolve(c, old=plain(c.old), new=plain(c.new)) for k, c in changes.items()
-            },
+            fields={k: FieldChange(old=plain(c.old), new=plain(c.new)) for k, c in changes.items()},
         )
     )

@@ -22,10 +22,9 @@ digests decide then, as for a source without tokens.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import hashlib
-from collections.abc import Callable
-from typing import TYPE_CHECKING
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, cast
 
 from .._exceptions import ConnectorError
 from ..mapping import MappingRules
@@ -34,7 +33,7 @@ from ..models import Entity
 if TYPE_CHECKING:
     from ._run import _Run
 
-__all__ = ["TOKEN_MARK", "rules_label", "tokens_for"]
+__all__ = ["NO_TOKENS", "TOKEN_MARK", "Tokens", "rules_label", "tokens_for"]
 
 #: What starts a stamp's token part.
 TOKEN_MARK = ";~"
@@ -53,17 +52,55 @@ def rules_label(rules: MappingRules) -> str | None:
     return "@" + hashlib.blake2b(text.encode(), digest_size=4).hexdigest()
 
 
-def _none(entity: Entity) -> str | None:
-    return None
+class Tokens:
+    """How this call takes the tokens of one type's entities: each entity's
+    token (its ``updated_at`` as an instant, with the rules' label), or None
+    where there is none to trust (``NO_TOKENS`` answers None for all).
+
+    A platform keeps ``updated_at`` to the second or so, and two edits within
+    that second share one: a token read then would hide the second edit. So
+    a token is taken only of a time stamp older than the call's start by the
+    engine's ``overlap`` (``before``, which also covers the two clocks'
+    skew): any later edit has a later stamp.
+    """
+
+    __slots__ = ("before", "suffix")
+
+    def __init__(self, suffix: str | None, before: dt.datetime | None) -> None:
+        self.suffix = suffix
+        self.before = before
+
+    def __call__(self, entity: Entity) -> str | None:
+        updated_at: dt.datetime | None = getattr(entity, "updated_at", None)
+        if self.before is None or updated_at is None or updated_at >= self.before:
+            return None
+        return f"{TOKEN_MARK}{updated_at.timestamp()!r}{self.suffix}"
+
+    def many(self, entities: Iterable[Entity]) -> dict[str, str]:
+        """The tokens of those of ``entities`` (a batch of one type) that have one, by source id:
+        the same tokens as one call each, in one pass over a batch."""
+        before, suffix, mark = self.before, self.suffix, TOKEN_MARK
+        entities = list(entities)
+        if before is None or not entities or not hasattr(entities[0], "updated_at"):
+            return {}
+        return {
+            cast(str, entity.id): f"{mark}{updated_at.timestamp()!r}{suffix}"
+            for entity in entities
+            if (updated_at := entity.updated_at) is not None  # type: ignore[attr-defined]
+            and updated_at < before
+        }
 
 
-def tokens_for(run: _Run, kind: type[Entity]) -> Callable[[Entity], str | None]:
-    """How this call takes the tokens of ``kind``'s entities (asked once per
-    type): a function answering None where ``updated_at`` is not trusted."""
+#: What ``tokens_for`` answers for a type whose ``updated_at`` is not trusted.
+NO_TOKENS = Tokens(None, None)
+
+
+def tokens_for(run: _Run, kind: type[Entity]) -> Tokens:
+    """How this call takes the tokens of ``kind``'s entities (asked once per type)."""
     found = run.tokens.get(kind)
     if found is not None:
         return found
-    tokens: Callable[[Entity], str | None] = _none
+    tokens = NO_TOKENS
     before = run.token_before
     if run.rules_label is not None and before is not None and before.tzinfo is not None:
         try:
@@ -71,22 +108,6 @@ def tokens_for(run: _Run, kind: type[Entity]) -> Callable[[Entity], str | None]:
         except ConnectorError:
             capabilities = None
         if capabilities is not None and kind in capabilities.change_tokens:
-            tokens = functools.partial(_token_of, suffix=run.rules_label, before=before)
+            tokens = Tokens(run.rules_label, before)
     run.tokens[kind] = tokens
     return tokens
-
-
-def _token_of(entity: Entity, *, suffix: str, before: dt.datetime) -> str | None:
-    """``entity``'s token (its ``updated_at`` as an instant, with the rules'
-    label), or None: no time stamp, or one too recent to trust.
-
-    A platform keeps ``updated_at`` to the second or so, and two edits within
-    that second share one: a token read then would hide the second edit. So
-    a token is taken only of a time stamp older than the call's start by the
-    engine's ``overlap`` (which also covers the two clocks' skew): any later
-    edit has a later stamp.
-    """
-    updated_at: dt.datetime | None = getattr(entity, "updated_at", None)
-    if updated_at is None or updated_at >= before:
-        return None
-    return f"{TOKEN_MARK}{updated_at.timestamp()!r}{suffix}"
