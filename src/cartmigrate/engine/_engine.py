@@ -32,6 +32,8 @@ import logging
 from collections.abc import Callable, Generator, Sequence
 from typing import Literal, cast
 
+import attrs
+
 from .._exceptions import CartMigrateError, ConfigurationError, ConfirmationRequired, ConnectorError
 from ..connectors import Cart
 from ..mapping import MappingRules
@@ -73,7 +75,7 @@ from ._selection import (
 )
 from ._tokens import rules_label
 from ._translation import repair_references
-from ._updating import update
+from ._updating import HeldUpdates
 
 __all__ = ["SyncEngine"]
 
@@ -477,17 +479,23 @@ class SyncEngine:
         done = 0
         # A source repeating a record (in a page or across) syncs it once.
         read_ids = PlainIds() if full_read else ReadIds()
-        with contextlib.closing(chunks):
+        held = HeldUpdates(self, run, kind)
+        timestamped = "updated_at" in attrs.fields_dict(kind)
+        with contextlib.closing(chunks), _flushed_unless_stopped(held):
             for chunk in chunks:
                 chunk = first_reads(run, name, chunk, read_ids)
-                for entity in chunk:
-                    retry.discard(entity.id or "")
-                    stamp = getattr(entity, "updated_at", None)
-                    if stamp is not None and (newest is None or stamp > newest):
-                        newest = stamp
-                        if run.newest is None or stamp > run.newest:
-                            run.newest = stamp
-                self._sync_chunk(run, kind, chunk, mode)
+                if retry:
+                    retry.difference_update(entity.id or "" for entity in chunk)
+                stamp = (
+                    max((s for e in chunk if (s := e.updated_at) is not None), default=None)  # type: ignore[attr-defined]
+                    if timestamped
+                    else None
+                )
+                if stamp is not None and (newest is None or stamp > newest):
+                    newest = stamp
+                    if run.newest is None or stamp > run.newest:
+                        run.newest = stamp
+                self._sync_chunk(run, kind, chunk, mode, held)
                 record_unreadable(run, kind, retry)
                 done += len(chunk)
                 progress(self, run, name, done, total)
@@ -505,8 +513,9 @@ class SyncEngine:
                     )
                 )
             settle_gone(self, run, name, gone)
-            for chunk in _chunks(found.values(), self.batch_size):
-                self._sync_chunk(run, kind, chunk, mode)
+            with _flushed_unless_stopped(held):
+                for chunk in _chunks(found.values(), self.batch_size):
+                    self._sync_chunk(run, kind, chunk, mode, held)
         run.report.warnings.extend(
             Notice(entity=name, message=f"{self.target.name}: {note}")
             for note in unsaid(self.state, name, run.target.write_notes(kind), run.dry_run)
@@ -547,13 +556,21 @@ class SyncEngine:
         progress(self, run, name, done, total, finished=True)
 
     def _sync_chunk(
-        self, run: _Run, kind: type[Entity], chunk: Sequence[Entity], mode: Mode
+        self,
+        run: _Run,
+        kind: type[Entity],
+        chunk: Sequence[Entity],
+        mode: Mode,
+        held: HeldUpdates,
     ) -> None:
         """One batch: map it, decide per entity from its record what to do (create,
-        resolve an unknown outcome, repair references, compare), then do each."""
+        resolve an unknown outcome, repair references, compare), then do each
+        (what to compare joins ``held``, compared once a batch's worth is found)."""
         name = kind.kind
         failures: list[FailureRecord] = []
         prepared: list[Entity] = []
+        if not self.rules and all(entity.id is not None for entity in chunk):
+            prepared, chunk = list(chunk), ()  # no rules: each entity as read
         for entity in chunk:
             if entity.id is None:
                 run.report.warnings.append(
@@ -598,6 +615,20 @@ class SyncEngine:
             if mode == "smart":
                 compares.extend(repaired)
         if compares:
-            update(self, run, kind, compares, failures, decisions)
+            held.add(compares, decisions)
         if failures:
             run.state.put_failures(failures)
+
+
+@contextlib.contextmanager
+def _flushed_unless_stopped(held: HeldUpdates) -> Generator[None, None, None]:
+    """Compare and write what ``held`` holds when the block ends, also when a
+    read fails (what was read is still synced), but not when the call stops."""
+    try:
+        yield
+    except StopCall:
+        raise
+    except Exception:
+        held.flush()
+        raise
+    held.flush()

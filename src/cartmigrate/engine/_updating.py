@@ -32,6 +32,44 @@ def _stamped(record: SyncRecord, stamp: str | None) -> SyncRecord:
     return _copy_with(record, {"fingerprint": stamp})
 
 
+class HeldUpdates:
+    """The entities of one type to compare, held across the batches read.
+
+    A smart update that scans a store finds a changed entity or two per batch
+    it reads. Compared and written alone, each batch's few would cost a read
+    of the target, a translation and a state transaction of their own; held
+    until a batch's worth is found (or the type is read), they share them.
+    Holding defers only the comparison: an entity's record is stamped after
+    its write, so one held when a call stops is decided again by the next.
+    """
+
+    __slots__ = ("decisions", "engine", "kind", "pairs", "run")
+
+    def __init__(self, engine: SyncEngine, run: _Run, kind: type[Entity]) -> None:
+        self.engine, self.run, self.kind = engine, run, kind
+        self.pairs: list[tuple[Entity, SyncRecord]] = []
+        self.decisions: dict[str, Decision] = {}
+
+    def add(
+        self, pairs: Sequence[tuple[Entity, SyncRecord]], decisions: Mapping[str, Decision]
+    ) -> None:
+        self.pairs.extend(pairs)
+        self.decisions.update(decisions)
+        if len(self.pairs) >= self.engine.batch_size:
+            self.flush()
+
+    def flush(self) -> None:
+        """Compare and write what is held."""
+        pairs, decisions = self.pairs, self.decisions
+        if not pairs:
+            return
+        self.pairs, self.decisions = [], {}
+        failures: list[FailureRecord] = []
+        update(self.engine, self.run, self.kind, pairs, failures, decisions)
+        if failures:
+            self.run.state.put_failures(failures)
+
+
 def update(
     engine: SyncEngine,
     run: _Run,
