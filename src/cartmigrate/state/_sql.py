@@ -54,6 +54,7 @@ from ._sql_schema import (
     advisory_key,
     record_of,
 )
+from ._target_ids import TargetIds
 
 __all__ = ["SQLStateStore"]
 
@@ -115,6 +116,7 @@ class SQLStateStore(StateStore):
         self._lock_connection: sa.Connection | None = None
         self._lock_key = 0  # set on opening, from the schema the tables are in
         self._file_lock: FileLock | None = None
+        self._target_ids = TargetIds()  # kept while the lock is held
         if self._dialect == "sqlite":
             digest = hashlib.sha256(migration.encode()).hexdigest()[:16]
             self._file_lock = FileLock(f"{parsed.database}-lock-{digest}")
@@ -221,18 +223,32 @@ class SQLStateStore(StateStore):
         )
         if not rows:
             return
-        with self._engine.begin() as db:
-            if self._dialect == "postgresql":
-                # One statement for the whole batch, its columns as arrays.
-                columns = {name: [row[name] for row in rows] for name in _UNNESTED}
-                db.execute(_PG_PUT, {"migration": self.migration, **columns})
-            else:
-                self._upsert(db, _map, rows)
+        try:
+            with self._engine.begin() as db:
+                if self._dialect == "postgresql":
+                    # One statement for the whole batch, its columns as arrays.
+                    columns = {name: [row[name] for row in rows] for name in _UNNESTED}
+                    db.execute(_PG_PUT, {"migration": self.migration, **columns})
+                else:
+                    self._upsert(db, _map, rows)
+        except BaseException:
+            self._target_ids.drop()  # whatever was written, nothing kept is sure
+            raise
+        for kind in {row["kind"] for row in rows}:
+            self._target_ids.written(
+                kind,
+                (
+                    (row["source_id"], row["target_id"] if row["status"] == "synced" else None)
+                    for row in rows
+                    if row["kind"] == kind
+                ),
+            )
 
     def put_pending(self, kind: str, source_ids: Sequence[str]) -> None:
         self.put(SyncRecord(kind=kind, source_id=sid, status="pending") for sid in source_ids)
 
     def discard(self, kind: str, source_ids: Sequence[str]) -> None:
+        self._target_ids.written(kind, ((sid, None) for sid in source_ids))  # (before: sure)
         with self._engine.begin() as db:
             for chunk in _chunks(source_ids):
                 db.execute(
@@ -263,6 +279,9 @@ class SQLStateStore(StateStore):
         return found
 
     def _synced_target_ids(self, kind: str, source_ids: Sequence[str]) -> dict[str, str]:
+        return self._target_ids.look_up(kind, source_ids, self._ask_target_ids)
+
+    def _ask_target_ids(self, kind: str, source_ids: Sequence[str]) -> dict[str, str]:
         found: dict[str, str] = {}
         with self._reader.connect() as db:
             for chunk in _chunks(source_ids):
@@ -456,6 +475,7 @@ class SQLStateStore(StateStore):
 
     def forget(self, kinds: Iterable[str]) -> None:
         names = list(kinds)
+        self._target_ids.forget(names)  # (before: a failed delete leaves them asked again)
         with self._engine.begin() as db:
             for table in (_map, _failures, _cursors):
                 db.execute(
@@ -487,6 +507,7 @@ class SQLStateStore(StateStore):
         what = f"migration {self.migration!r}"
         if self._file_lock is not None:
             self._file_lock.acquire(what, holder, wait)
+            self._target_ids.hold()  # no other store writes the migration now
             return
         if self._lock_connection is not None:
             raise locked_error(what, self._holder())
@@ -511,6 +532,7 @@ class SQLStateStore(StateStore):
             _discard(connection)
             raise
         self._lock_connection = connection
+        self._target_ids.hold()  # no other store writes the migration now
 
     def _holder(self, *, wait_for_name: bool = False) -> Holder:
         query = sa.select(_holders.c.holder, _holders.c.since).where(
@@ -532,6 +554,7 @@ class SQLStateStore(StateStore):
         return found
 
     def release_lock(self) -> None:
+        self._target_ids.drop()
         if self._file_lock is not None:
             self._file_lock.release()
             return

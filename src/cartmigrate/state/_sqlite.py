@@ -29,6 +29,7 @@ from typing import Any, cast
 from .._exceptions import StateError
 from ._base import FailureRecord, RunRecord, StateStore, SyncRecord, SyncStatus
 from ._lock import FileLock
+from ._target_ids import TargetIds
 
 __all__ = ["SQLiteStateStore"]
 
@@ -134,6 +135,7 @@ class SQLiteStateStore(StateStore):
         self._private = tempfile.mkdtemp(prefix="cartmigrate-") if self.path in _MEMORY else None
         lock_path = os.path.join(self._private, "lock") if self._private else f"{self.path}-lock"
         self._lock = FileLock(lock_path)
+        self._target_ids = TargetIds()  # kept while the lock is held
 
     def _open(self) -> None:
         """Create or check the schema, safely when other processes open the file too.
@@ -215,6 +217,9 @@ class SQLiteStateStore(StateStore):
         return {row[1]: _row_to_record(row) for row in self._rows_of(_COLUMNS, kind, source_ids)}
 
     def _synced_target_ids(self, kind: str, source_ids: Sequence[str]) -> dict[str, str]:
+        return self._target_ids.look_up(kind, source_ids, self._ask_target_ids)
+
+    def _ask_target_ids(self, kind: str, source_ids: Sequence[str]) -> dict[str, str]:
         # Filtered by SQLite, so the rows are the answer as they come.
         where = " AND status='synced' AND target_id IS NOT NULL"
         return dict(self._rows_of("source_id, target_id", kind, source_ids, where))
@@ -297,10 +302,14 @@ class SQLiteStateStore(StateStore):
         # One transaction: the rows and their counts. IMMEDIATE: it reads
         # before it writes, and a read transaction another process's write
         # overtook could not become a write one (SQLite would refuse at once).
-        with self._db:
-            self._db.execute("BEGIN IMMEDIATE")
-            self._recount(statuses)
-            self._db.executemany(sql, rows)
+        try:
+            with self._db:
+                self._db.execute("BEGIN IMMEDIATE")
+                self._recount(statuses)
+                self._db.executemany(sql, rows)
+        except BaseException:
+            self._target_ids.drop()  # whatever was written, nothing kept is sure
+            raise
 
     def put(self, records: Iterable[SyncRecord]) -> None:
         rows = [
@@ -322,6 +331,11 @@ class SQLiteStateStore(StateStore):
         self._write_counted(
             "INSERT OR REPLACE INTO entity_map VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows, statuses
         )
+        for kind in statuses:
+            self._target_ids.written(
+                kind,
+                ((r[1], r[2] if r[3] == "synced" else None) for r in rows if r[0] == kind),
+            )
 
     def put_pending(self, kind: str, source_ids: Sequence[str]) -> None:
         self._write_counted(
@@ -329,6 +343,7 @@ class SQLiteStateStore(StateStore):
             [(kind, sid) for sid in source_ids],
             {kind: dict.fromkeys(source_ids, "pending")},
         )
+        self._target_ids.written(kind, ((sid, None) for sid in source_ids))
 
     def discard(self, kind: str, source_ids: Sequence[str]) -> None:
         self._write_counted(
@@ -336,6 +351,7 @@ class SQLiteStateStore(StateStore):
             [(kind, sid) for sid in source_ids],
             {kind: dict.fromkeys(source_ids)},
         )
+        self._target_ids.written(kind, ((sid, None) for sid in source_ids))
 
     def records(self, kind: str, *, status: SyncStatus | None = None) -> Iterator[SyncRecord]:
         condition = "" if status is None else " AND status=?"
@@ -456,10 +472,13 @@ class SQLiteStateStore(StateStore):
 
     def forget(self, kinds: Iterable[str]) -> None:
         names = [(kind,) for kind in kinds]
+        self._target_ids.drop()  # (held again below once committed)
         with self._db:
             self._db.execute("BEGIN")
             for table in ("entity_map", "entity_counts", "failures", "cursors"):
                 self._db.executemany(f"DELETE FROM {table} WHERE kind=?", names)
+        if self._lock.held:
+            self._target_ids.hold()
 
     def get_meta(self, key: str) -> str | None:
         row = self._db.execute("SELECT value FROM meta WHERE key=?", (_USER_META + key,)).fetchone()
@@ -470,11 +489,14 @@ class SQLiteStateStore(StateStore):
 
     def acquire_lock(self, holder: str, *, wait: float = 0.0) -> None:
         self._lock.acquire(f"the state {self.path}", holder, wait)
+        self._target_ids.hold()  # no other store writes the state now
 
     def release_lock(self) -> None:
+        self._target_ids.drop()
         self._lock.release()
 
     def close(self) -> None:
+        self._target_ids.drop()
         self._lock.release()
         self._db.close()
         if self._private is not None:

@@ -22,6 +22,7 @@ values, and a state written by a newer schema is refused. Needs pytest (the
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import multiprocessing
 import os
@@ -30,6 +31,7 @@ import time
 from collections.abc import Callable, Iterator
 from typing import Any, ClassVar
 
+import attrs
 import pytest
 
 from .._exceptions import MigrationLocked, StateError
@@ -171,7 +173,14 @@ class StateStoreContract:
         state.discard("order", ["2", "3"])
         assert list(state.get("order", ["1", "2"])) == ["1"]
 
-    def test_reference_look_ups_follow_every_change(self, state: StateStore) -> None:
+    @pytest.mark.parametrize("locked", [False, True], ids=["unlocked", "locked"])
+    def test_reference_look_ups_follow_every_change(self, state: StateStore, locked: bool) -> None:
+        # Locked: as in an engine's call, where a store may keep answers.
+        with state.lock() if locked else contextlib.nullcontext():
+            self._look_ups_follow_every_change(state)
+
+    def _look_ups_follow_every_change(self, state: StateStore) -> None:
+        assert state._synced_target_ids("product", ["p1", "p2"]) == {}  # asked before written
         state.put([_synced("product", "p1", "t1"), _synced("product", "p2", "t2")])
         assert state._synced_target_ids("product", ["p1", "p2", "p3"]) == {
             "p1": "t1",
@@ -181,8 +190,16 @@ class StateStoreContract:
         state.put_pending("product", ["p2"])
         assert state._synced_target_ids("product", ["p1", "p2"]) == {"p1": "t9"}
         assert state.source_id_for("product", "t1") is None
+        state.put([_synced("product", "p3", "t3")])
+        state.put([attrs.evolve(_synced("product", "p3", "t3"), status="failed")])
+        assert state._synced_target_ids("product", ["p3"]) == {}
+        state.put([_synced("product", "p4", "t4")])
+        state.discard("product", ["p4"])
+        assert state._synced_target_ids("product", ["p1", "p4"]) == {"p1": "t9"}
         state.forget(["product"])
         assert state._synced_target_ids("product", ["p1", "p2"]) == {}
+        state.put([_synced("product", "p1", "t5")])
+        assert state._synced_target_ids("product", ["p1"]) == {"p1": "t5"}
 
     def test_light_answers_agree_with_whole_records(self, state: StateStore) -> None:
         # What the engine decides a batch from (``_stamps``, ``_clean_synced``,

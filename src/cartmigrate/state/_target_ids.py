@@ -1,0 +1,87 @@
+"""The target ids of synced records, kept in memory while a store holds the lock.
+
+Translating references asks the state for the target id of every entity an
+entity points to: an order its customer, products and variants. Asked of
+SQLite or PostgreSQL, that is a seventh of a migration between two memory
+stores, and most of it asks again for what this call wrote or asked a batch
+ago. A store that holds the migration lock is the only one writing its
+state, so what it wrote and read stays true until it writes again: it keeps
+the answers here, and changes them with each of its writes once they are
+committed. Without the lock (another store may write) it keeps nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+
+__all__ = ["TargetIds"]
+
+#: Entries kept at most (about 100 bytes each); past it, the store starts again.
+_KEPT = 250_000
+
+
+class TargetIds:
+    """Source id -> target id of synced records, per kind, while the lock is held."""
+
+    __slots__ = ("_by_kind", "_size")
+
+    def __init__(self) -> None:
+        self._by_kind: dict[str, dict[str, str]] | None = None  # None: not held
+        self._size = 0
+
+    def hold(self) -> None:
+        """The lock was taken: start keeping answers (from nothing)."""
+        self._by_kind, self._size = {}, 0
+
+    def drop(self) -> None:
+        """The lock was released, or a write failed: keep nothing."""
+        self._by_kind, self._size = None, 0
+
+    def look_up(
+        self,
+        kind: str,
+        source_ids: Sequence[str],
+        ask: Callable[[str, Sequence[str]], dict[str, str]],
+    ) -> dict[str, str]:
+        """``ask``'s answer for these ids, asking it only for those not known."""
+        by_kind = self._by_kind
+        if by_kind is None:
+            return ask(kind, source_ids)
+        known = by_kind.setdefault(kind, {})
+        missing = [sid for sid in source_ids if sid not in known]
+        found = ask(kind, missing) if missing else {}
+        answer = {sid: target for sid in source_ids if (target := known.get(sid)) is not None}
+        answer.update(found)
+        self._keep(kind, found.items())
+        return answer
+
+    def written(self, kind: str, rows: Iterable[tuple[str, str | None]]) -> None:
+        """Committed rows of ``kind``: (source id, target id where synced, else None)."""
+        by_kind = self._by_kind
+        if by_kind is None:
+            return
+        known = by_kind.get(kind)
+        kept: list[tuple[str, str]] = []
+        for source_id, target_id in rows:
+            if target_id is not None:
+                kept.append((source_id, target_id))
+            elif known is not None and known.pop(source_id, None) is not None:
+                self._size -= 1
+        self._keep(kind, kept)
+
+    def forget(self, kinds: Iterable[str]) -> None:
+        by_kind = self._by_kind
+        if by_kind is not None:
+            for kind in kinds:
+                self._size -= len(by_kind.pop(kind, {}))
+
+    def _keep(self, kind: str, pairs: Iterable[tuple[str, str]]) -> None:
+        by_kind = self._by_kind
+        if by_kind is None:
+            return
+        known = by_kind.setdefault(kind, {})
+        before = len(known)
+        known.update(pairs)
+        self._size += len(known) - before
+        if self._size > _KEPT:
+            self.hold()  # start again: the next look-ups ask the store

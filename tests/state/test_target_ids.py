@@ -1,0 +1,93 @@
+"""The SQLite store keeps the target ids it wrote and read while it holds the lock.
+
+Translating references asks the state for every referenced entity's target
+id; a store holding the migration lock is the only writer, so it may keep
+those answers. These tests pin when it must not: another store's writes
+while the lock is free are always seen, a failed write keeps nothing, and
+what is kept stays bounded.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import pytest
+
+import cartmigrate.state._target_ids as target_ids
+from cartmigrate import SQLiteStateStore, SQLStateStore
+from cartmigrate.state import StateStore, SyncRecord
+
+
+def _synced(source_id: str, target_id: str) -> SyncRecord:
+    return SyncRecord(kind="customer", source_id=source_id, target_id=target_id, status="synced")
+
+
+class Asking(SQLiteStateStore):
+    """Notes the ids it asks SQLite for."""
+
+    asked: list[str]
+
+    def _ask_target_ids(self, kind: str, source_ids: Sequence[str]) -> dict[str, str]:
+        self.asked = [*getattr(self, "asked", []), *source_ids]
+        return super()._ask_target_ids(kind, source_ids)
+
+
+def test_a_locked_store_asks_sqlite_once_per_id(tmp_path: Path) -> None:
+    with Asking(tmp_path / "s.db") as state, state.lock():
+        state.put([_synced("c1", "t1")])  # written: known without asking
+        assert state._synced_target_ids("customer", ["c1", "c2"]) == {"c1": "t1"}
+        assert state.asked == ["c2"]
+        state.put([_synced("c3", "t3")])
+        assert state._synced_target_ids("customer", ["c3"]) == {"c3": "t3"}
+        assert state._synced_target_ids("customer", ["c1", "c3"]) == {"c1": "t1", "c3": "t3"}
+        assert state.asked == ["c2"]
+
+
+def _sqlite(path: Path) -> StateStore:
+    return SQLiteStateStore(path)
+
+
+def _sql(path: Path) -> StateStore:
+    return SQLStateStore(f"sqlite:///{path}", migration="shop-1")
+
+
+@pytest.mark.parametrize("opened", [_sqlite, _sql], ids=["sqlite", "sql"])
+def test_an_unlocked_store_sees_another_store_s_writes(
+    tmp_path: Path, opened: Callable[[Path], StateStore]
+) -> None:
+    path = tmp_path / "s.db"
+    with opened(path) as first, opened(path) as second:
+        with first.lock():
+            first.put([_synced("c1", "t1")])
+            assert first._synced_target_ids("customer", ["c1"]) == {"c1": "t1"}
+        # The lock is free: another process re-migrates the customer.
+        with second.lock():
+            second.put([_synced("c1", "t2")])
+        assert first._synced_target_ids("customer", ["c1"]) == {"c1": "t2"}
+        with first.lock():  # a new call starts from nothing kept
+            assert first._synced_target_ids("customer", ["c1"]) == {"c1": "t2"}
+            second.put([_synced("c2", "t3")])  # an id not kept is asked: a miss is never kept
+            assert first._synced_target_ids("customer", ["c2"]) == {"c2": "t3"}
+
+
+def test_a_failed_write_keeps_nothing(tmp_path: Path) -> None:
+    with Asking(tmp_path / "s.db") as state, state.lock():
+        state.put([_synced("c1", "t1")])
+        with pytest.raises(sqlite3.Error):
+            state.put([_synced("c2", "t2"), SyncRecord(kind="customer", source_id=object())])  # type: ignore[arg-type]
+        state.asked = []
+        assert state._synced_target_ids("customer", ["c1", "c2"]) == {"c1": "t1"}
+        assert state.asked == ["c1", "c2"]  # asked again: nothing kept is trusted
+
+
+def test_what_is_kept_stays_bounded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(target_ids, "_KEPT", 10)
+    with Asking(tmp_path / "s.db") as state, state.lock():
+        state.put([_synced(f"c{n:02d}", f"t{n}") for n in range(25)])
+        ids = [f"c{n:02d}" for n in range(25)]
+        assert state._synced_target_ids("customer", ids) == {
+            f"c{n:02d}": f"t{n}" for n in range(25)
+        }
+        assert state._target_ids._size <= 10 + 25
