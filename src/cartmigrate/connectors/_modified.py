@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import operator
 from collections.abc import Mapping
 
 __all__ = ["ModifiedIndex"]
@@ -27,17 +28,20 @@ class ModifiedIndex:
     clock set back) or removed: the caller checks each one's ``updated_at``.
     """
 
-    __slots__ = ("_ids", "_next", "_place", "_stamps", "_undated")
+    __slots__ = ("_log", "_next", "_place", "_sorted", "_undated")
 
     def __init__(self) -> None:
-        self._stamps: list[dt.datetime] = []  # every write's time stamp, in time order
-        self._ids: list[str] = []  # the entity each of those writes stamped
+        # Every write's (time stamp, entity), in time order once sorted: a
+        # write goes at the end, and the log is sorted when read if one went
+        # there out of order (a source's own time stamps, a clock set back).
+        self._log: list[tuple[dt.datetime, str]] = []
+        self._sorted = True
         self._undated: set[str] = set()  # written without a time stamp: always candidates
         self._place: dict[str, int] = {}  # id -> its position in the store's order
         self._next = 0
 
     def __len__(self) -> int:
-        return len(self._ids)
+        return len(self._log)
 
     def put(self, entity_id: str, updated_at: dt.datetime | None) -> None:
         if entity_id not in self._place:
@@ -47,9 +51,10 @@ class ModifiedIndex:
             self._undated.add(entity_id)
             return
         self._undated.discard(entity_id)
-        at = bisect.bisect_right(self._stamps, updated_at)
-        self._stamps.insert(at, updated_at)
-        self._ids.insert(at, entity_id)
+        log = self._log
+        if self._sorted and log and updated_at < log[-1][0]:
+            self._sorted = False
+        log.append((updated_at, entity_id))
 
     def remove(self, entity_id: str) -> None:
         # Added again later, it goes to the end of the store's order, as in a dict.
@@ -60,15 +65,21 @@ class ModifiedIndex:
         """Start again from the store: id -> its ``updated_at``, in store order."""
         self._place = {entity_id: n for n, entity_id in enumerate(stamps)}
         self._next = len(self._place)
-        dated = sorted((at, entity_id) for entity_id, at in stamps.items() if at is not None)
-        self._stamps = [at for at, _ in dated]
-        self._ids = [entity_id for _, entity_id in dated]
+        self._log = [(at, entity_id) for entity_id, at in stamps.items() if at is not None]
+        self._sorted = False
         self._undated = {entity_id for entity_id, at in stamps.items() if at is None}
 
     def changed_since(self, since: dt.datetime) -> list[str]:
         """Ids written at or after ``since`` (and any undated), in store order."""
-        start = bisect.bisect_left(self._stamps, since)
+        log = self._log
+        if not self._sorted:
+            log.sort(key=_stamp)  # stable: writes of one time stamp stay in order
+            self._sorted = True
+        start = bisect.bisect_left(log, since, key=_stamp)
         place = self._place
-        found = {entity_id for entity_id in self._ids[start:] if entity_id in place}
+        found = {entity_id for _, entity_id in log[start:] if entity_id in place}
         found |= self._undated
         return sorted(found, key=place.__getitem__)
+
+
+_stamp = operator.itemgetter(0)
