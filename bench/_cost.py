@@ -198,12 +198,20 @@ def _id_maps(state: StateStore) -> dict[type[Entity], dict[str, str]]:
     }
 
 
+def _selected(entity: Entity, fields: tuple[str, ...], variant_fields: tuple[str, ...]) -> Any:
+    values = tuple(getattr(entity, name) for name in fields)
+    if isinstance(entity, Product):
+        return values, [tuple(getattr(v, name) for name in variant_fields) for v in entity.variants]
+    return values
+
+
 def verify_floor(
     source: MemoryCart, target: MemoryCart, ids: dict[type[Entity], dict[str, str]]
 ) -> int:
     """The least a ``verify=True`` does: read both stores, translate each source
-    entity's references into the target's ids through a dict, and compare its
-    selected fields with the target's copy; no state, no report."""
+    entity's references into the target's ids through a dict (what the
+    target's rendering of it needs), and compare its selected fields with the
+    target's copy; no state, no report."""
     differ = 0
     variant_fields = DEFAULT_FIELDS.get(Variant, ())
 
@@ -215,11 +223,12 @@ def verify_floor(
         if not fields:
             continue
         on_target = {e.id: e for e in target.read(kind)}
+        target_ids = ids[kind]
         for entity in source.read(kind):
-            copy = on_target.get(ids[kind].get(cast(str, entity.id)))
-            translated = _rewrite(entity, resolve, {"id": None})[0]
-            if copy is None or _decided_by(translated, fields, variant_fields) != _decided_by(
-                attrs.evolve(copy, id=None), fields, variant_fields
+            copy = on_target.get(target_ids.get(cast(str, entity.id)))
+            translated = _rewrite(entity, resolve, {})[0]
+            if copy is None or _selected(translated, fields, variant_fields) != _selected(
+                copy, fields, variant_fields
             ):
                 differ += 1
     return differ

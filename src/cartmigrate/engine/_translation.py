@@ -37,7 +37,7 @@ def translate(
         for _, ref_kind, ref_id in _reference_triples(entity):
             wanted.setdefault(ref_kind, set()).add(ref_id)
     known: dict[type[Entity], dict[str, str]] = {
-        ref_kind: run.state._synced_target_ids(ref_kind.kind, sorted(ids))
+        ref_kind: run.state._synced_target_ids(ref_kind.kind, list(ids))
         for ref_kind, ids in wanted.items()
     }
     translated: list[tuple[E, tuple[str, ...]]] = []
