@@ -110,6 +110,15 @@ def test_changes_spread_over_batches_are_compared_together() -> None:
     assert engine.smart_update().total("updated") == 0
 
 
+def test_no_comparison_asks_the_target_for_more_than_a_batch() -> None:
+    engine, source, target, _ = _migrated()
+    _restock(source, [f"p{n:02d}" for n in range(2, 10)])  # 3 in one batch, 5 in the next
+    report = engine.smart_update()
+    assert report.ok, report.summary()
+    assert report.summary()["product"]["updated"] == 8
+    assert target.asked == [5, 3]  # what a target reads at once, never 8
+
+
 def test_what_was_read_before_a_failed_read_is_still_written() -> None:
     engine, source, target, _ = _migrated()
     _restock(source, ["p01", "p02"])  # held (fewer than a batch) when the read fails

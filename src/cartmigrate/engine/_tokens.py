@@ -77,8 +77,8 @@ class Tokens:
         return f"{TOKEN_MARK}{updated_at.timestamp()!r}{self.suffix}"
 
     def many(self, entities: Iterable[Entity]) -> dict[str, str]:
-        """The tokens of those of ``entities`` (a batch of one type) that have one, by source id:
-        the same tokens as one call each, in one pass over a batch."""
+        """The tokens of those of ``entities`` (a batch of one type) that have
+        one, by source id: the same tokens as one call each, in one pass."""
         before, suffix, mark = self.before, self.suffix, TOKEN_MARK
         entities = list(entities)
         if before is None or not entities or not hasattr(entities[0], "updated_at"):

@@ -55,15 +55,22 @@ class HeldUpdates:
     ) -> None:
         self.pairs.extend(pairs)
         self.decisions.update(decisions)
-        if len(self.pairs) >= self.engine.batch_size:
-            self.flush()
+        size = self.engine.batch_size
+        while len(self.pairs) >= size:  # a batch at a time: what a target reads at once
+            self._compare(size)
 
     def flush(self) -> None:
         """Compare and write what is held."""
-        pairs, decisions = self.pairs, self.decisions
-        if not pairs:
-            return
-        self.pairs, self.decisions = [], {}
+        while self.pairs:
+            self._compare(self.engine.batch_size)
+
+    def _compare(self, size: int) -> None:
+        pairs, self.pairs = self.pairs[:size], self.pairs[size:]
+        decisions = {
+            record.source_id: found
+            for _, record in pairs
+            if (found := self.decisions.pop(record.source_id, None)) is not None
+        }
         failures: list[FailureRecord] = []
         update(self.engine, self.run, self.kind, pairs, failures, decisions)
         if failures:
