@@ -12,7 +12,9 @@ import random
 import sqlite3
 from pathlib import Path
 
-from cartmigrate import SQLiteStateStore
+import attrs
+
+from cartmigrate import MemoryStateStore, SQLiteStateStore
 from cartmigrate.state import SyncRecord
 
 
@@ -93,3 +95,42 @@ def test_a_file_of_schema_1_is_counted_once_when_opened(tmp_path: Path) -> None:
         assert db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone() == ("2",)
     finally:
         db.close()
+
+
+def test_rows_written_in_place_or_replaced_read_back_as_the_memory_state(
+    tmp_path: Path,
+) -> None:
+    """A row whose only change is its fingerprint is updated in place, any
+    other replaced: mixed in batches (with repeats, and across kinds), what
+    is read back and counted is what the memory state says."""
+    rng = random.Random(41)
+    memory = MemoryStateStore()
+    with SQLiteStateStore(tmp_path / "state.db") as state:
+        for _ in range(80):
+            batch = []
+            for _ in range(rng.randrange(1, 12)):
+                sid = str(rng.randrange(30))
+                kind = rng.choice(["product", "order"])
+                known = memory.get(kind, [sid]).get(sid)
+                if known is not None and rng.random() < 0.6:  # a restamp
+                    record = attrs.evolve(known, fingerprint=f"f{rng.randrange(99)}")
+                else:
+                    record = SyncRecord(
+                        kind=kind,
+                        source_id=sid,
+                        target_id=rng.choice([None, f"t{sid}", f"u{sid}"]),
+                        status=rng.choice(["synced", "failed", "pending"]),
+                        fingerprint=rng.choice([None, "a", "b"]),
+                        owned=rng.random() < 0.8,
+                        parent_id=rng.choice([None, "p"]),
+                        dropped=rng.choice([(), ("category_ids",)]),
+                    )
+                batch.append(record)
+            state.put(batch)
+            memory.put(batch)
+            for kind in ("product", "order"):
+                ids = [str(n) for n in range(30)]
+                assert state.get(kind, ids) == memory.get(kind, ids)
+                for status in (None, "pending", "synced", "failed"):
+                    assert state.count(kind, status=status) == memory.count(kind, status=status)  # type: ignore[arg-type]
+        assert _counted(state) == _true_counts(tmp_path / "state.db")

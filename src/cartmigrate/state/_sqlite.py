@@ -312,8 +312,9 @@ class SQLiteStateStore(StateStore):
             raise
 
     def put(self, records: Iterable[SyncRecord]) -> None:
-        rows = [
-            (
+        latest: dict[tuple[str, str], tuple[Any, ...]] = {}
+        for r in records:  # the last write of a row in the batch is the one kept
+            latest[r.kind, r.source_id] = (
                 r.kind,
                 r.source_id,
                 r.target_id,
@@ -323,19 +324,61 @@ class SQLiteStateStore(StateStore):
                 r.parent_id,
                 ",".join(r.dropped) or None,
             )
-            for r in records
-        ]
-        statuses: dict[str, dict[str, str | None]] = {}
-        for row in rows:  # the last write of a row in the batch is the one kept
-            statuses.setdefault(row[0], {})[row[1]] = row[3]
-        self._write_counted(
-            "INSERT OR REPLACE INTO entity_map VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows, statuses
-        )
-        for kind in statuses:
+        by_kind: dict[str, list[tuple[Any, ...]]] = {}
+        for row in latest.values():
+            by_kind.setdefault(row[0], []).append(row)
+        if not by_kind:
+            return
+        try:
+            with self._db:  # one transaction: the rows and their counts (IMMEDIATE: see above)
+                self._db.execute("BEGIN IMMEDIATE")
+                for kind, rows in by_kind.items():
+                    self._put_rows(kind, rows)
+        except BaseException:
+            self._target_ids.drop()  # whatever was written, nothing kept is sure
+            raise
+        for kind, rows in by_kind.items():
             self._target_ids.written(
-                kind,
-                ((r[1], r[2] if r[3] == "synced" else None) for r in rows if r[0] == kind),
+                kind, ((row[1], row[2] if row[3] == "synced" else None) for row in rows)
             )
+
+    def _put_rows(self, kind: str, rows: Sequence[tuple[Any, ...]]) -> None:
+        """Write one kind's rows (one per id) and keep its counts, in the
+        caller's transaction.
+
+        A row whose only change is its fingerprint (a restamp: most of what a
+        smart update writes) is updated in place: a replaced row rewrites its
+        index entries too, which doubles the pages a commit writes to the WAL
+        when the rows are spread over a large map (3.4 against 1.5 ms per 100
+        rows in a 130k-row map).
+        """
+        columns = "source_id, target_id, status, owned, parent_id, dropped"
+        now = {row[0]: row[1:] for row in self._rows_of(columns, kind, [r[1] for r in rows])}
+        delta: dict[str, int] = {}
+        restamps: list[tuple[Any, ...]] = []
+        replaced: list[tuple[Any, ...]] = []
+        for row in rows:
+            delta[row[3]] = delta.get(row[3], 0) + 1
+            old = now.get(row[1])
+            if old is None:
+                replaced.append(row)
+                continue
+            delta[old[1]] = delta.get(old[1], 0) - 1
+            if old == (row[2], row[3], row[5], row[6], row[7]):
+                restamps.append((row[4], kind, row[1]))
+            else:
+                replaced.append(row)
+        self._db.executemany(
+            "UPDATE entity_map SET fingerprint=? WHERE kind=? AND source_id=?", restamps
+        )
+        self._db.executemany(
+            "INSERT OR REPLACE INTO entity_map VALUES (?, ?, ?, ?, ?, ?, ?, ?)", replaced
+        )
+        self._db.executemany(
+            "INSERT INTO entity_counts VALUES (?, ?, ?)"
+            " ON CONFLICT (kind, status) DO UPDATE SET n = n + excluded.n",
+            [(kind, status, n) for status, n in delta.items() if n],
+        )
 
     def put_pending(self, kind: str, source_ids: Sequence[str]) -> None:
         self._write_counted(
