@@ -33,7 +33,7 @@ from cartmigrate import (
     Variant,
 )
 from cartmigrate.engine._tokens import NO_TOKENS, Tokens
-from cartmigrate.state import MemoryStateStore, SyncStatus
+from cartmigrate.state import MemoryStateStore, SyncRecord, SyncStatus
 from cartmigrate.testing import FakeClock
 
 #: The engine's clock: two days after the source's entities were stamped.
@@ -229,19 +229,27 @@ def test_reading_by_time_alone_vouches_for_nothing() -> None:
 
 
 class RowCounting(MemoryStateStore):
-    """A memory state that notes the ids whose stamps the engine asks row by row."""
+    """A memory state that notes the product and order ids the engine asks
+    row by row (their stamps or whole records)."""
 
     def __init__(self) -> None:
         super().__init__()
         self.rows: list[str] = []
         self._answering = False
 
+    def _note(self, kind: str, source_ids: Sequence[str]) -> None:
+        if not self._answering and kind in ("product", "order"):
+            self.rows.extend(source_ids)
+
     def _stamps(
         self, kind: str, source_ids: Sequence[str]
     ) -> dict[str, tuple[SyncStatus, str | None, bool]]:
-        if not self._answering:
-            self.rows.extend(source_ids)
+        self._note(kind, source_ids)
         return super()._stamps(kind, source_ids)
+
+    def get(self, kind: str, source_ids: Sequence[str]) -> dict[str, SyncRecord]:
+        self._note(kind, source_ids)
+        return super().get(kind, source_ids)
 
     def _off_token(self, kind: str, tokens: Mapping[str, str], labels: Sequence[str]) -> set[str]:
         self._answering = True  # (the base answer asks the stamps itself)

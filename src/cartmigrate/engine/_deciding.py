@@ -79,7 +79,15 @@ def sort_batch(run: _Run, kind: type[Entity], prepared: Sequence[Entity], mode: 
                     for e in prepared
                     if e.id in tokens and e.id not in off
                 )
-    stamps = run.state._stamps(kind.kind, [cast(str, e.id) for e in rest]) if rest else {}
+    rest_ids = cast(list[str], [e.id for e in rest])
+    whole: dict[str, SyncRecord] | None = None
+    if rest is not prepared:
+        # The few its tokens did not show in step: their whole records at
+        # once (most are compared), where the rest of a batch needs stamps only.
+        whole = run.state.get(kind.kind, rest_ids) if rest_ids else {}
+        stamps = {sid: (r.status, r.fingerprint, bool(r.dropped)) for sid, r in whole.items()}
+    else:
+        stamps = run.state._stamps(kind.kind, rest_ids) if rest_ids else {}
     to_create: list[Entity] = []
     to_resolve: list[Entity] = []
     to_compare: list[Entity] = []
@@ -128,7 +136,11 @@ def sort_batch(run: _Run, kind: type[Entity], prepared: Sequence[Entity], mode: 
     if unchanged_variants:
         run.report.count(Variant.kind, Outcome.UNCHANGED, unchanged_variants)
     # Whole records only for what needs more than the stamp.
-    records = run.state.get(kind.kind, [cast(str, e.id) for e in (*to_repair, *to_compare)])
+    records = (
+        whole
+        if whole is not None
+        else run.state.get(kind.kind, [cast(str, e.id) for e in (*to_repair, *to_compare)])
+    )
     repairs = [(e, records[cast(str, e.id)]) for e in to_repair]
     compares = [(e, records[cast(str, e.id)]) for e in to_compare]
     return Batch(
