@@ -62,6 +62,7 @@ from ._reading import (
     read_types,
     reads_ahead,
     record_unreadable,
+    report_deleted,
     settle_gone,
 )
 from ._report import Failure, Notice, Outcome, Progress, Reconciliation, Report
@@ -481,7 +482,7 @@ class SyncEngine:
         read_ids = PlainIds() if full_read else ReadIds()
         held = HeldUpdates(self, run, kind)
         timestamped = "updated_at" in attrs.fields_dict(kind)
-        with contextlib.closing(chunks), _flushed_unless_stopped(held):
+        with contextlib.closing(chunks), held.flushed():
             for chunk in chunks:
                 chunk = first_reads(run, name, chunk, read_ids)
                 if retry:
@@ -513,7 +514,7 @@ class SyncEngine:
                     )
                 )
             settle_gone(self, run, name, gone)
-            with _flushed_unless_stopped(held):
+            with held.flushed():
                 for chunk in _chunks(found.values(), self.batch_size):
                     self._sync_chunk(run, kind, chunk, mode, held)
         run.report.warnings.extend(
@@ -528,17 +529,7 @@ class SyncEngine:
         # Every entity synced before this call read again (each once): none is
         # gone, and the state need not be listed to find which.
         if full_read and run.synced_seen[name] != synced_before:
-            gone = [
-                sid for sid in run.state._source_ids(name, status="synced") if sid not in read_ids
-            ]
-            for source_id in gone:
-                run.report.warnings.append(
-                    Notice(
-                        entity=name,
-                        source_id=source_id,
-                        message="deleted on the source; left on the target",
-                    )
-                )
+            report_deleted(run, name, read_ids)
         run.report.reconciliation[name] = Reconciliation(
             source=run.source.count(kind),
             target=target_count(run.target, kind, run.report),
@@ -618,17 +609,3 @@ class SyncEngine:
             held.add(compares, decisions)
         if failures:
             run.state.put_failures(failures)
-
-
-@contextlib.contextmanager
-def _flushed_unless_stopped(held: HeldUpdates) -> Generator[None, None, None]:
-    """Compare and write what ``held`` holds when the block ends, also when a
-    read fails (what was read is still synced), but not when the call stops."""
-    try:
-        yield
-    except StopCall:
-        raise
-    except Exception:
-        held.flush()
-        raise
-    held.flush()

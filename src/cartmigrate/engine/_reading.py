@@ -145,6 +145,20 @@ def first_reads(
     return fresh
 
 
+def report_deleted(run: _Run, name: str, read_ids: ReadIds | PlainIds) -> None:
+    """Warn of each synced entity a full read did not return: deleted on the
+    source (the target keeps it; a smart update never deletes)."""
+    for source_id in run.state._source_ids(name, status="synced"):
+        if source_id not in read_ids:
+            run.report.warnings.append(
+                Notice(
+                    entity=name,
+                    source_id=source_id,
+                    message="deleted on the source; left on the target",
+                )
+            )
+
+
 def next_cursor(run: _Run, previous: dt.datetime | None, newest: dt.datetime | None) -> dt.datetime:
     """Where the next incremental read starts (before the overlap).
 

@@ -8,7 +8,8 @@ target derives itself, or cannot hold, is reported rather than written.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+import contextlib
+from collections.abc import Generator, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, cast
 
 from .._exceptions import CartMigrateError
@@ -17,6 +18,7 @@ from ..models._base import _copy_with
 from ..state import FailureRecord, SyncRecord
 from . import _uncarried as uncarried
 from ._acknowledge import acknowledged
+from ._fail_fast import StopCall
 from ._records import _LEFT_ALONE, Decision, decide
 from ._report import FieldChange, Notice, Outcome
 from ._run import _Run, fail, record_update
@@ -63,6 +65,19 @@ class HeldUpdates:
         """Compare and write what is held."""
         while self.pairs:
             self._compare(self.engine.batch_size)
+
+    @contextlib.contextmanager
+    def flushed(self) -> Generator[None, None, None]:
+        """Flush when the block ends, also when a read fails (what was read is
+        still synced), but not when the call stops (nothing more is sent)."""
+        try:
+            yield
+        except StopCall:
+            raise
+        except Exception:
+            self.flush()
+            raise
+        self.flush()
 
     def _compare(self, size: int) -> None:
         pairs, self.pairs = self.pairs[:size], self.pairs[size:]
