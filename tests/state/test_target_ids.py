@@ -36,13 +36,16 @@ class Asking(SQLiteStateStore):
 
 def test_a_locked_store_asks_sqlite_once_per_id(tmp_path: Path) -> None:
     with Asking(tmp_path / "s.db") as state, state.lock():
-        state.put([_synced("c1", "t1")])  # written: known without asking
+        state.put([_synced("c1", "t1")])  # a kind not asked for yet: nothing kept
+        assert state._target_ids._size == 0
         assert state._synced_target_ids("customer", ["c1", "c2"]) == {"c1": "t1"}
-        assert state.asked == ["c2"]
-        state.put([_synced("c3", "t3")])
+        assert state.asked == ["c1", "c2"]
+        state.put([_synced("c3", "t3")])  # asked for now: what is written is kept
         assert state._synced_target_ids("customer", ["c3"]) == {"c3": "t3"}
         assert state._synced_target_ids("customer", ["c1", "c3"]) == {"c1": "t1", "c3": "t3"}
-        assert state.asked == ["c2"]
+        assert state.asked == ["c1", "c2"]
+        assert state._synced_target_ids("customer", ["c2"]) == {}
+        assert state.asked == ["c1", "c2", "c2"]  # a miss is never kept: asked again
 
 
 def _sqlite(path: Path) -> StateStore:

@@ -7,7 +7,9 @@ stores, and most of it asks again for what this call wrote or asked a batch
 ago. A store that holds the migration lock is the only one writing its
 state, so what it wrote and read stays true until it writes again: it keeps
 the answers here, and changes them with each of its writes once they are
-committed. Without the lock (another store may write) it keeps nothing.
+committed. Without the lock (another store may write) it keeps nothing. Only the kinds asked
+for are kept: orders and reviews, which nothing points to, would be most of
+it for no look-up.
 """
 
 from __future__ import annotations
@@ -16,8 +18,8 @@ from collections.abc import Callable, Iterable, Sequence
 
 __all__ = ["TargetIds"]
 
-#: Entries kept at most (about 100 bytes each); past it, the store starts again.
-_KEPT = 250_000
+#: Entries kept at most (about 150 bytes each); past it, the store starts again.
+_KEPT = 100_000
 
 
 class TargetIds:
@@ -58,14 +60,14 @@ class TargetIds:
     def written(self, kind: str, rows: Iterable[tuple[str, str | None]]) -> None:
         """Committed rows of ``kind``: (source id, target id where synced, else None)."""
         by_kind = self._by_kind
-        if by_kind is None:
-            return
-        known = by_kind.get(kind)
+        known = None if by_kind is None else by_kind.get(kind)
+        if known is None:
+            return  # a kind not asked for: nothing kept of it to change
         kept: list[tuple[str, str]] = []
         for source_id, target_id in rows:
             if target_id is not None:
                 kept.append((source_id, target_id))
-            elif known is not None and known.pop(source_id, None) is not None:
+            elif known.pop(source_id, None) is not None:
                 self._size -= 1
         self._keep(kind, kept)
 
