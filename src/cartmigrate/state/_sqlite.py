@@ -330,7 +330,7 @@ class SQLiteStateStore(StateStore):
         if not by_kind:
             return
         try:
-            with self._db:  # one transaction: the rows and their counts (IMMEDIATE: see above)
+            with self._db:  # one transaction: the rows and their counts (IMMEDIATE, as above)
                 self._db.execute("BEGIN IMMEDIATE")
                 for kind, rows in by_kind.items():
                     self._put_rows(kind, rows)
@@ -515,13 +515,11 @@ class SQLiteStateStore(StateStore):
 
     def forget(self, kinds: Iterable[str]) -> None:
         names = [(kind,) for kind in kinds]
-        self._target_ids.drop()  # (held again below once committed)
+        self._target_ids.forget(kind for (kind,) in names)  # (before: a failed delete asks again)
         with self._db:
             self._db.execute("BEGIN")
             for table in ("entity_map", "entity_counts", "failures", "cursors"):
                 self._db.executemany(f"DELETE FROM {table} WHERE kind=?", names)
-        if self._lock.held:
-            self._target_ids.hold()
 
     def get_meta(self, key: str) -> str | None:
         row = self._db.execute("SELECT value FROM meta WHERE key=?", (_USER_META + key,)).fetchone()
