@@ -304,7 +304,8 @@ def _scan(size: int, cart: type[MemoryCart], name: str, key: str) -> list[Row]:
                     note=f"write amplification {amplification:.2f}"
                     + ("" if verify else " (goal 1.0)"),
                     why_not=f"verify=True compares every entity with the target's copy;"
-                    f" reading both and comparing, with nothing else, is {check_s / full_s:.3f}"
+                    " reading both stores, translating and comparing, with nothing else,"
+                    f" is {check_s / full_s:.3f}"
                     if verify
                     else f"the read and its {'tokens' if tokens else 'digests'} alone are"
                     f" {floor_s / full_s:.3f}; the rest is a state row per entity (SQLite)"
@@ -341,7 +342,7 @@ def _scan(size: int, cart: type[MemoryCart], name: str, key: str) -> list[Row]:
                 rss_mb=peak_rss_mb(),
                 why_not="a scan reads and decides every entity, whatever changed: the read"
                 f" and its {'tokens' if tokens else 'digests'} alone are {floor_s / full_s:.3f},"
-                " and a state row per entity (SQLite) about as much again",
+                " and the state's answer for each entity (SQLite, ~0.7 us a row) about 0.01",
             )
         )
     return rows
