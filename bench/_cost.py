@@ -161,12 +161,18 @@ def change_one_percent(
 
 
 # -- 9. the scan path ----------------------------------------------------------------
+def _selected(entity: Entity, fields: tuple[str, ...], variant_fields: tuple[str, ...]) -> Any:
+    """``entity``'s selected fields (and, for a product, its variants')."""
+    values = tuple(getattr(entity, name) for name in fields)
+    if isinstance(entity, Product):
+        return values, [tuple(getattr(v, name) for name in variant_fields) for v in entity.variants]
+    return values
+
+
 def _decided_by(entity: Entity, fields: tuple[str, ...], variant_fields: tuple[str, ...]) -> str:
     """What decides ``entity`` without a token: a digest of its selected fields."""
-    values: list[Any] = [tuple(getattr(entity, name) for name in fields)]
-    if isinstance(entity, Product):
-        values += [tuple(getattr(v, name) for name in variant_fields) for v in entity.variants]
-    return hashlib.blake2b(repr(values).encode(), digest_size=16).hexdigest()
+    plain = repr(_selected(entity, fields, variant_fields))
+    return hashlib.blake2b(plain.encode(), digest_size=16).hexdigest()
 
 
 def read_floor(source: MemoryCart, *, tokens: bool) -> int:
@@ -196,13 +202,6 @@ def _id_maps(state: StateStore) -> dict[type[Entity], dict[str, str]]:
         }
         for kind in kinds
     }
-
-
-def _selected(entity: Entity, fields: tuple[str, ...], variant_fields: tuple[str, ...]) -> Any:
-    values = tuple(getattr(entity, name) for name in fields)
-    if isinstance(entity, Product):
-        return values, [tuple(getattr(v, name) for name in variant_fields) for v in entity.variants]
-    return values
 
 
 def verify_floor(

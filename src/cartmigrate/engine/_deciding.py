@@ -61,6 +61,7 @@ def sort_batch(run: _Run, kind: type[Entity], prepared: Sequence[Entity], mode: 
     unchanged = unchanged_variants = left_alone = synced = 0
     token_of = tokens_for(run, kind)
     rest = prepared
+    whole: dict[str, SyncRecord] | None = None  # the rest's records, where read whole
     if mode == "smart" and not run.verify and (selected or variant_selected):
         tokens = token_of.many(prepared)
         if tokens:
@@ -79,15 +80,14 @@ def sort_batch(run: _Run, kind: type[Entity], prepared: Sequence[Entity], mode: 
                     for e in prepared
                     if e.id in tokens and e.id not in off
                 )
-    rest_ids = cast(list[str], [e.id for e in rest])
-    whole: dict[str, SyncRecord] | None = None
-    if rest is not prepared:
-        # The few its tokens did not show in step: their whole records at
-        # once (most are compared), where the rest of a batch needs stamps only.
-        whole = run.state.get(kind.kind, rest_ids) if rest_ids else {}
+            # The few its tokens did not show in step: their whole records at
+            # once (most are compared), where a batch decided row by row needs
+            # stamps only.
+            whole = run.state.get(kind.kind, [cast(str, e.id) for e in rest]) if rest else {}
+    if whole is not None:
         stamps = {sid: (r.status, r.fingerprint, bool(r.dropped)) for sid, r in whole.items()}
     else:
-        stamps = run.state._stamps(kind.kind, rest_ids) if rest_ids else {}
+        stamps = run.state._stamps(kind.kind, ids)
     to_create: list[Entity] = []
     to_resolve: list[Entity] = []
     to_compare: list[Entity] = []

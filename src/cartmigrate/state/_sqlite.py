@@ -15,6 +15,7 @@ transaction, and a migration is many.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import itertools
 import json
@@ -288,28 +289,36 @@ class SQLiteStateStore(StateStore):
             for status in new.values():
                 if status is not None:
                     delta[status] = delta.get(status, 0) + 1
-            self._db.executemany(
-                "INSERT INTO entity_counts VALUES (?, ?, ?)"
-                " ON CONFLICT (kind, status) DO UPDATE SET n = n + excluded.n",
-                [(kind, status, n) for status, n in delta.items() if n],
-            )
+            self._add_counts(kind, delta)
+
+    def _add_counts(self, kind: str, delta: Mapping[str, int]) -> None:
+        self._db.executemany(
+            "INSERT INTO entity_counts VALUES (?, ?, ?)"
+            " ON CONFLICT (kind, status) DO UPDATE SET n = n + excluded.n",
+            [(kind, status, n) for status, n in delta.items() if n],
+        )
+
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator[None]:
+        """One transaction for id-map rows and their counts. IMMEDIATE: it reads
+        before it writes, and a read transaction another process's write
+        overtook could not become a write one (SQLite would refuse at once)."""
+        try:
+            with self._db:
+                self._db.execute("BEGIN IMMEDIATE")
+                yield
+        except BaseException:
+            self._target_ids.drop()  # whatever was written, nothing kept is sure
+            raise
 
     def _write_counted(
         self, sql: str, rows: Sequence[Sequence[Any]], statuses: Mapping[str, Mapping[str, Any]]
     ) -> None:
         if not rows:
             return
-        # One transaction: the rows and their counts. IMMEDIATE: it reads
-        # before it writes, and a read transaction another process's write
-        # overtook could not become a write one (SQLite would refuse at once).
-        try:
-            with self._db:
-                self._db.execute("BEGIN IMMEDIATE")
-                self._recount(statuses)
-                self._db.executemany(sql, rows)
-        except BaseException:
-            self._target_ids.drop()  # whatever was written, nothing kept is sure
-            raise
+        with self._writing():
+            self._recount(statuses)
+            self._db.executemany(sql, rows)
 
     def put(self, records: Iterable[SyncRecord]) -> None:
         latest: dict[tuple[str, str], tuple[Any, ...]] = {}
@@ -329,14 +338,9 @@ class SQLiteStateStore(StateStore):
             by_kind.setdefault(row[0], []).append(row)
         if not by_kind:
             return
-        try:
-            with self._db:  # one transaction: the rows and their counts (IMMEDIATE, as above)
-                self._db.execute("BEGIN IMMEDIATE")
-                for kind, rows in by_kind.items():
-                    self._put_rows(kind, rows)
-        except BaseException:
-            self._target_ids.drop()  # whatever was written, nothing kept is sure
-            raise
+        with self._writing():
+            for kind, rows in by_kind.items():
+                self._put_rows(kind, rows)
         for kind, rows in by_kind.items():
             self._target_ids.written(
                 kind, ((row[1], row[2] if row[3] == "synced" else None) for row in rows)
@@ -374,11 +378,7 @@ class SQLiteStateStore(StateStore):
         self._db.executemany(
             "INSERT OR REPLACE INTO entity_map VALUES (?, ?, ?, ?, ?, ?, ?, ?)", replaced
         )
-        self._db.executemany(
-            "INSERT INTO entity_counts VALUES (?, ?, ?)"
-            " ON CONFLICT (kind, status) DO UPDATE SET n = n + excluded.n",
-            [(kind, status, n) for status, n in delta.items() if n],
-        )
+        self._add_counts(kind, delta)
 
     def put_pending(self, kind: str, source_ids: Sequence[str]) -> None:
         self._write_counted(
