@@ -13,6 +13,7 @@ import sqlite3
 from pathlib import Path
 
 import attrs
+import pytest
 
 from cartmigrate import MemoryStateStore, SQLiteStateStore
 from cartmigrate.state import SyncRecord
@@ -43,10 +44,15 @@ def _true_counts(path: Path) -> dict[tuple[str, str | None], int]:
         db.close()
 
 
-def test_counts_follow_every_kind_of_write(tmp_path: Path) -> None:
+@pytest.mark.parametrize("locked", [False, True], ids=["unlocked", "locked"])
+def test_counts_follow_every_kind_of_write(tmp_path: Path, locked: bool) -> None:
+    """Locked, a create's result trusts the rows its intent wrote instead of
+    reading them back; unlocked (another store may write), it reads them."""
     path = tmp_path / "state.db"
     rng = random.Random(14)
     with SQLiteStateStore(path) as state:
+        if locked:
+            state.acquire_lock("test")
         for _ in range(60):
             kind = rng.choice(["product", "order"])
             ids = [str(rng.randrange(40)) for _ in range(rng.randrange(1, 8))]
@@ -72,6 +78,70 @@ def test_counts_follow_every_kind_of_write(tmp_path: Path) -> None:
             elif rng.random() < 0.1:
                 state.forget([kind])
             assert _counted(state) == _true_counts(path)
+
+
+@pytest.mark.parametrize(
+    "between",
+    ["nothing", "forget", "discard", "put failed", "put_pending other", "release", "unlocked"],
+)
+def test_a_results_rows_are_read_back_unless_written_only_by_the_intent(
+    tmp_path: Path, between: str
+) -> None:
+    """A create's result, locked, skips reading back the rows its intent just
+    wrote; any write between them (or losing the lock) means reading them."""
+    path = tmp_path / "state.db"
+    with SQLiteStateStore(path) as state:
+        if between != "unlocked":
+            state.acquire_lock("test")
+        state.put([SyncRecord(kind="product", source_id="2", target_id="t2", status="failed")])
+        state.put_pending("product", ["1", "2", "3"])
+        if between in ("release", "unlocked"):
+            if between == "release":
+                state.release_lock()
+            db = sqlite3.connect(path)  # another process, while the lock is free
+            with db:
+                db.execute("DELETE FROM entity_map WHERE source_id='2'")
+                db.execute(
+                    "UPDATE entity_counts SET n = n - 1 WHERE kind='product' AND status='pending'"
+                )
+            db.close()
+            if between == "release":
+                state.acquire_lock("test")
+        elif between == "forget":
+            state.forget(["product"])
+        elif between == "discard":
+            state.discard("product", ["1"])
+        elif between == "put failed":
+            state.put([SyncRecord(kind="product", source_id="3", status="failed")])
+        elif between == "put_pending other":
+            state.put_pending("order", ["1"])
+        state.put(
+            SyncRecord(kind="product", source_id=sid, target_id=f"t{sid}", status="synced")
+            for sid in ("1", "2", "3")
+        )
+        assert _counted(state) == _true_counts(path)
+        assert state.count("product", status="synced") == 3
+
+
+def test_a_locked_creates_result_reads_nothing_back(tmp_path: Path) -> None:
+    """The query it spares: a create's result, under the lock, right after
+    its intent, sends no SELECT of the rows; unlocked it does."""
+    for locked in (True, False):
+        with SQLiteStateStore(tmp_path / f"state-{locked}.db") as state:
+            if locked:
+                state.acquire_lock("test")
+            state.put_pending("product", ["1", "2"])
+            sent: list[str] = []
+            state._db.set_trace_callback(sent.append)
+            state.put(
+                SyncRecord(kind="product", source_id=sid, target_id=f"t{sid}", status="synced")
+                for sid in ("1", "2")
+            )
+            state._db.set_trace_callback(None)
+            selects = [sql for sql in sent if sql.lstrip().upper().startswith("SELECT")]
+            assert bool(selects) is not locked, sent
+            assert state.count("product", status="synced") == 2
+            assert state.count("product", status="pending") == 0
 
 
 def test_a_file_of_schema_1_is_counted_once_when_opened(tmp_path: Path) -> None:
@@ -106,7 +176,13 @@ def test_rows_written_in_place_or_replaced_read_back_as_the_memory_state(
     rng = random.Random(41)
     memory = MemoryStateStore()
     with SQLiteStateStore(tmp_path / "state.db") as state:
+        state.acquire_lock("test")  # (as the engine: a create's result trusts its intent)
         for _ in range(80):
+            if rng.random() < 0.3:  # an intent, as before a create
+                kind = rng.choice(["product", "order"])
+                ids = [str(rng.randrange(30)) for _ in range(rng.randrange(1, 6))]
+                state.put_pending(kind, ids)
+                memory.put_pending(kind, ids)
             batch = []
             for _ in range(rng.randrange(1, 12)):
                 sid = str(rng.randrange(30))

@@ -75,15 +75,16 @@ def create(
             )
             succeeded.append(sid)
             run.report.count_with_variants(entity, Outcome.CREATED)
-            run.report.warnings.extend(
-                Notice(
-                    entity=name,
-                    source_id=sid,
-                    field=note.field,
-                    message=f"{run.target.name}: {note.message}",
+            if result.notes:
+                run.report.warnings.extend(
+                    Notice(
+                        entity=name,
+                        source_id=sid,
+                        field=note.field,
+                        message=f"{run.target.name}: {note.message}",
+                    )
+                    for note in result.notes
                 )
-                for note in result.notes
-            )
             if run.dry_run:
                 run.report.changes.append(
                     Change(

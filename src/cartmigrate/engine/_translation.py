@@ -40,9 +40,17 @@ def translate(
         ref_kind: run.state._synced_target_ids(ref_kind.kind, list(ids))
         for ref_kind, ids in wanted.items()
     }
+
+    def resolve(kind: type[Entity], source_id: str) -> str | None:
+        ids = known.get(kind)
+        return None if ids is None else ids.get(source_id)
+
     translated: list[tuple[E, tuple[str, ...]]] = []
     for entity in entities:
-        rewritten, dropped = _rewrite(entity, lambda k, i: known.get(k, {}).get(i), also)
+        rewritten, dropped = _rewrite(entity, resolve, also)
+        if not dropped:
+            translated.append((rewritten, ()))
+            continue
         fields = tuple(dict.fromkeys(ref.field.split(".")[0] for ref in dropped))
         if warn:
             for ref in dropped:

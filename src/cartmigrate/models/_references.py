@@ -71,10 +71,11 @@ def _reference_triples(entity: Entity) -> list[tuple[str, type[Entity], str]]:
             if line.variant_id is not None:
                 found.append(("lines.variant_id", Variant, line.variant_id))
     elif isinstance(entity, Product):
-        found.extend(("category_ids", Category, c) for c in entity.category_ids)
+        found.extend([("category_ids", Category, c) for c in entity.category_ids])
         if entity.manufacturer_id is not None:
             found.append(("manufacturer_id", Manufacturer, entity.manufacturer_id))
-        found.extend(("grouped_product_ids", Product, p) for p in entity.grouped_product_ids)
+        if entity.grouped_product_ids:
+            found.extend([("grouped_product_ids", Product, p) for p in entity.grouped_product_ids])
     elif isinstance(entity, Category):
         if entity.parent_id is not None:
             found.append(("parent_id", Category, entity.parent_id))

@@ -39,6 +39,11 @@ class TargetIds:
         """The lock was released, or a write failed: keep nothing."""
         self._by_kind, self._size = None, 0
 
+    @property
+    def held(self) -> bool:
+        """Whether the store holds the lock (and so keeps what it writes)."""
+        return self._by_kind is not None
+
     def look_up(
         self,
         kind: str,
@@ -50,9 +55,13 @@ class TargetIds:
         if by_kind is None:
             return ask(kind, sorted(source_ids))  # (in index order: fewer pages visited)
         known = by_kind.setdefault(kind, {})
-        missing = sorted(sid for sid in source_ids if sid not in known)
-        found = ask(kind, missing) if missing else {}
-        answer = {sid: target for sid in source_ids if (target := known.get(sid)) is not None}
+        # Set operations, not a loop per id: a batch's references are many.
+        # (set.difference(dict) walks the set; an intersection would walk the dict.)
+        wanted = set(source_ids)
+        missing = wanted.difference(known)
+        found = ask(kind, sorted(missing)) if missing else {}
+        hits = wanted - missing
+        answer = dict(zip(hits, map(known.__getitem__, hits), strict=True))
         answer.update(found)
         self._keep(kind, found.items())
         return answer
