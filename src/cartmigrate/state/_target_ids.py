@@ -61,7 +61,7 @@ class TargetIds:
         missing = wanted.difference(known)
         found = ask(kind, sorted(missing)) if missing else {}
         hits = wanted - missing
-        answer = dict(zip(hits, map(known.__getitem__, hits), strict=True))
+        answer = {sid: known[sid] for sid in hits}
         answer.update(found)
         self._keep(kind, found.items())
         return answer
