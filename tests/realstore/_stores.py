@@ -7,7 +7,9 @@ session, so two test processes never talk to one store at once, and tests
 call ``reset()`` for the baseline they need.
 
 Where a store is not provisioned the tests skip, saying so; under CI
-(``CI=true``) they fail instead, because there they must run.
+(``CI=true``) they fail instead, because there they must run. A store that
+is provisioned but stopped is started for the session and stopped after it;
+one already running (``.ci/run`` starts them all first) is left running.
 """
 
 from __future__ import annotations
@@ -75,6 +77,17 @@ class RealStore:
                 timeout=300,
             )
 
+    def stop(self) -> None:
+        with Path(f"/tmp/cartmigrate-realstore-{self.name}-start.log").open("ab") as log:
+            subprocess.run(
+                [str(self.home / "stop.sh")],
+                check=False,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                timeout=300,
+            )
+
     def reset(self) -> None:
         """Back to the baseline the provision script saved (about 1-3 s)."""
         subprocess.run(
@@ -93,35 +106,44 @@ class RealStore:
         text = self.mail_log.read_text(errors="replace")
         return sum(1 for line in text.splitlines() if self.mail_marker in line)
 
-    def unavailable_reason(self) -> str | None:
-        if not self.provisioned:
-            return (
-                f"the real {self.name} store is not provisioned ({self.home} is absent): "
-                f"run ../shared/realstores/{self.name}/provision.sh as root"
-            )
-        if not self.answering():
-            try:
-                self.start()
-            except (OSError, subprocess.SubprocessError) as error:
-                return f"the real {self.name} store did not start: {error}"
-            if not self.answering():
-                return f"the real {self.name} store does not answer at {self.probe_url}"
-        return None
+    def _unavailable(self, reason: str) -> None:
+        if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
+            pytest.fail(f"CI must run the real-store tests, but {reason}")
+        pytest.skip(reason)
 
     @contextmanager
     def session(self) -> Iterator[RealStore]:
-        """Skip (or, under CI, fail) when unavailable; else hold the store's lock."""
-        reason = self.unavailable_reason()
-        if reason is not None:
-            if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
-                pytest.fail(f"CI must run the real-store tests, but {reason}")
-            pytest.skip(reason)
+        """Skip (or, under CI, fail) when unavailable; else hold the store's
+        lock, starting the store if it is stopped, and stopping it at the end
+        if this session started it.
+
+        Whether it answers is asked with the lock held: another session may
+        have stopped the store it started while this one waited.
+        """
+        if not self.provisioned:
+            self._unavailable(
+                f"the real {self.name} store is not provisioned ({self.home} is absent): "
+                f"run ../shared/realstores/{self.name}/provision.sh as root"
+            )
         lock_path = Path(f"/tmp/cartmigrate-realstore-{self.name}.lock")
         with lock_path.open("w") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
+            started = False
             try:
+                if not self.answering():
+                    started = True
+                    try:
+                        self.start()
+                    except (OSError, subprocess.SubprocessError) as error:
+                        self._unavailable(f"the real {self.name} store did not start: {error}")
+                    if not self.answering():
+                        self._unavailable(
+                            f"the real {self.name} store does not answer at {self.probe_url}"
+                        )
                 yield self
             finally:
+                if started:
+                    self.stop()
                 fcntl.flock(lock, fcntl.LOCK_UN)
 
 
