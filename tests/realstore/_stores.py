@@ -20,6 +20,7 @@ import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import NoReturn
 
 import attrs
 import httpx
@@ -106,7 +107,7 @@ class RealStore:
         text = self.mail_log.read_text(errors="replace")
         return sum(1 for line in text.splitlines() if self.mail_marker in line)
 
-    def _unavailable(self, reason: str) -> None:
+    def _unavailable(self, reason: str) -> NoReturn:
         if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
             pytest.fail(f"CI must run the real-store tests, but {reason}")
         pytest.skip(reason)
