@@ -363,9 +363,16 @@ def _parents_first(categories: list[Category]) -> list[Entity]:
 
 
 # -- 10. the floor --------------------------------------------------------------------
-def contract_copy(source: MemoryCart, target: MemoryCart, batch: int) -> int:
+def contract_copy(
+    source: MemoryCart, target: MemoryCart, batch: int, state: StateStore | None = None
+) -> int:
     """The least any migration does: read each type, translate its references
-    through a dict of the ids created so far, ``create_many`` in batches."""
+    through a dict of the ids created so far, ``create_many`` in batches.
+
+    With ``state``, also what the engine's guarantees cost on their own, and
+    nothing else: each batch's intent made durable before the request and its
+    result after (resume, no duplicates), and the selected digest a create
+    keeps (a later change to other fields needs no target read)."""
     ids: dict[type[Entity], dict[str, str]] = {kind: {} for kind in (*ENTITY_TYPES, Variant)}
     created = 0
 
@@ -379,70 +386,42 @@ def contract_copy(source: MemoryCart, target: MemoryCart, batch: int) -> int:
         for start in range(0, len(entities), batch):
             chunk = entities[start : start + batch]
             payloads = [_rewrite(e, resolve, {"id": None})[0] for e in chunk]
-            results = target.create_many(payloads, source_refs=[f"{e.id}" for e in chunk])
-            for entity, result in zip(chunk, results, strict=True):
-                assert isinstance(result, Created), result
-                ids[kind][cast(str, entity.id)] = result.id
-                if isinstance(entity, Product):
-                    for variant, variant_id in zip(
-                        entity.variants, result.variant_ids, strict=False
-                    ):
-                        ids[Variant][cast(str, variant.id)] = variant_id
-                created += 1
-    return created
-
-
-def guarded_copy(source: MemoryCart, target: MemoryCart, batch: int, state: StateStore) -> int:
-    """The contract copy with what the engine's guarantees cost on their own,
-    and nothing else: each batch's intent made durable before the request
-    and its result after (resume, no duplicates), and the selected digest a
-    create keeps (a later change to other fields needs no target read)."""
-    ids: dict[type[Entity], dict[str, str]] = {kind: {} for kind in (*ENTITY_TYPES, Variant)}
-    created = 0
-
-    def resolve(kind: type[Entity], value: str) -> str | None:
-        return ids[kind].get(value)
-
-    for kind in ENTITY_TYPES:
-        entities = list(source.read(kind))
-        if kind is Category:
-            entities = _parents_first(cast(list[Category], entities))
-        for start in range(0, len(entities), batch):
-            chunk = entities[start : start + batch]
-            payloads = [_rewrite(e, resolve, {"id": None})[0] for e in chunk]
             source_ids = [cast(str, e.id) for e in chunk]
-            state.put_pending(kind.kind, source_ids)
+            if state is not None:
+                state.put_pending(kind.kind, source_ids)
             results = target.create_many(payloads, source_refs=source_ids)
             records: list[SyncRecord] = []
             for entity, sid, result in zip(chunk, source_ids, results, strict=True):
                 assert isinstance(result, Created), result
                 ids[kind][sid] = result.id
-                stamp = _default_part(entity)
-                records.append(
-                    SyncRecord(
-                        kind=kind.kind,
-                        source_id=sid,
-                        target_id=result.id,
-                        status="synced",
-                        fingerprint=stamp,
+                if state is not None:
+                    records.append(
+                        SyncRecord(
+                            kind=kind.kind,
+                            source_id=sid,
+                            target_id=result.id,
+                            status="synced",
+                            fingerprint=_default_part(entity),
+                        )
                     )
-                )
                 if isinstance(entity, Product):
                     for variant, variant_id in zip(
                         entity.variants, result.variant_ids, strict=False
                     ):
                         ids[Variant][cast(str, variant.id)] = variant_id
-                        records.append(
-                            SyncRecord(
-                                kind=Variant.kind,
-                                source_id=cast(str, variant.id),
-                                target_id=variant_id,
-                                status="synced",
-                                parent_id=result.id,
+                        if state is not None:
+                            records.append(
+                                SyncRecord(
+                                    kind=Variant.kind,
+                                    source_id=cast(str, variant.id),
+                                    target_id=variant_id,
+                                    status="synced",
+                                    parent_id=result.id,
+                                )
                             )
-                        )
                 created += 1
-            state.put(records)
+            if state is not None:
+                state.put(records)
     return created
 
 
@@ -463,7 +442,7 @@ def floor(size: int) -> list[Row]:
         state.acquire_lock("bench")  # as the engine holds it
         guarded_s, created = timed(
             f"floor-{size}-guarded",
-            lambda: guarded_copy(source, MemoryCart(name="target"), batch, state),
+            lambda: contract_copy(source, MemoryCart(name="target"), batch, state),
         )
     assert created == size, created
     target = MemoryCart(name="target")

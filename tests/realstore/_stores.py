@@ -66,23 +66,18 @@ class RealStore:
         return response.status_code < 500
 
     def start(self) -> None:
+        self._run_script("start.sh", check=True)
+
+    def stop(self) -> None:
+        self._run_script("stop.sh", check=False)
+
+    def _run_script(self, script: str, *, check: bool) -> None:
         # Output to a file, not a pipe: the servers start.sh leaves running may
         # keep an inherited pipe open, and waiting for its end would never end.
         with Path(f"/tmp/cartmigrate-realstore-{self.name}-start.log").open("ab") as log:
             subprocess.run(
-                [str(self.home / "start.sh")],
-                check=True,
-                stdin=subprocess.DEVNULL,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                timeout=300,
-            )
-
-    def stop(self) -> None:
-        with Path(f"/tmp/cartmigrate-realstore-{self.name}-start.log").open("ab") as log:
-            subprocess.run(
-                [str(self.home / "stop.sh")],
-                check=False,
+                [str(self.home / script)],
+                check=check,
                 stdin=subprocess.DEVNULL,
                 stdout=log,
                 stderr=subprocess.STDOUT,
