@@ -539,9 +539,7 @@ class SQLiteStateStore(StateStore):
     def forget(self, kinds: Iterable[str]) -> None:
         names = [(kind,) for kind in kinds]
         self._target_ids.forget(kind for (kind,) in names)  # (before: a failed delete asks again)
-        self._pended = None
-        with self._db:
-            self._db.execute("BEGIN")
+        with self._writing():
             for table in ("entity_map", "entity_counts", "failures", "cursors"):
                 self._db.executemany(f"DELETE FROM {table} WHERE kind=?", names)
 
@@ -562,9 +560,7 @@ class SQLiteStateStore(StateStore):
         self._lock.release()
 
     def close(self) -> None:
-        self._target_ids.drop()
-        self._pended = None
-        self._lock.release()
+        self.release_lock()
         self._db.close()
         if self._private is not None:
             shutil.rmtree(self._private, ignore_errors=True)

@@ -7,9 +7,9 @@ stores, and most of it asks again for what this call wrote or asked a batch
 ago. A store that holds the migration lock is the only one writing its
 state, so what it wrote and read stays true until it writes again: it keeps
 the answers here, and changes them with each of its writes once they are
-committed. Without the lock (another store may write) it keeps nothing. Only the kinds asked
-for are kept: orders and reviews, which nothing points to, would be most of
-it for no look-up.
+committed. Without the lock (another store may write) it keeps nothing.
+Only the kinds asked for are kept: orders and reviews, which nothing points
+to, would be most of it for no look-up.
 """
 
 from __future__ import annotations
