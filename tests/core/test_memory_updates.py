@@ -11,6 +11,7 @@ from __future__ import annotations
 import pytest
 
 from cartmigrate import (
+    Category,
     Customer,
     DuplicateEntity,
     EntityRejected,
@@ -18,6 +19,7 @@ from cartmigrate import (
     Order,
     OrderStatus,
     Product,
+    Review,
     Variant,
 )
 
@@ -84,7 +86,6 @@ def test_an_update_is_not_refused_for_what_it_did_not_send() -> None:
 def test_the_referring_fields_are_those_references_are_read_from() -> None:
     """``referring_fields`` (what an update must send to move a reference, and
     what a smart update translates) agrees with ``_reference_triples``."""
-    from cartmigrate import Category, Review
     from cartmigrate.models._references import _reference_triples, referring_fields
 
     entities = [
@@ -115,6 +116,26 @@ def test_the_referring_fields_are_those_references_are_read_from() -> None:
     declared = set().union(*(referring_fields(type(e)) for e in entities))
     assert every == declared
     assert referring_fields(Customer) == frozenset()
+
+
+def test_the_types_pointed_to_are_those_references_point_to() -> None:
+    """``pointed_to`` (the kinds whose target ids a call keeps at hand while it
+    holds the lock) names every type a reference of a generated store points to."""
+    from cartmigrate.models._references import _reference_triples, pointed_to
+    from cartmigrate.testing import StoreGenerator
+
+    store = StoreGenerator(seed=3, categories=8, products=30, customers=20, orders=60, reviews=10)
+    grouped = Product(
+        id="g1", sku="SET", name="Set", product_type="grouped", grouped_product_ids=["p1"]
+    )
+    found: dict[type, set[type]] = {}
+    for entity in [*store, grouped]:
+        for _, kind, _ in _reference_triples(entity):
+            found.setdefault(type(entity), set()).add(kind)
+    assert set(found) == {Category, Product, Order, Review}
+    for kind, kinds in found.items():
+        assert kinds == pointed_to(kind), kind
+    assert pointed_to(Customer) == frozenset()
 
 
 def test_a_compared_entity_reaches_as_stored_with_the_targets_ids() -> None:

@@ -48,6 +48,44 @@ def test_a_locked_store_asks_sqlite_once_per_id(tmp_path: Path) -> None:
         assert state.asked == ["c1", "c2", "c2"]  # a miss is never kept: asked again
 
 
+def test_kinds_announced_are_kept_as_written_before_they_are_asked_for(tmp_path: Path) -> None:
+    with Asking(tmp_path / "s.db") as state:
+        with state.lock():
+            state._will_look_up(["customer"])
+            state.put([_synced("c1", "t1"), _synced("c2", "t2")])
+            state.put([SyncRecord(kind="order", source_id="o1", target_id="x", status="synced")])
+            assert state._synced_target_ids("customer", ["c1", "c2"]) == {"c1": "t1", "c2": "t2"}
+            assert getattr(state, "asked", []) == []  # known from the writes
+            assert state._target_ids._size == 2  # orders were not announced: not kept
+            state.discard("customer", ["c2"])
+            assert state._synced_target_ids("customer", ["c2"]) == {}
+            assert state.asked == ["c2"]
+        with state.lock():  # a new call keeps nothing announced before it
+            state.put([_synced("c3", "t3")])
+            assert state._target_ids._size == 0
+
+
+def test_an_announcement_without_the_lock_keeps_nothing(tmp_path: Path) -> None:
+    with Asking(tmp_path / "s.db") as state:
+        state._will_look_up(["customer"])
+        state.put([_synced("c1", "t1")])
+        assert state._synced_target_ids("customer", ["c1"]) == {"c1": "t1"}
+        assert state.asked == ["c1"]
+
+
+def test_a_full_migration_asks_the_file_for_no_reference_it_wrote(tmp_path: Path) -> None:
+    """Every customer, product and variant is written before an order points to
+    them: the call knows them all from its own writes."""
+    from cartmigrate import MemoryCart, SyncEngine
+    from cartmigrate.testing import StoreGenerator
+
+    store = StoreGenerator(seed=5, categories=6, products=40, customers=60, orders=150, reviews=20)
+    with Asking(tmp_path / "s.db") as state:
+        report = SyncEngine(MemoryCart(store), MemoryCart(), state=state).full_migrate()
+        assert report.ok, report.summary()
+        assert getattr(state, "asked", []) == []
+
+
 def _sqlite(path: Path) -> StateStore:
     return SQLiteStateStore(path)
 
@@ -92,3 +130,16 @@ def test_what_is_kept_stays_bounded(tmp_path: Path, monkeypatch: pytest.MonkeyPa
             f"c{n:02d}": f"t{n}" for n in range(25)
         }
         assert state._target_ids._size <= 10  # past the bound, it started again
+
+
+def test_announced_kinds_stay_kept_after_the_bound_starts_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(target_ids, "_KEPT", 10)
+    with Asking(tmp_path / "s.db") as state, state.lock():
+        state._will_look_up(["customer"])
+        state.put([_synced(f"c{n:02d}", f"t{n}") for n in range(11)])  # past the bound
+        assert state._target_ids._size == 0
+        state.put([_synced("c99", "t99")])
+        assert state._synced_target_ids("customer", ["c99"]) == {"c99": "t99"}
+        assert getattr(state, "asked", []) == []

@@ -38,7 +38,7 @@ from .._exceptions import CartMigrateError, ConfigurationError, ConfirmationRequ
 from ..connectors import Cart
 from ..mapping import MappingRules
 from ..models import ENTITY_TYPES, Category, Entity, Product, Variant
-from ..models._references import _reference_triples
+from ..models._references import _reference_triples, pointed_to
 from ..state import FailureRecord, MemoryStateStore, StateStore
 from ..state._lock import default_holder
 from ._acknowledge import acknowledge_deleted, acknowledged, forget_acknowledged
@@ -308,6 +308,10 @@ class SyncEngine:
             yield
             return
         with self.state.lock(holder=f"{call} on {default_holder()}", wait=wait):
+            # What references will be translated to: kept as written from the start.
+            self.state._will_look_up(
+                sorted({kind.kind for t in ENTITY_TYPES for kind in pointed_to(t)})
+            )
             yield
 
     def _start(self, call: str, dry_run: bool) -> _Run:

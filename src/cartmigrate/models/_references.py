@@ -47,6 +47,23 @@ _REFERRING: dict[type[Entity], frozenset[str]] = {
 }
 
 
+#: The types each type's references point to (``_reference_triples``' kinds).
+_POINTED_TO: dict[type[Entity], frozenset[type[Entity]]] = {
+    Category: frozenset({Category}),
+    Product: frozenset({Category, Manufacturer, Product}),
+    Order: frozenset({Customer, Product, Variant}),
+    Review: frozenset({Product, Customer}),
+}
+
+
+def pointed_to(kind: type[Entity]) -> frozenset[type[Entity]]:
+    """The types that references held by a ``kind`` point to."""
+    for base, kinds in _POINTED_TO.items():
+        if issubclass(kind, base):
+            return kinds
+    return frozenset()
+
+
 def referring_fields(kind: type[Entity]) -> frozenset[str]:
     """The fields of ``kind`` that hold references to other entities."""
     for base, fields in _REFERRING.items():

@@ -123,6 +123,15 @@ class StateStore(abc.ABC):
             if record.status == "synced" and record.target_id is not None
         }
 
+    def _will_look_up(self, kinds: Iterable[str]) -> None:  # noqa: B027 - optional hint
+        """A hint, given once the lock is held: the call will ask
+        ``_synced_target_ids`` for these kinds.
+
+        A store that keeps answers while it holds the lock can keep what it
+        writes of them from now on, before the first ask: a full migration
+        writes every customer before an order asks for one. Others ignore it.
+        """
+
     def _stamps(
         self, kind: str, source_ids: Sequence[str]
     ) -> dict[str, tuple[SyncStatus, str | None, bool]]:

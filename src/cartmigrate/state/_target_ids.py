@@ -8,8 +8,11 @@ ago. A store that holds the migration lock is the only one writing its
 state, so what it wrote and read stays true until it writes again: it keeps
 the answers here, and changes them with each of its writes once they are
 committed. Without the lock (another store may write) it keeps nothing.
-Only the kinds asked for are kept: orders and reviews, which nothing points
-to, would be most of it for no look-up.
+Only the kinds asked for, or announced by the engine as about to be asked
+for, are kept: orders and reviews, which nothing points to, would be most of
+it for no look-up. The announcement matters: a full migration writes every
+customer before the first order asks for one, and a kind first kept at that
+ask would miss each batch's new customers, one query per batch.
 """
 
 from __future__ import annotations
@@ -25,19 +28,27 @@ _KEPT = 100_000
 class TargetIds:
     """Source id -> target id of synced records, per kind, while the lock is held."""
 
-    __slots__ = ("_by_kind", "_size")
+    __slots__ = ("_by_kind", "_expected", "_size")
 
     def __init__(self) -> None:
         self._by_kind: dict[str, dict[str, str]] | None = None  # None: not held
+        self._expected: frozenset[str] = frozenset()
         self._size = 0
 
     def hold(self) -> None:
         """The lock was taken: start keeping answers (from nothing)."""
-        self._by_kind, self._size = {}, 0
+        self._by_kind, self._size, self._expected = {}, 0, frozenset()
 
     def drop(self) -> None:
         """The lock was released, or a write failed: keep nothing."""
-        self._by_kind, self._size = None, 0
+        self._by_kind, self._size, self._expected = None, 0, frozenset()
+
+    def expect(self, kinds: Iterable[str]) -> None:
+        """These kinds will be asked for: keep what is written of them from now on."""
+        if self._by_kind is not None:
+            self._expected = self._expected.union(kinds)
+            for kind in self._expected:
+                self._by_kind.setdefault(kind, {})
 
     @property
     def held(self) -> bool:
@@ -94,5 +105,5 @@ class TargetIds:
         before = len(known)
         known.update(pairs)
         self._size += len(known) - before
-        if self._size > _KEPT:
-            self.hold()  # start again: the next look-ups ask the store
+        if self._size > _KEPT:  # start again: the next look-ups ask the store
+            self._by_kind, self._size = {kind: {} for kind in self._expected}, 0
