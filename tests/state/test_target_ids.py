@@ -143,3 +143,29 @@ def test_announced_kinds_stay_kept_after_the_bound_starts_again(
         state.put([_synced("c99", "t99")])
         assert state._synced_target_ids("customer", ["c99"]) == {"c99": "t99"}
         assert getattr(state, "asked", []) == []
+
+
+def test_references_a_call_did_not_write_are_asked_for_and_resolved(tmp_path: Path) -> None:
+    """A later call's new orders point to customers migrated by an earlier one:
+    not kept by this call, so asked of the file (and only those); a customer
+    the target does not have is still dropped, and said."""
+    from cartmigrate import Customer, MemoryCart, Order, SyncEngine
+
+    source = MemoryCart([Customer(id="c1", email="a@example.com")])
+    target = MemoryCart()
+    with Asking(tmp_path / "s.db") as state:
+        engine = SyncEngine(source, target, state=state)
+        assert engine.full_migrate().ok
+        state.asked = []
+        source.add(Order(id="o1", number="1", customer_id="c1", total="1"))
+        source.add(Order(id="o2", number="2", customer_id="c9", total="1"))  # never migrated
+        report = engine.smart_update()
+        assert state.asked == ["c1", "c9"]  # once each: the batch's lacking ids in one query
+        c1 = state.get("customer", ["c1"])["c1"].target_id
+        orders = {o.number: o for o in target.read(Order)}
+        assert orders["1"].customer_id == c1
+        assert orders["2"].customer_id is None
+        dropped = [
+            (w.source_id, w.field) for w in report.warnings if "not on the target" in w.message
+        ]
+        assert dropped == [("o2", "customer_id")]

@@ -7,14 +7,14 @@ call writes it once what it points to has been migrated.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, TypeVar, cast
 
 import attrs
 
 from .._exceptions import CartMigrateError, EntityRejected
 from ..models import Entity
-from ..models._references import _reference_triples, _rewrite
+from ..models._references import Resolver, _reference_triples, _rewrite
 from ..state import FailureRecord, SyncRecord
 from ._report import FieldChange, Notice, Outcome
 from ._run import _Run, fail, record_update
@@ -32,19 +32,7 @@ def translate(
     ``clear_id`` also clears the id, in the same copy, for a create.
     """
     also: dict[str, Any] = {"id": None} if clear_id else {}
-    wanted: dict[type[Entity], set[str]] = {}
-    for entity in entities:
-        for _, ref_kind, ref_id in _reference_triples(entity):
-            wanted.setdefault(ref_kind, set()).add(ref_id)
-    known: dict[type[Entity], dict[str, str]] = {
-        ref_kind: run.state._synced_target_ids(ref_kind.kind, list(ids))
-        for ref_kind, ids in wanted.items()
-    }
-
-    def resolve(kind: type[Entity], source_id: str) -> str | None:
-        ids = known.get(kind)
-        return None if ids is None else ids.get(source_id)
-
+    resolve = _resolver(run, entities)
     translated: list[tuple[E, tuple[str, ...]]] = []
     for entity in entities:
         rewritten, dropped = _rewrite(entity, resolve, also)
@@ -65,6 +53,38 @@ def translate(
                 )
         translated.append((rewritten, fields))
     return translated
+
+
+def _resolver(run: _Run, entities: Sequence[Entity]) -> Resolver:
+    """The target id of every reference these entities hold, where it has one.
+
+    Resolved first from the target ids the state keeps at hand (while it
+    holds the lock, what it wrote and read); only the ids those lack are
+    asked of it, one query per type. A full migration wrote every id its
+    references point to, so its batches ask nothing: the set operations
+    and the answer built per type were a third of translating, measured.
+    """
+    kept: dict[type[Entity], Mapping[str, str]] = {}
+    lacking: dict[type[Entity], set[str]] = {}
+    for entity in entities:
+        for _, kind, ref_id in _reference_triples(entity):
+            ids = kept.get(kind)
+            if ids is None:
+                ids = kept[kind] = run.state._kept_target_ids(kind.kind) or {}
+            if ref_id not in ids:
+                lacking.setdefault(kind, set()).add(ref_id)
+    asked = {
+        kind: run.state._synced_target_ids(kind.kind, list(ids)) for kind, ids in lacking.items()
+    }
+
+    def resolve(kind: type[Entity], source_id: str) -> str | None:
+        ids = kept.get(kind)
+        found = None if ids is None else ids.get(source_id)
+        if found is None and kind in asked:
+            return asked[kind].get(source_id)
+        return found
+
+    return resolve
 
 
 def repair_references(

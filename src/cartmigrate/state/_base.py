@@ -123,6 +123,18 @@ class StateStore(abc.ABC):
             if record.status == "synced" and record.target_id is not None
         }
 
+    def _kept_target_ids(self, kind: str) -> Mapping[str, str] | None:
+        """Target ids of synced records of ``kind`` this store keeps in memory,
+        or None if it keeps none.
+
+        Every entry must be true (the record is synced, with that target id);
+        not every synced record need be there. The engine resolves a batch's
+        references from it first and asks ``_synced_target_ids`` only for
+        those it lacks: with every id at hand (a full migration, which wrote
+        them), a batch asks nothing. Valid until the store's next write.
+        """
+        return None
+
     def _will_look_up(self, kinds: Iterable[str]) -> None:  # noqa: B027 - optional hint
         """A hint, given once the lock is held: the call will ask
         ``_synced_target_ids`` for these kinds.

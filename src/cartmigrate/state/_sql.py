@@ -281,6 +281,9 @@ class SQLStateStore(StateStore):
     def _synced_target_ids(self, kind: str, source_ids: Sequence[str]) -> dict[str, str]:
         return self._target_ids.look_up(kind, source_ids, self._ask_target_ids)
 
+    def _kept_target_ids(self, kind: str) -> Mapping[str, str] | None:
+        return self._target_ids.kept(kind)
+
     def _will_look_up(self, kinds: Iterable[str]) -> None:
         self._target_ids.expect(kinds)
 

@@ -17,7 +17,7 @@ ask would miss each batch's new customers, one query per batch.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 __all__ = ["TargetIds"]
 
@@ -54,6 +54,11 @@ class TargetIds:
     def held(self) -> bool:
         """Whether the store holds the lock (and so keeps what it writes)."""
         return self._by_kind is not None
+
+    def kept(self, kind: str) -> Mapping[str, str] | None:
+        """What is kept of ``kind`` (every entry true, not every synced id),
+        while the lock is held and the kind is kept; else None."""
+        return None if self._by_kind is None else self._by_kind.get(kind)
 
     def look_up(
         self,
