@@ -425,6 +425,21 @@ def contract_copy(
     return created
 
 
+#: Rounds of the three copies, interleaved, at sizes where one round takes
+#: seconds: each row is the best of them. One round's ratio moved from 1.4
+#: to 2.4 with the same code (this machine's drift is ±30% a minute), and
+#: noise only ever adds time.
+FLOOR_ROUNDS = 3
+
+
+def _engine_copy(source: MemoryCart) -> str | None:
+    """``full_migrate`` into a fresh memory target; None if its report is ok.
+    Nothing of it outlives the call: the next round runs with only the source."""
+    with tempfile.TemporaryDirectory() as tmp, SQLiteStateStore(Path(tmp, "s.db")) as state:
+        report = SyncEngine(source, MemoryCart(name="target"), state=state).full_migrate()
+        return None if report.ok else str(report.summary())
+
+
 def floor(size: int) -> list[Row]:
     timed, peak_rss_mb = _measure()
     generator = store_of(size)
@@ -432,26 +447,42 @@ def floor(size: int) -> list[Row]:
     clock = FakeClock(dt.datetime(2023, 1, 1, tzinfo=dt.UTC), tick=dt.timedelta(minutes=1))
     source = MemoryCart(generator, name="source", clock=clock.now)
     batch = MemoryCart(name="target").capabilities.batch_size
-    # Each copy's target is dropped after it: each measured with only the
-    # source beside it (the garbage collector walks what is alive).
-    floor_s, created = timed(
-        f"floor-{size}-copy", lambda: contract_copy(source, MemoryCart(name="target"), batch)
-    )
-    assert created == size, created
-    with tempfile.TemporaryDirectory() as tmp, SQLiteStateStore(Path(tmp, "state.db")) as state:
-        state.acquire_lock("bench")  # as the engine holds it
-        guarded_s, created = timed(
-            f"floor-{size}-guarded",
-            lambda: contract_copy(source, MemoryCart(name="target"), batch, state),
+    rounds = FLOOR_ROUNDS if size >= 50_000 else 1
+    best = {"copy": float("inf"), "guarded": float("inf"), "engine": float("inf")}
+
+    def keep(step: str, round_: int, call: Callable[[], Any]) -> Any:
+        label = f"floor-{size}-{step}" + (f"-{round_}" if round_ else "")
+        seconds, result = timed(label, call)
+        best[step] = min(best[step], seconds)
+        return result
+
+    for round_ in range(rounds):
+        # Each copy's target is dropped after it: each measured with only the
+        # source beside it (the garbage collector walks what is alive).
+        created = keep(
+            "copy", round_, lambda: contract_copy(source, MemoryCart(name="target"), batch)
         )
-    assert created == size, created
-    target = MemoryCart(name="target")
-    with tempfile.TemporaryDirectory() as tmp, SQLiteStateStore(Path(tmp, "state.db")) as state:
-        engine = SyncEngine(source, target, state=state)
-        full_s, report = timed(f"floor-{size}-engine", engine.full_migrate)
-    assert report.ok, report.summary()
+        assert created == size, created
+        with tempfile.TemporaryDirectory() as tmp, SQLiteStateStore(Path(tmp, "s.db")) as state:
+            state.acquire_lock("bench")  # as the engine holds it
+            created = keep(
+                "guarded",
+                round_,
+                lambda: contract_copy(source, MemoryCart(name="target"), batch, state),
+            )
+        assert created == size, created
+        summary = keep("engine", round_, lambda: _engine_copy(source))
+        assert summary is None, summary
+    floor_s, guarded_s, full_s = best["copy"], best["guarded"], best["engine"]
+    best_of = f"best of {rounds} interleaved rounds" if rounds > 1 else "one round"
     return [
-        _row("10 floor: plain contract copy (create_many, no state)", size, floor_s, entities=size),
+        _row(
+            "10 floor: plain contract copy (create_many, no state)",
+            size,
+            floor_s,
+            entities=size,
+            note=best_of,
+        ),
         _row(
             "10 floor: the copy with the guarantees' own writes (SQLite intent and result,"
             " selected digest)",
@@ -459,7 +490,8 @@ def floor(size: int) -> list[Row]:
             guarded_s,
             entities=size,
             ratio=("guarded / floor", guarded_s / floor_s),
-            note="no engine: what resume, no duplicates and a create's digest cost alone",
+            note=f"no engine: what resume, no duplicates and a create's digest cost alone;"
+            f" {best_of}",
         ),
         _row(
             "10 floor: full_migrate memory→memory, SQLite state",
@@ -467,6 +499,7 @@ def floor(size: int) -> list[Row]:
             full_s,
             entities=size,
             rss_mb=peak_rss_mb(),
+            note=best_of,
             ratio=("engine / floor", full_s / floor_s),
             goal=("<=", FLOOR_GOAL),
             why_not="the copy with only the guarantees' own writes (a durable intent and"
