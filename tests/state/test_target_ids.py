@@ -65,6 +65,19 @@ def test_kinds_announced_are_kept_as_written_before_they_are_asked_for(tmp_path:
             assert state._target_ids._size == 0
 
 
+def test_a_kind_forgotten_is_still_kept_as_written_when_announced(tmp_path: Path) -> None:
+    """``remigrate`` forgets the state of the kinds it clears, then writes them
+    again: what it writes of an announced kind is kept from the start."""
+    with Asking(tmp_path / "s.db") as state, state.lock():
+        state._will_look_up(["customer"])
+        state.put([_synced("c1", "t1")])
+        state.forget(["customer"])
+        assert state.get("customer", ["c1"]) == {}
+        state.put([_synced("c1", "t2")])
+        assert state._synced_target_ids("customer", ["c1"]) == {"c1": "t2"}
+        assert getattr(state, "asked", []) == []
+
+
 def test_an_announcement_without_the_lock_keeps_nothing(tmp_path: Path) -> None:
     with Asking(tmp_path / "s.db") as state:
         state._will_look_up(["customer"])

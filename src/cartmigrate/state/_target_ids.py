@@ -101,6 +101,8 @@ class TargetIds:
         if by_kind is not None:
             for kind in kinds:
                 self._size -= len(by_kind.pop(kind, {}))
+                if kind in self._expected:  # (still to be asked for: keep its writes)
+                    by_kind[kind] = {}
 
     def _keep(self, kind: str, pairs: Iterable[tuple[str, str]]) -> None:
         by_kind = self._by_kind
