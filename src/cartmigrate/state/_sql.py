@@ -36,6 +36,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from .._exceptions import ConfigurationError, StateError
 from ._base import FailureRecord, RunRecord, StateStore, SyncRecord, SyncStatus
+from ._clean_kinds import CleanKinds
 from ._lock import FileLock, Holder, locked_error, poll
 from ._sql_import import import_sqlite_file
 from ._sql_schema import (
@@ -117,6 +118,7 @@ class SQLStateStore(StateStore):
         self._lock_key = 0  # set on opening, from the schema the tables are in
         self._file_lock: FileLock | None = None
         self._target_ids = TargetIds()  # kept while the lock is held
+        self._clean = CleanKinds()  # kinds with no failure, known while the lock is held
         if self._dialect == "sqlite":
             digest = hashlib.sha256(migration.encode()).hexdigest()[:16]
             self._file_lock = FileLock(f"{parsed.database}-lock-{digest}")
@@ -359,6 +361,7 @@ class SQLStateStore(StateStore):
             "kind",
             "source_id",
         )
+        self._clean.dirty({row["kind"] for row in rows})
         with self._engine.begin() as db:
             self._upsert(
                 db,
@@ -369,12 +372,13 @@ class SQLStateStore(StateStore):
             )
 
     def clear_failures(self, kind: str, source_ids: Sequence[str]) -> None:
-        if not source_ids:
-            return
+        if not source_ids or self._clean.known(kind):
+            return  # (known clean while the lock is held: no transaction at all)
         with self._engine.begin() as db:
             # Almost always nothing to clear: one indexed look-up first.
             exists = sa.select(_failures.c.kind).where(self._of(_failures, kind)).limit(1)
             if db.execute(exists).first() is None:
+                self._clean.clean(kind)
                 return
             for chunk in _chunks(source_ids):
                 db.execute(
@@ -482,6 +486,7 @@ class SQLStateStore(StateStore):
     def forget(self, kinds: Iterable[str]) -> None:
         names = list(kinds)
         self._target_ids.forget(names)  # (before: a failed delete leaves them asked again)
+        self._clean.dirty(names)
         with self._engine.begin() as db:
             for table in (_map, _failures, _cursors):
                 db.execute(
@@ -514,6 +519,7 @@ class SQLStateStore(StateStore):
         if self._file_lock is not None:
             self._file_lock.acquire(what, holder, wait)
             self._target_ids.hold()  # no other store writes the migration now
+            self._clean.hold()
             return
         if self._lock_connection is not None:
             raise locked_error(what, self._holder())
@@ -539,6 +545,7 @@ class SQLStateStore(StateStore):
             raise
         self._lock_connection = connection
         self._target_ids.hold()  # no other store writes the migration now
+        self._clean.hold()
 
     def _holder(self, *, wait_for_name: bool = False) -> Holder:
         query = sa.select(_holders.c.holder, _holders.c.since).where(
@@ -561,6 +568,7 @@ class SQLStateStore(StateStore):
 
     def release_lock(self) -> None:
         self._target_ids.drop()
+        self._clean.drop()
         if self._file_lock is not None:
             self._file_lock.release()
             return

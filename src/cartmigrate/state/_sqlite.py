@@ -29,6 +29,7 @@ from typing import Any, cast
 
 from .._exceptions import StateError
 from ._base import FailureRecord, RunRecord, StateStore, SyncRecord, SyncStatus
+from ._clean_kinds import CleanKinds
 from ._lock import FileLock
 from ._target_ids import TargetIds
 
@@ -141,6 +142,7 @@ class SQLiteStateStore(StateStore):
         lock_path = os.path.join(self._private, "lock") if self._private else f"{self.path}-lock"
         self._lock = FileLock(lock_path)
         self._target_ids = TargetIds()  # kept while the lock is held
+        self._clean = CleanKinds()  # kinds with no failure, known while the lock is held
         # The last put_pending's ids (its kind's), while the lock is held and
         # until the next write: a create's result need not read them back.
         self._pended: tuple[str, frozenset[str]] | None = None
@@ -469,6 +471,8 @@ class SQLiteStateStore(StateStore):
         return None if row is None else str(row[0])
 
     def put_failures(self, failures: Iterable[FailureRecord]) -> None:
+        failures = list(failures)
+        self._clean.dirty({f.kind for f in failures})
         self._write(
             "INSERT INTO failures VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (kind, source_id)"
             " DO UPDATE SET message=excluded.message, field=excluded.field,"
@@ -478,13 +482,14 @@ class SQLiteStateStore(StateStore):
 
     def clear_failures(self, kind: str, source_ids: Sequence[str]) -> None:
         # Called after every batch that succeeded, almost always with nothing
-        # to clear: one indexed look-up instead of a transaction of deletes.
-        if (
-            not source_ids
-            or not self._db.execute(
-                "SELECT EXISTS (SELECT 1 FROM failures WHERE kind=?)", (kind,)
-            ).fetchone()[0]
-        ):
+        # to clear: one indexed look-up instead of a transaction of deletes,
+        # and none while the lock is held and the kind is known clean.
+        if not source_ids or self._clean.known(kind):
+            return
+        if not self._db.execute(
+            "SELECT EXISTS (SELECT 1 FROM failures WHERE kind=?)", (kind,)
+        ).fetchone()[0]:
+            self._clean.clean(kind)
             return
         self._write(
             "DELETE FROM failures WHERE kind=? AND source_id=?",
@@ -545,6 +550,7 @@ class SQLiteStateStore(StateStore):
     def forget(self, kinds: Iterable[str]) -> None:
         names = [(kind,) for kind in kinds]
         self._target_ids.forget(kind for (kind,) in names)  # (before: a failed delete asks again)
+        self._clean.dirty(kind for (kind,) in names)
         with self._writing():
             for table in ("entity_map", "entity_counts", "failures", "cursors"):
                 self._db.executemany(f"DELETE FROM {table} WHERE kind=?", names)
@@ -559,9 +565,11 @@ class SQLiteStateStore(StateStore):
     def acquire_lock(self, holder: str, *, wait: float = 0.0) -> None:
         self._lock.acquire(f"the state {self.path}", holder, wait)
         self._target_ids.hold()  # no other store writes the state now
+        self._clean.hold()
 
     def release_lock(self) -> None:
         self._target_ids.drop()
+        self._clean.drop()
         self._pended = None
         self._lock.release()
 
