@@ -82,6 +82,9 @@ __all__ = ["SyncEngine"]
 
 logger = logging.getLogger("cartmigrate")
 
+#: The kinds references point to: their target ids are what translating asks for.
+_REFERENCED_KINDS = tuple(sorted({kind.kind for t in ENTITY_TYPES for kind in pointed_to(t)}))
+
 
 def _waits_for(entity: Entity, kind: type[Entity], waiting: set[str | None]) -> bool:
     """Whether ``entity`` refers to an entity of its own ``kind`` still to be created."""
@@ -309,9 +312,7 @@ class SyncEngine:
             return
         with self.state.lock(holder=f"{call} on {default_holder()}", wait=wait):
             # What references will be translated to: kept as written from the start.
-            self.state._will_look_up(
-                sorted({kind.kind for t in ENTITY_TYPES for kind in pointed_to(t)})
-            )
+            self.state._will_look_up(_REFERENCED_KINDS)
             yield
 
     def _start(self, call: str, dry_run: bool) -> _Run:
