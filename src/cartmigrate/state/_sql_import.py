@@ -24,7 +24,9 @@ if TYPE_CHECKING:
 __all__ = ["import_sqlite_file"]
 
 #: The SQLiteStateStore schema versions this reads.
-_READS = (1, 2)  # 2 adds entity_counts, which an import does not need
+#: (2 adds entity_counts, which an import does not need; 3 the intents of
+#: creates whose result never came, imported as the pending records they are.)
+_READS = (1, 2, 3)
 _BATCH = 2000
 
 
@@ -71,6 +73,13 @@ def _copy(db: sqlite3.Connection, into: SQLStateStore, path: str) -> dict[str, i
             for kind, source_id, target_id, status, fingerprint, owned, parent_id, dropped in batch
         )
         counts["records"] += len(batch)
+    if version >= 3:
+        for kind, ids in db.execute("SELECT kind, source_ids FROM intents ORDER BY id"):
+            pending = [
+                SyncRecord(kind=kind, source_id=sid, status="pending") for sid in json.loads(ids)
+            ]
+            into.put(pending)
+            counts["records"] += len(pending)
     failures = [
         FailureRecord(kind=k, source_id=s, message=m, field=f, error=e, attempts=a)
         for k, s, m, f, e, a in db.execute(

@@ -40,7 +40,11 @@ __all__ = ["SQLiteStateStore"]
 #: call's reconciliation reads a count instead of counting the id map. A file
 #: of schema 1 is counted once when this version opens it; an older version
 #: refuses a file of schema 2 (its writes would not keep the counts).
-SCHEMA_VERSION = 2
+#: 3: ``intents`` holds a create's intent as one row per batch (its ids, not
+#: yet in ``entity_map``), and the target-id index leaves out rows without
+#: one. An older version refuses the file: it would not see those ids as
+#: pending, and would create them again.
+SCHEMA_VERSION = 3
 
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
@@ -56,7 +60,8 @@ CREATE TABLE IF NOT EXISTS entity_map (
     dropped TEXT,
     PRIMARY KEY (kind, source_id)
 ) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS entity_map_target ON entity_map (kind, target_id);
+CREATE INDEX IF NOT EXISTS entity_map_target ON entity_map (kind, target_id)
+    WHERE target_id IS NOT NULL;
 CREATE INDEX IF NOT EXISTS entity_map_unfinished ON entity_map (kind, source_id)
     WHERE status != 'synced' OR dropped IS NOT NULL;
 CREATE TABLE IF NOT EXISTS entity_counts (
@@ -74,6 +79,11 @@ CREATE TABLE IF NOT EXISTS failures (
     attempts INTEGER NOT NULL,
     PRIMARY KEY (kind, source_id)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS intents (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL,
+    source_ids TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS cursors (kind TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS runs (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -146,6 +156,9 @@ class SQLiteStateStore(StateStore):
         # The last put_pending's ids (its kind's), while the lock is held and
         # until the next write: a create's result need not read them back.
         self._pended: tuple[str, frozenset[str]] | None = None
+        # This store's open intent, while the lock is held: (row id, kind,
+        # the ids it holds, which have no row in entity_map).
+        self._intent: tuple[int, str, frozenset[str]] | None = None
 
     def _open(self) -> None:
         """Create or check the schema, safely when other processes open the file too.
@@ -191,13 +204,22 @@ class SQLiteStateStore(StateStore):
             self._db.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(version),))
         else:
             version = int(row[0])
+        upgraded = version < SCHEMA_VERSION
         if version == 1:  # written before the counts were kept: count it once
             self._db.execute(
                 "INSERT INTO entity_counts"
                 " SELECT kind, status, COUNT(*) FROM entity_map GROUP BY kind, status"
             )
             version = 2
-            self._db.execute("UPDATE meta SET value='2' WHERE key='schema_version'")
+        if version == 2:  # the target-id index kept every pending row too
+            self._db.execute("DROP INDEX entity_map_target")
+            self._db.execute(
+                "CREATE INDEX entity_map_target ON entity_map (kind, target_id)"
+                " WHERE target_id IS NOT NULL"
+            )
+            version = 3
+        if upgraded:
+            self._db.execute("UPDATE meta SET value=? WHERE key='schema_version'", (str(version),))
         self._db.execute("COMMIT")
         return version
 
@@ -224,6 +246,7 @@ class SQLiteStateStore(StateStore):
             ).fetchall()
 
     def get(self, kind: str, source_ids: Sequence[str]) -> dict[str, SyncRecord]:
+        self._settle()
         return {row[1]: _row_to_record(row) for row in self._rows_of(_COLUMNS, kind, source_ids)}
 
     def _synced_target_ids(self, kind: str, source_ids: Sequence[str]) -> dict[str, str]:
@@ -243,6 +266,7 @@ class SQLiteStateStore(StateStore):
     def _stamps(
         self, kind: str, source_ids: Sequence[str]
     ) -> dict[str, tuple[SyncStatus, str | None, bool]]:
+        self._settle()
         return {
             sid: (cast(SyncStatus, status), stamp, bool(dropped))
             for sid, status, stamp, dropped in self._rows_of(
@@ -278,6 +302,7 @@ class SQLiteStateStore(StateStore):
 
     def _source_ids(self, kind: str, *, status: SyncStatus | None = None) -> Iterator[str]:
         """Page by page in source-id order, as ``records``, but ids only."""
+        self._settle()
         condition = "" if status is None else " AND status=?"
         args: tuple[str, ...] = (kind,) if status is None else (kind, status)
         after = ""
@@ -354,17 +379,29 @@ class SQLiteStateStore(StateStore):
             by_kind.setdefault(row[0], []).append(row)
         if not by_kind:
             return
-        pended = self._pended  # (_writing forgets it)
+        pended, intent = self._pended, self._intent  # (_writing forgets the first)
         with self._writing():
             for kind, rows in by_kind.items():
-                self._put_rows(kind, rows, pended[1] if pended and pended[0] == kind else None)
+                absent = intent[2] if intent is not None and intent[1] == kind else frozenset()
+                self._put_rows(
+                    kind, rows, pended[1] if pended and pended[0] == kind else None, absent
+                )
+            if intent is not None:
+                # What the result did not write stays pending, as a row.
+                written = {row[1] for row in by_kind.get(intent[1], ())}
+                self._close_intent(intent, [sid for sid in intent[2] if sid not in written])
+        self._intent = None
         for kind, rows in by_kind.items():
             self._target_ids.written(
                 kind, ((row[1], row[2] if row[3] == "synced" else None) for row in rows)
             )
 
     def _put_rows(
-        self, kind: str, rows: Sequence[tuple[Any, ...]], pended: frozenset[str] | None = None
+        self,
+        kind: str,
+        rows: Sequence[tuple[Any, ...]],
+        pended: frozenset[str] | None = None,
+        absent: frozenset[str] = frozenset(),
     ) -> None:
         """Write one kind's rows (one per id) and keep its counts, in the
         caller's transaction.
@@ -377,13 +414,15 @@ class SQLiteStateStore(StateStore):
 
         ``pended``: ids whose rows are as the last ``put_pending`` wrote them
         (nothing wrote since, under the lock): not read back, which spares a
-        create's result a query per batch.
+        create's result a query per batch. ``absent``: those of them held by
+        the open intent, which have no row yet: inserted, never updated.
         """
         columns = "source_id, target_id, status, owned, parent_id, dropped"
         ids = [r[1] for r in rows]
+        known = pended.union(absent) if pended else absent
         now: dict[str, tuple[Any, ...]] = {}
-        if pended:
-            now = dict.fromkeys(pended.intersection(ids), _PENDING_ROW)
+        if known:
+            now = dict.fromkeys(known.intersection(ids), _PENDING_ROW)
             ids = [sid for sid in ids if sid not in now]
         if ids:
             now.update((row[0], row[1:]) for row in self._rows_of(columns, kind, ids))
@@ -397,7 +436,7 @@ class SQLiteStateStore(StateStore):
                 replaced.append(row)
                 continue
             delta[old[1]] = delta.get(old[1], 0) - 1
-            if old == (row[2], row[3], row[5], row[6], row[7]):
+            if old == (row[2], row[3], row[5], row[6], row[7]) and row[1] not in absent:
                 restamps.append((row[4], kind, row[1]))
             else:
                 replaced.append(row)
@@ -410,16 +449,90 @@ class SQLiteStateStore(StateStore):
         self._add_counts(kind, delta)
 
     def put_pending(self, kind: str, source_ids: Sequence[str]) -> None:
-        self._write_counted(
+        """The intent of a create, durable before its request.
+
+        Holding the lock, the ids with no record yet (a create's usual batch)
+        are written as one row of ``intents``, which the result deletes in the
+        transaction that writes their records: a row per entity, written once,
+        where a pending row and then its replacement wrote each twice (with
+        its index entries). Whatever reads the id map first turns an open
+        intent into pending rows (``_settle``), so every reader sees them.
+        Ids with a record, and every id written without the lock, become
+        pending rows at once, as before.
+        """
+        if not source_ids:
+            return
+        self._settle()  # an intent whose result never came: its rows first
+        ids = list(dict.fromkeys(source_ids))
+        held = self._target_ids.held
+        intent: tuple[int, str, frozenset[str]] | None = None
+        with self._writing():
+            now = dict(self._rows_of("source_id, status", kind, ids)) if held else {}
+            rows = [sid for sid in ids if sid in now] if held else ids
+            if rows:
+                self._recount({kind: dict.fromkeys(rows, "pending")})
+                self._db.executemany(
+                    "INSERT OR REPLACE INTO entity_map"
+                    " VALUES (?, ?, NULL, 'pending', NULL, 1, NULL, NULL)",
+                    [(kind, sid) for sid in rows],
+                )
+            fresh = [sid for sid in ids if sid not in now] if held else []
+            if fresh:
+                self._add_counts(kind, {"pending": len(fresh)})
+                cursor = self._db.execute(
+                    "INSERT INTO intents (kind, source_ids) VALUES (?, ?)",
+                    (kind, json.dumps(fresh)),
+                )
+                intent = (cast(int, cursor.lastrowid), kind, frozenset(fresh))
+        self._intent = intent
+        self._target_ids.written(kind, ((sid, None) for sid in ids))
+        if held:  # the only writer: the rows are as written
+            self._pended = (kind, frozenset(ids))
+
+    def _close_intent(self, intent: tuple[int, str, frozenset[str]], rest: Sequence[str]) -> None:
+        """Delete the intent, its ``rest`` written as pending rows (in the caller's
+        transaction). Counted as pending already: the counts stay."""
+        self._db.executemany(
             "INSERT OR REPLACE INTO entity_map VALUES (?, ?, NULL, 'pending', NULL, 1, NULL, NULL)",
-            [(kind, sid) for sid in source_ids],
-            {kind: dict.fromkeys(source_ids, "pending")},
+            [(intent[1], sid) for sid in rest],
         )
-        self._target_ids.written(kind, ((sid, None) for sid in source_ids))
-        if self._target_ids.held and source_ids:  # the only writer: the rows are as written
-            self._pended = (kind, frozenset(source_ids))
+        self._db.execute("DELETE FROM intents WHERE id=?", (intent[0],))
+
+    def _settle(self) -> None:
+        """Open intents as pending rows, before the id map is read or changed.
+
+        Holding the lock, only this store's own intent can be open: nobody
+        else writes. Without it, another store's may be (one running, or one
+        that died between a create's request and its result): asked of the
+        file, and written as rows by whichever store reads first. That is
+        safe beside a holder whose result comes later: its result replaces
+        the rows and deletes an intent already gone, and the counts, which
+        held those ids as pending all along, do not change.
+        """
+        if self._target_ids.held:
+            intent = self._intent
+            if intent is not None:
+                with self._db:
+                    self._db.execute("BEGIN IMMEDIATE")
+                    self._close_intent(intent, sorted(intent[2]))
+                self._intent = None
+            return
+        self._settle_file()
+
+    def _settle_file(self) -> None:
+        """Every intent in the file as pending rows (another store's included)."""
+        if not self._db.execute("SELECT EXISTS (SELECT 1 FROM intents)").fetchone()[0]:
+            return
+        with self._db:
+            self._db.execute("BEGIN IMMEDIATE")
+            for intent_id, kind, ids in self._db.execute(
+                "SELECT id, kind, source_ids FROM intents"
+            ).fetchall():
+                self._close_intent((intent_id, kind, frozenset()), json.loads(ids))
+        self._intent = None
 
     def discard(self, kind: str, source_ids: Sequence[str]) -> None:
+        self._settle()
         self._write_counted(
             "DELETE FROM entity_map WHERE kind=? AND source_id=?",
             [(kind, sid) for sid in source_ids],
@@ -439,6 +552,7 @@ class SQLiteStateStore(StateStore):
         and callers may write between pages (keyset paging sees no cursor reset).
         The first page is small and each next one larger, up to ``_PAGE``: a
         caller that takes a few (a sample) builds a few records, not a page."""
+        self._settle()
         after = ""
         size = 16
         while True:
@@ -551,8 +665,9 @@ class SQLiteStateStore(StateStore):
         names = [(kind,) for kind in kinds]
         self._target_ids.forget(kind for (kind,) in names)  # (before: a failed delete asks again)
         self._clean.dirty(kind for (kind,) in names)
+        self._settle()
         with self._writing():
-            for table in ("entity_map", "entity_counts", "failures", "cursors"):
+            for table in ("entity_map", "entity_counts", "failures", "cursors", "intents"):
                 self._db.executemany(f"DELETE FROM {table} WHERE kind=?", names)
 
     def get_meta(self, key: str) -> str | None:
@@ -564,13 +679,19 @@ class SQLiteStateStore(StateStore):
 
     def acquire_lock(self, holder: str, *, wait: float = 0.0) -> None:
         self._lock.acquire(f"the state {self.path}", holder, wait)
+        self._intent = None
+        try:  # a holder that died between a create's request and its result
+            self._settle_file()
+        except BaseException:
+            self._lock.release()
+            raise
         self._target_ids.hold()  # no other store writes the state now
         self._clean.hold()
 
     def release_lock(self) -> None:
         self._target_ids.drop()
         self._clean.drop()
-        self._pended = None
+        self._pended = self._intent = None  # (an intent left open stays in the file)
         self._lock.release()
 
     def close(self) -> None:
