@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 from pathlib import Path
+from typing import Any, cast
 
 import pytest
 
@@ -181,3 +182,81 @@ def test_a_malformed_url_is_refused_without_echoing_it() -> None:
     with pytest.raises(ConfigurationError, match="not a database URL") as caught:
         SQLStateStore("::nonsense:s3cret", migration="m")
     assert "s3cret" not in str(caught.value)
+
+
+def _plan_nodes(plan: dict[str, object]) -> list[dict[str, object]]:
+    nodes = [plan]
+    for child in cast(list[dict[str, object]], plan.get("Plans", [])):
+        nodes.extend(_plan_nodes(child))
+    return nodes
+
+
+def test_look_ups_search_by_id_while_the_statistics_do_not_know_the_migration(
+    postgres_url: str,
+) -> None:
+    """A migration the table's statistics do not know (new, or grown since the
+    last ANALYZE): PostgreSQL estimated one row for it, and answered
+    ``source_id = ANY(...)`` by reading every row of the type (4 ms per 100
+    ids among 20,000, and growing). Each look-up the engine makes per batch
+    (records, stamps, target ids) must search the primary key by id."""
+    import sqlalchemy as sa
+
+    with SQLStateStore(postgres_url, migration="known") as seed:
+        seed.put(SyncRecord(kind="variant", source_id=f"s{i}", status="synced") for i in range(300))
+    engine = sa.create_engine(postgres_url)
+    with engine.begin() as db:
+        db.execute(sa.text("ANALYZE cartmigrate_entity_map"))
+    sent: list[tuple[str, object]] = []
+    with SQLStateStore(postgres_url, migration="grown") as state:
+        state.put(
+            SyncRecord(kind="variant", source_id=f"v{i}", target_id=f"t{i}", status="synced")
+            for i in range(5000)
+        )
+        wanted = [f"v{i}" for i in range(0, 5000, 50)]
+
+        def keep(conn: object, cursor: object, sql: str, params: object, *rest: object) -> None:
+            if sql.lstrip().upper().startswith("SELECT") and "entity_map" in sql:
+                sent.append((sql, params))
+
+        sa.event.listen(state._engine, "before_cursor_execute", keep)
+        assert len(state.get("variant", wanted)) == 100
+        assert len(state._stamps("variant", wanted)) == 100
+        assert len(state._ask_target_ids("variant", wanted)) == 100
+        sa.event.remove(state._engine, "before_cursor_execute", keep)
+    assert len(sent) == 3, sent
+    with engine.connect() as db:
+        raw = cast(Any, db.connection.driver_connection)
+        for sql, params in sent:
+            ((plan,),) = raw.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + sql, params).fetchall()
+            nodes = _plan_nodes(plan[0]["Plan"])
+            assert all(not node.get("Rows Removed by Filter") for node in nodes), plan
+            searched = [n for n in nodes if "source_id" in str(n.get("Index Cond", ""))]
+            assert searched, plan
+    engine.dispose()
+
+
+def test_tables_of_an_earlier_version_get_the_target_index_that_begins_with_it(
+    url: str,
+) -> None:
+    import sqlalchemy as sa
+
+    with SQLStateStore(url, migration="m") as state:
+        state.put([SyncRecord(kind="order", source_id="1", target_id="t1", status="synced")])
+    engine = sa.create_engine(url)
+    with engine.begin() as db:  # as an earlier version made them
+        db.execute(sa.text("DROP INDEX cartmigrate_entity_map_by_target"))
+        db.execute(
+            sa.text(
+                "CREATE INDEX cartmigrate_entity_map_target"
+                " ON cartmigrate_entity_map (migration, kind, target_id)"
+            )
+        )
+    with SQLStateStore(url, migration="m") as state:
+        assert state.source_id_for("order", "t1") == "1"
+    with engine.connect() as db:
+        indexes = {
+            i["name"]: i["column_names"]
+            for i in sa.inspect(db).get_indexes("cartmigrate_entity_map")
+        }
+    engine.dispose()
+    assert indexes == {"cartmigrate_entity_map_by_target": ["target_id", "migration", "kind"]}

@@ -41,8 +41,11 @@ from ._lock import FileLock, Holder, locked_error, poll
 from ._sql_import import import_sqlite_file
 from ._sql_schema import (
     _PG_PUT,
+    _PG_RECORDS,
+    _PG_TARGET_IDS,
     _RECORD_COLUMNS,
     _UNNESTED,
+    OLD_TARGET_INDEX,
     SCHEMA_VERSION,
     _cursors,
     _failures,
@@ -165,11 +168,25 @@ class SQLStateStore(StateStore):
                     {"key": advisory_key(f"cartmigrate schema {where}")},
                 )
             _meta.create_all(db)
+            self._reindex_target(db)
             self._upsert(db, _schema, [{"name": "state", "version": SCHEMA_VERSION}], update=())
             version = db.execute(
                 sa.select(_schema.c.version).where(_schema.c.name == "state")
             ).scalar_one()
         return int(version)
+
+    def _reindex_target(self, db: sa.Connection) -> None:
+        """Tables an earlier version made: their target-id index, which began
+        with (migration, kind), replaced by one beginning with the target id
+        (see ``_sql_schema``). Once per database; asked of the catalog first,
+        so no DDL and no table lock after that. Other workers' writes wait
+        for the new index to be built (seconds per million rows)."""
+        names = {index["name"] for index in sa.inspect(db).get_indexes(_map.name)}
+        if OLD_TARGET_INDEX in names:
+            db.execute(sa.text(f"DROP INDEX {OLD_TARGET_INDEX}"))
+        for index in _map.indexes:
+            if index.name not in names:
+                index.create(db)
 
     # -- writing -------------------------------------------------------------
     def _insert(self, table: sa.Table) -> Any:
@@ -272,11 +289,15 @@ class SQLStateStore(StateStore):
         found: dict[str, SyncRecord] = {}
         with self._reader.connect() as db:
             for chunk in _chunks(source_ids):
-                rows = db.execute(
-                    sa.select(*_RECORD_COLUMNS).where(
-                        self._of(_map, kind), self._in(_map.c.source_id, chunk)
+                if self._dialect == "postgresql":
+                    args = {"ids": chunk, "migration": self.migration, "kind": kind}
+                    rows = db.execute(_PG_RECORDS, args)
+                else:
+                    rows = db.execute(
+                        sa.select(*_RECORD_COLUMNS).where(
+                            self._of(_map, kind), self._in(_map.c.source_id, chunk)
+                        )
                     )
-                )
                 found.update((row[1], record_of(row)) for row in rows)
         return found
 
@@ -293,14 +314,18 @@ class SQLStateStore(StateStore):
         found: dict[str, str] = {}
         with self._reader.connect() as db:
             for chunk in _chunks(source_ids):
-                rows = db.execute(
-                    sa.select(_map.c.source_id, _map.c.target_id).where(
-                        self._of(_map, kind),
-                        self._in(_map.c.source_id, chunk),
-                        _map.c.status == "synced",
-                        _map.c.target_id.is_not(None),
+                if self._dialect == "postgresql":
+                    args = {"ids": chunk, "migration": self.migration, "kind": kind}
+                    rows = db.execute(_PG_TARGET_IDS, args)
+                else:
+                    rows = db.execute(
+                        sa.select(_map.c.source_id, _map.c.target_id).where(
+                            self._of(_map, kind),
+                            self._in(_map.c.source_id, chunk),
+                            _map.c.status == "synced",
+                            _map.c.target_id.is_not(None),
+                        )
                     )
-                )
                 found.update((str(s), str(t)) for s, t in rows)
         return found
 
