@@ -45,8 +45,13 @@ from ._sql_schema import (
     _PG_TARGET_IDS,
     _RECORD_COLUMNS,
     _UNNESTED,
+    COUNTS,
     OLD_TARGET_INDEX,
+    PG_COUNT_TRIGGERS,
     SCHEMA_VERSION,
+    SQLITE_COUNT_TRIGGERS,
+    UNFINISHED,
+    _counts,
     _cursors,
     _failures,
     _holders,
@@ -168,25 +173,49 @@ class SQLStateStore(StateStore):
                     {"key": advisory_key(f"cartmigrate schema {where}")},
                 )
             _meta.create_all(db)
-            self._reindex_target(db)
+            self._update_indexes(db)
+            self._keep_counts(db)
             self._upsert(db, _schema, [{"name": "state", "version": SCHEMA_VERSION}], update=())
             version = db.execute(
                 sa.select(_schema.c.version).where(_schema.c.name == "state")
             ).scalar_one()
         return int(version)
 
-    def _reindex_target(self, db: sa.Connection) -> None:
+    def _update_indexes(self, db: sa.Connection) -> None:
         """Tables an earlier version made: their target-id index, which began
-        with (migration, kind), replaced by one beginning with the target id
-        (see ``_sql_schema``). Once per database; asked of the catalog first,
-        so no DDL and no table lock after that. Other workers' writes wait
-        for the new index to be built (seconds per million rows)."""
+        with (migration, kind), replaced by one beginning with the target id,
+        and the index of unfinished records added (see ``_sql_schema``).
+        Once per database; asked of the catalog first, so no DDL and no
+        table lock after that. Other workers' writes wait for the new
+        indexes to be built (seconds per million rows)."""
         names = {index["name"] for index in sa.inspect(db).get_indexes(_map.name)}
         if OLD_TARGET_INDEX in names:
             db.execute(sa.text(f"DROP INDEX {OLD_TARGET_INDEX}"))
         for index in _map.indexes:
             if index.name not in names:
                 index.create(db)
+
+    def _keep_counts(self, db: sa.Connection) -> None:
+        """Triggers that keep ``cartmigrate_entity_counts``, and the counts of
+        what is there already: once per database, in the creating transaction
+        (the triggers' creation holds off other writers until it commits, so
+        nothing is written uncounted). Writes by earlier versions are counted
+        too: the database keeps the counts, not the client."""
+        done = db.execute(sa.select(_schema.c.version).where(_schema.c.name == COUNTS)).scalar()
+        if done is not None:
+            return
+        statements = PG_COUNT_TRIGGERS if self._dialect == "postgresql" else SQLITE_COUNT_TRIGGERS
+        for statement in statements:
+            db.execute(sa.text(statement))
+        db.execute(sa.delete(_counts))
+        counted = sa.select(_map.c.migration, _map.c.kind, _map.c.status, sa.func.count())
+        db.execute(
+            sa.insert(_counts).from_select(
+                ["migration", "kind", "status", "n"],
+                counted.group_by(_map.c.migration, _map.c.kind, _map.c.status),
+            )
+        )
+        self._upsert(db, _schema, [{"name": COUNTS, "version": 1}], update=())
 
     # -- writing -------------------------------------------------------------
     def _insert(self, table: sa.Table) -> Any:
@@ -333,9 +362,11 @@ class SQLStateStore(StateStore):
         return self._pages(kind, None if status is None else _map.c.status == status)
 
     def unfinished(self, kind: str) -> Iterator[SyncRecord]:
-        return self._pages(kind, sa.or_(_map.c.status != "synced", _map.c.dropped.is_not(None)))
+        return self._pages(kind, sa.text(f"({UNFINISHED})"))  # (as the index's, word for word)
 
-    def _pages(self, kind: str, condition: sa.ColumnElement[bool] | None) -> Iterator[SyncRecord]:
+    def _pages(
+        self, kind: str, condition: sa.ColumnElement[bool] | sa.TextClause | None
+    ) -> Iterator[SyncRecord]:
         """Page by page in source-id order (keyset): flat memory, and callers may
         write between pages; each page is its own short read."""
         after = ""
@@ -354,9 +385,12 @@ class SQLStateStore(StateStore):
             after = rows[-1][1]
 
     def count(self, kind: str, *, status: SyncStatus | None = None) -> int:
-        query = sa.select(sa.func.count()).select_from(_map).where(self._of(_map, kind))
+        # Kept by the database with every write (``_keep_counts``): a few rows.
+        query = sa.select(sa.func.coalesce(sa.func.sum(_counts.c.n), 0)).where(
+            self._of(_counts, kind)
+        )
         if status is not None:
-            query = query.where(_map.c.status == status)
+            query = query.where(_counts.c.status == status)
         with self._reader.connect() as db:
             return int(db.execute(query).scalar_one())
 
@@ -513,7 +547,7 @@ class SQLStateStore(StateStore):
         self._target_ids.forget(names)  # (before: a failed delete leaves them asked again)
         self._clean.dirty(names)
         with self._engine.begin() as db:
-            for table in (_map, _failures, _cursors):
+            for table in (_map, _failures, _cursors, _counts):
                 db.execute(
                     sa.delete(table).where(
                         table.c.migration == self.migration, table.c.kind.in_(names)
