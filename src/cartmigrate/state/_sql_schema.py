@@ -221,7 +221,7 @@ LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
 BEGIN
     INSERT INTO cartmigrate_entity_counts (migration, kind, status, n)
     SELECT migration, kind, status, SUM(n) FROM ({rows}) AS changed
-    GROUP BY migration, kind, status
+    GROUP BY migration, kind, status HAVING SUM(n) <> 0
     ON CONFLICT (migration, kind, status)
     DO UPDATE SET n = cartmigrate_entity_counts.n + EXCLUDED.n;
     RETURN NULL;
@@ -235,7 +235,7 @@ _OLD = "SELECT migration, kind, status, -1 AS n FROM old_rows"
 
 #: PostgreSQL: one statement-level trigger per event, each over the rows the
 #: statement changed (a transition table), so a batch's write adds one
-#: statement, not one per row.
+#: statement, not one per row; a status that did not change writes nothing.
 PG_COUNT_TRIGGERS = [
     statement
     for event, rows, tables in (
@@ -250,7 +250,8 @@ _SQLITE_ADD = (
     "INSERT INTO cartmigrate_entity_counts VALUES ({row}.migration, {row}.kind, {row}.status,"
     " {n}) ON CONFLICT (migration, kind, status) DO UPDATE SET n = n + {n};"
 )
-#: SQLite has no statement-level triggers: one per row.
+#: SQLite has no statement-level triggers: one per row (none for a row whose
+#: status stays: a restamp, most of a smart update's writes).
 SQLITE_COUNT_TRIGGERS = [
     "DROP TRIGGER IF EXISTS cartmigrate_count_insert",
     "CREATE TRIGGER cartmigrate_count_insert AFTER INSERT ON cartmigrate_entity_map BEGIN "
@@ -261,7 +262,8 @@ SQLITE_COUNT_TRIGGERS = [
     + _SQLITE_ADD.format(row="OLD", n=-1)
     + " END",
     "DROP TRIGGER IF EXISTS cartmigrate_count_update",
-    "CREATE TRIGGER cartmigrate_count_update AFTER UPDATE ON cartmigrate_entity_map BEGIN "
+    "CREATE TRIGGER cartmigrate_count_update AFTER UPDATE ON cartmigrate_entity_map"
+    " WHEN OLD.status IS NOT NEW.status BEGIN "
     + _SQLITE_ADD.format(row="OLD", n=-1)
     + " "
     + _SQLITE_ADD.format(row="NEW", n=1)
