@@ -45,11 +45,7 @@ from ._sql_schema import (
     _PG_TARGET_IDS,
     _RECORD_COLUMNS,
     _UNNESTED,
-    COUNTS,
-    OLD_TARGET_INDEX,
-    PG_COUNT_TRIGGERS,
     SCHEMA_VERSION,
-    SQLITE_COUNT_TRIGGERS,
     UNFINISHED,
     _counts,
     _cursors,
@@ -61,7 +57,9 @@ from ._sql_schema import (
     _schema,
     _user_meta,
     advisory_key,
+    keep_counts,
     record_of,
+    update_indexes,
 )
 from ._target_ids import TargetIds
 
@@ -173,49 +171,13 @@ class SQLStateStore(StateStore):
                     {"key": advisory_key(f"cartmigrate schema {where}")},
                 )
             _meta.create_all(db)
-            self._update_indexes(db)
-            self._keep_counts(db)
+            update_indexes(db)
+            keep_counts(db, self._dialect)
             self._upsert(db, _schema, [{"name": "state", "version": SCHEMA_VERSION}], update=())
             version = db.execute(
                 sa.select(_schema.c.version).where(_schema.c.name == "state")
             ).scalar_one()
         return int(version)
-
-    def _update_indexes(self, db: sa.Connection) -> None:
-        """Tables an earlier version made: their target-id index, which began
-        with (migration, kind), replaced by one beginning with the target id,
-        and the index of unfinished records added (see ``_sql_schema``).
-        Once per database; asked of the catalog first, so no DDL and no
-        table lock after that. Other workers' writes wait for the new
-        indexes to be built (seconds per million rows)."""
-        names = {index["name"] for index in sa.inspect(db).get_indexes(_map.name)}
-        if OLD_TARGET_INDEX in names:
-            db.execute(sa.text(f"DROP INDEX {OLD_TARGET_INDEX}"))
-        for index in _map.indexes:
-            if index.name not in names:
-                index.create(db)
-
-    def _keep_counts(self, db: sa.Connection) -> None:
-        """Triggers that keep ``cartmigrate_entity_counts``, and the counts of
-        what is there already: once per database, in the creating transaction
-        (the triggers' creation holds off other writers until it commits, so
-        nothing is written uncounted). Writes by earlier versions are counted
-        too: the database keeps the counts, not the client."""
-        done = db.execute(sa.select(_schema.c.version).where(_schema.c.name == COUNTS)).scalar()
-        if done is not None:
-            return
-        statements = PG_COUNT_TRIGGERS if self._dialect == "postgresql" else SQLITE_COUNT_TRIGGERS
-        for statement in statements:
-            db.execute(sa.text(statement))
-        db.execute(sa.delete(_counts))
-        counted = sa.select(_map.c.migration, _map.c.kind, _map.c.status, sa.func.count())
-        db.execute(
-            sa.insert(_counts).from_select(
-                ["migration", "kind", "status", "n"],
-                counted.group_by(_map.c.migration, _map.c.kind, _map.c.status),
-            )
-        )
-        self._upsert(db, _schema, [{"name": COUNTS, "version": 1}], update=())
 
     # -- writing -------------------------------------------------------------
     def _insert(self, table: sa.Table) -> Any:
@@ -385,7 +347,7 @@ class SQLStateStore(StateStore):
             after = rows[-1][1]
 
     def count(self, kind: str, *, status: SyncStatus | None = None) -> int:
-        # Kept by the database with every write (``_keep_counts``): a few rows.
+        # Kept by the database with every write (``keep_counts``): a few rows.
         query = sa.select(sa.func.coalesce(sa.func.sum(_counts.c.n), 0)).where(
             self._of(_counts, kind)
         )

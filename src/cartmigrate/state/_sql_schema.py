@@ -12,18 +12,17 @@ from collections.abc import Sequence
 from typing import Any, cast
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 
 from ._base import SyncRecord, SyncStatus
 
 __all__ = [
-    "COUNTS",
-    "OLD_TARGET_INDEX",
-    "PG_COUNT_TRIGGERS",
     "SCHEMA_VERSION",
-    "SQLITE_COUNT_TRIGGERS",
     "UNFINISHED",
     "advisory_key",
+    "keep_counts",
     "record_of",
+    "update_indexes",
 ]
 
 #: One more whenever a table or column changes; a store refuses a newer one.
@@ -69,7 +68,7 @@ _map = sa.Table(
 )
 
 #: The index the target id had before: it began with (migration, kind).
-OLD_TARGET_INDEX = "cartmigrate_entity_map_target"
+_OLD_TARGET_INDEX = "cartmigrate_entity_map_target"
 #: How many records of each kind and status a migration has, kept by triggers
 #: on ``cartmigrate_entity_map`` in the transaction of every write, by any
 #: version and any client: a call's reconciliation reads a count instead of
@@ -213,7 +212,7 @@ def record_of(row: Sequence[Any]) -> SyncRecord:
 
 
 #: The name ``cartmigrate_schema`` keeps once the counts are kept (its version 1).
-COUNTS = "counts"
+_COUNTS = "counts"
 
 _PG_COUNTED = """
 CREATE OR REPLACE FUNCTION cartmigrate_count_{event}() RETURNS trigger
@@ -236,7 +235,7 @@ _OLD = "SELECT migration, kind, status, -1 AS n FROM old_rows"
 #: PostgreSQL: one statement-level trigger per event, each over the rows the
 #: statement changed (a transition table), so a batch's write adds one
 #: statement, not one per row; a status that did not change writes nothing.
-PG_COUNT_TRIGGERS = [
+_PG_COUNT_TRIGGERS = [
     statement
     for event, rows, tables in (
         ("insert", _NEW, "NEW TABLE AS new_rows"),
@@ -251,21 +250,59 @@ _SQLITE_ADD = (
     " {n}) ON CONFLICT (migration, kind, status) DO UPDATE SET n = n + {n};"
 )
 #: SQLite has no statement-level triggers: one per row (none for a row whose
-#: status stays: a restamp, most of a smart update's writes).
-SQLITE_COUNT_TRIGGERS = [
-    "DROP TRIGGER IF EXISTS cartmigrate_count_insert",
-    "CREATE TRIGGER cartmigrate_count_insert AFTER INSERT ON cartmigrate_entity_map BEGIN "
-    + _SQLITE_ADD.format(row="NEW", n=1)
-    + " END",
-    "DROP TRIGGER IF EXISTS cartmigrate_count_delete",
-    "CREATE TRIGGER cartmigrate_count_delete AFTER DELETE ON cartmigrate_entity_map BEGIN "
-    + _SQLITE_ADD.format(row="OLD", n=-1)
-    + " END",
-    "DROP TRIGGER IF EXISTS cartmigrate_count_update",
-    "CREATE TRIGGER cartmigrate_count_update AFTER UPDATE ON cartmigrate_entity_map"
-    " WHEN OLD.status IS NOT NEW.status BEGIN "
+#: status stays: a restamp, most of a smart update's writes). Created if not
+#: there, never dropped and made again: Python's sqlite3 runs DDL outside the
+#: opening transaction, and a store writing while another one opens would
+#: write uncounted rows between the drop and the create.
+_SQLITE_COUNT_TRIGGERS = [
+    "CREATE TRIGGER IF NOT EXISTS cartmigrate_count_insert AFTER INSERT"
+    " ON cartmigrate_entity_map BEGIN " + _SQLITE_ADD.format(row="NEW", n=1) + " END",
+    "CREATE TRIGGER IF NOT EXISTS cartmigrate_count_delete AFTER DELETE"
+    " ON cartmigrate_entity_map BEGIN " + _SQLITE_ADD.format(row="OLD", n=-1) + " END",
+    "CREATE TRIGGER IF NOT EXISTS cartmigrate_count_update AFTER UPDATE"
+    " ON cartmigrate_entity_map WHEN OLD.status IS NOT NEW.status BEGIN "
     + _SQLITE_ADD.format(row="OLD", n=-1)
     + " "
     + _SQLITE_ADD.format(row="NEW", n=1)
     + " END",
 ]
+
+
+def update_indexes(db: sa.Connection) -> None:
+    """Tables an earlier version made: their target-id index, which began
+    with (migration, kind), replaced by one beginning with the target id,
+    and the index of unfinished records added. Once per database; asked of
+    the catalog first, so no DDL and no table lock after that. Other
+    workers' writes wait for the new indexes to be built (seconds per
+    million rows)."""
+    names = {index["name"] for index in sa.inspect(db).get_indexes(_map.name)}
+    if _OLD_TARGET_INDEX in names:
+        db.execute(sa.text(f"DROP INDEX {_OLD_TARGET_INDEX}"))
+    for index in _map.indexes:
+        if index.name not in names:
+            index.create(db)
+
+
+def keep_counts(db: sa.Connection, dialect: str) -> None:
+    """Triggers that keep ``cartmigrate_entity_counts``, and the counts of
+    what is there already: once per database, in the creating transaction
+    (the triggers' creation holds off other writers until it commits, so
+    nothing is written uncounted). Writes by earlier versions are counted
+    too: the database keeps the counts, not the client."""
+    done = db.execute(sa.select(_schema.c.version).where(_schema.c.name == _COUNTS)).scalar()
+    if done is not None:
+        return
+    for statement in _PG_COUNT_TRIGGERS if dialect == "postgresql" else _SQLITE_COUNT_TRIGGERS:
+        db.execute(sa.text(statement))
+    db.execute(sa.delete(_counts))
+    counted = sa.select(_map.c.migration, _map.c.kind, _map.c.status, sa.func.count())
+    db.execute(
+        sa.insert(_counts).from_select(
+            ["migration", "kind", "status", "n"],
+            counted.group_by(_map.c.migration, _map.c.kind, _map.c.status),
+        )
+    )
+    # Two stores opening a new SQLite file may both get here: the second's
+    # count is as right as the first's, and its mark is already there.
+    dialect_insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    db.execute(dialect_insert(_schema).values(name=_COUNTS, version=1).on_conflict_do_nothing())
