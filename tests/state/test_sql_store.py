@@ -12,6 +12,8 @@ import pytest
 from cartmigrate import ConfigurationError, MigrationLocked, SQLStateStore, StateError
 from cartmigrate.state import FailureRecord, SyncRecord
 
+from ._random_writes import counted, random_write
+
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
@@ -289,14 +291,6 @@ def _true_counts(url: str, migration: str) -> dict[tuple[str, str | None], int]:
     return counts
 
 
-def _counted(state: SQLStateStore) -> dict[tuple[str, str | None], int]:
-    return {
-        (kind, status): state.count(kind, status=status)  # type: ignore[arg-type]
-        for kind in ("product", "order")
-        for status in (None, "pending", "synced", "failed")
-    }
-
-
 def test_counts_are_kept_through_every_kind_of_write(url: str) -> None:
     """``count`` reads what the database's triggers keep: right after every
     write, beside another migration writing the same ids."""
@@ -306,30 +300,10 @@ def test_counts_are_kept_through_every_kind_of_write(url: str) -> None:
     with SQLStateStore(url, migration="a") as state, SQLStateStore(url, migration="b") as other:
         state.acquire_lock("test")
         for step in range(50):
-            kind = rng.choice(["product", "order"])
-            ids = [str(rng.randrange(30)) for _ in range(rng.randrange(1, 8))]
-            action = rng.randrange(5)
             store = other if step % 7 == 0 else state
-            if action == 0:
-                store.put_pending(kind, ids)
-            elif action == 1:
-                store.put(
-                    SyncRecord(
-                        kind=kind,
-                        source_id=sid,
-                        target_id=f"t{sid}",
-                        status=rng.choice(["synced", "failed", "pending"]),
-                    )
-                    for sid in ids
-                )
-            elif action == 2:
-                store.discard(kind, ids)
-            elif action == 3:
-                store.put([SyncRecord(kind=kind, source_id=ids[0], status="synced")] * 2)
-            elif rng.random() < 0.2:
-                store.forget([kind])
-            assert _counted(state) == _true_counts(url, "a")
-            assert _counted(other) == _true_counts(url, "b")
+            random_write(store, rng, ids=30, forget=0.2)
+            assert counted(state) == _true_counts(url, "a")
+            assert counted(other) == _true_counts(url, "b")
 
 
 def test_a_database_of_an_earlier_version_is_counted_once_and_then_kept(url: str) -> None:
@@ -360,5 +334,5 @@ def test_a_database_of_an_earlier_version_is_counted_once_and_then_kept(url: str
     with engine.begin() as db:  # a client that is not this version writes: still counted
         db.execute(sa.text("DELETE FROM cartmigrate_entity_map WHERE source_id = '3'"))
     with SQLStateStore(url, migration="m") as state:
-        assert _counted(state) == _true_counts(url, "m")
+        assert counted(state) == _true_counts(url, "m")
     engine.dispose()

@@ -19,13 +19,7 @@ import pytest
 from cartmigrate import MemoryStateStore, SQLiteStateStore
 from cartmigrate.state import SyncRecord
 
-
-def _counted(state: SQLiteStateStore) -> dict[tuple[str, str | None], int]:
-    return {
-        (kind, status): state.count(kind, status=status)  # type: ignore[arg-type]
-        for kind in ("product", "order")
-        for status in (None, "pending", "synced", "failed")
-    }
+from ._random_writes import counted, random_write
 
 
 def _true_counts(path: Path) -> dict[tuple[str, str | None], int]:
@@ -59,30 +53,8 @@ def test_counts_follow_every_kind_of_write(tmp_path: Path, locked: bool) -> None
         if locked:
             state.acquire_lock("test")
         for _ in range(60):
-            kind = rng.choice(["product", "order"])
-            ids = [str(rng.randrange(40)) for _ in range(rng.randrange(1, 8))]
-            action = rng.randrange(5)
-            if action == 0:
-                state.put_pending(kind, ids)
-            elif action == 1:
-                state.put(
-                    SyncRecord(
-                        kind=kind,
-                        source_id=sid,
-                        target_id=f"t{sid}",
-                        status=rng.choice(["synced", "failed", "pending"]),
-                    )
-                    for sid in ids
-                )
-            elif action == 2:
-                state.discard(kind, ids)
-            elif action == 3:
-                state.put(
-                    [SyncRecord(kind=kind, source_id=ids[0], status="synced")] * 2
-                )  # the same row twice in one batch
-            elif rng.random() < 0.1:
-                state.forget([kind])
-            assert _counted(state) == _true_counts(path)
+            random_write(state, rng, ids=40, forget=0.1)
+            assert counted(state) == _true_counts(path)
 
 
 @pytest.mark.parametrize(
@@ -124,7 +96,7 @@ def test_a_results_rows_are_read_back_unless_written_only_by_the_intent(
             SyncRecord(kind="product", source_id=sid, target_id=f"t{sid}", status="synced")
             for sid in ("1", "2", "3")
         )
-        assert _counted(state) == _true_counts(path)
+        assert counted(state) == _true_counts(path)
         assert state.count("product", status="synced") == 3
 
 
@@ -164,7 +136,7 @@ def test_a_file_of_schema_1_is_counted_once_when_opened(tmp_path: Path) -> None:
         assert state.count("order", status="synced") == 1
         assert state.count("order", status="pending") == 2
         state.put([SyncRecord(kind="order", source_id="3", target_id="8", status="synced")])
-        assert _counted(state) == _true_counts(path)
+        assert counted(state) == _true_counts(path)
     db = sqlite3.connect(path)
     try:  # an older version, which would not keep the counts, now refuses the file
         assert db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone() == ("3",)
@@ -214,4 +186,4 @@ def test_rows_written_in_place_or_replaced_read_back_as_the_memory_state(
                 assert state.get(kind, ids) == memory.get(kind, ids)
                 for status in (None, "pending", "synced", "failed"):
                     assert state.count(kind, status=status) == memory.count(kind, status=status)  # type: ignore[arg-type]
-        assert _counted(state) == _true_counts(tmp_path / "state.db")
+        assert counted(state) == _true_counts(tmp_path / "state.db")

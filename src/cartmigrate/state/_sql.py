@@ -280,17 +280,30 @@ class SQLStateStore(StateStore):
         found: dict[str, SyncRecord] = {}
         with self._reader.connect() as db:
             for chunk in _chunks(source_ids):
-                if self._dialect == "postgresql":
-                    args = {"ids": chunk, "migration": self.migration, "kind": kind}
-                    rows = db.execute(_PG_RECORDS, args)
-                else:
-                    rows = db.execute(
-                        sa.select(*_RECORD_COLUMNS).where(
-                            self._of(_map, kind), self._in(_map.c.source_id, chunk)
-                        )
-                    )
+                rows = self._rows_for_ids(db, kind, chunk, _PG_RECORDS, _RECORD_COLUMNS)
                 found.update((row[1], record_of(row)) for row in rows)
         return found
+
+    def _rows_for_ids(
+        self,
+        db: sa.Connection,
+        kind: str,
+        chunk: list[str],
+        pg_look_up: sa.TextClause,
+        columns: Sequence[sa.Column[Any]],
+        *where: sa.ColumnElement[bool],
+    ) -> Iterable[Sequence[Any]]:
+        """``columns`` of ``kind``'s rows for these source ids (and ``where``):
+        on PostgreSQL ``pg_look_up``, written to search by id whatever the
+        statistics know (see ``_sql_schema._pg_look_up``)."""
+        if self._dialect == "postgresql":
+            args = {"ids": chunk, "migration": self.migration, "kind": kind}
+            return db.execute(pg_look_up, args)
+        return db.execute(
+            sa.select(*columns).where(
+                self._of(_map, kind), self._in(_map.c.source_id, chunk), *where
+            )
+        )
 
     def _synced_target_ids(self, kind: str, source_ids: Sequence[str]) -> dict[str, str]:
         return self._target_ids.look_up(kind, source_ids, self._ask_target_ids)
@@ -305,18 +318,15 @@ class SQLStateStore(StateStore):
         found: dict[str, str] = {}
         with self._reader.connect() as db:
             for chunk in _chunks(source_ids):
-                if self._dialect == "postgresql":
-                    args = {"ids": chunk, "migration": self.migration, "kind": kind}
-                    rows = db.execute(_PG_TARGET_IDS, args)
-                else:
-                    rows = db.execute(
-                        sa.select(_map.c.source_id, _map.c.target_id).where(
-                            self._of(_map, kind),
-                            self._in(_map.c.source_id, chunk),
-                            _map.c.status == "synced",
-                            _map.c.target_id.is_not(None),
-                        )
-                    )
+                rows = self._rows_for_ids(
+                    db,
+                    kind,
+                    chunk,
+                    _PG_TARGET_IDS,
+                    (_map.c.source_id, _map.c.target_id),
+                    _map.c.status == "synced",
+                    _map.c.target_id.is_not(None),
+                )
                 found.update((str(s), str(t)) for s, t in rows)
         return found
 

@@ -173,13 +173,6 @@ def _pg_look_up(columns: str, where: str = "") -> sa.TextClause:
     )
 
 
-_PG_RECORDS = _pg_look_up(
-    "kind, source_id, target_id, status, fingerprint, owned, parent_id, dropped"
-)
-_PG_TARGET_IDS = _pg_look_up(
-    "source_id, target_id", " AND status = 'synced' AND target_id IS NOT NULL"
-)
-
 _RECORD_COLUMNS = (
     _map.c.kind,
     _map.c.source_id,
@@ -189,6 +182,10 @@ _RECORD_COLUMNS = (
     _map.c.owned,
     _map.c.parent_id,
     _map.c.dropped,
+)
+_PG_RECORDS = _pg_look_up(", ".join(column.name for column in _RECORD_COLUMNS))
+_PG_TARGET_IDS = _pg_look_up(
+    "source_id, target_id", " AND status = 'synced' AND target_id IS NOT NULL"
 )
 
 

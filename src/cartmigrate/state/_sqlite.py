@@ -381,11 +381,7 @@ class SQLiteStateStore(StateStore):
             rows = [sid for sid in ids if sid in now] if held else ids
             if rows:
                 self._recount({kind: dict.fromkeys(rows, "pending")})
-                self._db.executemany(
-                    "INSERT OR REPLACE INTO entity_map"
-                    " VALUES (?, ?, NULL, 'pending', NULL, 1, NULL, NULL)",
-                    [(kind, sid) for sid in rows],
-                )
+                self._pending_rows(kind, rows)
             fresh = [sid for sid in ids if sid not in now] if held else []
             if fresh:
                 self._add_counts(kind, {"pending": len(fresh)})
@@ -399,13 +395,17 @@ class SQLiteStateStore(StateStore):
         if held:  # the only writer: the rows are as written
             self._pended = (kind, frozenset(ids))
 
+    def _pending_rows(self, kind: str, source_ids: Iterable[str]) -> None:
+        """Pending rows for these ids, as ``_PENDING_ROW`` (in the caller's transaction)."""
+        self._db.executemany(
+            "INSERT OR REPLACE INTO entity_map VALUES (?, ?, NULL, 'pending', NULL, 1, NULL, NULL)",
+            [(kind, sid) for sid in source_ids],
+        )
+
     def _close_intent(self, intent: tuple[int, str, frozenset[str]], rest: Sequence[str]) -> None:
         """Delete the intent, its ``rest`` written as pending rows (in the caller's
         transaction). Counted as pending already: the counts stay."""
-        self._db.executemany(
-            "INSERT OR REPLACE INTO entity_map VALUES (?, ?, NULL, 'pending', NULL, 1, NULL, NULL)",
-            [(intent[1], sid) for sid in rest],
-        )
+        self._pending_rows(intent[1], rest)
         self._db.execute("DELETE FROM intents WHERE id=?", (intent[0],))
 
     def _settle(self) -> None:
