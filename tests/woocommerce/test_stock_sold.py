@@ -1,0 +1,79 @@
+"""Stock sold on a WooCommerce source reaches the target in the next smart update.
+
+The scenario and what the real store answered are in ``_stock_sold``; the
+real-store test runs the same scenario on WooCommerce 7.9 itself.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+
+from cartmigrate import MemoryCart, MemoryStateStore, Product, SyncEngine
+from cartmigrate.connectors.woocommerce import WooCommerceCart
+from cartmigrate.testing import FakeClock
+from cartmigrate.testing.woocommerce import WooCommerceSimulator
+
+from ._stock_sold import OBSERVED, sell
+from .conftest import KEY, SECRET
+
+
+def _client(sim: WooCommerceSimulator) -> httpx.Client:
+    return httpx.Client(
+        base_url="https://shop.example/wp-json/wc/v3/", auth=(KEY, SECRET), transport=sim.transport
+    )
+
+
+def test_a_sale_moves_the_product_and_its_variable_parent(
+    sim: WooCommerceSimulator, clock: FakeClock
+) -> None:
+    with _client(sim) as client:
+        seen = sell(client, lambda: clock.advance(dt.timedelta(seconds=2)))
+    assert seen == OBSERVED
+
+
+def _stock(cart: MemoryCart, sku: str) -> Any:
+    product = next(p for p in cart.read(Product) if p.sku == sku)
+    return product.quantity, [v.quantity for v in product.variants]
+
+
+def test_stock_sold_reaches_the_target_in_an_incremental_smart_update(
+    sim: WooCommerceSimulator, clock: FakeClock, make_cart: Callable[..., WooCommerceCart]
+) -> None:
+    source = make_cart(sim)
+    assert Product in source.capabilities.incremental  # read by modified_after
+    target = MemoryCart(name="target")
+    engine = SyncEngine(source, target, state=MemoryStateStore())
+
+    def migrate_then_wait() -> None:  # made and migrated first, sold after
+        clock.advance(dt.timedelta(seconds=2))
+        assert engine.full_migrate().ok
+        # An edit a day later moves the cursor past the products' time stamps
+        # (and their overlap): only a sale that moves them lists them again.
+        clock.advance(dt.timedelta(days=1))
+        client.post("products", json={"name": "Later", "sku": "later"}).raise_for_status()
+        assert engine.smart_update(entities=[Product]).total("created") == 1
+        clock.advance(dt.timedelta(days=1))
+
+    with _client(sim) as client:
+        sold = sell(client, migrate_then_wait)
+    made = clock.now() - dt.timedelta(days=2)  # when the sold products were made
+    asked: list[dt.datetime | None] = []
+    reading = source.read
+
+    def counted(kind: Any, *, since: dt.datetime | None = None) -> Any:
+        asked.append(since)
+        return reading(kind, since=since)
+
+    source.read = counted  # type: ignore[method-assign]
+    assert sold["simple stock"] == 8 and sold["variation stock"] == 4
+    assert _stock(target, "sold-simple")[0] == 10  # as migrated, before the sale
+    report = engine.smart_update(entities=[Product])
+    assert report.ok, report.summary()
+    assert _stock(target, "sold-simple") == (8, [])
+    assert _stock(target, "sold-variable")[1] == [4]
+    # Read since after they were made: listed only because the sale moved them.
+    assert len(asked) == 1 and asked[0] is not None and asked[0] > made, (asked, made)
