@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 import httpx
+import pytest
 
 from cartmigrate import MemoryCart, MemoryStateStore, Product, SyncEngine
 from cartmigrate.connectors.woocommerce import WooCommerceCart
@@ -40,9 +41,17 @@ def _stock(cart: MemoryCart, sku: str) -> Any:
     return product.quantity, [v.quantity for v in product.variants]
 
 
+@pytest.mark.parametrize("dates_move", [True, False], ids=["7.9", "later"])
 def test_stock_sold_reaches_the_target_in_an_incremental_smart_update(
-    sim: WooCommerceSimulator, clock: FakeClock, make_cart: Callable[..., WooCommerceCart]
+    dates_move: bool,
+    clock: FakeClock,
+    make_sim: Callable[..., WooCommerceSimulator],
+    make_cart: Callable[..., WooCommerceCart],
 ) -> None:
+    """Whether or not the sale moved the products' dates: on later versions it
+    is reported not to, and the cart finds them in the lines of the orders
+    changed since (``_sold``)."""
+    sim = make_sim(sales_move_dates=dates_move)
     source = make_cart(sim)
     assert Product in source.capabilities.incremental  # read by modified_after
     target = MemoryCart(name="target")
@@ -70,6 +79,8 @@ def test_stock_sold_reaches_the_target_in_an_incremental_smart_update(
 
     source.read = counted  # type: ignore[method-assign]
     assert sold["simple stock"] == 8 and sold["variation stock"] == 4
+    assert sold["parent moved"] is dates_move
+    del sim.requests[:]
     assert _stock(target, "sold-simple")[0] == 10  # as migrated, before the sale
     report = engine.smart_update(entities=[Product])
     assert report.ok, report.summary()
@@ -77,3 +88,16 @@ def test_stock_sold_reaches_the_target_in_an_incremental_smart_update(
     assert _stock(target, "sold-variable")[1] == [4]
     # Read since after they were made: listed only because the sale moved them.
     assert len(asked) == 1 and asked[0] is not None and asked[0] > made, (asked, made)
+    # Products the listing had are not asked again; the others by id, at once.
+    by_id = [r for r in sim.requests if r.path == "wc/v3/products" and "include" in r.query]
+    assert [sorted(r.query["include"].split(",")) for r in by_id] == (
+        []
+        if dates_move
+        else [
+            sorted(
+                str(p["id"])
+                for p in sim.store.products.values()
+                if p["sku"] in ("sold-simple", "sold-variable")
+            )
+        ]
+    )

@@ -8,8 +8,9 @@ costs. Where the platform moves an entity's ``updated_at`` on every change
 to it, that time stamp answers the same question by one comparison. A cart
 says so per type in ``Capabilities.change_tokens``, apart from whether it
 can filter by time (``incremental``): WooCommerce cannot filter customers
-but keeps their date modified that way, and can filter products but leaves
-their date alone when a sale lowers their stock.
+but keeps their date modified that way, and can filter products but, after
+7.9, is reported to leave their date alone when a sale lowers their stock
+(woocommerce/woocommerce#40060; 7.9 moves it).
 
 A token is kept at the end of a record's stamp (``;~<token>``) only beside
 parts taken of the same content, so a token that matches vouches for those

@@ -59,6 +59,7 @@ from ._routes import (
     list_params,
     newest_first,
 )
+from ._sold import sold_since
 from ._statuses import OrderStatuses
 from ._stored import as_stored
 from ._write_notes import write_notes
@@ -341,11 +342,22 @@ class WooCommerceCart(Cart):
     def read(self, kind: type[E], *, since: dt.datetime | None = None) -> Iterator[E]:
         self._require(kind)
         params = list_params(kind)
-        if since is not None and kind in INCREMENTAL:
-            params["modified_after"] = wc.wc_time_text(since)
+        incremental = since if kind in INCREMENTAL else None
+        if incremental is not None:
+            params["modified_after"] = wc.wc_time_text(incremental)
             params["dates_are_gmt"] = "true"
+        listed: set[str] = set()
         for page in chunked(self._pages(ROUTES[kind], params), PAGING.per_page):
-            yield from convert_all(self, kind, page)
+            entities = convert_all(self, kind, page)
+            if incremental is not None and kind is Product:
+                listed.update(cast(str, e.id) for e in entities)
+            yield from entities
+        if incremental is not None and kind is Product:
+            # And those a sale changed, whose date may not have moved (_sold).
+            sold = sold_since(self._pages, incremental, listed)
+            for chunk in chunked(sold, PAGING.per_page):
+                found = self.get_many(kind, chunk)
+                yield from (found[i] for i in chunk if i in found)
 
     def get(self, kind: type[E], id: str) -> E | None:
         self._require(kind)

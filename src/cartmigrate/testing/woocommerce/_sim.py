@@ -91,7 +91,11 @@ class WooCommerceSimulator:
     ``shipment_tracking`` switch those routes on (off: 404 ``rest_no_route``,
     as on a store without them); ``custom_statuses`` registers order statuses;
     ``fetch_image(src)`` says whether WordPress could download an image (else
-    400 ``woocommerce_product_image_upload_error``, as the store answers).
+    400 ``woocommerce_product_image_upload_error``, as the store answers);
+    ``sales_move_dates=False`` makes a sale take stock and leave the product's
+    (and a variation's parent's) ``date_modified`` alone, as versions after
+    7.9 are reported to do (woocommerce/woocommerce#40060; 7.9, the
+    default here, moves them).
     """
 
     def __init__(
@@ -108,6 +112,7 @@ class WooCommerceSimulator:
         custom_statuses: Iterable[str] = (),
         retry_after: float = 1.0,
         fetch_image: Callable[[str], bool] | None = None,
+        sales_move_dates: bool = True,
     ) -> None:
         self.consumer_key = consumer_key
         self.consumer_secret = consumer_secret
@@ -116,6 +121,7 @@ class WooCommerceSimulator:
         self._resources = Resources(self.store)
         if fetch_image is not None:
             self.store.fetch_image = fetch_image
+        self.store.sales_move_dates = sales_move_dates
         self.rate_limit = rate_limit
         self.latency = latency
         self.brands = brands

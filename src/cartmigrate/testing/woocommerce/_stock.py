@@ -94,7 +94,10 @@ def _after_stock(store: Store, target: dict[str, Any]) -> None:
     # ``wc_update_product_stock`` saves what it changed, and a variation's save
     # syncs and saves its variable parent: both dates move (observed on 7.9),
     # so ``/products?modified_after=`` lists a product whose variation sold.
-    store.stamp_dates(target, created=False)
+    # Later versions are reported not to (``sales_move_dates=False``).
+    if store.sales_move_dates:
+        store.stamp_dates(target, created=False)
     if "parent_id" in target and target["parent_id"] in store.products:
         store.sync_variable(target["parent_id"])
-        store.stamp_dates(store.products[target["parent_id"]], created=False)
+        if store.sales_move_dates:
+            store.stamp_dates(store.products[target["parent_id"]], created=False)

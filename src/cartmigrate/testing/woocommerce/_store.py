@@ -48,6 +48,8 @@ class Store:
         self.media: dict[int, str] = {}
         #: Whether WordPress could download an image URL (default: every one).
         self.fetch_image: Callable[[str], bool] = lambda src: True
+        #: Whether a sale's stock change moves the products' dates (7.9: yes).
+        self.sales_move_dates = True
         self._ids = {"post": 10, "term": 10, "user": 1, "comment": 10, "meta": 100, "item": 100}
         self.products: dict[int, dict[str, Any]] = {}
         self.variations: dict[int, dict[str, Any]] = {}
