@@ -12,10 +12,13 @@ run on both stores (the simulator's answers must be the real store's).
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
 import httpx
+
+from cartmigrate import Cart, MemoryCart, Product, SyncEngine
 
 #: What the real store answered (observed on 7.9, and checked by the real-store test).
 OBSERVED = {
@@ -116,3 +119,34 @@ def sell(client: httpx.Client, pause: Callable[[], None]) -> dict[str, Any]:
         "parent moved": after_parent["date_modified_gmt"] > before["parent"],
         "listed since the sale": sorted(names[p["id"]] for p in listed if p["id"] in names),
     }
+
+
+def stock(cart: MemoryCart, sku: str) -> tuple[int | None, list[int | None]]:
+    """A product's quantity and its variants', on a memory store."""
+    product = next(p for p in cart.read(Product) if p.sku == sku)
+    return product.quantity, [v.quantity for v in product.variants]
+
+
+def update_after_sale(engine: SyncEngine, source: Cart, made: dt.datetime) -> None:
+    """The smart update after ``sell``: the target gets the stock sold, and the
+    products were read ``since`` after they were ``made`` (so the sale is what
+    listed them: their dates, or the orders changed since)."""
+    target = engine.target
+    assert isinstance(target, MemoryCart)
+    assert stock(target, "sold-simple")[0] == 10  # as migrated, before the sale
+    asked: list[dt.datetime | None] = []
+    reading = source.read
+
+    def counted(kind: Any, *, since: dt.datetime | None = None) -> Any:
+        asked.append(since)
+        return reading(kind, since=since)
+
+    source.read = counted  # type: ignore[method-assign]
+    try:
+        report = engine.smart_update(entities=[Product])
+    finally:
+        del source.read  # type: ignore[method-assign]
+    assert report.ok, report.summary()
+    assert stock(target, "sold-simple") == (8, [])
+    assert stock(target, "sold-variable")[1] == [4]
+    assert len(asked) == 1 and asked[0] is not None and asked[0] > made, (asked, made)
