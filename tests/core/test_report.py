@@ -9,6 +9,7 @@ import json
 from pathlib import Path
 
 import attrs
+import pytest
 
 from cartmigrate import (
     Category,
@@ -20,7 +21,8 @@ from cartmigrate import (
     SyncEngine,
     Variant,
 )
-from cartmigrate.engine import Failure, Notice
+from cartmigrate.engine import Failure, FieldChange, Notice
+from cartmigrate.engine import _changes as changes_module
 
 from .test_engine import demo_store
 
@@ -62,6 +64,25 @@ def test_a_real_run_lists_its_updates_and_reconciles() -> None:
     assert "2 update(s) written" in text
     order = next(line for line in text.splitlines() if line.startswith("order "))
     assert order.split()[-4:] == ["1", "1", "1", "ok"]  # on source, migrated, on target
+
+
+def test_a_written_update_lists_its_values_as_plain_data_kept_or_spilled(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The values are turned into plain data when read (``PlainFields``), not
+    # as each update is written: whoever reads them sees plain data either way.
+    monkeypatch.setattr(changes_module, "KEPT", 1)  # the second change spills
+    engine, _ = _planned()
+    report = engine.smart_update()
+    by_entity = {c.entity: c for c in report.changes}
+    order, variant = by_entity["order"], by_entity["variant"]
+    assert variant.fields["quantity"] == FieldChange(old=2, new=0)
+    status = order.fields["status"]
+    assert status == FieldChange(old="processing", new="completed"), status
+    assert type(status.new) is str  # not the OrderStatus the update compared
+    assert dict(order.fields) == {"status": status} == order.fields
+    assert repr(order.fields) == repr({"status": status})
+    assert json.loads(report.to_json())["changes"][0]["fields"]
 
 
 def test_variants_are_counted_the_same_way_by_every_call() -> None:

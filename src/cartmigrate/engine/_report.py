@@ -8,7 +8,7 @@ import enum
 import io
 import json
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, Literal, cast
 
 import attrs
@@ -71,6 +71,46 @@ class FieldChange:
         if not isinstance(self.old, list | tuple) and not isinstance(self.new, list | tuple):
             return None
         return cast(Mapping[str, Any], DeepDiff(self.old, self.new, verbose_level=2).to_dict())
+
+
+class PlainFields(Mapping[str, FieldChange]):
+    """A written update's fields, as plain data when first read.
+
+    A report lists every update with its old and new values as plain data
+    (models as dicts, amounts and times as text). Turned so as each update is
+    written, that was a twelfth of a smart update's cost, for reports most
+    callers only count: the values are kept as compared, and each change's
+    fields are turned when read, or when the change is spilled to disk.
+    """
+
+    __slots__ = ("_plain", "_raw")
+
+    def __init__(self, raw: Mapping[str, FieldChange]) -> None:
+        self._raw = dict(raw)  # (the caller's dict may change after)
+        self._plain: dict[str, FieldChange] | None = None
+
+    def _view(self) -> dict[str, FieldChange]:
+        if self._plain is None:
+            self._plain = {
+                name: FieldChange(old=plain(c.old), new=plain(c.new))
+                for name, c in self._raw.items()
+            }
+        return self._plain
+
+    def __getitem__(self, name: str) -> FieldChange:
+        return self._view()[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._raw)
+
+    def __len__(self) -> int:
+        return len(self._raw)
+
+    def __repr__(self) -> str:
+        return repr(self._view())
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (dict, (self._view(),))  # pickled (spilled) as the plain dict it reads as
 
 
 @attrs.define(frozen=True, kw_only=True)

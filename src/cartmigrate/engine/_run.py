@@ -17,12 +17,12 @@ import attrs
 
 from .._exceptions import CartMigrateError
 from ..connectors import Cart
-from ..models import Entity, plain
+from ..models import Entity
 from ..state import FailureRecord, StateStore
 from ._content import ContentIndex
 from ._fail_fast import StopCall, is_fatal, stop_if_fatal
 from ._read_ahead import ReadAhead
-from ._report import Change, Failure, FieldChange, Outcome, Progress, Report
+from ._report import Change, Failure, FieldChange, Outcome, PlainFields, Progress, Report
 
 if TYPE_CHECKING:
     from ._engine import SyncEngine
@@ -173,6 +173,6 @@ def record_update(
             entity=kind.kind,
             source_id=source_id,
             target_id=target_id,
-            fields={k: FieldChange(old=plain(c.old), new=plain(c.new)) for k, c in changes.items()},
+            fields=PlainFields(changes),
         )
     )
