@@ -8,6 +8,8 @@ for what it did not send.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from cartmigrate import (
@@ -22,6 +24,7 @@ from cartmigrate import (
     Review,
     Variant,
 )
+from cartmigrate.testing import FakeClock
 
 
 def _cart() -> MemoryCart:
@@ -81,6 +84,30 @@ def test_an_update_is_not_refused_for_what_it_did_not_send() -> None:
     cart.remove(Customer, "u1")
     cart.update(Order, "o1", {"status": OrderStatus.COMPLETED})
     assert cart.get(Order, "o1").status is OrderStatus.COMPLETED  # type: ignore[union-attr]
+
+
+def test_an_update_moves_updated_at_and_is_read_since_then() -> None:
+    # As a platform stamps a write: an update of a field, of a variant (its
+    # product is what changed), and one that sends updated_at itself.
+    clock = FakeClock(dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
+    cart = MemoryCart(
+        [
+            Product(id="p1", sku="TEE", name="Tee", variants=[Variant(id="v1", sku="TEE-S")]),
+            Product(id="p2", sku="CAP", name="Cap"),
+            Order(id="o1", number="1001", total="10"),
+        ],
+        clock=clock.now,
+    )
+    clock.advance(dt.timedelta(hours=1))
+    since = clock.now()
+    cart.update(Order, "o1", {"status": OrderStatus.COMPLETED})
+    cart.update(Variant, "v1", {"quantity": 3}, parent_id="p1")
+    cart.update(Product, "p2", {"updated_at": dt.datetime(2020, 1, 1, tzinfo=dt.UTC)})
+    for kind, entity_id in ((Order, "o1"), (Product, "p1"), (Product, "p2")):
+        entity = cart.get(kind, entity_id)
+        assert entity is not None and entity.updated_at == since, (entity_id, entity)
+    assert {p.id for p in cart.read(Product, since=since)} == {"p1", "p2"}
+    assert [o.id for o in cart.read(Order, since=since)] == ["o1"]
 
 
 def test_the_referring_fields_are_those_references_are_read_from() -> None:

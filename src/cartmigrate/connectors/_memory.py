@@ -339,10 +339,6 @@ class MemoryCart(Cart):
             stamps["created_at"] = now
         return stamps
 
-    def _stamp(self, entity: E, *, created: bool) -> E:
-        stamps = self._stamps(entity, created=created)
-        return _copy_with(entity, stamps) if stamps else entity
-
     def _apply_update(
         self, kind: type[Entity], id: str, changes: Mapping[str, Any], parent_id: str | None
     ) -> None:
@@ -358,24 +354,27 @@ class MemoryCart(Cart):
             else:
                 raise EntityNotFound(f"no variant {id} on product {parent_id}", entity="variant")
             # Only the variant changed, and was converted and checked above:
-            # the product is copied without converting all its fields again.
-            updated: Entity = _copy_with(product, {"variants": tuple(variants)})
+            # the product is copied (and stamped) without converting all its
+            # fields again.
+            stamps = self._stamps(product, created=False)
+            updated: Entity = _copy_with(product, {"variants": tuple(variants), **stamps})
             kind = Product
         else:
             current = self._store[kind].get(id)
             if current is None:
                 raise EntityNotFound(f"no {kind.kind} {id} in {self.name}", entity=kind.kind)
-            updated = self._evolve(current, changes)
+            # Changed and stamped in one copy.
+            updated = self._evolve(current, changes, self._stamps(current, created=False))
             # As a platform does: only what the update sends is checked again.
             if not _KEYED.isdisjoint(changes):
                 self._check_unique(updated, id)
             if not referring_fields(kind).isdisjoint(changes):
                 self._check_refs(updated)
-        old = self._store[kind][updated.id or ""]
-        stored = self._stamp(updated, created=False)
-        self._index(old, stored)
+        self._index(self._store[kind][updated.id or ""], updated)
 
-    def _evolve(self, entity: E, changes: Mapping[str, Any]) -> E:
+    def _evolve(
+        self, entity: E, changes: Mapping[str, Any], stamps: Mapping[str, Any] | None = None
+    ) -> E:
         unknown = sorted(set(changes) - _fields_of(type(entity)).keys() - {"id"})
         if unknown:
             raise EntityRejected(
@@ -384,7 +383,7 @@ class MemoryCart(Cart):
                 field=unknown[0],
             )
         try:
-            return _evolve_some(entity, {k: v for k, v in changes.items() if k != "id"})
+            return _evolve_some(entity, {k: v for k, v in changes.items() if k != "id"}, stamps)
         except InvalidEntity as error:
             raise EntityRejected(
                 str(error), entity=type(entity).kind, field=error.field, status_code=400

@@ -69,14 +69,18 @@ def _fields_of(cls: type) -> dict[str, attrs.Attribute[Any]]:
     return fields
 
 
-def _evolve_some(instance: T, changes: Mapping[str, Any]) -> T:
+def _evolve_some(
+    instance: T, changes: Mapping[str, Any], also: Mapping[str, Any] | None = None
+) -> T:
     """``attrs.evolve`` for a few fields: each changed value converted and
     validated as ``__init__`` would, the others copied as they are (they were
     converted when ``instance`` was built), then the class's own checks.
 
     A store updating one field of an order (its status) would otherwise
     convert all twenty fields, lines and addresses included, again. Names
-    must be fields of the class (the caller checks).
+    must be fields of the class (the caller checks). ``also``: values set in
+    the same copy as they are, already converted and checked (a store's time
+    stamps), over ``changes``.
     """
     cls = type(instance)
     fields = _fields_of(cls)
@@ -89,7 +93,7 @@ def _evolve_some(instance: T, changes: Mapping[str, Any]) -> T:
         elif converter is not None:
             value = cast(_Convert, converter)(value)
         converted[name] = value
-    new = _copy_with(instance, converted)
+    new = _copy_with(instance, {**converted, **also} if also else converted)
     for name, value in converted.items():
         field = fields[name]
         if field.validator is not None:
