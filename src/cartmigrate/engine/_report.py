@@ -77,10 +77,10 @@ class PlainFields(Mapping[str, FieldChange]):
     """A written update's fields, as plain data when first read.
 
     A report lists every update with its old and new values as plain data
-    (models as dicts, amounts and times as text). Turned so as each update is
-    written, that was a twelfth of a smart update's cost, for reports most
-    callers only count: the values are kept as compared, and each change's
-    fields are turned when read, or when the change is spilled to disk.
+    (models as dicts, amounts and times as text). Converting them as each
+    update was written cost 6-8% of a smart update, for reports most callers
+    only count: the values are kept as compared, and a change's fields are
+    converted when first read, or when the change is spilled to disk.
     """
 
     __slots__ = ("_plain", "_raw")

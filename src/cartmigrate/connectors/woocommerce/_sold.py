@@ -3,13 +3,13 @@
 A sale takes stock without the product's form being saved. On 7.9 the
 product's ``date_modified`` moves anyway (``wc_update_product_stock`` saves
 it, and a variation's save saves its variable parent: observed, and checked
-by ``tests/realstore/woocommerce/test_stock_sold.py``), but later versions
-are reported not to (woocommerce/woocommerce#40060, filed in September
-2023, still open): there
-``/products?modified_after=`` leaves out every product whose stock a sale
-changed, and a nightly smart update would keep the old stock on the new shop
-until go-live. An order that takes or gives back stock is created or changes
-status, both of which move the order's own date, so the products in the lines
+by ``tests/realstore/woocommerce/test_stock_sold.py``). Later versions are
+reported not to (woocommerce/woocommerce#40060, filed in September 2023 and
+still open): there ``/products?modified_after=`` leaves out every product
+whose stock a sale changed, and a nightly smart update would keep the old
+stock on the new shop until go-live. An order that takes or gives back stock
+is created, changes status or is refunded, each of which moves the order's
+own date (a refund's restock: observed on 7.9), so the products in the lines
 of the orders changed since the same time are the ones a sale may have
 changed. They are read too, unless the product listing had them already.
 """
