@@ -22,10 +22,11 @@ def test_semantics_the_target_cannot_keep_are_warned_about_and_converge(
 ) -> None:
     # The simulated shop has no "Colour"/"Size" select attributes: the tee fails
     # alone, saying so (the rest of the catalog is what this test is about).
+    grouped = frozenset({("g", "product_type"), ("g", "grouped_product_ids")})
     warned = migrate_to_a_target_that_cannot_keep_them(
-        make_cart(sim), failing={"v": "variants.options"}
+        make_cart(sim), failing={"v": "variants.options"}, kept=grouped
     )
-    assert ("c1", "weight") not in warned  # Magento keeps it
+    assert ("c1", "weight") not in warned  # Magento keeps it, and grouped products
 
 
 def test_a_virtual_or_downloadable_magento_product_is_read_as_virtual() -> None:

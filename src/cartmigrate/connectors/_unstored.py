@@ -42,12 +42,21 @@ def held(entity: Entity, table: Mapping[str, str]) -> dict[str, str]:
         if inner:
             if any(_holds(getattr(v, inner)) for v in entity.variants):
                 found[field] = reason
-        elif head == "product_type":
-            if entity.product_type in (ProductType.GROUPED, ProductType.EXTERNAL):
-                found[field] = reason
+        elif head in _KINDS:
+            if entity.product_type in _KINDS[head]:
+                found["product_type"] = reason  # (the field, whichever kinds the key names)
         elif _holds(getattr(entity, head)):
             found[field] = reason
     return found
+
+
+#: The keys that name a kind of product a target cannot keep, and those kinds:
+#: ``product_type`` grouped and external ones, ``product_type:external`` only
+#: external ones (a target that keeps grouped products).
+_KINDS = {
+    "product_type": (ProductType.GROUPED, ProductType.EXTERNAL),
+    "product_type:external": (ProductType.EXTERNAL,),
+}
 
 
 def _default(default: Any) -> Any:
@@ -67,7 +76,7 @@ def without(entity: E, fields: Mapping[str, str]) -> E:
         head, _, inner = field.partition(".")
         if inner:
             per_variant[inner] = _default(variant_defaults[inner])
-        elif head == "product_type":
+        elif head in _KINDS:
             # Grouped or external: what is left is a simple product.
             changes.update(
                 product_type=None, grouped_product_ids=(), external_url=None, button_text=None
@@ -127,8 +136,8 @@ PRESTASHOP: Mapping[str, str] = {
 
 #: What Magento cannot keep (through what this connector writes).
 MAGENTO: Mapping[str, str] = {
-    "product_type": "cartmigrate writes simple and configurable Magento products only",
-    "grouped_product_ids": "cartmigrate writes no Magento grouped products",
+    "product_type:external": "Magento has no external products; the product is created as"
+    " a simple one",
     "external_url": "Magento has no external products",
     "button_text": "Magento has no external products",
     "virtual": "cartmigrate writes simple products, not Magento's virtual type",

@@ -21,7 +21,7 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ...models import Product, ProductStatus, StockStatus, Variant, WeightUnit
+from ...models import Product, ProductStatus, ProductType, StockStatus, Variant, WeightUnit
 from ._api import parse_time
 from ._categories import custom_attribute
 from ._stock import Level
@@ -106,7 +106,9 @@ def product_from_raw(
     roots: frozenset[str],
     media_url: str,
     weight_unit: WeightUnit | None = None,
+    grouped: Sequence[str] = (),
 ) -> Product:
+    """``grouped``: a grouped product's children, by id (``_grouped.children_of``)."""
     price, compare = _prices(raw)
     quantity = level.quantity if level else None
     stock = _stock_status(level)
@@ -148,6 +150,8 @@ def product_from_raw(
         weight_unit=weight_unit if weight is not None else None,
         # Magento's virtual and downloadable types ship nothing (their files are links).
         virtual=raw.get("type_id") in ("virtual", "downloadable"),
+        product_type=ProductType.GROUPED if raw.get("type_id") == "grouped" else None,
+        grouped_product_ids=grouped,
         created_at=parse_time(raw.get("created_at")),
         updated_at=parse_time(raw.get("updated_at")),
         extra={

@@ -34,13 +34,14 @@ from ..._exceptions import (
     InvalidEntity,
     WriteOutcomeUnknown,
 )
-from ...models import Product, ProductStatus, StockStatus, Variant, WeightUnit
+from ...models import Product, ProductStatus, ProductType, StockStatus, Variant, WeightUnit
 from .._base import Created
 from .._records import positive_int_id, tracked
 from .._rest import chunked
 from ._api import PAGE_SIZE, Filter
 from ._attributes import Attribute
 from ._categories import custom_attribute
+from ._grouped import children_of, links_for
 from ._product_payload import product_from_raw, product_payload, slugify, variant_from_raw
 from ._resource import Context, Resource
 from ._stock import Level, Stock
@@ -64,6 +65,7 @@ _WRITABLE = frozenset(
         "meta_description",
         "weight",
         "weight_unit",
+        "grouped_product_ids",
     }
 )
 _VARIANT_WRITABLE = frozenset({"price", "compare_at_price", "quantity", "stock_status"})
@@ -91,6 +93,8 @@ class _Page:
     roots: frozenset[str]
     #: the store's weight unit, asked here (not per record) when the page has weights
     weight_unit: WeightUnit | None = None
+    #: each grouped product's children, by id
+    grouped: dict[str, tuple[str, ...]] = attrs.field(factory=dict)
 
 
 class ProductResource(Resource[Product]):
@@ -194,6 +198,7 @@ class ProductResource(Resource[Product]):
             levels=levels,
             roots=self.roots(),
             weight_unit=self.units.unit() if weighed else None,
+            grouped=children_of(self.api, raws),
         )
 
     def _options_of(self, raw: Mapping[str, Any]) -> list[tuple[str, Attribute | None]]:
@@ -239,6 +244,7 @@ class ProductResource(Resource[Product]):
             roots=context.roots,
             media_url=f"{self.api.base}/media/catalog/product",
             weight_unit=context.weight_unit,
+            grouped=context.grouped.get(str(raw.get("id")), ()),
         )
 
     def raw_by_sku(self, sku: str) -> Mapping[str, Any] | None:
@@ -255,7 +261,9 @@ class ProductResource(Resource[Product]):
         return self.get_many([str(raw["id"])]).get(str(raw["id"]))
 
     def derived(self, entity: Product) -> frozenset[str]:
-        if entity.variants:
+        # A configurable product's price and stock are its children's; a
+        # grouped product has neither (each child is bought on its own).
+        if entity.variants or entity.product_type is ProductType.GROUPED:
             return frozenset({"price", "compare_at_price", "quantity", "stock_status"})
         return frozenset()
 
@@ -325,6 +333,8 @@ class ProductResource(Resource[Product]):
         self._check_free(entity.sku, "product")
         if entity.variants:
             return self._create_configurable(entity)
+        if entity.product_type is ProductType.GROUPED:
+            return self._create_grouped(entity)
         plain, attributes = product_payload(
             entity, fields=None, name=entity.name, slug=self._slug(entity), **self._unit(entity)
         )
@@ -340,6 +350,29 @@ class ProductResource(Resource[Product]):
                 "stock_item": self._stock_item(entity.quantity, entity.stock_status),
             },
             "custom_attributes": attributes + self._manufacturer(entity, attribute_set),
+        }
+        return Created(id=str(self._post(body)["id"]))
+
+    def _create_grouped(self, product: Product) -> Created:
+        # No price or stock of its own: Magento shows each child's.
+        plain, attributes = product_payload(
+            product, fields=None, name=product.name, slug=self._slug(product), **self._unit(product)
+        )
+        plain.pop("price", None)
+        attributes = [a for a in attributes if a["attribute_code"] != "special_price"]
+        attribute_set = self.attribute_set()
+        body = {
+            "sku": product.sku,
+            "attribute_set_id": int(attribute_set),
+            "type_id": "grouped",
+            "visibility": 4,
+            **plain,
+            "extension_attributes": {
+                **self._extension(product),
+                "stock_item": {"is_in_stock": True},
+            },
+            "custom_attributes": attributes + self._manufacturer(product, attribute_set),
+            "product_links": links_for(product, self.raw_by_ids),
         }
         return Created(id=str(self._post(body)["id"]))
 
@@ -525,6 +558,8 @@ class ProductResource(Resource[Product]):
             body["extension_attributes"] = {
                 "category_links": self._extension(updated)["category_links"]
             }
+        if "grouped_product_ids" in rest:  # all of them: a save replaces the links
+            body["product_links"] = links_for(updated, self.raw_by_ids)
         self.api.send("PUT", _sku_path(str(current.sku)), {"product": body}, admin=True)
 
     def update_variant(self, id: str, changes: Mapping[str, Any]) -> None:

@@ -79,9 +79,12 @@ def render_product(
             "is_in_stock": level["status"] == 1,
         }
     body["extension_attributes"] = extension
-    body.update(product_links=[], options=[], media_gallery_entries=[], tier_prices=[])
-    if saved:  # a save's answer leaves out links and tier prices
-        del body["product_links"], body["tier_prices"]
+    links = [dict(link) for link in raw.get("product_links") or ()]
+    body.update(product_links=links, options=[], media_gallery_entries=[], tier_prices=[])
+    if saved:  # a save's answer leaves out tier prices, and links where there are none
+        del body["tier_prices"]
+        if not links:
+            del body["product_links"]
     custom = dict(raw["custom_attributes"])
     custom.setdefault("msrp_display_actual_price_type", "0")
     custom.setdefault("required_options", "0")
@@ -145,6 +148,8 @@ def _apply(store: MagentoStore, raw: dict[str, Any], data: Mapping[str, Any]) ->
             )
             if code == "special_price":  # the store dates a special price from today
                 raw["custom_attributes"]["special_from_date"] = store.now()[:10] + " 00:00:00"
+    if isinstance(data.get("product_links"), list):
+        raw["product_links"] = _links(store, raw, data["product_links"])
     extension = data.get("extension_attributes") or {}
     if "website_ids" in extension:
         raw["website_ids"] = list(extension["website_ids"])
@@ -176,6 +181,29 @@ def _apply(store: MagentoStore, raw: dict[str, Any], data: Mapping[str, Any]) ->
             level["quantity"] = stock["qty"]
         if "is_in_stock" in stock:
             level["status"] = 1 if stock["is_in_stock"] else 0
+
+
+def _links(store: MagentoStore, raw: Mapping[str, Any], links: list[Any]) -> list[dict[str, Any]]:
+    """``product_links`` as saved: all of them replace the product's (an empty
+    list removes them), each linked SKU must exist (404, and nothing saved)."""
+    saved = []
+    for link in links:
+        linked = str(link.get("linked_product_sku") or "")
+        if not any(p["sku"] == linked for p in store.products.values()):
+            raise SimError(404, 'The Product with the "%1" SKU doesn\'t exist.', [linked])
+        saved.append(
+            {
+                "sku": raw["sku"],
+                "link_type": link.get("link_type"),
+                "linked_product_sku": linked,
+                "linked_product_type": link.get("linked_product_type"),
+                "position": int(link.get("position") or 0),
+                "extension_attributes": {
+                    "qty": (link.get("extension_attributes") or {}).get("qty", 0)
+                },
+            }
+        )
+    return sorted(saved, key=lambda link: link["position"])
 
 
 def _check_children(store: MagentoStore, parent: Mapping[str, Any], links: list[int]) -> None:
@@ -236,7 +264,7 @@ def product_create(call: Call) -> Any:
         "sku": sku,
         "name": data.get("name"),
         "attribute_set_id": int(set_id),
-        "price": data.get("price", 0),
+        "price": data.get("price", None if data.get("type_id") == "grouped" else 0),
         "status": data.get("status", 1),
         "visibility": data.get("visibility", 4),
         "type_id": data.get("type_id", "simple"),
@@ -282,6 +310,10 @@ def product_delete(call: Call) -> Any:
     for other in store.products.values():
         if raw["id"] in (other.get("configurable_product_links") or ()):
             other["configurable_product_links"].remove(raw["id"])
+        if other.get("product_links"):  # (the link table's rows go with the product)
+            other["product_links"] = [
+                link for link in other["product_links"] if link["linked_product_sku"] != raw["sku"]
+            ]
     return True
 
 
