@@ -64,6 +64,35 @@ def test_a_batch_above_the_threshold_goes_through_one_bulk_operation(
         assert [v.id for v in found.variants] == list(result.variant_ids)
 
 
+def test_a_bulk_created_product_of_more_than_100_variants_gets_every_variant_id(
+    sim: ShopifySimulator, clock: FakeClock
+) -> None:
+    # A result line holds 100 variants: the rest's ids are read after it.
+    big = Product(
+        id="big",
+        name="Big",
+        price="3",
+        variants=[
+            Variant(
+                id=f"v{s}-{c}",
+                sku=f"B-{s}-{c}",
+                quantity=1,
+                options={"Size": f"{s}", "Colour": f"{c}"},
+            )
+            for s in range(10)
+            for c in range(12)
+        ],
+    )
+    products = [big, *_products(5)]
+    results = _bulk_cart(sim, clock).create_many(products, source_refs=_refs(products))
+    assert "ProductSet" not in sim.operations()
+    result = results[0]
+    assert not isinstance(result, Exception)
+    found = _bulk_cart(sim, clock).get(Product, result.id)
+    assert found is not None and len(found.variants) == 120
+    assert [v.id for v in found.variants] == list(result.variant_ids)
+
+
 def test_below_the_threshold_it_is_one_request_each(
     sim: ShopifySimulator, clock: FakeClock
 ) -> None:

@@ -57,13 +57,37 @@ def test_create_read_and_documents_validate(
 
 
 def test_pagination_reads_every_page(cart: ShopifyCart, sim: ShopifySimulator) -> None:
-    results = cart.create_many(_products(7))
+    results = cart.create_many(_products(15))
     assert all(not isinstance(r, Exception) for r in results)
     names = [p.name for p in cart.read(Product)]
-    assert names == [f"Product {i}" for i in range(7)]
-    # One per page (docs.PAGE_PRODUCTS: 100 variants with their weights cost 578).
-    assert sim.operations().count("Products") == 7
-    assert cart.count(Product) == 7
+    assert names == [f"Product {i}" for i in range(15)]
+    # docs.PAGE_PRODUCTS a page (the most whose requested cost stays under 1,000).
+    assert docs.PAGE_PRODUCTS == 7
+    assert sim.operations().count("Products") == 3
+    assert "ProductVariants" not in sim.operations()  # none has more than 10 variants
+    assert cart.count(Product) == 15
+
+
+def test_a_product_of_more_variants_than_a_page_holds_is_read_whole(
+    cart: ShopifyCart, sim: ShopifySimulator
+) -> None:
+    # 150 variants: 10 read with the product, then 100 and 40 by ProductVariants.
+    variants = [
+        Variant(
+            sku=f"BIG-{s}-{c}", price="3", quantity=1, options={"Size": f"{s}", "Colour": f"{c}"}
+        )
+        for s in range(10)
+        for c in range(15)
+    ]
+    created = cart.create(Product(name="Big", sku="BIG", variants=variants))
+    before = sim.operations().count("ProductVariants")
+    [read] = [p for p in cart.read(Product) if p.name == "Big"]
+    assert [v.sku for v in read.variants] == [v.sku for v in variants]
+    assert sim.operations().count("ProductVariants") - before == 2
+    got = cart.get(Product, created.id)
+    assert got is not None and len(got.variants) == 150
+    # The create's answer holds 100 variants: the rest's ids were read after it.
+    assert list(created.variant_ids) == [v.id for v in read.variants]
 
 
 def test_incremental_read(cart: ShopifyCart, clock: FakeClock) -> None:

@@ -154,6 +154,7 @@ class BulkWrites(ShopifyBase):
             results[position] = self.user_error("product", "BulkProductSet", errors[0])
         elif node.get("id"):
             product = items[position][0]
+            node = self._whole(node, "variants", "ProductVariants", docs.PRODUCT_VARIANTS)
             nodes = (node.get("variants") or {}).get("nodes") or []
             results[position] = Created(
                 id=str(node["id"]),

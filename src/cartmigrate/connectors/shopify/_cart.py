@@ -353,7 +353,10 @@ class ShopifyCart(Reads, OrderWrites, StockWrites, BulkWrites, Redirects):
             )
         except DuplicateEntity as error:
             raise self._adopt_duplicate(error, Product, product.slug) from None
-        created = payload["product"]
+        # Its answer holds 100 variants; a product may have up to 2,048.
+        created = self._whole(
+            payload["product"], "variants", "ProductVariants", docs.PRODUCT_VARIANTS
+        )
         nodes = created["variants"]["nodes"]
         if not product.variants:
             return Created(id=created["id"])

@@ -22,10 +22,13 @@ NAMESPACE = "cartmigrate"
 SOURCE_REF = "source_ref"
 
 PAGE_COLLECTIONS = 100
-#: One product a page: with 100 variants and each one's weight
-#: (``measurement { weight }``, two objects a variant) a page of two would cost
-#: 1,154, past Shopify's single-query limit of 1,000.
-PAGE_PRODUCTS = 1
+#: Variants read with each product; a product with more has the rest read by
+#: PRODUCT_VARIANTS, 100 a query (a product holds up to 2,048). With 100 read
+#: each, a page held one product (578 of the 1,000 points a query may ask
+#: for, two 1,154), and a product of more variants was read without them; with
+#: 10, a page holds 7 (884; 8 would ask 1,010).
+PRODUCT_VARIANTS_FIRST = 10
+PAGE_PRODUCTS = 7
 PAGE_CUSTOMERS = 20
 PAGE_ORDERS = 3
 #: Addresses read with each customer; more are fetched by CUSTOMER_ADDRESSES.
@@ -49,16 +52,21 @@ fragment ProductFields on Product {
   sourceRef: metafield(namespace: "cartmigrate", key: "source_ref") { value }
   collections(first: 25) { nodes { id } }
   media(first: 20) { nodes { ... on MediaImage { image { url } } } }
-  variants(first: 100) {
-    nodes {
-      id sku price compareAtPrice inventoryPolicy position
-      selectedOptions { name value }
-      inventoryItem { id tracked measurement { weight { value unit } } }
-      inventoryQuantity
-    }
-  }
+  variants(first: PRODUCT_VARIANTS_FIRST) { nodes { ...VariantFields } PAGE_INFO }
 }
 """
+
+_VARIANT = """
+fragment VariantFields on ProductVariant {
+  id sku price compareAtPrice inventoryPolicy position
+  selectedOptions { name value }
+  inventoryItem { id tracked measurement { weight { value unit } } }
+  inventoryQuantity
+}
+"""
+_PRODUCT = _VARIANT + _PRODUCT.replace(
+    "PRODUCT_VARIANTS_FIRST", str(PRODUCT_VARIANTS_FIRST)
+).replace("PAGE_INFO", _PAGE_INFO)
 
 _ADDRESS = "firstName lastName company address1 address2 city provinceCode zip countryCodeV2 phone"
 
@@ -128,6 +136,16 @@ query Products($first: Int!, $after: String, $query: String) {{
 )
 
 PRODUCT = _PRODUCT + "query Product($id: ID!) { product(id: $id) { ...ProductFields } }"
+
+PRODUCT_VARIANTS = (
+    _VARIANT
+    + f"""
+query ProductVariants($id: ID!, $after: String) {{
+  product(id: $id) {{
+    variants(first: 100, after: $after) {{ nodes {{ ...VariantFields }} {_PAGE_INFO} }}
+  }}
+}}"""
+)
 
 VARIANTS_BY_SKU = """
 query VariantsBySku($query: String!) {
@@ -256,7 +274,12 @@ mutation CollectionDelete($input: CollectionDeleteInput!) {{
 PRODUCT_SET = """
 mutation ProductSet($input: ProductSetInput!, $identifier: ProductSetIdentifiers) {
   productSet(input: $input, identifier: $identifier, synchronous: true) {
-    product { id variants(first: 100) { nodes { id sku selectedOptions { name value } } } }
+    product {
+      id
+      variants(first: 100) {
+        nodes { id sku selectedOptions { name value } } pageInfo { hasNextPage endCursor }
+      }
+    }
     userErrors { field message code }
   }
 }"""
@@ -405,7 +428,9 @@ mutation BulkProductSet($input: ProductSetInput!, $identifier: ProductSetIdentif
     product {
       id
       sourceRef: metafield(namespace: "cartmigrate", key: "source_ref") { value }
-      variants(first: 100) { nodes { id selectedOptions { name value } } }
+      variants(first: 100) {
+        nodes { id selectedOptions { name value } } pageInfo { hasNextPage endCursor }
+      }
     }
     userErrors { field message code }
   }

@@ -335,7 +335,9 @@ class ShopifyBase(Cart):
         stock quantities are then "last seen"; False for the connector's own look
         before a write, which must not move that mark."""
         if kind is Customer:
-            node = self._all_addresses(node)
+            node = self._whole(node, "addressesV2", "CustomerAddresses", docs.CUSTOMER_ADDRESSES)
+        elif kind is Product:
+            node = self._whole(node, "variants", "ProductVariants", docs.PRODUCT_VARIANTS)
         converter: Callable[[Mapping[str, Any]], Entity] = {
             Category: cv.category_from,
             Product: cv.product_from,
@@ -355,24 +357,27 @@ class ShopifyBase(Cart):
     def saw_stock(self, product: Product) -> None:
         """Hook: a product was read (``_stock`` remembers its quantities)."""
 
-    def _all_addresses(self, node: Mapping[str, Any]) -> Mapping[str, Any]:
-        """A customer node with every address, fetching the pages after the first."""
-        connection = node.get("addressesV2")
+    def _whole(
+        self, node: Mapping[str, Any], key: str, operation: str, document: str
+    ) -> Mapping[str, Any]:
+        """``node`` with all of its connection ``key`` (a customer's addresses, a
+        product's variants): the pages after the one read with it, fetched by
+        ``document``, which asks the node by id for the page ``after`` a cursor."""
+        connection = node.get(key)
         if not connection or not (connection.get("pageInfo") or {}).get("hasNextPage"):
             return node
         nodes = list(connection.get("nodes") or ())
         after = connection["pageInfo"].get("endCursor")
-        for _ in range(100):  # 25,000 addresses: far past any real customer
-            data = self.run(
-                "CustomerAddresses", docs.CUSTOMER_ADDRESSES, {"id": node["id"], "after": after}
-            )
-            page = ((data.get("customer") or {}).get("addressesV2")) or {}
+        for _ in range(100):  # 250 a page for addresses, 100 for variants (2,048 at most)
+            data = self.run(operation, document, {"id": node["id"], "after": after})
+            owner = next(iter(data.values()), None) or {}
+            page = owner.get(key) or {}
             nodes.extend(page.get("nodes") or ())
             info = page.get("pageInfo") or {}
             if not info.get("hasNextPage"):
                 break
             after = info.get("endCursor")
-        return {**node, "addressesV2": {"nodes": nodes}}
+        return {**node, key: {"nodes": nodes}}
 
     def readable(self, kind: type[Entity], node: Mapping[str, Any]) -> Entity | None:
         """The model for ``node``, or None when it cannot be one (reported, not raised:
