@@ -333,47 +333,31 @@ class ProductResource(Resource[Product]):
         self._check_free(entity.sku, "product")
         if entity.variants:
             return self._create_configurable(entity)
-        if entity.product_type is ProductType.GROUPED:
-            return self._create_grouped(entity)
+        # A grouped product has no price or stock of its own: Magento shows each child's.
+        grouped = entity.product_type is ProductType.GROUPED
         plain, attributes = product_payload(
             entity, fields=None, name=entity.name, slug=self._slug(entity), **self._unit(entity)
         )
+        if grouped:
+            plain.pop("price", None)
+            attributes = [a for a in attributes if a["attribute_code"] != "special_price"]
         attribute_set = self.attribute_set()
+        stock = (
+            {"is_in_stock": True}
+            if grouped
+            else self._stock_item(entity.quantity, entity.stock_status)
+        )
         body = {
             "sku": entity.sku,
             "attribute_set_id": int(attribute_set),
-            "type_id": "simple",
+            "type_id": "grouped" if grouped else "simple",
             "visibility": 4,
             **plain,
-            "extension_attributes": {
-                **self._extension(entity),
-                "stock_item": self._stock_item(entity.quantity, entity.stock_status),
-            },
+            "extension_attributes": {**self._extension(entity), "stock_item": stock},
             "custom_attributes": attributes + self._manufacturer(entity, attribute_set),
         }
-        return Created(id=str(self._post(body)["id"]))
-
-    def _create_grouped(self, product: Product) -> Created:
-        # No price or stock of its own: Magento shows each child's.
-        plain, attributes = product_payload(
-            product, fields=None, name=product.name, slug=self._slug(product), **self._unit(product)
-        )
-        plain.pop("price", None)
-        attributes = [a for a in attributes if a["attribute_code"] != "special_price"]
-        attribute_set = self.attribute_set()
-        body = {
-            "sku": product.sku,
-            "attribute_set_id": int(attribute_set),
-            "type_id": "grouped",
-            "visibility": 4,
-            **plain,
-            "extension_attributes": {
-                **self._extension(product),
-                "stock_item": {"is_in_stock": True},
-            },
-            "custom_attributes": attributes + self._manufacturer(product, attribute_set),
-            "product_links": links_for(product, self.raw_by_ids),
-        }
+        if grouped:
+            body["product_links"] = links_for(entity, self.raw_by_ids)
         return Created(id=str(self._post(body)["id"]))
 
     def _unit(self, product: Product) -> dict[str, WeightUnit | None]:
