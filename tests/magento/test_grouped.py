@@ -65,3 +65,16 @@ def test_a_group_whose_child_is_gone_fails_alone_naming_the_field(
         cart.create(group)
     assert refused.value.field == "grouped_product_ids"
     assert cart.find(Product, "G-1") is None
+
+
+def test_children_are_not_set_on_a_product_that_is_not_grouped_there(
+    sim: MagentoSimulator, make_cart: Any
+) -> None:
+    cart = make_cart(sim)
+    child = cart.create(Product(name="Child", sku="KID-1", price="1"))
+    simple = cart.create(Product(name="Plain", sku="PLAIN-1", price="2"))
+    with pytest.raises(EntityRejected) as refused:
+        cart.update(Product, simple.id, {"grouped_product_ids": [child.id]})
+    assert refused.value.field == "grouped_product_ids"
+    raw = _raw(sim)("PLAIN-1")
+    assert raw["type_id"] == "simple" and not raw.get("product_links")

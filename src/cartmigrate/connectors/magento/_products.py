@@ -543,6 +543,13 @@ class ProductResource(Resource[Product]):
                 "category_links": self._extension(updated)["category_links"]
             }
         if "grouped_product_ids" in rest:  # all of them: a save replaces the links
+            if current.product_type is not ProductType.GROUPED:
+                raise EntityRejected(
+                    f"magento: product {current.sku!r} is not a grouped product on the store;"
+                    " its type cannot be changed, so it holds no children",
+                    entity="product",
+                    field="grouped_product_ids",
+                )
             body["product_links"] = links_for(updated, self.raw_by_ids)
         self.api.send("PUT", _sku_path(str(current.sku)), {"product": body}, admin=True)
 
