@@ -62,7 +62,7 @@ def test_pagination_reads_every_page(cart: ShopifyCart, sim: ShopifySimulator) -
     names = [p.name for p in cart.read(Product)]
     assert names == [f"Product {i}" for i in range(15)]
     # docs.PAGE_PRODUCTS a page (the most whose requested cost stays under 1,000).
-    assert docs.PAGE_PRODUCTS == 7
+    assert docs.PAGE_PRODUCTS == 5
     assert sim.operations().count("Products") == 3
     assert "ProductVariants" not in sim.operations()  # none has more than 10 variants
     assert cart.count(Product) == 15
@@ -88,6 +88,21 @@ def test_a_product_of_more_variants_than_a_page_holds_is_read_whole(
     assert got is not None and len(got.variants) == 150
     # The create's answer holds 100 variants: the rest's ids were read after it.
     assert list(created.variant_ids) == [v.id for v in read.variants]
+
+
+def test_a_product_in_more_collections_and_with_more_images_than_a_page_holds_is_read_whole(
+    cart: ShopifyCart, sim: ShopifySimulator
+) -> None:
+    # 25 collections and 20 images are read with a product; the rest after.
+    collections = [cart.create(Category(name=f"C{i}", slug=f"c{i}")).id for i in range(30)]
+    images = [f"https://cdn.example/img/{i}.jpg" for i in range(24)]
+    created = cart.create(Product(name="Wide", sku="WIDE", category_ids=collections, images=images))
+    got = cart.get(Product, created.id)
+    assert got is not None
+    assert sorted(got.category_ids) == sorted(collections)
+    assert len(got.images) == 24
+    operations = sim.operations()
+    assert "ProductCollections" in operations and "ProductMedia" in operations
 
 
 def test_incremental_read(cart: ShopifyCart, clock: FakeClock) -> None:

@@ -23,12 +23,14 @@ SOURCE_REF = "source_ref"
 
 PAGE_COLLECTIONS = 100
 #: Variants read with each product; a product with more has the rest read by
-#: PRODUCT_VARIANTS, 100 a query (a product holds up to 2,048). With 100 read
-#: each, a page held one product (578 of the 1,000 points a query may ask
-#: for, two 1,154), and a product of more variants was read without them; with
-#: 10, a page holds 7 (884; 8 would ask 1,010).
+#: PRODUCT_VARIANTS, 100 a query (a product holds up to 2,048), and so its
+#: collections past 25 and images past 20. With 100 variants read each, a page
+#: held one product (578 of the 1,000 points a query may ask for, two 1,154),
+#: and a product of more variants, collections or images was read without
+#: them; with 10, a page holds 5 (907 with every connection's page info; 6
+#: would ask 1,088).
 PRODUCT_VARIANTS_FIRST = 10
-PAGE_PRODUCTS = 7
+PAGE_PRODUCTS = 5
 PAGE_CUSTOMERS = 20
 PAGE_ORDERS = 3
 #: Addresses read with each customer; more are fetched by CUSTOMER_ADDRESSES.
@@ -50,8 +52,8 @@ fragment ProductFields on Product {
   seo { title description }
   options { name values }
   sourceRef: metafield(namespace: "cartmigrate", key: "source_ref") { value }
-  collections(first: 25) { nodes { id } }
-  media(first: 20) { nodes { ... on MediaImage { image { url } } } }
+  collections(first: 25) { nodes { id } PAGE_INFO }
+  media(first: 20) { nodes { ... on MediaImage { image { url } } } PAGE_INFO }
   variants(first: PRODUCT_VARIANTS_FIRST) { nodes { ...VariantFields } PAGE_INFO }
 }
 """
@@ -146,6 +148,21 @@ query ProductVariants($id: ID!, $after: String) {{
   }}
 }}"""
 )
+
+#: A product's collections and images past those read with it (25 and 20).
+PRODUCT_COLLECTIONS = f"""
+query ProductCollections($id: ID!, $after: String) {{
+  product(id: $id) {{ collections(first: 250, after: $after) {{ nodes {{ id }} {_PAGE_INFO} }} }}
+}}"""
+
+PRODUCT_MEDIA = f"""
+query ProductMedia($id: ID!, $after: String) {{
+  product(id: $id) {{
+    media(first: 100, after: $after) {{
+      nodes {{ ... on MediaImage {{ image {{ url }} }} }} {_PAGE_INFO}
+    }}
+  }}
+}}"""
 
 VARIANTS_BY_SKU = """
 query VariantsBySku($query: String!) {

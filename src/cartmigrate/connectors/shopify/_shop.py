@@ -338,6 +338,8 @@ class ShopifyBase(Cart):
             node = self._whole(node, "addressesV2", "CustomerAddresses", docs.CUSTOMER_ADDRESSES)
         elif kind is Product:
             node = self._whole(node, "variants", "ProductVariants", docs.PRODUCT_VARIANTS)
+            node = self._whole(node, "collections", "ProductCollections", docs.PRODUCT_COLLECTIONS)
+            node = self._whole(node, "media", "ProductMedia", docs.PRODUCT_MEDIA)
         converter: Callable[[Mapping[str, Any]], Entity] = {
             Category: cv.category_from,
             Product: cv.product_from,
