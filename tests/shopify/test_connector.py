@@ -105,6 +105,17 @@ def test_a_product_in_more_collections_and_with_more_images_than_a_page_holds_is
     assert "ProductCollections" in operations and "ProductMedia" in operations
 
 
+def test_an_order_of_more_lines_than_a_page_holds_is_read_whole(
+    cart: ShopifyCart, sim: ShopifySimulator
+) -> None:
+    # 50 lines are read with an order; the rest after it, 100 a query.
+    lines = [OrderLine(name=f"Line {i}", quantity=1, price="1") for i in range(120)]
+    created = cart.create(Order(number="#7001", lines=lines))
+    got = cart.get(Order, created.id)
+    assert got is not None and [line.name for line in got.lines] == [line.name for line in lines]
+    assert sim.operations().count("OrderLineItems") == 1
+
+
 def test_incremental_read(cart: ShopifyCart, clock: FakeClock) -> None:
     cart.create(Customer(email="old@example.com"))
     clock.advance(3600)

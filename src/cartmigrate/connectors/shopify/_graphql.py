@@ -82,6 +82,10 @@ fragment CustomerFields on Customer {{
 }}
 """
 
+_LINE = (
+    "name sku quantity originalUnitPriceSet { shopMoney { amount } } product { id } variant { id }"
+)
+
 _ORDER = f"""
 fragment OrderFields on Order {{
   id name email note tags createdAt processedAt updatedAt closed cancelledAt
@@ -94,12 +98,7 @@ fragment OrderFields on Order {{
   totalPriceSet {{ shopMoney {{ amount }} }}
   billingAddress {{ {_ADDRESS} }}
   shippingAddress {{ {_ADDRESS} }}
-  lineItems(first: 50) {{
-    nodes {{
-      name sku quantity originalUnitPriceSet {{ shopMoney {{ amount }} }}
-      product {{ id }} variant {{ id }}
-    }}
-  }}
+  lineItems(first: 50) {{ nodes {{ {_LINE} }} {_PAGE_INFO} }}
   fulfillments(first: 20) {{
     id createdAt status
     trackingInfo(first: 5) {{ company number url }}
@@ -148,6 +147,12 @@ query ProductVariants($id: ID!, $after: String) {{
   }}
 }}"""
 )
+
+#: An order's lines past the 50 read with it, 100 a query (603 points).
+ORDER_LINE_ITEMS = f"""
+query OrderLineItems($id: ID!, $after: String) {{
+  order(id: $id) {{ lineItems(first: 100, after: $after) {{ nodes {{ {_LINE} }} {_PAGE_INFO} }} }}
+}}"""
 
 #: A product's collections and images past those read with it (25 and 20).
 PRODUCT_COLLECTIONS = f"""

@@ -340,6 +340,8 @@ class ShopifyBase(Cart):
             node = self._whole(node, "variants", "ProductVariants", docs.PRODUCT_VARIANTS)
             node = self._whole(node, "collections", "ProductCollections", docs.PRODUCT_COLLECTIONS)
             node = self._whole(node, "media", "ProductMedia", docs.PRODUCT_MEDIA)
+        elif kind is Order:
+            node = self._whole(node, "lineItems", "OrderLineItems", docs.ORDER_LINE_ITEMS)
         converter: Callable[[Mapping[str, Any]], Entity] = {
             Category: cv.category_from,
             Product: cv.product_from,
