@@ -13,10 +13,13 @@ from cartmigrate import (
     Customer,
     DuplicateEntity,
     EntityRejected,
+    InvalidEntity,
     Manufacturer,
     Order,
     OrderLine,
     Product,
+    Shipment,
+    ShipmentLine,
     Variant,
     WriteOutcomeUnknown,
 )
@@ -24,6 +27,7 @@ from cartmigrate.connectors.shopify import ShopifyCart
 from cartmigrate.connectors.shopify import _graphql as docs
 from cartmigrate.testing import FakeClock
 from cartmigrate.testing.shopify import ShopifySimulator
+from cartmigrate.testing.shopify._cost import query_cost
 
 from .conftest import TOKEN, BucketClock, assert_documents_valid, make_cart
 
@@ -114,6 +118,96 @@ def test_an_order_of_more_lines_than_a_page_holds_is_read_whole(
     got = cart.get(Order, created.id)
     assert got is not None and [line.name for line in got.lines] == [line.name for line in lines]
     assert sim.operations().count("OrderLineItems") == 1
+
+
+def test_an_order_of_more_fulfillments_than_are_read_with_it_is_read_whole(
+    cart: ShopifyCart, sim: ShopifySimulator
+) -> None:
+    # Order.fulfillments is a list that ``first`` truncates; fulfillmentsCount
+    # says there are more, and the order is asked for them again.
+    shipments = [
+        Shipment(tracking_number=f"T{i:02}", lines=[ShipmentLine(sku="BOX", quantity=1)])
+        for i in range(docs.ORDER_FULFILLMENTS_FIRST + 5)
+    ]
+    lines = [OrderLine(name="Box", sku="BOX", quantity=len(shipments), price="1")]
+    created = cart.create(Order(number="#7002", lines=lines, shipments=shipments))
+    (record,) = sim.store.orders.values()
+    assert len(record["fulfillments"]) == len(shipments)
+    got = cart.get(Order, created.id)
+    assert got is not None
+    assert [s.tracking_number for s in got.shipments] == [s.tracking_number for s in shipments]
+    assert sim.operations().count("OrderFulfillments") == 1
+    # ... and with no more than are read with it, nothing is asked again.
+    cart.create(Order(number="#7003", lines=lines, shipments=shipments[:2]))
+    assert [o.number for o in cart.read(Order)] == ["#7002", "#7003"]
+    assert sim.operations().count("OrderFulfillments") == 2
+
+
+def test_a_shipment_update_sees_every_fulfillment_already_made(
+    cart: ShopifyCart, sim: ShopifySimulator
+) -> None:
+    # Those past the 20 read with the order are there too: not fulfilled
+    # again, nor marked as kept in the metafield only.
+    shipments = [
+        Shipment(tracking_number=f"T{i:02}", lines=[ShipmentLine(sku="BOX", quantity=1)])
+        for i in range(docs.ORDER_FULFILLMENTS_FIRST + 5)
+    ]
+    lines = [OrderLine(name="Box", sku="BOX", quantity=len(shipments) + 1, price="1")]
+    created = cart.create(Order(number="#7007", lines=lines, shipments=shipments))
+    before = len(sim.operations())
+    late = Shipment(tracking_number="LATE", lines=[ShipmentLine(sku="BOX", quantity=1)])
+    cart.update(Order, created.id, {"shipments": [*shipments, late]})
+    asked = sim.operations()[before:]
+    assert asked.count("OrderFulfillmentOrders") == 1 and asked.count("FulfillmentCreate") == 1
+    got = cart.get(Order, created.id)
+    assert got is not None
+    assert [s.tracking_number for s in got.shipments] == [s.tracking_number for s in shipments] + [
+        "LATE"
+    ]
+    (record,) = sim.store.orders.values()
+    assert len(record["fulfillments"]) == len(shipments) + 1
+
+
+def test_more_fulfillments_than_shopify_lists_fail_the_order_alone(
+    cart: ShopifyCart, sim: ShopifySimulator
+) -> None:
+    lines = [OrderLine(name="Box", sku="BOX", quantity=1, price="1")]
+    shipped = cart.create(Order(number="#7004", lines=lines, shipments=[Shipment()]))
+    cart.create(Order(number="#7005", lines=lines))
+    record = next(o for o in sim.store.orders.values() if o["name"] == "#7004")
+    (one,) = record["fulfillments"]
+    record["fulfillments"].extend(
+        {**one, "id": sim.store.new_id()} for _ in range(docs.ORDER_FULFILLMENTS_MAX)
+    )
+    assert [o.number for o in cart.read(Order)] == ["#7005"]
+    [(kind, source_id, problem)] = cart.take_unreadable()
+    assert (kind, source_id) == (Order, shipped.id)
+    assert isinstance(problem, InvalidEntity) and problem.field == "shipments"
+    assert f"{docs.ORDER_FULFILLMENTS_MAX + 1} fulfillments" in str(problem)
+
+
+def test_a_fulfillment_with_several_tracking_numbers_reads_as_a_shipment_each(
+    cart: ShopifyCart, sim: ShopifySimulator
+) -> None:
+    # Two parcels under one fulfillment: neither number may be dropped. The
+    # lines go with the shipment they were written with, as Magento's tracks.
+    line = ShipmentLine(sku="BOX", quantity=2)
+    created = cart.create(
+        Order(
+            number="#7006",
+            lines=[OrderLine(name="Box", sku="BOX", quantity=2, price="1")],
+            shipments=[Shipment(carrier="DHL", tracking_number="A1", lines=[line])],
+        )
+    )
+    (record,) = sim.store.orders.values()
+    (fulfillment,) = record["fulfillments"]
+    fulfillment["tracking"].append({"company": "DHL", "number": "B2", "url": None})
+    got = cart.get(Order, created.id)
+    assert got is not None
+    assert [(s.carrier, s.tracking_number, s.lines) for s in got.shipments] == [
+        ("DHL", "A1", (line,)),
+        ("DHL", "B2", ()),
+    ]
 
 
 def test_incremental_read(cart: ShopifyCart, clock: FakeClock) -> None:
@@ -258,6 +352,25 @@ def test_throttled_answer_is_retried_after_the_needed_wait(
     assert timer.slept == pytest.approx(10 / 50, abs=0.05)  # 10 points at 50/s
 
 
+def test_each_estimate_is_its_documents_requested_cost(sim: ShopifySimulator) -> None:
+    # The queries that take no page size; the paged ones are checked as sent, below.
+    operations = {}
+    for value in vars(docs).values():
+        if isinstance(value, str) and value.lstrip().startswith(("query", "fragment")):
+            document = graphql.parse(value)
+            for definition in document.definitions:
+                if isinstance(definition, graphql.OperationDefinitionNode) and definition.name:
+                    operations[definition.name.value] = (document, definition)
+    checked = 0
+    for name, estimate in docs.COSTS.items():
+        document, operation = operations[name]
+        if any(v.variable.name.value == "first" for v in operation.variable_definitions or ()):
+            continue
+        assert estimate == query_cost(sim.schema_for(""), document, operation, {}), name
+        checked += 1
+    assert checked >= 15
+
+
 def test_static_cost_estimates_cover_the_real_costs(
     cart: ShopifyCart, sim: ShopifySimulator
 ) -> None:
@@ -267,7 +380,20 @@ def test_static_cost_estimates_cover_the_real_costs(
     list(cart.read(Order))
     list(cart.read(Category))
     list(cart.read(Customer))
+    cart.get(Order, next(iter(cart.read(Order))).id)
+    asked = set()
     for request in sim.requests:
         if request.operation in docs.COSTS:
             assert request.cost is not None
             assert docs.COSTS[request.operation] >= request.cost, request.operation
+            # Shopify takes the requested cost up front: the first estimate is
+            # that, not what an answer happened to cost.
+            document = graphql.parse(request.query)
+            operation = graphql.get_operation_ast(document, request.operation)
+            assert operation is not None
+            requested = query_cost(
+                sim.schema_for(request.api_version or ""), document, operation, request.variables
+            )
+            assert docs.COSTS[request.operation] == requested, request.operation
+            asked.add(request.operation)
+    assert {"Products", "Orders", "Order", "Collections", "Customers"} <= asked

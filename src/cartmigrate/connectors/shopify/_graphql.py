@@ -86,6 +86,14 @@ _LINE = (
     "name sku quantity originalUnitPriceSet { shopMoney { amount } } product { id } variant { id }"
 )
 
+#: ``Order.fulfillments`` is a list, not a connection: ``first`` truncates it
+#: and there is no next page. An order's first 20 are read with it, and
+#: ``fulfillmentsCount`` says when there are more (``ORDER_FULFILLMENTS``).
+ORDER_FULFILLMENTS_FIRST = 20
+ORDER_FULFILLMENTS_MAX = 250
+#: ``trackingInfo`` is asked whole: a fulfillment may carry several numbers.
+_FULFILLMENT = "id createdAt status trackingInfo { company number url }"
+
 _ORDER = f"""
 fragment OrderFields on Order {{
   id name email note tags createdAt processedAt updatedAt closed cancelledAt
@@ -99,10 +107,8 @@ fragment OrderFields on Order {{
   billingAddress {{ {_ADDRESS} }}
   shippingAddress {{ {_ADDRESS} }}
   lineItems(first: 50) {{ nodes {{ {_LINE} }} {_PAGE_INFO} }}
-  fulfillments(first: 20) {{
-    id createdAt status
-    trackingInfo(first: 5) {{ company number url }}
-  }}
+  fulfillmentsCount {{ count }}
+  fulfillments(first: {ORDER_FULFILLMENTS_FIRST}) {{ {_FULFILLMENT} }}
   sourceRef: metafield(namespace: "cartmigrate", key: "source_ref") {{ value }}
   sourceStatus: metafield(namespace: "cartmigrate", key: "status") {{ value }}
   statusHistory: metafield(namespace: "cartmigrate", key: "status_history") {{ value }}
@@ -152,6 +158,15 @@ query ProductVariants($id: ID!, $after: String) {{
 ORDER_LINE_ITEMS = f"""
 query OrderLineItems($id: ID!, $after: String) {{
   order(id: $id) {{ lineItems(first: 100, after: $after) {{ nodes {{ {_LINE} }} {_PAGE_INFO} }} }}
+}}"""
+
+#: An order's fulfillments past those read with it, asked again as one list.
+ORDER_FULFILLMENTS = f"""
+query OrderFulfillments($id: ID!) {{
+  order(id: $id) {{
+    fulfillmentsCount {{ count }}
+    fulfillments(first: {ORDER_FULFILLMENTS_MAX}) {{ {_FULFILLMENT} }}
+  }}
 }}"""
 
 #: A product's collections and images past those read with it (25 and 20).
@@ -418,26 +433,31 @@ mutation UrlRedirectCreate($urlRedirect: UrlRedirectInput!) {
 #: the throttle's first estimate, replaced by what the server reports.
 COSTS: dict[str, int] = {
     "PrimaryLocation": 1,
-    "Preflight": 1,
+    "Preflight": 3,
     "UrlRedirects": 2 + 50,
     "Collections": 2 + PAGE_COLLECTIONS * 4,
-    "Collection": 4,
-    "VariantItem": 8,
-    "SourceRefDefinitions": 5,
-    "CustomerAddresses": 1 + 2 + 250,
-    "ProductByRef": 554,
-    "CustomerByRef": 7 + 2 * CUSTOMER_ADDRESSES_FIRST,
-    "OrderByRef": 271,
-    "CollectionByRef": 4,
+    "Collection": 3,
+    "VariantItem": 7,
+    "SourceRefDefinitions": 4,
+    "CustomerAddresses": 1 + 2 + 250 * 2,
+    "ProductByRef": 180,
+    "CustomerByRef": 6 + 2 * CUSTOMER_ADDRESSES_FIRST,
+    "OrderByRef": 323,
+    "CollectionByRef": 3,
     "ProductVendors": 2 + 250,
-    "Products": 2 + PAGE_PRODUCTS * 576,
-    "Product": 576,
+    "Products": 2 + PAGE_PRODUCTS * 181,
+    "Product": 180,
     "VariantsBySku": 2 + 50 * 2,
     "Customers": 2 + PAGE_CUSTOMERS * (7 + 2 * CUSTOMER_ADDRESSES_FIRST),
-    "Customer": 7 + 2 * CUSTOMER_ADDRESSES_FIRST,
-    "Orders": 2 + PAGE_ORDERS * 273,
-    "Order": 273,
+    "Customer": 6 + 2 * CUSTOMER_ADDRESSES_FIRST,
+    "Orders": 2 + PAGE_ORDERS * 324,
+    "Order": 323,
     "OrderFulfillmentOrders": 1 + 2 + 3 * (1 + 2 + 50),
+    "OrderFulfillments": 4,
+    "ProductVariants": 603,
+    "ProductCollections": 503,
+    "ProductMedia": 303,
+    "OrderLineItems": 603,
 }
 MUTATION_COST = 10
 

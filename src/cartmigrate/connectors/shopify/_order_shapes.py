@@ -171,25 +171,25 @@ def _shipments(node: Mapping[str, Any]) -> tuple[Shipment, ...]:
     for fulfillment in node.get("fulfillments") or ():
         if fulfillment.get("status") in ("CANCELLED", "ERROR", "FAILURE"):
             continue
-        tracking = (
-            (fulfillment.get("trackingInfo") or [{}])[0] if fulfillment.get("trackingInfo") else {}
-        )
-        number = tracking.get("number")
-        record = by_number.get(number) if number else (untracked.pop(0) if untracked else None)
-        if record is not None:
-            used.add(id(record))
-        shipments.append(
-            Shipment(
-                carrier=tracking.get("company") or (record or {}).get("carrier"),
-                tracking_number=number,
-                tracking_url=tracking.get("url") or (record or {}).get("tracking_url"),
-                # What the source said (even "no date") wins over Shopify's stamp.
-                shipped_at=record.get("shipped_at")
-                if record is not None
-                else fulfillment.get("createdAt"),
-                lines=[ShipmentLine(**line) for line in (record or {}).get("lines") or ()],
+        # A fulfillment may carry several tracking numbers (parcels): one
+        # shipment each, as Magento's tracks are read.
+        for tracking in fulfillment.get("trackingInfo") or [{}]:
+            number = tracking.get("number")
+            record = by_number.get(number) if number else (untracked.pop(0) if untracked else None)
+            if record is not None:
+                used.add(id(record))
+            shipments.append(
+                Shipment(
+                    carrier=tracking.get("company") or (record or {}).get("carrier"),
+                    tracking_number=number,
+                    tracking_url=tracking.get("url") or (record or {}).get("tracking_url"),
+                    # What the source said (even "no date") wins over Shopify's stamp.
+                    shipped_at=record.get("shipped_at")
+                    if record is not None
+                    else fulfillment.get("createdAt"),
+                    lines=[ShipmentLine(**line) for line in (record or {}).get("lines") or ()],
+                )
             )
-        )
     for record in stored:
         # A shipment only in the metafield reads back when it was kept there on
         # purpose (nothing left to fulfil); one whose fulfillment was never

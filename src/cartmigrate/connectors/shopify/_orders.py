@@ -174,9 +174,10 @@ class OrderWrites(ShopifyBase):
         return self._ensure_shipments_once(order_id, shipments)
 
     def _ensure_shipments_once(self, order_id: str, shipments: Sequence[Shipment]) -> set[int]:
-        node = self.node(Order, order_id)
-        if node is None:
+        found = self.node(Order, order_id)
+        if found is None:
             raise EntityNotFound(f"shopify: no order {order_id}", entity="order")
+        node = self.all_fulfillments(found)
         numbers: set[str] = set()
         untracked = 0
         for fulfillment in node.get("fulfillments") or ():

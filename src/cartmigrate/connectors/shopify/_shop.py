@@ -22,6 +22,7 @@ from ..._exceptions import (
     DuplicateEntity,
     EntityNotFound,
     EntityRejected,
+    InvalidEntity,
     TransientError,
 )
 from ...models import Category, Customer, Entity, Order, Product
@@ -342,6 +343,7 @@ class ShopifyBase(Cart):
             node = self._whole(node, "media", "ProductMedia", docs.PRODUCT_MEDIA)
         elif kind is Order:
             node = self._whole(node, "lineItems", "OrderLineItems", docs.ORDER_LINE_ITEMS)
+            node = self.all_fulfillments(node)
         converter: Callable[[Mapping[str, Any]], Entity] = {
             Category: cv.category_from,
             Product: cv.product_from,
@@ -382,6 +384,29 @@ class ShopifyBase(Cart):
                 break
             after = info.get("endCursor")
         return {**node, key: {"nodes": nodes}}
+
+    def all_fulfillments(self, node: Mapping[str, Any]) -> Mapping[str, Any]:
+        """``node`` (an order) with every one of its fulfillments.
+
+        The list has no next page, so when ``fulfillmentsCount`` says there
+        are more than were read with the order, the order is asked for them
+        again, up to 250. More than that cannot be read: the order fails
+        alone, naming its shipments, rather than reading as fewer.
+        """
+        count = (node.get("fulfillmentsCount") or {}).get("count")
+        read = node.get("fulfillments") or ()
+        if not isinstance(count, int) or count <= len(read):
+            return node
+        data = self.run("OrderFulfillments", docs.ORDER_FULFILLMENTS, {"id": node["id"]})
+        fulfillments = (data.get("order") or {}).get("fulfillments") or []
+        if len(fulfillments) < count:  # fulfillments are cancelled, never deleted
+            raise InvalidEntity(
+                "Order",
+                "shipments",
+                f"{count} fulfillments on {self.name}, which lists at most"
+                f" {docs.ORDER_FULFILLMENTS_MAX} of an order",
+            )
+        return {**node, "fulfillments": fulfillments}
 
     def readable(self, kind: type[Entity], node: Mapping[str, Any]) -> Entity | None:
         """The model for ``node``, or None when it cannot be one (reported, not raised:

@@ -317,7 +317,8 @@ class Views:
                 first=first,
                 after=after,
             ),
-            "fulfillments": lambda info, first=None: [
+            "fulfillmentsCount": _count(len(record["fulfillments"])),
+            "fulfillments": lambda info, first=None, **_: [
                 self.fulfillment(f, currency) for f in record["fulfillments"][: first or None]
             ],
             "fulfillmentOrders": lambda info, first=None, after=None, **_: page(
