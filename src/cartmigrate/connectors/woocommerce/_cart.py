@@ -56,6 +56,7 @@ from ._routes import (
     PAGING,
     ROUTES,
     WITH_META,
+    every,
     list_params,
     newest_first,
 )
@@ -388,8 +389,9 @@ class WooCommerceCart(Cart):
     def count(self, kind: type[Entity]) -> int | None:
         if kind not in self.capabilities.reads:
             return None
-        params = {"status": "all"} if kind is Review else None
-        return total_count(self._http, self._route(ROUTES[kind]), paging=PAGING, params=params)
+        return total_count(
+            self._http, self._route(ROUTES[kind]), paging=PAGING, params=every(kind) or None
+        )
 
     def find(self, kind: type[E], natural_key: str) -> E | None:
         self._require(kind)
@@ -410,7 +412,8 @@ class WooCommerceCart(Cart):
         else:
             return None
         for query in queries:
-            raws = self._get(ROUTES[kind], params={**query, "per_page": PAGING.per_page})
+            params = {**every(kind), **query, "per_page": PAGING.per_page}
+            raws = self._get(ROUTES[kind], params=params)
             for entity in convert_all(self, kind, raws):
                 own = entity.natural_key
                 if own is not None and own.casefold() == key.casefold():

@@ -19,7 +19,7 @@ from ..._exceptions import (
     UnsupportedEntity,
     WriteOutcomeUnknown,
 )
-from ...models import Entity, Product, Review, Variant
+from ...models import Customer, Entity, Product, Review, Variant
 from .._rest import chunked
 from ._products import learn_media
 from ._routes import BATCH_LIMIT, ROUTES, list_params
@@ -80,10 +80,18 @@ def delete_many(
 
 
 def clear(cart: WooCommerceCart, kind: type[Entity]) -> int:
-    """Delete every entity of ``kind`` through ``/batch`` (100 per request)."""
+    """Delete every entity of ``kind`` through ``/batch`` (100 per request).
+
+    Customers are the users of the ``customer`` role, the one a created
+    customer gets: the shop's staff (whose account the key may be) are read
+    as customers, never deleted as ones.
+    """
     cart._require(kind, write=True)
     cart._recent.forget(kind)
-    ids = [int(raw["id"]) for raw in cart._pages(ROUTES[kind], list_params(kind))]
+    params = list_params(kind)
+    if kind is Customer:
+        params["role"] = "customer"
+    ids = [int(raw["id"]) for raw in cart._pages(ROUTES[kind], params)]
     deleted = 0
     for chunk in chunked(ids, BATCH_LIMIT):
         answers = cart._batch(ROUTES[kind], "delete", list(chunk), kind.kind)

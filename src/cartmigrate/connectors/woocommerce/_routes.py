@@ -18,6 +18,7 @@ __all__ = [
     "PAGING",
     "ROUTES",
     "WITH_META",
+    "every",
     "list_params",
     "newest_first",
 ]
@@ -42,16 +43,25 @@ INCREMENTAL = frozenset({Product, Order})  # the docs list modified_after for th
 CHANGE_TOKENS = frozenset({Customer})
 
 
+#: What makes a listing hold every record of its type. Unasked, WooCommerce
+#: lists only approved reviews, and only the users whose role is ``customer``:
+#: a subscriber, a shop manager or an administrator who bought is left out of
+#: the listing, its count and an e-mail search.
+_EVERY: dict[type[Entity], dict[str, str]] = {
+    Review: {"status": "all"},
+    Customer: {"role": "all"},
+}
+
+
+def every(kind: type[Entity]) -> dict[str, str]:
+    """The parameters every listing of ``kind`` sends (see ``_EVERY``)."""
+    return dict(_EVERY.get(kind, {}))
+
+
 def list_params(kind: type[Entity]) -> dict[str, Any]:
     # Paging by id, not by date: items edited during the read cannot shift between pages.
-    params: dict[str, Any] = {"orderby": "id", "order": "asc"}
-    if kind is Review:
-        params["status"] = "all"
-    return params
+    return {"orderby": "id", "order": "asc", **every(kind)}
 
 
 def newest_first(kind: type[Entity]) -> dict[str, Any]:
-    params: dict[str, Any] = {"orderby": "id", "order": "desc"}
-    if kind is Review:
-        params["status"] = "all"
-    return params
+    return {"orderby": "id", "order": "desc", **every(kind)}
