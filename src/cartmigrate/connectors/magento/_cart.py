@@ -34,7 +34,7 @@ from ._attributes import AttributeCatalog
 from ._categories import CategoryResource
 from ._customers import CustomerResource, Directory
 from ._manufacturers import ManufacturerResource
-from ._orders import OrderResource
+from ._orders import OrderResource, stored_order
 from ._products import ProductResource
 from ._resource import Context, Resource
 from ._stock import Stock
@@ -261,9 +261,13 @@ class MagentoCart(Cart):
         return found
 
     def as_stored(self, entity: E) -> E:
-        """Without what the shop cannot keep (``unstored_fields``), and a weight in
-        the store's unit, as it is converted on write and read back."""
-        return in_unit(without(entity, self.unstored_fields(entity)), self._units.unit)
+        """Without what the shop cannot keep (``unstored_fields``), a weight in
+        the store's unit, as it is converted on write and read back, and an
+        order's statuses and history as Magento keeps them (``stored_order``)."""
+        stored = in_unit(without(entity, self.unstored_fields(entity)), self._units.unit)
+        if isinstance(stored, Order):
+            return cast(E, stored_order(stored))
+        return stored
 
     def derived_fields(self, entity: Entity) -> frozenset[str]:
         if isinstance(entity, Product):

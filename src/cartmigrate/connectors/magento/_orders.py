@@ -25,6 +25,8 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import attrs
+
 from ..._exceptions import DuplicateEntity, EntityRejected, TransientError, WriteOutcomeUnknown
 from ...models import Address, Order, OrderLine, OrderStatus, Shipment, ShipmentLine, StatusChange
 from .._base import Created
@@ -35,7 +37,7 @@ from ._product_payload import money
 from ._resource import Context, Resource
 from ._shipments import ShipmentWriter, item_mark, marked_product
 
-__all__ = ["OrderResource"]
+__all__ = ["OrderResource", "stored_order"]
 
 SHIPMENT_MARK = "cartmigrate shipment: "
 _WRITABLE = frozenset({"status", "status_history", "shipments", "lines"})
@@ -70,6 +72,30 @@ def read_status(value: Any) -> OrderStatus | str:
 def write_status(status: OrderStatus | str) -> tuple[str, str]:
     text = str(status)
     return _WRITE_STATUS.get(text, (text, "processing"))
+
+
+def stored_status(status: OrderStatus | str) -> OrderStatus | str:
+    """``status`` as it reads back once written (``failed`` is Magento's ``canceled``)."""
+    return read_status(write_status(status)[0])
+
+
+def stored_change(change: StatusChange) -> StatusChange:
+    """A history entry as it reads back: Magento keeps whole seconds."""
+    return StatusChange(
+        status=stored_status(change.status),
+        at=change.at.replace(microsecond=0),
+        comment=change.comment,
+    )
+
+
+def stored_order(order: Order) -> Order:
+    """``order`` as Magento reads it back, so that an entry it keeps its own way
+    is not taken for a new one, and appended again, on every update."""
+    return attrs.evolve(
+        order,
+        status=stored_status(order.status),
+        status_history=tuple(stored_change(c) for c in order.status_history),
+    )
 
 
 def _shipment_comment(shipment: Shipment) -> str:
@@ -532,7 +558,9 @@ class OrderResource(Resource[Order]):
         entries: list[dict[str, Any]] = []
         if "status_history" in changes:
             known = set(before.status_history)
-            entries += self._history([c for c in after.status_history if c not in known])
+            entries += self._history(
+                [c for c in after.status_history if stored_change(c) not in known]
+            )
         if "shipments" in changes:
             numbers = {s.tracking_number for s in before.shipments}
             fresh = [s for s in after.shipments if s not in before.shipments]
