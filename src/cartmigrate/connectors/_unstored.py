@@ -17,9 +17,17 @@ from typing import Any, TypeVar, cast
 
 import attrs
 
-from ..models import Entity, Product, ProductType, Variant, WeightUnit
+from ..models import Customer, Entity, Product, ProductType, Variant, WeightUnit
 
-__all__ = ["MAGENTO", "PRESTASHOP", "SHOPIFY", "held", "without"]
+__all__ = [
+    "MAGENTO",
+    "PRESTASHOP",
+    "SHOPIFY",
+    "held",
+    "phone_on_addresses",
+    "phone_stored",
+    "without",
+]
 
 E = TypeVar("E", bound=Entity)
 
@@ -48,6 +56,36 @@ def held(entity: Entity, table: Mapping[str, str]) -> dict[str, str]:
         elif _holds(getattr(entity, head)):
             found[field] = reason
     return found
+
+
+def _stored_phone(customer: Customer) -> str | None:
+    # Written onto the first address when it has none of its own, and read
+    # back from the first address.
+    if not customer.addresses:
+        return None
+    return customer.addresses[0].phone or customer.phone
+
+
+def phone_on_addresses(entity: Entity, platform: str) -> dict[str, str]:
+    """A customer's phone, with why, where a platform that keeps phones on
+    addresses only (Magento, PrestaShop) will not keep it: the customer has
+    no address, or the first one has a phone of its own."""
+    if not isinstance(entity, Customer) or not entity.phone:
+        return {}
+    if _stored_phone(entity) == entity.phone:
+        return {}
+    if not entity.addresses:
+        why = "and this customer has none"
+    else:
+        why = "and this customer's first address, which would hold it, has another"
+    return {"phone": f"{platform} keeps phones on addresses only, {why}"}
+
+
+def phone_stored(entity: E) -> E:
+    """``entity`` (a customer) with the phone it reads back with (see above)."""
+    if not isinstance(entity, Customer) or not phone_on_addresses(entity, ""):
+        return entity
+    return cast(E, attrs.evolve(entity, phone=_stored_phone(entity)))
 
 
 #: The keys that name a kind of product a target cannot keep, and those kinds:

@@ -28,7 +28,7 @@ from .. import _unstored as unstored
 from .._base import Capabilities, Cart, Created, WriteResult
 from .._http import CostBucket, HttpClient, RetryPolicy, Secret
 from .._rest import fan_out, url_identity
-from .._unstored import held, in_unit, unconverted, without
+from .._unstored import held, in_unit, phone_on_addresses, phone_stored, unconverted, without
 from ._api import MagentoApi, error_for_response
 from ._attributes import AttributeCatalog
 from ._categories import CategoryResource
@@ -252,7 +252,7 @@ class MagentoCart(Cart):
         return ()
 
     def unstored_fields(self, entity: Entity) -> Mapping[str, str]:
-        found = held(entity, unstored.MAGENTO)
+        found = held(entity, unstored.MAGENTO) | phone_on_addresses(entity, "Magento")
         if unconverted(entity, self._units.unit):
             found["weight_unit"] = (
                 "the store's weight unit (general/locale/weight_unit) is neither lbs"
@@ -262,9 +262,11 @@ class MagentoCart(Cart):
 
     def as_stored(self, entity: E) -> E:
         """Without what the shop cannot keep (``unstored_fields``), a weight in
-        the store's unit, as it is converted on write and read back, and an
-        order's statuses and history as Magento keeps them (``stored_order``)."""
+        the store's unit, as it is converted on write and read back, a
+        customer's phone as its addresses hold it, and an order's statuses
+        and history as Magento keeps them (``stored_order``)."""
         stored = in_unit(without(entity, self.unstored_fields(entity)), self._units.unit)
+        stored = phone_stored(stored)
         if isinstance(stored, Order):
             return cast(E, stored_order(stored))
         return stored

@@ -27,7 +27,7 @@ from .. import _unstored as unstored
 from .._base import Capabilities, Cart, Created, WriteResult
 from .._http import CostBucket, HttpClient, RetryPolicy, Secret
 from .._rest import fan_out, url_identity
-from .._unstored import held, in_unit, unconverted, without
+from .._unstored import held, in_unit, phone_on_addresses, phone_stored, unconverted, without
 from ._access import missing_permissions, permissions_of
 from ._catalog import CategoryResource, ManufacturerResource
 from ._customers import CustomerResource
@@ -276,12 +276,13 @@ class PrestaShopCart(Cart):
         if isinstance(entity, Order):
             return cast(E, self._orders.writer.as_stored(entity))
         # A weight reads back in the shop's unit (PS_WEIGHT_UNIT), converted on write.
-        return in_unit(without(entity, self.unstored_fields(entity)), self._lookups.weight_unit)
+        stored = in_unit(without(entity, self.unstored_fields(entity)), self._lookups.weight_unit)
+        return phone_stored(stored)
 
     def unstored_fields(self, entity: Entity) -> Mapping[str, str]:
         if isinstance(entity, Order):
             return self._orders.writer.unstored(entity)
-        found = held(entity, unstored.PRESTASHOP)
+        found = held(entity, unstored.PRESTASHOP) | phone_on_addresses(entity, "PrestaShop")
         if unconverted(entity, self._lookups.weight_unit):
             found["weight_unit"] = (
                 "the shop's PS_WEIGHT_UNIT is none of kg, g, lbs, oz: weights are"
