@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
+import attrs
 import httpx
 
 from ..._exceptions import (
@@ -200,6 +201,8 @@ class WooCommerceCart(Cart):
 
     # -- capabilities -------------------------------------------------------
     def as_stored(self, entity: E) -> E:
+        if isinstance(entity, Product) and entity.tags:
+            entity = cast(E, attrs.evolve(entity, tags=()))  # not written (unstored_fields)
         dimensioned = (isinstance(entity, Product) and sem.needs_unit([entity])) or (
             isinstance(entity, Variant) and entity.dimensions is not None
         )
@@ -217,11 +220,23 @@ class WooCommerceCart(Cart):
 
     def unstored_fields(self, entity: Entity) -> Mapping[str, str]:
         """An attribute a variant leaves open ("any size") whose values no variant
-        (nor a WooCommerce source) names: WooCommerce needs them on the product."""
-        if isinstance(entity, Product) and sem.unknown_open_options(entity):
-            names = ", ".join(sem.unknown_open_options(entity))
-            return {"variants.any_options": f"no variant names a value of {names}"}
-        return {}
+        (nor a WooCommerce source) names: WooCommerce needs them on the product.
+        A product's tags, which this cart reads and does not write (WooCommerce
+        takes a tag by its id only), and a customer's addresses after the
+        second (a WooCommerce customer has a billing and a shipping one)."""
+        found: dict[str, str] = {}
+        if isinstance(entity, Product):
+            if sem.unknown_open_options(entity):
+                names = ", ".join(sem.unknown_open_options(entity))
+                found["variants.any_options"] = f"no variant names a value of {names}"
+            if entity.tags:
+                found["tags"] = "product tags are read from WooCommerce, not written to it"
+        elif isinstance(entity, Customer) and len(entity.addresses) > 2:
+            found["addresses"] = (
+                f"a customer has a billing and a shipping address only:"
+                f" {len(entity.addresses) - 2} after the second not carried"
+            )
+        return found
 
     def derived_fields(self, entity: Entity) -> frozenset[str]:
         """A review without an e-mail gets its customer's (WordPress requires one)."""
