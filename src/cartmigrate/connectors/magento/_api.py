@@ -25,6 +25,7 @@ from ..._exceptions import (
     DuplicateEntity,
     EntityNotFound,
     EntityRejected,
+    InconsistentRead,
 )
 from .._http import HttpClient
 
@@ -159,6 +160,18 @@ def criteria(
     return params
 
 
+def _record_id(item: Any, sort: str | None) -> str | None:
+    """The id ``item`` is sorted by, when its answer carries it (``entity_id`` is
+    ``id`` in product, customer and category answers)."""
+    if sort is None or not isinstance(item, Mapping):
+        return None
+    value = item.get(sort, item.get("id") if sort == "entity_id" else None)
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        return None
+    text = str(value)
+    return text if text.isdigit() else None
+
+
 class MagentoApi:
     """The store's REST base and the shared client, with Magento's list conventions.
 
@@ -235,15 +248,34 @@ class MagentoApi:
         sort: str | None = "entity_id",
         fields: str | None = None,
     ) -> Iterator[list[Any]]:
-        """Every item of a list, a page at a time, sorted by id, until ``total_count``."""
+        """Every item of a list, a page at a time, sorted by id, until ``total_count``.
 
-        def fetch(token: int | None) -> tuple[Sequence[list[Any]], int | None]:
-            number = token or 1
-            items, total = self.page(
-                path, filters, page=number, size=size, sort=sort, fields=fields
-            )
-            more = bool(items) and number * size < total
-            return ([items] if items else []), (number + 1 if more else None)
+        Sorted by an id the answers carry, a page after the first asks for
+        the ids past the last one read (``gt``), not for the next page
+        number: the store stays live during a read, and deleting a record of
+        a page already read moves every later one a place up, so the next
+        page by number would start one past a record nobody read (and its
+        total would shrink to match). A listing without such an id (sorted
+        by something else, or ``fields`` leaving it out) pages by number.
+        """
+
+        def fetch(token: tuple[int, str | None] | None) -> tuple[Sequence[list[Any]], Any]:
+            number, after = token or (1, None)
+            where = list(filters)
+            if after is not None and sort is not None:
+                where.append(Filter(sort, after, "gt"))
+            items, total = self.page(path, where, page=number, size=size, sort=sort, fields=fields)
+            if not items:
+                return [], None
+            ids = (_record_id(item, sort) for item in reversed(items))
+            last = next((i for i in ids if i is not None), None)
+            if after is None and (number > 1 or last is None or sort is None):
+                more = number * size < total  # paging by number
+                return [items], ((number + 1, None) if more else None)
+            if last is None:
+                raise InconsistentRead(f"magento: a page of {path} carries no ids to go on from")
+            more = len(items) < total  # the total of those past ``after``
+            return [items], ((1, last) if more else None)
 
         return HttpClient.paginate(fetch)
 
