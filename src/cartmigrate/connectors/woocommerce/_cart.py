@@ -15,6 +15,7 @@ in ``_reading``, the lookup by source reference in ``_source_refs``.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
@@ -57,8 +58,8 @@ from ._routes import (
     PAGING,
     ROUTES,
     WITH_META,
-    every,
     list_params,
+    listings,
     newest_first,
 )
 from ._sold import sold_since
@@ -357,13 +358,15 @@ class WooCommerceCart(Cart):
     # -- reading ------------------------------------------------------------
     def read(self, kind: type[E], *, since: dt.datetime | None = None) -> Iterator[E]:
         self._require(kind)
-        params = list_params(kind)
+        listings = list_params(kind)
         incremental = since if kind in INCREMENTAL else None
         if incremental is not None:
-            params["modified_after"] = wc.wc_time_text(incremental)
-            params["dates_are_gmt"] = "true"
+            for params in listings:
+                params["modified_after"] = wc.wc_time_text(incremental)
+                params["dates_are_gmt"] = "true"
+        raws = itertools.chain.from_iterable(self._pages(ROUTES[kind], p) for p in listings)
         listed: set[str] = set()
-        for page in chunked(self._pages(ROUTES[kind], params), PAGING.per_page):
+        for page in chunked(raws, PAGING.per_page):
             entities = convert_all(self, kind, page)
             if incremental is not None and kind is Product:
                 listed.update(cast(str, e.id) for e in entities)
@@ -395,8 +398,11 @@ class WooCommerceCart(Cart):
         wanted = sorted({i for i in ids if i.isdigit()}, key=int)
         found: dict[str, E] = {}
         for chunk in chunked(wanted, PAGING.per_page):
-            params = {**list_params(kind), "include": ",".join(chunk)}
-            raws = list(self._pages(ROUTES[kind], params))
+            raws = [
+                raw
+                for listing in list_params(kind)
+                for raw in self._pages(ROUTES[kind], {**listing, "include": ",".join(chunk)})
+            ]
             for entity in convert_all(self, kind, raws):
                 found[cast(str, entity.id)] = entity
         return found
@@ -404,9 +410,11 @@ class WooCommerceCart(Cart):
     def count(self, kind: type[Entity]) -> int | None:
         if kind not in self.capabilities.reads:
             return None
-        return total_count(
-            self._http, self._route(ROUTES[kind]), paging=PAGING, params=every(kind) or None
-        )
+        counts = [
+            total_count(self._http, self._route(ROUTES[kind]), paging=PAGING, params=p or None)
+            for p in listings(kind)
+        ]
+        return None if None in counts else sum(c for c in counts if c is not None)
 
     def find(self, kind: type[E], natural_key: str) -> E | None:
         self._require(kind)
@@ -426,8 +434,8 @@ class WooCommerceCart(Cart):
             queries = [{"search": key}]
         else:
             return None
-        for query in queries:
-            params = {**every(kind), **query, "per_page": PAGING.per_page}
+        for query, listing in itertools.product(queries, listings(kind)):
+            params = {**listing, **query, "per_page": PAGING.per_page}
             raws = self._get(ROUTES[kind], params=params)
             for entity in convert_all(self, kind, raws):
                 own = entity.natural_key

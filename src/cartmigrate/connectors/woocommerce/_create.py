@@ -32,7 +32,7 @@ from . import _semantics as sem
 from ._orders import finish_created_order
 from ._products import ensure_variations
 from ._reviews import existing_reviews, with_reviewer_emails
-from ._routes import BATCH_LIMIT, ROUTES, every
+from ._routes import BATCH_LIMIT, ROUTES, listings
 
 if TYPE_CHECKING:
     from ._cart import WooCommerceCart
@@ -178,7 +178,11 @@ def _create_error(
     ):
         # WooCommerce names no id for a taken e-mail: look it up, so it can be adopted.
         try:
-            raws = cart._get("customers", params={**every(Customer), "email": entity.email})
+            raws = [
+                raw
+                for listing in listings(Customer)
+                for raw in cart._get("customers", params={**listing, "email": entity.email})
+            ]
         except CartMigrateError:
             return error
         if raws:

@@ -88,10 +88,11 @@ def clear(cart: WooCommerceCart, kind: type[Entity]) -> int:
     """
     cart._require(kind, write=True)
     cart._recent.forget(kind)
-    params = list_params(kind)
-    if kind is Customer:
-        params["role"] = "customer"
-    ids = [int(raw["id"]) for raw in cart._pages(ROUTES[kind], params)]
+    ids: list[int] = []
+    for params in list_params(kind):
+        if kind is Customer:
+            params["role"] = "customer"
+        ids += [int(raw["id"]) for raw in cart._pages(ROUTES[kind], params)]
     deleted = 0
     for chunk in chunked(ids, BATCH_LIMIT):
         answers = cart._batch(ROUTES[kind], "delete", list(chunk), kind.kind)

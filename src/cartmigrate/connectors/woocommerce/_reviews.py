@@ -7,6 +7,7 @@ lost is recognised by its product, e-mail and text (read as stored, in the
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -15,6 +16,7 @@ import attrs
 from ...models import Customer, Review
 from .._rest import chunked
 from . import _convert as wc
+from ._routes import listings
 
 if TYPE_CHECKING:
     from ._cart import WooCommerceCart
@@ -47,8 +49,8 @@ def existing_reviews(cart: WooCommerceCart, reviews: Sequence[Review]) -> dict[i
     if not products:
         return {}
     seen: dict[tuple[str, str, str], str] = {}
-    for chunk in chunked(products, 100):  # ids per page
-        params = {"product": ",".join(chunk), "status": "all"}
+    for chunk, listing in itertools.product(chunked(products, 100), listings(Review)):
+        params = {**listing, "product": ",".join(chunk)}  # (100 ids per page)
         for raw in cart._pages("products/reviews", params):
             key = (
                 str(raw.get("product_id")),

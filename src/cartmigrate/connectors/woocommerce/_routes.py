@@ -18,7 +18,7 @@ __all__ = [
     "PAGING",
     "ROUTES",
     "WITH_META",
-    "every",
+    "listings",
     "list_params",
     "newest_first",
 ]
@@ -43,25 +43,34 @@ INCREMENTAL = frozenset({Product, Order})  # the docs list modified_after for th
 CHANGE_TOKENS = frozenset({Customer})
 
 
-#: What makes a listing hold every record of its type. Unasked, WooCommerce
-#: lists only approved reviews, and only the users whose role is ``customer``:
-#: a subscriber, a shop manager or an administrator who bought is left out of
-#: the listing, its count and an e-mail search.
-_EVERY: dict[type[Entity], dict[str, str]] = {
-    Review: {"status": "all"},
-    Customer: {"role": "all"},
+#: The listings that together hold every record of a type. Unasked,
+#: WooCommerce lists only approved reviews, and only the users whose role is
+#: ``customer``: a subscriber, a shop manager or an administrator who bought
+#: was left out of a listing, its count and an e-mail search. A review's
+#: ``status=all`` is WordPress's approved and held only, so spam (a rejected
+#: review, which is how this cart writes one) is a listing of its own; trash
+#: is what the shop deleted, and is not read.
+_LISTINGS: dict[type[Entity], tuple[dict[str, str], ...]] = {
+    Review: ({"status": "all"}, {"status": "spam"}),
+    Customer: ({"role": "all"},),
 }
 
 
-def every(kind: type[Entity]) -> dict[str, str]:
-    """The parameters every listing of ``kind`` sends (see ``_EVERY``)."""
-    return dict(_EVERY.get(kind, {}))
+def listings(kind: type[Entity]) -> list[dict[str, str]]:
+    """The parameters of each listing that, together, hold every ``kind``."""
+    return [dict(p) for p in _LISTINGS.get(kind, ({},))]
 
 
-def list_params(kind: type[Entity]) -> dict[str, Any]:
-    # Paging by id, not by date: items edited during the read cannot shift between pages.
-    return {"orderby": "id", "order": "asc", **every(kind)}
+def list_params(kind: type[Entity]) -> list[dict[str, Any]]:
+    """Each listing of ``kind`` (see ``listings``), oldest first.
+
+    Paging by id, not by date: items edited during the read cannot shift
+    between pages.
+    """
+    return [{"orderby": "id", "order": "asc", **p} for p in listings(kind)]
 
 
 def newest_first(kind: type[Entity]) -> dict[str, Any]:
-    return {"orderby": "id", "order": "desc", **every(kind)}
+    """The first listing of ``kind``, newest first: for the types that carry
+    source references (``WITH_META``), which have one listing."""
+    return {"orderby": "id", "order": "desc", **listings(kind)[0]}

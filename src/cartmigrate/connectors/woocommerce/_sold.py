@@ -38,7 +38,7 @@ def sold_since(
     ``pages``: the cart's paged GET (path, query) -> raw items.
     """
     query = {
-        **list_params(Order),
+        **list_params(Order)[0],
         "modified_after": wc.wc_time_text(since),
         "dates_are_gmt": "true",
     }

@@ -150,8 +150,10 @@ def _matches(
         if "any" not in wanted and item.get("status") not in wanted:
             return False
     if resource == "reviews":
+        # WordPress's comment query: "all" is approved and held, not spam or trash.
         status = query.get("status", "approved")
-        if status != "all" and item.get("status") != status:
+        statuses = ("approved", "hold") if status == "all" else (status,)
+        if item.get("status") not in statuses:
             return False
         products = _list_values(params, "product")
         if products is not None and str(item.get("product_id")) not in products:
