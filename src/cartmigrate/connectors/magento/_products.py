@@ -552,6 +552,30 @@ class ProductResource(Resource[Product]):
                 )
             body["product_links"] = links_for(updated, self.raw_by_ids)
         self.api.send("PUT", _sku_path(str(current.sku)), {"product": body}, admin=True)
+        if "category_ids" in rest and updated.category_ids:
+            self._unlink_categories(current, updated)
+
+    def _unlink_categories(self, current: Product, updated: Product) -> None:
+        """Take ``current`` out of the categories ``updated`` left.
+
+        A save's ``category_links`` are merged into the product's (Magento's
+        ``Category\\Link\\SaveHandler``; magento/magento2#25646): a category
+        is added, never removed, with a 200 either way, except by an empty
+        list, which removes all. So each category left is unlinked by its
+        own route; one already unlinked (a retried call) answers 400.
+        """
+        kept = set(updated.category_ids)
+        for category in sorted(set(current.category_ids) - kept):
+            if not category.isdigit():
+                continue
+            path = f"categories/{category}/products/{quote(str(current.sku), safe='')}"
+            try:
+                self.api.send("DELETE", path, admin=True)
+            except EntityNotFound:
+                continue  # the category is gone, and the link with it
+            except EntityRejected as error:
+                if "doesn't contain the specified product" not in str(error):
+                    raise
 
     def update_variant(self, id: str, changes: Mapping[str, Any]) -> None:
         for field in changes:

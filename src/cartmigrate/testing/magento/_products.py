@@ -154,10 +154,23 @@ def _apply(store: MagentoStore, raw: dict[str, Any], data: Mapping[str, Any]) ->
     if "website_ids" in extension:
         raw["website_ids"] = list(extension["website_ids"])
     if "category_links" in extension:
-        raw["category_links"] = [
-            {"position": link.get("position", 0), "category_id": str(link["category_id"])}
+        # Merged into the links there, as the real store's save does: a link
+        # is added (or moved), never removed, except by an empty list.
+        sent = {
+            str(link["category_id"]): {
+                "position": link.get("position", 0),
+                "category_id": str(link["category_id"]),
+            }
             for link in extension["category_links"]
-        ]
+        }
+        kept = (
+            []
+            if not sent
+            else [
+                link for link in raw.get("category_links") or () if link["category_id"] not in sent
+            ]
+        )
+        raw["category_links"] = [*kept, *sent.values()]
     if "configurable_product_options" in extension:
         raw["configurable_product_options"] = [
             {
@@ -314,6 +327,19 @@ def product_delete(call: Call) -> Any:
             other["product_links"] = [
                 link for link in other["product_links"] if link["linked_product_sku"] != raw["sku"]
             ]
+    return True
+
+
+@route("DELETE", "categories/{id}/products/{sku}")
+def category_product_delete(call: Call) -> Any:
+    store = call.store
+    raw = store.product_by_sku(unquote(call.path["sku"]))
+    category = str(call.path["id"])
+    links = raw.get("category_links") or []
+    if not any(link["category_id"] == category for link in links):
+        raise SimError(400, "The category doesn't contain the specified product.")
+    raw["category_links"] = [link for link in links if link["category_id"] != category]
+    raw["updated_at"] = store.now()
     return True
 
 
