@@ -18,7 +18,15 @@ import pytest
 
 from cartmigrate import MemoryCart, MemoryStateStore, SyncEngine
 from cartmigrate.connectors.prestashop import PrestaShopCart
-from cartmigrate.models import Entity, Order, OrderLine, Product, Shipment, StatusChange
+from cartmigrate.models import (
+    Entity,
+    Order,
+    OrderLine,
+    Product,
+    Shipment,
+    ShipmentLine,
+    StatusChange,
+)
 from cartmigrate.testing import generate_store
 from cartmigrate.testing.prestashop import PrestaShopSimulator
 
@@ -339,3 +347,43 @@ def test_an_order_without_history_gets_its_state_since_it_was_placed(
     assert len(rows) == 1
     report = engine.smart_update()
     assert all(v["updated"] == 0 and v["created"] == 0 for v in report.summary().values())
+
+
+def test_what_an_order_carrier_cannot_hold_is_reported_per_order(
+    sim: PrestaShopSimulator, cart: PrestaShopCart
+) -> None:
+    # An order carrier keeps a carrier and a tracking number; a history entry
+    # has no comment. Each of the rest is a warning naming the order and field.
+    entities = store(orders=2)
+    orders = [e for e in entities if isinstance(e, Order)]
+    rich, plain = orders[0], orders[1]
+    line = rich.lines[0]
+    rich_shipments = [
+        Shipment(
+            carrier="My carrier",
+            tracking_number="TRK-RICH",
+            tracking_url="https://track.example/TRK-RICH",
+            shipped_at=utc(2024, 1, 2),
+            lines=[ShipmentLine(sku=line.sku, quantity=line.quantity)],
+        ),
+        Shipment(carrier="My carrier"),
+    ]
+    history = [
+        StatusChange(status=c.status, at=c.at, comment="paid by wire, ref 42")
+        for c in rich.status_history[:1]
+    ] + list(rich.status_history[1:])
+    entities = [
+        attrs.evolve(e, shipments=rich_shipments, status_history=history) if e is rich else e
+        for e in entities
+    ]
+    engine = SyncEngine(MemoryCart(entities), cart, state=MemoryStateStore())
+    report = engine.full_migrate()
+    assert report.failures == []
+    named = {(w.source_id, w.field): w.message for w in report.warnings if w.entity == "order"}
+    shipments = named[(rich.id, "shipments")]
+    assert "1 without a tracking number" in shipments
+    assert "date, lines, tracking URL not carried" in shipments
+    assert "1 comment(s) not carried" in named[(rich.id, "status_history")]
+    assert (plain.id, "shipments") not in named and (plain.id, "status_history") not in named
+    again = engine.smart_update(verify=True)
+    assert again.failures == [] and again.total("updated") == 0

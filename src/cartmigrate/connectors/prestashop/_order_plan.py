@@ -163,10 +163,40 @@ class OrderPlanner:
         names = {name.casefold() for _, name in self.lookups.active_carriers()}
         carriers = sorted({s.carrier for s in order.shipments if s.carrier and s.tracking_number})
         unknown = [c for c in carriers if c.casefold() not in names]
+        shipping: list[str] = []
         if unknown:
-            reasons["shipments"] = (
+            shipping.append(
                 f"carrier {', '.join(unknown)} is not an active carrier of this shop; its"
                 " tracking numbers are kept on the order's carrier"
+            )
+        # An order carrier holds a carrier and a tracking number, nothing more.
+        untracked = sum(1 for s in order.shipments if not s.tracking_number)
+        if untracked:
+            shipping.append(f"{untracked} without a tracking number not carried")
+        dropped = sorted(
+            {
+                name
+                for s in order.shipments
+                if s.tracking_number
+                for name, value in (
+                    ("tracking URL", s.tracking_url),
+                    ("date", s.shipped_at),
+                    ("lines", s.lines),
+                )
+                if value
+            }
+        )
+        if dropped:
+            shipping.append(
+                f"an order carrier keeps a carrier and a tracking number: {', '.join(dropped)}"
+                " not carried"
+            )
+        if shipping:
+            reasons["shipments"] = "; ".join(shipping)
+        comments = sum(1 for c in order.status_history if c.comment)
+        if comments:
+            reasons["status_history"] = (
+                f"an order history entry has no comment: {comments} comment(s) not carried"
             )
         return reasons
 
