@@ -114,6 +114,9 @@ def create_many(
             max_workers=cart._max_concurrency,
         )
         for (position, raw), done in zip(created, completed, strict=True):
+            notes = wo.computed_totals(raw, cast(Order, entities[position]))
+            if notes:
+                results[position] = Created(id=str(raw["id"]), notes=notes)
             if not done:
                 # Created, but not finished: say so, so the engine finds it
                 # (by its reference), compares it, and finishes it later.

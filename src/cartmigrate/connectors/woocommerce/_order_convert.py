@@ -20,6 +20,7 @@ from typing import Any
 
 from ..._exceptions import EntityRejected
 from ...models import Order, OrderLine, OrderStatus, Shipment, StatusChange, plain
+from .._base import WriteNote
 from ._convert import (
     HISTORY_KEY,
     REDUCED_STOCK_KEY,
@@ -42,6 +43,7 @@ from ._convert import (
 )
 
 __all__ = [
+    "computed_totals",
     "history_meta",
     "history_note",
     "order_from_wc",
@@ -338,3 +340,27 @@ def shipments_note(shipments: Sequence[Shipment]) -> str:
             f" {shipment.tracking_url or ''}".rstrip()
         )
     return "\n".join(lines)
+
+
+def computed_totals(raw: Mapping[str, Any], order: Order) -> tuple[WriteNote, ...]:
+    """What WooCommerce computed for a created order where the source says otherwise.
+
+    An order's tax and total are WooCommerce's to compute (from its tax rates
+    and the lines, shipping and fees sent); the REST API takes neither. A
+    difference is said per order and field, as PrestaShop's connector does.
+    """
+    notes: list[WriteNote] = []
+    for field, key, what in (("tax_total", "total_tax", "taxes"), ("total", "total", "a total")):
+        source = getattr(order, field)
+        own = _money(raw.get(key))
+        if source is not None and own is not None and own != source:
+            notes.append(
+                WriteNote(
+                    field=field,
+                    message=f"order {order.number}: WooCommerce computed {what} {own}"
+                    f" where the source has {source}; an order's tax and total are"
+                    " WooCommerce's to compute (its tax rates, the lines, shipping and"
+                    " fees sent)",
+                )
+            )
+    return tuple(notes)
