@@ -182,6 +182,8 @@ MAGENTO: Mapping[str, str] = {
     "downloadable": _NO_FILES,
     "downloads": _NO_FILES,
     "dimensions": "Magento has no dimension attributes by default",
+    "images": "Magento takes a product image only as an uploaded file, not by URL",
+    "tags": "Magento has no product tags",
     "variants.weight": "cartmigrate writes no weight on a configurable product's children",
     "variants.weight_unit": "cartmigrate writes no weight on a configurable product's children",
     "variants.dimensions": "Magento has no dimension attributes by default",

@@ -122,8 +122,8 @@ class CustomerResource(Resource[Customer]):
         """group id -> group code."""
         with self._lock:  # re-entrant: group_id holds it too
             if self._groups is None:
-                items, _ = self.api.page("customerGroups/search", size=200, sort="id")
-                self._groups = {str(g["id"]): str(g.get("code")) for g in items}
+                pages = self.api.search("customerGroups/search", size=200, sort="id")
+                self._groups = {str(g["id"]): str(g.get("code")) for page in pages for g in page}
             return self._groups
 
     def to_model(self, raw: Mapping[str, Any], context: Any) -> Customer:

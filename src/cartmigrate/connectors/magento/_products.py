@@ -269,8 +269,6 @@ class ProductResource(Resource[Product]):
 
     def notes(self) -> tuple[str, ...]:
         return (
-            "product images and tags are not written (Magento takes images only as"
-            " uploaded files, and has no product tags)",
             "a product is written to the store's website and its Default attribute set;"
             " a configurable product to an attribute set holding all its option attributes",
             "a manufacturer is written only where the product's attribute set holds the"
