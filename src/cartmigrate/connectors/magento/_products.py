@@ -192,6 +192,12 @@ class ProductResource(Resource[Product]):
             levels = {s: state.levels[s] for s in skus if s in state.levels}
         else:
             levels = self.stock.for_skus(skus)
+        stocked = [
+            str(r.get("sku"))
+            for r in [*raws, *children.values()]
+            if r.get("type_id") not in ("configurable", "grouped", "bundle")
+        ]
+        levels.update(self.stock.unmanaged(stocked, levels))
         weighed = any(raw.get("weight") not in (None, "") for raw in raws)
         return _Page(
             children=children,

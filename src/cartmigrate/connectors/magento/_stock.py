@@ -81,8 +81,11 @@ class Stock:
                     raw = self._api.get(f"stockItems/{quote(sku, safe='')}")
                 except EntityNotFound:
                     continue
+                managed = raw.get("manage_stock") is not False or bool(
+                    raw.get("use_config_manage_stock")
+                )
                 levels[sku] = Level(
-                    quantity=int(float(raw.get("qty") or 0)),
+                    quantity=int(float(raw.get("qty") or 0)) if managed else None,
                     in_stock=bool(raw.get("is_in_stock")),
                 )
             return levels
@@ -99,6 +102,35 @@ class Stock:
                 for raw in page:
                     levels[str(raw.get("sku"))] = self._level(raw)
         return levels
+
+    def unmanaged(self, skus: Iterable[str], levels: Mapping[str, Level]) -> dict[str, Level]:
+        """The levels of those of ``skus`` whose stock is not managed: not tracked.
+
+        A product that does not manage stock (``manage_stock`` off, as this
+        cart writes an untracked one) still has a source item, of quantity 0
+        in stock: read as it is, it was 0 in stock, and each comparison with
+        the untracked source wrote it again. Only a stock item says so, so
+        those source items, the only ones that can be one, are asked about:
+        one request each (on the real sample catalogue: one).
+        """
+        found: dict[str, Level] = {}
+        if not self.msi:
+            return found  # the stock items were read already (``for_skus``)
+        for sku in sorted(set(skus)):
+            level = levels.get(sku)
+            if level is None or level.quantity != 0 or not level.in_stock:
+                continue
+            try:
+                item = self._api.get(f"stockItems/{quote(sku, safe='')}")
+            except EntityNotFound:
+                continue
+            if (
+                isinstance(item, Mapping)
+                and item.get("manage_stock") is False
+                and item.get("use_config_manage_stock") is False
+            ):
+                found[sku] = Level(quantity=None, in_stock=True)
+        return found
 
     def write(self, levels: Mapping[str, Level]) -> None:
         """Set these SKUs' quantities and statuses (a product's ``updated_at`` stays)."""

@@ -71,11 +71,13 @@ def render_product(
         # A configurable product has no source item; its own stock item says in stock.
         default = 1 if raw["type_id"] == "configurable" else 0
         level = store.stock.get(raw["sku"], {"quantity": 0, "status": default})
+        flags = {**_STOCK_ITEM, **raw.get("stock_flags", {})}
+        managed = flags["manage_stock"] or flags["use_config_manage_stock"]
         extension["stock_item"] = {
             "item_id": raw["id"],
             "product_id": raw["id"],
-            **_STOCK_ITEM,
-            "qty": level["quantity"],
+            **flags,
+            "qty": level["quantity"] if managed else None,  # as the real store answers
             "is_in_stock": level["status"] == 1,
         }
     body["extension_attributes"] = extension
@@ -189,6 +191,9 @@ def _apply(store: MagentoStore, raw: dict[str, Any], data: Mapping[str, Any]) ->
         raw["configurable_product_links"] = links
     stock = extension.get("stock_item")
     if isinstance(stock, Mapping) and raw["type_id"] == "simple":
+        for key in ("manage_stock", "use_config_manage_stock"):
+            if key in stock:
+                raw.setdefault("stock_flags", {})[key] = bool(stock[key])
         level = store.stock.setdefault(raw["sku"], {"quantity": 0, "status": 1})
         if "qty" in stock:
             level["quantity"] = stock["qty"]
