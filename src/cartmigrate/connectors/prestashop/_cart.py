@@ -30,7 +30,7 @@ from .._rest import fan_out, url_identity
 from .._unstored import held, in_unit, phone_on_addresses, phone_stored, unconverted, without
 from ._access import missing_permissions, permissions_of
 from ._catalog import CategoryResource, ManufacturerResource
-from ._customers import CustomerResource
+from ._customers import CustomerResource, placed
 from ._images import ImageUploader
 from ._lookups import Lookups
 from ._mails import StateMails
@@ -277,12 +277,16 @@ class PrestaShopCart(Cart):
             return cast(E, self._orders.writer.as_stored(entity))
         # A weight reads back in the shop's unit (PS_WEIGHT_UNIT), converted on write.
         stored = in_unit(without(entity, self.unstored_fields(entity)), self._lookups.weight_unit)
+        if isinstance(stored, Customer):
+            stored = cast(E, placed(stored, self._lookups)[0])
         return phone_stored(stored)
 
     def unstored_fields(self, entity: Entity) -> Mapping[str, str]:
         if isinstance(entity, Order):
             return self._orders.writer.unstored(entity)
         found = held(entity, unstored.PRESTASHOP) | phone_on_addresses(entity, "PrestaShop")
+        if isinstance(entity, Customer) and (unplaced := placed(entity, self._lookups)[1]):
+            found["addresses"] = unplaced
         if unconverted(entity, self._lookups.weight_unit):
             found["weight_unit"] = (
                 "the shop's PS_WEIGHT_UNIT is none of kg, g, lbs, oz: weights are"

@@ -20,6 +20,8 @@ import secrets
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
+import attrs
+
 from ..._exceptions import (
     CartMigrateError,
     DuplicateEntity,
@@ -29,11 +31,12 @@ from ..._exceptions import (
 from ...models import Address, Customer
 from .._base import Created
 from .._records import tracked
+from ._lookups import Lookups
 from ._resource import Resource, Row
 from ._values import field, timestamp
 from ._xml import Assoc
 
-__all__ = ["CustomerResource", "address_model"]
+__all__ = ["CustomerResource", "address_model", "placed"]
 
 logger = logging.getLogger("cartmigrate.prestashop")
 
@@ -62,6 +65,35 @@ def address_model(row: Row, resource: Resource[Any]) -> Address:
         country=lookups.countries().get(field(row, "id_country")) or None,
         phone=field(row, "phone") or field(row, "phone_mobile") or None,
     )
+
+
+def placed(customer: Customer, lookups: Lookups) -> tuple[Customer, str | None]:
+    """``customer`` with its addresses as the shop keeps them, and what of
+    them it could not place: a country the shop lacks is written as its
+    default country, and a region none of the country's states names is
+    written without a state (``address_fields``)."""
+    countries = lookups.countries()
+    addresses: list[Address] = []
+    problems: list[str] = []
+    for position, address in enumerate(customer.addresses):
+        country = lookups.country_id(address.country)
+        if country is None:
+            country = lookups.default_country()
+            if address.country:
+                problems.append(
+                    f"address {position + 1}: {address.country!r} is not a country of this"
+                    f" shop, written as {countries.get(country, country)}"
+                )
+        state = lookups.state_id(country, address.region)
+        if address.region and state is None:
+            problems.append(
+                f"address {position + 1}: {address.region!r} is no state of"
+                f" {countries.get(country, country)} here, written without one"
+            )
+        code = lookups.states()[state][1] if state is not None else None
+        addresses.append(attrs.evolve(address, country=countries.get(country) or None, region=code))
+    stored = attrs.evolve(customer, addresses=addresses) if customer.addresses else customer
+    return stored, "; ".join(problems) or None
 
 
 class CustomerResource(Resource[Customer]):
