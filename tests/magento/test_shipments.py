@@ -179,3 +179,19 @@ def test_an_update_killed_between_the_steps_is_finished_by_the_next(
     back = cart.get(Order, created.id)
     assert back is not None and back.shipments == (_shipment(),)
     assert _levels(sim) == before
+
+
+def test_two_shipments_sharing_a_tracking_number_are_both_kept(
+    sim: MagentoSimulator, make_cart: Any
+) -> None:
+    # Documents are told apart by their numbers: two sharing one stay order
+    # comments, which keep everything (the second used to be dropped).
+    cart: MagentoCart = make_cart(sim)
+    first = _shipment(lines=[ShipmentLine(sku="RM-SIMPLE-1", quantity=2)])
+    second = _shipment(
+        shipped_at=_SHIPPED + dt.timedelta(days=1), lines=[ShipmentLine(sku=_SKUS[1])]
+    )
+    created = cart.create(_order(first, second))
+    back = cart.get(Order, created.id)
+    assert back is not None and back.shipments == (first, second)
+    assert not [s for s in sim.store.shipments.values() if s["order_id"] == int(created.id)]

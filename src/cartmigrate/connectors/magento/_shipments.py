@@ -72,8 +72,11 @@ class ShipmentWriter:
 
         A document keeps a carrier and tracking number only as a track, its
         date as ``created_at``, and its lines as items of the order; it has no
-        tracking URL and needs at least one item. A shipment lacking any of
-        these stays an order comment, which keeps everything.
+        tracking URL and needs at least one item. Documents are told apart by
+        their tracking numbers (``record`` skips a number already there, so a
+        lost answer is not shipped twice), so two shipments sharing one
+        cannot both be documents. A shipment lacking any of these stays an
+        order comment, which keeps everything.
         """
         skus = Counter(str(line.sku) for line in order.lines if line.sku)
 
@@ -84,14 +87,19 @@ class ShipmentWriter:
                 line.sku and line.quantity > 0 for line in shipment.lines
             )
 
-        return bool(shipments) and all(
-            s.carrier
-            and s.tracking_number
-            and s.shipped_at is not None
-            and s.tracking_url is None
-            and s.lines
-            and fits(s)
-            for s in shipments
+        numbers = [s.tracking_number for s in shipments]
+        return (
+            bool(shipments)
+            and len(set(numbers)) == len(numbers)
+            and all(
+                s.carrier
+                and s.tracking_number
+                and s.shipped_at is not None
+                and s.tracking_url is None
+                and s.lines
+                and fits(s)
+                for s in shipments
+            )
         )
 
     def stored(self, order_id: str) -> list[Mapping[str, Any]]:
