@@ -83,9 +83,10 @@ def phone_on_addresses(entity: Entity, platform: str) -> dict[str, str]:
 
 def phone_stored(entity: E) -> E:
     """``entity`` (a customer) with the phone it reads back with (see above)."""
-    if not isinstance(entity, Customer) or not phone_on_addresses(entity, ""):
+    if not isinstance(entity, Customer) or not entity.phone:
         return entity
-    return cast(E, attrs.evolve(entity, phone=_stored_phone(entity)))
+    phone = _stored_phone(entity)
+    return entity if phone == entity.phone else cast(E, attrs.evolve(entity, phone=phone))
 
 
 #: The keys that name a kind of product a target cannot keep, and those kinds:

@@ -81,10 +81,8 @@ def stored_status(status: OrderStatus | str) -> OrderStatus | str:
 
 def stored_change(change: StatusChange) -> StatusChange:
     """A history entry as it reads back: Magento keeps whole seconds."""
-    return StatusChange(
-        status=stored_status(change.status),
-        at=change.at.replace(microsecond=0),
-        comment=change.comment,
+    return attrs.evolve(
+        change, status=stored_status(change.status), at=change.at.replace(microsecond=0)
     )
 
 
