@@ -29,6 +29,7 @@ from typing import Any, cast
 
 from .._exceptions import StateError
 from ._base import FailureRecord, RunRecord, StateStore, SyncRecord, SyncStatus
+from ._checkpoints import Checkpointer
 from ._clean_kinds import CleanKinds
 from ._lock import FileLock
 from ._sqlite_schema import SCHEMA_VERSION, create_schema
@@ -45,6 +46,12 @@ _MEMORY = ("", ":memory:")
 #: file, and how long one statement waits for another process's write.
 _OPEN_TIMEOUT = 60.0
 _BUSY_TIMEOUT = 30.0
+
+#: Pages the log may hold before the store's own connection checkpoints (about
+#: 40 MB). The checkpoint thread copies the log after each burst of writes, but
+#: under writes that never pause (a full migration) the copy trails them and the
+#: log cannot start over: this bounds it, ten times SQLite's default.
+_LOG_BOUND = 10_000
 
 _CHUNK = 500  # ids per IN (...) query, well under SQLite's variable limit
 _PAGE = 2000  # records per page when listing
@@ -83,10 +90,15 @@ class SQLiteStateStore(StateStore):
         except sqlite3.Error as error:
             raise StateError(f"cannot open the state file {self.path}: {error}") from error
         try:
-            self._open()
+            wal = self._open()
         except BaseException:
             self._db.close()
             raise
+        # The log is copied into the file by a thread of its own (_checkpoints).
+        self._checkpoints: Checkpointer | None = None
+        if wal and self.path not in _MEMORY:
+            self._db.execute(f"PRAGMA wal_autocheckpoint={_LOG_BOUND}")
+            self._checkpoints = Checkpointer(self.path)
         # An in-memory database is this object's alone: its lock file is too.
         self._private = tempfile.mkdtemp(prefix="cartmigrate-") if self.path in _MEMORY else None
         lock_path = os.path.join(self._private, "lock") if self._private else f"{self.path}-lock"
@@ -100,8 +112,9 @@ class SQLiteStateStore(StateStore):
         # the ids it holds, which have no row in entity_map).
         self._intent: tuple[int, str, frozenset[str]] | None = None
 
-    def _open(self) -> None:
-        """Create or check the schema, safely when other processes open the file too.
+    def _open(self) -> bool:
+        """Create or check the schema, safely when other processes open the file too;
+        True if the file is in WAL mode (some file systems refuse it).
 
         Several processes opening one new file race to switch it to WAL and to
         create the tables; each step waits for the others (SQLite's busy
@@ -113,7 +126,7 @@ class SQLiteStateStore(StateStore):
         pause = 0.01
         while True:
             try:
-                self._db.execute("PRAGMA journal_mode=WAL")
+                mode = self._db.execute("PRAGMA journal_mode=WAL").fetchone()[0]
                 self._db.execute("PRAGMA synchronous=NORMAL")
                 version = create_schema(self._db)
                 break
@@ -132,6 +145,13 @@ class SQLiteStateStore(StateStore):
                 f"{self.path} was written by a newer cartmigrate (state schema {version},"
                 f" this version reads up to {SCHEMA_VERSION}); upgrade cartmigrate"
             )
+        return str(mode).lower() == "wal"
+
+    def _wrote(self) -> None:
+        """A write was committed: the checkpoint thread copies the log soon."""
+        if self._checkpoints is not None and not self._checkpoints.wrote():
+            self._checkpoints = None  # it could not start: SQLite's own, again
+            self._db.execute("PRAGMA wal_autocheckpoint=1000")
 
     def __repr__(self) -> str:
         return f"SQLiteStateStore({self.path!r})"
@@ -140,6 +160,7 @@ class SQLiteStateStore(StateStore):
         with self._db:  # one transaction
             self._db.execute("BEGIN")
             self._db.executemany(sql, rows)
+        self._wrote()
 
     def _rows_of(
         self, select: str, kind: str, source_ids: Sequence[str], where: str = ""
@@ -261,6 +282,7 @@ class SQLiteStateStore(StateStore):
         except BaseException:
             self._target_ids.drop()  # whatever was written, nothing kept is sure
             raise
+        self._wrote()
 
     def _write_counted(
         self, sql: str, rows: Sequence[Sequence[Any]], statuses: Mapping[str, Mapping[str, Any]]
@@ -426,6 +448,7 @@ class SQLiteStateStore(StateStore):
                     self._db.execute("BEGIN IMMEDIATE")
                     self._close_intent(intent, sorted(intent[2]))
                 self._intent = None
+                self._wrote()
             return
         self._settle_file()
 
@@ -440,6 +463,7 @@ class SQLiteStateStore(StateStore):
             ).fetchall():
                 self._close_intent((intent_id, kind, frozenset()), json.loads(ids))
         self._intent = None
+        self._wrote()
 
     def discard(self, kind: str, source_ids: Sequence[str]) -> None:
         self._settle()
@@ -554,6 +578,7 @@ class SQLiteStateStore(StateStore):
             "UPDATE runs SET finished_at=?, summary=? WHERE id=?",
             (finished_at.isoformat(), json.dumps(summary, default=str), run_id),
         )
+        self._wrote()
 
     def runs(self) -> list[RunRecord]:
         rows = self._db.execute(
@@ -606,6 +631,8 @@ class SQLiteStateStore(StateStore):
 
     def close(self) -> None:
         self.release_lock()
+        if self._checkpoints is not None:  # first: the last connection copies the rest
+            self._checkpoints.close()
         self._db.close()
         if self._private is not None:
             shutil.rmtree(self._private, ignore_errors=True)
