@@ -7,10 +7,16 @@ from collections.abc import Callable
 from cartmigrate.connectors.magento import MagentoCart
 from cartmigrate.testing.magento import MagentoSimulator
 
-from ._untracked import untracked_stock_reads_untracked
+from ._untracked import tracking_changes_on_update, untracked_stock_reads_untracked
 
 
 def test_untracked_stock_reads_untracked(
     sim: MagentoSimulator, make_cart: Callable[..., MagentoCart]
 ) -> None:
     untracked_stock_reads_untracked(make_cart(sim), "sim")
+
+
+def test_tracking_changes_on_update(
+    sim: MagentoSimulator, make_cart: Callable[..., MagentoCart]
+) -> None:
+    tracking_changes_on_update(make_cart(sim), "sim")

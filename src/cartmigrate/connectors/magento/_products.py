@@ -520,13 +520,7 @@ class ProductResource(Resource[Product]):
                 field=sorted(fields & _STOCK)[0],
             )
         if fields & _STOCK:
-            self.stock.write(
-                {
-                    str(updated.sku): Level(
-                        updated.quantity, updated.stock_status is not StockStatus.OUT_OF_STOCK
-                    )
-                }
-            )
+            self._write_stock(str(updated.sku), current.quantity, updated)
         rest = fields - _STOCK
         if not rest:
             return
@@ -591,19 +585,30 @@ class ProductResource(Resource[Product]):
                 )
         raw = self._raw(id)
         sku = str(raw.get("sku"))
-        level = self.stock.for_skus([sku]).get(sku)
-        variant = variant_from_raw(raw, level, {})
+        levels = self.stock.for_skus([sku])
+        levels.update(self.stock.unmanaged([sku], levels))
+        variant = variant_from_raw(raw, levels.get(sku), {})
         updated = self.evolve_variant(variant, changes)
         if set(changes) & _STOCK:
-            self.stock.write(
-                {sku: Level(updated.quantity, updated.stock_status is not StockStatus.OUT_OF_STOCK)}
-            )
+            self._write_stock(sku, variant.quantity, updated)
         if {"price", "compare_at_price"} & set(changes):
             plain, attributes = product_payload(
                 updated, fields=frozenset(changes), name="", slug=None
             )
             body = {"sku": sku, **plain, "custom_attributes": attributes}
             self.api.send("PUT", _sku_path(sku), {"product": body}, admin=True)
+
+    def _write_stock(self, sku: str, before: int | None, after: Product | Variant) -> None:
+        """Write ``after``'s stock; where it turns tracked or untracked
+        (``quantity`` None), its stock management too: on before its quantity
+        is counted, off after its source item says 0 in stock (what Magento
+        keeps for an untracked product, and what the read checks)."""
+        level = Level(after.quantity, after.stock_status is not StockStatus.OUT_OF_STOCK)
+        if before is None and after.quantity is not None:
+            self.stock.manage(sku, True, level.in_stock)
+        self.stock.write({sku: level})
+        if before is not None and after.quantity is None:
+            self.stock.manage(sku, False, level.in_stock)
 
     @staticmethod
     def evolve_variant(variant: Variant, changes: Mapping[str, Any]) -> Variant:

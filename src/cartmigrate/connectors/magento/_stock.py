@@ -132,6 +132,31 @@ class Stock:
                 found[sku] = Level(quantity=None, in_stock=True)
         return found
 
+    def manage(self, sku: str, managed: bool, in_stock: bool) -> None:
+        """Turn stock management of ``sku`` on (its quantity counts) or off
+        (untracked, ``quantity=None``).
+
+        A source item has no such flag, so a level alone cannot say
+        "untracked": written as one, ``None`` was a quantity of 0 and the
+        product sold out. The flag is the product's stock item's: one request
+        to find it and one to save it, only when a product changes between
+        tracked and untracked. Explicit (not the store's configured default),
+        so a quantity written next is counted whatever the store's default is.
+        """
+        path = f"stockItems/{quote(sku, safe='')}"
+        item = self._api.get(path)
+        self._api.send(
+            "PUT",
+            f"products/{quote(sku, safe='')}/stockItems/{item['item_id']}",
+            {
+                "stockItem": {
+                    "manage_stock": managed,
+                    "use_config_manage_stock": False,
+                    "is_in_stock": in_stock,
+                }
+            },
+        )
+
     def write(self, levels: Mapping[str, Level]) -> None:
         """Set these SKUs' quantities and statuses (a product's ``updated_at`` stays)."""
         if not levels:

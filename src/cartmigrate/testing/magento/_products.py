@@ -409,6 +409,9 @@ def stock_item_save(call: Call) -> Any:
     store = call.store
     raw = store.product_by_sku(unquote(call.path["sku"]))
     data = (call.body or {}).get("stockItem") or {}
+    for key in ("manage_stock", "use_config_manage_stock"):
+        if key in data:
+            raw.setdefault("stock_flags", {})[key] = bool(data[key])
     level = store.stock.setdefault(raw["sku"], {"quantity": 0, "status": 1})
     if "qty" in data:
         level["quantity"] = data["qty"]
