@@ -7,11 +7,13 @@ pages, so that one commit of the engine's waits for the copy and the
 ``fsync``: about 12 ms on this project's CI machine, a tenth of a smart update
 after a 1% change, paid by whichever call crosses the line.
 
-Here the store's own connection never checkpoints (``wal_autocheckpoint=0``)
-and a thread with a connection of its own does, after the store writes and at
-most once per ``interval``: a *passive* checkpoint, which copies what it can
-without waiting for, or blocking, the store's writes. ``sqlite3`` lets go of
-the GIL inside SQLite, so the copy and the ``fsync`` run beside the engine.
+Here a thread with a connection of its own checkpoints, after the store
+writes and at most once per ``interval``: a *passive* checkpoint, which copies
+what it can without waiting for, or blocking, the store's writes. ``sqlite3``
+lets go of the GIL inside SQLite, so the copy and the ``fsync`` run beside the
+engine. The store's own connection checkpoints only past a bound ten times
+SQLite's (``_sqlite._LOG_BOUND``): under writes that never pause, as a full
+migration's, the thread's copy trails them and the log could not start over.
 
 Nothing is less durable for it. A commit is safe against a crashed process
 once it is in the log either way (the log is the database until it is copied).

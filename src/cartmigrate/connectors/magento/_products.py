@@ -599,10 +599,11 @@ class ProductResource(Resource[Product]):
             self.api.send("PUT", _sku_path(sku), {"product": body}, admin=True)
 
     def _write_stock(self, sku: str, before: int | None, after: Product | Variant) -> None:
-        """Write ``after``'s stock; where it turns tracked or untracked
-        (``quantity`` None), its stock management too: on before its quantity
-        is counted, off after its source item says 0 in stock (what Magento
-        keeps for an untracked product, and what the read checks)."""
+        """Write ``after``'s stock, and its stock management where it turns
+        tracked or untracked (``quantity`` None): turned on before the quantity
+        is written; turned off after the source item is written as 0 in stock,
+        which is what Magento keeps for an untracked product and what the read
+        checks against the stock item."""
         level = Level(after.quantity, after.stock_status is not StockStatus.OUT_OF_STOCK)
         if before is None and after.quantity is not None:
             self.stock.manage(sku, True, level.in_stock)
