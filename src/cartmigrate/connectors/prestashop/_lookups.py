@@ -16,7 +16,7 @@ import zoneinfo
 from collections.abc import Callable
 from typing import Any
 
-from ...models import WeightUnit
+from ...models import LengthUnit, WeightUnit
 from ._values import field, text
 from ._ws import Webservice
 from ._xml import Lang
@@ -30,6 +30,7 @@ _SETTINGS = (
     "PS_CUSTOMER_GROUP",
     "PS_GUEST_GROUP",
     "PS_WEIGHT_UNIT",
+    "PS_DIMENSION_UNIT",
 )
 
 #: PS_WEIGHT_UNIT is free text (Preferences → Localization); these are the
@@ -41,6 +42,15 @@ _WEIGHT_UNITS = {
     "lb": WeightUnit.LBS,
     "lbs": WeightUnit.LBS,
     "oz": WeightUnit.OZ,
+}
+#: PS_DIMENSION_UNIT is free text too ("cm" in a new shop).
+_LENGTH_UNITS = {
+    "mm": LengthUnit.MM,
+    "cm": LengthUnit.CM,
+    "m": LengthUnit.M,
+    "in": LengthUnit.IN,
+    "inch": LengthUnit.IN,
+    "yd": LengthUnit.YD,
 }
 
 
@@ -102,6 +112,13 @@ class Lookups:
         """The unit the shop's weights are in (PS_WEIGHT_UNIT), or None when it is
         not one of the four the models know: such weights travel as they are."""
         return _WEIGHT_UNITS.get((self.settings().get("PS_WEIGHT_UNIT") or "").strip().lower())
+
+    def dimension_unit(self) -> LengthUnit | None:
+        """The unit of the shop's product sizes (PS_DIMENSION_UNIT), or None when
+        it is not one the models know."""
+        return _LENGTH_UNITS.get(
+            (self.settings().get("PS_DIMENSION_UNIT") or "").strip().lower()
+        )
 
     def _cached(self, name: str, load: Callable[[], Any]) -> Any:
         with self._lock:

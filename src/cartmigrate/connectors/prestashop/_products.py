@@ -36,7 +36,7 @@ from ..._exceptions import (
     EntityRejected,
     TransientError,
 )
-from ...models import Product, ProductStatus, StockStatus, Variant, WeightUnit
+from ...models import Dimensions, Product, ProductStatus, StockStatus, Variant, WeightUnit
 from .._base import Created
 from .._records import tracked
 from ._images import ImageUploader
@@ -131,6 +131,7 @@ class ProductResource(Resource[Product]):
         own_sale = page.sales.get((product_id, "0"))
         price, compare_at = regular_and_sale(base, decimal.Decimal(0), own_sale)
         own_stock = page.stock.get((product_id, "0"))
+        weight = money(row.get("weight"))
         variants = [
             self._variant(
                 c,
@@ -138,6 +139,7 @@ class ProductResource(Resource[Product]):
                 base,
                 page.stock.get((product_id, str(c["id"]))),
                 page.sales.get((product_id, str(c["id"])), own_sale),
+                weight,
             )
             # Read apart from the product: a bad value is named "variants[0].price".
             for c in tracked(
@@ -145,7 +147,6 @@ class ProductResource(Resource[Product]):
                 "variants",
             )
         ]
-        weight = money(row.get("weight"))
         structural = self.lookups.structural_categories()
         categories = [c for c in associated_ids(row, "categories") if c not in structural]
         active = flag(row, "active") and flag(row, "state")
@@ -153,6 +154,9 @@ class ProductResource(Resource[Product]):
         extra["product_type"] = field(row, "product_type")
         extra["id_tax_rules_group"] = field(row, "id_tax_rules_group", "0")
         extra["state"] = field(row, "state", "0")
+        dimensions = self._dimensions(row)
+        if isinstance(dimensions, dict):  # a unit the models do not know: kept as read
+            extra["dimensions"], dimensions = dimensions, None
         if page.other_prices.get(product_id):
             # For a group, a customer, a quantity or a later date: no model field holds them.
             extra["specific_prices"] = page.other_prices[product_id]
@@ -177,6 +181,7 @@ class ProductResource(Resource[Product]):
             weight=weight or None,
             weight_unit=self.lookups.weight_unit() if weight else None,
             virtual=field(row, "is_virtual", "0") == "1",
+            dimensions=dimensions,
             created_at=timestamp(row, "date_add", self.zone),
             updated_at=timestamp(row, "date_upd", self.zone),
             extra=extra,
@@ -189,6 +194,7 @@ class ProductResource(Resource[Product]):
         base: decimal.Decimal,
         stock: Row | None,
         sale: Row | None,
+        product_weight: decimal.Decimal,
     ) -> Variant:
         reference = field(row, "reference")
         values = self.lookups.option_values()
@@ -198,6 +204,10 @@ class ProductResource(Resource[Product]):
             options[self.lookups.options().get(option_id, option_id)] = name
         impact = money(row.get("price"))
         price, compare_at = regular_and_sale(base, impact, sale)
+        # A combination's weight is an impact on the product's: 0 is the
+        # product's own (a variant without a weight of its own, as elsewhere).
+        weight_impact = money(row.get("weight"))
+        weight = product_weight + weight_impact if weight_impact else None
         return Variant(
             id=str(row["id"]),
             sku=reference if reference and reference != product_reference else None,
@@ -206,11 +216,31 @@ class ProductResource(Resource[Product]):
             quantity=int(field(stock, "quantity", "0")) if stock else None,
             stock_status=stock_status(stock),
             options=options,
+            weight=weight,
+            weight_unit=self.lookups.weight_unit() if weight is not None else None,
             extra={
                 "reference": reference,
                 "price_impact": str(impact),
                 "default_on": flag(row, "default_on"),
             },
+        )
+
+    def _dimensions(self, row: Row) -> Dimensions | dict[str, str] | None:
+        """The package size (width, height and depth, as length) in the shop's
+        PS_DIMENSION_UNIT; None when all are 0 (the shop's "none"). In a unit
+        the models do not know, the numbers as read, with the unit's name."""
+        sizes = {key: money(row.get(key)) for key in ("depth", "width", "height")}
+        if not any(sizes.values()):
+            return None
+        unit = self.lookups.dimension_unit()
+        if unit is None:
+            named = self.lookups.settings().get("PS_DIMENSION_UNIT") or ""
+            return {**{key: str(value) for key, value in sizes.items()}, "unit": named}
+        return Dimensions(
+            length=sizes["depth"] or None,
+            width=sizes["width"] or None,
+            height=sizes["height"] or None,
+            unit=unit,
         )
 
     def _image_url(self, image_id: str) -> str:

@@ -85,6 +85,7 @@ def _reference_tables(shop: Shop) -> None:
             ("PS_CUSTOMER_GROUP", "3"),
             ("PS_GUEST_GROUP", "2"),
             ("PS_WEIGHT_UNIT", "kg"),
+            ("PS_DIMENSION_UNIT", "cm"),
         ),
         start=1,
     ):
