@@ -116,9 +116,7 @@ class Lookups:
     def dimension_unit(self) -> LengthUnit | None:
         """The unit of the shop's product sizes (PS_DIMENSION_UNIT), or None when
         it is not one the models know."""
-        return _LENGTH_UNITS.get(
-            (self.settings().get("PS_DIMENSION_UNIT") or "").strip().lower()
-        )
+        return _LENGTH_UNITS.get((self.settings().get("PS_DIMENSION_UNIT") or "").strip().lower())
 
     def _cached(self, name: str, load: Callable[[], Any]) -> Any:
         with self._lock:
