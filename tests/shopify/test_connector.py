@@ -25,6 +25,7 @@ from cartmigrate import (
 )
 from cartmigrate.connectors.shopify import ShopifyCart
 from cartmigrate.connectors.shopify import _graphql as docs
+from cartmigrate.connectors.shopify import _legacy as legacy
 from cartmigrate.testing import FakeClock
 from cartmigrate.testing.shopify import ShopifySimulator
 from cartmigrate.testing.shopify._cost import query_cost
@@ -369,6 +370,32 @@ def test_each_estimate_is_its_documents_requested_cost(sim: ShopifySimulator) ->
         assert estimate == query_cost(sim.schema_for(""), document, operation, {}), name
         checked += 1
     assert checked >= 15
+
+
+def test_each_2025_01_estimate_is_its_documents_requested_cost(
+    schema_2025_01: graphql.GraphQLSchema,
+) -> None:
+    # A shop pinned to 2025-01 sends _legacy's twins, estimated by
+    # _legacy.COSTS over _graphql.COSTS: each as that schema prices it.
+    checked = 0
+    for value in vars(legacy).values():
+        if not (isinstance(value, str) and value.lstrip().startswith(("query", "fragment"))):
+            continue
+        document = graphql.parse(value)
+        for operation in document.definitions:
+            if not (isinstance(operation, graphql.OperationDefinitionNode) and operation.name):
+                continue
+            name = operation.name.value
+            estimate = {**docs.COSTS, **legacy.COSTS}.get(name)
+            if estimate is None:
+                continue  # learned from the first answer, as on 2026-01
+            paged = any(
+                v.variable.name.value == "first" for v in operation.variable_definitions or ()
+            )
+            variables = {"first": legacy.PAGE_CUSTOMERS} if paged else {}
+            assert estimate == query_cost(schema_2025_01, document, operation, variables), name
+            checked += 1
+    assert checked == len(legacy.COSTS)
 
 
 def test_static_cost_estimates_cover_the_real_costs(
