@@ -1,8 +1,9 @@
-"""A product's package size and its combinations' weights, read from PrestaShop.
+"""A product's package size, its combinations' weights and its summary, read from PrestaShop.
 
-Both were left out of every read: a PrestaShop source handed on products
-without their dimensions, and variants without a weight of their own, and
-nothing said so. The scenario runs on the simulator and on the real 8.2.1
+All were left out of every read: a PrestaShop source handed on products
+without their dimensions, variants without a weight of their own, and no
+summary (``description_short``, which no model field holds: it is read into
+``extra``), and nothing said so. The scenario runs on the simulator and on the real 8.2.1
 store; ``set_sizes`` changes the shop behind the webservice's back (the
 simulator's tables, the real store's database), as its back office would.
 """
@@ -17,6 +18,8 @@ from cartmigrate.connectors.prestashop import PrestaShopCart
 
 #: (product id, combination id, width, height, depth, the combination's weight impact)
 SetSizes = Callable[[str, str, str, str, str, str], None]
+#: (product id, summary in the shop's default language)
+SetSummary = Callable[[str, str], None]
 
 
 def sizes_and_combination_weights_are_read(cart: PrestaShopCart, set_sizes: SetSizes) -> None:
@@ -40,3 +43,14 @@ def sizes_and_combination_weights_are_read(cart: PrestaShopCart, set_sizes: SetS
     assert by_id[first.id].weight_unit is WeightUnit.KG
     assert by_id[second.id].weight is None  # no impact: the product's own weight
     assert read.weight == product.weight
+
+
+def summary_is_read_into_extra(cart: PrestaShopCart, set_summary: SetSummary) -> None:
+    product = next(iter(cart.read(Product)))
+    assert product.id is not None
+    set_summary(product.id, "<p>Soft, warm and light.</p>")
+    read = cart.get(Product, product.id)
+    assert read is not None and read.extra["description_short"] == "<p>Soft, warm and light.</p>"
+    set_summary(product.id, "")
+    again = cart.get(Product, product.id)
+    assert again is not None and "description_short" not in again.extra

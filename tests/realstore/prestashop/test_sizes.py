@@ -7,7 +7,10 @@ set in the shop's database, as its back office would (the demo has none).
 from __future__ import annotations
 
 from cartmigrate.connectors.prestashop import PrestaShopCart
-from tests.prestashop._sizes import sizes_and_combination_weights_are_read
+from tests.prestashop._sizes import (
+    sizes_and_combination_weights_are_read,
+    summary_is_read_into_extra,
+)
 
 from .._stores import RealStore
 from .conftest import Query
@@ -31,5 +34,21 @@ def test_sizes_and_combination_weights_are_read(
     real_prestashop.reset()
     try:
         sizes_and_combination_weights_are_read(presta, set_sizes)
+    finally:
+        real_prestashop.reset()
+
+
+def test_summary_is_read_into_extra(
+    real_prestashop: RealStore, presta: PrestaShopCart, shop_db: Query
+) -> None:
+    def set_summary(product: str, summary: str) -> None:
+        shop_db(
+            f"update ps_product_lang set description_short='{summary}'"
+            f" where id_product={int(product)}"
+        )
+
+    real_prestashop.reset()
+    try:
+        summary_is_read_into_extra(presta, set_summary)
     finally:
         real_prestashop.reset()

@@ -154,6 +154,9 @@ class ProductResource(Resource[Product]):
         extra["product_type"] = field(row, "product_type")
         extra["id_tax_rules_group"] = field(row, "id_tax_rules_group", "0")
         extra["state"] = field(row, "state", "0")
+        # The summary shown beside the price: no model field holds it.
+        if short := text(row, "description_short", self.language):
+            extra["description_short"] = short
         dimensions = self._dimensions(row)
         if isinstance(dimensions, dict):  # a unit the models do not know: kept as read
             extra["dimensions"], dimensions = dimensions, None
