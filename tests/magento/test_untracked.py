@@ -20,3 +20,8 @@ def test_tracking_changes_on_update(
     sim: MagentoSimulator, make_cart: Callable[..., MagentoCart]
 ) -> None:
     tracking_changes_on_update(make_cart(sim), "sim")
+
+
+def test_tracking_changes_on_update_without_msi(make_cart: Callable[..., MagentoCart]) -> None:
+    # Without MSI the flags ride on the same stock item save as the quantity.
+    tracking_changes_on_update(make_cart(MagentoSimulator(msi=False)), "legacy")

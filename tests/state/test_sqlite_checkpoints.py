@@ -16,6 +16,7 @@ import sqlite3
 import threading
 import time
 import types
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -42,9 +43,9 @@ def _in_file_alone(path: Path, key: str, tmp: Path) -> str | None:
     return None if row is None else str(row[0])
 
 
-def _eventually(check: object, what: str, timeout: float = 15.0) -> None:
+def _eventually(check: Callable[[], bool], what: str, timeout: float = 15.0) -> None:
     deadline = time.monotonic() + timeout
-    while not check():  # type: ignore[operator]
+    while not check():
         if time.monotonic() > deadline:
             pytest.fail(f"not within {timeout:.0f} s: {what}")
         time.sleep(0.02)
@@ -129,7 +130,7 @@ def test_an_idle_thread_ends_and_the_next_write_starts_another(tmp_path: Path) -
             db.execute("INSERT OR REPLACE INTO meta VALUES ('user:k', ?)", (value,))
             assert checkpoints.wrote()
             _eventually(
-                lambda v=value: _in_file_alone(path, "k", tmp_path) == v,  # type: ignore[misc]
+                lambda v=value: _in_file_alone(path, "k", tmp_path) == v,
                 f"the {value} write is copied",
             )
             _eventually(lambda: not _threads(), "the idle thread ends")

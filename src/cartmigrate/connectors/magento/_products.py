@@ -600,16 +600,13 @@ class ProductResource(Resource[Product]):
 
     def _write_stock(self, sku: str, before: int | None, after: Product | Variant) -> None:
         """Write ``after``'s stock, and its stock management where it turns
-        tracked or untracked (``quantity`` None): turned on before the quantity
-        is written; turned off after the source item is written as 0 in stock,
-        which is what Magento keeps for an untracked product and what the read
-        checks against the stock item."""
-        level = Level(after.quantity, after.stock_status is not StockStatus.OUT_OF_STOCK)
-        if before is None and after.quantity is not None:
-            self.stock.manage(sku, True, level.in_stock)
-        self.stock.write({sku: level})
-        if before is not None and after.quantity is None:
-            self.stock.manage(sku, False, level.in_stock)
+        tracked or untracked (``quantity`` None) (``Stock.write``)."""
+        tracked = after.quantity is not None
+        changes = (before is not None) != tracked
+        self.stock.write(
+            {sku: Level(after.quantity, after.stock_status is not StockStatus.OUT_OF_STOCK)},
+            managing={sku: tracked} if changes else None,
+        )
 
     @staticmethod
     def evolve_variant(variant: Variant, changes: Mapping[str, Any]) -> Variant:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable, Mapping
+from typing import Any
 from urllib.parse import quote
 
 import attrs
@@ -132,58 +133,61 @@ class Stock:
                 found[sku] = Level(quantity=None, in_stock=True)
         return found
 
-    def manage(self, sku: str, managed: bool, in_stock: bool) -> None:
-        """Turn stock management of ``sku`` on (its quantity counts) or off
-        (untracked, ``quantity=None``).
+    def write(
+        self, levels: Mapping[str, Level], *, managing: Mapping[str, bool] | None = None
+    ) -> None:
+        """Set these SKUs' quantities and statuses (a product's ``updated_at`` stays).
 
-        A source item has no such flag, so a level alone cannot say
-        "untracked": written as one, ``None`` was a quantity of 0 and the
-        product sold out. The flag is the product's stock item's: one request
-        to find it and one to save it, only when a product changes between
-        tracked and untracked. Explicit (not the store's configured default),
-        so a quantity written next is counted whatever the store's default is.
+        ``managing``: SKUs turning tracked (True) or untracked (False,
+        ``quantity=None``). A source item has no such flag, so a level alone
+        cannot say "untracked": written as one, ``None`` was a quantity of 0
+        and the product sold out. The flag is the product's stock item's,
+        set explicitly (not the store's configured default, so a quantity
+        written next is counted whatever that default is): on before the
+        quantity is written, off after the source item says 0 in stock, which
+        is what Magento keeps for an untracked product and what the read checks.
         """
-        path = f"stockItems/{quote(sku, safe='')}"
-        item = self._api.get(path)
+        if not levels:
+            return
+        managing = managing or {}
+        if not self.msi:
+            for sku, level in sorted(levels.items()):
+                fields: dict[str, Any] = {"qty": level.quantity or 0, "is_in_stock": level.in_stock}
+                if sku in managing:
+                    fields.update(_managed(managing[sku]))
+                self._save_item(sku, fields)
+            return
+        for sku in sorted(s for s, on in managing.items() if on):
+            self._save_item(sku, {**_managed(True), "is_in_stock": levels[sku].in_stock})
+        items = [
+            {
+                "sku": sku,
+                "source_code": DEFAULT_SOURCE,
+                "quantity": level.quantity or 0,
+                "status": 1 if level.in_stock else 0,
+            }
+            for sku, level in sorted(levels.items())
+        ]
+        for chunk in chunked(items, 100):
+            self._api.send(
+                "POST",
+                "inventory/source-items",
+                {"sourceItems": chunk},
+                idempotent=True,
+                expect_json=False,
+            )
+        for sku in sorted(s for s, on in managing.items() if not on):
+            self._save_item(sku, {**_managed(False), "is_in_stock": levels[sku].in_stock})
+
+    def _save_item(self, sku: str, fields: Mapping[str, Any]) -> None:
+        """Save ``fields`` on ``sku``'s stock item (found first: the route needs its id)."""
+        item = self._api.get(f"stockItems/{quote(sku, safe='')}")
         self._api.send(
             "PUT",
             f"products/{quote(sku, safe='')}/stockItems/{item['item_id']}",
-            {
-                "stockItem": {
-                    "manage_stock": managed,
-                    "use_config_manage_stock": False,
-                    "is_in_stock": in_stock,
-                }
-            },
+            {"stockItem": dict(fields)},
         )
 
-    def write(self, levels: Mapping[str, Level]) -> None:
-        """Set these SKUs' quantities and statuses (a product's ``updated_at`` stays)."""
-        if not levels:
-            return
-        if self.msi:
-            items = [
-                {
-                    "sku": sku,
-                    "source_code": DEFAULT_SOURCE,
-                    "quantity": level.quantity or 0,
-                    "status": 1 if level.in_stock else 0,
-                }
-                for sku, level in sorted(levels.items())
-            ]
-            for chunk in chunked(items, 100):
-                self._api.send(
-                    "POST",
-                    "inventory/source-items",
-                    {"sourceItems": chunk},
-                    idempotent=True,
-                    expect_json=False,
-                )
-            return
-        for sku, level in sorted(levels.items()):
-            path = f"stockItems/{quote(sku, safe='')}"
-            item = self._api.get(path)
-            body = {"stockItem": {"qty": level.quantity or 0, "is_in_stock": level.in_stock}}
-            self._api.send(
-                "PUT", f"products/{quote(sku, safe='')}/stockItems/{item['item_id']}", body
-            )
+
+def _managed(on: bool) -> dict[str, bool]:
+    return {"manage_stock": on, "use_config_manage_stock": False}
