@@ -366,6 +366,25 @@ class Cart(abc.ABC):
         with _UNREADABLE_LOCK:
             self.__dict__.setdefault("_unreadable", []).append((kind, id, error))
 
+    def report_not_read(self, kind: type[Entity], id: str, field: str, message: str) -> None:
+        """For implementers: a record was read, but a value of it was not.
+
+        Some of what a platform holds has no place in the models (a Magento
+        bundle's options, a download kept as a file only buyers can fetch).
+        The record still becomes a model, without that value; reported here,
+        the engine lists it among the report's warnings naming the entity,
+        its id and ``field``, so the value does not vanish without a word.
+        """
+        with _UNREADABLE_LOCK:
+            self.__dict__.setdefault("_not_read", []).append((kind, id, field, message))
+
+    def take_not_read(self) -> list[tuple[type[Entity], str, str, str]]:
+        """The values reported not read since the last call: (kind, id, field,
+        message) each (the engine drains them)."""
+        with _UNREADABLE_LOCK:
+            taken: list[tuple[type[Entity], str, str, str]] = self.__dict__.pop("_not_read", [])
+        return taken
+
     def model_from(
         self,
         kind: type[E],

@@ -87,6 +87,9 @@ class ForwardingCart(Cart):
     def take_unreadable(self) -> list[tuple[type[Entity], str, CartMigrateError]]:
         return self.inner.take_unreadable()
 
+    def take_not_read(self) -> list[tuple[type[Entity], str, str, str]]:
+        return self.inner.take_not_read()
+
     def create(self, entity: E, *, source_ref: str | None = None) -> Created:
         return self.inner.create(entity, source_ref=source_ref)
 

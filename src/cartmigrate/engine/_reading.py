@@ -234,8 +234,22 @@ def record_unreadable(run: _Run, kind: type[Entity], retry: set[str]) -> set[str
     for unreadable_kind, source_id, error in run.source.take_unreadable():
         fail(run, unreadable_kind.kind, source_id, error, failures)
         run.unreadable.setdefault(unreadable_kind.kind, set()).add(source_id)
+    warn_not_read(run)
     ids = run.unreadable.get(kind.kind, set())
     retry.difference_update(ids)
     if failures:
         run.state.put_failures(failures)
     return ids
+
+
+def warn_not_read(run: _Run) -> None:
+    """Warn of each value the source read a record without (``Cart.report_not_read``),
+    naming the entity, its id and the field: the rest of it migrates, that value does not."""
+    for kind, source_id, field, message in run.source.take_not_read():
+        key = (kind.kind, source_id, field)
+        if key in run.not_read:
+            continue
+        run.not_read.add(key)
+        run.report.warnings.append(
+            Notice(entity=kind.kind, source_id=source_id, field=field, message=message)
+        )

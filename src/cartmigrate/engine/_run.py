@@ -64,6 +64,9 @@ class _Run:
     abandoned: set[type[Entity]] = attrs.field(factory=set)
     #: Source ids, by type name, of the records the source could not read.
     unreadable: dict[str, set[str]] = attrs.field(factory=dict)
+    #: (type name, source id, field) of the values the source said it did not
+    #: read, warned about once a call (a record read twice is warned once).
+    not_read: set[tuple[str, str, str]] = attrs.field(factory=set)
     #: Why the call cannot go on (the preflight failed, or a batch met refused
     #: credentials), raised by ``stopped()`` where the call can stop cleanly.
     stop: StopCall | None = None
