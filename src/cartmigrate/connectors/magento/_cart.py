@@ -141,6 +141,7 @@ class MagentoCart(Cart):
             name=name,
             max_concurrency=self._max_concurrency,
             report_unreadable=self.report_unreadable,
+            report_not_read=self.report_not_read,
             model_from=self.model_from,
         )
         self._stock = Stock(self._api)

@@ -17,6 +17,7 @@ from ...models import Product
 from .._records import positive_int_id
 from .._rest import chunked
 from ._api import PAGE_SIZE, Filter, MagentoApi
+from ._partial_types import bundle_skus
 
 __all__ = ["LINK_TYPE", "children_of", "linked_skus", "links_for"]
 
@@ -57,18 +58,24 @@ def _ids_by_sku(api: MagentoApi, skus: Iterable[str]) -> dict[str, str]:
 
 
 def children_of(api: MagentoApi, raws: Sequence[Any]) -> dict[str, tuple[str, ...]]:
-    """Per grouped product of a page (by id), its children's ids in order.
+    """Per grouped product of a page (by id), its children's ids in order;
+    per bundle, its selections' (it is read as a grouped product: ``_partial_types``).
 
     A link to a SKU the store no longer holds is left out.
     """
     grouped = [
         raw
         for raw in raws
-        if isinstance(raw, Mapping) and raw.get("type_id") == "grouped" and raw.get("id")
+        if isinstance(raw, Mapping)
+        and raw.get("type_id") in ("grouped", "bundle")
+        and raw.get("id")
     ]
     if not grouped:
         return {}
-    skus = {raw_id: linked_skus(raw) for raw in grouped if (raw_id := str(raw["id"]))}
+    skus = {
+        str(raw["id"]): bundle_skus(raw) if raw["type_id"] == "bundle" else linked_skus(raw)
+        for raw in grouped
+    }
     ids = _ids_by_sku(api, (s for found in skus.values() for s in found))
     return {raw_id: tuple(ids[s] for s in found if s in ids) for raw_id, found in skus.items()}
 

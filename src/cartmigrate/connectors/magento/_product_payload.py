@@ -24,6 +24,7 @@ from typing import Any
 from ...models import Product, ProductStatus, ProductType, StockStatus, Variant, WeightUnit
 from ._api import parse_time
 from ._categories import custom_attribute
+from ._partial_types import downloads_of
 from ._stock import Level
 
 __all__ = [
@@ -112,7 +113,10 @@ def product_from_raw(
     price, compare = _prices(raw)
     quantity = level.quantity if level else None
     stock = _stock_status(level)
-    if raw.get("type_id") == "configurable":
+    kind = raw.get("type_id")
+    if kind == "bundle":  # read as a grouped product: no price of its own (_partial_types)
+        price, compare, quantity = None, None, None
+    if kind == "configurable":
         prices = [v.price for v in variants if v.price is not None]
         price, compare, quantity = (min(prices) if prices else None), None, None
         in_stock = any(v.stock_status is StockStatus.IN_STOCK for v in variants)
@@ -149,8 +153,10 @@ def product_from_raw(
         weight=weight,
         weight_unit=weight_unit if weight is not None else None,
         # Magento's virtual and downloadable types ship nothing (their files are links).
-        virtual=raw.get("type_id") in ("virtual", "downloadable"),
-        product_type=ProductType.GROUPED if raw.get("type_id") == "grouped" else None,
+        virtual=kind in ("virtual", "downloadable"),
+        downloadable=kind == "downloadable",
+        downloads=downloads_of(raw) if kind == "downloadable" else (),
+        product_type=ProductType.GROUPED if kind in ("grouped", "bundle") else None,
         grouped_product_ids=grouped,
         created_at=parse_time(raw.get("created_at")),
         updated_at=parse_time(raw.get("updated_at")),

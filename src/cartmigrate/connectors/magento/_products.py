@@ -42,6 +42,7 @@ from ._api import PAGE_SIZE, Filter
 from ._attributes import Attribute
 from ._categories import custom_attribute
 from ._grouped import children_of, links_for
+from ._partial_types import not_read
 from ._product_payload import product_from_raw, product_payload, slugify, variant_from_raw
 from ._resource import Context, Resource
 from ._stock import Level, Stock
@@ -240,9 +241,19 @@ class ProductResource(Resource[Product]):
                         text = self.ctx.attributes.option_label(attribute, str(option))
                     if text is not None:
                         values[label or attribute.label] = text
+                    elif option not in (None, ""):
+                        self.ctx.report_not_read(
+                            Product,
+                            str(raw["id"]),
+                            f"variants[{child_id}].options.{label or attribute.label}",
+                            f"the option value {option!r} of attribute {attribute.code!r}"
+                            " has no label on the store: the variant is read without it",
+                        )
                 variants.append(
                     variant_from_raw(child, context.levels.get(str(child.get("sku"))), values)
                 )
+        for field, why in not_read(raw):
+            self.ctx.report_not_read(Product, str(raw["id"]), field, why)
         return product_from_raw(
             raw,
             level=context.levels.get(str(raw.get("sku"))),

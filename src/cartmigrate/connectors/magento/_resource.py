@@ -46,6 +46,8 @@ class Context:
     name: str
     max_concurrency: int
     report_unreadable: Callable[[type[Entity], str, CartMigrateError], None]
+    #: ``Cart.report_not_read`` of the cart: a value a read record could not keep.
+    report_not_read: Callable[[type[Entity], str, str, str], None]
     #: ``Cart.model_from`` of the cart: the one boundary between raw records and models.
     model_from: Callable[..., Any]
 

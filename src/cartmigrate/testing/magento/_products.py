@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import unquote
 
 from ._catalog import _FIRST, _URL_KEY_TAKEN, _custom, _slug
+from ._partial_types import bundle_options, download_links, download_samples
 from ._routes import Call, listing, route
 from ._store import MagentoStore, SimError, tidy
 
@@ -80,6 +82,11 @@ def render_product(
             "qty": level["quantity"] if managed else None,  # as the real store answers
             "is_in_stock": level["status"] == 1,
         }
+    if raw["type_id"] == "bundle":
+        extension["bundle_product_options"] = copy.deepcopy(raw.get("bundle_product_options", []))
+    if raw["type_id"] == "downloadable":
+        for key in ("downloadable_product_links", "downloadable_product_samples"):
+            extension[key] = copy.deepcopy(raw.get(key, []))
     body["extension_attributes"] = extension
     links = [dict(link) for link in raw.get("product_links") or ()]
     body.update(product_links=links, options=[], media_gallery_entries=[], tier_prices=[])
@@ -189,6 +196,17 @@ def _apply(store: MagentoStore, raw: dict[str, Any], data: Mapping[str, Any]) ->
         links = [int(link) for link in extension["configurable_product_links"]]
         _check_children(store, raw, links)
         raw["configurable_product_links"] = links
+    if raw["type_id"] == "bundle" and "bundle_product_options" in extension:
+        raw["bundle_product_options"] = bundle_options(store, extension["bundle_product_options"])
+    if raw["type_id"] == "downloadable":
+        if "downloadable_product_links" in extension:
+            raw["downloadable_product_links"] = download_links(
+                store, extension["downloadable_product_links"]
+            )
+        if "downloadable_product_samples" in extension:
+            raw["downloadable_product_samples"] = download_samples(
+                store, extension["downloadable_product_samples"]
+            )
     stock = extension.get("stock_item")
     if isinstance(stock, Mapping) and raw["type_id"] == "simple":
         for key in ("manage_stock", "use_config_manage_stock"):

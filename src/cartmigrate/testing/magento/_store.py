@@ -90,6 +90,9 @@ class MagentoStore:
         self.weight_unit = weight_unit
         #: the store's base URL (the simulator's), for the URLs it answers with
         self.base_url = "https://magento.example.test"
+        #: env.php's downloadable_domains: the hosts a download's URL may be on
+        #: (bin/magento downloadable:domains:add); the real store starts with its own
+        self.downloadable_domains: set[str] = {"magento.example.test"}
         self.lock = threading.RLock()
         self.attributes: dict[str, dict[str, Any]] = {}
         self.attribute_sets: dict[int, dict[str, Any]] = {}
