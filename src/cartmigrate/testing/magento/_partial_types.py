@@ -21,7 +21,7 @@ from typing import Any
 
 from ._store import MagentoStore, SimError
 
-__all__ = ["bundle_options", "download_links", "download_samples"]
+__all__ = ["bundle_options", "downloadable_parts"]
 
 _NOT_LISTED = "Link URL's domain is not in list of downloadable_domains in env.php."
 
@@ -77,47 +77,41 @@ def _file(content: Any) -> str:
     return f"/{name[0]}/{name[1] if len(name) > 1 else '_'}/{name}"
 
 
-def download_links(store: MagentoStore, links: Sequence[Any]) -> list[dict[str, Any]]:
-    saved: list[dict[str, Any]] = []
-    for link in links:
-        if not isinstance(link, Mapping):
-            continue
-        kind = link.get("link_type")
-        entry: dict[str, Any] = {
-            "id": store.next_id("downloadable_link"),
-            "title": link.get("title"),
-            "sort_order": int(link.get("sort_order") or 0),
-            "is_shareable": int(link.get("is_shareable") or 0),
-            "price": link.get("price", 0),
-            "number_of_downloads": int(link.get("number_of_downloads") or 0),
-            "link_type": kind,
-        }
-        if kind == "url":
-            entry["link_url"] = _url(store, link.get("link_url"))
-        else:
-            entry["link_file"] = link.get("link_file") or _file(link.get("link_file_content"))
-        entry["sample_type"] = None
-        saved.append(entry)
-    return saved
+def _saved(store: MagentoStore, item: Mapping[str, Any], prefix: str) -> dict[str, Any]:
+    """A link (``prefix`` "link") or a sample ("sample") as saved: they differ
+    only in their keys' prefix and a link's purchase terms."""
+    kind = item.get(f"{prefix}_type")
+    entry: dict[str, Any] = {
+        "id": store.next_id(f"downloadable_{prefix}"),
+        "title": item.get("title"),
+        "sort_order": int(item.get("sort_order") or 0),
+        f"{prefix}_type": kind,
+    }
+    if kind == "url":
+        entry[f"{prefix}_url"] = _url(store, item.get(f"{prefix}_url"))
+    else:
+        content = item.get(f"{prefix}_file_content")
+        entry[f"{prefix}_file"] = item.get(f"{prefix}_file") or _file(content)
+    if prefix == "link":
+        entry.update(
+            is_shareable=int(item.get("is_shareable") or 0),
+            price=item.get("price", 0),
+            number_of_downloads=int(item.get("number_of_downloads") or 0),
+            sample_type=None,
+        )
+    return entry
 
 
-def download_samples(store: MagentoStore, samples: Sequence[Any]) -> list[dict[str, Any]]:
-    saved: list[dict[str, Any]] = []
-    for sample in samples:
-        if not isinstance(sample, Mapping):
-            continue
-        kind = sample.get("sample_type")
-        entry: dict[str, Any] = {
-            "id": store.next_id("downloadable_sample"),
-            "title": sample.get("title"),
-            "sort_order": int(sample.get("sort_order") or 0),
-            "sample_type": kind,
-        }
-        if kind == "url":
-            entry["sample_url"] = _url(store, sample.get("sample_url"))
-        else:
-            entry["sample_file"] = sample.get("sample_file") or _file(
-                sample.get("sample_file_content")
-            )
-        saved.append(entry)
-    return saved
+def downloadable_parts(
+    store: MagentoStore, extension: Mapping[str, Any]
+) -> dict[str, list[dict[str, Any]]]:
+    """The links and samples an ``extension_attributes`` sends, as saved (each
+    list replaces the product's; one not sent is kept)."""
+    return {
+        key: [_saved(store, item, prefix) for item in extension[key] if isinstance(item, Mapping)]
+        for key, prefix in (
+            ("downloadable_product_links", "link"),
+            ("downloadable_product_samples", "sample"),
+        )
+        if isinstance(extension.get(key), list)
+    }

@@ -8,7 +8,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from ._catalog import _FIRST, _URL_KEY_TAKEN, _custom, _slug
-from ._partial_types import bundle_options, download_links, download_samples
+from ._partial_types import bundle_options, downloadable_parts
 from ._routes import Call, listing, route
 from ._store import MagentoStore, SimError, tidy
 
@@ -199,14 +199,7 @@ def _apply(store: MagentoStore, raw: dict[str, Any], data: Mapping[str, Any]) ->
     if raw["type_id"] == "bundle" and "bundle_product_options" in extension:
         raw["bundle_product_options"] = bundle_options(store, extension["bundle_product_options"])
     if raw["type_id"] == "downloadable":
-        if "downloadable_product_links" in extension:
-            raw["downloadable_product_links"] = download_links(
-                store, extension["downloadable_product_links"]
-            )
-        if "downloadable_product_samples" in extension:
-            raw["downloadable_product_samples"] = download_samples(
-                store, extension["downloadable_product_samples"]
-            )
+        raw.update(downloadable_parts(store, extension))
     stock = extension.get("stock_item")
     if isinstance(stock, Mapping) and raw["type_id"] == "simple":
         for key in ("manage_stock", "use_config_manage_stock"):
