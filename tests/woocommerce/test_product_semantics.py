@@ -446,3 +446,22 @@ def test_a_product_with_a_bad_dimension_or_download_fails_alone_naming_the_field
         [(str(bad["id"]), "dimensions.length"), (str(ftp["id"]), "downloads[0].url")]
     )
     assert [p.sku for p in memory.read(Product)] == ["GOOD"]
+
+
+def test_a_plugin_product_type_is_read_as_simple_and_said(
+    sim: WooCommerceSimulator, cart: WooCommerceCart
+) -> None:
+    """WooCommerce Subscriptions and bundle plugins add types the models do not
+    hold; the product still migrates, as a simple one, and the report says what
+    was not read."""
+    sub = sim.seed("products", {"name": "Box", "sku": "BOX", "regular_price": "9"})
+    sim.store.products[int(sub["id"])]["type"] = "subscription"
+    sim.seed("products", {"name": "Plain", "sku": "PLAIN", "regular_price": "3"})
+    target = MemoryCart()
+    report = SyncEngine(cart, target, state=MemoryStateStore()).full_migrate()
+    assert report.failures == [] and report.total("created") == 2, report.summary()
+    [notice] = [w for w in report.warnings if w.field == "product_type"]
+    assert notice.source_id == str(sub["id"]) and "'subscription'" in notice.message
+    box = next(p for p in target.read(Product) if p.sku == "BOX")
+    assert box.product_type is ProductType.SIMPLE and str(box.price) == "9"
+    assert box.extra["type"] == "subscription"

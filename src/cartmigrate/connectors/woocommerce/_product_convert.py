@@ -197,7 +197,8 @@ def product_from_wc(
                 "download_limit",
                 "download_expiry",
             ),
-        ),
+        )
+        | ({"type": data["type"]} if sem.unmodelled_type(data) else {}),
     )
 
 

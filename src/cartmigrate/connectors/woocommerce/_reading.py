@@ -52,6 +52,15 @@ def _convert(cart: WooCommerceCart, kind: type[Entity], raw: Mapping[str, Any]) 
                 ),
                 "variations",
             )
+        if (plugin_type := sem.unmodelled_type(raw)) is not None:
+            cart.report_not_read(
+                Product,
+                str(raw["id"]),
+                "product_type",
+                f"WooCommerce product type {plugin_type!r} (a plugin's) has no model: read as"
+                " a simple product, without what that type adds (its own options, prices"
+                " or parts)",
+            )
         unit = cart._unit() if sem.has_dimensions(raw, *variations) else None
         weight = cart._weight_unit() if sem.has_weight(raw, *variations) else None
         return wp.product_from_wc(

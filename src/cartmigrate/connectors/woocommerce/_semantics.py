@@ -40,6 +40,7 @@ __all__ = [
     "product_semantics",
     "semantics_to_wc",
     "unknown_open_options",
+    "unmodelled_type",
     "variant_semantics",
     "variant_semantics_to_wc",
 ]
@@ -102,6 +103,14 @@ def _downloads(data: Mapping[str, Any], base_url: str) -> list[dict[str, Any]]:
         url = urllib.parse.urljoin(base_url.rstrip("/") + "/", str(item["file"]))
         found.append({"url": url, "name": item.get("name") or None})
     return found
+
+
+def unmodelled_type(data: Mapping[str, Any]) -> str | None:
+    """A product type only a plugin knows (``subscription``, ``bundle``,
+    ``variable-subscription``), which is read as a simple product: the price,
+    stock and texts WooCommerce lists for it, without what the type adds."""
+    kind = data.get("type")
+    return None if kind in (None, "") or str(kind) in _KINDS else str(kind)
 
 
 def product_semantics(
