@@ -465,3 +465,22 @@ def test_a_plugin_product_type_is_read_as_simple_and_said(
     box = next(p for p in target.read(Product) if p.sku == "BOX")
     assert box.product_type is ProductType.SIMPLE and str(box.price) == "9"
     assert box.extra["type"] == "subscription"
+
+
+def test_brands_after_a_products_first_are_said_not_dropped(
+    sim: WooCommerceSimulator, cart: WooCommerceCart
+) -> None:
+    """WooCommerce lets a product carry several brands; the models one."""
+    acme = sim.seed("brands", {"name": "Acme"})
+    zeta = sim.seed("brands", {"name": "Zeta"})
+    both = sim.seed(
+        "products", {"name": "Both", "brands": [{"id": acme["id"]}, {"id": zeta["id"]}]}
+    )
+    sim.seed("products", {"name": "One", "brands": [{"id": zeta["id"]}]})
+    target = MemoryCart()
+    report = SyncEngine(cart, target, state=MemoryStateStore()).full_migrate()
+    assert report.failures == [], report.summary()
+    [notice] = [w for w in report.warnings if w.field == "manufacturer_id"]
+    assert notice.source_id == str(both["id"]) and str(zeta["id"]) in notice.message
+    [read] = [p for p in cart.read(Product) if p.id == str(both["id"])]
+    assert read.manufacturer_id == str(acme["id"])

@@ -47,6 +47,7 @@ __all__ = [
     "images_meta",
     "price_fields",
     "product_from_wc",
+    "unread_brands",
     "product_to_wc",
     "stock_fields",
     "variant_from_wc",
@@ -135,6 +136,16 @@ def variant_from_wc(
     )
 
 
+def _brand_ids(data: Mapping[str, Any]) -> list[Any]:
+    return [b.get("id") if isinstance(b, Mapping) else b for b in data.get("brands") or ()]
+
+
+def unread_brands(data: Mapping[str, Any]) -> list[str]:
+    """The brands of a product after its first: the models hold one
+    manufacturer per product (WooCommerce lets a product have several)."""
+    return [str(b) for b in _brand_ids(data)[1:]]
+
+
 def product_from_wc(
     data: Mapping[str, Any],
     variations: Sequence[Mapping[str, Any]] = (),
@@ -148,8 +159,7 @@ def product_from_wc(
     absolute."""
     price, compare_at = _prices(data)
     quantity, status = _stock(data)
-    brands = data.get("brands") or ()
-    brand_ids = [b.get("id") if isinstance(b, Mapping) else b for b in brands]
+    brand_ids = _brand_ids(data)
     by_position = sorted(
         variations,
         key=lambda v: (

@@ -61,6 +61,14 @@ def _convert(cart: WooCommerceCart, kind: type[Entity], raw: Mapping[str, Any]) 
                 " a simple product, without what that type adds (its own options, prices"
                 " or parts)",
             )
+        if others := wp.unread_brands(raw):
+            cart.report_not_read(
+                Product,
+                str(raw["id"]),
+                "manufacturer_id",
+                f"the product has {len(others) + 1} brands and the models hold one: read"
+                f" with its first, without brand {', '.join(others)}",
+            )
         unit = cart._unit() if sem.has_dimensions(raw, *variations) else None
         weight = cart._weight_unit() if sem.has_weight(raw, *variations) else None
         return wp.product_from_wc(
