@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 import pytest
 
-from cartmigrate import DuplicateEntity, Order, OrderLine, Shipment, ShipmentLine
+from cartmigrate import DuplicateEntity, EntityRejected, Order, OrderLine, Shipment, ShipmentLine
 from cartmigrate.connectors.magento import MagentoCart
 from cartmigrate.connectors.magento._orders import SHIPMENT_MARK
 from cartmigrate.testing.magento import MagentoSimulator
@@ -195,3 +195,47 @@ def test_two_shipments_sharing_a_tracking_number_are_both_kept(
     back = cart.get(Order, created.id)
     assert back is not None and back.shipments == (first, second)
     assert not [s for s in sim.store.shipments.values() if s["order_id"] == int(created.id)]
+
+
+def test_a_changed_recorded_shipment_fails_naming_shipments_and_the_rest_is_written(
+    sim: MagentoSimulator, make_cart: Any
+) -> None:
+    # It used to be skipped for its tracking number, and the update said nothing.
+    cart: MagentoCart = make_cart(sim)
+    created = cart.create(_order(_shipment()))
+    with pytest.raises(EntityRejected, match="1Z1") as caught:
+        cart.update(
+            Order,
+            created.id,
+            {"status": "refunded", "shipments": (_shipment(carrier="DHL"), _shipment("1Z2"))},
+        )
+    assert caught.value.field == "shipments"
+    back = cart.get(Order, created.id)
+    assert back is not None and back.shipments == (_shipment(),)
+    assert back.status == "refunded"
+
+
+def test_a_later_shipment_only_a_comment_holds_reads_back_in_its_place(
+    sim: MagentoSimulator, make_cart: Any
+) -> None:
+    cart: MagentoCart = make_cart(sim)
+    created = cart.create(_order(_shipment()))
+    later = _shipment("1Z2", tracking_url="https://track.example/1Z2")
+    cart.update(Order, created.id, {"shipments": (_shipment(), later)})
+    back = cart.get(Order, created.id)
+    assert back is not None and back.shipments == (_shipment(), later)
+
+
+def test_a_new_shipment_sharing_a_recorded_number_is_kept_on_update(
+    sim: MagentoSimulator, make_cart: Any
+) -> None:
+    # It used to be skipped for its number, without a word.
+    cart: MagentoCart = make_cart(sim)
+    first = _shipment(lines=[ShipmentLine(sku="RM-SIMPLE-1", quantity=2)])
+    created = cart.create(_order(first))
+    second = _shipment(
+        shipped_at=_SHIPPED + dt.timedelta(days=1), lines=[ShipmentLine(sku=_SKUS[1])]
+    )
+    cart.update(Order, created.id, {"shipments": (first, second)})
+    back = cart.get(Order, created.id)
+    assert back is not None and back.shipments == (first, second)

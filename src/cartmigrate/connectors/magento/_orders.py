@@ -15,7 +15,8 @@ shipments, then its items are pointed at their products (and a variant's
 line gets its child item). A shipment a document cannot hold as given (no
 tracking number, carrier or date, a tracking URL, no lines) is kept in an
 order comment of its own, marked ``cartmigrate shipment:``, which reads back
-as the shipment.
+as the shipment, in its place. A recorded shipment cannot be changed or
+removed: an update that would fails on ``shipments``.
 """
 
 from __future__ import annotations
@@ -96,21 +97,25 @@ def stored_order(order: Order) -> Order:
     )
 
 
-def _shipment_comment(shipment: Shipment) -> str:
+def _shipment_comment(shipment: Shipment, position: int) -> str:
     data = {
         "carrier": shipment.carrier,
         "tracking_number": shipment.tracking_number,
         "tracking_url": shipment.tracking_url,
         "shipped_at": shipment.shipped_at.isoformat() if shipment.shipped_at else None,
         "lines": [[line.sku, line.quantity] for line in shipment.lines],
+        "position": position,
     }
     return SHIPMENT_MARK + json.dumps(data, sort_keys=True)
 
 
-def _shipment_from_comment(text: str) -> Shipment | None:
+def _shipment_from_comment(text: str) -> tuple[int | None, Shipment] | None:
+    """The shipment a comment keeps, with its place among the order's
+    shipments (None in comments written before places were kept)."""
     try:
         data = json.loads(text[len(SHIPMENT_MARK) :])
-        return Shipment(
+        position = data.get("position")
+        shipment = Shipment(
             carrier=data.get("carrier"),
             tracking_number=data.get("tracking_number"),
             tracking_url=data.get("tracking_url"),
@@ -119,6 +124,22 @@ def _shipment_from_comment(text: str) -> Shipment | None:
         )
     except (ValueError, TypeError, AttributeError):
         return None
+    return (position if isinstance(position, int) and position >= 0 else None), shipment
+
+
+def _in_place(
+    documents: Sequence[Shipment], comments: Sequence[tuple[int | None, Shipment]]
+) -> list[Shipment]:
+    """The order's shipments as written: a comment's shipment at its place
+    among the documents (a later shipment only a comment holds comes after
+    the documents written before it); comments without a place first."""
+    placed = [shipment for position, shipment in comments if position is None]
+    placed += documents
+    for position, shipment in sorted(
+        ((p, s) for p, s in comments if p is not None), key=lambda c: c[0]
+    ):
+        placed.insert(min(position, len(placed)), shipment)
+    return placed
 
 
 def count(value: Any) -> int:
@@ -202,7 +223,7 @@ class OrderResource(Resource[Order]):
                 )
             )
         history: list[StatusChange] = []
-        shipments: list[Shipment] = []
+        comments: list[tuple[int | None, Shipment]] = []
         entries = sorted(
             raw.get("status_histories") or (),
             key=lambda h: (h.get("created_at") or "", int(h.get("entity_id") or 0)),
@@ -210,9 +231,9 @@ class OrderResource(Resource[Order]):
         for entry in entries:
             comment = entry.get("comment")
             if isinstance(comment, str) and comment.startswith(SHIPMENT_MARK):
-                shipment = _shipment_from_comment(comment)
-                if shipment is not None:
-                    shipments.append(shipment)
+                kept = _shipment_from_comment(comment)
+                if kept is not None:
+                    comments.append(kept)
                     continue
             at = parse_time(entry.get("created_at"))
             if at is not None:
@@ -223,7 +244,8 @@ class OrderResource(Resource[Order]):
                         comment=comment or None,
                     )
                 )
-        shipments += _documents((context or {}).get(str(raw["entity_id"]), ()))
+        documents = _documents((context or {}).get(str(raw["entity_id"]), ()))
+        shipments = _in_place(documents, comments)
         extension = raw.get("extension_attributes") or {}
         shipping: Address | None = None
         for assignment in extension.get("shipping_assignments") or ():
@@ -288,9 +310,13 @@ class OrderResource(Resource[Order]):
     ) -> list[dict[str, Any]]:
         status = write_status(order.status)[0]
         entries = []
-        for shipment in shipments:
+        left = list(shipments)
+        for position, shipment in enumerate(order.shipments):
+            if shipment not in left:
+                continue
+            left.remove(shipment)
             entry: dict[str, Any] = {
-                "comment": _shipment_comment(shipment),
+                "comment": _shipment_comment(shipment, position),
                 "status": status,
                 "is_customer_notified": 0,
                 "is_visible_on_front": 0,
@@ -559,15 +585,18 @@ class OrderResource(Resource[Order]):
             entries += self._history(
                 [c for c in after.status_history if stored_change(c) not in known]
             )
-        if "shipments" in changes:
+        # A recorded shipment (a document, or its comment) cannot be changed or
+        # removed through REST: then none of the shipments is written, and the
+        # update fails on ``shipments`` once the rest is written.
+        gone = [s for s in before.shipments if s not in after.shipments]
+        if "shipments" in changes and not gone:
             numbers = {s.tracking_number for s in before.shipments}
             fresh = [s for s in after.shipments if s not in before.shipments]
-            fresh = [
-                s for s in fresh if s.tracking_number is None or s.tracking_number not in numbers
-            ]
-            if self.shipments.documentable(after, fresh):
+            if self.shipments.documentable(after, fresh) and all(
+                s.tracking_number not in numbers for s in fresh
+            ):
                 documents = fresh
-            else:
+            else:  # a number already held is told apart only by a comment
                 entries += self._shipment_entries(after, fresh)
         raw_items = list(self.api.get(f"orders/{id}").get("items") or ())
         if documents:
@@ -597,6 +626,16 @@ class OrderResource(Resource[Order]):
             entity["status_histories"] = entries
         if len(entity) > 1:
             self.api.send("POST", "orders", {"entity": entity}, idempotent=False)
+        if "shipments" in changes and gone:
+            raise EntityRejected(
+                f"magento: order {id}'s recorded shipment"
+                f" {', '.join(str(s.tracking_number or '(no number)') for s in gone)}"
+                " differs on the source or is gone, and Magento's REST API cannot change or"
+                " remove a recorded shipment; no shipment was written, the other changes"
+                " were",
+                entity="order",
+                field="shipments",
+            )
 
     def delete(self, id: str) -> None:
         raise EntityRejected(
@@ -613,7 +652,8 @@ class OrderResource(Resource[Order]):
             " order's items are not linked to their products so that no stock moves; a"
             " shipment without a tracking number, carrier, date or lines, or with a tracking"
             " URL (Magento's tracks have none), is kept in an order comment ('cartmigrate"
-            " shipment: ...') instead; order items' qty_shipped is not set",
+            " shipment: ...') instead; order items' qty_shipped is not set; a recorded"
+            " shipment cannot be changed or removed (such an update fails on shipments)",
             "a variant's order line is written as Magento's pair of items (the configurable"
             " product's, and its child's)",
             "the 'failed' status is written as canceled (Magento has no failed status)",
