@@ -249,19 +249,35 @@ class ProductResource(Resource[Product]):
                             f"the option value {option!r} of attribute {attribute.code!r}"
                             " has no label on the store: the variant is read without it",
                         )
-                variants.append(
-                    variant_from_raw(child, context.levels.get(str(child.get("sku"))), values)
-                )
+                level = context.levels.get(str(child.get("sku")))
+                variants.append(variant_from_raw(child, level, values))
+                self._other_sources(raw, f"variants[{child_id}].quantity", level)
         for field, why in not_read(raw):
             self.ctx.report_not_read(Product, str(raw["id"]), field, why)
+        level = context.levels.get(str(raw.get("sku")))
+        self._other_sources(raw, "quantity", level)
         return product_from_raw(
             raw,
-            level=context.levels.get(str(raw.get("sku"))),
+            level=level,
             variants=variants,
             roots=context.roots,
             media_url=f"{self.api.base}/media/catalog/product",
             weight_unit=context.weight_unit,
             grouped=context.grouped.get(str(raw.get("id")), ()),
+        )
+
+    def _other_sources(self, raw: Mapping[str, Any], field: str, level: Level | None) -> None:
+        """Say what MSI sources other than the default hold of a SKU: the
+        models keep one quantity, the default source's."""
+        if level is None or not level.elsewhere:
+            return
+        held = ", ".join(f"{code} {quantity}" for code, quantity in level.elsewhere)
+        self.ctx.report_not_read(
+            Product,
+            str(raw["id"]),
+            field,
+            f"stock at Magento sources other than 'default' is not read (the models hold"
+            f" one quantity, the default source's): {held}",
         )
 
     def raw_by_sku(self, sku: str) -> Mapping[str, Any] | None:

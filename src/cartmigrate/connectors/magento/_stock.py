@@ -2,7 +2,8 @@
 
 A stock change does not move a product's ``updated_at`` (whichever API makes
 it), so stock is never read per product: a full read lists every source item
-of the default source in a few large pages, and a page of products asks for
+in a few large pages (the default source's are the models' quantity; what
+other sources hold is reported, not read), and a page of products asks for
 its SKUs in one request. Writes go to ``POST /inventory/source-items``, many
 SKUs at once; on a store without MSI, to ``PUT /products/{sku}/stockItems/{id}``.
 """
@@ -29,8 +30,13 @@ DEFAULT_SOURCE = "default"
 
 @attrs.define(frozen=True)
 class Level:
+    """A SKU's stock at the default source (what the models hold as its
+    quantity), and what other MSI sources hold of it (``elsewhere``:
+    source code and quantity each), which the models have no place for."""
+
     quantity: int | None
     in_stock: bool
+    elsewhere: tuple[tuple[str, int | None], ...] = ()
 
 
 class Stock:
@@ -52,24 +58,35 @@ class Stock:
             return self._msi
 
     @staticmethod
-    def _level(raw: Mapping[str, object]) -> Level:
+    def _quantity(raw: Mapping[str, object]) -> int | None:
         quantity = raw.get("quantity")
-        return Level(
-            quantity=int(float(str(quantity))) if quantity is not None else None,
-            in_stock=str(raw.get("status")) == "1",
-        )
+        return int(float(str(quantity))) if quantity is not None else None
 
-    def everything(self) -> dict[str, Level]:
-        """Every SKU's level at the default source, in pages of a thousand."""
-        if not self.msi:
-            return {}
-        levels: dict[str, Level] = {}
-        filters = [Filter("source_code", DEFAULT_SOURCE)]
+    def _collect(self, filters: list[Filter], levels: dict[str, Level]) -> None:
+        """Add the source items ``filters`` find, of every source: the default
+        source's make a SKU's level; another source's are kept beside it (a SKU
+        only other sources hold reads as untracked, as one with no item did)."""
         for page in self._api.search(
             "inventory/source-items", filters, size=BULK_PAGE, sort="source_item_id"
         ):
             for raw in page:
-                levels[str(raw.get("sku"))] = self._level(raw)
+                sku = str(raw.get("sku"))
+                known = levels.get(sku)
+                elsewhere = known.elsewhere if known is not None else ()
+                if raw.get("source_code") == DEFAULT_SOURCE:
+                    in_stock = str(raw.get("status")) == "1"
+                    levels[sku] = Level(self._quantity(raw), in_stock, elsewhere)
+                else:
+                    other = (str(raw.get("source_code")), self._quantity(raw))
+                    known = known or Level(None, True)
+                    levels[sku] = attrs.evolve(known, elsewhere=(*elsewhere, other))
+
+    def everything(self) -> dict[str, Level]:
+        """Every SKU's level, of every source, in pages of a thousand."""
+        if not self.msi:
+            return {}
+        levels: dict[str, Level] = {}
+        self._collect([], levels)
         return levels
 
     def for_skus(self, skus: Iterable[str]) -> dict[str, Level]:
@@ -96,12 +113,7 @@ class Stock:
         ]
         groups += [[Filter("sku", s)] for s in wanted if "," in s]
         for filters in groups:
-            filters.append(Filter("source_code", DEFAULT_SOURCE))
-            for page in self._api.search(
-                "inventory/source-items", filters, size=BULK_PAGE, sort="source_item_id"
-            ):
-                for raw in page:
-                    levels[str(raw.get("sku"))] = self._level(raw)
+            self._collect(filters, levels)
         return levels
 
     def unmanaged(self, skus: Iterable[str], levels: Mapping[str, Level]) -> dict[str, Level]:

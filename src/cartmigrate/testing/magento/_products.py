@@ -362,20 +362,38 @@ def category_product_delete(call: Call) -> Any:
 # -- MSI ----------------------------------------------------------------------------
 @route("GET", "inventory/sources")
 def sources(call: Call) -> Any:
-    return listing(call, call.store.baseline["sources"], dict, id_field="source_code")
+    return listing(call, call.store.sources, dict, id_field="source_code")
+
+
+@route("POST", "inventory/sources")
+def source_save(call: Call) -> Any:
+    source = dict((call.body or {}).get("source") or {})
+    code = str(source.get("source_code") or "")
+    if not code or not source.get("name"):
+        raise SimError(400, "Could not save Source")
+    store = call.store
+    store.sources = [s for s in store.sources if s["source_code"] != code] + [source]
+    return []  # as 2.4.7 answers
 
 
 @route("GET", "inventory/source-items")
 def source_items(call: Call) -> Any:
+    store = call.store
+    items = [("default", sku, level) for sku, level in store.stock.items()]
+    items += [
+        (code, sku, level)
+        for code, held in store.other_sources.items()
+        for sku, level in held.items()
+    ]
     records = [
         {
             "source_item_id": position,
             "sku": sku,
-            "source_code": "default",
+            "source_code": code,
             "quantity": level["quantity"],
             "status": level["status"],
         }
-        for position, (sku, level) in enumerate(call.store.stock.items(), start=1)
+        for position, (code, sku, level) in enumerate(items, start=1)
     ]
     return listing(
         call,
@@ -391,11 +409,15 @@ def source_items_save(call: Call) -> Any:
     items = (call.body or {}).get("sourceItems") or []
     for item in items:
         sku = str(item.get("sku"))
+        code = str(item.get("source_code") or "default")
+        if code != "default" and code not in {s["source_code"] for s in store.sources}:
+            raise SimError(400, "Could not save Source Item")  # as 2.4.7 answers
         store.product_by_sku(sku)
-        store.stock[sku] = {
-            "quantity": item.get("quantity", 0),
-            "status": int(item.get("status", 1)),
-        }
+        level = {"quantity": item.get("quantity", 0), "status": int(item.get("status", 1))}
+        if code == "default":
+            store.stock[sku] = level
+        else:
+            store.other_sources.setdefault(code, {})[sku] = level
     return []
 
 

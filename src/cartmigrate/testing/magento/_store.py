@@ -99,6 +99,8 @@ class MagentoStore:
         self.categories: dict[int, dict[str, Any]] = {}
         self.products: dict[int, dict[str, Any]] = {}
         self.stock: dict[str, dict[str, Any]] = {}
+        #: source items of MSI sources other than ``default``: code -> SKU -> level
+        self.other_sources: dict[str, dict[str, dict[str, Any]]] = {}
         self.customers: dict[int, dict[str, Any]] = {}
         self.groups: dict[int, str] = {
             0: "NOT LOGGED IN",
@@ -151,6 +153,8 @@ class MagentoStore:
             }
         self.groups = {int(g["id"]): str(g["code"]) for g in baseline["groups"]}
         self.baseline = baseline
+        #: MSI sources (``default``, and those POST /inventory/sources adds)
+        self.sources: list[dict[str, Any]] = list(baseline["sources"])
         stamp = self.now()
         for ident, parent, name, level, key in (
             (1, 0, "Root Catalog", 0, None),
