@@ -204,12 +204,27 @@ class OrderResource(Resource[Order]):
 
     def to_model(self, raw: Mapping[str, Any], context: Any) -> Order:
         items = list(raw.get("items") or ())
-        children = {str(i.get("parent_item_id")): i for i in items if i.get("parent_item_id")}
-        lines = []
+        children: dict[str, list[Mapping[str, Any]]] = {}
+        for i in items:
+            if i.get("parent_item_id"):
+                children.setdefault(str(i.get("parent_item_id")), []).append(i)
+        lines: list[OrderLine] = []
         for item in items:
             if item.get("parent_item_id"):
                 continue
-            child = children.get(str(item.get("item_id")))
+            under = children.get(str(item.get("item_id")), [])
+            # A configurable's item has one child, its variant's; a bundle's
+            # has one per component, which a line of the models cannot hold.
+            child = under[0] if len(under) == 1 and item.get("product_type") != "bundle" else None
+            if child is None and under:
+                parts = ", ".join(f"{c.get('sku')} x {c.get('qty_ordered')}" for c in under)
+                self.ctx.report_not_read(
+                    Order,
+                    str(raw["entity_id"]),
+                    f"lines[{len(lines)}].components",
+                    f"the line's {len(under)} component items ({parts}) are not read:"
+                    " the line is read as the bundle's own, without them",
+                )
             lines.append(
                 OrderLine(
                     product_id=str(item["product_id"]) if item.get("product_id") else None,
