@@ -37,7 +37,7 @@ from ._manufacturers import ManufacturerResource
 from ._orders import OrderResource, stored_order
 from ._products import ProductResource
 from ._resource import Context, Resource
-from ._stock import Stock
+from ._stock import Stock, stock_as_stored
 from ._units import WeightUnits
 
 __all__ = ["MagentoCart"]
@@ -267,7 +267,7 @@ class MagentoCart(Cart):
         customer's phone as its addresses hold it, and an order's statuses
         and history as Magento keeps them (``stored_order``)."""
         stored = in_unit(without(entity, self.unstored_fields(entity)), self._units.unit)
-        stored = phone_stored(stored)
+        stored = stock_as_stored(phone_stored(stored))
         if isinstance(stored, Order):
             return cast(E, stored_order(stored))
         return stored

@@ -35,7 +35,7 @@ from ..._exceptions import (
     WriteOutcomeUnknown,
 )
 from ...models import Product, ProductStatus, ProductType, StockStatus, Variant, WeightUnit
-from .._base import Created
+from .._base import Created, WriteNote
 from .._records import positive_int_id, tracked
 from .._rest import chunked
 from ._api import PAGE_SIZE, Filter
@@ -45,7 +45,7 @@ from ._grouped import children_of, links_for
 from ._partial_types import not_read
 from ._product_payload import product_from_raw, product_payload, slugify, variant_from_raw
 from ._resource import Context, Resource
-from ._stock import Level, Stock
+from ._stock import SOLD_OUT_UNTRACKED, Level, Stock, magento_quantity
 from ._units import WeightUnits
 
 __all__ = ["ProductResource"]
@@ -308,6 +308,9 @@ class ProductResource(Resource[Product]):
             " 'manufacturer' attribute (Magento ignores values of attributes outside the set)",
             "a backorder stock status is written as in stock (backorders are a stock"
             " setting in Magento), and an archived product as disabled",
+            "a product or variant that does not track stock and is out of stock is"
+            " written tracking stock at quantity 0, out of stock (Magento keeps one that"
+            " does not manage stock in stock)",
         )
 
     # -- writing ----------------------------------------------------------------
@@ -323,6 +326,13 @@ class ProductResource(Resource[Product]):
             )
 
     def _stock_item(self, quantity: int | None, status: StockStatus) -> dict[str, Any]:
+        if magento_quantity(quantity, status) != quantity:  # tracked at 0, explicitly
+            return {
+                "qty": 0,
+                "is_in_stock": False,
+                "manage_stock": True,
+                "use_config_manage_stock": False,
+            }
         if quantity is None:
             return {
                 "manage_stock": False,
@@ -389,7 +399,16 @@ class ProductResource(Resource[Product]):
         }
         if grouped:
             body["product_links"] = links_for(entity, self.raw_by_ids)
-        return Created(id=str(self._post(body)["id"]))
+        notes: tuple[WriteNote, ...] = ()
+        if (
+            not grouped
+            and magento_quantity(entity.quantity, entity.stock_status) != entity.quantity
+        ):
+            notes = (WriteNote(field="quantity", message=SOLD_OUT_UNTRACKED),)
+        created = str(self._post(body)["id"])
+        if not grouped:
+            self._sold_out_source_item(entity)
+        return Created(id=created, notes=notes)
 
     def _unit(self, product: Product) -> dict[str, WeightUnit | None]:
         """The store's weight unit for ``product_payload``, asked only for a weight."""
@@ -475,7 +494,22 @@ class ProductResource(Resource[Product]):
             ]
             + self._manufacturer(product, attribute_set),
         }
-        return Created(id=str(self._post(body)["id"]), variant_ids=child_ids)
+        sold_out = [
+            str(v.sku)
+            for v in product.variants
+            if magento_quantity(v.quantity, v.stock_status) != v.quantity
+        ]
+        notes = (
+            (
+                WriteNote(
+                    field="variants.quantity",
+                    message=f"{', '.join(sold_out)}: {SOLD_OUT_UNTRACKED}",
+                ),
+            )
+            if sold_out
+            else ()
+        )
+        return Created(id=str(self._post(body)["id"]), variant_ids=child_ids, notes=notes)
 
     def _create_child(
         self,
@@ -527,7 +561,19 @@ class ProductResource(Resource[Product]):
                 },
             ],
         }
-        return str(self._post(body)["id"])
+        created = str(self._post(body)["id"])
+        self._sold_out_source_item(variant)
+        return created
+
+    def _sold_out_source_item(self, entity: Product | Variant) -> None:
+        """Out of stock on the source, out of stock on Magento: a product save
+        does not take ``is_in_stock`` into the MSI source item (observed on
+        2.4.7: the item it makes is in stock, or, where the save sets
+        ``manage_stock``, there is none), so the item is written after it."""
+        if entity.stock_status is not StockStatus.OUT_OF_STOCK or not self.stock.msi:
+            return
+        quantity = magento_quantity(entity.quantity, entity.stock_status)
+        self.stock.write({str(entity.sku): Level(quantity, False)})
 
     def _raw(self, id: str) -> Mapping[str, Any]:
         found = self.raw_by_ids([id])
@@ -628,10 +674,11 @@ class ProductResource(Resource[Product]):
     def _write_stock(self, sku: str, before: int | None, after: Product | Variant) -> None:
         """Write ``after``'s stock, and its stock management where it turns
         tracked or untracked (``quantity`` None) (``Stock.write``)."""
-        tracked = after.quantity is not None
+        quantity = magento_quantity(after.quantity, after.stock_status)
+        tracked = quantity is not None
         changes = (before is not None) != tracked
         self.stock.write(
-            {sku: Level(after.quantity, after.stock_status is not StockStatus.OUT_OF_STOCK)},
+            {sku: Level(quantity, after.stock_status is not StockStatus.OUT_OF_STOCK)},
             managing={sku: tracked} if changes else None,
         )
 

@@ -12,20 +12,60 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import quote
 
 import attrs
 
 from ..._exceptions import EntityNotFound
+from ...models import Entity, Product, ProductType, StockStatus
 from .._rest import chunked
 from ._api import Filter, MagentoApi
 
-__all__ = ["Level", "Stock"]
+__all__ = ["SOLD_OUT_UNTRACKED", "Level", "Stock", "magento_quantity", "stock_as_stored"]
 
 #: Source items are small: a thousand per page is one quick answer.
 BULK_PAGE = 1000
 DEFAULT_SOURCE = "default"
+
+
+E = TypeVar("E", bound=Entity)
+
+#: Why an untracked product out of stock is written tracking stock at 0.
+SOLD_OUT_UNTRACKED = (
+    "Magento keeps a product that does not manage stock in stock (observed on"
+    " 2.4.7), so untracked and out of stock it is written tracking stock, quantity 0,"
+    " out of stock: not for sale, as on the source"
+)
+
+
+def magento_quantity(quantity: int | None, status: StockStatus) -> int | None:
+    """The quantity Magento is given: an untracked product out of stock has
+    no Magento form (see ``SOLD_OUT_UNTRACKED``), and is tracked at 0."""
+    if quantity is None and status is StockStatus.OUT_OF_STOCK:
+        return 0
+    return quantity
+
+
+def stock_as_stored(entity: E) -> E:
+    """``entity``'s stock as Magento keeps it: what ``magento_quantity``
+    writes, on a product with stock of its own and on each variant."""
+    if not isinstance(entity, Product):
+        return entity
+    product: Product = entity
+    if not product.variants and product.product_type is not ProductType.GROUPED:
+        quantity = magento_quantity(product.quantity, product.stock_status)
+        if quantity != product.quantity:
+            product = attrs.evolve(product, quantity=quantity)
+    variants = [
+        v
+        if (q := magento_quantity(v.quantity, v.stock_status)) == v.quantity
+        else attrs.evolve(v, quantity=q)
+        for v in product.variants
+    ]
+    if any(a is not b for a, b in zip(variants, product.variants, strict=True)):
+        product = attrs.evolve(product, variants=variants)
+    return product  # type: ignore[return-value]
 
 
 @attrs.define(frozen=True)

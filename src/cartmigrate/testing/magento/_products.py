@@ -80,7 +80,8 @@ def render_product(
             "product_id": raw["id"],
             **flags,
             "qty": level["quantity"] if managed else None,  # as the real store answers
-            "is_in_stock": level["status"] == 1,
+            # Not managed, a product is in stock, whatever its source item says.
+            "is_in_stock": not managed or raw.get("stock_item_in_stock", level["status"] == 1),
         }
     if raw["type_id"] == "bundle":
         extension["bundle_product_options"] = copy.deepcopy(raw.get("bundle_product_options", []))
@@ -205,11 +206,17 @@ def _apply(store: MagentoStore, raw: dict[str, Any], data: Mapping[str, Any]) ->
         for key in ("manage_stock", "use_config_manage_stock"):
             if key in stock:
                 raw.setdefault("stock_flags", {})[key] = bool(stock[key])
+        if "is_in_stock" in stock:
+            raw["stock_item_in_stock"] = bool(stock["is_in_stock"])
+        if stock.get("manage_stock") is True and raw["sku"] not in store.stock:
+            return  # observed on 2.4.7: such a save makes no source item
+        # Observed on 2.4.7 with MSI: the source item a product save makes or
+        # changes is in stock (status 1), whatever ``is_in_stock`` says; only
+        # the stock item keeps that.
         level = store.stock.setdefault(raw["sku"], {"quantity": 0, "status": 1})
         if "qty" in stock:
             level["quantity"] = stock["qty"]
-        if "is_in_stock" in stock:
-            level["status"] = 1 if stock["is_in_stock"] else 0
+        level["status"] = 1
 
 
 def _links(store: MagentoStore, raw: Mapping[str, Any], links: list[Any]) -> list[dict[str, Any]]:
@@ -450,4 +457,17 @@ def stock_item_save(call: Call) -> Any:
         level["quantity"] = data["qty"]
     if "is_in_stock" in data:
         level["status"] = 1 if data["is_in_stock"] else 0
+        raw["stock_item_in_stock"] = bool(data["is_in_stock"])
+    _unmanaged_in_stock(raw, level)
     return raw["id"]
+
+
+def _unmanaged_in_stock(raw: dict[str, Any], level: dict[str, Any]) -> None:
+    """A stock item saved without managing stock is in stock, its source item
+    too, whatever the save said (observed on 2.4.7: ``is_in_stock: false``
+    with ``manage_stock: false`` reads back true, and the source item's
+    status turns 1)."""
+    flags = {**_STOCK_ITEM, **raw.get("stock_flags", {})}
+    if not (flags["manage_stock"] or flags["use_config_manage_stock"]):
+        level["status"] = 1
+        raw["stock_item_in_stock"] = True
