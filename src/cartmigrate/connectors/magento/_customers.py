@@ -137,6 +137,17 @@ class CustomerResource(Resource[Customer]):
             return order, int(address.get("id") or 0)
 
         addresses.sort(key=rank)
+        if billing and billing == shipping and len(addresses) > 1:
+            # The models' second address is the shipping one: said, since a
+            # target takes it for the default shipping address.
+            self.ctx.report_not_read(
+                Customer,
+                str(raw["id"]),
+                "addresses",
+                "the default shipping address is the default billing one, which the models"
+                " cannot say beside other addresses: the second address (Magento address"
+                f" {addresses[1].get('id')}) reads as the shipping one",
+            )
         models = [address_from_raw(a) for a in addresses]
         return Customer(
             id=str(raw["id"]),
