@@ -56,7 +56,7 @@ TOKEN = "shpat_bench"
 
 #: (full run, --quick): products and orders each.
 WC_SIZES = (300, 60)
-SCRIPT_SIZES = (300, 20)
+SCRIPT_SIZES = (300, 12)
 SHOPIFY_SIZES = (300, 60)
 
 CEILING_GOAL = 0.9
