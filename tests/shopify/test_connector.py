@@ -425,3 +425,28 @@ def test_static_cost_estimates_cover_the_real_costs(
             assert docs.COSTS[request.operation] == requested, request.operation
             asked.add(request.operation)
     assert {"Products", "Orders", "Order", "Collections", "Customers"} <= asked
+
+
+def test_a_fulfillment_cartmigrate_did_not_write_is_read_without_its_lines_and_said(
+    cart: ShopifyCart, sim: ShopifySimulator
+) -> None:
+    # A native Shopify order keeps a fulfillment's lines as fulfillment line
+    # items, which the order's query does not ask for: said, not dropped unsaid.
+    line = ShipmentLine(sku="BOX", quantity=2)
+    created = cart.create(
+        Order(
+            number="#7008",
+            lines=[OrderLine(name="Box", sku="BOX", quantity=2, price="1")],
+            shipments=[Shipment(carrier="DHL", tracking_number="N1", lines=[line])],
+        )
+    )
+    cart.take_not_read()
+    (record,) = sim.store.orders.values()
+    record["metafields"] = {
+        key: value for key, value in record["metafields"].items() if "shipments" not in key
+    }
+    got = cart.get(Order, created.id)
+    assert got is not None and [(s.tracking_number, s.lines) for s in got.shipments] == [("N1", ())]
+    [(kind, source_id, field, message)] = cart.take_not_read()
+    assert (kind, source_id, field) == (Order, created.id, "shipments[0].lines")
+    assert "fulfillment line items" in message

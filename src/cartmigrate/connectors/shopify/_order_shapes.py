@@ -162,7 +162,10 @@ def _derived_status(node: Mapping[str, Any]) -> OrderStatus:
     return OrderStatus.PENDING
 
 
-def _shipments(node: Mapping[str, Any]) -> tuple[Shipment, ...]:
+def _shipments(node: Mapping[str, Any], unread: list[str] | None = None) -> tuple[Shipment, ...]:
+    """The order's shipments; ``unread`` gets the field of each one whose
+    lines were not read (a fulfillment cartmigrate did not write: its lines
+    are fulfillment line items, which the order's query does not ask for)."""
     stored = json.loads(_value(node.get("shipments")) or "[]")
     by_number = {s.get("tracking_number"): s for s in stored if s.get("tracking_number")}
     untracked = [s for s in stored if not s.get("tracking_number")]
@@ -173,11 +176,13 @@ def _shipments(node: Mapping[str, Any]) -> tuple[Shipment, ...]:
             continue
         # A fulfillment may carry several tracking numbers (parcels): one
         # shipment each, as Magento's tracks are read.
+        first, matched = len(shipments), False
         for tracking in fulfillment.get("trackingInfo") or [{}]:
             number = tracking.get("number")
             record = by_number.get(number) if number else (untracked.pop(0) if untracked else None)
             if record is not None:
                 used.add(id(record))
+                matched = True
             shipments.append(
                 Shipment(
                     carrier=tracking.get("company") or (record or {}).get("carrier"),
@@ -190,6 +195,8 @@ def _shipments(node: Mapping[str, Any]) -> tuple[Shipment, ...]:
                     lines=[ShipmentLine(**line) for line in (record or {}).get("lines") or ()],
                 )
             )
+        if not matched and unread is not None:  # its lines go with its first parcel
+            unread.append(f"shipments[{first}].lines")
     for record in stored:
         # A shipment only in the metafield reads back when it was kept there on
         # purpose (nothing left to fulfil); one whose fulfillment was never
@@ -212,7 +219,9 @@ def _shipments(node: Mapping[str, Any]) -> tuple[Shipment, ...]:
     return tuple(shipments)
 
 
-def order_from(node: Mapping[str, Any]) -> Order:
+def order_from(node: Mapping[str, Any], unread: list[str] | None = None) -> Order:
+    """The order ``node`` reads as; ``unread`` gets the fields of what was not
+    read (see ``_shipments``)."""
     history = [StatusChange(**c) for c in json.loads(_value(node.get("statusHistory")) or "[]")]
     status: OrderStatus | str = _value(node.get("sourceStatus")) or _derived_status(node)
     if status == OrderStatus.CANCELLED and not node.get("cancelledAt"):
@@ -247,7 +256,7 @@ def order_from(node: Mapping[str, Any]) -> Order:
         billing_address=address_from(node.get("billingAddress")),
         shipping_address=address_from(node.get("shippingAddress")),
         status_history=history,
-        shipments=_shipments(node),
+        shipments=_shipments(node, unread),
         note=node.get("note"),
         created_at=node.get("processedAt") or node.get("createdAt"),
         updated_at=node.get("updatedAt"),

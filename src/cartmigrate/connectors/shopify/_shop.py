@@ -344,11 +344,22 @@ class ShopifyBase(Cart):
         elif kind is Order:
             node = self._whole(node, "lineItems", "OrderLineItems", docs.ORDER_LINE_ITEMS)
             node = self.all_fulfillments(node)
+        if kind is Order:
+            unread: list[str] = []
+            order = shapes.order_from(node, unread)
+            for field in unread:
+                self.report_not_read(
+                    Order,
+                    str(order.id),
+                    field,
+                    "a fulfillment's lines are Shopify fulfillment line items, which this"
+                    " cart does not read: the shipment is read without them",
+                )
+            return order
         converter: Callable[[Mapping[str, Any]], Entity] = {
             Category: cv.category_from,
             Product: cv.product_from,
             Customer: cv.customer_from,
-            Order: shapes.order_from,
         }[kind]
         entity = converter(node)
         if seen and isinstance(entity, Product):
