@@ -40,6 +40,11 @@ class Raw:
         response.raise_for_status()
         return response.json()
 
+    def put(self, path: str, body: Any) -> Any:
+        response = self._client.put(f"{self.base}/{path}", json=body)
+        response.raise_for_status()
+        return response.json()
+
     def search(self, path: str, *filters: tuple[str, str, str], size: int = 1000) -> list[Any]:
         items: list[Any] = []
         page = 1

@@ -50,6 +50,15 @@ from ._units import WeightUnits
 
 __all__ = ["ProductResource"]
 
+#: Attributes a store view can hold a value of its own of, which a global
+#: save does not change there (store-view scope in Magento's catalog).
+_STORE_VIEW_SCOPED = frozenset({"description", "meta_title", "meta_description"})
+
+
+def _text_of(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
 _WRITABLE = frozenset(
     {
         "name",
@@ -623,8 +632,48 @@ class ProductResource(Resource[Product]):
                 )
             body["product_links"] = links_for(updated, self.raw_by_ids)
         self.api.send("PUT", _sku_path(str(current.sku)), {"product": body}, admin=True)
+        self._through_store_view(body)
         if "category_ids" in rest and updated.category_ids:
             self._unlink_categories(current, updated)
+
+    def _through_store_view(self, body: Mapping[str, Any]) -> None:
+        """Write again, in the store view, the values it holds its own of.
+
+        A global save leaves a store view's own values (a name translated or
+        edited there): the store view, which the shop shows and this cart
+        reads, keeps saying the old one (observed on 2.4.7), and the update
+        would be written again on every call. So after a save of such
+        values, the store view is read once; those it still says otherwise
+        are saved in the store view too. A value it does not hold of its own
+        reads as the global one, so none is made its own.
+        """
+        sent = {"name": body["name"]} if "name" in body else {}
+        sent.update(
+            {
+                str(a["attribute_code"]): a.get("value")
+                for a in body.get("custom_attributes") or ()
+                if a.get("attribute_code") in _STORE_VIEW_SCOPED
+            }
+        )
+        if not sent:
+            return
+        shown = self.api.get(_sku_path(str(body["sku"])))
+        own = {
+            key: value
+            for key, value in sent.items()
+            if _text_of(shown.get("name") if key == "name" else custom_attribute(shown, key))
+            != _text_of(value)
+        }
+        if not own:
+            return
+        again: dict[str, Any] = {"sku": body["sku"]}
+        if "name" in own:
+            again["name"] = own.pop("name")
+        if own:
+            again["custom_attributes"] = [
+                {"attribute_code": code, "value": value} for code, value in own.items()
+            ]
+        self.api.send("PUT", _sku_path(str(body["sku"])), {"product": again})
 
     def _unlink_categories(self, current: Product, updated: Product) -> None:
         """Take ``current`` out of the categories ``updated`` left.

@@ -42,10 +42,22 @@ _STOCK_ITEM: dict[str, Any] = {
 _PLAIN = ("sku", "name", "attribute_set_id", "price", "status", "visibility", "type_id", "weight")
 
 
+#: Attributes a store view can hold a value of its own of (store-view scope).
+STORE_VIEW_SCOPED = frozenset({"name", "description", "meta_title", "meta_description"})
+
+
 def render_product(
-    store: MagentoStore, raw: Mapping[str, Any], *, stock: bool, saved: bool = False
+    store: MagentoStore,
+    raw: Mapping[str, Any],
+    *,
+    stock: bool,
+    saved: bool = False,
+    store_view: bool = False,
 ) -> dict[str, Any]:
-    """A product as a list, a GET (``stock``: with its stock item) or a save shows it."""
+    """A product as a list, a GET (``stock``: with its stock item) or a save
+    shows it; ``store_view``: as the default store view reads it, with the
+    values it holds of its own over the global ones (observed on 2.4.7: a
+    global save leaves them, so ``/rest/V1`` still reads them)."""
     body: dict[str, Any] = {"id": raw["id"]}
     for key in (
         "sku",
@@ -96,6 +108,10 @@ def render_product(
         if not links:
             del body["product_links"]
     custom = dict(raw["custom_attributes"])
+    own = raw.get("store_view", {}) if store_view else {}
+    if "name" in own:
+        body["name"] = own["name"]
+    custom.update({k: v for k, v in own.items() if k != "name"})
     custom.setdefault("msrp_display_actual_price_type", "0")
     custom.setdefault("required_options", "0")
     custom.setdefault("has_options", "1" if raw["type_id"] == "configurable" else "0")
@@ -120,7 +136,7 @@ def products_list(call: Call) -> Any:
     return listing(
         call,
         list(store.products.values()),
-        lambda r: render_product(store, r, stock=False),
+        lambda r: render_product(store, r, stock=False, store_view=not call.admin),
         value_of=value,
     )
 
@@ -128,7 +144,8 @@ def products_list(call: Call) -> Any:
 @route("GET", "products/{sku}")
 def product_get(call: Call) -> Any:
     store = call.store
-    return render_product(store, store.product_by_sku(unquote(call.path["sku"])), stock=True)
+    raw = store.product_by_sku(unquote(call.path["sku"]))
+    return render_product(store, raw, stock=True, store_view=not call.admin)
 
 
 def _url_key_free(store: MagentoStore, key: str, own: int | None) -> None:
@@ -332,9 +349,21 @@ def product_update(call: Call) -> Any:
     custom = {c["attribute_code"]: c.get("value") for c in data.get("custom_attributes") or ()}
     if custom.get("url_key"):
         _url_key_free(store, str(custom["url_key"]), raw["id"])
+    if not call.admin:
+        # A save in a store view keeps its scoped values as the view's own.
+        own = raw.setdefault("store_view", {})
+        if "name" in data:
+            own["name"] = data["name"]
+        own.update({k: v for k, v in custom.items() if k in STORE_VIEW_SCOPED})
+        data = {k: v for k, v in data.items() if k != "name"}
+        data["custom_attributes"] = [
+            c
+            for c in data.get("custom_attributes") or ()
+            if c["attribute_code"] not in STORE_VIEW_SCOPED
+        ]
     _apply(store, raw, data)
     raw["updated_at"] = store.now()
-    return render_product(store, raw, stock=True, saved=True)
+    return render_product(store, raw, stock=True, saved=True, store_view=not call.admin)
 
 
 @route("DELETE", "products/{sku}")
