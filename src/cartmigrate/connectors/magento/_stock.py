@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable, Mapping
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 from urllib.parse import quote
 
 import attrs
@@ -65,7 +65,7 @@ def stock_as_stored(entity: E) -> E:
     ]
     if any(a is not b for a, b in zip(variants, product.variants, strict=True)):
         product = attrs.evolve(product, variants=variants)
-    return product  # type: ignore[return-value]
+    return cast(E, product)
 
 
 @attrs.define(frozen=True)
